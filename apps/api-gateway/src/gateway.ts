@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { Logger, Module, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { HealthController, Lifecycle, loadConfig, type PlatformConfig } from '@pki/service-kit';
+import { GatewayModule } from './app.module';
+import { GatewayHandler } from './http/gateway.handler';
+import { ServiceClient } from './transport/service-client';
+
+export interface GatewayOptions {
+  readonly config?: PlatformConfig;
+  /** Overrides the configured port (0 = a free port, for tests). */
+  readonly port?: number;
+  readonly signalHandlers?: boolean;
+  readonly now?: () => Date;
+}
+
+/**
+ * Starts the api-gateway: the only public surface. Body parsing is off so SigV4 sees the
+ * exact bytes that were signed; every response carries a Date header.
+ */
+export async function startGateway(options: GatewayOptions = {}): Promise<INestApplication> {
+  const config = options.config ?? loadConfig();
+
+  @Module({ imports: [GatewayModule.forRoot(config)], controllers: [HealthController], providers: [Lifecycle] })
+  class GatewayRootModule {}
+
+  const app = await NestFactory.create(GatewayRootModule, { bodyParser: false, logger: ['error', 'warn', 'log'], abortOnError: false });
+  if (options.signalHandlers ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  const handler = new GatewayHandler(config, app.get(ServiceClient), options.now);
+  app.use((_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
+    res.setHeader('Date', new Date().toUTCString());
+    next();
+  });
+  app.use(handler.middleware());
+  const http = app.getHttpAdapter().getInstance() as { disable(setting: string): void };
+  http.disable('x-powered-by');
+  await app.listen(options.port ?? config.httpPort, config.httpHost);
+  new Logger('api-gateway').log(`listening on ${await app.getUrl()}`);
+  return app;
+}

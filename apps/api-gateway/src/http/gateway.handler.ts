@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Logger } from '@nestjs/common';
+import { awsJsonErrorResponse, MAX_REQUEST_BODY_BYTES, restJsonErrorResponse, verifySigV4 } from '@pki/aws-protocol';
+import type { PlatformConfig } from '@pki/service-kit';
+import { AwsJsonRouter } from '../routing/aws-json.router';
+import type { GatewayRequest, GatewayResponse } from '../routing/http-types';
+import { SIGNING_NAMES } from '../routing/operations';
+import type { ServiceClient } from '../transport/service-client';
+
+class BodyTooLarge extends Error {}
+
+/** Reads the whole body, refusing more than MAX_REQUEST_BODY_BYTES without buffering it. */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > MAX_REQUEST_BODY_BYTES) {
+      req.resume();
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BODY_BYTES) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function splitUrl(url: string): { rawPath: string; rawQuery: string } {
+  const q = url.indexOf('?');
+  return q < 0 ? { rawPath: url, rawQuery: '' } : { rawPath: url.slice(0, q), rawQuery: url.slice(q + 1) };
+}
+
+/**
+ * The gateway's HTTP entry: every AWS-protocol request passes here. It authenticates with
+ * SigV4 (over the path exactly as signed), then hands the request to its protocol's router.
+ * It holds no business logic and no database.
+ */
+export class GatewayHandler {
+  private readonly log = new Logger('Gateway');
+  private readonly json: AwsJsonRouter;
+
+  constructor(
+    private readonly config: PlatformConfig,
+    services: ServiceClient,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.json = new AwsJsonRouter(services);
+  }
+
+  /** Express-style middleware; health routes fall through to Nest. */
+  middleware() {
+    return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+      const url = req.url ?? '/';
+      if (url === '/health/live' || url === '/health/ready') return next();
+      this.handle(req, res).catch((error: unknown) => {
+        this.log.error('request failed', error instanceof Error ? error.stack : String(error));
+        if (!res.headersSent) this.send(res, this.internalError(req));
+      });
+    };
+  }
+
+  private isJsonProtocol(req: IncomingMessage): boolean {
+    return req.method === 'POST' && typeof req.headers['x-amz-target'] === 'string';
+  }
+
+  private errorFor(req: IncomingMessage, code: string, message: string, status: number): GatewayResponse {
+    const response = this.isJsonProtocol(req) ? awsJsonErrorResponse(code, message, status) : restJsonErrorResponse(code, message, status);
+    return { status: response.status, headers: response.headers, body: response.body };
+  }
+
+  private internalError(req: IncomingMessage): GatewayResponse {
+    return this.errorFor(req, 'InternalFailure', 'The request processing has failed because of an unknown error.', 500);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    res.setHeader('x-amzn-RequestId', requestId);
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        res.setHeader('Connection', 'close');
+        return this.send(res, this.errorFor(req, 'RequestEntityTooLargeException', `The request body exceeds the maximum of ${MAX_REQUEST_BODY_BYTES} bytes.`, 413));
+      }
+      throw error;
+    }
+    const { rawPath, rawQuery } = splitUrl(req.url ?? '/');
+    const request: GatewayRequest = { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headers, body };
+    const auth = verifySigV4(request, {
+      region: this.config.region,
+      now: this.now,
+      credentials: (accessKeyId: string) => {
+        const key = this.config.accessKeys.find((k) => k.accessKeyId === accessKeyId);
+        return key ? { secretAccessKey: key.secretAccessKey, accountId: key.accountId } : undefined;
+      },
+      allowedServices: Object.values(SIGNING_NAMES).concat(['iot', 'execute-api']),
+    });
+    if (!auth.ok) return this.send(res, this.errorFor(req, auth.code, auth.message, auth.status));
+    const caller = { accountId: auth.accountId, accessKeyId: auth.accessKeyId };
+    if (this.isJsonProtocol(req)) {
+      return this.send(res, await this.json.route(request, caller, requestId));
+    }
+    // restJson1 (AWS IoT) routes arrive with the IoT issue.
+    return this.send(res, this.errorFor(req, 'UnknownOperationException', `No operation matches ${request.method} ${rawPath}.`, 404));
+  }
+
+  private send(res: ServerResponse, response: GatewayResponse): void {
+    res.statusCode = response.status;
+    for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+    const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
+    res.setHeader('Content-Length', String(body.length));
+    res.end(body);
+  }
+}

@@ -1,0 +1,26 @@
+import { DomainError, type Caller } from '@pki/contracts';
+import { parseCaArn } from '../domain/arn';
+import { caDb } from '../infrastructure/database';
+import { findCertificateAuthorityById } from '../infrastructure/certificate-authority.queries';
+import type { CertificateAuthorityRow } from '../infrastructure/tables/certificate-authority.table';
+import type { CaContext } from './ca-context';
+
+/**
+ * Resolves a CA ARN for a caller: InvalidArnException for something that is not a CA ARN
+ * of this region, ResourceNotFoundException for an unknown CA, AccessDeniedException for
+ * another account's CA (resource policies that grant access arrive with PutPolicy).
+ */
+export async function loadAccessibleCa(context: CaContext, caller: Caller, arn: string): Promise<CertificateAuthorityRow> {
+  const parts = parseCaArn(arn);
+  if (!parts || parts.region !== context.region) {
+    throw new DomainError('Malformed', `The ARN ${arn} is not a valid certificate authority ARN in ${context.region}.`, 'InvalidArnException');
+  }
+  const row = await findCertificateAuthorityById(caDb(context.db), parts.certificateAuthorityId);
+  if (!row || row.arn !== arn) {
+    throw new DomainError('NotFound', `Could not find certificate authority ${arn}.`, 'ResourceNotFoundException');
+  }
+  if (row.owner_account !== caller.accountId) {
+    throw new DomainError('Forbidden', `Account ${caller.accountId} is not authorized to access certificate authority ${arn}.`, 'AccessDeniedException');
+  }
+  return row;
+}

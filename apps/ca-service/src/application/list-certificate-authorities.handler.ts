@@ -1,0 +1,54 @@
+import { DomainError, type CommandMessage } from '@pki/contracts';
+import { caDb } from '../infrastructure/database';
+import { listCertificateAuthoritiesByOwner, type PageCursor } from '../infrastructure/certificate-authority.queries';
+import type { CaContext } from './ca-context';
+import { toCertificateAuthority } from './certificate-authority.view';
+
+interface ListInput {
+  readonly MaxResults?: number;
+  readonly NextToken?: string;
+  readonly ResourceOwner?: 'SELF' | 'OTHER_ACCOUNTS';
+}
+
+/** Page size when MaxResults is absent (AWS's documented maximum for one page). */
+const DEFAULT_PAGE_SIZE = 1000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function encodeNextToken(cursor: PageCursor): string {
+  return Buffer.from(JSON.stringify({ c: cursor.createdAt.toISOString(), i: cursor.id })).toString('base64url');
+}
+
+export function decodeNextToken(token: string): PageCursor {
+  const invalid = () => new DomainError('Malformed', 'The NextToken is not valid; pass the NextToken of a previous response unchanged.', 'InvalidNextTokenException');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  const value = parsed as { c?: unknown; i?: unknown };
+  if (typeof value !== 'object' || value === null || typeof value.c !== 'string' || typeof value.i !== 'string' || !UUID.test(value.i)) throw invalid();
+  const createdAt = new Date(value.c);
+  if (Number.isNaN(createdAt.getTime())) throw invalid();
+  return { createdAt, id: value.i };
+}
+
+export function listCertificateAuthoritiesHandler(context: CaContext) {
+  return async (message: CommandMessage): Promise<{ CertificateAuthorities: unknown[]; NextToken?: string }> => {
+    const input = message.input as ListInput;
+    const after = input.NextToken !== undefined ? decodeNextToken(input.NextToken) : undefined;
+    if ((input.ResourceOwner ?? 'SELF') === 'OTHER_ACCOUNTS') {
+      // CAs are shared with other accounts only through resource policies (PutPolicy),
+      // which ca-service does not accept yet: no CA is shared with this caller.
+      return { CertificateAuthorities: [] };
+    }
+    const limit = input.MaxResults ?? DEFAULT_PAGE_SIZE;
+    const rows = await listCertificateAuthoritiesByOwner(caDb(context.db), message.caller.accountId, limit + 1, after);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const result: { CertificateAuthorities: unknown[]; NextToken?: string } = { CertificateAuthorities: page.map(toCertificateAuthority) };
+    if (rows.length > limit && last) result.NextToken = encodeNextToken({ createdAt: last.created_at, id: last.id });
+    return result;
+  };
+}

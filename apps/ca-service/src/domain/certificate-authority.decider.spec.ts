@@ -1,0 +1,108 @@
+import { DomainError } from '@pki/contracts';
+import { decide, evolve, initialState, type CertificateAuthorityCommand } from './certificate-authority.decider';
+import type { CreateCertificateAuthorityInput } from './certificate-authority.types';
+
+const now = new Date('2026-11-22T10:00:00.000Z');
+const arn = 'arn:aws:acm-pca:us-east-1:000000000000:certificate-authority/11111111-2222-3333-4444-555555555555';
+
+function create(input: Partial<CreateCertificateAuthorityInput> = {}, config: Partial<CreateCertificateAuthorityInput['CertificateAuthorityConfiguration']> = {}): CertificateAuthorityCommand {
+  return {
+    type: 'CreateCertificateAuthority',
+    certificateAuthorityId: '11111111-2222-3333-4444-555555555555',
+    arn,
+    ownerAccount: '000000000000',
+    now,
+    input: {
+      CertificateAuthorityType: 'ROOT',
+      CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { CommonName: 'Root' }, ...config },
+      ...input,
+    },
+  };
+}
+
+function errorOf(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a DomainError');
+}
+
+describe('CertificateAuthority decider', () => {
+  it('given no CA, when created, then CertificateAuthorityCreated with the documented defaults', () => {
+    const events = decide(create(), initialState);
+    expect(events).toHaveLength(1);
+    const [event] = events;
+    expect(event!.type).toBe('CertificateAuthorityCreated');
+    expect(event!.data).toMatchObject({
+      arn,
+      ownerAccount: '000000000000',
+      type: 'ROOT',
+      usageMode: 'GENERAL_PURPOSE',
+      keyStorageSecurityStandard: 'FIPS_140_2_LEVEL_3_OR_HIGHER',
+      revocationConfiguration: { CrlConfiguration: { Enabled: false }, OcspConfiguration: { Enabled: false } },
+      createdAt: now.toISOString(),
+      idempotencyToken: null,
+    });
+    expect(events.reduce(evolve, initialState).status).toBe('CREATING');
+  });
+
+  it('given an existing CA, when created again, then Conflict', () => {
+    const state = decide(create(), initialState).reduce(evolve, initialState);
+    expect(errorOf(() => decide(create(), state)).kind).toBe('Conflict');
+  });
+
+  it.each([
+    ['EC_prime256v1', 'SHA256WITHRSA'],
+    ['RSA_2048', 'SHA384WITHECDSA'],
+  ] as const)('refuses key %s with signing algorithm %s (InvalidArgsException)', (KeyAlgorithm, SigningAlgorithm) => {
+    const error = errorOf(() => decide(create({}, { KeyAlgorithm, SigningAlgorithm }), initialState));
+    expect(error.code).toBe('InvalidArgsException');
+    expect(error.message).toContain(SigningAlgorithm);
+  });
+
+  it('refuses custom attributes mixed with standard ones', () => {
+    const error = errorOf(() => decide(create({}, { Subject: { CommonName: 'x', CustomAttributes: [{ ObjectIdentifier: '2.5.4.3', Value: 'y' }] } }), initialState));
+    expect(error.code).toBe('InvalidArgsException');
+  });
+
+  it('refuses an empty subject', () => {
+    expect(errorOf(() => decide(create({}, { Subject: {} }), initialState)).code).toBe('InvalidArgsException');
+  });
+
+  it('refuses a disabled CRL configuration that carries other members', () => {
+    const error = errorOf(() => decide(create({ RevocationConfiguration: { CrlConfiguration: { Enabled: false, ExpirationInDays: 7 } } }), initialState));
+    expect(error.code).toBe('InvalidArgsException');
+    expect(error.message).toContain('ExpirationInDays');
+  });
+
+  it('refuses CNAMEs with a protocol prefix', () => {
+    expect(
+      errorOf(() => decide(create({ RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: 'crls', CustomCname: 'http://crl.example.com' } } }), initialState)).code,
+    ).toBe('InvalidArgsException');
+    expect(errorOf(() => decide(create({ RevocationConfiguration: { OcspConfiguration: { Enabled: true, OcspCustomCname: 'https://ocsp.example.com' } } }), initialState)).code).toBe(
+      'InvalidArgsException',
+    );
+  });
+
+  it('requires a bucket when CRLs are enabled', () => {
+    expect(errorOf(() => decide(create({ RevocationConfiguration: { CrlConfiguration: { Enabled: true } } }), initialState)).code).toBe('InvalidArgsException');
+  });
+
+  it('refuses tags with the reserved aws: prefix (InvalidTagException)', () => {
+    expect(errorOf(() => decide(create({ Tags: [{ Key: 'aws:owner', Value: 'x' }] }), initialState)).code).toBe('InvalidTagException');
+  });
+
+  it('keeps the configuration, tags and token as given', () => {
+    const [event] = decide(
+      create({ Tags: [{ Key: 'team', Value: 'pki' }, { Key: 'flag' }], IdempotencyToken: 'tok', UsageMode: 'SHORT_LIVED_CERTIFICATE', KeyStorageSecurityStandard: 'FIPS_140_2_LEVEL_2_OR_HIGHER' }),
+      initialState,
+    );
+    expect(event!.data.tags).toEqual([{ Key: 'team', Value: 'pki' }, { Key: 'flag', Value: null }]);
+    expect(event!.data.idempotencyToken).toBe('tok');
+    expect(event!.data.usageMode).toBe('SHORT_LIVED_CERTIFICATE');
+    expect(event!.data.keyStorageSecurityStandard).toBe('FIPS_140_2_LEVEL_2_OR_HIGHER');
+  });
+});

@@ -1,0 +1,23 @@
+// One Jest run, three projects by suffix (STYLE.md): *.spec.ts are pure unit tests,
+// *.int-spec.ts talk to real Postgres and NATS, *.e2e-spec.ts drive the running stack with
+// the real AWS SDKs. Type checking is done once by `npm run typecheck`, so ts-jest only
+// transpiles (isolatedModules) and the suite stays fast.
+const moduleNameMapper = { '^@pki/(.*)$': '<rootDir>/libs/$1/src/index.ts' };
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] };
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+  transform,
+  setupFiles: ['<rootDir>/tools/jest-setup.js'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+module.exports = {
+  testTimeout: 60000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'], slowTestThreshold: 30 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+  ],
+};

@@ -1,0 +1,58 @@
+/**
+ * The one error taxonomy services answer with. Only the gateway maps it to AWS error
+ * shapes: a service says *what* went wrong (`kind`) and, where the AWS API models a
+ * specific exception, *which* one (`code`, e.g. `InvalidArgsException`).
+ */
+export type ErrorKind =
+  | 'NotFound'
+  | 'Conflict'
+  | 'Forbidden'
+  | 'Malformed'
+  | 'InvalidState'
+  | 'LimitExceeded'
+  | 'InProgress'
+  | 'Unavailable'
+  | 'NotImplemented'
+  | 'Internal';
+
+export interface ServiceError {
+  readonly kind: ErrorKind;
+  /** The AWS exception name the API models for this case; when absent the gateway picks by kind. */
+  readonly code?: string;
+  /** A message a person can act on. Never contains secrets. */
+  readonly message: string;
+}
+
+/** Reply envelope of every request/reply exchange between the gateway and a service. */
+export type Reply<T> = { readonly ok: true; readonly result: T } | { readonly ok: false; readonly error: ServiceError };
+
+/** Thrown inside a service to answer with a typed error; the RPC adapter turns it into a Reply. */
+export class DomainError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly code?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DomainError';
+  }
+
+  toServiceError(): ServiceError {
+    return this.code ? { kind: this.kind, code: this.code, message: this.message } : { kind: this.kind, message: this.message };
+  }
+}
+
+/** Identity the gateway attaches to every command: the authenticated caller. */
+export interface Caller {
+  readonly accountId: string;
+  readonly accessKeyId: string;
+}
+
+/** A command or query as it travels over NATS request/reply. */
+export interface CommandMessage<T = unknown> {
+  readonly caller: Caller;
+  /** Correlates every event this request causes; the gateway's request id. */
+  readonly requestId: string;
+  readonly input: T;
+}

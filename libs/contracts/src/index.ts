@@ -1,0 +1,5 @@
+export * from './envelope';
+export * from './subjects';
+export * from './errors';
+export * from './acm-pca';
+export * from './iot-ds';

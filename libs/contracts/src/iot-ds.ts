@@ -1,0 +1,44 @@
+/**
+ * AWS IoT (restJson1) certificate operations and AWS Directory Service (awsJson1_1,
+ * `DirectoryService_20150416`) certificate operations this platform owns.
+ */
+export const DS_TARGET_PREFIX = 'DirectoryService_20150416';
+
+export const DIRECTORY_OPERATIONS = [
+  'CreateDirectory',
+  'CreateMicrosoftAD',
+  'DescribeDirectories',
+  'DeleteDirectory',
+  'RegisterCertificate',
+  'DescribeCertificate',
+  'ListCertificates',
+  'DeregisterCertificate',
+  'EnableClientAuthentication',
+  'DisableClientAuthentication',
+  'DescribeClientAuthenticationSettings',
+  'EnableLDAPS',
+  'DisableLDAPS',
+  'DescribeLDAPSSettings',
+] as const;
+
+export const IOT_OPERATIONS = [
+  'GetRegistrationCode',
+  'RegisterCACertificate',
+  'DescribeCACertificate',
+  'ListCACertificates',
+  'UpdateCACertificate',
+  'DeleteCACertificate',
+  'RegisterCertificate',
+  'RegisterCertificateWithoutCA',
+  'CreateCertificateFromCsr',
+  'CreateKeysAndCertificate',
+  'DescribeCertificate',
+  'ListCertificates',
+  'ListCertificatesByCA',
+  'UpdateCertificate',
+  'DeleteCertificate',
+  'TransferCertificate',
+  'AcceptCertificateTransfer',
+  'RejectCertificateTransfer',
+  'CancelCertificateTransfer',
+] as const;

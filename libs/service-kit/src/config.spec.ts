@@ -1,0 +1,49 @@
+import { ConfigError, loadConfig, parseAccessKeys } from './config';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/pki',
+      natsUrl: 'nats://127.0.0.1:4222',
+      region: 'us-east-1',
+      publicUrl: 'http://127.0.0.1:4566',
+      httpHost: '127.0.0.1',
+      httpPort: 4566,
+      natsPrefix: 'pki',
+    });
+    expect(config.accessKeys).toEqual([{ accessKeyId: 'test', secretAccessKey: 'test', accountId: '000000000000' }]);
+  });
+
+  it('refuses the development key in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/development access key/);
+    expect(loadConfig({ NODE_ENV: 'production', PKI_ACCESS_KEYS: 'AKIAPROD:s3cr3t:123456789012' }).accessKeys).toHaveLength(1);
+  });
+
+  it('parses several access keys', () => {
+    expect(parseAccessKeys('a1:x:111111111111, b2:y:222222222222')).toEqual([
+      { accessKeyId: 'a1', secretAccessKey: 'x', accountId: '111111111111' },
+      { accessKeyId: 'b2', secretAccessKey: 'y', accountId: '222222222222' },
+    ]);
+  });
+
+  it.each(['nocolons', 'a:b', 'a:b:123', 'a::111111111111', 'a:x:111111111111,a:y:222222222222'])('rejects PKI_ACCESS_KEYS=%s without echoing secrets', (raw) => {
+    expect(() => parseAccessKeys(raw)).toThrow(ConfigError);
+    try {
+      parseAccessKeys(raw);
+    } catch (error) {
+      expect((error as Error).message).not.toMatch(/:x:|:y:/);
+    }
+  });
+
+  it('rejects bad values with the variable name', () => {
+    expect(() => loadConfig({ PKI_REGION: 'mars' })).toThrow(/PKI_REGION/);
+    expect(() => loadConfig({ PKI_HTTP_PORT: '99999' })).toThrow(/PKI_HTTP_PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ PKI_PUBLIC_URL: 'not a url' })).toThrow(/PKI_PUBLIC_URL/);
+  });
+
+  it('strips a trailing slash from the public URL', () => {
+    expect(loadConfig({ PKI_PUBLIC_URL: 'https://pki.example.com/' }).publicUrl).toBe('https://pki.example.com');
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * Platform configuration from environment variables (documented in the README). Parsed
+ * once at start-up; a bad value is a start-up error that says which variable and why.
+ */
+export interface AccessKey {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly accountId: string;
+}
+
+export interface PlatformConfig {
+  readonly nodeEnv: string;
+  readonly databaseUrl: string;
+  readonly natsUrl: string;
+  /** Namespace of every NATS subject and JetStream stream (tests use their own). */
+  readonly natsPrefix: string;
+  readonly region: string;
+  readonly accessKeys: readonly AccessKey[];
+  /** Base of every URL written into certificates (CRL distribution points, OCSP). */
+  readonly publicUrl: string;
+  readonly httpHost: string;
+  readonly httpPort: number;
+  /** Port of the liveness/readiness endpoints of the non-gateway services (0 = any free port). */
+  readonly healthPort: number;
+  /** How long the gateway waits for a service's reply. */
+  readonly requestTimeoutMs: number;
+}
+
+export const DEFAULTS = {
+  databaseUrl: 'postgres://postgres@127.0.0.1:5432/pki',
+  natsUrl: 'nats://127.0.0.1:4222',
+  natsPrefix: 'pki',
+  region: 'us-east-1',
+  accessKeys: 'test:test:000000000000',
+  publicUrl: 'http://127.0.0.1:4566',
+  httpHost: '127.0.0.1',
+  httpPort: 4566,
+  healthPort: 8080,
+  requestTimeoutMs: 30000,
+} as const;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const ACCOUNT = /^\d{12}$/;
+const ACCESS_KEY_ID = /^[A-Za-z0-9]{2,128}$/;
+const PREFIX = /^[A-Za-z0-9_-]{1,32}$/;
+
+export function parseAccessKeys(raw: string): AccessKey[] {
+  const keys = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0)
+    .map((entry, index) => {
+      const parts = entry.split(':');
+      if (parts.length !== 3) {
+        throw new ConfigError(`PKI_ACCESS_KEYS entry ${index + 1} must be accessKeyId:secretKey:accountId`);
+      }
+      const [accessKeyId, secretAccessKey, accountId] = parts as [string, string, string];
+      if (!ACCESS_KEY_ID.test(accessKeyId)) {
+        throw new ConfigError(`PKI_ACCESS_KEYS entry ${index + 1}: the access key id must be 2-128 letters or digits`);
+      }
+      if (secretAccessKey.length === 0) {
+        throw new ConfigError(`PKI_ACCESS_KEYS entry ${index + 1} (${accessKeyId}): the secret key is empty`);
+      }
+      if (!ACCOUNT.test(accountId)) {
+        throw new ConfigError(`PKI_ACCESS_KEYS entry ${index + 1} (${accessKeyId}): the account id must be 12 digits`);
+      }
+      return { accessKeyId, secretAccessKey, accountId };
+    });
+  if (keys.length === 0) throw new ConfigError('PKI_ACCESS_KEYS names no access key');
+  const ids = new Set<string>();
+  for (const key of keys) {
+    if (ids.has(key.accessKeyId)) throw new ConfigError(`PKI_ACCESS_KEYS lists access key ${key.accessKeyId} twice`);
+    ids.add(key.accessKeyId);
+  }
+  return keys;
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new ConfigError(`${name} must be a port number, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function url(env: NodeJS.ProcessEnv, name: string, fallback: string, protocols: string[]): string {
+  const raw = env[name] && env[name] !== '' ? (env[name] as string) : fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch (cause) {
+    throw new ConfigError(`${name} is not a URL: ${JSON.stringify(raw.replace(/\/\/[^@/]*@/, '//***@'))}`, { cause });
+  }
+  if (!protocols.includes(parsed.protocol)) throw new ConfigError(`${name} must use ${protocols.join(' or ')}`);
+  return raw;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const region = env.PKI_REGION || DEFAULTS.region;
+  if (!REGION.test(region)) throw new ConfigError(`PKI_REGION ${JSON.stringify(region)} is not a region name like us-east-1`);
+  const natsPrefix = env.PKI_NATS_PREFIX || DEFAULTS.natsPrefix;
+  if (!PREFIX.test(natsPrefix)) throw new ConfigError('PKI_NATS_PREFIX must be 1-32 letters, digits, _ or -');
+  const accessKeys = parseAccessKeys(env.PKI_ACCESS_KEYS || DEFAULTS.accessKeys);
+  if (nodeEnv === 'production') {
+    // The development key pair is public knowledge; a production deployment must configure its own.
+    const dev = accessKeys.find((key) => key.accessKeyId === 'test' || key.secretAccessKey === 'test');
+    if (dev) throw new ConfigError('refusing to start with the development access key (test:test) when NODE_ENV=production: set PKI_ACCESS_KEYS');
+  }
+  const publicUrl = url(env, 'PKI_PUBLIC_URL', DEFAULTS.publicUrl, ['http:', 'https:']).replace(/\/+$/, '');
+  const timeout = env.PKI_REQUEST_TIMEOUT_MS ? Number(env.PKI_REQUEST_TIMEOUT_MS) : DEFAULTS.requestTimeoutMs;
+  if (!Number.isInteger(timeout) || timeout <= 0) throw new ConfigError('PKI_REQUEST_TIMEOUT_MS must be a positive integer');
+  return {
+    nodeEnv,
+    databaseUrl: url(env, 'DATABASE_URL', DEFAULTS.databaseUrl, ['postgres:', 'postgresql:']),
+    natsUrl: url(env, 'NATS_URL', DEFAULTS.natsUrl, ['nats:', 'tls:']),
+    natsPrefix,
+    region,
+    accessKeys,
+    publicUrl,
+    httpHost: env.PKI_HTTP_HOST || DEFAULTS.httpHost,
+    httpPort: port(env, 'PKI_HTTP_PORT', DEFAULTS.httpPort),
+    healthPort: port(env, 'PKI_HEALTH_PORT', DEFAULTS.healthPort),
+    requestTimeoutMs: timeout,
+  };
+}

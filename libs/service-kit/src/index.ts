@@ -1,0 +1,4 @@
+export * from './config';
+export * from './command-server';
+export * from './health';
+export * from './bootstrap';
