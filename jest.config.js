@@ -2,7 +2,9 @@
 // *.int-spec.ts talk to real Postgres and NATS, *.e2e-spec.ts drive the running stack with
 // the real AWS SDKs. Type checking is done once by `npm run typecheck`, so ts-jest only
 // transpiles (isolatedModules) and the suite stays fast.
-const moduleNameMapper = { '^@pki/(.*)$': '<rootDir>/libs/$1/src/index.ts' };
+const moduleNameMapper = {
+  '^@pki/(.*)$': '<rootDir>/libs/$1/src/index.ts',
+};
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] };
 const common = {
   rootDir: __dirname,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { HealthController, Lifecycle, loadConfig, type PlatformConfig } from '@pki/service-kit';
+import { exitGracefullyOnSignals, HealthController, Lifecycle, loadConfig, type PlatformConfig } from '@pki/service-kit';
 import { GatewayModule } from './app.module';
 import { GatewayHandler } from './http/gateway.handler';
 import { ServiceClient } from './transport/service-client';
@@ -25,7 +25,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
   class GatewayRootModule {}
 
   const app = await NestFactory.create(GatewayRootModule, { bodyParser: false, logger: ['error', 'warn', 'log'], abortOnError: false });
-  if (options.signalHandlers ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   const handler = new GatewayHandler(config, app.get(ServiceClient), options.now);
   app.use((_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
     res.setHeader('Date', new Date().toUTCString());
@@ -35,6 +34,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
   const http = app.getHttpAdapter().getInstance() as { disable(setting: string): void };
   http.disable('x-powered-by');
   await app.listen(options.port ?? config.httpPort, config.httpHost);
+  if (options.signalHandlers ?? true) exitGracefullyOnSignals(app, 'api-gateway');
   new Logger('api-gateway').log(`listening on ${await app.getUrl()}`);
   return app;
 }

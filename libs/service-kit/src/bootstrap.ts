@@ -5,6 +5,7 @@ import type { ServiceName } from '@pki/contracts';
 import { CommandServer, type CommandHandlers } from './command-server';
 import { loadConfig, type PlatformConfig } from './config';
 import { HealthController, Lifecycle } from './health';
+import { exitGracefullyOnSignals } from './shutdown';
 
 /** Token under which a service module exports its operation handlers. */
 export const COMMAND_HANDLERS = Symbol('COMMAND_HANDLERS');
@@ -38,7 +39,6 @@ export async function startService(definition: ServiceDefinition, options: Start
   class ServiceRootModule {}
 
   const app = await NestFactory.create(ServiceRootModule, { logger: ['error', 'warn', 'log'], abortOnError: false });
-  if (options.signalHandlers ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   const handlers = app.get<CommandHandlers>(COMMAND_HANDLERS);
   app.connectMicroservice({
     strategy: new CommandServer({ natsUrl: config.natsUrl, prefix: config.natsPrefix, service: definition.service, handlers }),
@@ -47,6 +47,7 @@ export async function startService(definition: ServiceDefinition, options: Start
   await app.startAllMicroservices();
   const port = options.healthPort ?? config.healthPort;
   await app.listen(port, config.httpHost);
+  if (options.signalHandlers ?? true) exitGracefullyOnSignals(app, definition.service);
   new Logger(definition.service).log(`ready: health on ${await app.getUrl()}, commands on ${config.natsPrefix}.cmd.${definition.service}.*`);
   return app;
 }

@@ -2,3 +2,4 @@ export * from './config';
 export * from './command-server';
 export * from './health';
 export * from './bootstrap';
+export * from './shutdown';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
-import { awsJsonErrorResponse, MAX_REQUEST_BODY_BYTES, restJsonErrorResponse, verifySigV4 } from '@pki/aws-protocol';
+import { awsJsonError, MAX_REQUEST_BODY_BYTES, requestTooLargeError, restJsonError, verifySigV4, type AwsError, type WireResponse } from '@pki/aws-protocol';
 import type { PlatformConfig } from '@pki/service-kit';
 import { AwsJsonRouter } from '../routing/aws-json.router';
-import type { GatewayRequest, GatewayResponse } from '../routing/http-types';
+import type { GatewayRequest } from '../routing/http-types';
 import { SIGNING_NAMES } from '../routing/operations';
 import type { ServiceClient } from '../transport/service-client';
 
@@ -74,13 +74,14 @@ export class GatewayHandler {
     return req.method === 'POST' && typeof req.headers['x-amz-target'] === 'string';
   }
 
-  private errorFor(req: IncomingMessage, code: string, message: string, status: number): GatewayResponse {
-    const response = this.isJsonProtocol(req) ? awsJsonErrorResponse(code, message, status) : restJsonErrorResponse(code, message, status);
-    return { status: response.status, headers: response.headers, body: response.body };
+  private errorFor(req: IncomingMessage, error: AwsError, requestId: string): WireResponse {
+    if (!this.isJsonProtocol(req)) return restJsonError(error, { requestId });
+    const messageKey = String(req.headers['x-amz-target']).startsWith('DirectoryService_20150416.') ? 'Message' : 'message';
+    return awsJsonError(error, { requestId, messageKey });
   }
 
-  private internalError(req: IncomingMessage): GatewayResponse {
-    return this.errorFor(req, 'InternalFailure', 'The request processing has failed because of an unknown error.', 500);
+  private internalError(req: IncomingMessage): WireResponse {
+    return this.errorFor(req, { code: 'InternalFailure', message: 'The request processing has failed because of an unknown error.', status: 500 }, 'unknown');
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -92,7 +93,7 @@ export class GatewayHandler {
     } catch (error) {
       if (error instanceof BodyTooLarge) {
         res.setHeader('Connection', 'close');
-        return this.send(res, this.errorFor(req, 'RequestEntityTooLargeException', `The request body exceeds the maximum of ${MAX_REQUEST_BODY_BYTES} bytes.`, 413));
+        return this.send(res, this.errorFor(req, requestTooLargeError(MAX_REQUEST_BODY_BYTES), requestId));
       }
       throw error;
     }
@@ -107,19 +108,19 @@ export class GatewayHandler {
       },
       allowedServices: Object.values(SIGNING_NAMES).concat(['iot', 'execute-api']),
     });
-    if (!auth.ok) return this.send(res, this.errorFor(req, auth.code, auth.message, auth.status));
+    if (!auth.ok) return this.send(res, this.errorFor(req, { code: auth.code, message: auth.message, status: auth.status }, requestId));
     const caller = { accountId: auth.accountId, accessKeyId: auth.accessKeyId };
     if (this.isJsonProtocol(req)) {
       return this.send(res, await this.json.route(request, caller, requestId));
     }
     // restJson1 (AWS IoT) routes arrive with the IoT issue.
-    return this.send(res, this.errorFor(req, 'UnknownOperationException', `No operation matches ${request.method} ${rawPath}.`, 404));
+    return this.send(res, this.errorFor(req, { code: 'UnknownOperationException', message: `No operation matches ${request.method} ${rawPath}.`, status: 404 }, requestId));
   }
 
-  private send(res: ServerResponse, response: GatewayResponse): void {
+  private send(res: ServerResponse, response: WireResponse): void {
     res.statusCode = response.status;
     for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
-    const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
+    const body = Buffer.from(response.body);
     res.setHeader('Content-Length', String(body.length));
     res.end(body);
   }

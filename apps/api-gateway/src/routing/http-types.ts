@@ -8,9 +8,3 @@ export interface GatewayRequest {
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: Buffer;
 }
-
-export interface GatewayResponse {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly body: Buffer | string;
-}

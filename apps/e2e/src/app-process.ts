@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { freePort, waitFor } from '@pki/testing';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+export const APPS = ['ca-service', 'issuance-service', 'revocation-service', 'iot-registry', 'directory-certs', 'api-gateway'] as const;
+export type AppName = (typeof APPS)[number];
+
+export interface AppProcess {
+  readonly app: AppName;
+  readonly child: ChildProcess;
+  /** Base URL of the app's HTTP server (the gateway's public port, or a service's health port). */
+  readonly url: string;
+  readonly output: () => string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, then wait for the exit (SIGKILL after the bound). */
+  stop(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null } | 'timeout'>;
+}
+
+/**
+ * Starts one built app (dist/) as its own process, as `npm start` and Kubernetes run it.
+ * The README's test command builds first; run `npm run build` before running a suite alone.
+ */
+export async function spawnApp(app: AppName, env: Record<string, string>): Promise<AppProcess> {
+  const main = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (the README's test command does)`);
+  const port = await freePort();
+  const portVariable = app === 'api-gateway' ? 'PKI_HTTP_PORT' : 'PKI_HEALTH_PORT';
+  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'tools', 'dist-paths.js'), main], {
+    env: { ...process.env, NODE_ENV: 'test', ...env, [portVariable]: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > 200_000) output = output.slice(-100_000);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    app,
+    child,
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    exited,
+    async stop(timeoutMs = 30_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const result = await Promise.race([exited, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)))]);
+      clearTimeout(timer);
+      if (result === 'timeout') {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      return result;
+    },
+  };
+}
+
+export async function httpStatus(url: string): Promise<number | undefined> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(5000) })).status;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function waitUntilReady(app: AppProcess, timeoutMs = 60_000): Promise<void> {
+  await waitFor(
+    async () => {
+      if (app.child.exitCode !== null) throw new Error(`${app.app} exited with ${app.child.exitCode}:\n${app.output()}`);
+      return (await httpStatus(`${app.url}/health/ready`)) === 200;
+    },
+    { timeoutMs, what: `${app.app} to report ready` },
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n--- ${app.app} output ---\n${app.output()}`);
+  });
+}

@@ -1,0 +1,59 @@
+import { connect } from '@nats-io/transport-node';
+import { cleanupNatsPrefix, createTestDatabase, testNatsUrl, uniquePrefix } from '@pki/testing';
+import type { Kysely } from 'kysely';
+import { APPS, spawnApp, waitUntilReady, type AppProcess } from './app-process';
+
+export const ACCOUNT_A = { accessKeyId: 'AKIDACCOUNTA', secretAccessKey: 'secret-a', accountId: '111111111111' };
+export const ACCOUNT_B = { accessKeyId: 'AKIDACCOUNTB', secretAccessKey: 'secret-b', accountId: '222222222222' };
+
+export interface RunningStack {
+  /** The gateway's base URL, for the SDK's `endpoint`. */
+  readonly endpoint: string;
+  readonly apps: readonly AppProcess[];
+  /** The stack's database, for assertions on read models that have no API yet. */
+  readonly db: Kysely<any>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole platform as it runs in production: every app its own process (from dist/), on
+ * this suite's own database and NATS namespace so suites never disturb each other or a
+ * running stack.
+ */
+export async function startStack(env: Record<string, string> = {}): Promise<RunningStack> {
+  const database = await createTestDatabase();
+  const prefix = uniquePrefix();
+  const shared = {
+    DATABASE_URL: database.url,
+    NATS_URL: testNatsUrl(),
+    PKI_NATS_PREFIX: prefix,
+    PKI_ACCESS_KEYS: [ACCOUNT_A, ACCOUNT_B].map((k) => `${k.accessKeyId}:${k.secretAccessKey}:${k.accountId}`).join(','),
+    PKI_REQUEST_TIMEOUT_MS: '20000',
+    ...env,
+  };
+  const apps: AppProcess[] = [];
+  const stopAll = async () => {
+    await Promise.all(apps.map((app) => app.stop()));
+  };
+  try {
+    for (const name of APPS) apps.push(await spawnApp(name, shared));
+    await Promise.all(apps.map((app) => waitUntilReady(app)));
+    const gateway = apps.find((app) => app.app === 'api-gateway')!;
+    return {
+      endpoint: gateway.url,
+      apps,
+      db: database.db,
+      async stop() {
+        await stopAll();
+        const nc = await connect({ servers: [shared.NATS_URL] });
+        await cleanupNatsPrefix(nc, prefix);
+        await nc.close();
+        await database.destroy();
+      },
+    };
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    await database.destroy().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * HTTP status of every AWS IoT exception, from the `@httpError` trait in the IoT Smithy
+ * model as @aws-sdk/client-iot 3.1169.0 ships it (dist-cjs `...Exception$` error schemas,
+ * `[_hE]: <status>`). restJson1 clients do not need the status to pick the exception class
+ * (they read `x-amzn-ErrorType`), but retries and `$metadata.httpStatusCode` do.
+ */
+export const IOT_ERROR_STATUS: Readonly<Record<string, number>> = {
+  CertificateConflictException: 409,
+  CertificateStateException: 406,
+  CertificateValidationException: 400,
+  ConflictException: 409,
+  ConflictingResourceUpdateException: 409,
+  DeleteConflictException: 409,
+  IndexNotReadyException: 400,
+  InternalException: 500,
+  InternalFailureException: 500,
+  InternalServerException: 500,
+  InvalidAggregationException: 400,
+  InvalidQueryException: 400,
+  InvalidRequestException: 400,
+  InvalidResponseException: 400,
+  InvalidStateTransitionException: 409,
+  LimitExceededException: 410,
+  MalformedPolicyException: 400,
+  NotConfiguredException: 404,
+  RegistrationCodeValidationException: 400,
+  ResourceAlreadyExistsException: 409,
+  ResourceNotFoundException: 404,
+  ResourceRegistrationFailureException: 400,
+  ServiceQuotaExceededException: 402,
+  ServiceUnavailableException: 503,
+  SqlParseException: 400,
+  TaskAlreadyExistsException: 400,
+  ThrottlingException: 400,
+  TransferAlreadyCompletedException: 410,
+  TransferConflictException: 409,
+  UnauthorizedException: 401,
+  ValidationException: 400,
+  VersionConflictException: 409,
+  VersionsLimitExceededException: 409,
+};

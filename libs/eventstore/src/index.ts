@@ -1,0 +1,14 @@
+export { createDb, ensureDatabaseExists } from './db/create-db';
+export { migrateToLatest } from './db/migrate-to-latest';
+export { eventStoreMigrations } from './store/event-store.migrations';
+export { ConcurrencyError } from './store/concurrency.error';
+export { EventStore, type EventStoreOptions, type ProjectInTransaction } from './store/event-store';
+export { ensureEventStream, eventStreamConfig, type EventStreamOptions } from './jetstream/ensure-event-stream';
+export { OutboxRelay, type OutboxRelayOptions, type RelayLogger } from './relay/outbox-relay';
+export type { Projection } from './projection/projection';
+export { ProjectionRunner, type ProjectionRunnerOptions } from './projection/projection-runner';
+export { projectionMigrations } from './projection/projection.migrations';
+export type { ProjectionCheckpoint, ParkedMessage } from './projection/projection.tables';
+// The runtime every event-sourced service starts on, and its Nest module (added by the lead).
+export { ServiceRuntime, type ServiceRuntimeOptions } from './service-runtime';
+export { eventSourcedServiceModule, type ServiceModuleOptions } from './service-module';

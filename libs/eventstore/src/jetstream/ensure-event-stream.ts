@@ -1,0 +1,58 @@
+import { nanos } from '@nats-io/nats-core';
+import { JetStreamApiCodes, JetStreamApiError, StorageType, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
+import { eventStreamName, eventWildcard, type ServiceName } from '@pki/contracts';
+
+export interface EventStreamOptions {
+  duplicateWindowMs?: number;
+  storage?: 'file' | 'memory';
+}
+
+/** JetStream API error 10058 "stream name already in use" (a racing creator won). */
+const STREAM_NAME_IN_USE = 10058;
+
+export const DEFAULT_DUPLICATE_WINDOW_MS = 2 * 60_000;
+
+export function eventStreamConfig(prefix: string, service: ServiceName, opts: EventStreamOptions = {}): Partial<StreamConfig> & { name: string } {
+  return {
+    name: eventStreamName(prefix, service),
+    subjects: [eventWildcard(prefix, service)],
+    storage: opts.storage === 'memory' ? StorageType.Memory : StorageType.File,
+    // Set explicitly: Nats-Msg-Id dedupe of the relay's republishes only works inside this window.
+    duplicate_window: nanos(opts.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS),
+  };
+}
+
+/**
+ * Creates the service's event stream if missing (idempotent, safe to race: relay replicas
+ * and other services' projection runners may all call it), and brings the duplicate window
+ * back to the configured value if someone changed it.
+ */
+export async function ensureEventStream(jsm: JetStreamManager, prefix: string, service: ServiceName, opts: EventStreamOptions = {}): Promise<void> {
+  const config = eventStreamConfig(prefix, service, opts);
+  const existing = await streamInfo(jsm, config.name);
+  if (!existing) {
+    try {
+      await jsm.streams.add(config);
+      return;
+    } catch (error) {
+      if (!(error instanceof JetStreamApiError && error.code === STREAM_NAME_IN_USE)) throw error;
+    }
+  }
+  const info = existing ?? (await jsm.streams.info(config.name));
+  if (info.config.duplicate_window !== config.duplicate_window) {
+    await jsm.streams.update(config.name, { ...info.config, duplicate_window: config.duplicate_window });
+  }
+}
+
+async function streamInfo(jsm: JetStreamManager, name: string) {
+  try {
+    return await jsm.streams.info(name);
+  } catch (error) {
+    if (isStreamNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+export function isStreamNotFound(error: unknown): boolean {
+  return error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound;
+}

@@ -1,0 +1,125 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { eventSubject, type EventEnvelope } from '@pki/contracts';
+import { waitFor } from '@pki/testing';
+import { OutboxRelay } from '../relay/outbox-relay';
+import { EventStore } from '../store/event-store';
+import { countingProjection, countingRows, createCountingTable } from '../test-support/counting.projection';
+import { meta, openHarness, quietLogger, SCHEMA, SERVICE, type Harness } from '../test-support/harness';
+import { durableName } from './consumer-position';
+import { ProjectionRunner } from './projection-runner';
+
+const evt = (n: number) => [{ type: 'Numbered', schemaVersion: 1, data: { n } }];
+
+describe('ProjectionRunner (Postgres + JetStream)', () => {
+  let h: Harness;
+  let store: EventStore;
+  let relay: OutboxRelay;
+  const runners: ProjectionRunner[] = [];
+  const run = async (o: Omit<ConstructorParameters<typeof ProjectionRunner>[0], 'db' | 'schema' | 'nc' | 'prefix' | 'source'>) => {
+    const runner = new ProjectionRunner({ db: h.db, schema: SCHEMA, nc: h.nc, prefix: h.prefix, source: SERVICE, logger: quietLogger, ...o });
+    runners.push(runner);
+    await runner.start();
+    return runner;
+  };
+  const consumerIdle = (projection: string) => async () => {
+    const info = await (await jetstreamManager(h.nc)).consumers.info(h.streamName, durableName(SCHEMA, projection));
+    return info.num_pending === 0 && info.num_ack_pending === 0 && info;
+  };
+  const appendMany = (from: number, count: number) =>
+    store.appendMany(Array.from({ length: count }, (_, i) => ({ stream: `s-${from + i}`, expectedVersion: 0, events: evt(from + i), meta })));
+
+  beforeEach(async () => {
+    h = await openHarness();
+    store = new EventStore(h.db, { schema: SCHEMA });
+    relay = new OutboxRelay({ db: h.db, schema: SCHEMA, nc: h.nc, prefix: h.prefix, service: SERVICE, pollIntervalMs: 20, logger: quietLogger });
+    await createCountingTable(h.db, 'ca.counted');
+  });
+  afterEach(async () => {
+    for (const r of runners.splice(0)) await r.stop();
+    await relay.stop();
+    await h?.close();
+  });
+
+  it('never applies twice: crash before ack, redelivery, republished event, recreated consumer; a replay gives the same rows', async () => {
+    let crashOnce: string | undefined;
+    const beforeAckCalls = new Map<string, number>();
+    const projection = countingProjection('counter', 'ca.counted');
+    // Started before the source stream exists: the runner creates it.
+    await run({
+      projection,
+      ackWaitMs: 1000,
+      beforeAck: (event) => {
+        beforeAckCalls.set(event.id, (beforeAckCalls.get(event.id) ?? 0) + 1);
+        if (crashOnce === undefined) {
+          crashOnce = event.id;
+          throw new Error('process died after commit, before ack');
+        }
+      },
+    });
+    await relay.start();
+    const stored = (await appendMany(0, 20)).flat();
+
+    await waitFor(async () => (await countingRows(h.db, 'ca.counted')).length === 20, { what: '20 events projected' });
+    await waitFor(consumerIdle('counter'), { what: 'every message acked' });
+    expect(beforeAckCalls.get(crashOnce!)).toBe(2); // the un-acked one came back...
+    expect(projection.calls.get(crashOnce!)).toBe(1); // ...and was not applied again
+
+    // The same event as a fresh first delivery under another message id: skipped.
+    await jetstream(h.nc).publish(eventSubject(h.prefix, SERVICE, 'Numbered'), JSON.stringify(stored[3]), { msgID: 'republished-under-another-id' });
+    await waitFor(consumerIdle('counter'), { what: 'republished message acked' });
+
+    // A consumer recreated from scratch (JetStream lost it) delivers everything again as first deliveries.
+    for (const r of runners.splice(0)) await r.stop();
+    const jsm = await jetstreamManager(h.nc);
+    await jsm.consumers.delete(h.streamName, durableName(SCHEMA, 'counter'));
+    await h.db.withSchema(SCHEMA).updateTable('projection_checkpoints').set({ stream_seq: '0', event_id: null }).execute();
+    await run({ projection });
+    await appendMany(20, 5);
+    await waitFor(async () => (await countingRows(h.db, 'ca.counted')).length === 25, { what: '25 events projected' });
+    await waitFor(consumerIdle('counter'), { what: 'replayed messages acked' });
+
+    const rows = await countingRows(h.db, 'ca.counted');
+    expect(rows.every((r) => r.count === 1)).toBe(true);
+    expect([...projection.calls.values()].every((n) => n === 1)).toBe(true);
+
+    // Replaying the whole stream into a fresh runner (same checkpoint table) yields the same rows.
+    await createCountingTable(h.db, 'ca.counted_replay');
+    await run({ projection: countingProjection('counter-replay', 'ca.counted_replay') });
+    await waitFor(async () => (await countingRows(h.db, 'ca.counted_replay')).length === 25, { what: 'replay projected' });
+    await waitFor(consumerIdle('counter-replay'), { what: 'replay acked' });
+    expect(await countingRows(h.db, 'ca.counted_replay')).toEqual(rows);
+    const checkpoint = await h.db.withSchema(SCHEMA).selectFrom('projection_checkpoints').selectAll().where('projection', '=', 'counter-replay').executeTakeFirstOrThrow();
+    expect(Number(checkpoint.stream_seq)).toBe(26); // 25 events + the republished copy
+  });
+
+  it('retries transient failures in order, and parks poison messages where an operator sees them', async () => {
+    const failures = new Map<number, number>();
+    const transient = Object.assign(new Error('could not serialize access'), { code: '40001' });
+    const projection = countingProjection('picky', 'ca.counted', {
+      before: (event: EventEnvelope<any>) => {
+        const n = event.data.n as number;
+        failures.set(n, (failures.get(n) ?? 0) + 1);
+        if (n === 1 && failures.get(n)! <= 2) throw transient; // transient twice, then fine
+        if (n === 3) throw new Error('bug: cannot handle n=3'); // never succeeds
+      },
+    });
+    const order: number[] = [];
+    await run({ projection, maxAttempts: 3, beforeAck: (e: EventEnvelope<any>) => void order.push(e.data.n) });
+    await relay.start();
+    await appendMany(0, 5);
+    await jetstream(h.nc).publish(eventSubject(h.prefix, SERVICE, 'Garbage'), '{not json', { msgID: 'garbage-1' });
+    await appendMany(5, 1);
+
+    await waitFor(async () => (await countingRows(h.db, 'ca.counted')).length === 5, { what: 'healthy events projected' });
+    await waitFor(consumerIdle('picky'), { what: 'consumer drained (terminated messages included)' });
+    expect(order).toEqual([0, 1, 2, 4, 5]);
+    expect(failures.get(1)).toBe(3);
+    expect(failures.get(3)).toBe(3);
+    const parked = await h.db.withSchema(SCHEMA).selectFrom('projection_parked').selectAll().orderBy('error').execute();
+    expect(parked.map((p) => [p.error, p.attempts])).toEqual([
+      ['bug: cannot handle n=3', 3],
+      ['message body is not JSON', 1],
+    ]);
+    expect(parked[1]).toMatchObject({ event_id: 'garbage-1', payload: '{not json' });
+  });
+});

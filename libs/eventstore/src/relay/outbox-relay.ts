@@ -1,0 +1,153 @@
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Kysely } from 'kysely';
+import { eventStreamName, eventSubject, type ServiceName } from '@pki/contracts';
+import { assertSchemaName } from '../db/schema-name';
+import { ensureEventStream, type EventStreamOptions } from '../jetstream/ensure-event-stream';
+import { rowToEnvelope } from '../store/envelope.mapping';
+import { backoffMs } from '../util/backoff';
+import { StoppableSleep } from '../util/stoppable-sleep';
+import { watchConnection, type ConnectionWatch } from '../jetstream/connection-watch';
+import { claimPending, markPublished } from './outbox.queries';
+import { reconcileOutbox } from './outbox-reconciler';
+
+export interface RelayLogger {
+  log(msg: string): void;
+  error(msg: string, err?: unknown): void;
+}
+
+export interface OutboxRelayOptions {
+  db: Kysely<any>;
+  schema: string;
+  nc: NatsConnection;
+  prefix: string;
+  service: ServiceName;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  logger?: RelayLogger;
+  /** How long published rows are kept to repair JetStream losses (default 24 h). */
+  retentionMs?: number;
+  /** How often the stream is compared with the outbox while connected (default 30 s). */
+  reconcileIntervalMs?: number;
+  /** How many of the most recently published rows are checked message by message (default 200). */
+  verifyRecent?: number;
+  stream?: EventStreamOptions;
+}
+
+export const quietLogger: RelayLogger = { log: () => undefined, error: () => undefined };
+const defaultLogger: RelayLogger = { log: () => undefined, error: (msg, err) => console.error(msg, err) };
+
+/**
+ * Publishes the outbox to JetStream: claim (FOR UPDATE SKIP LOCKED, position order) ->
+ * publish with Nats-Msg-Id = event id and await every PubAck -> mark published with the
+ * JetStream sequence -> commit. A crash anywhere before the commit leaves the rows unpublished,
+ * so they are published again and JetStream drops the duplicates by message id.
+ *
+ * Postgres is the truth: after (re)connecting and periodically, the outbox is reconciled with
+ * the stream and events the stream lost are published again (see outbox-reconciler).
+ */
+export class OutboxRelay {
+  private readonly schema: string;
+  private readonly js: JetStreamClient;
+  private readonly streamName: string;
+  private readonly logger: RelayLogger;
+  private readonly sleeper = new StoppableSleep();
+  private jsm: JetStreamManager | undefined;
+  private watch: ConnectionWatch | undefined;
+  private loop: Promise<void> | undefined;
+  private reconciledEpoch = -1;
+  private lastReconcileAt = 0;
+
+  constructor(private readonly o: OutboxRelayOptions) {
+    this.schema = assertSchemaName(o.schema);
+    this.js = jetstream(o.nc);
+    this.streamName = eventStreamName(o.prefix, o.service);
+    this.logger = o.logger ?? defaultLogger;
+  }
+
+  async start(): Promise<void> {
+    if (this.loop) return;
+    this.watch = watchConnection(this.o.nc);
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.sleeper.stop();
+    await this.loop;
+    this.loop = undefined;
+    this.watch?.stop();
+    this.watch = undefined;
+  }
+
+  /** One pass: reconcile if due, then publish one batch. Returns how many events were published. */
+  async publishPending(): Promise<number> {
+    const epoch = this.watch?.epoch ?? 0;
+    const interval = this.o.reconcileIntervalMs ?? 30_000;
+    if (this.reconciledEpoch !== epoch || Date.now() - this.lastReconcileAt > interval) {
+      await this.reconcile();
+      this.reconciledEpoch = epoch;
+      this.lastReconcileAt = Date.now();
+    }
+    return this.publishBatch(epoch);
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.sleeper.isStopped) {
+      try {
+        const published = await this.publishPending();
+        failures = 0;
+        // A full batch means more may be waiting: go again at once.
+        if (published < this.batchSize) await this.sleeper.sleep(this.o.pollIntervalMs ?? 200);
+      } catch (error) {
+        failures++;
+        this.logger.error(`outbox relay ${this.schema} -> ${this.streamName}: pass failed (attempt ${failures})`, error);
+        await this.sleeper.sleep(backoffMs(failures, { baseMs: 200, maxMs: 5_000 }));
+      }
+    }
+  }
+
+  private get batchSize(): number {
+    return this.o.batchSize ?? 100;
+  }
+
+  private async reconcile(): Promise<void> {
+    this.jsm ??= await jetstreamManager(this.o.nc);
+    await ensureEventStream(this.jsm, this.o.prefix, this.o.service, this.o.stream);
+    const report = await reconcileOutbox({
+      db: this.o.db,
+      schema: this.schema,
+      jsm: this.jsm,
+      streamName: this.streamName,
+      retentionMs: this.o.retentionMs ?? 24 * 3600_000,
+      verifyRecent: this.o.verifyRecent ?? 200,
+    });
+    if (report.republish > 0) this.logger.log(`outbox relay ${this.schema}: ${report.republish} event(s) missing from ${this.streamName}, publishing them again`);
+  }
+
+  private async publishBatch(epoch: number): Promise<number> {
+    return this.o.db.transaction().execute(async (trx) => {
+      const rows = await claimPending(trx, this.schema, this.batchSize);
+      if (!rows.length) return 0;
+      // Publish the whole batch in flight at once (order on the wire is claim order), then await all acks.
+      const acks = await Promise.allSettled(
+        rows.map((row) => {
+          const envelope = rowToEnvelope(row);
+          return this.js.publish(eventSubject(this.o.prefix, this.o.service, envelope.type), JSON.stringify(envelope), { msgID: envelope.id });
+        }),
+      );
+      // If the connection dropped meanwhile, an ack may come from a restarted server that lost
+      // earlier writes; do not record sequences we cannot trust. The rows stay pending and are
+      // published again after reconciliation (deduplicated by message id).
+      if ((this.watch?.epoch ?? 0) !== epoch) return 0;
+      const published: Array<{ position: string; jsSeq: number }> = [];
+      acks.forEach((ack, i) => {
+        if (ack.status === 'fulfilled') published.push({ position: String(rows[i].position), jsSeq: ack.value.seq });
+      });
+      await markPublished(trx, this.schema, published);
+      const failed = acks.find((a): a is PromiseRejectedResult => a.status === 'rejected');
+      if (failed) throw new Error(`${rows.length - published.length} of ${rows.length} publishes to ${this.streamName} failed`, { cause: failed.reason });
+      return published.length;
+    });
+  }
+}

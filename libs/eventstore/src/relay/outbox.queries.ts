@@ -1,0 +1,71 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { EventRow } from '../store/events.table';
+import type { NewOutboxRow } from '../store/outbox.table';
+
+type Db = Kysely<any> | Transaction<any>;
+
+export async function insertOutboxRows(db: Db, schema: string, rows: NewOutboxRow[]): Promise<void> {
+  if (rows.length) await db.withSchema(schema).insertInto('outbox').values(rows).execute();
+}
+
+/**
+ * Claims unpublished rows in position order. SKIP LOCKED lets several relay replicas share
+ * the work; rows of a transaction that has not committed yet are simply not visible, and are
+ * claimed by a later pass once it commits (no "position > last" watermark to skip them).
+ */
+export async function claimPending(trx: Transaction<any>, schema: string, limit: number): Promise<EventRow[]> {
+  const result = await sql<EventRow>`
+    select e.* from ${sql.table(`${schema}.outbox`)} o
+    join ${sql.table(`${schema}.events`)} e on e.position = o.position
+    where o.published_at is null
+    order by o.position
+    limit ${limit}
+    for update of o skip locked`.execute(trx);
+  return result.rows;
+}
+
+export async function markPublished(db: Db, schema: string, published: Array<{ position: string; jsSeq: number }>): Promise<void> {
+  if (!published.length) return;
+  await sql`
+    update ${sql.table(`${schema}.outbox`)} o
+    set published_at = now(), js_seq = v.seq
+    from unnest(${published.map((p) => p.position)}::bigint[], ${published.map((p) => p.jsSeq)}::bigint[]) as v(position, seq)
+    where o.position = v.position`.execute(db);
+}
+
+/** JetStream lost these (a crash before its write reached disk, or the stream was recreated): publish again. */
+export async function resetPublishedAbove(db: Db, schema: string, lastSeq: number): Promise<number> {
+  const result = await db.withSchema(schema).updateTable('outbox').set({ published_at: null, js_seq: null }).where('js_seq', '>', String(lastSeq)).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function resetPublished(db: Db, schema: string, positions?: string[]): Promise<number> {
+  if (positions && !positions.length) return 0;
+  let query = db.withSchema(schema).updateTable('outbox').set({ published_at: null, js_seq: null }).where('published_at', 'is not', null);
+  if (positions) query = query.where('position', 'in', positions);
+  return Number((await query.executeTakeFirst()).numUpdatedRows);
+}
+
+/** The most recently published rows (highest JetStream sequences): where a crashed server's losses are. */
+export async function recentPublished(db: Db, schema: string, maxSeq: number, limit: number): Promise<Array<{ position: string; event_id: string; js_seq: string }>> {
+  return db
+    .withSchema(schema)
+    .selectFrom('outbox')
+    .select(['position', 'event_id', 'js_seq'])
+    .where('js_seq', 'is not', null)
+    .where('js_seq', '<=', String(maxSeq))
+    .orderBy('js_seq', 'desc')
+    .limit(limit)
+    .execute() as Promise<Array<{ position: string; event_id: string; js_seq: string }>>;
+}
+
+/** Forgets rows published before `before` that the stream still holds (js_seq within its range). */
+export async function prunePublished(db: Db, schema: string, before: Date, maxSeq: number): Promise<number> {
+  const result = await db
+    .withSchema(schema)
+    .deleteFrom('outbox')
+    .where('published_at', '<', before)
+    .where('js_seq', '<=', String(maxSeq))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,108 @@
+// NatsConnection from nats-core: transport-node re-exports it via a subpath that moduleResolution node10 cannot see.
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { sql, type Kysely, type Migration } from 'kysely';
+import type { ServiceName } from '@pki/contracts';
+import { createDb, ensureDatabaseExists } from './db/create-db';
+import { migrateToLatest } from './db/migrate-to-latest';
+import { ensureEventStream } from './jetstream/ensure-event-stream';
+import type { Projection } from './projection/projection';
+import { ProjectionRunner } from './projection/projection-runner';
+import { projectionMigrations } from './projection/projection.migrations';
+import { OutboxRelay } from './relay/outbox-relay';
+import { EventStore } from './store/event-store';
+import { eventStoreMigrations } from './store/event-store.migrations';
+
+export interface ServiceRuntimeOptions {
+  readonly databaseUrl: string;
+  readonly natsUrl: string;
+  readonly prefix: string;
+  readonly service: ServiceName;
+  /** The service's own Postgres schema (DESIGN.md: one schema per service). */
+  readonly schema: string;
+  /** The service's own migrations (read models); the event store's and projections' are added here. */
+  readonly migrations: Record<string, Migration>;
+  /** Projections of other services' events this service keeps. */
+  /** Projections of other services' events this service keeps (given the service's database). */
+  readonly projections?: (db: Kysely<any>) => ReadonlyArray<{ readonly source: ServiceName; readonly projection: Projection }>;
+  readonly poolSize?: number;
+  readonly logger?: { log(message: string): void; error(message: string, error?: unknown): void };
+}
+
+/**
+ * What every event-sourced service runs on: its database (created and migrated at start),
+ * its event store, the outbox relay that publishes its events to JetStream, and the
+ * projections it keeps of other services' events.
+ */
+export class ServiceRuntime {
+  private relay: OutboxRelay | undefined;
+  private readonly runners: ProjectionRunner[] = [];
+
+  private constructor(
+    readonly db: Kysely<any>,
+    readonly nc: NatsConnection,
+    readonly store: EventStore,
+    private readonly options: ServiceRuntimeOptions,
+  ) {}
+
+  static async start(options: ServiceRuntimeOptions): Promise<ServiceRuntime> {
+    await ensureDatabaseExists(options.databaseUrl);
+    const db = createDb(options.databaseUrl, { max: options.poolSize ?? 10 });
+    try {
+      await migrateToLatest(db, options.schema, {
+        ...eventStoreMigrations(options.schema),
+        ...projectionMigrations(options.schema),
+        ...options.migrations,
+      });
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
+    const nc = await connect({ servers: [options.natsUrl], name: `pki-${options.service}-runtime`, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+    const runtime = new ServiceRuntime(db, nc, new EventStore(db, { schema: options.schema }), options);
+    await runtime.startBackground();
+    return runtime;
+  }
+
+  private async startBackground(): Promise<void> {
+    const { options } = this;
+    await ensureEventStream(await jetstreamManager(this.nc), options.prefix, options.service);
+    this.relay = new OutboxRelay({ db: this.db, schema: options.schema, nc: this.nc, prefix: options.prefix, service: options.service, logger: options.logger });
+    await this.relay.start();
+    for (const { source, projection } of options.projections?.(this.db) ?? []) {
+      const runner = new ProjectionRunner({ db: this.db, schema: options.schema, nc: this.nc, prefix: options.prefix, source, projection, logger: options.logger });
+      await runner.start();
+      this.runners.push(runner);
+    }
+  }
+
+  readinessChecks(): Array<{ name: string; check(): Promise<void> }> {
+    return [
+      {
+        name: 'postgres',
+        check: async () => {
+          await sql`select 1`.execute(this.db);
+        },
+      },
+      {
+        name: 'nats',
+        check: async () => {
+          if (this.nc.isClosed()) throw new Error('connection closed');
+          await this.nc.flush();
+        },
+      },
+    ];
+  }
+
+  async stop(): Promise<void> {
+    for (const runner of this.runners) await runner.stop();
+    await this.relay?.stop();
+    try {
+      await this.nc.drain();
+    } catch {
+      // already closed
+    }
+    await this.db.destroy();
+  }
+}

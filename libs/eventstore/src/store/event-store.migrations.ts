@@ -1,0 +1,48 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+import { assertSchemaName } from '../db/schema-name';
+
+/**
+ * The event store's tables in a service's schema. Frozen: typed Kysely<any>, never importing
+ * application code; a change is a new migration.
+ */
+export function eventStoreMigrations(schema: string): Record<string, Migration> {
+  assertSchemaName(schema);
+  return {
+    '20250101T000000Z-eventstore-create-events-and-outbox': {
+      async up(db: Kysely<any>) {
+        await db.schema.createSchema(schema).ifNotExists().execute();
+        const s = db.schema.withSchema(schema);
+        await s
+          .createTable('events')
+          .addColumn('position', 'bigint', (c) => c.generatedAlwaysAsIdentity().primaryKey())
+          .addColumn('id', 'uuid', (c) => c.notNull().unique())
+          .addColumn('stream', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull().check(sql`version > 0`))
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('schema_version', 'integer', (c) => c.notNull())
+          .addColumn('occurred_at', 'timestamptz', (c) => c.notNull())
+          .addColumn('correlation_id', 'text', (c) => c.notNull())
+          .addColumn('causation_id', 'text')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('data', 'jsonb', (c) => c.notNull())
+          // Optimistic concurrency: two writers of one aggregate conflict here. Also serves load(stream).
+          .addUniqueConstraint('events_stream_version_key', ['stream', 'version'])
+          .execute();
+
+        await s
+          .createTable('outbox')
+          .addColumn('position', 'bigint', (c) => c.primaryKey().references(`${schema}.events.position`))
+          .addColumn('event_id', 'uuid', (c) => c.notNull().unique())
+          .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+          .addColumn('published_at', 'timestamptz')
+          .addColumn('js_seq', 'bigint')
+          .execute();
+        // Serves the relay's claim: unpublished rows in position order.
+        await s.createIndex('outbox_pending_idx').on('outbox').column('position').where(sql.ref('published_at'), 'is', null).execute();
+        // Serves reconciliation (rows by JetStream sequence) and pruning by age.
+        await s.createIndex('outbox_js_seq_idx').on('outbox').column('js_seq').where(sql.ref('js_seq'), 'is not', null).execute();
+        await s.createIndex('outbox_published_at_idx').on('outbox').column('published_at').where(sql.ref('published_at'), 'is not', null).execute();
+      },
+    },
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * AWS ACM PCA key and signing algorithms (CertificateAuthorityConfiguration.KeyAlgorithm and
+ * SigningAlgorithm) and their X.509 encodings.
+ *
+ * AlgorithmIdentifier parameters: RSA PKCS #1 v1.5 signatures carry an explicit NULL
+ * (RFC 4055 §5, RFC 3279 §2.2.1); ECDSA signatures omit the parameters field entirely
+ * (RFC 5758 §3.2). Getting this wrong makes strict verifiers reject the signature.
+ */
+import { children, contents, expectTag, readBitString, readElement, readOid, readWhole } from './der/der-reader';
+import { oid } from './der/der-oid';
+import { nullValue, sequence, Tag } from './der/der-writer';
+import { PkiEncodeError, PkiParseError } from './errors';
+import { Oid } from './oids';
+
+export const KEY_ALGORITHMS = ['RSA_2048', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1'] as const;
+export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
+
+export const SIGNING_ALGORITHMS = [
+  'SHA256WITHECDSA',
+  'SHA384WITHECDSA',
+  'SHA512WITHECDSA',
+  'SHA256WITHRSA',
+  'SHA384WITHRSA',
+  'SHA512WITHRSA',
+] as const;
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+/** node:crypto digest names. */
+export type HashName = 'sha256' | 'sha384' | 'sha512';
+
+interface SigningSpec {
+  readonly oid: string;
+  readonly hash: HashName;
+  readonly keyType: 'rsa' | 'ec';
+}
+
+const SIGNING: Record<SigningAlgorithm, SigningSpec> = {
+  SHA256WITHECDSA: { oid: Oid.ecdsaWithSHA256, hash: 'sha256', keyType: 'ec' },
+  SHA384WITHECDSA: { oid: Oid.ecdsaWithSHA384, hash: 'sha384', keyType: 'ec' },
+  SHA512WITHECDSA: { oid: Oid.ecdsaWithSHA512, hash: 'sha512', keyType: 'ec' },
+  SHA256WITHRSA: { oid: Oid.sha256WithRSAEncryption, hash: 'sha256', keyType: 'rsa' },
+  SHA384WITHRSA: { oid: Oid.sha384WithRSAEncryption, hash: 'sha384', keyType: 'rsa' },
+  SHA512WITHRSA: { oid: Oid.sha512WithRSAEncryption, hash: 'sha512', keyType: 'rsa' },
+};
+
+export function isKeyAlgorithm(value: unknown): value is KeyAlgorithm {
+  return (KEY_ALGORITHMS as readonly unknown[]).includes(value);
+}
+
+export function isSigningAlgorithm(value: unknown): value is SigningAlgorithm {
+  return (SIGNING_ALGORITHMS as readonly unknown[]).includes(value);
+}
+
+function spec(algorithm: SigningAlgorithm): SigningSpec {
+  const s = SIGNING[algorithm];
+  if (!s) throw new PkiEncodeError(`unsupported signing algorithm ${String(algorithm)}`);
+  return s;
+}
+
+const identifierCache = new Map<SigningAlgorithm, Buffer>();
+
+/** AlgorithmIdentifier DER for the signature (RFC 5280 §4.1.1.2). Shared buffer: do not mutate. */
+export function signatureAlgorithmIdentifier(algorithm: SigningAlgorithm): Buffer {
+  let der = identifierCache.get(algorithm);
+  if (!der) {
+    const s = spec(algorithm);
+    der = s.keyType === 'rsa' ? sequence(oid(s.oid), nullValue()) : sequence(oid(s.oid));
+    identifierCache.set(algorithm, der);
+  }
+  return der;
+}
+
+export function signatureAlgorithmOid(algorithm: SigningAlgorithm): string {
+  return spec(algorithm).oid;
+}
+
+/** The node:crypto hash name used by `algorithm` (for crypto.sign/verify and createHash). */
+export function hashOf(algorithm: SigningAlgorithm): HashName {
+  return spec(algorithm).hash;
+}
+
+export function keyTypeOfSigningAlgorithm(algorithm: SigningAlgorithm): 'rsa' | 'ec' {
+  return spec(algorithm).keyType;
+}
+
+/** The AWS SigningAlgorithm for a signature algorithm OID, if it is one AWS offers. */
+export function signingAlgorithmFromOid(dotted: string): SigningAlgorithm | undefined {
+  return SIGNING_ALGORITHMS.find((a) => SIGNING[a].oid === dotted);
+}
+
+/** AWS pairs RSA keys with *WITHRSA and EC keys with *WITHECDSA (CertificateAuthorityConfiguration). */
+export function signingAlgorithmMatchesKey(keyAlgorithm: KeyAlgorithm, signingAlgorithm: SigningAlgorithm): boolean {
+  const keyType = keyAlgorithm.startsWith('RSA_') ? 'rsa' : 'ec';
+  return isSigningAlgorithm(signingAlgorithm) && SIGNING[signingAlgorithm].keyType === keyType;
+}
+
+export type KeyPairSpec =
+  | { type: 'rsa'; options: { modulusLength: 2048 | 4096; publicExponent: 65537 } }
+  | { type: 'ec'; options: { namedCurve: 'prime256v1' | 'secp384r1' } };
+
+/** Arguments for `crypto.generateKeyPair(spec.type, spec.options, cb)`; the caller generates. */
+export function generateKeyPairSpec(keyAlgorithm: KeyAlgorithm): KeyPairSpec {
+  switch (keyAlgorithm) {
+    case 'RSA_2048':
+      return { type: 'rsa', options: { modulusLength: 2048, publicExponent: 65537 } };
+    case 'RSA_4096':
+      return { type: 'rsa', options: { modulusLength: 4096, publicExponent: 65537 } };
+    case 'EC_prime256v1':
+      return { type: 'ec', options: { namedCurve: 'prime256v1' } };
+    case 'EC_secp384r1':
+      return { type: 'ec', options: { namedCurve: 'secp384r1' } };
+    default:
+      throw new PkiEncodeError(`unsupported key algorithm ${String(keyAlgorithm)}`);
+  }
+}
+
+export interface PublicKeyInfo {
+  /** The AWS KeyAlgorithm, or undefined when the key is not one AWS Private CA issues for. */
+  keyAlgorithm: KeyAlgorithm | undefined;
+  keyType: 'rsa' | 'ec' | 'other';
+  /** Algorithm OID from the SubjectPublicKeyInfo. */
+  algorithmOid: string;
+  /** RSA modulus length in bits, or the EC field size in bits. */
+  keyBits: number | undefined;
+  /** Named-curve OID for EC keys. */
+  curveOid: string | undefined;
+  /** The subjectPublicKey BIT STRING contents (without the unused-bits octet), e.g. for RFC 5280 §4.2.1.2 key ids. */
+  subjectPublicKey: Uint8Array;
+}
+
+const CURVES: Record<string, { bits: number; keyAlgorithm?: KeyAlgorithm }> = {
+  [Oid.prime256v1]: { bits: 256, keyAlgorithm: 'EC_prime256v1' },
+  [Oid.secp384r1]: { bits: 384, keyAlgorithm: 'EC_secp384r1' },
+  [Oid.secp521r1]: { bits: 521 },
+};
+
+/** Bit length of an unsigned big-endian integer's contents (leading zero octets ignored). */
+function bitLength(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length && bytes[i] === 0) i++;
+  if (i === bytes.length) return 0;
+  return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]));
+}
+
+/**
+ * Reads a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) far enough to name its AWS KeyAlgorithm:
+ * rsaEncryption (RFC 3279 §2.3.1) by modulus size, id-ecPublicKey (RFC 5480 §2.1.1) by named curve.
+ * Throws PkiParseError on malformed input.
+ */
+export function describePublicKey(spki: Uint8Array): PublicKeyInfo {
+  const top = readWhole(spki, 'SubjectPublicKeyInfo', Tag.SEQUENCE);
+  const [algorithm, publicKey, ...rest] = children(top, 'SubjectPublicKeyInfo');
+  if (!algorithm || !publicKey || rest.length) throw new PkiParseError('wrong structure: SubjectPublicKeyInfo needs 2 fields');
+  expectTag(algorithm, Tag.SEQUENCE, 'SubjectPublicKeyInfo algorithm');
+  const [algOid, params, ...more] = children(algorithm, 'SubjectPublicKeyInfo algorithm');
+  if (!algOid || more.length) throw new PkiParseError('wrong structure: public key AlgorithmIdentifier');
+  const algorithmOid = readOid(algOid, 'public key algorithm');
+  const { unusedBits, bytes } = readBitString(publicKey, 'subjectPublicKey');
+  if (unusedBits !== 0) throw new PkiParseError('subjectPublicKey has unused bits');
+  const info: PublicKeyInfo = { keyAlgorithm: undefined, keyType: 'other', algorithmOid, keyBits: undefined, curveOid: undefined, subjectPublicKey: bytes };
+
+  if (algorithmOid === Oid.rsaEncryption) {
+    info.keyType = 'rsa';
+    // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 §A.1.1)
+    const key = readWhole(bytes, 'RSAPublicKey', Tag.SEQUENCE);
+    const modulus = readElement(key.buf, key.valueStart, key.end, 'RSA modulus');
+    expectTag(modulus, Tag.INTEGER, 'RSA modulus');
+    info.keyBits = bitLength(contents(modulus));
+    if (info.keyBits === 2048) info.keyAlgorithm = 'RSA_2048';
+    if (info.keyBits === 4096) info.keyAlgorithm = 'RSA_4096';
+  } else if (algorithmOid === Oid.ecPublicKey) {
+    info.keyType = 'ec';
+    if (!params || params.tag !== Tag.OID) throw new PkiParseError('EC public key without a named curve (RFC 5480 §2.1.1)');
+    info.curveOid = readOid(params, 'EC named curve');
+    const curve = CURVES[info.curveOid];
+    info.keyBits = curve?.bits;
+    info.keyAlgorithm = curve?.keyAlgorithm;
+  }
+  return info;
+}
+
+/** The AWS KeyAlgorithm of a DER SubjectPublicKeyInfo, or undefined when unsupported or malformed. */
+export function keyAlgorithmOfSpki(spki: Uint8Array): KeyAlgorithm | undefined {
+  try {
+    return describePublicKey(spki).keyAlgorithm;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,75 @@
+// @pki/pki: pure X.509 building blocks (no I/O, no clock, no randomness, no CA private keys).
+// Every signature comes from a caller-supplied callback routed to ca-service's Signer port.
+export { PkiEncodeError, PkiParseError } from './errors';
+export type { SignDigestFn, SignFn } from './signing';
+export { Oid } from './oids';
+
+export {
+  KEY_ALGORITHMS,
+  SIGNING_ALGORITHMS,
+  describePublicKey,
+  generateKeyPairSpec,
+  hashOf,
+  isKeyAlgorithm,
+  isSigningAlgorithm,
+  keyAlgorithmOfSpki,
+  keyTypeOfSigningAlgorithm,
+  signatureAlgorithmIdentifier,
+  signatureAlgorithmOid,
+  signingAlgorithmFromOid,
+  signingAlgorithmMatchesKey,
+} from './algorithms';
+export type { HashName, KeyAlgorithm, KeyPairSpec, PublicKeyInfo, SigningAlgorithm } from './algorithms';
+
+export { SUBJECT_ATTRIBUTE_ORDER, encodeName } from './names';
+export type { ASN1Subject, CustomAttribute } from './names';
+export { nameToString, readName } from './name-render';
+export type { NameAttribute } from './name-render';
+
+export { encodeGeneralName, encodeGeneralNames } from './general-names';
+export type { EdiPartyName, GeneralName, OtherName } from './general-names';
+export { readGeneralNames } from './general-names-parse';
+export type { GeneralNameKind, ParsedGeneralName } from './general-names-parse';
+export { formatIpAddress, parseIpAddress } from './ip-address';
+
+export {
+  EXTENDED_KEY_USAGE_OIDS,
+  authorityKeyIdentifierExtension,
+  basicConstraintsExtension,
+  customExtension,
+  encodeExtension,
+  encodeExtensions,
+  extendedKeyUsageExtension,
+  extendedKeyUsageOid,
+  keyIdentifierFromSpki,
+  keyUsageExtension,
+  subjectAltNameExtension,
+  subjectKeyIdentifierExtension,
+} from './extensions';
+export type { ExtendedKeyUsage, ExtendedKeyUsageType, Extension, KeyUsage } from './extensions';
+export {
+  ACCESS_METHOD_OIDS,
+  authorityInfoAccessExtension,
+  certificatePoliciesExtension,
+  crlDistributionPointsExtension,
+  subjectInfoAccessExtension,
+} from './access-extensions';
+export type { AccessDescription, AccessMethod, AccessMethodType, PolicyInformation } from './access-extensions';
+
+export { buildCertificationRequestInfo, buildCsr } from './csr';
+export type { BuildCsrInput } from './csr';
+export { MAX_CSR_INPUT_OCTETS, MAX_RSA_BITS, MIN_RSA_BITS, parseAndVerifyCsr, parseCsr, verifyCsrSignature } from './csr-parse';
+export type { ParsedCsr } from './csr-parse';
+
+export { assembleCertificate, buildCertificate, buildTbsCertificate, encodeSerial } from './certificate';
+export type { TbsCertificateInput } from './certificate';
+export { fromPem, pemBlocks, toPem } from './pem';
+export type { PemBlock, PemLabel } from './pem';
+
+export { CRL_REASON_CODES, CrlBuilder, assembleCrl, assembleCrlChunks, buildCrl, encodeCrlEntry } from './crl';
+export type { BuiltCrlTbs, CrlEntry, CrlInput, RevocationReason } from './crl';
+
+// The DER writer is exported for sibling encoders (e.g. OCSP responses in revocation-service).
+export * as der from './der/der-writer';
+export { oid as derOid, decodeOidContents, isValidOid } from './der/der-oid';
+export { generalizedTime, time as derTime, utcTime } from './der/der-time';
