@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { ACM_PCA_OPERATIONS } from '@pki/contracts';
-import { eventSourcedServiceModule } from '@pki/eventstore';
+import { eventSourcedServiceModule, type ServiceRuntime } from '@pki/eventstore';
 import { notImplementedHandlers, type CommandHandlers, type PlatformConfig } from '@pki/service-kit';
+import { auditReportHandlers } from './application/audit-report.handlers';
 import type { CaContext } from './application/ca-context';
-import { createCertificateAuthorityHandler } from './application/create-certificate-authority.handler';
-import { describeCertificateAuthorityHandler } from './application/describe-certificate-authority.handler';
-import { listCertificateAuthoritiesHandler } from './application/list-certificate-authorities.handler';
+import { lifecycleHandlers } from './application/lifecycle.handlers';
+import { policyHandlers } from './application/policy.handlers';
+import { caWorkers } from './application/workers';
 import { CA_SCHEMA } from './infrastructure/database';
+import { createKeyCustody } from './keys/create-key-custody';
+import { signingHandlers } from './keys/signing.handlers';
 import { caMigrations } from './migrations';
 
 const OWNED_OPERATIONS = Object.entries(ACM_PCA_OPERATIONS)
@@ -16,20 +19,41 @@ const OWNED_OPERATIONS = Object.entries(ACM_PCA_OPERATIONS)
 export function handlersFor(context: CaContext): CommandHandlers {
   return {
     ...notImplementedHandlers(OWNED_OPERATIONS),
-    CreateCertificateAuthority: createCertificateAuthorityHandler(context),
-    DescribeCertificateAuthority: describeCertificateAuthorityHandler(context),
-    ListCertificateAuthorities: listCertificateAuthoritiesHandler(context),
+    ...lifecycleHandlers(context),
+    ...policyHandlers(context),
+    ...auditReportHandlers(context),
+    ...signingHandlers(context),
   };
+}
+
+/** One context per runtime, shared by the handlers and the background workers. */
+const contexts = new WeakMap<ServiceRuntime, CaContext>();
+function contextFor(runtime: ServiceRuntime, config: PlatformConfig, env: NodeJS.ProcessEnv): CaContext {
+  let context = contexts.get(runtime);
+  if (!context) {
+    context = {
+      db: runtime.db,
+      store: runtime.store,
+      region: config.region,
+      publicUrl: config.publicUrl,
+      now: () => new Date(),
+      newId: randomUUID,
+      keys: createKeyCustody(env, runtime.db),
+    };
+    contexts.set(runtime, context);
+  }
+  return context;
 }
 
 export const caServiceDefinition = {
   service: 'ca' as const,
-  createModule: (config: PlatformConfig) =>
+  createModule: (config: PlatformConfig, env: NodeJS.ProcessEnv = process.env) =>
     eventSourcedServiceModule({
       config,
       service: 'ca',
       schema: CA_SCHEMA,
       migrations: caMigrations(CA_SCHEMA),
-      handlers: (runtime) => handlersFor({ db: runtime.db, store: runtime.store, region: config.region, now: () => new Date(), newId: randomUUID }),
+      handlers: (runtime) => handlersFor(contextFor(runtime, config, env)),
+      workers: (runtime) => caWorkers(contextFor(runtime, config, env)),
     }),
 };

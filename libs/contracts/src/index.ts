@@ -3,3 +3,4 @@ export * from './subjects';
 export * from './errors';
 export * from './acm-pca';
 export * from './iot-ds';
+export * from './certificates';

@@ -11,4 +11,4 @@ export { projectionMigrations } from './projection/projection.migrations';
 export type { ProjectionCheckpoint, ParkedMessage } from './projection/projection.tables';
 // The runtime every event-sourced service starts on, and its Nest module (added by the lead).
 export { ServiceRuntime, type ServiceRuntimeOptions } from './service-runtime';
-export { eventSourcedServiceModule, type ServiceModuleOptions } from './service-module';
+export { eventSourcedServiceModule, type BackgroundWorker, type ServiceModuleOptions } from './service-module';

@@ -12,11 +12,22 @@ export interface ServiceModuleOptions {
   readonly migrations: Record<string, Migration>;
   readonly projections?: (runtimeDb: import('kysely').Kysely<any>) => ReadonlyArray<{ readonly source: ServiceName; readonly projection: Projection }>;
   readonly handlers: (runtime: ServiceRuntime) => CommandHandlers;
+  /** Background work (schedulers, pollers) started after the runtime, stopped before it. */
+  readonly workers?: (runtime: ServiceRuntime) => readonly BackgroundWorker[];
+}
+
+export interface BackgroundWorker {
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 class RuntimeLifecycle implements OnApplicationShutdown {
-  constructor(private readonly runtime: ServiceRuntime) {}
+  constructor(
+    private readonly runtime: ServiceRuntime,
+    private readonly workers: readonly BackgroundWorker[],
+  ) {}
   async onApplicationShutdown(): Promise<void> {
+    for (const worker of this.workers) await worker.stop();
     await this.runtime.stop();
   }
 }
@@ -48,7 +59,15 @@ export function eventSourcedServiceModule(options: ServiceModuleOptions): Dynami
             logger: { log: (m) => logger.log(m), error: (m, e) => logger.error(m, e instanceof Error ? e.stack : e) },
           }),
       },
-      { provide: RuntimeLifecycle, useFactory: (runtime: ServiceRuntime) => new RuntimeLifecycle(runtime), inject: [ServiceRuntime] },
+      {
+        provide: RuntimeLifecycle,
+        useFactory: async (runtime: ServiceRuntime) => {
+          const workers = options.workers?.(runtime) ?? [];
+          for (const worker of workers) await worker.start();
+          return new RuntimeLifecycle(runtime, workers);
+        },
+        inject: [ServiceRuntime],
+      },
       { provide: COMMAND_HANDLERS, useFactory: (runtime: ServiceRuntime) => options.handlers(runtime), inject: [ServiceRuntime] },
       { provide: READINESS_CHECKS, useFactory: (runtime: ServiceRuntime) => runtime.readinessChecks(), inject: [ServiceRuntime] },
     ],

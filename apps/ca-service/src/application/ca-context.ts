@@ -1,11 +1,16 @@
 import type { EventStore } from '@pki/eventstore';
 import type { Kysely } from 'kysely';
+import type { KeyCustody } from '../keys/key-custody.port';
 
 /** What ca-service's handlers need, injected so tests can pin the clock and ids. */
 export interface CaContext {
   readonly db: Kysely<any>;
   readonly store: EventStore;
   readonly region: string;
+  /** Base of URLs written into certificates (PKI_PUBLIC_URL). */
+  readonly publicUrl: string;
   readonly now: () => Date;
   readonly newId: () => string;
+  /** The Signer port: the only path to CA private keys. */
+  readonly keys: KeyCustody;
 }

@@ -6,7 +6,7 @@ import { toCertificateAuthority } from './certificate-authority.view';
 export function describeCertificateAuthorityHandler(context: CaContext) {
   return async (message: CommandMessage): Promise<{ CertificateAuthority: Record<string, unknown> }> => {
     const input = message.input as { CertificateAuthorityArn: string };
-    const row = await loadAccessibleCa(context, message.caller, input.CertificateAuthorityArn);
+    const row = await loadAccessibleCa(context, message.caller, input.CertificateAuthorityArn, 'acm-pca:DescribeCertificateAuthority');
     return { CertificateAuthority: toCertificateAuthority(row) };
   };
 }
