@@ -43,12 +43,12 @@ describe('buildCsr (RFC 2986)', () => {
     expect(verdict.ok).toBe(true);
 
     const text = openssl('req', '-in', dir.write('t.csr', toPem(der, 'CERTIFICATE REQUEST')), '-noout', '-text', '-nameopt', 'RFC2253');
-    expect(text.stdout).toContain('L=Seattle,CN=Example Root CA,ST=WA,OU=PKI,O=Example Corp,C=US');
+    expect(text.stdout).toContain('CN=Example Root CA,OU=PKI,O=Example Corp,L=Seattle,ST=WA,C=US');
     expect(text.stdout).toContain('CA:TRUE');
     expect(text.stdout).toContain('DNS:ca.example.com, IP Address:10.0.0.1');
 
     const peculiar = new Pkcs10CertificateRequest(der);
-    expect(peculiar.subject).toBe('C=US, O=Example Corp, OU=PKI, ST=WA, CN=Example Root CA, L=Seattle');
+    expect(peculiar.subject).toBe('C=US, ST=WA, L=Seattle, O=Example Corp, OU=PKI, CN=Example Root CA');
     expect(await peculiar.verify()).toBe(true);
     const raw = (oid: string): ArrayBuffer => peculiar.extensions.find((e) => e.type === oid)!.rawData;
     expect(new BasicConstraintsExtension(raw('2.5.29.19')).ca).toBe(true);
@@ -59,7 +59,7 @@ describe('buildCsr (RFC 2986)', () => {
     ]);
 
     const parsed = parseAndVerifyCsr(toPem(der, 'CERTIFICATE REQUEST'));
-    expect(parsed.subject).toBe('L=Seattle,CN=Example Root CA,ST=WA,OU=PKI,O=Example Corp,C=US');
+    expect(parsed.subject).toBe('CN=Example Root CA,OU=PKI,O=Example Corp,L=Seattle,ST=WA,C=US');
     expect(parsed.keyAlgorithm).toBe(keyAlgorithm);
     expect(parsed.signingAlgorithm).toBe(signingAlgorithm);
     expect(parsed.extensions.map((e) => [e.oid, e.critical])).toEqual([

@@ -8,7 +8,7 @@ const TAG_PRINTABLE = 0x13;
 const TAG_IA5 = 0x16;
 
 describe('encodeName', () => {
-  it('writes every ASN1Subject member, one RDN each, in the AWS member order', () => {
+  it('writes every ASN1Subject member, one RDN each, in the order AWS writes them', () => {
     const der = encodeName({
       CommonName: 'example.com',
       Country: 'US',
@@ -29,27 +29,27 @@ describe('encodeName', () => {
     expect(rdns.every((rdn) => rdn.length === 1)).toBe(true);
     expect(rdns.map(([a]) => a.oid)).toEqual([
       '2.5.4.6',
+      '2.5.4.8',
+      '2.5.4.7',
       '2.5.4.10',
       '2.5.4.11',
-      '2.5.4.46',
-      '2.5.4.8',
       '2.5.4.3',
-      '2.5.4.5',
-      '2.5.4.7',
+      '2.5.4.46',
       '2.5.4.12',
       '2.5.4.4',
       '2.5.4.42',
       '2.5.4.43',
       '2.5.4.65',
       '2.5.4.44',
+      '2.5.4.5',
     ]);
     const tags = rdns.map(([a]) => a.valueDer[0]);
     expect(tags[0]).toBe(TAG_PRINTABLE); // C
-    expect(tags[3]).toBe(TAG_PRINTABLE); // dnQualifier
-    expect(tags[6]).toBe(TAG_PRINTABLE); // serialNumber
+    expect(tags[6]).toBe(TAG_PRINTABLE); // dnQualifier
+    expect(tags[13]).toBe(TAG_PRINTABLE); // serialNumber
     expect(tags.filter((t) => t === TAG_UTF8)).toHaveLength(11);
     expect(nameToString(der)).toBe(
-      'generationQualifier=III,pseudonym=jd,initials=JD,GN=Jane,SN=Doe,title=Dr,L=Seattle,serialNumber=12345,CN=example.com,ST=WA,dnQualifier=dnq1,OU=Sales,O=Big Org,C=US',
+      'serialNumber=12345,generationQualifier=III,pseudonym=jd,initials=JD,GN=Jane,SN=Doe,title=Dr,dnQualifier=dnq1,CN=example.com,OU=Sales,O=Big Org,L=Seattle,ST=WA,C=US',
     );
     // @peculiar/x509 reads it the same way
     expect(new Name(der).toString()).toContain('CN=example.com');

@@ -50,24 +50,30 @@ export interface ASN1Subject {
 
 type StandardMember = Exclude<keyof ASN1Subject, 'CustomAttributes'>;
 
-/** ASN1Subject members in the order written, with their attribute types (RFC 4519 §2, RFC 5280 App. A). */
+/**
+ * ASN1Subject members in the order AWS Private CA writes them, with their attribute types
+ * (RFC 4519 §2, RFC 5280 App. A). The order is read off the subjects in AWS's audit report
+ * examples (PcaAuditReport.md), which render the DN in RFC 2253 order (last RDN first):
+ * `2.5.4.5,2.5.4.44,2.5.4.65,2.5.4.43,2.5.4.42,2.5.4.4,2.5.4.12,2.5.4.46,CN,OU,O,L,ST,C`,
+ * so in the encoded Name: C, ST, L, O, OU, CN, dnQualifier, title, surname, givenName,
+ * initials, pseudonym, generationQualifier, serialNumber.
+ */
 export const SUBJECT_ATTRIBUTE_ORDER: ReadonlyArray<{ member: StandardMember; oid: string }> = [
   { member: 'Country', oid: '2.5.4.6' },
+  { member: 'State', oid: '2.5.4.8' },
+  { member: 'Locality', oid: '2.5.4.7' },
   { member: 'Organization', oid: '2.5.4.10' },
   { member: 'OrganizationalUnit', oid: '2.5.4.11' },
-  { member: 'DistinguishedNameQualifier', oid: '2.5.4.46' },
-  { member: 'State', oid: '2.5.4.8' },
   { member: 'CommonName', oid: '2.5.4.3' },
-  { member: 'SerialNumber', oid: '2.5.4.5' },
-  { member: 'Locality', oid: '2.5.4.7' },
+  { member: 'DistinguishedNameQualifier', oid: '2.5.4.46' },
   { member: 'Title', oid: '2.5.4.12' },
   { member: 'Surname', oid: '2.5.4.4' },
   { member: 'GivenName', oid: '2.5.4.42' },
   { member: 'Initials', oid: '2.5.4.43' },
   { member: 'Pseudonym', oid: '2.5.4.65' },
   { member: 'GenerationQualifier', oid: '2.5.4.44' },
+  { member: 'SerialNumber', oid: '2.5.4.5' },
 ];
-
 const PRINTABLE_TYPES = new Set(['2.5.4.6', '2.5.4.5', '2.5.4.46']);
 const IA5_TYPES = new Set(['0.9.2342.19200300.100.1.25', '1.2.840.113549.1.9.1']);
 
