@@ -1,6 +1,5 @@
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { READINESS_CHECKS, type PlatformConfig } from '@pki/service-kit';
-import { ServiceClient } from './transport/service-client';
+import { type PlatformConfig, READINESS_CHECKS, ServiceClient } from '@pki/service-kit';
 
 class ServiceClientLifecycle implements OnApplicationShutdown {
   constructor(private readonly client: ServiceClient) {}

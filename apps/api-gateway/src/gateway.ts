@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { Logger, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { exitGracefullyOnSignals, HealthController, Lifecycle, loadConfig, type PlatformConfig } from '@pki/service-kit';
+import { createObjectStorage, type ObjectStorage } from '@pki/object-storage';
+import { exitGracefullyOnSignals, HealthController, Lifecycle, loadConfig, type PlatformConfig, ServiceClient } from '@pki/service-kit';
 import { GatewayModule } from './app.module';
 import { GatewayHandler } from './http/gateway.handler';
-import { ServiceClient } from './transport/service-client';
 
 export interface GatewayOptions {
   readonly config?: PlatformConfig;
@@ -12,6 +12,8 @@ export interface GatewayOptions {
   readonly port?: number;
   readonly signalHandlers?: boolean;
   readonly now?: () => Date;
+  /** Where `GET /<bucket>/<key>` reads objects (default: PKI_OBJECT_STORE / PKI_OBJECT_STORE_DIR). */
+  readonly objects?: ObjectStorage;
 }
 
 /**
@@ -25,7 +27,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
   class GatewayRootModule {}
 
   const app = await NestFactory.create(GatewayRootModule, { bodyParser: false, logger: ['error', 'warn', 'log'], abortOnError: false });
-  const handler = new GatewayHandler(config, app.get(ServiceClient), options.now);
+  const handler = new GatewayHandler(config, app.get(ServiceClient), options.now, options.objects ?? createObjectStorage(process.env));
   app.use((_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
     res.setHeader('Date', new Date().toUTCString());
     next();

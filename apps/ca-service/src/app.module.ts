@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ACM_PCA_OPERATIONS } from '@pki/contracts';
 import { eventSourcedServiceModule, type ServiceRuntime } from '@pki/eventstore';
+import { createObjectStorage } from '@pki/object-storage';
 import { notImplementedHandlers, type CommandHandlers, type PlatformConfig } from '@pki/service-kit';
 import { auditReportHandlers } from './application/audit-report.handlers';
+import { auditReportRecoveryWorker } from './application/audit-report.worker';
 import type { CaContext } from './application/ca-context';
 import { lifecycleHandlers } from './application/lifecycle.handlers';
 import { policyHandlers } from './application/policy.handlers';
@@ -10,6 +12,7 @@ import { caWorkers } from './application/workers';
 import { CA_SCHEMA } from './infrastructure/database';
 import { createKeyCustody } from './keys/create-key-custody';
 import { signingHandlers } from './keys/signing.handlers';
+import { auditProjections } from './infrastructure/projections/audit-records.projection';
 import { caMigrations } from './migrations';
 
 const OWNED_OPERATIONS = Object.entries(ACM_PCA_OPERATIONS)
@@ -21,7 +24,7 @@ export function handlersFor(context: CaContext): CommandHandlers {
     ...notImplementedHandlers(OWNED_OPERATIONS),
     ...lifecycleHandlers(context),
     ...policyHandlers(context),
-    ...auditReportHandlers(context),
+    ...auditReportHandlers(context, context.objects),
     ...signingHandlers(context),
   };
 }
@@ -39,6 +42,7 @@ function contextFor(runtime: ServiceRuntime, config: PlatformConfig, env: NodeJS
       now: () => new Date(),
       newId: randomUUID,
       keys: createKeyCustody(env, runtime.db),
+      objects: createObjectStorage(env),
     };
     contexts.set(runtime, context);
   }
@@ -54,6 +58,10 @@ export const caServiceDefinition = {
       schema: CA_SCHEMA,
       migrations: caMigrations(CA_SCHEMA),
       handlers: (runtime) => handlersFor(contextFor(runtime, config, env)),
-      workers: (runtime) => caWorkers(contextFor(runtime, config, env)),
+      projections: () => auditProjections(),
+      workers: (runtime) => {
+        const context = contextFor(runtime, config, env);
+        return [...caWorkers(context), auditReportRecoveryWorker(context, context.objects)];
+      },
     }),
 };

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { cleanupNatsPrefix, createTestDatabase, testNatsUrl, uniquePrefix } from '@pki/testing';
 import type { Kysely } from 'kysely';
@@ -23,7 +26,10 @@ export interface RunningStack {
 export async function startStack(env: Record<string, string> = {}): Promise<RunningStack> {
   const database = await createTestDatabase();
   const prefix = uniquePrefix();
+  // Buckets (CRLs, audit reports) live in this suite's own directory unless the suite names one.
+  const objectDir = env.PKI_OBJECT_STORE_DIR ? undefined : mkdtempSync(path.join(tmpdir(), 'pki-objects-'));
   const shared = {
+    ...(objectDir ? { PKI_OBJECT_STORE_DIR: objectDir } : {}),
     DATABASE_URL: database.url,
     NATS_URL: testNatsUrl(),
     PKI_NATS_PREFIX: prefix,
@@ -49,6 +55,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
         await cleanupNatsPrefix(nc, prefix);
         await nc.close();
         await database.destroy();
+        if (objectDir) rmSync(objectDir, { recursive: true, force: true });
       },
     };
   } catch (error) {

@@ -38,6 +38,17 @@ export const ACM_PCA_OPERATIONS: Readonly<Record<string, ServiceName>> = {
 /** Event types ca-service publishes (schema version in each payload contract below). */
 export const CA_EVENT_TYPES = {
   CertificateAuthorityCreated: 'CertificateAuthorityCreated',
+  CsrCreated: 'CsrCreated',
+  CertificateAuthorityCreationFailed: 'CertificateAuthorityCreationFailed',
+  CertificateImported: 'CertificateImported',
+  StatusChanged: 'StatusChanged',
+  RevocationConfigurationUpdated: 'RevocationConfigurationUpdated',
+  CertificateAuthorityDeleted: 'CertificateAuthorityDeleted',
+  CertificateAuthorityRestored: 'CertificateAuthorityRestored',
+  CertificateAuthorityPermanentlyDeleted: 'CertificateAuthorityPermanentlyDeleted',
+  CertificateAuthorityExpired: 'CertificateAuthorityExpired',
+  Tagged: 'Tagged',
+  Untagged: 'Untagged',
 } as const;
 
 export type KeyAlgorithm = 'RSA_2048' | 'RSA_4096' | 'EC_prime256v1' | 'EC_secp384r1';
@@ -75,4 +86,118 @@ export interface CertificateAuthorityCreatedV1 {
   readonly tags: ReadonlyArray<{ readonly Key: string; readonly Value: string | null }>;
   readonly createdAt: string;
   readonly idempotencyToken: string | null;
+}
+
+/** AWS `FailureReason` of a CA whose creation failed. */
+export type CertificateAuthorityFailureReason = 'REQUEST_TIMED_OUT' | 'UNSUPPORTED_ALGORITHM' | 'OTHER';
+
+/** A CA tag as events carry it (`Value` null when the tag has none). */
+export interface CaTagV1 {
+  readonly Key: string;
+  readonly Value: string | null;
+}
+
+/**
+ * Every CA lifecycle event below names the CA (`certificateAuthorityId`, `arn`) and, where the
+ * status changes, the `status` it is in afterwards, so a projection never calls back.
+ */
+interface CaEventBaseV1 {
+  readonly certificateAuthorityId: string;
+  readonly arn: string;
+}
+
+/** `CsrCreated` v1: the CA's key pair exists and its PKCS #10 request is signed; status PENDING_CERTIFICATE. */
+export interface CsrCreatedV1 extends CaEventBaseV1 {
+  /** The CSR, PEM (`CERTIFICATE REQUEST`). */
+  readonly csr: string;
+  /** DER SubjectPublicKeyInfo of the CA key, base64. */
+  readonly publicKeySpki: string;
+  readonly keyAlgorithm: KeyAlgorithm;
+  readonly signingAlgorithm: SigningAlgorithm;
+  readonly status: 'PENDING_CERTIFICATE';
+  readonly createdAt: string;
+}
+
+/** `CertificateAuthorityCreationFailed` v1: the key pair or CSR could not be created; status FAILED. */
+export interface CertificateAuthorityCreationFailedV1 extends CaEventBaseV1 {
+  readonly failureReason: CertificateAuthorityFailureReason;
+  /** What went wrong, for operators (never key material). */
+  readonly detail: string;
+  readonly status: 'FAILED';
+  readonly failedAt: string;
+}
+
+/** `CertificateImported` v1: a CA certificate (and its chain) was imported; status ACTIVE. */
+export interface CertificateImportedV1 extends CaEventBaseV1 {
+  /** The CA certificate, PEM. */
+  readonly certificate: string;
+  /** The chain up to the root (root last), PEM; null for a root CA. */
+  readonly certificateChain: string | null;
+  /** Certificate serial number, lowercase hex. */
+  readonly serial: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  /** RFC 4514 renderings of the certificate's subject and issuer. */
+  readonly subject: string;
+  readonly issuer: string;
+  readonly previousStatus: CertificateAuthorityStatus;
+  readonly status: 'ACTIVE';
+  readonly importedAt: string;
+}
+
+/** `StatusChanged` v1: UpdateCertificateAuthority moved the CA between ACTIVE and DISABLED. */
+export interface StatusChangedV1 extends CaEventBaseV1 {
+  readonly previousStatus: CertificateAuthorityStatus;
+  readonly status: 'ACTIVE' | 'DISABLED';
+  readonly changedAt: string;
+}
+
+/** `RevocationConfigurationUpdated` v1: the complete RevocationConfiguration now in force. */
+export interface RevocationConfigurationUpdatedV1 extends CaEventBaseV1 {
+  readonly revocationConfiguration: Record<string, unknown>;
+  readonly updatedAt: string;
+}
+
+/** `CertificateAuthorityDeleted` v1: the CA is DELETED and restorable until `restorableUntil`. */
+export interface CertificateAuthorityDeletedV1 extends CaEventBaseV1 {
+  /** The status RestoreCertificateAuthority returns the CA to. */
+  readonly previousStatus: CertificateAuthorityStatus;
+  readonly permanentDeletionTimeInDays: number;
+  readonly restorableUntil: string;
+  readonly status: 'DELETED';
+  readonly deletedAt: string;
+}
+
+/** `CertificateAuthorityRestored` v1: a DELETED CA is back in its pre-deletion status. */
+export interface CertificateAuthorityRestoredV1 extends CaEventBaseV1 {
+  readonly status: CertificateAuthorityStatus;
+  readonly restoredAt: string;
+}
+
+/** `CertificateAuthorityPermanentlyDeleted` v1: the restore window passed; the key is destroyed and the CA is gone. */
+export interface CertificateAuthorityPermanentlyDeletedV1 extends CaEventBaseV1 {
+  readonly deletedAt: string;
+  readonly permanentlyDeletedAt: string;
+}
+
+/** `CertificateAuthorityExpired` v1: the CA certificate's notAfter passed; status EXPIRED. */
+export interface CertificateAuthorityExpiredV1 extends CaEventBaseV1 {
+  readonly previousStatus: CertificateAuthorityStatus;
+  readonly notAfter: string;
+  readonly status: 'EXPIRED';
+  readonly expiredAt: string;
+}
+
+/** `Tagged` v1: tags added or overwritten (by key), and the CA's complete tag set afterwards. */
+export interface TaggedV1 extends CaEventBaseV1 {
+  readonly tags: readonly CaTagV1[];
+  readonly allTags: readonly CaTagV1[];
+  readonly taggedAt: string;
+}
+
+/** `Untagged` v1: the tags actually removed, and the CA's complete tag set afterwards. */
+export interface UntaggedV1 extends CaEventBaseV1 {
+  readonly tags: readonly CaTagV1[];
+  readonly allTags: readonly CaTagV1[];
+  readonly untaggedAt: string;
 }

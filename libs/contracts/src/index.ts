@@ -4,3 +4,5 @@ export * from './errors';
 export * from './acm-pca';
 export * from './iot-ds';
 export * from './certificates';
+export * from './signing';
+export * from './issuance';

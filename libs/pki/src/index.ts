@@ -68,6 +68,13 @@ export type { PemBlock, PemLabel } from './pem';
 
 export { CRL_REASON_CODES, CrlBuilder, assembleCrl, assembleCrlChunks, buildCrl, encodeCrlEntry } from './crl';
 export type { BuiltCrlTbs, CrlEntry, CrlInput, RevocationReason } from './crl';
+export { MAX_CERTIFICATE_OCTETS, checkCertificateSignature, parseCertificate, verifyCertificateSignature } from './certificate-parse';
+export type { AuthorityKeyIdentifier, BasicConstraints, ParseCertificateOptions, ParsedCertificate } from './certificate-parse';
+export type { SignatureAlgorithmInfo, SignatureCheck } from './certificate-parse-support';
+export { MAX_CRL_OCTETS, checkCrlSignature, findCrlEntry, parseCrl, verifyCrlSignature } from './crl-parse';
+export type { ParseCrlOptions, ParsedCrl, ParsedCrlEntry } from './crl-parse';
+export { verifyChain } from './chain';
+export type { ChainResult, VerifyChainOptions } from './chain';
 
 // The DER writer is exported for sibling encoders (e.g. OCSP responses in revocation-service).
 export * as der from './der/der-writer';

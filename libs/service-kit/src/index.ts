@@ -3,3 +3,4 @@ export * from './command-server';
 export * from './health';
 export * from './bootstrap';
 export * from './shutdown';
+export * from './service-client';

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { awsJsonError, MAX_REQUEST_BODY_BYTES, requestTooLargeError, restJsonError, verifySigV4, type AwsError, type WireResponse } from '@pki/aws-protocol';
+import type { ObjectStorage } from '@pki/object-storage';
 import type { PlatformConfig } from '@pki/service-kit';
 import { AwsJsonRouter } from '../routing/aws-json.router';
 import type { GatewayRequest } from '../routing/http-types';
 import { SIGNING_NAMES } from '../routing/operations';
-import type { ServiceClient } from '../transport/service-client';
+import type { ServiceClient } from '@pki/service-kit';
+import { ObjectsRoute, type ObjectResponse } from './objects.route';
 
 class BodyTooLarge extends Error {}
 
@@ -49,13 +51,21 @@ function splitUrl(url: string): { rawPath: string; rawQuery: string } {
 export class GatewayHandler {
   private readonly log = new Logger('Gateway');
   private readonly json: AwsJsonRouter;
+  private readonly objects: ObjectsRoute | undefined;
 
   constructor(
     private readonly config: PlatformConfig,
     services: ServiceClient,
     private readonly now: () => Date = () => new Date(),
+    objects?: ObjectStorage,
   ) {
     this.json = new AwsJsonRouter(services);
+    this.objects = objects && new ObjectsRoute(objects, { region: config.region, now, credentials: (id) => this.credentials(id) });
+  }
+
+  private credentials(accessKeyId: string): { secretAccessKey: string; accountId: string } | undefined {
+    const key = this.config.accessKeys.find((k) => k.accessKeyId === accessKeyId);
+    return key ? { secretAccessKey: key.secretAccessKey, accountId: key.accountId } : undefined;
   }
 
   /** Express-style middleware; health routes fall through to Nest. */
@@ -99,13 +109,12 @@ export class GatewayHandler {
     }
     const { rawPath, rawQuery } = splitUrl(req.url ?? '/');
     const request: GatewayRequest = { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headers, body };
+    // Object reads (CRLs, audit reports) authorize per object, S3-style: see objects.route.ts.
+    if (this.objects && ObjectsRoute.matches(request.method, rawPath)) return this.sendObject(res, await this.objects.handle(request, requestId));
     const auth = verifySigV4(request, {
       region: this.config.region,
       now: this.now,
-      credentials: (accessKeyId: string) => {
-        const key = this.config.accessKeys.find((k) => k.accessKeyId === accessKeyId);
-        return key ? { secretAccessKey: key.secretAccessKey, accountId: key.accountId } : undefined;
-      },
+      credentials: (accessKeyId: string) => this.credentials(accessKeyId),
       allowedServices: Object.values(SIGNING_NAMES).concat(['iot', 'execute-api']),
     });
     if (!auth.ok) return this.send(res, this.errorFor(req, { code: auth.code, message: auth.message, status: auth.status }, requestId));
@@ -115,6 +124,12 @@ export class GatewayHandler {
     }
     // restJson1 (AWS IoT) routes arrive with the IoT issue.
     return this.send(res, this.errorFor(req, { code: 'UnknownOperationException', message: `No operation matches ${request.method} ${rawPath}.`, status: 404 }, requestId));
+  }
+
+  private sendObject(res: ServerResponse, response: ObjectResponse): void {
+    res.statusCode = response.status;
+    for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+    res.end(Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength));
   }
 
   private send(res: ServerResponse, response: WireResponse): void {

@@ -10,7 +10,7 @@ import {
   type WireResponse,
 } from '@pki/aws-protocol';
 import { inputShapeFor } from '../shapes';
-import type { ServiceClient } from '../transport/service-client';
+import type { ServiceClient } from '@pki/service-kit';
 import type { GatewayRequest } from './http-types';
 import { JSON_TARGETS } from './operations';
 

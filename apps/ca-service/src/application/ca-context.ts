@@ -1,4 +1,5 @@
 import type { EventStore } from '@pki/eventstore';
+import type { ObjectStorage } from '@pki/object-storage';
 import type { Kysely } from 'kysely';
 import type { KeyCustody } from '../keys/key-custody.port';
 
@@ -13,4 +14,6 @@ export interface CaContext {
   readonly newId: () => string;
   /** The Signer port: the only path to CA private keys. */
   readonly keys: KeyCustody;
+  /** Buckets for audit reports (filesystem or S3, PKI_OBJECT_STORE). */
+  readonly objects: ObjectStorage;
 }

@@ -1,18 +1,37 @@
-import type { CommandMessage } from '@pki/contracts';
+import { DomainError, type CommandMessage } from '@pki/contracts';
 import { caArn } from '../domain/arn';
 import { decide, evolve, initialState } from '../domain/certificate-authority.decider';
 import { caStream } from '../domain/certificate-authority.events';
 import type { CreateCertificateAuthorityInput } from '../domain/certificate-authority.types';
 import { caDb } from '../infrastructure/database';
-import { claimIdempotencyToken, findIdempotentCertificateAuthority, insertCertificateAuthority } from '../infrastructure/certificate-authority.queries';
+import {
+  certificateAuthorityFacts,
+  claimIdempotencyToken,
+  findIdempotentCertificateAuthority,
+  insertCertificateAuthority,
+  lockAndCountCertificateAuthorities,
+} from '../infrastructure/certificate-authority.queries';
 import type { CaContext } from './ca-context';
+import { requestCsrCreation } from './workers';
 
 /** "Idempotency tokens for CreateCertificateAuthority time out after five minutes." */
 const IDEMPOTENCY_WINDOW_SECONDS = 5 * 60;
 
 class TokenAlreadyClaimed extends Error {}
 
-export function createCertificateAuthorityHandler(context: CaContext) {
+/** AWS Private CA's default quota of CAs per account and Region (200), overridable with PKI_MAX_CAS_PER_ACCOUNT. */
+const DEFAULT_MAX_CAS_PER_ACCOUNT = 200;
+
+export function maxCasPerAccount(env: NodeJS.ProcessEnv): number {
+  const raw = env.PKI_MAX_CAS_PER_ACCOUNT;
+  if (raw === undefined || raw === '') return DEFAULT_MAX_CAS_PER_ACCOUNT;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`PKI_MAX_CAS_PER_ACCOUNT must be a positive integer, not "${raw}"`);
+  return value;
+}
+
+export function createCertificateAuthorityHandler(context: CaContext, env: NodeJS.ProcessEnv = process.env) {
+  const maxCas = maxCasPerAccount(env);
   return async (message: CommandMessage): Promise<{ CertificateAuthorityArn: string }> => {
     const input = message.input as CreateCertificateAuthorityInput;
     const { accountId } = message.caller;
@@ -37,8 +56,17 @@ export function createCertificateAuthorityHandler(context: CaContext) {
           if (token !== undefined && !(await claimIdempotencyToken(db, accountId, token, arn, now, IDEMPOTENCY_WINDOW_SECONDS))) {
             throw new TokenAlreadyClaimed();
           }
-          const created = events[0]!.data;
-          await insertCertificateAuthority(db, created, state.status, stored[stored.length - 1]!.version);
+          // Counted under a per-account lock, so concurrent creations cannot overshoot the quota.
+          const held = await lockAndCountCertificateAuthorities(db, accountId);
+          if (held >= maxCas) {
+            throw new DomainError(
+              'LimitExceeded',
+              `Account ${accountId} already has ${held} certificate authorities, the maximum allowed (${maxCas}); delete CAs you no longer need (deleted CAs count until they are permanently removed).`,
+              'LimitExceededException',
+            );
+          }
+          if (state.status !== 'CREATING') throw new Error(`a new CA must be CREATING, not ${state.status}`);
+          await insertCertificateAuthority(db, state.created, certificateAuthorityFacts(state), stored[stored.length - 1]!.version);
         },
       );
     } catch (error) {
@@ -49,6 +77,7 @@ export function createCertificateAuthorityHandler(context: CaContext) {
       }
       throw error;
     }
+    requestCsrCreation(context, certificateAuthorityId);
     return { CertificateAuthorityArn: arn };
   };
 }

@@ -1,6 +1,7 @@
 import { DomainError, type CommandMessage } from '@pki/contracts';
 import { caDb } from '../infrastructure/database';
 import { listCertificateAuthoritiesByOwner, type PageCursor } from '../infrastructure/certificate-authority.queries';
+import { listCertificateAuthoritiesSharedWith, policyDb } from '../infrastructure/policy.queries';
 import type { CaContext } from './ca-context';
 import { toCertificateAuthority } from './certificate-authority.view';
 
@@ -38,13 +39,14 @@ export function listCertificateAuthoritiesHandler(context: CaContext) {
   return async (message: CommandMessage): Promise<{ CertificateAuthorities: unknown[]; NextToken?: string }> => {
     const input = message.input as ListInput;
     const after = input.NextToken !== undefined ? decodeNextToken(input.NextToken) : undefined;
-    if ((input.ResourceOwner ?? 'SELF') === 'OTHER_ACCOUNTS') {
-      // CAs are shared with other accounts only through resource policies (PutPolicy),
-      // which ca-service does not accept yet: no CA is shared with this caller.
-      return { CertificateAuthorities: [] };
-    }
     const limit = input.MaxResults ?? DEFAULT_PAGE_SIZE;
-    const rows = await listCertificateAuthoritiesByOwner(caDb(context.db), message.caller.accountId, limit + 1, after);
+    const { accountId } = message.caller;
+    // OTHER_ACCOUNTS: CAs of other accounts whose resource policy (PutPolicy) grants the caller
+    // at least one action; the same creation-order paging as SELF.
+    const rows =
+      (input.ResourceOwner ?? 'SELF') === 'OTHER_ACCOUNTS'
+        ? await listCertificateAuthoritiesSharedWith(policyDb(context.db), accountId, limit + 1, after)
+        : await listCertificateAuthoritiesByOwner(caDb(context.db), accountId, limit + 1, after);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const result: { CertificateAuthorities: unknown[]; NextToken?: string } = { CertificateAuthorities: page.map(toCertificateAuthority) };

@@ -91,6 +91,14 @@ describe('CertificateAuthority decider', () => {
     expect(errorOf(() => decide(create({ RevocationConfiguration: { CrlConfiguration: { Enabled: true } } }), initialState)).code).toBe('InvalidArgsException');
   });
 
+  it('refuses CsrExtensions that cannot be encoded into a CSR (InvalidArgsException, nothing written)', () => {
+    const error = errorOf(() =>
+      decide(create({}, { CsrExtensions: { SubjectInformationAccess: [{ AccessMethod: { AccessMethodType: 'CA_REPOSITORY' }, AccessLocation: { DnsName: 'bücher.example' } }] } }), initialState),
+    );
+    expect(error.code).toBe('InvalidArgsException');
+    expect(error.message).toContain('certificate signing request');
+  });
+
   it('refuses tags with the reserved aws: prefix (InvalidTagException)', () => {
     expect(errorOf(() => decide(create({ Tags: [{ Key: 'aws:owner', Value: 'x' }] }), initialState)).code).toBe('InvalidTagException');
   });
@@ -100,9 +108,10 @@ describe('CertificateAuthority decider', () => {
       create({ Tags: [{ Key: 'team', Value: 'pki' }, { Key: 'flag' }], IdempotencyToken: 'tok', UsageMode: 'SHORT_LIVED_CERTIFICATE', KeyStorageSecurityStandard: 'FIPS_140_2_LEVEL_2_OR_HIGHER' }),
       initialState,
     );
-    expect(event!.data.tags).toEqual([{ Key: 'team', Value: 'pki' }, { Key: 'flag', Value: null }]);
-    expect(event!.data.idempotencyToken).toBe('tok');
-    expect(event!.data.usageMode).toBe('SHORT_LIVED_CERTIFICATE');
-    expect(event!.data.keyStorageSecurityStandard).toBe('FIPS_140_2_LEVEL_2_OR_HIGHER');
+    if (event?.type !== 'CertificateAuthorityCreated') throw new Error('expected CertificateAuthorityCreated');
+    expect(event.data.tags).toEqual([{ Key: 'team', Value: 'pki' }, { Key: 'flag', Value: null }]);
+    expect(event.data.idempotencyToken).toBe('tok');
+    expect(event.data.usageMode).toBe('SHORT_LIVED_CERTIFICATE');
+    expect(event.data.keyStorageSecurityStandard).toBe('FIPS_140_2_LEVEL_2_OR_HIGHER');
   });
 });

@@ -1,9 +1,27 @@
 import { sql } from 'kysely';
 import type { CertificateAuthorityCreatedV1 } from '@pki/contracts';
+import type { CertificateAuthorityState } from '../domain/certificate-authority.state';
 import type { CaDb } from './database';
-import type { CertificateAuthorityRow } from './tables/certificate-authority.table';
+import type { CertificateAuthorityRow, NewCertificateAuthorityRow } from './tables/certificate-authority.table';
 
-export async function insertCertificateAuthority(db: CaDb, created: CertificateAuthorityCreatedV1, status: string, version: number): Promise<void> {
+/** The read-model columns a CA's state determines (everything but id, identity and lease). */
+export type CertificateAuthorityFacts = Pick<
+  NewCertificateAuthorityRow,
+  | 'status'
+  | 'tags'
+  | 'revocation_configuration'
+  | 'last_state_change_at'
+  | 'serial'
+  | 'not_before'
+  | 'not_after'
+  | 'failure_reason'
+  | 'restorable_until'
+  | 'csr'
+  | 'certificate'
+  | 'certificate_chain'
+>;
+
+export async function insertCertificateAuthority(db: CaDb, created: CertificateAuthorityCreatedV1, facts: CertificateAuthorityFacts, version: number): Promise<void> {
   await db
     .insertInto('certificate_authorities')
     .values({
@@ -11,17 +29,78 @@ export async function insertCertificateAuthority(db: CaDb, created: CertificateA
       arn: created.arn,
       owner_account: created.ownerAccount,
       type: created.type,
-      status,
       configuration: JSON.stringify(created.configuration),
-      revocation_configuration: JSON.stringify(created.revocationConfiguration),
       usage_mode: created.usageMode,
       key_storage_security_standard: created.keyStorageSecurityStandard,
-      tags: JSON.stringify(created.tags),
       created_at: new Date(created.createdAt),
-      last_state_change_at: new Date(created.createdAt),
+      ...facts,
       version,
     })
     .execute();
+}
+
+/**
+ * Writes a CA's new state in the append's transaction. The row must still be at the version
+ * the command was decided on; the event store's (stream, version) check already guarantees
+ * that, so a miss here means the read model drifted and the append must roll back.
+ */
+export async function updateCertificateAuthority(db: CaDb, id: string, facts: CertificateAuthorityFacts, fromVersion: number, toVersion: number): Promise<void> {
+  const result = await db.updateTable('certificate_authorities').set({ ...facts, version: toVersion }).where('id', '=', id).where('version', '=', fromVersion).executeTakeFirst();
+  if (result.numUpdatedRows !== 1n) throw new Error(`read model of CA ${id} is not at version ${fromVersion}`);
+}
+
+/** Permanent deletion: the CA disappears from Describe/List (policies and permissions cascade). */
+export async function deleteCertificateAuthority(db: CaDb, id: string, fromVersion: number): Promise<void> {
+  const result = await db.deleteFrom('certificate_authorities').where('id', '=', id).where('version', '=', fromVersion).executeTakeFirst();
+  if (result.numDeletedRows !== 1n) throw new Error(`read model of CA ${id} is not at version ${fromVersion}`);
+}
+
+/**
+ * CAs an account holds for the LimitExceededException quota (permanently deleted ones are no
+ * longer rows). Takes a transaction-scoped advisory lock on the account first, so concurrent
+ * creations of one account count one after the other.
+ */
+export async function lockAndCountCertificateAuthorities(db: CaDb, owner: string): Promise<number> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`ca-quota:${owner}`}, 0))`.execute(db);
+  const row = await db.selectFrom('certificate_authorities').select((eb) => eb.fn.countAll<string>().as('n')).where('owner_account', '=', owner).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Claims up to `limit` CREATING CAs for key/CSR creation with a lease until `leaseUntil`; a
+ * claim whose worker crashed is taken over once its lease passed (crash-safe, many replicas).
+ * With `id`, claims only that CA (the fast path right after CreateCertificateAuthority).
+ */
+export async function claimCertificateAuthoritiesAwaitingCsr(db: CaDb, now: Date, leaseUntil: Date, limit: number, id?: string): Promise<Array<{ id: string }>> {
+  return db
+    .updateTable('certificate_authorities')
+    .set({ work_lease_until: leaseUntil })
+    .where('id', 'in', (eb) => {
+      let candidates = eb
+        .selectFrom('certificate_authorities')
+        .select('id')
+        .where('status', '=', 'CREATING')
+        .where((w) => w.or([w('work_lease_until', 'is', null), w('work_lease_until', '<=', now)]));
+      if (id !== undefined) candidates = candidates.where('id', '=', id);
+      return candidates.orderBy('created_at').limit(limit).forUpdate().skipLocked();
+    })
+    .returning('id')
+    .execute();
+}
+
+/** Releases a lease early, so a retry does not wait for it to run out (e.g. after a transient failure). */
+export async function releaseLease(db: CaDb, id: string, retryAt: Date): Promise<void> {
+  await db.updateTable('certificate_authorities').set({ work_lease_until: retryAt }).where('id', '=', id).execute();
+}
+
+/** DELETED CAs whose restoration window ended by `now`. */
+export async function findCertificateAuthoritiesPastRestoreWindow(db: CaDb, now: Date, limit: number): Promise<Array<{ id: string }>> {
+  return db.selectFrom('certificate_authorities').select('id').where('status', '=', 'DELETED').where('restorable_until', '<=', now).orderBy('restorable_until').limit(limit).execute();
+}
+
+/** ACTIVE or DISABLED CAs whose certificate's notAfter passed by `now`. */
+export async function findExpiredCertificateAuthorities(db: CaDb, now: Date, limit: number): Promise<Array<{ id: string }>> {
+  return db.selectFrom('certificate_authorities').select('id').where('status', 'in', ['ACTIVE', 'DISABLED']).where('not_after', '<=', now).orderBy('not_after').limit(limit).execute();
 }
 
 export async function findCertificateAuthorityById(db: CaDb, id: string): Promise<CertificateAuthorityRow | undefined> {
@@ -71,4 +150,27 @@ export async function findIdempotentCertificateAuthority(db: CaDb, accountId: st
     .where(sql<boolean>`created_at > ${now}::timestamptz - make_interval(secs => ${windowSeconds})`)
     .executeTakeFirst();
   return row?.arn;
+}
+
+type ExistingState = Exclude<CertificateAuthorityState, { status: 'Absent' | 'PERMANENTLY_DELETED' }>;
+
+/** The read-model columns of a CA in `state` (a DELETED CA keeps what it had before deletion). */
+export function certificateAuthorityFacts(state: ExistingState): CertificateAuthorityFacts {
+  const shown = state.status === 'DELETED' ? state.before : state;
+  const csr = 'csr' in shown ? shown.csr : undefined;
+  const certificate = 'certificate' in shown ? shown.certificate : undefined;
+  return {
+    status: state.status,
+    tags: JSON.stringify(state.tags),
+    revocation_configuration: JSON.stringify(state.revocationConfiguration),
+    last_state_change_at: new Date(state.lastStateChangeAt),
+    serial: certificate?.serial ?? null,
+    not_before: certificate ? new Date(certificate.notBefore) : null,
+    not_after: certificate ? new Date(certificate.notAfter) : null,
+    failure_reason: shown.status === 'FAILED' ? shown.failureReason : null,
+    restorable_until: state.status === 'DELETED' ? new Date(state.restorableUntil) : null,
+    csr: csr?.csr ?? null,
+    certificate: certificate?.certificate ?? null,
+    certificate_chain: certificate?.certificateChain ?? null,
+  };
 }

@@ -1,7 +1,55 @@
+/**
+ * Internal signing operations other services call over NATS on ca-service's command server
+ * (`SignData`, `SignDigest`; contract and payload types in libs/contracts signing.ts). They are
+ * not acm-pca operations, so the gateway never routes them. Each request is checked against the
+ * CA's read model (exists; ACTIVE, or PENDING_CERTIFICATE for a ROOT CA signing its own
+ * CA_CERTIFICATE), then signed and audited through SigningService.
+ */
+import { DomainError, SIGNING_OPERATIONS, type CommandMessage, type SignatureOutput } from '@pki/contracts';
 import type { CommandHandlers } from '@pki/service-kit';
 import type { CaContext } from '../application/ca-context';
+import { caDb } from '../infrastructure/database';
+import { parseSignRequest, type ParsedSignRequest } from './signing-request';
+import { signingServiceFor, type SigningRequest } from './signing.service';
 
-/** Internal signing operations other services call over NATS (none yet). */
-export function signingHandlers(_context: CaContext): CommandHandlers {
-  return {};
+async function authorize(context: CaContext, request: ParsedSignRequest, message: CommandMessage): Promise<SigningRequest> {
+  const ca = await caDb(context.db)
+    .selectFrom('certificate_authorities')
+    .select(['id', 'status', 'type', 'owner_account'])
+    .where('id', '=', request.certificateAuthorityId)
+    .executeTakeFirst();
+  if (!ca) throw new DomainError('NotFound', `Certificate authority ${request.certificateAuthorityId} does not exist.`, 'ResourceNotFoundException');
+  const ownCertificate = request.purpose === 'CA_CERTIFICATE' && ca.status === 'PENDING_CERTIFICATE' && ca.type === 'ROOT';
+  if (ca.status !== 'ACTIVE' && !ownCertificate) {
+    throw new DomainError(
+      'InvalidState',
+      `Certificate authority ${ca.id} is ${ca.status}: its key signs only while the CA is ACTIVE (a ROOT CA may also sign its own CA_CERTIFICATE while PENDING_CERTIFICATE).`,
+      'InvalidStateException',
+    );
+  }
+  return {
+    certificateAuthorityId: ca.id,
+    signingAlgorithm: request.signingAlgorithm,
+    purpose: request.purpose,
+    requestedBy: request.requestedBy,
+    ownerAccountId: ca.owner_account,
+    requestedForAccount: message.caller.accountId,
+    correlationId: message.requestId,
+  };
+}
+
+export function signingHandlers(context: CaContext): CommandHandlers {
+  const signing = signingServiceFor(context);
+  return {
+    [SIGNING_OPERATIONS.SignData]: async (message): Promise<SignatureOutput> => {
+      const request = parseSignRequest(message.input, 'data');
+      const signature = await signing.sign(await authorize(context, request, message), request.bytes);
+      return { signatureBase64: Buffer.from(signature).toString('base64') };
+    },
+    [SIGNING_OPERATIONS.SignDigest]: async (message): Promise<SignatureOutput> => {
+      const request = parseSignRequest(message.input, 'digest');
+      const signature = await signing.signDigest(await authorize(context, request, message), request.bytes);
+      return { signatureBase64: Buffer.from(signature).toString('base64') };
+    },
+  };
 }

@@ -14,6 +14,20 @@ export interface CertificateAuthorityTable {
   tags: ColumnType<Array<{ Key: string; Value: string | null }>, string, string>;
   created_at: Date;
   last_state_change_at: Date;
+  /** The imported CA certificate's serial (lowercase hex), NotBefore and NotAfter. */
+  serial: string | null;
+  not_before: Date | null;
+  not_after: Date | null;
+  /** AWS FailureReason of a FAILED CA (also kept while it is DELETED). */
+  failure_reason: string | null;
+  /** End of a DELETED CA's restoration window. */
+  restorable_until: Date | null;
+  /** PEM of the CA's CSR, certificate and chain (root last). */
+  csr: string | null;
+  certificate: string | null;
+  certificate_chain: string | null;
+  /** Until when a key/CSR worker holds this CREATING CA (crash-safe lease, see workers.ts). */
+  work_lease_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** Stream version this row reflects. */
   version: number;
 }

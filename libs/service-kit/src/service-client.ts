@@ -3,7 +3,8 @@ import { connect, type NatsConnection, ErrorCode, type NatsError } from 'nats';
 import { commandSubject, type CommandMessage, type Reply, type ServiceName } from '@pki/contracts';
 
 /**
- * Request/reply to the services over NATS. The services run Nest's NATS transport, so the
+ * Request/reply to a service over NATS (the gateway to every service, and service to service,
+ * e.g. issuance-service asking ca-service for a signature). The services run Nest's NATS transport, so the
  * request is Nest's packet (`{ pattern, data, id }`) and the reply Nest's response packet
  * (`{ id, response | err, isDisposed }`). The gateway uses the plain client's `request()`
  * for its shared reply inbox and its immediate "no responders" answer when a service is down.
@@ -15,8 +16,8 @@ export class ServiceClient {
     private readonly timeoutMs: number,
   ) {}
 
-  static async connect(natsUrl: string, prefix: string, timeoutMs: number): Promise<ServiceClient> {
-    const nc = await connect({ servers: [natsUrl], name: 'pki-api-gateway', maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+  static async connect(natsUrl: string, prefix: string, timeoutMs: number, name = 'pki-api-gateway'): Promise<ServiceClient> {
+    const nc = await connect({ servers: [natsUrl], name, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
     return new ServiceClient(nc, prefix, timeoutMs);
   }
 

@@ -1,0 +1,21 @@
+import type { CommandMessage } from '@pki/contracts';
+import type { CaContext } from './ca-context';
+import { loadOwnedCa } from './policy-ca';
+import { handlePolicyCommand } from './policy-store';
+
+export function putPolicyHandler(context: CaContext) {
+  return async (message: CommandMessage): Promise<Record<string, never>> => {
+    const input = message.input as { ResourceArn: string; Policy: string };
+    const ca = await loadOwnedCa(context, message.caller, input.ResourceArn, 'PutPolicy');
+    await handlePolicyCommand(context, message, {
+      type: 'PutPolicy',
+      certificateAuthorityId: ca.id,
+      caArn: ca.arn,
+      ownerAccount: ca.owner_account,
+      caStatus: ca.status,
+      now: context.now(),
+      policy: input.Policy,
+    });
+    return {};
+  };
+}

@@ -1,0 +1,41 @@
+import type { Transaction } from 'kysely';
+import {
+  ISSUANCE_EVENT_TYPES,
+  REVOCATION_EVENT_TYPES,
+  type CertificateIssuedV1,
+  type CertificateRevokedV1,
+  type EventEnvelope,
+  type ServiceName,
+} from '@pki/contracts';
+import type { Projection } from '@pki/eventstore';
+import { auditDb, upsertIssuedRecord, upsertRevokedRecord } from '../audit-report.queries';
+
+/**
+ * The audit report's source: CertificateIssued (issuance-service) and CertificateRevoked
+ * (revocation-service), schema version 1. Other events and versions are not audit facts and
+ * are skipped. Both writes are upserts of disjoint columns, so replaying is harmless and the
+ * two streams may arrive in either order.
+ */
+export const auditRecordsFromIssuance: Projection = {
+  name: 'audit-records-issuance',
+  async apply(trx: Transaction<any>, event: EventEnvelope): Promise<void> {
+    if (event.type !== ISSUANCE_EVENT_TYPES.CertificateIssued || event.schemaVersion !== 1) return;
+    await upsertIssuedRecord(auditDb(trx), event.data as CertificateIssuedV1);
+  },
+};
+
+export const auditRecordsFromRevocation: Projection = {
+  name: 'audit-records-revocation',
+  async apply(trx: Transaction<any>, event: EventEnvelope): Promise<void> {
+    if (event.type !== REVOCATION_EVENT_TYPES.CertificateRevoked || event.schemaVersion !== 1) return;
+    await upsertRevokedRecord(auditDb(trx), event.data as CertificateRevokedV1);
+  },
+};
+
+/** For the service module's `projections`: which stream feeds which audit projection. */
+export function auditProjections(): Array<{ readonly source: ServiceName; readonly projection: Projection }> {
+  return [
+    { source: 'issuance', projection: auditRecordsFromIssuance },
+    { source: 'revocation', projection: auditRecordsFromRevocation },
+  ];
+}

@@ -1,0 +1,84 @@
+/**
+ * Algorithm rules and signature encodings both key backends share.
+ *
+ * RSA: RSASSA-PKCS1-v1_5 (RFC 8017 §8.2) over a DigestInfo (RFC 8017 §9.2 note 1 lists the
+ * DER prefixes used below). ECDSA: the digest is truncated to the bit length of the group
+ * order (FIPS 186-4 §6.4, SEC 1 §4.1.3 step 5) and the signature is the DER
+ * `Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }` (RFC 3279 §2.2.3).
+ */
+import { DomainError, type KeyAlgorithm, type SigningAlgorithm } from '@pki/contracts';
+import { hashOf, isSigningAlgorithm, keyTypeOfSigningAlgorithm, type HashName } from '@pki/pki';
+
+export function keyTypeOf(keyAlgorithm: KeyAlgorithm): 'rsa' | 'ec' {
+  return keyAlgorithm.startsWith('RSA_') ? 'rsa' : 'ec';
+}
+
+const DIGEST_LENGTH: Record<HashName, number> = { sha256: 32, sha384: 48, sha512: 64 };
+
+const DIGEST_INFO_PREFIX: Record<HashName, Buffer> = {
+  sha256: Buffer.from('3031300d060960864801650304020105000420', 'hex'),
+  sha384: Buffer.from('3041300d060960864801650304020205000430', 'hex'),
+  sha512: Buffer.from('3051300d060960864801650304020305000440', 'hex'),
+};
+
+/**
+ * Refuses a signing algorithm whose family does not fit the CA key (AWS pairs RSA keys with
+ * *WITHRSA and EC keys with *WITHECDSA) and returns its hash.
+ */
+export function checkSigningAlgorithm(certificateAuthorityId: string, keyAlgorithm: KeyAlgorithm, signingAlgorithm: SigningAlgorithm): HashName {
+  if (!isSigningAlgorithm(signingAlgorithm)) {
+    throw new DomainError('Malformed', `Unsupported signing algorithm ${JSON.stringify(signingAlgorithm)}.`, 'InvalidArgsException');
+  }
+  if (keyTypeOfSigningAlgorithm(signingAlgorithm) !== keyTypeOf(keyAlgorithm)) {
+    throw new DomainError(
+      'Malformed',
+      `Signing algorithm ${signingAlgorithm} cannot be used with the ${keyAlgorithm} key of CA ${certificateAuthorityId}: use a ${keyTypeOf(keyAlgorithm) === 'rsa' ? '*WITHRSA' : '*WITHECDSA'} algorithm.`,
+      'InvalidArgsException',
+    );
+  }
+  return hashOf(signingAlgorithm);
+}
+
+export function checkDigestLength(signingAlgorithm: SigningAlgorithm, digest: Uint8Array): void {
+  const hash = hashOf(signingAlgorithm);
+  if (digest.length !== DIGEST_LENGTH[hash]) {
+    throw new DomainError('Malformed', `A ${hash.toUpperCase()} digest for ${signingAlgorithm} is ${DIGEST_LENGTH[hash]} octets, got ${digest.length}.`, 'InvalidArgsException');
+  }
+}
+
+/** DER DigestInfo (RFC 8017 §9.2) that RSA PKCS #1 v1.5 signs for a precomputed digest. */
+export function digestInfo(hash: HashName, digest: Uint8Array): Buffer {
+  return Buffer.concat([DIGEST_INFO_PREFIX[hash], digest]);
+}
+
+/** Octet length of the curve's group order (P-256: 32, P-384: 48). */
+export function ecOrderOctets(keyAlgorithm: KeyAlgorithm): number {
+  return keyAlgorithm === 'EC_secp384r1' ? 48 : 32;
+}
+
+/** FIPS 186-4 §6.4: the leftmost bits of the digest, as many as the order has (both orders are whole octets). */
+export function truncateDigestForEcdsa(keyAlgorithm: KeyAlgorithm, digest: Uint8Array): Uint8Array {
+  return digest.subarray(0, Math.min(digest.length, ecOrderOctets(keyAlgorithm)));
+}
+
+function derLength(length: number): Buffer {
+  if (length < 0x80) return Buffer.from([length]);
+  if (length < 0x100) return Buffer.from([0x81, length]);
+  return Buffer.from([0x82, length >> 8, length & 0xff]);
+}
+
+function derUnsignedInteger(bytes: Uint8Array): Buffer {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const trimmed = Buffer.from(bytes.subarray(start));
+  const body = trimmed[0] & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed;
+  return Buffer.concat([Buffer.from([0x02]), derLength(body.length), body]);
+}
+
+/** PKCS #11 CKM_ECDSA returns r || s (each the order's length); X.509 wants Ecdsa-Sig-Value. */
+export function ecdsaRawToDer(raw: Uint8Array): Buffer {
+  if (raw.length === 0 || raw.length % 2 !== 0) throw new Error(`raw ECDSA signature has odd length ${raw.length}`);
+  const half = raw.length / 2;
+  const body = Buffer.concat([derUnsignedInteger(raw.subarray(0, half)), derUnsignedInteger(raw.subarray(half))]);
+  return Buffer.concat([Buffer.from([0x30]), derLength(body.length), body]);
+}

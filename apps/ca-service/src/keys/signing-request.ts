@@ -1,0 +1,64 @@
+/**
+ * Parsing of the internal SignData / SignDigest requests (contract in libs/contracts
+ * signing.ts). They come from other services, not through the gateway's shape validation, so
+ * every member is checked here before anything is read or signed.
+ */
+import {
+  DomainError,
+  REMOTE_SIGNATURE_PURPOSES,
+  SIGN_DATA_MAX_OCTETS,
+  type RemoteSignaturePurpose,
+  type SigningAlgorithm,
+} from '@pki/contracts';
+import { isSigningAlgorithm } from '@pki/pki';
+import { checkDigestLength } from './signature-forms';
+
+export interface ParsedSignRequest {
+  readonly certificateAuthorityId: string;
+  readonly signingAlgorithm: SigningAlgorithm;
+  readonly purpose: RemoteSignaturePurpose;
+  readonly requestedBy: string;
+  readonly bytes: Buffer;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const invalid = (message: string) => new DomainError('Malformed', message, 'InvalidArgsException');
+
+function member(input: Record<string, unknown>, name: string): string {
+  const value = input[name];
+  if (typeof value !== 'string') throw invalid(`${name} is required and must be a string.`);
+  return value;
+}
+
+function base64(name: string, value: string, maxOctets: number): Buffer {
+  if (value.length > Math.ceil(maxOctets / 3) * 4) throw invalid(`${name} decodes to more than ${maxOctets} octets${name === 'dataBase64' ? ': hash the data and use SignDigest' : ''}.`);
+  if (!BASE64.test(value)) throw invalid(`${name} is not valid base64.`);
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length === 0) throw invalid(`${name} is empty.`);
+  if (bytes.length > maxOctets) throw invalid(`${name} decodes to more than ${maxOctets} octets${name === 'dataBase64' ? ': hash the data and use SignDigest' : ''}.`);
+  return bytes;
+}
+
+export function parseSignRequest(raw: unknown, kind: 'data' | 'digest'): ParsedSignRequest {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('The request must be a JSON object.');
+  const input = raw as Record<string, unknown>;
+  const certificateAuthorityId = member(input, 'certificateAuthorityId');
+  if (!UUID.test(certificateAuthorityId)) throw invalid(`certificateAuthorityId ${JSON.stringify(certificateAuthorityId.slice(0, 64))} is not a CA id (a UUID).`);
+  const signingAlgorithm = member(input, 'signingAlgorithm');
+  if (!isSigningAlgorithm(signingAlgorithm)) throw invalid(`signingAlgorithm ${JSON.stringify(signingAlgorithm.slice(0, 64))} is not one of SHA256WITHECDSA, SHA384WITHECDSA, SHA512WITHECDSA, SHA256WITHRSA, SHA384WITHRSA, SHA512WITHRSA.`);
+  const purpose = member(input, 'purpose');
+  if (purpose === 'CSR') throw invalid('purpose CSR is not available to other services: ca-service signs its CA CSRs itself.');
+  if (!(REMOTE_SIGNATURE_PURPOSES as readonly string[]).includes(purpose)) throw invalid(`purpose ${JSON.stringify(purpose.slice(0, 64))} is not one of ${REMOTE_SIGNATURE_PURPOSES.join(', ')}.`);
+  const requestedBy = member(input, 'requestedBy');
+  if (requestedBy.length < 1 || requestedBy.length > 256 || /[\u0000-\u001f\u007f]/.test(requestedBy)) throw invalid('requestedBy must be 1-256 printable characters naming the calling service.');
+
+  if (kind === 'data') {
+    const bytes = base64('dataBase64', member(input, 'dataBase64'), SIGN_DATA_MAX_OCTETS);
+    return { certificateAuthorityId: certificateAuthorityId.toLowerCase(), signingAlgorithm, purpose: purpose as RemoteSignaturePurpose, requestedBy, bytes };
+  }
+  const bytes = base64('digestBase64', member(input, 'digestBase64'), 64);
+  checkDigestLength(signingAlgorithm, bytes);
+  return { certificateAuthorityId: certificateAuthorityId.toLowerCase(), signingAlgorithm, purpose: purpose as RemoteSignaturePurpose, requestedBy, bytes };
+}

@@ -1,0 +1,217 @@
+import { createHash, createPrivateKey, createPublicKey, randomUUID, verify } from 'node:crypto';
+import { Logger, type LoggerService } from '@nestjs/common';
+import { DomainError, caKeyUsageStream, type CaKeyUsedV1, type CommandMessage, type KeyAlgorithm } from '@pki/contracts';
+import { EventStore } from '@pki/eventstore';
+import type { TestDatabase } from '@pki/testing';
+import type { CaContext } from '../application/ca-context';
+import { createKeyCustody } from './create-key-custody';
+import { openPrivateKey } from './envelope-encryption';
+import { DEVELOPMENT_KEK } from './key-custody.config';
+import { signingHandlers } from './signing.handlers';
+import { createCaTestDatabase } from './test/ca-test-database';
+
+const OWNER = '111122223333';
+const CALLER = '444455556666';
+
+describe('SignData / SignDigest (Postgres)', () => {
+  let database: TestDatabase;
+  const logs: string[] = [];
+  const errors: string[] = [];
+  const capture = (level: string) => (message: unknown, ...rest: unknown[]) => logs.push(`${level} ${String(message)} ${rest.map(String).join(' ')}`);
+  const logger: LoggerService = { log: capture('log'), warn: capture('warn'), error: capture('error'), debug: capture('debug'), verbose: capture('verbose') };
+
+  function context(): CaContext {
+    return {
+      db: database.db,
+      store: new EventStore(database.db, { schema: 'ca' }),
+      region: 'us-east-1',
+      publicUrl: 'http://127.0.0.1:4566',
+      now: () => new Date('2026-11-22T10:00:00.000Z'),
+      newId: randomUUID,
+      // No PKI_KEK outside production: the development KEK, with a warning.
+      keys: createKeyCustody({ NODE_ENV: 'test' }, database.db),
+    };
+  }
+
+  let ctx: CaContext;
+  let handlers: ReturnType<typeof signingHandlers>;
+
+  async function insertCa(status: string, type: 'ROOT' | 'SUBORDINATE', keyAlgorithm: KeyAlgorithm | null): Promise<{ id: string; publicKey?: ReturnType<typeof createPublicKey> }> {
+    const id = randomUUID();
+    await database.db
+      .withSchema('ca')
+      .insertInto('certificate_authorities')
+      .values({
+        id,
+        arn: `arn:aws:acm-pca:us-east-1:${OWNER}:certificate-authority/${id}`,
+        owner_account: OWNER,
+        type,
+        status,
+        configuration: JSON.stringify({}),
+        revocation_configuration: JSON.stringify({}),
+        usage_mode: 'GENERAL_PURPOSE',
+        key_storage_security_standard: 'FIPS_140_2_LEVEL_3_OR_HIGHER',
+        tags: JSON.stringify([]),
+        created_at: new Date(),
+        last_state_change_at: new Date(),
+        version: 1,
+      })
+      .execute();
+    if (!keyAlgorithm) return { id };
+    const { publicKeySpki } = await ctx.keys.generate(id, keyAlgorithm);
+    return { id, publicKey: createPublicKey({ key: Buffer.from(publicKeySpki), format: 'der', type: 'spki' }) };
+  }
+
+  const message = (input: unknown, requestId = randomUUID()): CommandMessage => ({ caller: { accountId: CALLER, accessKeyId: 'issuance' }, requestId, input });
+
+  async function call(operation: 'SignData' | 'SignDigest', input: Record<string, unknown>, requestId?: string): Promise<Buffer> {
+    try {
+      const { signatureBase64 } = (await handlers[operation](message(input, requestId))) as { signatureBase64: string };
+      return Buffer.from(signatureBase64, 'base64');
+    } catch (error) {
+      errors.push((error as Error).message);
+      throw error;
+    }
+  }
+
+  const usage = async (caId: string) => (await ctx.store.load(caKeyUsageStream(caId))).map((e) => e as typeof e & { data: CaKeyUsedV1 });
+
+  beforeAll(async () => {
+    Logger.overrideLogger(logger);
+    database = await createCaTestDatabase();
+    ctx = context();
+    handlers = signingHandlers(ctx);
+  });
+  afterAll(async () => {
+    Logger.overrideLogger(false);
+    await database?.destroy();
+  });
+
+  it('warns that the development KEK is in use', () => {
+    expect(logs.some((line) => line.startsWith('warn PKI_KEK is not set: CA private keys are encrypted with the public development KEK'))).toBe(true);
+  });
+
+  it('signs data for an ACTIVE CA and records who, what and when before answering', async () => {
+    const ca = await insertCa('ACTIVE', 'SUBORDINATE', 'EC_prime256v1');
+    const data = Buffer.from('a TBSCertificate');
+    const signature = await call('SignData', { certificateAuthorityId: ca.id, signingAlgorithm: 'SHA256WITHECDSA', purpose: 'CERTIFICATE', requestedBy: 'issuance-service', dataBase64: data.toString('base64') }, 'req-1');
+    expect(verify('sha256', data, ca.publicKey!, signature)).toBe(true);
+    const events = await usage(ca.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'CaKeyUsed', schemaVersion: 1, version: 1, accountId: OWNER, correlationId: 'req-1' });
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    expect(events[0].data).toEqual({
+      certificateAuthorityId: ca.id,
+      purpose: 'CERTIFICATE',
+      signingAlgorithm: 'SHA256WITHECDSA',
+      input: 'DATA',
+      sha256,
+      digest: sha256,
+      signatureSha256: createHash('sha256').update(signature).digest('hex'),
+      requestedBy: 'issuance-service',
+      requestedForAccount: CALLER,
+      keyBackend: 'software',
+      at: '2026-11-22T10:00:00.000Z',
+    });
+  });
+
+  it.each([
+    ['RSA_2048', 'SHA384WITHRSA', 'sha384'],
+    ['EC_secp384r1', 'SHA512WITHECDSA', 'sha512'],
+  ] as const)('signs a digest (CRL) with a %s key', async (keyAlgorithm, signingAlgorithm, hash) => {
+    const ca = await insertCa('ACTIVE', 'ROOT', keyAlgorithm);
+    const crlTbs = Buffer.alloc(3 * 1024 * 1024, 7); // too large for SignData
+    const digest = createHash(hash).update(crlTbs).digest();
+    const signature = await call('SignDigest', { certificateAuthorityId: ca.id, signingAlgorithm, purpose: 'CRL', requestedBy: 'revocation-service', digestBase64: digest.toString('base64') });
+    expect(verify(hash, crlTbs, { key: ca.publicKey!, dsaEncoding: 'der' }, signature)).toBe(true);
+    const [event] = await usage(ca.id);
+    expect(event.data).toMatchObject({ purpose: 'CRL', input: 'DIGEST', sha256: null, digest: digest.toString('hex') });
+  });
+
+  it('lets a ROOT CA sign its own certificate while PENDING_CERTIFICATE, and nothing else', async () => {
+    const ca = await insertCa('PENDING_CERTIFICATE', 'ROOT', 'RSA_2048');
+    const input = { certificateAuthorityId: ca.id, signingAlgorithm: 'SHA256WITHRSA', requestedBy: 'issuance-service', dataBase64: Buffer.from('root tbs').toString('base64') };
+    const signature = await call('SignData', { ...input, purpose: 'CA_CERTIFICATE' });
+    expect(verify('sha256', Buffer.from('root tbs'), ca.publicKey!, signature)).toBe(true);
+    await expect(call('SignData', { ...input, purpose: 'CERTIFICATE' })).rejects.toMatchObject({ kind: 'InvalidState', code: 'InvalidStateException' });
+    expect(await usage(ca.id)).toHaveLength(1);
+  });
+
+  it.each([
+    ['PENDING_CERTIFICATE', 'SUBORDINATE', 'CA_CERTIFICATE'],
+    ['DISABLED', 'ROOT', 'CERTIFICATE'],
+    ['CREATING', 'ROOT', 'CA_CERTIFICATE'],
+    ['DELETED', 'ROOT', 'CRL'],
+  ] as const)('refuses a %s %s CA (%s) with InvalidStateException and records nothing', async (status, type, purpose) => {
+    const ca = await insertCa(status, type, status === 'CREATING' ? null : 'EC_prime256v1');
+    const error = await call('SignData', { certificateAuthorityId: ca.id, signingAlgorithm: 'SHA256WITHECDSA', purpose, requestedBy: 'issuance-service', dataBase64: 'AAAA' }).catch((e) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ kind: 'InvalidState', code: 'InvalidStateException' });
+    expect(error.message).toContain(`Certificate authority ${ca.id} is ${status}`);
+    expect(await usage(ca.id)).toHaveLength(0);
+  });
+
+  it('answers NotFound for an unknown CA and InvalidArgsException for the wrong key family', async () => {
+    const unknown = randomUUID();
+    await expect(call('SignData', { certificateAuthorityId: unknown, signingAlgorithm: 'SHA256WITHRSA', purpose: 'OCSP', requestedBy: 'revocation-service', dataBase64: 'AAAA' })).rejects.toMatchObject({
+      kind: 'NotFound',
+      code: 'ResourceNotFoundException',
+      message: `Certificate authority ${unknown} does not exist.`,
+    });
+    const ca = await insertCa('ACTIVE', 'ROOT', 'EC_prime256v1');
+    await expect(call('SignData', { certificateAuthorityId: ca.id, signingAlgorithm: 'SHA256WITHRSA', purpose: 'OCSP', requestedBy: 'revocation-service', dataBase64: 'AAAA' })).rejects.toMatchObject({
+      kind: 'Malformed',
+      code: 'InvalidArgsException',
+      message: `Signing algorithm SHA256WITHRSA cannot be used with the EC_prime256v1 key of CA ${ca.id}: use a *WITHECDSA algorithm.`,
+    });
+    expect(await usage(ca.id)).toHaveLength(0);
+  });
+
+  it('records every one of many concurrent signatures from two replicas exactly once, in one gapless stream', async () => {
+    const ca = await insertCa('ACTIVE', 'SUBORDINATE', 'EC_prime256v1');
+    const replica = signingHandlers({ ...context(), keys: ctx.keys });
+    const signatures = await Promise.all(
+      Array.from({ length: 60 }, async (_, i) => {
+        const data = Buffer.from(`tbs ${i}`);
+        const input = { certificateAuthorityId: ca.id, signingAlgorithm: 'SHA256WITHECDSA', purpose: 'OCSP', requestedBy: 'revocation-service', dataBase64: data.toString('base64') };
+        const { signatureBase64 } = (await (i % 2 ? replica : handlers).SignData(message(input))) as { signatureBase64: string };
+        return Buffer.from(signatureBase64, 'base64');
+      }),
+    );
+    const events = await usage(ca.id);
+    expect(events.map((e) => e.version)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(new Set(events.map((e) => e.data.signatureSha256))).toEqual(new Set(signatures.map((s) => createHash('sha256').update(s).digest('hex'))));
+  });
+
+  it('puts no private key material in any event, log line or error message', async () => {
+    const rows = await database.db.withSchema('ca').selectFrom('ca_keys').selectAll().execute();
+    expect(rows.length).toBeGreaterThan(5);
+    const secrets: string[] = ['PRIVATE KEY', DEVELOPMENT_KEK.key.toString('base64'), DEVELOPMENT_KEK.key.toString('hex')];
+    for (const row of rows) {
+      const pkcs8 = openPrivateKey(DEVELOPMENT_KEK, row.ca_id, {
+        kekId: row.kek_id!,
+        wrappedDek: row.wrapped_dek!,
+        dekIv: row.dek_iv!,
+        dekTag: row.dek_tag!,
+        ciphertext: row.ciphertext!,
+        iv: row.iv!,
+        tag: row.tag!,
+      });
+      const jwk = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ format: 'jwk' });
+      const scalar = Buffer.from(jwk.d!, 'base64url');
+      secrets.push(pkcs8.toString('base64'), pkcs8.toString('hex'), scalar.toString('hex'), scalar.toString('base64'), jwk.d!);
+      // The stored ciphertext does not hold the key in the clear either.
+      expect(row.ciphertext!.includes(scalar)).toBe(false);
+    }
+    const events = await database.db.withSchema('ca').selectFrom('events').select(['data']).execute();
+    const eventText = events.map((e) => JSON.stringify(e.data)).join('\n');
+    expect(events.length).toBeGreaterThan(60);
+    const haystacks = { events: eventText, logs: logs.join('\n'), errors: errors.join('\n') };
+    expect(errors.length).toBeGreaterThan(5);
+    for (const [where, text] of Object.entries(haystacks)) {
+      for (const secret of secrets) {
+        if (text.includes(secret)) throw new Error(`private key material found in ${where}`);
+      }
+    }
+  });
+});

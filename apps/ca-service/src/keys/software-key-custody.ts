@@ -1,0 +1,151 @@
+/**
+ * Software key custody: key pairs made by node:crypto, kept in ca.ca_keys envelope-encrypted
+ * (envelope-encryption.ts) under the KEK from configuration. Opened keys are cached in memory
+ * as KeyObjects (never exported again, never logged).
+ */
+import { constants, createPrivateKey, generateKeyPair, privateEncrypt, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { Kysely } from 'kysely';
+import { DomainError, type KeyAlgorithm, type SigningAlgorithm } from '@pki/contracts';
+import { generateKeyPairSpec, hashOf, isKeyAlgorithm } from '@pki/pki';
+import { caKeyDb, deleteCaKey, findCaKey, insertCaKeyIfAbsent } from './ca-key.queries';
+import type { CaKeyDatabase, CaKeyRow } from './ca-key.table';
+import { signEcdsaDigest } from './ecdsa-digest-signer';
+import { openPrivateKey, sealPrivateKey, type Kek } from './envelope-encryption';
+import { KeyMismatchError, KeyNotFoundError } from './key-custody.errors';
+import type { KeyCustody } from './key-custody.port';
+import { checkDigestLength, checkSigningAlgorithm, digestInfo, keyTypeOf } from './signature-forms';
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+const signAsync = promisify(cryptoSign);
+
+interface OpenKey {
+  readonly keyAlgorithm: KeyAlgorithm;
+  readonly privateKey: KeyObject;
+}
+
+export function checkKeyAlgorithm(keyAlgorithm: KeyAlgorithm): void {
+  if (!isKeyAlgorithm(keyAlgorithm)) {
+    throw new DomainError('Malformed', `Unsupported key algorithm ${JSON.stringify(keyAlgorithm)}: use RSA_2048, RSA_4096, EC_prime256v1 or EC_secp384r1.`, 'InvalidArgsException');
+  }
+}
+
+/** generate() found a stored key: it is the answer when it is the same kind of key. */
+export function existingPublicKey(row: CaKeyRow, backend: 'software' | 'pkcs11', keyAlgorithm: KeyAlgorithm): { publicKeySpki: Uint8Array } {
+  if (row.backend !== backend) {
+    throw new KeyMismatchError(`The key of CA ${row.ca_id} is held by the ${row.backend} backend, but ca-service runs with PKI_KEY_BACKEND=${backend}.`);
+  }
+  if (row.key_algorithm !== keyAlgorithm) {
+    throw new KeyMismatchError(`CA ${row.ca_id} already has a ${row.key_algorithm} key; it cannot also have a ${keyAlgorithm} key.`);
+  }
+  return { publicKeySpki: new Uint8Array(row.public_key_spki) };
+}
+
+export class SoftwareKeyCustody implements KeyCustody {
+  readonly backend = 'software' as const;
+  private readonly db: Kysely<CaKeyDatabase>;
+  private readonly open = new Map<string, OpenKey>();
+
+  constructor(
+    db: Kysely<any>,
+    private readonly kek: Kek,
+  ) {
+    this.db = caKeyDb(db);
+  }
+
+  /** The KEK id new keys are wrapped under. */
+  get kekId(): string {
+    return this.kek.id;
+  }
+
+  async generate(certificateAuthorityId: string, keyAlgorithm: KeyAlgorithm): Promise<{ readonly publicKeySpki: Uint8Array }> {
+    checkKeyAlgorithm(keyAlgorithm);
+    const existing = await findCaKey(this.db, certificateAuthorityId);
+    if (existing) return existingPublicKey(existing, this.backend, keyAlgorithm);
+
+    const spec = generateKeyPairSpec(keyAlgorithm);
+    const { privateKey, publicKey } = spec.type === 'rsa' ? await generateKeyPairAsync('rsa', spec.options) : await generateKeyPairAsync('ec', spec.options);
+    const publicKeySpki = publicKey.export({ type: 'spki', format: 'der' });
+    const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
+    const sealed = sealPrivateKey(this.kek, certificateAuthorityId, pkcs8);
+    pkcs8.fill(0);
+
+    const stored = await insertCaKeyIfAbsent(this.db, {
+      ca_id: certificateAuthorityId,
+      backend: this.backend,
+      key_algorithm: keyAlgorithm,
+      public_key_spki: publicKeySpki,
+      kek_id: sealed.kekId,
+      wrapped_dek: sealed.wrappedDek,
+      dek_iv: sealed.dekIv,
+      dek_tag: sealed.dekTag,
+      ciphertext: sealed.ciphertext,
+      iv: sealed.iv,
+      tag: sealed.tag,
+      pkcs11_key_id: null,
+    });
+    if (!stored) {
+      // A concurrent generate() won the primary key: its key is the CA's key, ours is dropped.
+      const winner = await findCaKey(this.db, certificateAuthorityId);
+      if (!winner) throw new Error(`the key of CA ${certificateAuthorityId} disappeared while it was being generated`);
+      return existingPublicKey(winner, this.backend, keyAlgorithm);
+    }
+    this.open.set(certificateAuthorityId, { keyAlgorithm, privateKey });
+    return { publicKeySpki: new Uint8Array(publicKeySpki) };
+  }
+
+  async sign(certificateAuthorityId: string, signingAlgorithm: SigningAlgorithm, data: Uint8Array): Promise<Uint8Array> {
+    const key = await this.key(certificateAuthorityId);
+    const hash = checkSigningAlgorithm(certificateAuthorityId, key.keyAlgorithm, signingAlgorithm);
+    // RSA: PKCS #1 v1.5 is node's default padding; ECDSA: DER Ecdsa-Sig-Value.
+    return signAsync(hash, data, { key: key.privateKey, dsaEncoding: 'der' });
+  }
+
+  async signDigest(certificateAuthorityId: string, signingAlgorithm: SigningAlgorithm, digest: Uint8Array): Promise<Uint8Array> {
+    const key = await this.key(certificateAuthorityId);
+    checkSigningAlgorithm(certificateAuthorityId, key.keyAlgorithm, signingAlgorithm);
+    checkDigestLength(signingAlgorithm, digest);
+    if (keyTypeOf(key.keyAlgorithm) === 'rsa') {
+      // RSASSA-PKCS1-v1_5 (RFC 8017 §8.2.1): EMSA padding (block type 1) over DigestInfo.
+      return privateEncrypt({ key: key.privateKey, padding: constants.RSA_PKCS1_PADDING }, digestInfo(hashOf(signingAlgorithm), digest));
+    }
+    return signEcdsaDigest(key.keyAlgorithm, key.privateKey, digest);
+  }
+
+  async publicKey(certificateAuthorityId: string): Promise<Uint8Array | undefined> {
+    const row = await findCaKey(this.db, certificateAuthorityId);
+    return row ? new Uint8Array(row.public_key_spki) : undefined;
+  }
+
+  async destroy(certificateAuthorityId: string): Promise<void> {
+    this.open.delete(certificateAuthorityId);
+    await deleteCaKey(this.db, certificateAuthorityId);
+  }
+
+  private async key(certificateAuthorityId: string): Promise<OpenKey> {
+    const cached = this.open.get(certificateAuthorityId);
+    if (cached) return cached;
+    const row = await findCaKey(this.db, certificateAuthorityId);
+    if (!row) throw new KeyNotFoundError(certificateAuthorityId);
+    if (row.backend !== this.backend) throw new KeyMismatchError(`The key of CA ${certificateAuthorityId} is held by the ${row.backend} backend, but ca-service runs with PKI_KEY_BACKEND=${this.backend}.`);
+    if (!row.kek_id || !row.wrapped_dek || !row.dek_iv || !row.dek_tag || !row.ciphertext || !row.iv || !row.tag) {
+      throw new Error(`the stored key of CA ${certificateAuthorityId} is incomplete`);
+    }
+    const pkcs8 = openPrivateKey(this.kek, certificateAuthorityId, {
+      kekId: row.kek_id,
+      wrappedDek: row.wrapped_dek,
+      dekIv: row.dek_iv,
+      dekTag: row.dek_tag,
+      ciphertext: row.ciphertext,
+      iv: row.iv,
+      tag: row.tag,
+    });
+    try {
+      const key: OpenKey = { keyAlgorithm: row.key_algorithm as KeyAlgorithm, privateKey: createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }) };
+      this.open.set(certificateAuthorityId, key);
+      return key;
+    } finally {
+      pkcs8.fill(0);
+    }
+  }
+}

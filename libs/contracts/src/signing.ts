@@ -1,0 +1,93 @@
+/**
+ * ca-service's internal signing operations and its key-use audit event.
+ *
+ * CA private keys never leave ca-service (DESIGN.md "Keys and signing"); issuance-service and
+ * revocation-service ask it to sign over NATS request/reply on
+ * `commandSubject(prefix, 'ca', SIGNING_OPERATIONS.SignData)` (resp. `SignDigest`), with the
+ * usual `CommandMessage` envelope (`caller` = the account the work is done for, `requestId` =
+ * the correlation id). The gateway never routes these: they are not acm-pca operations.
+ *
+ * Contract:
+ * - `SignData` signs `data` (at most SIGN_DATA_MAX_OCTETS after base64 decoding) with the
+ *   hash of `signingAlgorithm`; larger inputs (CRLs) are hashed by the caller and sent to
+ *   `SignDigest`, whose digest must have the length of that hash (32, 48 or 64 octets).
+ * - The signature is in X.509 form: RSASSA-PKCS1-v1_5 for *WITHRSA, DER `Ecdsa-Sig-Value`
+ *   for *WITHECDSA; put it as-is in the BIT STRING of a certificate, CRL or OCSP response.
+ * - Errors: unknown CA -> NotFound (ResourceNotFoundException); CA not ACTIVE -> InvalidState
+ *   (InvalidStateException), except `CA_CERTIFICATE` which a ROOT CA may also use while
+ *   PENDING_CERTIFICATE (signing its own certificate); algorithm family that does not match
+ *   the CA key, a bad digest length or a malformed request -> Malformed (InvalidArgsException).
+ * - Every signature is recorded as a `CaKeyUsed` event before the reply is sent; a signature
+ *   whose record could not be written is never returned.
+ */
+import type { SigningAlgorithm } from './acm-pca';
+
+export const SIGNING_OPERATIONS = {
+  SignData: 'SignData',
+  SignDigest: 'SignDigest',
+} as const;
+
+/** Largest `data` SignData accepts (decoded); anything larger goes through SignDigest. */
+export const SIGN_DATA_MAX_OCTETS = 1024 * 1024;
+
+/** What a signature is for (recorded in the key-use audit log). */
+export type SignaturePurpose = 'CSR' | 'CA_CERTIFICATE' | 'CERTIFICATE' | 'CRL' | 'OCSP';
+
+/** The purposes other services may request over NATS (ca-service signs its own CSRs). */
+export const REMOTE_SIGNATURE_PURPOSES = ['CA_CERTIFICATE', 'CERTIFICATE', 'CRL', 'OCSP'] as const;
+export type RemoteSignaturePurpose = (typeof REMOTE_SIGNATURE_PURPOSES)[number];
+
+interface SignRequestBase {
+  /** The CA id (the UUID at the end of the CA ARN). */
+  readonly certificateAuthorityId: string;
+  readonly signingAlgorithm: SigningAlgorithm;
+  readonly purpose: RemoteSignaturePurpose;
+  /** The calling service and, where useful, on whose behalf, e.g. `issuance-service`. 1-256 characters. */
+  readonly requestedBy: string;
+}
+
+export interface SignDataInput extends SignRequestBase {
+  /** The to-be-signed bytes (e.g. a DER TBSCertificate), base64. */
+  readonly dataBase64: string;
+}
+
+export interface SignDigestInput extends SignRequestBase {
+  /** The digest of the to-be-signed bytes under the signing algorithm's hash, base64. */
+  readonly digestBase64: string;
+}
+
+export interface SignatureOutput {
+  readonly signatureBase64: string;
+}
+
+export const KEY_USAGE_EVENT_TYPES = {
+  CaKeyUsed: 'CaKeyUsed',
+} as const;
+
+/** The key-use audit stream of one CA. */
+export function caKeyUsageStream(certificateAuthorityId: string): string {
+  return `ca-key-usage-${certificateAuthorityId}`;
+}
+
+/**
+ * `CaKeyUsed` v1: a CA private key made one signature. Internal audit log (DESIGN.md: every use
+ * of a CA key is recorded); carries hashes, never the key or the signed bytes themselves.
+ */
+export interface CaKeyUsedV1 {
+  readonly certificateAuthorityId: string;
+  readonly purpose: SignaturePurpose;
+  readonly signingAlgorithm: SigningAlgorithm;
+  /** `DATA`: ca-service hashed the input; `DIGEST`: the caller supplied the digest. */
+  readonly input: 'DATA' | 'DIGEST';
+  /** SHA-256 of the signed data, lowercase hex; null when only a digest was supplied. */
+  readonly sha256: string | null;
+  /** The digest the signature covers (the signing algorithm's hash), lowercase hex. */
+  readonly digest: string;
+  /** SHA-256 of the signature value, lowercase hex: ties the record to the artifact that carries it. */
+  readonly signatureSha256: string;
+  readonly requestedBy: string;
+  /** The account the signature was made for (the caller of the originating request). */
+  readonly requestedForAccount: string;
+  readonly keyBackend: 'software' | 'pkcs11';
+  readonly at: string;
+}
