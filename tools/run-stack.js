@@ -31,7 +31,8 @@ function stopAll(code) {
 
 for (const [app, healthPort] of apps) {
   const env = { ...process.env };
-  if (healthPort !== undefined && !env[`PKI_HEALTH_PORT_${app.toUpperCase().replace(/-/g, '_')}`]) env.PKI_HEALTH_PORT = String(healthPort);
+  // Each service gets its own health port (8081-8085, or PKI_HEALTH_PORT_<APP> to override).
+  if (healthPort !== undefined) env.PKI_HEALTH_PORT = env[`PKI_HEALTH_PORT_${app.toUpperCase().replace(/-/g, '_')}`] || String(healthPort);
   const child = spawn(process.execPath, ['-r', path.join(__dirname, 'dist-paths.js'), path.join(root, 'dist', 'apps', app, 'src', 'main.js')], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,7 +10,7 @@ import { lifecycleHandlers } from './application/lifecycle.handlers';
 import { policyHandlers } from './application/policy.handlers';
 import { caWorkers } from './application/workers';
 import { CA_SCHEMA } from './infrastructure/database';
-import { createKeyCustody } from './keys/create-key-custody';
+import { createKeyCustody, validateKeyCustodyConfig } from './keys/create-key-custody';
 import { signingHandlers } from './keys/signing.handlers';
 import { auditProjections } from './infrastructure/projections/audit-records.projection';
 import { caMigrations } from './migrations';
@@ -51,8 +51,10 @@ function contextFor(runtime: ServiceRuntime, config: PlatformConfig, env: NodeJS
 
 export const caServiceDefinition = {
   service: 'ca' as const,
-  createModule: (config: PlatformConfig, env: NodeJS.ProcessEnv = process.env) =>
-    eventSourcedServiceModule({
+  createModule: (config: PlatformConfig, env: NodeJS.ProcessEnv = process.env) => {
+    // A bad key backend setting (PKI_KEY_BACKEND, PKI_KEK, PKCS#11) fails before anything connects.
+    validateKeyCustodyConfig(env);
+    return eventSourcedServiceModule({
       config,
       service: 'ca',
       schema: CA_SCHEMA,
@@ -63,5 +65,6 @@ export const caServiceDefinition = {
         const context = contextFor(runtime, config, env);
         return [...caWorkers(context), auditReportRecoveryWorker(context, context.objects)];
       },
-    }),
+    });
+  },
 };

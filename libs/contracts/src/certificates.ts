@@ -60,3 +60,46 @@ export interface CertificateRevokedV1 {
   readonly revokedAt: string;
   readonly accountId: string;
 }
+
+/** `CrlGenerated` schema version 1: a CA published a complete CRL (RFC 5280 v2). */
+export interface CrlGeneratedV1 {
+  readonly certificateAuthorityArn: string;
+  readonly certificateAuthorityId: string;
+  /** cRLNumber, decimal (up to 20 octets, so not a JSON number). */
+  readonly crlNumber: string;
+  readonly entryCount: number;
+  /** Size of the DER CRL in octets. */
+  readonly size: number;
+  readonly thisUpdate: string;
+  readonly nextUpdate: string;
+  /** Where relying parties fetch it (the URL in certificates' CRL distribution point). */
+  readonly url: string;
+  /** Where it was written: the CA's S3BucketName and the key `crl/<CA id>.crl`. */
+  readonly bucket: string;
+  readonly key: string;
+  readonly accountId: string;
+  readonly generatedAt: string;
+}
+
+/**
+ * revocation-service's internal operation behind the gateway's public OCSP route (`GET|POST
+ * /ocsp...`, unsigned as on AWS): the gateway forwards the raw DER OCSPRequest, the service
+ * answers a DER OCSPResponse (RFC 6960) and how long HTTP caches may keep it (RFC 5019 §6).
+ */
+export const REVOCATION_OPERATIONS = {
+  OcspRequest: 'OcspRequest',
+} as const;
+
+export interface OcspRequestInput {
+  /** The DER OCSPRequest, base64. */
+  readonly requestBase64: string;
+  /** GET responses may be cached by HTTP caches (RFC 5019 §5); POST responses are not. */
+  readonly method: 'GET' | 'POST';
+}
+
+export interface OcspRequestOutput {
+  /** The DER OCSPResponse, base64 (also for malformedRequest / unauthorized / tryLater). */
+  readonly responseBase64: string;
+  /** HTTP caching facts (RFC 5019 §6.2) when the response may be cached; null otherwise. */
+  readonly cache: { readonly producedAt: string; readonly nextUpdate: string; readonly maxAgeSeconds: number } | null;
+}

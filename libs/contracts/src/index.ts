@@ -6,3 +6,5 @@ export * from './iot-ds';
 export * from './certificates';
 export * from './signing';
 export * from './issuance';
+export * from './directory';
+export * from './iot';

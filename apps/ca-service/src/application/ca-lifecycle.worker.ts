@@ -12,6 +12,7 @@ import {
 } from '../infrastructure/certificate-authority.queries';
 import type { CaContext } from './ca-context';
 import { executeCaCommand, loadCertificateAuthority } from './ca-command';
+import { signingServiceFor } from '../keys/signing.service';
 
 export interface CaLifecycleWorkerOptions {
   /** Pause between passes when running in the background. */
@@ -154,7 +155,20 @@ export class CaLifecycleWorker implements BackgroundWorker {
         publicKeySpki,
         signingAlgorithm: configuration.SigningAlgorithm,
         extensions: csrExtensions(state.created.configuration as never),
-        sign: (tbs) => context.keys.sign(id, configuration.SigningAlgorithm, tbs),
+        // Through the SigningService so the CSR signature is in the key-use audit log too.
+        sign: (tbs) =>
+          signingServiceFor(context).sign(
+            {
+              certificateAuthorityId: id,
+              signingAlgorithm: configuration.SigningAlgorithm,
+              purpose: 'CSR',
+              requestedBy: 'ca-service/CreateCertificateAuthority',
+              ownerAccountId: state.created.ownerAccount,
+              requestedForAccount: state.created.ownerAccount,
+              correlationId: `csr:${id}`,
+            },
+            tbs,
+          ),
       });
       // Lint before recording: the request must parse and its signature verify with the CA key.
       parseAndVerifyCsr(der);

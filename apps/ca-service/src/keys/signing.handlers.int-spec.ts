@@ -3,11 +3,10 @@ import { Logger, type LoggerService } from '@nestjs/common';
 import { DomainError, caKeyUsageStream, type CaKeyUsedV1, type CommandMessage, type KeyAlgorithm } from '@pki/contracts';
 import { EventStore } from '@pki/eventstore';
 import type { TestDatabase } from '@pki/testing';
-import type { CaContext } from '../application/ca-context';
 import { createKeyCustody } from './create-key-custody';
 import { openPrivateKey } from './envelope-encryption';
 import { DEVELOPMENT_KEK } from './key-custody.config';
-import { signingHandlers } from './signing.handlers';
+import { signingHandlers, type SigningContext } from './signing.handlers';
 import { createCaTestDatabase } from './test/ca-test-database';
 
 const OWNER = '111122223333';
@@ -20,20 +19,17 @@ describe('SignData / SignDigest (Postgres)', () => {
   const capture = (level: string) => (message: unknown, ...rest: unknown[]) => logs.push(`${level} ${String(message)} ${rest.map(String).join(' ')}`);
   const logger: LoggerService = { log: capture('log'), warn: capture('warn'), error: capture('error'), debug: capture('debug'), verbose: capture('verbose') };
 
-  function context(): CaContext {
+  function context(): SigningContext {
     return {
       db: database.db,
       store: new EventStore(database.db, { schema: 'ca' }),
-      region: 'us-east-1',
-      publicUrl: 'http://127.0.0.1:4566',
       now: () => new Date('2026-11-22T10:00:00.000Z'),
-      newId: randomUUID,
       // No PKI_KEK outside production: the development KEK, with a warning.
       keys: createKeyCustody({ NODE_ENV: 'test' }, database.db),
     };
   }
 
-  let ctx: CaContext;
+  let ctx: SigningContext;
   let handlers: ReturnType<typeof signingHandlers>;
 
   async function insertCa(status: string, type: 'ROOT' | 'SUBORDINATE', keyAlgorithm: KeyAlgorithm | null): Promise<{ id: string; publicKey?: ReturnType<typeof createPublicKey> }> {
@@ -62,7 +58,7 @@ describe('SignData / SignDigest (Postgres)', () => {
     return { id, publicKey: createPublicKey({ key: Buffer.from(publicKeySpki), format: 'der', type: 'spki' }) };
   }
 
-  const message = (input: unknown, requestId = randomUUID()): CommandMessage => ({ caller: { accountId: CALLER, accessKeyId: 'issuance' }, requestId, input });
+  const message = (input: unknown, requestId: string = randomUUID()): CommandMessage => ({ caller: { accountId: CALLER, accessKeyId: 'issuance' }, requestId, input });
 
   async function call(operation: 'SignData' | 'SignDigest', input: Record<string, unknown>, requestId?: string): Promise<Buffer> {
     try {

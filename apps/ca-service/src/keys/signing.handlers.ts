@@ -12,7 +12,10 @@ import { caDb } from '../infrastructure/database';
 import { parseSignRequest, type ParsedSignRequest } from './signing-request';
 import { signingServiceFor, type SigningRequest } from './signing.service';
 
-async function authorize(context: CaContext, request: ParsedSignRequest, message: CommandMessage): Promise<SigningRequest> {
+/** The part of CaContext the signing operations use. */
+export type SigningContext = Pick<CaContext, 'db' | 'store' | 'now' | 'keys'>;
+
+async function authorize(context: SigningContext, request: ParsedSignRequest, message: CommandMessage): Promise<SigningRequest> {
   const ca = await caDb(context.db)
     .selectFrom('certificate_authorities')
     .select(['id', 'status', 'type', 'owner_account'])
@@ -38,7 +41,7 @@ async function authorize(context: CaContext, request: ParsedSignRequest, message
   };
 }
 
-export function signingHandlers(context: CaContext): CommandHandlers {
+export function signingHandlers(context: SigningContext): CommandHandlers {
   const signing = signingServiceFor(context);
   return {
     [SIGNING_OPERATIONS.SignData]: async (message): Promise<SignatureOutput> => {

@@ -1,10 +1,14 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { CertificateTable } from './tables/certificate.table';
+import type { IdempotencyTokenTable } from './tables/idempotency-token.table';
 import type { IssuingCaTable } from './tables/issuing-ca.table';
 
 export const ISSUANCE_SCHEMA = 'issuance';
 
 export interface IssuanceDatabase {
   issuing_cas: IssuingCaTable;
+  certificates: CertificateTable;
+  idempotency_tokens: IdempotencyTokenTable;
 }
 
 export type IssuanceDb = Kysely<IssuanceDatabase> | Transaction<IssuanceDatabase>;

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
 
 /** issuance-service's view of the CAs it may issue from, projected from ca-service's events. */
 export interface IssuingCaTable {
@@ -12,7 +12,25 @@ export interface IssuingCaTable {
   usage_mode: string;
   /** ca-service stream version this row reflects. */
   version: number;
+  /** The CA's own CSR (PEM) and key (DER SubjectPublicKeyInfo), from CsrCreated. */
+  csr_pem: ColumnType<string | null, string | null | undefined, string | null>;
+  public_key_spki: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  /** From CertificateImported: the CA certificate and its chain to the root, PEM. */
+  certificate_pem: ColumnType<string | null, string | null | undefined, string | null>;
+  certificate_chain_pem: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The CA certificate's subject Name, DER: the issuer of everything it signs. */
+  subject_der: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  subject_key_identifier: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  path_length: ColumnType<number | null, number | null | undefined, number | null>;
+  not_after: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  crl_enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  crl_s3_bucket_name: ColumnType<string | null, string | null | undefined, string | null>;
+  crl_custom_cname: ColumnType<string | null, string | null | undefined, string | null>;
+  crl_omit_extension: ColumnType<boolean, boolean | undefined, boolean>;
+  ocsp_enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  ocsp_custom_cname: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type IssuingCaRow = Selectable<IssuingCaTable>;
 export type NewIssuingCaRow = Insertable<IssuingCaTable>;
+export type IssuingCaUpdate = Updateable<IssuingCaTable>;

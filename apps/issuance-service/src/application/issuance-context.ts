@@ -1,0 +1,29 @@
+import type { Caller, SignDataInput } from '@pki/contracts';
+import type { EventStore } from '@pki/eventstore';
+import type { Kysely } from 'kysely';
+
+/**
+ * The Signer port as issuance sees it: ca-service's `SignData` (the CA key never leaves
+ * ca-service). Resolves to the signature in X.509 form, or throws a DomainError with
+ * ca-service's answer (NotFound, InvalidState, Malformed, Unavailable).
+ */
+export type CertificateSigner = (input: SignDataInput, on: { readonly caller: Caller; readonly requestId: string }) => Promise<Uint8Array>;
+
+/** What issuance's handlers need, injected so tests can pin the clock, ids, serials and the signer. */
+export interface IssuanceContext {
+  readonly db: Kysely<any>;
+  readonly store: EventStore;
+  /** Base of every URL written into certificates (PKI_PUBLIC_URL). */
+  readonly publicUrl: string;
+  readonly now: () => Date;
+  readonly newId: () => string;
+  /** A fresh positive serial (16 CSPRNG octets in production, see serialFromRandom). */
+  readonly newSerial: () => bigint;
+  readonly signer: CertificateSigner;
+  /**
+   * How long a request waits for ca-service's latest CA events to reach this service's
+   * projection when the CA looks unknown or not yet able to issue (e.g. IssueCertificate right
+   * after ImportCertificateAuthorityCertificate returned).
+   */
+  readonly caCatchUpMs: number;
+}

@@ -1,0 +1,143 @@
+/**
+ * IssueCertificate: check -> record the intent (serial + TBS) -> sign once through ca-service ->
+ * check what was signed -> record the outcome. The reply comes after the outcome is committed,
+ * so the returned ARN is retrievable at once; a failure is recorded before it is answered.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { certificateStream, DomainError, type CommandMessage, type EventMetadata } from '@pki/contracts';
+import { assembleCertificate } from '@pki/pki';
+import { certificateIntent, checkedCsr, checkSigningAlgorithm, profileFor, templateFor, type CertificateIntent, type IssueCertificateInput } from '../domain/certificate-request';
+import { decide, evolve, initialState } from '../domain/certificate.decider';
+import type { CertificateEvent } from '../domain/certificate.events';
+import { lintCertificate } from '../domain/certificate-lint';
+import type { CertificateTemplate } from '../domain/templates';
+import { chainFor, issuancePurpose, issuingCaFacts, type IssuingCaView } from '../domain/issuing-ca';
+import { issuanceDb } from '../infrastructure/database';
+import {
+  claimIdempotencyToken,
+  findIdempotentCertificate,
+  insertCertificate,
+  isSerialCollision,
+  releaseIdempotencyToken,
+  updateCertificate,
+} from '../infrastructure/certificate.queries';
+import type { IssuanceContext } from './issuance-context';
+import { loadIssuingCa } from './issuing-ca.loader';
+
+/** IssueCertificate IdempotencyToken: "Idempotency tokens for IssueCertificate time out after one minute." */
+export const IDEMPOTENCY_WINDOW_SECONDS = 60;
+/** Fresh serials tried before giving up; a collision of 127 random bits means a broken generator. */
+const SERIAL_ATTEMPTS = 5;
+
+class TokenAlreadyClaimed extends Error {}
+
+/** The CA state that lets `template` issue (issuancePurpose decides; this only says when to stop waiting for the projection). */
+const canIssueWith = (template: CertificateTemplate) => (ca: IssuingCaView): boolean =>
+  ca.status === 'ACTIVE' || (template.selfSigned && ca.type === 'ROOT' && ca.status === 'PENDING_CERTIFICATE' && ca.publicKeySpki !== null);
+
+/** Public keys of CAs, imported once (importing a key costs more than a signature). */
+const publicKeys = new Map<string, KeyObject>();
+function caPublicKey(spki: Uint8Array): KeyObject {
+  const id = Buffer.from(spki).toString('base64');
+  let key = publicKeys.get(id);
+  if (!key) {
+    if (publicKeys.size > 1000) publicKeys.clear();
+    key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    publicKeys.set(id, key);
+  }
+  return key;
+}
+
+async function appendOutcome(context: IssuanceContext, intent: CertificateIntent, events: CertificateEvent[], meta: EventMetadata): Promise<void> {
+  const r = intent.requested;
+  await context.store.append(certificateStream(r.certificateId), 1, events, meta, async (trx, stored) => {
+    const db = issuanceDb(trx as never);
+    const version = stored[stored.length - 1]!.version;
+    for (const event of events) {
+      if (event.type === 'CertificateIssued') {
+        await updateCertificate(db, r.certificateId, version, { status: 'ISSUED', certificate_der: Buffer.from(event.data.certificateDer, 'base64') });
+      } else if (event.type === 'CertificateIssuanceFailed') {
+        await updateCertificate(db, r.certificateId, version, { status: 'FAILED', failure_reason: event.data.reason });
+        if (r.idempotencyToken !== null) {
+          await releaseIdempotencyToken(db, { accountId: r.accountId, caId: r.certificateAuthorityId, token: r.idempotencyToken, certificateArn: r.certificateArn });
+        }
+      }
+    }
+  });
+}
+
+export function issueCertificateHandler(context: IssuanceContext) {
+  return async (message: CommandMessage): Promise<{ CertificateArn: string }> => {
+    const input = message.input as IssueCertificateInput;
+    const { accountId } = message.caller;
+    const template = templateFor(input.TemplateArn);
+    const ca = await loadIssuingCa(context, message.caller, input.CertificateAuthorityArn, canIssueWith(template));
+    const purpose = issuancePurpose(ca, template);
+    checkSigningAlgorithm(input.SigningAlgorithm, ca.keyAlgorithm);
+    const csr = checkedCsr(input.Csr);
+    const now = context.now();
+    const token = input.IdempotencyToken ?? null;
+    if (token !== null) {
+      const earlier = await findIdempotentCertificate(issuanceDb(context.db), accountId, ca.id, token, now, IDEMPOTENCY_WINDOW_SECONDS);
+      if (earlier) return { CertificateArn: earlier };
+    }
+    const profile = profileFor(input, template, csr, issuingCaFacts(ca, purpose, context.publicUrl), now);
+    const meta: EventMetadata = { accountId, correlationId: message.requestId, causationId: null };
+    const certificateChain = chainFor(ca, purpose);
+
+    // Step 1: the intent, under a serial no other certificate of this CA has (the unique
+    // constraint decides; a collision retries with a fresh serial) and with the token claimed.
+    let intent: CertificateIntent | undefined;
+    for (let attempt = 1; !intent; attempt++) {
+      const candidate = certificateIntent({
+        certificateId: context.newId(), caArn: ca.arn, caId: ca.id, serial: context.newSerial(), template, signingAlgorithm: input.SigningAlgorithm,
+        purpose, profile, csr, certificateChain, idempotencyToken: token, accountId, now,
+      });
+      const events = decide({ type: 'RequestCertificate', request: candidate.requested }, initialState);
+      try {
+        await context.store.append(certificateStream(candidate.requested.certificateId), 0, events, meta, async (trx, stored) => {
+          const db = issuanceDb(trx as never);
+          if (token !== null && !(await claimIdempotencyToken(db, { accountId, caId: ca.id, token, certificateArn: candidate.requested.certificateArn, now }, IDEMPOTENCY_WINDOW_SECONDS))) {
+            throw new TokenAlreadyClaimed();
+          }
+          await insertCertificate(db, {
+            id: candidate.requested.certificateId, ca_id: ca.id, serial: candidate.requested.serial, arn: candidate.requested.certificateArn, account_id: accountId,
+            status: 'REQUESTED', certificate_chain_pem: certificateChain, requested_at: now, version: stored[stored.length - 1]!.version,
+          });
+        });
+        intent = candidate;
+      } catch (error) {
+        if (error instanceof TokenAlreadyClaimed && token !== null) {
+          // A concurrent request with the same token won: one certificate per token.
+          const winner = await findIdempotentCertificate(issuanceDb(context.db), accountId, ca.id, token, now, IDEMPOTENCY_WINDOW_SECONDS);
+          if (winner) return { CertificateArn: winner };
+        }
+        if (!isSerialCollision(error) || attempt >= SERIAL_ATTEMPTS) throw error;
+      }
+    }
+
+    // Step 2: sign once, through ca-service.
+    const requested = intent.requested;
+    const requestedState = evolve(initialState, { type: 'CertificateRequested', schemaVersion: 1, data: requested });
+    let signature: Uint8Array;
+    try {
+      signature = await context.signer(
+        { certificateAuthorityId: ca.id, signingAlgorithm: input.SigningAlgorithm, purpose, requestedBy: 'issuance-service/IssueCertificate', dataBase64: requested.tbsCertificate },
+        { caller: message.caller, requestId: message.requestId },
+      );
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      await appendOutcome(context, intent, decide({ type: 'FailIssuance', reason: `signing failed: ${reason}`, now: context.now() }, requestedState), meta);
+      throw error;
+    }
+
+    // Step 3: check what came back against what was recorded, then record the outcome.
+    const certificateDer = assembleCertificate(intent.tbs, input.SigningAlgorithm, signature);
+    const lintProblems = lintCertificate(certificateDer, { serial: requested.serial, signingAlgorithm: input.SigningAlgorithm, issuerDer: profile.issuerDer, extensions: profile.extensions, template }, caPublicKey(ca.publicKeySpki!));
+    const outcome = decide({ type: 'RecordSignature', certificateDer, lintProblems, now: context.now() }, requestedState);
+    await appendOutcome(context, intent, outcome, meta);
+    const failure = outcome.find((e) => e.type === 'CertificateIssuanceFailed');
+    if (failure) throw new DomainError('Internal', `The certificate could not be issued (${failure.data.reason}); nothing was released.`);
+    return { CertificateArn: requested.certificateArn };
+  };
+}

@@ -1,0 +1,69 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DomainError, type Caller } from '@pki/contracts';
+import type { KeyAlgorithm } from '@pki/pki';
+import type { CaUsageMode } from '../domain/certificate-profile';
+import type { IssuingCaView } from '../domain/issuing-ca';
+import { issuanceDb } from '../infrastructure/database';
+import { findIssuingCaByArn } from '../infrastructure/issuing-ca.queries';
+import type { IssuingCaRow } from '../infrastructure/tables/issuing-ca.table';
+import type { IssuanceContext } from './issuance-context';
+
+const CA_ARN = /^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function toIssuingCaView(row: IssuingCaRow): IssuingCaView {
+  return {
+    id: row.id,
+    arn: row.arn,
+    ownerAccount: row.owner_account,
+    type: row.type,
+    status: row.status,
+    keyAlgorithm: row.key_algorithm as KeyAlgorithm,
+    usageMode: row.usage_mode as CaUsageMode,
+    publicKeySpki: row.public_key_spki,
+    certificate:
+      row.certificate_pem && row.subject_der && row.not_after
+        ? {
+            pem: row.certificate_pem,
+            chainPem: row.certificate_chain_pem,
+            subjectDer: row.subject_der,
+            subjectKeyIdentifier: row.subject_key_identifier,
+            pathLength: row.path_length,
+            notAfter: row.not_after,
+          }
+        : null,
+    revocation: {
+      crlEnabled: row.crl_enabled,
+      crlS3BucketName: row.crl_s3_bucket_name,
+      crlCustomCname: row.crl_custom_cname,
+      crlOmitExtension: row.crl_omit_extension,
+      ocspEnabled: row.ocsp_enabled,
+      ocspCustomCname: row.ocsp_custom_cname,
+    },
+  };
+}
+
+/**
+ * The CA `arn` names, as issuance's projection knows it, for `caller`. When it is unknown or not
+ * `ready` yet, waits (bounded by caCatchUpMs) for ca-service's events to arrive, so a request
+ * made right after a CA change is answered from that change. Unknown: ResourceNotFoundException.
+ * Access: ca-service owns resource policies (PutPolicy) and does not publish them yet, so only
+ * the owning account may use the CA here; another account gets AccessDeniedException.
+ */
+export async function loadIssuingCa(context: IssuanceContext, caller: Caller, arn: string, ready: (ca: IssuingCaView) => boolean): Promise<IssuingCaView> {
+  if (typeof arn !== 'string' || !CA_ARN.test(arn)) {
+    throw new DomainError('Malformed', `${JSON.stringify(arn)} is not a certificate authority ARN (arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>)`, 'InvalidArnException');
+  }
+  const deadline = Date.now() + context.caCatchUpMs;
+  let view: IssuingCaView | undefined;
+  for (;;) {
+    const row = await findIssuingCaByArn(issuanceDb(context.db), arn);
+    view = row && row.status !== 'PERMANENTLY_DELETED' ? toIssuingCaView(row) : undefined;
+    if ((view && ready(view)) || Date.now() >= deadline) break;
+    await sleep(50);
+  }
+  if (!view) throw new DomainError('NotFound', `Certificate authority ${arn} does not exist.`, 'ResourceNotFoundException');
+  if (view.ownerAccount !== caller.accountId) {
+    throw new DomainError('Forbidden', `Account ${caller.accountId} is not allowed to use certificate authority ${arn}.`, 'AccessDeniedException');
+  }
+  return view;
+}

@@ -1,0 +1,178 @@
+/**
+ * IssueCertificate's input turned into the intent to record: the CSR checked, the template and
+ * signing algorithm checked, the profile built (templates.ts + certificate-profile.ts), and the
+ * exact TBSCertificate for a given serial. Pure: serial, ids and time arrive as arguments.
+ */
+import { createHash } from 'node:crypto';
+import { DomainError, type CertificateRequestedV1 } from '@pki/contracts';
+import {
+  buildTbsCertificate,
+  nameToString,
+  parseCsr,
+  PkiParseError,
+  signingAlgorithmMatchesKey,
+  toPem,
+  verifyCsrSignature,
+  type ParsedCsr,
+  type SigningAlgorithm,
+} from '@pki/pki';
+import type { ApiPassthrough } from './api-passthrough';
+import { buildProfile, type CertificateProfile, type IssuingCaFacts } from './certificate-profile';
+import type { SignPurpose } from './issuing-ca';
+import { templateArn, templateByArn, type CertificateTemplate } from './templates';
+import type { Validity } from './validity';
+
+/** IssueCertificate's members as the gateway forwards them (Csr is the base64 blob of the PEM bytes). */
+export interface IssueCertificateInput {
+  readonly CertificateAuthorityArn: string;
+  readonly Csr: string;
+  readonly SigningAlgorithm: SigningAlgorithm;
+  readonly TemplateArn?: string;
+  readonly Validity: Validity;
+  readonly ValidityNotBefore?: Validity;
+  readonly ApiPassthrough?: ApiPassthrough;
+  readonly IdempotencyToken?: string;
+}
+
+const malformedCsr = (reason: string, cause?: unknown) =>
+  new DomainError('Malformed', `The CSR is not acceptable: ${reason}`, 'MalformedCSRException', cause === undefined ? undefined : { cause });
+
+/**
+ * Parses and verifies the request (RFC 2986): PEM or DER, its self-signature (proof of
+ * possession), key type and size (RSA >= 2048), no SHA-1/MD5. Anything else: MalformedCSRException.
+ */
+export function checkedCsr(csrBlobBase64: string): ParsedCsr {
+  const bytes = Buffer.from(csrBlobBase64, 'base64');
+  let csr: ParsedCsr;
+  try {
+    csr = parseCsr(bytes);
+  } catch (error) {
+    if (error instanceof PkiParseError) throw malformedCsr(error.reason, error);
+    throw error;
+  }
+  if (!csr.keyAlgorithm) throw malformedCsr(`unsupported public key (${csr.keyType}${csr.keyBits ? ` ${csr.keyBits} bits` : ''}); use RSA 2048/4096 or EC P-256/P-384`);
+  if (!verifyCsrSignature(csr)) throw malformedCsr('bad signature: the CSR is not signed by the key it carries');
+  return csr;
+}
+
+/** TemplateArn: absent means EndEntityCertificate/V1; an unknown one is InvalidArgsException. */
+export function templateFor(arn: string | undefined): CertificateTemplate {
+  const template = templateByArn(arn);
+  if (!template) throw new DomainError('Malformed', `Unknown TemplateArn ${arn}: use one of the AWS Private CA templates, e.g. ${templateArn('EndEntityCertificate')}`, 'InvalidArgsException');
+  return template;
+}
+
+/** "The specified signing algorithm family (RSA or ECDSA) must match the algorithm family of the CA's secret key." */
+export function checkSigningAlgorithm(signingAlgorithm: SigningAlgorithm, caKeyAlgorithm: Parameters<typeof signingAlgorithmMatchesKey>[0]): void {
+  if (!signingAlgorithmMatchesKey(caKeyAlgorithm, signingAlgorithm)) {
+    throw new DomainError('Malformed', `SigningAlgorithm ${signingAlgorithm} does not match the CA's ${caKeyAlgorithm} key; use the ${caKeyAlgorithm.startsWith('RSA') ? 'RSA' : 'ECDSA'} family`, 'InvalidArgsException');
+  }
+}
+
+export function profileFor(input: IssueCertificateInput, template: CertificateTemplate, csr: ParsedCsr, ca: IssuingCaFacts, now: Date): CertificateProfile {
+  const result = buildProfile({
+    template,
+    csr,
+    apiPassthrough: input.ApiPassthrough,
+    ca,
+    validity: input.Validity,
+    validityNotBefore: input.ValidityNotBefore,
+    now,
+  });
+  if (!result.ok) throw new DomainError(result.error.kind, result.error.message, result.error.code);
+  return result.profile;
+}
+
+/**
+ * A fresh serial from 16 CSPRNG octets (RFC 5280 §4.1.2.2; CA/B BR 7.1: >= 64 bits of entropy):
+ * the top bit cleared so the INTEGER is positive without a pad octet, never zero.
+ */
+export function serialFromRandom(random: Uint8Array): bigint {
+  if (random.length !== 16) throw new Error('a serial takes 16 random octets');
+  const octets = Buffer.from(random);
+  octets[0]! &= 0x7f;
+  const serial = BigInt(`0x${octets.toString('hex')}`);
+  return serial === 0n ? 1n : serial;
+}
+
+export const serialHex = (serial: bigint): string => serial.toString(16);
+
+/** `<CA ARN>/certificate/<serial lowercase hex>`, as AWS returns CertificateArn. */
+export const certificateArn = (caArn: string, serial: string): string => `${caArn}/certificate/${serial}`;
+
+/**
+ * The serial a CertificateArn of this CA names, as lowercase hex: the hex form IssueCertificate
+ * returns, or the decimal form (the seed's example). Undefined when the ARN is not a certificate
+ * ARN of this CA.
+ */
+export function serialCandidates(caArn: string, arn: string): string[] | undefined {
+  const prefix = `${caArn}/certificate/`;
+  if (!arn.startsWith(prefix)) return undefined;
+  const raw = arn.slice(prefix.length).toLowerCase();
+  if (!/^[0-9a-f]{1,40}$/.test(raw)) return undefined;
+  const hex = raw.replace(/^0+(?=.)/, '');
+  const out = [hex];
+  // All digits: it may also be the decimal rendering. A 127-bit random serial rendered in hex is
+  // all digits with negligible probability, and both readings are exact lookups.
+  if (/^[0-9]+$/.test(raw) && raw.length <= 49) out.push(BigInt(raw).toString(16));
+  return out;
+}
+
+export interface CertificateIntent {
+  readonly tbs: Buffer;
+  readonly requested: CertificateRequestedV1;
+}
+
+/** The exact TBSCertificate for `serial` and the CertificateRequested facts that record it. */
+export function certificateIntent(args: {
+  certificateId: string;
+  caArn: string;
+  caId: string;
+  serial: bigint;
+  template: CertificateTemplate;
+  signingAlgorithm: SigningAlgorithm;
+  purpose: SignPurpose;
+  profile: CertificateProfile;
+  csr: ParsedCsr;
+  certificateChain: string | null;
+  idempotencyToken: string | null;
+  accountId: string;
+  now: Date;
+}): CertificateIntent {
+  const { profile } = args;
+  const tbs = buildTbsCertificate({
+    serial: args.serial,
+    signingAlgorithm: args.signingAlgorithm,
+    issuerDer: profile.issuerDer,
+    subjectDer: profile.subjectDer,
+    publicKeySpki: profile.publicKeySpki,
+    notBefore: profile.notBefore,
+    notAfter: profile.notAfter,
+    extensions: profile.extensions,
+  });
+  const serial = serialHex(args.serial);
+  return {
+    tbs,
+    requested: {
+      certificateId: args.certificateId,
+      certificateArn: certificateArn(args.caArn, serial),
+      certificateAuthorityArn: args.caArn,
+      certificateAuthorityId: args.caId,
+      serial,
+      templateArn: templateArn(args.template.name),
+      signingAlgorithm: args.signingAlgorithm,
+      purpose: args.purpose,
+      csr: toPem(args.csr.der, 'CERTIFICATE REQUEST'),
+      subject: nameToString(profile.subjectDer),
+      issuerDn: nameToString(profile.issuerDer),
+      notBefore: profile.notBefore.toISOString(),
+      notAfter: profile.notAfter.toISOString(),
+      tbsCertificate: tbs.toString('base64'),
+      tbsSha256: createHash('sha256').update(tbs).digest('hex'),
+      certificateChain: args.certificateChain,
+      idempotencyToken: args.idempotencyToken,
+      accountId: args.accountId,
+      requestedAt: args.now.toISOString(),
+    },
+  };
+}

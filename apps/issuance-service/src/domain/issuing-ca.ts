@@ -1,0 +1,128 @@
+/**
+ * The issuing CA as issuance sees it (projected from ca-service's events) and the rules that
+ * depend only on it: may it issue now, with which sign purpose, and which facts and URLs it
+ * contributes to the certificate. Pure.
+ */
+import { DomainError } from '@pki/contracts';
+import { Oid, type KeyAlgorithm } from '@pki/pki';
+import { certificateParts, pathLengthOf, subjectKeyIdentifierOf } from './certificate-der';
+import type { CaUsageMode, IssuingCaFacts } from './certificate-profile';
+import type { CertificateTemplate } from './templates';
+
+export interface RevocationView {
+  readonly crlEnabled: boolean;
+  readonly crlS3BucketName: string | null;
+  readonly crlCustomCname: string | null;
+  /** CrlDistributionPointExtensionConfiguration.OmitExtension: CRLs are published but not named in certificates. */
+  readonly crlOmitExtension: boolean;
+  readonly ocspEnabled: boolean;
+  readonly ocspCustomCname: string | null;
+}
+
+export interface IssuingCaView {
+  readonly id: string;
+  readonly arn: string;
+  readonly ownerAccount: string;
+  readonly type: string;
+  readonly status: string;
+  readonly keyAlgorithm: KeyAlgorithm;
+  readonly usageMode: CaUsageMode;
+  /** The CA key, DER SPKI (from its CSR, or its certificate once imported); null while CREATING. */
+  readonly publicKeySpki: Uint8Array | null;
+  /** The imported CA certificate's facts; null until CertificateImported. */
+  readonly certificate: {
+    readonly pem: string;
+    readonly chainPem: string | null;
+    readonly subjectDer: Uint8Array;
+    readonly subjectKeyIdentifier: Uint8Array | null;
+    readonly pathLength: number | null;
+    readonly notAfter: Date;
+  } | null;
+  readonly revocation: RevocationView;
+}
+
+/** Facts issuance reads from a CA certificate (RFC 5280 §4.1.2.6, §4.2.1.2, §4.2.1.9). */
+export function caCertificateFacts(der: Uint8Array): { subjectDer: Uint8Array; publicKeySpki: Uint8Array; subjectKeyIdentifier: Uint8Array | undefined; pathLength: number | undefined } {
+  const parts = certificateParts(der);
+  const ski = parts.extensions.find((e) => e.oid === Oid.subjectKeyIdentifier);
+  const bc = parts.extensions.find((e) => e.oid === Oid.basicConstraints);
+  return {
+    subjectDer: parts.subjectDer,
+    publicKeySpki: parts.publicKeySpki,
+    subjectKeyIdentifier: ski ? subjectKeyIdentifierOf(ski.value) : undefined,
+    pathLength: bc ? pathLengthOf(bc.value).pathLength : undefined,
+  };
+}
+
+const trimSlash = (url: string): string => url.replace(/\/+$/, '');
+
+/** CRL distribution point: `http://<CustomCname>/crl/<CA id>.crl`, else `<PKI_PUBLIC_URL>/<S3BucketName>/crl/<CA id>.crl`. */
+export function crlDistributionPointUrl(ca: Pick<IssuingCaView, 'id' | 'revocation'>, publicUrl: string): string | undefined {
+  const r = ca.revocation;
+  if (!r.crlEnabled || r.crlOmitExtension) return undefined;
+  if (r.crlCustomCname) return `http://${r.crlCustomCname}/crl/${ca.id}.crl`;
+  if (!r.crlS3BucketName) return undefined;
+  return `${trimSlash(publicUrl)}/${r.crlS3BucketName}/crl/${ca.id}.crl`;
+}
+
+/** OCSP responder: `http://<OcspCustomCname>/` when set, else `<PKI_PUBLIC_URL>/ocsp`. */
+export function ocspUrl(ca: Pick<IssuingCaView, 'revocation'>, publicUrl: string): string | undefined {
+  const r = ca.revocation;
+  if (!r.ocspEnabled) return undefined;
+  return r.ocspCustomCname ? `http://${r.ocspCustomCname}/` : `${trimSlash(publicUrl)}/ocsp`;
+}
+
+export type SignPurpose = 'CERTIFICATE' | 'CA_CERTIFICATE';
+
+/**
+ * May `ca` issue with `template` now? ACTIVE CAs issue; a ROOT CA in PENDING_CERTIFICATE issues
+ * only its own self-signed certificate (RootCACertificate*), which is how its certificate comes
+ * to exist before import. Anything else: InvalidStateException. Self-signed templates belong to
+ * root CAs only.
+ */
+export function issuancePurpose(ca: IssuingCaView, template: CertificateTemplate): SignPurpose {
+  if (template.selfSigned && ca.type !== 'ROOT') {
+    throw new DomainError('Malformed', `${template.name} issues a root CA's own self-signed certificate; ${ca.arn} is a ${ca.type} CA`, 'InvalidArgsException');
+  }
+  const ownRootCertificate = ca.type === 'ROOT' && ca.status === 'PENDING_CERTIFICATE' && template.selfSigned;
+  if (ca.status !== 'ACTIVE' && !ownRootCertificate) {
+    const hint = ca.type === 'ROOT' && ca.status === 'PENDING_CERTIFICATE'
+      ? ' A root CA in PENDING_CERTIFICATE can only issue its own certificate, with RootCACertificate/V1 or RootCACertificate_APIPassthrough/V1.'
+      : '';
+    throw new DomainError('InvalidState', `The certificate authority ${ca.arn} is ${ca.status}; it issues certificates only when ACTIVE.${hint}`, 'InvalidStateException');
+  }
+  return template.selfSigned ? 'CA_CERTIFICATE' : 'CERTIFICATE';
+}
+
+/** What the CA contributes to buildProfile. */
+export function issuingCaFacts(ca: IssuingCaView, purpose: SignPurpose, publicUrl: string): IssuingCaFacts {
+  if (!ca.publicKeySpki) throw new DomainError('InvalidState', `The certificate authority ${ca.arn} has no key yet.`, 'InvalidStateException');
+  const urls = { crlDistributionPointUrl: crlDistributionPointUrl(ca, publicUrl), ocspUrl: ocspUrl(ca, publicUrl) };
+  if (purpose === 'CA_CERTIFICATE' && !ca.certificate) {
+    // The root's own first certificate: self-signed, so issuer = its own subject (buildProfile) and no CA notAfter cap.
+    return { subjectDer: new Uint8Array([0x30, 0x00]), publicKeySpki: ca.publicKeySpki, pathLength: undefined, notAfter: undefined, keyAlgorithm: ca.keyAlgorithm, usageMode: ca.usageMode, ...urls };
+  }
+  const cert = ca.certificate;
+  if (!cert) throw new DomainError('InvalidState', `The certificate authority ${ca.arn} has no certificate yet.`, 'InvalidStateException');
+  return {
+    subjectDer: cert.subjectDer,
+    publicKeySpki: ca.publicKeySpki,
+    subjectKeyIdentifier: cert.subjectKeyIdentifier ?? undefined,
+    pathLength: cert.pathLength ?? undefined,
+    notAfter: cert.notAfter,
+    keyAlgorithm: ca.keyAlgorithm,
+    usageMode: ca.usageMode,
+    ...urls,
+  };
+}
+
+/**
+ * GetCertificate CertificateChain: "the issuing CA certificate and its chain up to the root",
+ * concatenated PEM (for a certificate a root issued: the root certificate). Null for a
+ * self-signed certificate, which has no issuer but itself.
+ */
+export function chainFor(ca: IssuingCaView, purpose: SignPurpose): string | null {
+  if (purpose === 'CA_CERTIFICATE' || !ca.certificate) return null;
+  const pem = ca.certificate.pem.endsWith('\n') ? ca.certificate.pem : `${ca.certificate.pem}\n`;
+  return ca.certificate.chainPem ? `${pem}${ca.certificate.chainPem}` : pem;
+}
