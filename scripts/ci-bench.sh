@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every benchmark once with tiny counts against a freshly started stack, so they cannot
+# rot (CI calls this after the tests; the figures of a tiny run mean nothing). The stack uses
+# its own database and NATS namespace and is stopped afterwards.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+port=${BENCH_GATEWAY_PORT:-4599}
+export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pki_ci_bench}
+export PKI_NATS_PREFIX=cibench$$
+export PKI_HTTP_PORT=$port
+export PKI_OBJECT_STORE_DIR=$(mktemp -d)
+export PKI_ENDPOINT=http://127.0.0.1:$port
+log=$(mktemp)
+
+[ -f dist/apps/api-gateway/src/main.js ] || npm run build
+node tools/run-stack.js >"$log" 2>&1 &
+stack=$!
+cleanup() {
+  kill -TERM "$stack" 2>/dev/null || true
+  wait "$stack" 2>/dev/null || true
+  psql "${DATABASE_URL%/*}/postgres" -qc "drop database if exists ${DATABASE_URL##*/} with (force)" >/dev/null 2>&1 || true
+  rm -rf "$PKI_OBJECT_STORE_DIR"
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 120); do
+  if curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$stack" 2>/dev/null; then cat "$log"; echo "[bench] the stack exited before it was ready" >&2; exit 1; fi
+  sleep 1
+done
+curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null || { tail -50 "$log"; echo "[bench] the stack did not become ready" >&2; exit 1; }
+
+for bench in $(node -e "console.log(Object.keys(require('./package.json').scripts).filter((s) => s.startsWith('bench:')).join(' '))"); do
+  echo "[bench] npm run $bench (tiny counts)"
+  BENCH_COUNT=${BENCH_COUNT:-4} BENCH_CONCURRENCY=${BENCH_CONCURRENCY:-2} npm run --silent "$bench"
+done
