@@ -4,3 +4,4 @@ export { createTestDatabase, type TestDatabase } from './test-database';
 export { testNatsUrl, assertNatsReachable, uniquePrefix, cleanupNatsPrefix } from './test-nats';
 export { startNatsServer, type NatsServerProcess } from './nats-server.process';
 export { startPostgresInstance, type PostgresInstance } from './postgres-instance.process';
+export { createSoftHsmToken, type SoftHsmToken } from './softhsm-token';
