@@ -1,21 +1,52 @@
+import { randomBytes } from 'node:crypto';
 import { DIRECTORY_OPERATIONS } from '@pki/contracts';
-import { eventSourcedServiceModule } from '@pki/eventstore';
-import { notImplementedHandlers, type PlatformConfig } from '@pki/service-kit';
+import { eventSourcedServiceModule, type ServiceRuntime } from '@pki/eventstore';
+import { notImplementedHandlers, type CommandHandlers, type PlatformConfig } from '@pki/service-kit';
+import { certificateHandlers } from './application/certificate.handlers';
+import type { DirectoryContext } from './application/directory-context';
+import { directoryHandlers } from './application/directory.handlers';
+import { DirectoryWorker, directoryWorkerOptions } from './application/directory.worker';
+import { settingsHandlers } from './application/settings.handlers';
+import { DIRECTORY_SCHEMA } from './infrastructure/database';
+import { directoryProjections } from './infrastructure/projections/certificate-revocations.projection';
 import { directoryMigrations } from './migrations';
 
-export const DIRECTORY_SCHEMA = 'directory';
+export { DIRECTORY_SCHEMA };
 
-const OWNED_OPERATIONS: readonly string[] = DIRECTORY_OPERATIONS;
+/** `d-` / `c-` and 10 lowercase hex digits (AWS's DirectoryId and CertificateId patterns). */
+const awsId = (prefix: 'd' | 'c') => () => `${prefix}-${randomBytes(5).toString('hex')}`;
+
+export function handlersFor(context: DirectoryContext): CommandHandlers {
+  return {
+    // Every owned operation is implemented below; this keeps an unknown one an explicit error.
+    ...notImplementedHandlers(DIRECTORY_OPERATIONS),
+    ...directoryHandlers(context),
+    ...certificateHandlers(context),
+    ...settingsHandlers(context),
+  };
+}
+
+/** One context per runtime, shared by the handlers and the worker. */
+const contexts = new WeakMap<ServiceRuntime, DirectoryContext>();
+function contextFor(runtime: ServiceRuntime): DirectoryContext {
+  let context = contexts.get(runtime);
+  if (!context) {
+    context = { db: runtime.db, store: runtime.store, now: () => new Date(), newDirectoryId: awsId('d'), newCertificateId: awsId('c') };
+    contexts.set(runtime, context);
+  }
+  return context;
+}
 
 export const directoryServiceDefinition = {
   service: 'directory' as const,
-  createModule: (config: PlatformConfig) =>
+  createModule: (config: PlatformConfig, env: NodeJS.ProcessEnv = process.env) =>
     eventSourcedServiceModule({
       config,
       service: 'directory',
       schema: DIRECTORY_SCHEMA,
       migrations: directoryMigrations(DIRECTORY_SCHEMA),
-      // The operations arrive with this service's issue; until then each answers NotImplementedException.
-      handlers: () => notImplementedHandlers(OWNED_OPERATIONS),
+      handlers: (runtime) => handlersFor(contextFor(runtime)),
+      projections: () => directoryProjections(),
+      workers: (runtime) => [new DirectoryWorker(contextFor(runtime), directoryWorkerOptions(env))],
     }),
 };

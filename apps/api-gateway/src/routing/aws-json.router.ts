@@ -38,7 +38,12 @@ export class AwsJsonRouter {
     const checked = validateRequest(shape, body.value);
     if (!checked.ok) return awsJsonError(checked.error, { requestId, messageKey });
     const reply = await this.services.request(service, target.operation, { caller, requestId, input: checked.value });
-    if (!reply.ok) return awsJsonError(awsErrorFromServiceError(reply.error, 'awsJson1_1'), { requestId, messageKey });
+    if (!reply.ok) {
+      const error = awsErrorFromServiceError(reply.error, 'awsJson1_1');
+      // Directory Service's exceptions model `RequestId` beside `Message`; the SDK surfaces it as `error.RequestId`.
+      const fields = messageKey === 'Message' ? { ...error.fields, RequestId: requestId } : error.fields;
+      return awsJsonError({ ...error, fields }, { requestId, messageKey });
+    }
     return awsJsonSuccess(reply.result, { requestId });
   }
 }

@@ -1,6 +1,9 @@
 import type { Migration } from 'kysely';
+import { createDirectories } from './20261122T130000Z-create-directories';
 
-/** Listed explicitly, in order; the service's read models arrive with its issue. */
-export function directoryMigrations(_schema: string): Record<string, Migration> {
-  return {};
+/** Listed explicitly (no folder scanning), in order; names sort after the event store's. */
+export function directoryMigrations(schema: string): Record<string, Migration> {
+  return {
+    'directory-20261122T130000Z-create-directories': createDirectories(schema),
+  };
 }

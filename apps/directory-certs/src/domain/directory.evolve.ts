@@ -1,0 +1,98 @@
+import { DIRECTORY_EVENT_TYPES as T } from '@pki/contracts';
+import type { DirectoryEvent } from './directory.events';
+import type { CertificateState, DirectoryStage, DirectoryState, PresentDirectory, RegisteredCertificate } from './directory.state';
+
+const DISABLED = { enabled: false, lastUpdated: null } as const;
+
+export function evolve(state: DirectoryState, e: DirectoryEvent): DirectoryState {
+  if (e.type === T.DirectoryRequested) {
+    const d = e.data;
+    const at = new Date(d.requestedAt);
+    return {
+      status: 'Present',
+      facts: {
+        directoryId: d.directoryId,
+        accountId: d.accountId,
+        directoryType: d.directoryType,
+        name: d.name,
+        shortName: d.shortName,
+        description: d.description,
+        size: d.size,
+        edition: d.edition,
+        vpcSettings: d.vpcSettings,
+        networkType: d.networkType,
+        launchTime: at,
+      },
+      stage: 'Requested',
+      stageLastUpdated: at,
+      certificates: {},
+      ldaps: DISABLED,
+      clientAuthentication: { SmartCard: DISABLED, SmartCardOrPassword: DISABLED },
+    };
+  }
+  if (state.status !== 'Present') return state;
+  switch (e.type) {
+    case T.DirectoryCreationStarted:
+      return stage(state, 'Creating', e.data.at);
+    case T.DirectoryActivated:
+      return stage(state, 'Active', e.data.at);
+    case T.DirectoryDeletionRequested:
+      return stage(state, 'Deleting', e.data.at);
+    case T.DirectoryDeleted:
+      return stage(state, 'Deleted', e.data.at);
+    case T.DirectoryCertificateRegistrationRequested: {
+      const d = e.data;
+      const at = new Date(d.requestedAt);
+      const certificate: RegisteredCertificate = {
+        certificateId: d.certificateId,
+        type: d.certificateType,
+        state: 'Registering',
+        stateReason: null,
+        commonName: d.commonName,
+        sha256Fingerprint: d.sha256Fingerprint,
+        certificatePem: d.certificatePem,
+        notBefore: new Date(d.notBefore),
+        notAfter: new Date(d.notAfter),
+        ocspUrl: d.ocspUrl,
+        registeredAt: at,
+        stateChangedAt: at,
+      };
+      return { ...state, certificates: { ...state.certificates, [d.certificateId]: certificate } };
+    }
+    case T.DirectoryCertificateRegistered:
+      return certificateState(state, e.data.certificateId, 'Registered', null, e.data.at);
+    case T.DirectoryCertificateRegistrationFailed:
+      return certificateState(state, e.data.certificateId, 'RegisterFailed', e.data.reason, e.data.at);
+    case T.DirectoryCertificateDeregistrationRequested:
+      return certificateState(state, e.data.certificateId, 'Deregistering', null, e.data.at);
+    case T.DirectoryCertificateDeregistered:
+      return certificateState(state, e.data.certificateId, 'Deregistered', null, e.data.at);
+    case T.LdapsEnabled:
+      return { ...state, ldaps: { enabled: true, lastUpdated: new Date(e.data.at) } };
+    case T.LdapsDisabled:
+      return { ...state, ldaps: { enabled: false, lastUpdated: new Date(e.data.at) } };
+    case T.ClientAuthenticationEnabled:
+    case T.ClientAuthenticationDisabled:
+      return {
+        ...state,
+        clientAuthentication: {
+          ...state.clientAuthentication,
+          [e.data.clientAuthenticationType]: { enabled: e.type === T.ClientAuthenticationEnabled, lastUpdated: new Date(e.data.at) },
+        },
+      };
+    default: {
+      const _exhaustive: never = e;
+      throw new Error(`unknown event ${JSON.stringify(_exhaustive)}`);
+    }
+  }
+}
+
+function stage(state: PresentDirectory, next: DirectoryStage, at: string): PresentDirectory {
+  return { ...state, stage: next, stageLastUpdated: new Date(at) };
+}
+
+function certificateState(state: PresentDirectory, certificateId: string, next: CertificateState, reason: string | null, at: string): PresentDirectory {
+  const current = state.certificates[certificateId];
+  if (!current) return state;
+  return { ...state, certificates: { ...state.certificates, [certificateId]: { ...current, state: next, stateReason: reason, stateChangedAt: new Date(at) } } };
+}
