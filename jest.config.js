@@ -17,6 +17,8 @@ const common = {
 };
 module.exports = {
   testTimeout: 60000,
+  // Two workers on the 2-core machine: the suites mostly wait on Postgres, NATS and child processes.
+  maxWorkers: 2,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'], slowTestThreshold: 30 },

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   ACMPCAClient,
+  IssueCertificateCommand,
+  RevokeCertificateCommand,
+  waitUntilCertificateIssued,
   CreateCertificateAuthorityAuditReportCommand,
   CreateCertificateAuthorityCommand,
   DescribeCertificateAuthorityAuditReportCommand,
@@ -15,6 +18,7 @@ import {
   waitUntilCertificateAuthorityCSRCreated,
 } from '@aws-sdk/client-acm-pca';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { waitFor } from '@pki/testing';
 import { ACCOUNT_A, ACCOUNT_B, startStack, type RunningStack } from './stack';
 import type { Credentials } from './signed-fetch';
 
@@ -129,5 +133,59 @@ describe('audit reports through the SDK', () => {
     expect(owner.headers.get('content-type')).toBe('text/csv');
     // No certificate has been issued by this CA (IssueCertificate arrives with the issuance issue): the header line only.
     expect(await owner.text()).toBe('awsAccountId,requestedByServicePrincipal,certificateArn,serial,subject,notBefore,notAfter,issuedAt,revokedAt,revocationReason,templateArn\r\n');
+  });
+
+  it('lists exactly the certificates the CA issued and revoked, with AWS fields', async () => {
+    const arn = await activeSubordinate();
+    const work = await mkdtemp(path.join(dir, 'leaves-'));
+    const issued: Array<{ arn: string; serial: string; cn: string }> = [];
+    for (const cn of ['a.example.com', 'b.example.com', 'c.example.com']) {
+      execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(work, `${cn}.key`), '-out', path.join(work, `${cn}.csr`), '-subj', `/O=Example Corp/CN=${cn}`], { stdio: 'pipe' });
+      const { CertificateArn } = await client().send(
+        new IssueCertificateCommand({
+          CertificateAuthorityArn: arn,
+          Csr: await readFile(path.join(work, `${cn}.csr`)),
+          SigningAlgorithm: 'SHA256WITHECDSA',
+          TemplateArn: 'arn:aws:acm-pca:::template/EndEntityCertificate/V1',
+          Validity: { Type: 'DAYS', Value: 30 },
+        }),
+      );
+      await waitUntilCertificateIssued({ client: client(), maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { CertificateAuthorityArn: arn, CertificateArn });
+      issued.push({ arn: CertificateArn!, serial: CertificateArn!.split('/').pop()!, cn });
+    }
+    const revoked = issued[1]!;
+    await client().send(new RevokeCertificateCommand({ CertificateAuthorityArn: arn, CertificateSerial: revoked.serial, RevocationReason: 'KEY_COMPROMISE' }));
+    // The report reads ca-service's projection of issuance and revocation events: wait until it has them all.
+    const caId = arn.split('/').pop()!;
+    await waitFor(
+      async () => {
+        const rows = (await stack.db.withSchema('ca').selectFrom('audit_records').selectAll().where('certificate_authority_id', '=', caId).execute()) as Array<Record<string, unknown>>;
+        return rows.length === 3 && rows.every((r) => r.issued_at !== null) && rows.some((r) => r.revoked_at !== null);
+      },
+      { timeoutMs: 30_000, what: 'ca-service to project the issued and revoked certificates' },
+    );
+    const created = await client().send(new CreateCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: arn, S3BucketName: 'audit-bucket', AuditReportResponseFormat: 'JSON' }));
+    expect(created.S3Key).toBe(`audit-report/${caId}/${created.AuditReportId}.json`);
+    await waitUntilAuditReportCreated({ client: client(), maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { CertificateAuthorityArn: arn, AuditReportId: created.AuditReportId });
+    const response = await signedS3Get(stack.endpoint, `/audit-bucket/${created.S3Key}`, ACCOUNT_A);
+    expect(response.status).toBe(200);
+    const records = JSON.parse(await response.text()) as Array<Record<string, string>>;
+    expect(records.map((r) => r.certificateArn).sort()).toEqual(issued.map((c) => c.arn).sort());
+    const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0000$/;
+    for (const record of records) {
+      const certificate = issued.find((c) => c.arn === record.certificateArn)!;
+      expect(record.awsAccountId).toBe(ACCOUNT_A.accountId);
+      expect(record.serial).toBe(certificate.serial.padStart(certificate.serial.length + (certificate.serial.length % 2), '0').match(/../g)!.join(':'));
+      expect(record.subject).toBe(`CN=${certificate.cn},O=Example Corp`);
+      expect(record.templateArn).toBe('arn:aws:acm-pca:::template/EndEntityCertificate/V1');
+      for (const field of ['notBefore', 'notAfter', 'issuedAt']) expect(record[field]).toMatch(time);
+      if (certificate === revoked) {
+        expect(record.revokedAt).toMatch(time);
+        expect(record.revocationReason).toBe('KEY_COMPROMISE');
+      } else {
+        expect(record.revokedAt).toBeUndefined();
+        expect(record.revocationReason).toBeUndefined();
+      }
+    }
   });
 });

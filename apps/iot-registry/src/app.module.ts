@@ -1,11 +1,35 @@
-import { IOT_OPERATIONS } from '@pki/contracts';
-import { eventSourcedServiceModule } from '@pki/eventstore';
-import { notImplementedHandlers, type PlatformConfig } from '@pki/service-kit';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { eventSourcedServiceModule, type ServiceRuntime } from '@pki/eventstore';
+import type { PlatformConfig } from '@pki/service-kit';
+import type { IotContext } from './application/iot-context';
+import { iotHandlers } from './application/iot.handlers';
+import { pendingEffectsWorker } from './application/pending-effects.worker';
+import { IOT_SCHEMA } from './infrastructure/database';
+import { iotProjections } from './infrastructure/projections/issuer-events.projection';
 import { iotMigrations } from './migrations';
 
-export const IOT_SCHEMA = 'iot';
+export { IOT_SCHEMA };
 
-const OWNED_OPERATIONS: readonly string[] = IOT_OPERATIONS;
+const contexts = new WeakMap<ServiceRuntime, IotContext>();
+function contextFor(runtime: ServiceRuntime, config: PlatformConfig): IotContext {
+  let context = contexts.get(runtime);
+  if (!context) {
+    context = {
+      db: runtime.db,
+      store: runtime.store,
+      region: config.region,
+      now: () => new Date(),
+      newId: randomUUID,
+      newRegistrationCode: () => randomBytes(32).toString('hex'),
+    };
+    contexts.set(runtime, context);
+  }
+  return context;
+}
+
+/** How often the effects of other services' events (revocations, auto-registrations) are applied. */
+const EFFECTS_INTERVAL_MS = 200;
 
 export const iotServiceDefinition = {
   service: 'iot' as const,
@@ -15,7 +39,11 @@ export const iotServiceDefinition = {
       service: 'iot',
       schema: IOT_SCHEMA,
       migrations: iotMigrations(IOT_SCHEMA),
-      // The operations arrive with this service's issue; until then each answers NotImplementedException.
-      handlers: () => notImplementedHandlers(OWNED_OPERATIONS),
+      handlers: (runtime) => iotHandlers(contextFor(runtime, config)),
+      projections: () => iotProjections(),
+      workers: (runtime) => {
+        const logger = new Logger('iot-effects');
+        return [pendingEffectsWorker(contextFor(runtime, config), EFFECTS_INTERVAL_MS, (m, e) => logger.error(m, e instanceof Error ? e.stack : e))];
+      },
     }),
 };

@@ -5,10 +5,12 @@ import { awsJsonError, MAX_REQUEST_BODY_BYTES, requestTooLargeError, restJsonErr
 import type { ObjectStorage } from '@pki/object-storage';
 import type { PlatformConfig } from '@pki/service-kit';
 import { AwsJsonRouter } from '../routing/aws-json.router';
+import { RestJsonRouter } from '../routing/rest-json.router';
 import type { GatewayRequest } from '../routing/http-types';
 import { SIGNING_NAMES } from '../routing/operations';
 import type { ServiceClient } from '@pki/service-kit';
 import { ObjectsRoute, type ObjectResponse } from './objects.route';
+import { OcspRoute } from './ocsp.route';
 
 class BodyTooLarge extends Error {}
 
@@ -51,7 +53,9 @@ function splitUrl(url: string): { rawPath: string; rawQuery: string } {
 export class GatewayHandler {
   private readonly log = new Logger('Gateway');
   private readonly json: AwsJsonRouter;
+  private readonly rest: RestJsonRouter;
   private readonly objects: ObjectsRoute | undefined;
+  private readonly ocsp: OcspRoute;
 
   constructor(
     private readonly config: PlatformConfig,
@@ -60,6 +64,8 @@ export class GatewayHandler {
     objects?: ObjectStorage,
   ) {
     this.json = new AwsJsonRouter(services);
+    this.rest = new RestJsonRouter(services);
+    this.ocsp = new OcspRoute(services);
     this.objects = objects && new ObjectsRoute(objects, { region: config.region, now, credentials: (id) => this.credentials(id) });
   }
 
@@ -110,6 +116,8 @@ export class GatewayHandler {
     const { rawPath, rawQuery } = splitUrl(req.url ?? '/');
     const request: GatewayRequest = { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headers, body };
     // Object reads (CRLs, audit reports) authorize per object, S3-style: see objects.route.ts.
+    // OCSP (RFC 6960) is public and unsigned; its raw path carries base64 and is never normalized: see ocsp.route.ts.
+    if (OcspRoute.matches(request.method, rawPath)) return this.sendObject(res, await this.ocsp.handle(request, requestId));
     if (this.objects && ObjectsRoute.matches(request.method, rawPath)) return this.sendObject(res, await this.objects.handle(request, requestId));
     const auth = verifySigV4(request, {
       region: this.config.region,
@@ -122,8 +130,8 @@ export class GatewayHandler {
     if (this.isJsonProtocol(req)) {
       return this.send(res, await this.json.route(request, caller, requestId));
     }
-    // restJson1 (AWS IoT) routes arrive with the IoT issue.
-    return this.send(res, this.errorFor(req, { code: 'UnknownOperationException', message: `No operation matches ${request.method} ${rawPath}.`, status: 404 }, requestId));
+    // restJson1 (AWS IoT): see rest-json.router.ts (answers UnknownOperationException when no route matches).
+    return this.send(res, await this.rest.route(request, caller, requestId));
   }
 
   private sendObject(res: ServerResponse, response: ObjectResponse): void {

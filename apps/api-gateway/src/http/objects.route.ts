@@ -16,6 +16,8 @@ export const RESERVED_FIRST_SEGMENTS: ReadonlySet<string> = new Set([
   'cacertificates',
   'certificates',
   'certificates-by-ca',
+  'certificate',
+  'keys-and-certificate',
   'registrationcode',
   'accept-certificate-transfer',
   'reject-certificate-transfer',

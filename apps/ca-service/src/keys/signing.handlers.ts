@@ -3,7 +3,9 @@
  * (`SignData`, `SignDigest`; contract and payload types in libs/contracts signing.ts). They are
  * not acm-pca operations, so the gateway never routes them. Each request is checked against the
  * CA's read model (exists; ACTIVE, or PENDING_CERTIFICATE for a ROOT CA signing its own
- * CA_CERTIFICATE), then signed and audited through SigningService.
+ * CA_CERTIFICATE, or DISABLED for revocation status: a disabled CA issues nothing new but its
+ * CRLs and OCSP answers keep telling relying parties what it revoked), then signed and
+ * audited through SigningService.
  */
 import { DomainError, SIGNING_OPERATIONS, type CommandMessage, type SignatureOutput } from '@pki/contracts';
 import type { CommandHandlers } from '@pki/service-kit';
@@ -23,10 +25,12 @@ async function authorize(context: SigningContext, request: ParsedSignRequest, me
     .executeTakeFirst();
   if (!ca) throw new DomainError('NotFound', `Certificate authority ${request.certificateAuthorityId} does not exist.`, 'ResourceNotFoundException');
   const ownCertificate = request.purpose === 'CA_CERTIFICATE' && ca.status === 'PENDING_CERTIFICATE' && ca.type === 'ROOT';
-  if (ca.status !== 'ACTIVE' && !ownCertificate) {
+  // RevokeCertificate works on DISABLED CAs (AWS), so their revocation status must stay published.
+  const revocationStatus = (request.purpose === 'CRL' || request.purpose === 'OCSP') && ca.status === 'DISABLED';
+  if (ca.status !== 'ACTIVE' && !ownCertificate && !revocationStatus) {
     throw new DomainError(
       'InvalidState',
-      `Certificate authority ${ca.id} is ${ca.status}: its key signs only while the CA is ACTIVE (a ROOT CA may also sign its own CA_CERTIFICATE while PENDING_CERTIFICATE).`,
+      `Certificate authority ${ca.id} is ${ca.status}: its key signs only while the CA is ACTIVE (a ROOT CA may also sign its own CA_CERTIFICATE while PENDING_CERTIFICATE, and a DISABLED CA still signs CRLs and OCSP responses).`,
       'InvalidStateException',
     );
   }

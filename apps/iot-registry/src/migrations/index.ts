@@ -1,6 +1,9 @@
 import type { Migration } from 'kysely';
+import { createIotRegistry } from './20261122T140000Z-create-iot-registry';
 
-/** Listed explicitly, in order; the service's read models arrive with its issue. */
-export function iotMigrations(_schema: string): Record<string, Migration> {
-  return {};
+/** Listed explicitly, in order; names sort after the event store's. */
+export function iotMigrations(schema: string): Record<string, Migration> {
+  return {
+    'iot-20261122T140000Z-create-iot-registry': createIotRegistry(schema),
+  };
 }

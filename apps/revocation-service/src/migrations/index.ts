@@ -1,6 +1,9 @@
 import type { Migration } from 'kysely';
+import { createRevocationReadModels } from './20261122T130000Z-create-revocation-read-models';
 
-/** Listed explicitly, in order; the service's read models arrive with its issue. */
-export function revocationMigrations(_schema: string): Record<string, Migration> {
-  return {};
+/** Listed explicitly, in order; names sort after the event store's. */
+export function revocationMigrations(schema: string): Record<string, Migration> {
+  return {
+    'revocation-20261122T130000Z-create-revocation-read-models': createRevocationReadModels(schema),
+  };
 }

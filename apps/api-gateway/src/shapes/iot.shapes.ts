@@ -1,0 +1,150 @@
+/**
+ * Input shapes and HTTP bindings of the AWS IoT certificate operations the gateway serves
+ * (restJson1). Where the values come from:
+ * - Routes, member names and which member is bound to the path (`@httpLabel`), the query string
+ *   (`@httpQuery`, with its wire name: `ascendingOrder` travels as `isAscendingOrder`) or the
+ *   body: the pinned SDK, `@aws-sdk/client-iot` 3.1169.0 (dist-cjs operation and request schemas).
+ * - Constraint traits: the AWS IoT API Reference pages (API_ListCertificatesByCA: caCertificateId
+ *   "Fixed length of 64, Pattern: (0x)?[a-fA-F0-9]+", marker "Maximum length of 1024, Pattern:
+ *   [A-Za-z0-9+/]+={0,2}", pageSize "Minimum value of 1. Maximum value of 250"; API_RegisterCertificate
+ *   certificatePem "Minimum length of 1. Maximum length of 65536"; API_TransferCertificate
+ *   targetAwsAccount "Fixed length of 12, Pattern: [0-9]+", transferMessage "Maximum length of 128";
+ *   API_ListCACertificates templateName "1..36, ^[0-9A-Za-z_-]+$"; API_RegistrationConfig roleArn "20..2048").
+ * IoT models no ValidationException: constraint violations are InvalidRequestException, worded as
+ * AWS's validator words them.
+ */
+import { IOT_AUTO_REGISTRATION_STATUSES, IOT_CA_CERTIFICATE_STATUSES, IOT_CERTIFICATE_MODES, IOT_CERTIFICATE_STATUSES, type IOT_OPERATIONS } from '@pki/contracts';
+import { S, type StructureShape } from '@pki/aws-protocol';
+
+export type IotOperation = (typeof IOT_OPERATIONS)[number];
+
+const CertificateId = S.string({ required: true, min: 64, max: 64, pattern: '(0x)?[a-fA-F0-9]+' });
+const CertificatePem = (required: boolean) => S.string({ required, min: 1, max: 65536 });
+const PageSize = S.integer({ min: 1, max: 250 });
+const Marker = S.string({ max: 1024, pattern: '[A-Za-z0-9+/]+={0,2}' });
+const AscendingOrder = S.boolean();
+const SetAsActive = S.boolean();
+const CertificateStatus = (required: boolean) => S.string({ required, enum: IOT_CERTIFICATE_STATUSES });
+const TemplateName = S.string({ min: 1, max: 36, pattern: '^[0-9A-Za-z_-]+$' });
+const RegistrationConfig = S.structure({
+  templateBody: S.string(),
+  roleArn: S.string({ min: 20, max: 2048 }),
+  templateName: TemplateName,
+});
+const Tag = S.structure({ Key: S.string({ required: true, min: 1, max: 128 }), Value: S.string({ min: 0, max: 256 }) });
+
+/** Where one member travels on the wire. */
+export type MemberBinding = { readonly in: 'label' } | { readonly in: 'query'; readonly name: string; readonly type: 'string' | 'integer' | 'boolean' } | { readonly in: 'body' };
+
+export interface IotOperationSpec {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly pattern: string;
+  readonly shape: StructureShape;
+  /** Members not listed here travel in the JSON body. */
+  readonly bindings: Readonly<Record<string, MemberBinding>>;
+}
+
+const label = { in: 'label' } as const;
+const query = (name: string, type: 'string' | 'integer' | 'boolean' = 'string') => ({ in: 'query', name, type }) as const;
+const listQuery = { pageSize: query('pageSize', 'integer'), marker: query('marker'), ascendingOrder: query('isAscendingOrder', 'boolean') };
+
+export const IOT_OPERATION_SPECS: Readonly<Record<IotOperation, IotOperationSpec>> = {
+  GetRegistrationCode: { method: 'GET', pattern: '/registrationcode', shape: S.structure({}), bindings: {} },
+  RegisterCACertificate: {
+    method: 'POST',
+    pattern: '/cacertificate',
+    shape: S.structure({
+      caCertificate: S.string({ required: true, min: 1, max: 65536 }),
+      verificationCertificate: S.string({ min: 1, max: 65536 }),
+      setAsActive: SetAsActive,
+      allowAutoRegistration: S.boolean(),
+      registrationConfig: RegistrationConfig,
+      tags: S.list(Tag),
+      certificateMode: S.string({ enum: IOT_CERTIFICATE_MODES }),
+    }),
+    bindings: { setAsActive: query('setAsActive', 'boolean'), allowAutoRegistration: query('allowAutoRegistration', 'boolean') },
+  },
+  DescribeCACertificate: { method: 'GET', pattern: '/cacertificate/{certificateId}', shape: S.structure({ certificateId: CertificateId }), bindings: { certificateId: label } },
+  ListCACertificates: {
+    method: 'GET',
+    pattern: '/cacertificates',
+    shape: S.structure({ pageSize: PageSize, marker: Marker, ascendingOrder: AscendingOrder, templateName: TemplateName }),
+    bindings: { ...listQuery, templateName: query('templateName') },
+  },
+  UpdateCACertificate: {
+    method: 'PUT',
+    pattern: '/cacertificate/{certificateId}',
+    shape: S.structure({
+      certificateId: CertificateId,
+      newStatus: S.string({ enum: IOT_CA_CERTIFICATE_STATUSES }),
+      newAutoRegistrationStatus: S.string({ enum: IOT_AUTO_REGISTRATION_STATUSES }),
+      registrationConfig: RegistrationConfig,
+      removeAutoRegistration: S.boolean(),
+    }),
+    bindings: { certificateId: label, newStatus: query('newStatus'), newAutoRegistrationStatus: query('newAutoRegistrationStatus') },
+  },
+  DeleteCACertificate: { method: 'DELETE', pattern: '/cacertificate/{certificateId}', shape: S.structure({ certificateId: CertificateId }), bindings: { certificateId: label } },
+  RegisterCertificate: {
+    method: 'POST',
+    pattern: '/certificate/register',
+    shape: S.structure({ certificatePem: CertificatePem(true), caCertificatePem: CertificatePem(false), setAsActive: SetAsActive, status: CertificateStatus(false) }),
+    bindings: { setAsActive: query('setAsActive', 'boolean') },
+  },
+  RegisterCertificateWithoutCA: {
+    method: 'POST',
+    pattern: '/certificate/register-no-ca',
+    shape: S.structure({ certificatePem: CertificatePem(true), status: CertificateStatus(false) }),
+    bindings: {},
+  },
+  CreateCertificateFromCsr: {
+    method: 'POST',
+    pattern: '/certificates',
+    shape: S.structure({ certificateSigningRequest: S.string({ required: true, min: 1, max: 4096 }), setAsActive: SetAsActive }),
+    bindings: { setAsActive: query('setAsActive', 'boolean') },
+  },
+  CreateKeysAndCertificate: { method: 'POST', pattern: '/keys-and-certificate', shape: S.structure({ setAsActive: SetAsActive }), bindings: { setAsActive: query('setAsActive', 'boolean') } },
+  DescribeCertificate: { method: 'GET', pattern: '/certificates/{certificateId}', shape: S.structure({ certificateId: CertificateId }), bindings: { certificateId: label } },
+  ListCertificates: { method: 'GET', pattern: '/certificates', shape: S.structure({ pageSize: PageSize, marker: Marker, ascendingOrder: AscendingOrder }), bindings: listQuery },
+  ListCertificatesByCA: {
+    method: 'GET',
+    pattern: '/certificates-by-ca/{caCertificateId}',
+    shape: S.structure({ caCertificateId: CertificateId, pageSize: PageSize, marker: Marker, ascendingOrder: AscendingOrder }),
+    bindings: { caCertificateId: label, ...listQuery },
+  },
+  UpdateCertificate: {
+    method: 'PUT',
+    pattern: '/certificates/{certificateId}',
+    shape: S.structure({ certificateId: CertificateId, newStatus: CertificateStatus(true) }),
+    bindings: { certificateId: label, newStatus: query('newStatus') },
+  },
+  DeleteCertificate: {
+    method: 'DELETE',
+    pattern: '/certificates/{certificateId}',
+    shape: S.structure({ certificateId: CertificateId, forceDelete: S.boolean() }),
+    bindings: { certificateId: label, forceDelete: query('forceDelete', 'boolean') },
+  },
+  TransferCertificate: {
+    method: 'PATCH',
+    pattern: '/transfer-certificate/{certificateId}',
+    shape: S.structure({ certificateId: CertificateId, targetAwsAccount: S.string({ required: true, min: 12, max: 12, pattern: '[0-9]+' }), transferMessage: S.string({ max: 128 }) }),
+    bindings: { certificateId: label, targetAwsAccount: query('targetAwsAccount') },
+  },
+  AcceptCertificateTransfer: {
+    method: 'PATCH',
+    pattern: '/accept-certificate-transfer/{certificateId}',
+    shape: S.structure({ certificateId: CertificateId, setAsActive: SetAsActive }),
+    bindings: { certificateId: label, setAsActive: query('setAsActive', 'boolean') },
+  },
+  RejectCertificateTransfer: {
+    method: 'PATCH',
+    pattern: '/reject-certificate-transfer/{certificateId}',
+    shape: S.structure({ certificateId: CertificateId, rejectReason: S.string({ max: 128 }) }),
+    bindings: { certificateId: label },
+  },
+  CancelCertificateTransfer: {
+    method: 'PATCH',
+    pattern: '/cancel-certificate-transfer/{certificateId}',
+    shape: S.structure({ certificateId: CertificateId }),
+    bindings: { certificateId: label },
+  },
+};

@@ -1,0 +1,49 @@
+import { iotCaCertificateStream, iotCertificateStream, iotRegistrationCodeStream } from '@pki/contracts';
+import {
+  decideCaCertificate,
+  evolveCaCertificate,
+  initialCaCertificateState,
+  type CaCertificateCommand,
+  type CaCertificateEvent,
+  type CaCertificateState,
+} from '../domain/ca-certificate.decider';
+import { decideCertificate, evolveCertificate, initialCertificateState, type CertificateCommand, type CertificateEvent, type CertificateState } from '../domain/certificate.decider';
+import {
+  decideRegistrationCode,
+  evolveRegistrationCode,
+  initialRegistrationCodeState,
+  type GenerateRegistrationCode,
+  type RegistrationCodeEvent,
+  type RegistrationCodeState,
+} from '../domain/registration-code.decider';
+import { saveCaCertificate } from '../infrastructure/ca-certificate.queries';
+import { saveCertificate } from '../infrastructure/certificate.queries';
+import { iotDb } from '../infrastructure/database';
+import { saveRegistrationCode } from '../infrastructure/registration-code.queries';
+import type { Aggregate } from './aggregate-command';
+
+export const caCertificateAggregate = (certificateId: string): Aggregate<CaCertificateState, CaCertificateCommand, CaCertificateEvent> => ({
+  stream: iotCaCertificateStream(certificateId),
+  initial: initialCaCertificateState,
+  decide: decideCaCertificate,
+  evolve: evolveCaCertificate,
+  save: (trx, state) => saveCaCertificate(iotDb(trx), certificateId, state),
+});
+
+export const certificateAggregate = (certificateId: string): Aggregate<CertificateState, CertificateCommand, CertificateEvent> => ({
+  stream: iotCertificateStream(certificateId),
+  initial: initialCertificateState,
+  decide: decideCertificate,
+  evolve: evolveCertificate,
+  save: (trx, state) => saveCertificate(iotDb(trx), certificateId, state),
+});
+
+export const registrationCodeAggregate = (accountId: string): Aggregate<RegistrationCodeState, GenerateRegistrationCode, RegistrationCodeEvent> => ({
+  stream: iotRegistrationCodeStream(accountId),
+  initial: initialRegistrationCodeState,
+  decide: decideRegistrationCode,
+  evolve: evolveRegistrationCode,
+  save: async (trx, state) => {
+    if (state.status === 'Generated') await saveRegistrationCode(iotDb(trx), accountId, state.registrationCode);
+  },
+});

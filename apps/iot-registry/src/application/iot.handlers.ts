@@ -1,0 +1,51 @@
+import { IOT_OPERATIONS } from '@pki/contracts';
+import { notImplementedHandlers, type CommandHandlers } from '@pki/service-kit';
+import {
+  deleteCaCertificateHandler,
+  describeCaCertificateHandler,
+  listCaCertificatesHandler,
+  registerCaCertificateHandler,
+  updateCaCertificateHandler,
+} from './ca-certificate.handlers';
+import {
+  acceptCertificateTransferHandler,
+  cancelCertificateTransferHandler,
+  deleteCertificateHandler,
+  describeCertificateHandler,
+  listCertificatesByCaHandler,
+  listCertificatesHandler,
+  rejectCertificateTransferHandler,
+  transferCertificateHandler,
+  updateCertificateHandler,
+} from './certificate.handlers';
+import type { IotContext } from './iot-context';
+import { registerCertificateHandler, registerCertificateWithoutCaHandler } from './register-certificate.handlers';
+import { getRegistrationCodeHandler } from './registration-code.handler';
+
+/**
+ * Every IoT operation this service owns. CreateCertificateFromCsr and CreateKeysAndCertificate
+ * need a default IoT issuing CA of this platform (signing through ca-service) and still answer
+ * NotImplementedException.
+ */
+export function iotHandlers(context: IotContext): CommandHandlers {
+  return {
+    ...notImplementedHandlers(IOT_OPERATIONS),
+    GetRegistrationCode: getRegistrationCodeHandler(context),
+    RegisterCACertificate: registerCaCertificateHandler(context),
+    DescribeCACertificate: describeCaCertificateHandler(context),
+    ListCACertificates: listCaCertificatesHandler(context),
+    UpdateCACertificate: updateCaCertificateHandler(context),
+    DeleteCACertificate: deleteCaCertificateHandler(context),
+    RegisterCertificate: registerCertificateHandler(context),
+    RegisterCertificateWithoutCA: registerCertificateWithoutCaHandler(context),
+    DescribeCertificate: describeCertificateHandler(context),
+    ListCertificates: listCertificatesHandler(context),
+    ListCertificatesByCA: listCertificatesByCaHandler(context),
+    UpdateCertificate: updateCertificateHandler(context),
+    DeleteCertificate: deleteCertificateHandler(context),
+    TransferCertificate: transferCertificateHandler(context),
+    AcceptCertificateTransfer: acceptCertificateTransferHandler(context),
+    RejectCertificateTransfer: rejectCertificateTransferHandler(context),
+    CancelCertificateTransfer: cancelCertificateTransferHandler(context),
+  };
+}

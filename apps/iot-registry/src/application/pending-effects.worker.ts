@@ -1,0 +1,92 @@
+import { DomainError } from '@pki/contracts';
+import type { BackgroundWorker } from '@pki/eventstore';
+import { toPem, parseCertificate } from '@pki/pki';
+import { certificateArn } from '../domain/iot-ids';
+import { iotDb } from '../infrastructure/database';
+import { removePendingEffect, takePendingEffects } from '../infrastructure/pending-effect.queries';
+import type { AutoRegistrationEffect } from '../infrastructure/projections/issuer-events.projection';
+import type { PendingEffectRow } from '../infrastructure/tables/pending-effect.table';
+import { executeCommand } from './aggregate-command';
+import { certificateAggregate } from './aggregates';
+import type { IotContext } from './iot-context';
+
+const BATCH = 50;
+
+/** Applies one effect; the effect row is removed in the same transaction as the events it causes. */
+export async function applyPendingEffect(context: IotContext, effect: PendingEffectRow): Promise<void> {
+  const remove = async (trx: Parameters<typeof iotDb>[0]) => removePendingEffect(iotDb(trx), effect.id);
+  const meta = { correlationId: effect.id, causationId: effect.id.split(':')[0] ?? null, accountId: '' };
+  try {
+    if (effect.kind === 'issuer-revocation') {
+      await executeCommand(
+        context,
+        certificateAggregate(effect.certificate_id),
+        () => ({ type: 'RevokeByIssuer' as const, certificateId: effect.certificate_id, now: context.now(), generationId: context.newId() }),
+        meta,
+        remove,
+      );
+      return;
+    }
+    const payload = effect.payload as AutoRegistrationEffect;
+    const parsed = parseCertificate(Buffer.from(payload.certificateDer, 'base64'));
+    await executeCommand(
+      context,
+      certificateAggregate(effect.certificate_id),
+      () => ({
+        type: 'RegisterCertificate' as const,
+        certificateId: effect.certificate_id,
+        certificateArn: certificateArn(context.region, payload.ownedBy, effect.certificate_id),
+        ownedBy: payload.ownedBy,
+        caCertificateId: payload.caCertificateId,
+        certificatePem: toPem(parsed.der, 'CERTIFICATE'),
+        status: 'PENDING_ACTIVATION' as const,
+        certificateMode: 'DEFAULT' as const,
+        notBefore: parsed.notBefore.toISOString(),
+        notAfter: parsed.notAfter.toISOString(),
+        source: 'AutoRegistration' as const,
+        now: context.now(),
+        generationId: context.newId(),
+      }),
+      { ...meta, accountId: payload.ownedBy },
+      remove,
+    );
+  } catch (error) {
+    // Already registered (a replay, or the owner registered it first): the effect has nothing left to do.
+    if (error instanceof DomainError) {
+      await removePendingEffect(iotDb(context.db), effect.id);
+      return;
+    }
+    throw error;
+  }
+}
+
+/** Runs the pending effects every `intervalMs` (the projections write them; see issuer-events.projection.ts). */
+export function pendingEffectsWorker(context: IotContext, intervalMs: number, log: (message: string, error?: unknown) => void): BackgroundWorker {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const tick = async () => {
+    for (const effect of await takePendingEffects(iotDb(context.db), BATCH)) {
+      if (stopped) return;
+      await applyPendingEffect(context, effect).catch((error: unknown) => log(`pending effect ${effect.id} failed; will retry`, error));
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = tick()
+        .catch((error: unknown) => log('pending effects scan failed', error))
+        .finally(schedule);
+    }, intervalMs);
+  };
+  return {
+    async start() {
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,265 @@
+/**
+ * RevokeCertificate, CRL generation and the OCSP responder against real Postgres, with the CA
+ * and its certificates fed through this service's projections (as ca-service's and
+ * issuance-service's events would), a test Signer holding an openssl-made CA key (the real
+ * ca-service SignData/SignDigest path is exercised by apps/e2e/src/revocation.e2e-spec.ts), and
+ * filesystem object storage. CRLs and OCSP responses are checked with the openssl CLI.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { CA_EVENT_TYPES, DomainError, ISSUANCE_EVENT_TYPES, REVOCATION_EVENT_TYPES, type CommandMessage, type EventEnvelope, type OcspRequestOutput } from '@pki/contracts';
+import { EventStore, eventStoreMigrations, migrateToLatest, projectionMigrations } from '@pki/eventstore';
+import { createObjectStorage } from '@pki/object-storage';
+import { fromPem, parseCertificate, toPem } from '@pki/pki';
+import { createTestDatabase, type TestDatabase } from '@pki/testing';
+import { makeTestCa, type TestCa } from '../domain/test-ca.spec-helper';
+import { REVOCATION_SCHEMA } from '../infrastructure/database';
+import { issuedCertificateProjection } from '../infrastructure/projections/issued-certificate.projection';
+import { revocationCaProjection } from '../infrastructure/projections/revocation-ca.projection';
+import { revocationMigrations } from '../migrations';
+import { generateCrl } from './crl-generation';
+import { runCrlPass } from './crl.worker';
+import { revocationHandlers } from './revocation.handlers';
+import type { RemoteSigner, RevocationContext } from './revocation-context';
+
+const OWNER = { accountId: '111111111111', accessKeyId: 'AKIDA' };
+const OTHER = { accountId: '222222222222', accessKeyId: 'AKIDB' };
+const BUCKET = 'crl-bucket-int';
+
+describe('revocation-service (Postgres)', () => {
+  let database: TestDatabase;
+  let store: EventStore;
+  let ca: TestCa;
+  let now = new Date();
+  let signDigestFailure: Error | undefined;
+  let signCount = 0;
+  const caId = randomUUID();
+  const caArn = `arn:aws:acm-pca:us-east-1:${OWNER.accountId}:certificate-authority/${caId}`;
+  const objectDir = `/tmp/revocation-int-${randomUUID()}`;
+  const objects = createObjectStorage({ PKI_OBJECT_STORE: 'filesystem', PKI_OBJECT_STORE_DIR: objectDir });
+
+  const signer = (): RemoteSigner => ({
+    signData: async (input) => {
+      signCount++;
+      return ca.sign(Buffer.from(input.dataBase64, 'base64'));
+    },
+    signDigest: async (input) => {
+      signCount++;
+      if (signDigestFailure) throw signDigestFailure;
+      // ECDSA over the precomputed digest, as ca-service's Signer does: openssl pkeyutl signs the digest as given.
+      ca.dir.write('digest.bin', Buffer.from(input.digestBase64, 'base64'));
+      ca.dir.run('pkeyutl', '-sign', '-inkey', 'ca.key', '-in', 'digest.bin', '-out', 'digest.sig');
+      return ca.dir.read('digest.sig');
+    },
+  });
+  const context = (): RevocationContext => ({ db: database.db, store, objects, signer: signer(), publicUrl: 'http://pki.example.test', now: () => now, catchUpMs: 0, crlDelayMs: 1000, ocspValiditySeconds: 3600 });
+  const handlers = () => revocationHandlers(context());
+  const msg = (input: unknown, caller = OWNER): CommandMessage => ({ caller, requestId: randomUUID(), input });
+  const revoke = (serial: string, reason = 'KEY_COMPROMISE', caller = OWNER, arn = caArn) => handlers().RevokeCertificate!(msg({ CertificateAuthorityArn: arn, CertificateSerial: serial, RevocationReason: reason }, caller));
+  const failure = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (error) {
+      if (error instanceof DomainError) return error.code;
+      throw error;
+    }
+    throw new Error('expected a DomainError');
+  };
+  const count = async (table: string) => Number((await database.db.withSchema(REVOCATION_SCHEMA).selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const eventCount = async (type: string) => Number((await database.db.withSchema(REVOCATION_SCHEMA).selectFrom('events').where('type', '=', type).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+  let caVersion = 0;
+  const caEvent = async (type: string, data: Record<string, unknown>) => {
+    const event: EventEnvelope = { id: randomUUID(), stream: `ca-${caId}`, version: ++caVersion, type, schemaVersion: 1, occurredAt: now.toISOString(), correlationId: 't', causationId: null, accountId: OWNER.accountId, data: { certificateAuthorityId: caId, arn: caArn, ...data } };
+    await database.db.transaction().execute((trx) => revocationCaProjection.apply(trx, event));
+    return event;
+  };
+  const issued = async (name: string, serial: string) => {
+    if (name !== 'ca') ca.issue(name, serial);
+    const der = Buffer.from(fromPem(ca.dir.read(`${name}.pem`).toString('utf8'), 'CERTIFICATE'));
+    const parsed = parseCertificate(der);
+    const event: EventEnvelope = {
+      id: randomUUID(), stream: `certificate-${randomUUID()}`, version: 2, type: ISSUANCE_EVENT_TYPES.CertificateIssued, schemaVersion: 1, occurredAt: now.toISOString(), correlationId: 't', causationId: null, accountId: OWNER.accountId,
+      data: { certificateArn: `${caArn}/certificate/${serial}`, certificateAuthorityArn: caArn, certificateAuthorityId: caId, serial, subject: parsed.subject, issuerDn: parsed.issuer, notBefore: parsed.notBefore.toISOString(), notAfter: parsed.notAfter.toISOString(), issuedAt: now.toISOString(), templateArn: 'arn:aws:acm-pca:::template/EndEntityCertificate/V1', certificateDer: der.toString('base64'), sha256Fingerprint: createHash('sha256').update(der).digest('hex'), accountId: OWNER.accountId, requestedByServicePrincipal: null },
+    };
+    await database.db.transaction().execute((trx) => issuedCertificateProjection.apply(trx, event));
+    return event;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await migrateToLatest(database.db, REVOCATION_SCHEMA, { ...eventStoreMigrations(REVOCATION_SCHEMA), ...projectionMigrations(REVOCATION_SCHEMA), ...revocationMigrations(REVOCATION_SCHEMA) });
+    store = new EventStore(database.db, { schema: REVOCATION_SCHEMA });
+    ca = makeTestCa('ec');
+    await caEvent(CA_EVENT_TYPES.CertificateAuthorityCreated, {
+      ownerAccount: OWNER.accountId, type: 'ROOT', configuration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA' }, usageMode: 'GENERAL_PURPOSE',
+      revocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: BUCKET, ExpirationInDays: 3 }, OcspConfiguration: { Enabled: true } },
+    });
+    await caEvent(CA_EVENT_TYPES.CsrCreated, { status: 'PENDING_CERTIFICATE' });
+    const parsed = parseCertificate(ca.certDer);
+    const imported = await caEvent(CA_EVENT_TYPES.CertificateImported, { certificate: toPem(ca.certDer, 'CERTIFICATE'), certificateChain: null, serial: parsed.serialHex, notBefore: parsed.notBefore.toISOString(), notAfter: parsed.notAfter.toISOString(), subject: parsed.subject, issuer: parsed.issuer, status: 'ACTIVE' });
+    // Replays change nothing (the row is at a newer version already).
+    await database.db.transaction().execute((trx) => revocationCaProjection.apply(trx, { ...imported, data: { ...(imported.data as object), status: 'DISABLED' } }));
+    const first = await issued('leaf1', '1a2b3c4d5e6f7081');
+    await database.db.transaction().execute((trx) => issuedCertificateProjection.apply(trx, first));
+    await issued('leaf2', '7f00000000000002');
+    await issued('leaf3', 'c0ffee');
+    // The root's own certificate, as issuance reports it when the root signs it (RootCACertificate/V1).
+    await issued('ca', parsed.serialHex.replace(/^0+/, ''));
+  }, 60_000);
+  afterAll(async () => {
+    ca?.dir.remove();
+    await database?.destroy();
+    const { rmSync } = await import('node:fs');
+    rmSync(objectDir, { recursive: true, force: true });
+  });
+
+  it('projects the CA (ACTIVE, replay-safe) and the issued certificates once', async () => {
+    const row = await database.db.withSchema(REVOCATION_SCHEMA).selectFrom('cas').selectAll().where('id', '=', caId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'ACTIVE', crl_enabled: true, crl_expiration_days: 3, crl_s3_bucket_name: BUCKET, ocsp_enabled: true, signing_algorithm: 'SHA256WITHECDSA' });
+    expect(await count('issued_certificates')).toBe(4);
+    expect(await count('ca_key_hashes')).toBe(4);
+  });
+
+  it('bad input writes nothing: non-hex serial, unknown serial, unknown CA, other account, the CA certificate itself', async () => {
+    expect(await failure(revoke('zz:12'))).toBe('InvalidRequestException');
+    expect(await failure(revoke('dead:beef'))).toBe('ResourceNotFoundException');
+    expect(await failure(revoke('1a2b3c4d5e6f7081', 'KEY_COMPROMISE', OWNER, `arn:aws:acm-pca:us-east-1:${OWNER.accountId}:certificate-authority/${randomUUID()}`))).toBe('ResourceNotFoundException');
+    expect(await failure(revoke('1a2b3c4d5e6f7081', 'KEY_COMPROMISE', OTHER))).toBe('AccessDeniedException');
+    expect(await failure(revoke('1a2b3c4d5e6f7081', 'LOST'))).toBe('InvalidRequestException');
+    expect(await failure(revoke('1a2b3c4d5e6f7081', 'KEY_COMPROMISE', OWNER, 'not-an-arn'))).toBe('InvalidArnException');
+    expect(await failure(revoke(parseCertificate(ca.certDer).serialHex))).toBe('InvalidRequestException');
+    expect(await count('revocations')).toBe(0);
+    expect(await eventCount(REVOCATION_EVENT_TYPES.CertificateRevoked)).toBe(0);
+  });
+
+  it('revokes once (colons, upper case); 20 concurrent duplicates: exactly one event, the rest RequestAlreadyProcessedException', async () => {
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => revoke('1A:2B:3C:4D:5E:6F:70:81')));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) expect((r.reason as DomainError).code).toBe('RequestAlreadyProcessedException');
+    expect(await failure(revoke('1a2b3c4d5e6f7081', 'SUPERSEDED'))).toBe('RequestAlreadyProcessedException');
+    expect(await eventCount(REVOCATION_EVENT_TYPES.CertificateRevoked)).toBe(1);
+    const [event] = await store.load(`revocation-${caId}-1a2b3c4d5e6f7081`);
+    expect(event!.data).toMatchObject({ serial: '1a2b3c4d5e6f7081', certificateAuthorityId: caId, revocationReason: 'KEY_COMPROMISE', issuerDn: expect.stringContaining('Revocation Test CA'), sha256Fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const outbox = Number((await database.db.withSchema(REVOCATION_SCHEMA).selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    expect(outbox).toBeGreaterThanOrEqual(1);
+  });
+
+  it('the CRL lists the revocation with its reason and verifies with openssl; verify -crl_check fails for it, passes for a sibling', async () => {
+    now = new Date();
+    expect(await runCrlPass(context())).toBe(1);
+    const object = await objects.get(BUCKET, `crl/${caId}.crl`);
+    expect(object).toMatchObject({ acl: 'PUBLIC_READ', ownerAccount: OWNER.accountId });
+    ca.dir.write('ca.crl', object!.body);
+    const text = ca.dir.run('crl', '-inform', 'DER', '-in', 'ca.crl', '-CAfile', 'ca.pem', '-noout', '-text', '-verify');
+    expect(text).toMatch(/verify OK/);
+    expect(text).toMatch(/Serial Number: 1A2B3C4D5E6F7081\s+Revocation Date: .*\s+CRL entry extensions:\s+X509v3 CRL Reason Code:\s+Key Compromise/);
+    expect(text).toMatch(/X509v3 CRL Number:\s+1\n/);
+    expect(text).toMatch(/X509v3 Authority Key Identifier/);
+    ca.dir.run('crl', '-inform', 'DER', '-in', 'ca.crl', '-out', 'ca.crl.pem');
+    const revoked = ca.dir.exec('verify', '-crl_check', '-CAfile', 'ca.pem', '-CRLfile', 'ca.crl.pem', 'leaf1.pem');
+    expect(revoked.status).not.toBe(0);
+    expect(revoked.output).toMatch(/certificate revoked/);
+    expect(ca.dir.run('verify', '-crl_check', '-CAfile', 'ca.pem', '-CRLfile', 'ca.crl.pem', 'leaf2.pem')).toMatch(/leaf2.pem: OK/);
+    const generated = await store.load(`crl-${caId}-1`);
+    expect(generated[0]!.data).toMatchObject({ crlNumber: '1', entryCount: 1, size: object!.body.length, url: `http://pki.example.test/${BUCKET}/crl/${caId}.crl` });
+    // Nothing due right after publishing.
+    expect(await runCrlPass(context())).toBe(0);
+  });
+
+  it('regenerates within the delay after a revocation; a failing signer is retried later', async () => {
+    await revoke('c0ffee', 'UNSPECIFIED');
+    expect(await runCrlPass(context())).toBe(0); // coalescing window (1 s) still open
+    now = new Date(now.getTime() + 1500);
+    signDigestFailure = new DomainError('Unavailable', 'ca-service is down');
+    expect(await runCrlPass(context())).toBe(0);
+    const failed = await database.db.withSchema(REVOCATION_SCHEMA).selectFrom('crl_states').selectAll().where('ca_id', '=', caId).executeTakeFirstOrThrow();
+    expect(failed).toMatchObject({ failures: 1, last_error: 'ca-service is down' });
+    signDigestFailure = undefined;
+    expect(await runCrlPass(context())).toBe(0); // retryAfter not reached
+    now = new Date(now.getTime() + 6000);
+    expect(await runCrlPass(context())).toBe(1);
+    ca.dir.write('ca2.crl', (await objects.get(BUCKET, `crl/${caId}.crl`))!.body);
+    const text = ca.dir.run('crl', '-inform', 'DER', '-in', 'ca2.crl', '-CAfile', 'ca.pem', '-noout', '-text', '-verify');
+    expect(text).toMatch(/Serial Number: C0FFEE/);
+    expect(text).toMatch(/X509v3 CRL Number:\s+3\n/); // 2 was consumed by the failed attempt: numbers never repeat
+  });
+
+  it('cRLNumbers strictly increase over 20 regenerations, across a restart and with two replicas racing', async () => {
+    const numberOf = async () => {
+      ca.dir.write('n.crl', (await objects.get(BUCKET, `crl/${caId}.crl`))!.body);
+      return BigInt(/X509v3 CRL Number:\s+(\d+)/.exec(ca.dir.run('crl', '-inform', 'DER', '-in', 'n.crl', '-noout', '-text'))![1]!);
+    };
+    const seen: bigint[] = [await numberOf()];
+    for (let i = 0; i < 20; i++) {
+      expect((await generateCrl(context(), caId)).kind).toBe('published');
+      seen.push(await numberOf());
+    }
+    // A restart: a fresh context (and event store) on the same database.
+    store = new EventStore(database.db, { schema: REVOCATION_SCHEMA });
+    expect((await generateCrl(context(), caId)).kind).toBe('published');
+    seen.push(await numberOf());
+    for (let i = 1; i < seen.length; i++) expect(seen[i]! > seen[i - 1]!).toBe(true);
+
+    // Two replicas: each generation holds the CA's lock; the loser of a race is 'busy', never a duplicate number.
+    const replicaA = context();
+    const replicaB = context();
+    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => generateCrl(i % 2 ? replicaA : replicaB, caId)));
+    expect(outcomes.every((o) => o.kind === 'published' || o.kind === 'busy')).toBe(true);
+    const numbers = outcomes.flatMap((o) => (o.kind === 'published' ? [BigInt(o.event.crlNumber)] : []));
+    expect(new Set(numbers).size).toBe(numbers.length);
+    expect(Math.min(...numbers.map(Number))).toBeGreaterThan(Number(seen[seen.length - 1]));
+    const events = await database.db.withSchema(REVOCATION_SCHEMA).selectFrom('events').where('type', '=', REVOCATION_EVENT_TYPES.CrlGenerated).select('data').execute();
+    const all = events.map((e) => BigInt((e.data as { crlNumber: string }).crlNumber));
+    expect(new Set(all).size).toBe(all.length);
+    // The last published CRL carries the highest number.
+    expect(await numberOf()).toBe(all.reduce((a, b) => (a > b ? a : b)));
+  });
+
+  it('an expired certificate stays on one CRL issued after its notAfter, then leaves', async () => {
+    const db = database.db.withSchema(REVOCATION_SCHEMA);
+    await revoke('7f00000000000002', 'SUPERSEDED');
+    const notAfter = new Date(now.getTime() + 1000);
+    await db.updateTable('revocations').set({ not_after: notAfter }).where('serial', '=', '7f00000000000002').execute();
+    now = new Date(notAfter.getTime() + 1000);
+    expect((await generateCrl(context(), caId)) as { event: { entryCount: number } }).toMatchObject({ event: { entryCount: 3 } });
+    now = new Date(now.getTime() + 1000);
+    expect((await generateCrl(context(), caId)) as { event: { entryCount: number } }).toMatchObject({ event: { entryCount: 2 } });
+  });
+
+  it('OCSP: revoked / good / unknown verify with openssl; garbage is malformedRequest; nothing written', async () => {
+    const ocsp = async (reqFile: string, method: 'GET' | 'POST' = 'POST') => {
+      const out = (await handlers().OcspRequest!(msg({ requestBase64: ca.dir.read(reqFile).toString('base64'), method }))) as OcspRequestOutput;
+      return out;
+    };
+    const check = async (name: string, certArgs: string[]) => {
+      ca.dir.run('ocsp', '-issuer', 'ca.pem', ...certArgs, '-reqout', `${name}.req`);
+      const out = await ocsp(`${name}.req`);
+      expect(out.cache).toBeNull();
+      ca.dir.write(`${name}.resp`, Buffer.from(out.responseBase64, 'base64'));
+      ca.dir.run('ocsp', '-respin', `${name}.resp`, '-reqin', `${name}.req`, '-CAfile', 'ca.pem', '-verify_other', 'ca.pem');
+      return ca.dir.run('ocsp', '-respin', `${name}.resp`, '-issuer', 'ca.pem', '-CAfile', 'ca.pem', ...certArgs, '-no_nonce');
+    };
+    now = new Date();
+    expect(await check('o1', ['-cert', 'leaf1.pem'])).toMatch(/leaf1.pem: revoked[\s\S]*Reason: keyCompromise/);
+    expect(await check('o2', ['-cert', 'leaf2.pem'])).toMatch(/leaf2.pem: revoked[\s\S]*Reason: superseded/);
+    ca.issue('leaf4', '4444');
+    await issued('leaf4b', '4445');
+    expect(await check('o3', ['-cert', 'leaf4b.pem'])).toMatch(/leaf4b.pem: good/);
+    expect(await check('o4', ['-serial', '0x4444'])).toMatch(/0x4444: unknown/);
+    ca.dir.run('ocsp', '-issuer', 'ca.pem', '-cert', 'leaf4b.pem', '-no_nonce', '-reqout', 'get.req');
+    expect((await ocsp('get.req', 'GET')).cache).toMatchObject({ maxAgeSeconds: 300 });
+    const before = signCount;
+    for (const garbage of ['', 'AAAA', Buffer.from('not der').toString('base64'), '!!!not base64', Buffer.alloc(20_000, 0x30).toString('base64')]) {
+      const out = (await handlers().OcspRequest!(msg({ requestBase64: garbage, method: 'POST' }))) as OcspRequestOutput;
+      expect(Buffer.from(out.responseBase64, 'base64').toString('hex')).toBe('30030a0101');
+    }
+    expect(signCount).toBe(before);
+    // A CA this platform does not serve: unauthorized, unsigned.
+    const stranger = makeTestCa('ec');
+    stranger.issue('x', '99');
+    stranger.dir.run('ocsp', '-issuer', 'ca.pem', '-cert', 'x.pem', '-reqout', 'x.req');
+    const out = (await handlers().OcspRequest!(msg({ requestBase64: stranger.dir.read('x.req').toString('base64'), method: 'POST' }))) as OcspRequestOutput;
+    expect(Buffer.from(out.responseBase64, 'base64').toString('hex')).toBe('30030a0106');
+    stranger.dir.remove();
+  });
+});

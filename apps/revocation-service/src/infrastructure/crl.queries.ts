@@ -1,0 +1,74 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { REVOCATION_SCHEMA, revocationDb, type RevocationDb } from './database';
+import type { CrlStateRow, CrlStateUpdate } from './tables/crl-state.table';
+
+/**
+ * Allocates the next cRLNumber of a CA in its own committed statement (never inside the CRL's
+ * transaction): the row update serializes replicas, and a number once handed out is never
+ * handed out again, even when the CRL built with it is never published (RFC 5280 §5.2.3 wants
+ * numbers strictly increasing, not contiguous).
+ */
+export async function allocateCrlNumber(db: Kysely<any>, caId: string): Promise<bigint> {
+  const row = await sql<{ last_number: string }>`
+    insert into ${sql.id(REVOCATION_SCHEMA, 'crl_numbers')} as n (ca_id, last_number) values (${caId}, 1)
+    on conflict (ca_id) do update set last_number = n.last_number + 1
+    returning last_number::text as last_number`.execute(db);
+  return BigInt(row.rows[0]!.last_number);
+}
+
+export async function ensureCrlState(db: RevocationDb, caId: string): Promise<void> {
+  await db.insertInto('crl_states').values({ ca_id: caId }).onConflict((oc) => oc.column('ca_id').doNothing()).execute();
+}
+
+/** Locks the CA's CRL state for the rest of the transaction; undefined when another replica holds it. */
+export async function lockCrlState(trx: Transaction<any>, caId: string): Promise<CrlStateRow | undefined> {
+  return revocationDb(trx).selectFrom('crl_states').selectAll().where('ca_id', '=', caId).forUpdate().skipLocked().executeTakeFirst();
+}
+
+export async function updateCrlState(db: RevocationDb, caId: string, changes: CrlStateUpdate): Promise<void> {
+  await db.updateTable('crl_states').set(changes).where('ca_id', '=', caId).execute();
+}
+
+export async function recordCrlFailure(db: RevocationDb, caId: string, retryAfter: Date, error: string): Promise<void> {
+  await db
+    .updateTable('crl_states')
+    .set((eb) => ({ failures: eb('failures', '+', 1), retry_after: retryAfter, last_error: error.slice(0, 2000) }))
+    .where('ca_id', '=', caId)
+    .execute();
+}
+
+/** CAs whose CRL is enabled and which can sign, with their CRL scheduling state. */
+export async function crlCandidates(db: RevocationDb) {
+  return db
+    .selectFrom('cas as c')
+    .leftJoin('crl_states as s', 's.ca_id', 'c.id')
+    .select(['c.id', 'c.config_seq', 'c.crl_dirty_seq', 'c.crl_dirty_since', 's.generated_config_seq', 's.generated_dirty_seq', 's.this_update', 's.next_update', 's.retry_after', 's.pending_event'])
+    .where('c.crl_enabled', '=', true)
+    .where('c.status', '=', 'ACTIVE')
+    .where('c.certificate_der', 'is not', null)
+    .execute();
+}
+
+/** Clears the CA's dirty mark when no revocation arrived since `seq` was read. */
+export async function clearCrlDirty(db: RevocationDb, caId: string, seq: string): Promise<void> {
+  await db.updateTable('cas').set({ crl_dirty_since: null }).where('id', '=', caId).where('crl_dirty_seq', '=', seq).execute();
+}
+
+/**
+ * A CA's CRL entries through a server-side cursor in the caller's transaction, `batch` rows at
+ * a time: a million revocations never become a million objects at once.
+ */
+export async function* crlEntryRows(trx: Transaction<any>, caId: string, notAfterFrom: Date, batch = 10_000): AsyncGenerator<{ serial: string; revoked_at: Date; reason: string }> {
+  await sql`declare crl_entries no scroll cursor for
+    select serial, revoked_at, reason from ${sql.id(REVOCATION_SCHEMA, 'revocations')}
+    where ca_id = ${caId} and not_after >= ${notAfterFrom}`.execute(trx);
+  try {
+    for (;;) {
+      const { rows } = await sql<{ serial: string; revoked_at: Date; reason: string }>`fetch ${sql.raw(String(batch))} from crl_entries`.execute(trx);
+      for (const row of rows) yield row;
+      if (rows.length < batch) return;
+    }
+  } finally {
+    await sql`close crl_entries`.execute(trx);
+  }
+}

@@ -1,0 +1,30 @@
+import type { Transaction } from 'kysely';
+import { ISSUANCE_EVENT_TYPES, type CertificateIssuedV1, type EventEnvelope } from '@pki/contracts';
+import type { Projection } from '@pki/eventstore';
+import { revocationDb } from '../database';
+import { insertIssuedCertificate } from '../certificate.queries';
+
+/**
+ * Projects issuance-service's CertificateIssued into revocation.issued_certificates: the
+ * certificates each CA issued, which are the only ones RevokeCertificate accepts and the only
+ * serials OCSP answers other than `unknown` for. Idempotent (insert on conflict do nothing).
+ */
+export const issuedCertificateProjection: Projection = {
+  name: 'revocation-issued-certificates',
+  async apply(trx: Transaction<any>, event: EventEnvelope): Promise<void> {
+    if (event.type !== ISSUANCE_EVENT_TYPES.CertificateIssued) return;
+    if (event.schemaVersion !== 1) throw new Error(`unsupported ${event.type} schema version ${event.schemaVersion}`);
+    const data = event.data as CertificateIssuedV1;
+    await insertIssuedCertificate(revocationDb(trx), {
+      ca_id: data.certificateAuthorityId,
+      serial: data.serial.toLowerCase().replace(/^0+(?=.)/, ''),
+      certificate_arn: data.certificateArn,
+      issuer_dn: data.issuerDn,
+      sha256_fingerprint: data.sha256Fingerprint,
+      not_after: new Date(data.notAfter),
+      certificate_der: Buffer.from(data.certificateDer, 'base64'),
+      account_id: data.accountId,
+      event_id: event.id,
+    });
+  },
+};
