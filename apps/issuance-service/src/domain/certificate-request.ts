@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { DomainError, type CertificateRequestedV1 } from '@pki/contracts';
 import {
   buildTbsCertificate,
+  checkPublicKeyQuality,
   nameToString,
   parseCsr,
   PkiParseError,
@@ -39,7 +40,7 @@ const malformedCsr = (reason: string, cause?: unknown) =>
 
 /**
  * Parses and verifies the request (RFC 2986): PEM or DER, its self-signature (proof of
- * possession), key type and size (RSA >= 2048), no SHA-1/MD5. Anything else: MalformedCSRException.
+ * possession), key type and size (RSA >= 2048), no weak key, no SHA-1/MD5. Anything else: MalformedCSRException.
  */
 export function checkedCsr(csrBlobBase64: string): ParsedCsr {
   const bytes = Buffer.from(csrBlobBase64, 'base64');
@@ -51,6 +52,10 @@ export function checkedCsr(csrBlobBase64: string): ParsedCsr {
     throw error;
   }
   if (!csr.keyAlgorithm) throw malformedCsr(`unsupported public key (${csr.keyType}${csr.keyBits ? ` ${csr.keyBits} bits` : ''}); use RSA 2048/4096 or EC P-256/P-384`);
+  // Weak keys (Boulder goodkey: small factors, ROCA, Fermat-factorable close primes, invalid EC points)
+  // before the signature check, which imports the key.
+  const quality = checkPublicKeyQuality(csr.publicKeySpki);
+  if (!quality.ok) throw malformedCsr(quality.reason);
   if (!verifyCsrSignature(csr)) throw malformedCsr('bad signature: the CSR is not signed by the key it carries');
   return csr;
 }
