@@ -41,8 +41,9 @@ export const issuerRevocations: Projection = {
 /**
  * issuance-service's CertificateIssued v1: when a CA certificate registered in IoT with
  * auto-registration ENABLE (and ACTIVE) issued the certificate - same issuer name and its key
- * verifies the signature - the certificate is to be registered as PENDING_ACTIVATION in the
- * account that registered the CA (AWS IoT just-in-time registration, done at issuance).
+ * verifies the signature - after that registration, the certificate is to be registered as
+ * PENDING_ACTIVATION in the account that registered the CA (AWS IoT just-in-time registration,
+ * done at issuance).
  */
 export const autoRegistrations: Projection = {
   name: 'iot-auto-registrations',
@@ -61,6 +62,9 @@ export const autoRegistrations: Projection = {
       throw error;
     }
     for (const ca of cas) {
+      // Only certificates issued after the CA was registered: judged by the issuance time, not by
+      // when this projection happens to see the event (which would make the outcome timing-dependent).
+      if (new Date(issued.issuedAt) < ca.creation_date) continue;
       if (!isIssuedBy(device, parseCertificate(ca.certificate_pem))) continue;
       const payload: AutoRegistrationEffect = { certificateDer: issued.certificateDer, caCertificateId: ca.certificate_id, ownedBy: ca.owned_by };
       await addPendingEffect(db, { id: `${event.id}:auto-register:${ca.certificate_id}`, kind: 'auto-registration', certificateId: issued.sha256Fingerprint.toLowerCase(), payload, createdAt: new Date(event.occurredAt) });
