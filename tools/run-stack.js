@@ -29,13 +29,16 @@ function stopAll(code) {
   process.exitCode = code;
 }
 
-for (const [app, healthPort] of apps) {
+function startApp(app, healthPort) {
   const env = { ...process.env };
   // Each service gets its own health port (8081-8085, or PKI_HEALTH_PORT_<APP> to override).
   if (healthPort !== undefined) env.PKI_HEALTH_PORT = env[`PKI_HEALTH_PORT_${app.toUpperCase().replace(/-/g, '_')}`] || String(healthPort);
   const child = spawn(process.execPath, ['-r', path.join(__dirname, 'dist-paths.js'), path.join(root, 'dist', 'apps', app, 'src', 'main.js')], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: Ctrl-C reaches only this launcher, which stops each app once with
+    // SIGTERM (a second signal would make an app exit without waiting for in-flight work).
+    detached: true,
   });
   children.set(app, child);
   for (const stream of [child.stdout, child.stderr]) {
@@ -48,4 +51,41 @@ for (const [app, healthPort] of apps) {
     if (children.size === 0) process.exit(process.exitCode ?? 0);
   });
 }
+
+async function ready(port) {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(2000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+// The services first (each migrates its schema), the gateway once they all answer ready, so
+// the first request through the gateway finds every service listening.
+async function main() {
+  const services = apps.filter(([, port]) => port !== undefined);
+  for (const [app, port] of services) startApp(app, port);
+  const deadline = Date.now() + 180_000;
+  for (const [app, port] of services) {
+    const effective = Number(process.env[`PKI_HEALTH_PORT_${app.toUpperCase().replace(/-/g, '_')}`] || port);
+    while (!stopping && !(await ready(effective))) {
+      if (Date.now() > deadline) {
+        console.error(`${app} did not become ready within 180 s`);
+        stopAll(1);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  if (stopping) return;
+  startApp('api-gateway', undefined);
+  const gatewayPort = Number(process.env.PKI_HTTP_PORT || 4566);
+  while (!stopping && !(await ready(gatewayPort))) await new Promise((resolve) => setTimeout(resolve, 250));
+  if (!stopping) console.log(`stack ready: AWS endpoint http://${process.env.PKI_HTTP_HOST || '127.0.0.1'}:${gatewayPort}`);
+}
+
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stopAll(0));
+main().catch((error) => {
+  console.error(error);
+  stopAll(1);
+});
