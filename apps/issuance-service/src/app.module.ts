@@ -7,6 +7,7 @@ import type { IssuanceContext } from './application/issuance-context';
 import { issuanceHandlers } from './application/issuance.handlers';
 import { serialFromRandom } from './domain/certificate-request';
 import { ISSUANCE_SCHEMA } from './infrastructure/database';
+import { caPolicyProjection } from './infrastructure/projections/ca-policy.projection';
 import { issuingCaProjection } from './infrastructure/projections/issuing-ca.projection';
 import { issuanceMigrations } from './migrations';
 
@@ -60,7 +61,10 @@ export const issuanceServiceDefinition = {
       service: 'issuance',
       schema: ISSUANCE_SCHEMA,
       migrations: issuanceMigrations(ISSUANCE_SCHEMA),
-      projections: () => [{ source: 'ca', projection: issuingCaProjection }],
+      projections: () => [
+        { source: 'ca', projection: issuingCaProjection },
+        { source: 'ca', projection: caPolicyProjection },
+      ],
       handlers: (runtime) => ({
         ...notImplementedHandlers(OWNED_OPERATIONS),
         ...issuanceHandlers(wiringFor(runtime, config, env).context),

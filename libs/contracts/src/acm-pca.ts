@@ -201,3 +201,31 @@ export interface UntaggedV1 extends CaEventBaseV1 {
   readonly allTags: readonly CaTagV1[];
   readonly untaggedAt: string;
 }
+
+/**
+ * Events of a CA's resource policy (PutPolicy / DeletePolicy), in their own stream per CA
+ * (`ca-policy-<id>`, so policy changes never contend with the CA lifecycle stream) and published
+ * like every ca-service event; issuance-service projects them to enforce cross-account access.
+ * Versioned contracts: a breaking change is a new schemaVersion.
+ */
+export const POLICY_EVENT_TYPES = {
+  PolicyPut: 'PolicyPut',
+  PolicyDeleted: 'PolicyDeleted',
+} as const;
+
+/** `PolicyPut` v1: the JSON policy document exactly as the caller sent it (GetPolicy returns it byte for byte). */
+export interface PolicyPutV1 {
+  readonly certificateAuthorityId: string;
+  readonly certificateAuthorityArn: string;
+  readonly ownerAccount: string;
+  readonly policy: string;
+  readonly putAt: string;
+}
+
+/** `PolicyDeleted` v1: the CA has no resource policy any more. */
+export interface PolicyDeletedV1 {
+  readonly certificateAuthorityId: string;
+  readonly certificateAuthorityArn: string;
+  readonly ownerAccount: string;
+  readonly deletedAt: string;
+}

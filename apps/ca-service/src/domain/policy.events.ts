@@ -1,29 +1,11 @@
 /**
  * Events of a CA's resource policy (PutPolicy / DeletePolicy), kept in their own stream per CA
- * so policy changes never contend with the CA lifecycle stream. Versioned contracts: a breaking
- * change is a new schemaVersion. The document is the caller's text exactly as accepted, so
- * GetPolicy returns it byte for byte and a projection never needs to call back.
+ * so policy changes never contend with the CA lifecycle stream. The payload contracts live in
+ * libs/contracts (acm-pca.ts) because other services project them.
  */
-export const POLICY_EVENT_TYPES = {
-  PolicyPut: 'PolicyPut',
-  PolicyDeleted: 'PolicyDeleted',
-} as const;
+import { POLICY_EVENT_TYPES, type PolicyDeletedV1, type PolicyPutV1 } from '@pki/contracts';
 
-export interface PolicyPutV1 {
-  readonly certificateAuthorityId: string;
-  readonly certificateAuthorityArn: string;
-  readonly ownerAccount: string;
-  /** The JSON policy document as the caller sent it. */
-  readonly policy: string;
-  readonly putAt: string;
-}
-
-export interface PolicyDeletedV1 {
-  readonly certificateAuthorityId: string;
-  readonly certificateAuthorityArn: string;
-  readonly ownerAccount: string;
-  readonly deletedAt: string;
-}
+export { POLICY_EVENT_TYPES, type PolicyDeletedV1, type PolicyPutV1 };
 
 export type PolicyPut = { readonly type: typeof POLICY_EVENT_TYPES.PolicyPut; readonly schemaVersion: 1; readonly data: PolicyPutV1 };
 export type PolicyDeleted = { readonly type: typeof POLICY_EVENT_TYPES.PolicyDeleted; readonly schemaVersion: 1; readonly data: PolicyDeletedV1 };

@@ -1,4 +1,4 @@
-import type { CaKeyUsedV1, EventEnvelope, NewEvent } from '@pki/contracts';
+import type { CaKeyUsedV1, EventEnvelope, EventMetadata, NewEvent } from '@pki/contracts';
 import { ConcurrencyError, type EventStore } from '@pki/eventstore';
 import { KeyUsageJournal } from './key-usage-journal';
 import { SigningService } from './signing.service';
@@ -9,23 +9,33 @@ function fakeStore(options: { foreignWrites?: number; fail?: Error } = {}) {
   const streams = new Map<string, EventEnvelope[]>();
   let foreign = options.foreignWrites ?? 0;
   const calls: number[] = [];
+  const metas: string[] = [];
+  const append = async (stream: string, expected: number, events: readonly NewEvent[]) => {
+    calls.push(expected);
+    if (options.fail) throw options.fail;
+    const list = streams.get(stream) ?? [];
+    if (foreign > 0) {
+      foreign--;
+      list.push({ version: list.length + 1 } as EventEnvelope); // another replica got there first
+      streams.set(stream, list);
+    }
+    if (expected !== list.length) throw new ConcurrencyError(stream, expected, list.length);
+    const stored = events.map((e, i) => ({ ...e, version: expected + i + 1 }) as unknown as EventEnvelope);
+    streams.set(stream, [...list, ...stored]);
+    return stored;
+  };
   const store = {
-    async append(stream: string, expected: number, events: NewEvent[]) {
-      calls.push(expected);
-      if (options.fail) throw options.fail;
-      const list = streams.get(stream) ?? [];
-      if (foreign > 0) {
-        foreign--;
-        list.push({ version: list.length + 1 } as EventEnvelope); // another replica got there first
-        streams.set(stream, list);
-      }
-      if (expected !== list.length) throw new ConcurrencyError(stream, expected, list.length);
-      const stored = events.map((e, i) => ({ ...e, version: expected + i + 1 }) as unknown as EventEnvelope);
-      streams.set(stream, [...list, ...stored]);
-      return stored;
+    append,
+    /** One transaction: consecutive appends to one stream, all or nothing. */
+    async appendBatch(appends: ReadonlyArray<{ stream: string; expectedVersion: number; events: readonly NewEvent[]; meta: EventMetadata }>) {
+      const { stream, expectedVersion } = appends[0]!;
+      const events = appends.flatMap((a) => a.events);
+      const stored = await append(stream, expectedVersion, events);
+      metas.push(...appends.map((a) => a.meta.correlationId));
+      return appends.map((_, i) => [stored[i]!]);
     },
   };
-  return { store: store as unknown as EventStore, streams, calls };
+  return { store: store as unknown as EventStore, streams, calls, metas };
 }
 
 const usage = (n: number): CaKeyUsedV1 => ({
@@ -49,7 +59,43 @@ describe('KeyUsageJournal', () => {
     const journal = new KeyUsageJournal(store);
     await Promise.all(Array.from({ length: 20 }, (_, i) => journal.record(usage(i), meta)));
     expect(streams.get('ca-key-usage-ca-1')!.map((e) => e.version)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    expect(calls).toEqual(Array.from({ length: 20 }, (_, i) => i)); // never a retry
+    expect(streams.get('ca-key-usage-ca-1')!.map((e) => (e.data as CaKeyUsedV1).sha256)).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
+    // Group commit, never a retry: the first record alone, the 19 that queued behind it in one transaction.
+    expect(calls).toEqual([0, 1]);
+  });
+
+  it('commits queued records together, each with its own metadata, at most maxBatch per transaction', async () => {
+    const { store, streams, calls, metas } = fakeStore();
+    const journal = new KeyUsageJournal(store, { maxBatch: 8 });
+    await Promise.all(Array.from({ length: 21 }, (_, i) => journal.record(usage(i), { ...meta, correlationId: `r${i}` })));
+    expect(streams.get('ca-key-usage-ca-1')).toHaveLength(21);
+    expect(calls).toEqual([0, 1, 9, 17]);
+    expect(metas).toEqual(Array.from({ length: 21 }, (_, i) => `r${i}`));
+  });
+
+  it('resolves a record only after its transaction committed, and rejects every record of a failed one', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let failNext = false;
+    const inner = fakeStore();
+    const store = {
+      async appendBatch(appends: Parameters<EventStore['appendBatch']>[0]) {
+        await gate;
+        if (failNext) throw new Error('disk full');
+        failNext = true;
+        return (inner.store as unknown as EventStore).appendBatch(appends);
+      },
+    } as unknown as EventStore;
+    const journal = new KeyUsageJournal(store);
+    const settled: string[] = [];
+    const first = journal.record(usage(0), meta).then(() => settled.push('0'));
+    const rest = [1, 2, 3].map((i) => journal.record(usage(i), meta).then(() => settled.push(String(i)), (e: Error) => settled.push(`${i}:${e.message}`)));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(settled).toEqual([]); // nothing released before its commit
+    release();
+    await Promise.all([first, ...rest]);
+    expect(settled).toEqual(['0', '1:disk full', '2:disk full', '3:disk full']);
+    expect(inner.streams.get('ca-key-usage-ca-1')).toHaveLength(1);
   });
 
   it('retries with the version a ConcurrencyError reports when another replica appended', async () => {

@@ -21,7 +21,7 @@ interface GetCertificateInput {
 export function getCertificateHandler(context: IssuanceContext) {
   return async (message: CommandMessage): Promise<{ Certificate: string; CertificateChain?: string }> => {
     const input = message.input as GetCertificateInput;
-    const ca = await loadIssuingCa(context, message.caller, input.CertificateAuthorityArn, () => true);
+    const ca = await loadIssuingCa(context, message.caller, input.CertificateAuthorityArn, () => true, { action: 'acm-pca:GetCertificate' });
     if (typeof input.CertificateArn !== 'string' || !/^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[^/]+\/certificate\/[^/]+$/.test(input.CertificateArn)) {
       throw new DomainError('Malformed', `${JSON.stringify(input.CertificateArn)} is not a certificate ARN (<CA ARN>/certificate/<serial>)`, 'InvalidArnException');
     }

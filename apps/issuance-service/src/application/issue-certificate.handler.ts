@@ -10,7 +10,7 @@ import { certificateIntent, checkedCsr, checkSigningAlgorithm, profileFor, templ
 import { decide, evolve, initialState } from '../domain/certificate.decider';
 import type { CertificateEvent } from '../domain/certificate.events';
 import { lintCertificate } from '../domain/certificate-lint';
-import type { CertificateTemplate } from '../domain/templates';
+import { templateArn, type CertificateTemplate } from '../domain/templates';
 import { chainFor, issuancePurpose, issuingCaFacts, type IssuingCaView } from '../domain/issuing-ca';
 import { issuanceDb } from '../infrastructure/database';
 import {
@@ -21,6 +21,7 @@ import {
   releaseIdempotencyToken,
   updateCertificate,
 } from '../infrastructure/certificate.queries';
+import { GroupCommit } from '../infrastructure/group-commit';
 import type { IssuanceContext } from './issuance-context';
 import { loadIssuingCa } from './issuing-ca.loader';
 
@@ -48,9 +49,23 @@ function caPublicKey(spki: Uint8Array): KeyObject {
   return key;
 }
 
+/**
+ * One group committer per event store: concurrent requests' appends share transactions (see
+ * group-commit.ts; each reply still waits for the commit holding its events).
+ */
+const groupCommits = new WeakMap<object, GroupCommit>();
+function groupCommitFor(context: IssuanceContext): GroupCommit {
+  let group = groupCommits.get(context.store);
+  if (!group) {
+    group = new GroupCommit(context.store);
+    groupCommits.set(context.store, group);
+  }
+  return group;
+}
+
 async function appendOutcome(context: IssuanceContext, intent: CertificateIntent, events: CertificateEvent[], meta: EventMetadata): Promise<void> {
   const r = intent.requested;
-  await context.store.append(certificateStream(r.certificateId), 1, events, meta, async (trx, stored) => {
+  await groupCommitFor(context).append(certificateStream(r.certificateId), 1, events, meta, async (trx, stored) => {
     const db = issuanceDb(trx as never);
     const version = stored[stored.length - 1]!.version;
     for (const event of events) {
@@ -71,7 +86,10 @@ export function issueCertificateHandler(context: IssuanceContext) {
     const input = message.input as IssueCertificateInput;
     const { accountId } = message.caller;
     const template = templateFor(input.TemplateArn);
-    const ca = await loadIssuingCa(context, message.caller, input.CertificateAuthorityArn, canIssueWith(template));
+    const ca = await loadIssuingCa(context, message.caller, input.CertificateAuthorityArn, canIssueWith(template), {
+      action: 'acm-pca:IssueCertificate',
+      templateArn: templateArn(template.name),
+    });
     const purpose = issuancePurpose(ca, template);
     checkSigningAlgorithm(input.SigningAlgorithm, ca.keyAlgorithm);
     const csr = checkedCsr(input.Csr);
@@ -94,8 +112,12 @@ export function issueCertificateHandler(context: IssuanceContext) {
         purpose, profile, csr, certificateChain, idempotencyToken: token, accountId, now,
       });
       const events = decide({ type: 'RequestCertificate', request: candidate.requested }, initialState);
+      // Requests with an IdempotencyToken commit alone: concurrent claims of one token would
+      // otherwise wait on each other inside shared transactions.
+      const group = groupCommitFor(context);
+      const append = token === null ? group.append.bind(group) : context.store.append.bind(context.store);
       try {
-        await context.store.append(certificateStream(candidate.requested.certificateId), 0, events, meta, async (trx, stored) => {
+        await append(certificateStream(candidate.requested.certificateId), 0, events, meta, async (trx, stored) => {
           const db = issuanceDb(trx as never);
           if (token !== null && !(await claimIdempotencyToken(db, { accountId, caId: ca.id, token, certificateArn: candidate.requested.certificateArn, now }, IDEMPOTENCY_WINDOW_SECONDS))) {
             throw new TokenAlreadyClaimed();

@@ -6,6 +6,7 @@ import type { IssuingCaView } from '../domain/issuing-ca';
 import { issuanceDb } from '../infrastructure/database';
 import { findIssuingCaByArn } from '../infrastructure/issuing-ca.queries';
 import type { IssuingCaRow } from '../infrastructure/tables/issuing-ca.table';
+import { authorizeCertificateAccess, type CertificateAccess } from './certificate-access';
 import type { IssuanceContext } from './issuance-context';
 
 const CA_ARN = /^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -46,10 +47,16 @@ export function toIssuingCaView(row: IssuingCaRow): IssuingCaView {
  * The CA `arn` names, as issuance's projection knows it, for `caller`. When it is unknown or not
  * `ready` yet, waits (bounded by caCatchUpMs) for ca-service's events to arrive, so a request
  * made right after a CA change is answered from that change. Unknown: ResourceNotFoundException.
- * Access: ca-service owns resource policies (PutPolicy) and does not publish them yet, so only
- * the owning account may use the CA here; another account gets AccessDeniedException.
+ * Access: the owning account, or another account the CA's resource policy grants `access`
+ * (certificate-access.ts); anyone else gets AccessDeniedException.
  */
-export async function loadIssuingCa(context: IssuanceContext, caller: Caller, arn: string, ready: (ca: IssuingCaView) => boolean): Promise<IssuingCaView> {
+export async function loadIssuingCa(
+  context: IssuanceContext,
+  caller: Caller,
+  arn: string,
+  ready: (ca: IssuingCaView) => boolean,
+  access: CertificateAccess,
+): Promise<IssuingCaView> {
   if (typeof arn !== 'string' || !CA_ARN.test(arn)) {
     throw new DomainError('Malformed', `${JSON.stringify(arn)} is not a certificate authority ARN (arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>)`, 'InvalidArnException');
   }
@@ -62,8 +69,6 @@ export async function loadIssuingCa(context: IssuanceContext, caller: Caller, ar
     await sleep(50);
   }
   if (!view) throw new DomainError('NotFound', `Certificate authority ${arn} does not exist.`, 'ResourceNotFoundException');
-  if (view.ownerAccount !== caller.accountId) {
-    throw new DomainError('Forbidden', `Account ${caller.accountId} is not allowed to use certificate authority ${arn}.`, 'AccessDeniedException');
-  }
+  await authorizeCertificateAccess(context, caller, view, access);
   return view;
 }

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { CaPolicyTable } from './tables/ca-policy.table';
 import type { CertificateTable } from './tables/certificate.table';
 import type { IdempotencyTokenTable } from './tables/idempotency-token.table';
 import type { IssuingCaTable } from './tables/issuing-ca.table';
@@ -9,6 +10,7 @@ export interface IssuanceDatabase {
   issuing_cas: IssuingCaTable;
   certificates: CertificateTable;
   idempotency_tokens: IdempotencyTokenTable;
+  ca_policies: CaPolicyTable;
 }
 
 export type IssuanceDb = Kysely<IssuanceDatabase> | Transaction<IssuanceDatabase>;

@@ -16,6 +16,16 @@ export interface EventStoreOptions {
 
 export type ProjectInTransaction = (trx: Transaction<any>, stored: EventEnvelope[]) => Promise<void>;
 
+/** One stream's part of an `appendBatch`. */
+export interface StreamAppend {
+  readonly stream: string;
+  readonly expectedVersion: number;
+  readonly events: readonly NewEvent[];
+  readonly meta: EventMetadata;
+}
+
+export type ProjectBatchInTransaction = (trx: Transaction<any>, stored: EventEnvelope[][]) => Promise<void>;
+
 export class EventStore {
   private readonly schema: string;
   private readonly now: () => Date;
@@ -61,6 +71,69 @@ export class EventStore {
       throw error;
     }
     return envelopes;
+  }
+
+  /**
+   * Group commit: several appends, to one stream or many, in ONE transaction; all of them
+   * commit (with their outbox rows and `project`'s writes) or none does. Appends to the same
+   * stream must follow each other (each one's expectedVersion is the previous one's plus its
+   * event count), so each keeps its own metadata while the stream gets consecutive versions.
+   * A stream that is not at its first append's expectedVersion (or a racing writer) fails the
+   * whole batch with ConcurrencyError. Returns the stored envelopes of each append, in order.
+   */
+  async appendBatch(appends: readonly StreamAppend[], project?: ProjectBatchInTransaction): Promise<EventEnvelope[][]> {
+    const expected = new Map<string, number>();
+    const next = new Map<string, number>();
+    for (const a of appends) {
+      if (!Number.isInteger(a.expectedVersion) || a.expectedVersion < 0) throw new Error(`invalid expectedVersion ${a.expectedVersion}`);
+      const badType = a.events.find((e) => !/^[A-Za-z0-9_-]+$/.test(e.type));
+      if (badType) throw new Error(`invalid event type ${JSON.stringify(badType.type)}: letters, digits, '_' and '-' only`);
+      const follows = next.get(a.stream);
+      if (follows === undefined) expected.set(a.stream, a.expectedVersion);
+      else if (follows !== a.expectedVersion) throw new Error(`appendBatch: ${a.stream} at ${a.expectedVersion} does not follow the batch's previous append (version ${follows})`);
+      next.set(a.stream, a.expectedVersion + a.events.length);
+    }
+    const now = this.now();
+    const stored = appends.map((a) => buildEnvelopes(a.stream, a.expectedVersion, a.events, a.meta, now, this.newId));
+    const rows = stored.flat().map(envelopeToRow);
+    if (rows.length === 0) return stored;
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        const actual = await this.currentVersions(trx, [...expected.keys()]);
+        for (const [stream, version] of expected) {
+          if ((actual.get(stream) ?? 0) !== version) throw new ConcurrencyError(stream, version, actual.get(stream) ?? 0);
+        }
+        const inserted = await insertEvents(trx, this.schema, rows);
+        await insertOutboxRows(trx, this.schema, inserted.map((r) => ({ position: r.position, event_id: r.id })));
+        if (project) await project(trx, stored);
+      });
+    } catch (error) {
+      if (error instanceof ConcurrencyError) throw error;
+      if (isUniqueViolation(error, 'events_stream_version_key')) {
+        // Which stream lost the race is not in the error; report the first one whose version moved.
+        for (const [stream, version] of expected) {
+          const actual = await currentVersion(this.db, this.schema, stream).catch(() => -1);
+          if (actual !== version) throw new ConcurrencyError(stream, version, actual, { cause: error });
+        }
+        const [stream, version] = [...expected][0]!;
+        throw new ConcurrencyError(stream, version, -1, { cause: error });
+      }
+      throw error;
+    }
+    return stored;
+  }
+
+  /** The current version of each of `streams` (absent: 0), in one query. */
+  private async currentVersions(trx: Transaction<any>, streams: string[]): Promise<Map<string, number>> {
+    if (streams.length === 1) return new Map([[streams[0]!, await currentVersion(trx, this.schema, streams[0]!)]]);
+    const rows = await trx
+      .withSchema(this.schema)
+      .selectFrom('events')
+      .select(['stream', (eb) => eb.fn.max('version').as('version')])
+      .where('stream', 'in', streams)
+      .groupBy('stream')
+      .execute();
+    return new Map(rows.map((r: { stream: string; version: unknown }) => [r.stream, Number(r.version)]));
   }
 
   /** The whole stream, ordered by version. */
