@@ -4,7 +4,7 @@ import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { cleanupNatsPrefix, createTestDatabase, testNatsUrl, uniquePrefix } from '@pki/testing';
 import type { Kysely } from 'kysely';
-import { APPS, spawnApp, waitUntilReady, type AppProcess } from './app-process';
+import { APPS, spawnApp, waitUntilReady, type AppName, type AppProcess } from './app-process';
 
 export const ACCOUNT_A = { accessKeyId: 'AKIDACCOUNTA', secretAccessKey: 'secret-a', accountId: '111111111111' };
 export const ACCOUNT_B = { accessKeyId: 'AKIDACCOUNTB', secretAccessKey: 'secret-b', accountId: '222222222222' };
@@ -15,6 +15,8 @@ export interface RunningStack {
   readonly apps: readonly AppProcess[];
   /** The stack's database, for assertions on read models that have no API yet. */
   readonly db: Kysely<any>;
+  /** Restarts one app with extra environment: configuration naming resources made through the API (e.g. PKI_IOT_ISSUING_CA_ARN). */
+  restart(app: AppName, env: Record<string, string>): Promise<AppProcess>;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,14 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
       endpoint: gateway.url,
       apps,
       db: database.db,
+      async restart(name, env) {
+        const index = apps.findIndex((app) => app.app === name);
+        await apps[index]!.stop();
+        const restarted = await spawnApp(name, { ...shared, ...env });
+        apps[index] = restarted;
+        await waitUntilReady(restarted);
+        return restarted;
+      },
       async stop() {
         await stopAll();
         const nc = await connect({ servers: [shared.NATS_URL] });

@@ -101,7 +101,7 @@ export interface IotCaCertificateDeletedV1 {
 }
 
 /** How a device certificate came to the registry. */
-export type IotRegistrationSource = 'RegisterCertificate' | 'RegisterCertificateWithoutCA' | 'AutoRegistration';
+export type IotRegistrationSource = 'RegisterCertificate' | 'RegisterCertificateWithoutCA' | 'AutoRegistration' | 'CreateCertificateFromCsr' | 'CreateKeysAndCertificate';
 
 export interface IotCertificateRegisteredV1 {
   readonly certificateId: string;

@@ -18,16 +18,17 @@ import {
   transferCertificateHandler,
   updateCertificateHandler,
 } from './certificate.handlers';
+import { createCertificateFromCsrHandler, createKeysAndCertificateHandler } from './create-certificate.handlers';
 import type { IotContext } from './iot-context';
+import type { PlatformIssuer } from './platform-issuer';
 import { registerCertificateHandler, registerCertificateWithoutCaHandler } from './register-certificate.handlers';
 import { getRegistrationCodeHandler } from './registration-code.handler';
 
 /**
  * Every IoT operation this service owns. CreateCertificateFromCsr and CreateKeysAndCertificate
- * need a default IoT issuing CA of this platform (signing through ca-service) and still answer
- * NotImplementedException.
+ * issue with the platform's default IoT issuing CA (`issuer`).
  */
-export function iotHandlers(context: IotContext): CommandHandlers {
+export function iotHandlers(context: IotContext, issuer: PlatformIssuer): CommandHandlers {
   return {
     ...notImplementedHandlers(IOT_OPERATIONS),
     GetRegistrationCode: getRegistrationCodeHandler(context),
@@ -38,6 +39,8 @@ export function iotHandlers(context: IotContext): CommandHandlers {
     DeleteCACertificate: deleteCaCertificateHandler(context),
     RegisterCertificate: registerCertificateHandler(context),
     RegisterCertificateWithoutCA: registerCertificateWithoutCaHandler(context),
+    CreateCertificateFromCsr: createCertificateFromCsrHandler(context, issuer),
+    CreateKeysAndCertificate: createKeysAndCertificateHandler(context, issuer),
     DescribeCertificate: describeCertificateHandler(context),
     ListCertificates: listCertificatesHandler(context),
     ListCertificatesByCA: listCertificatesByCaHandler(context),

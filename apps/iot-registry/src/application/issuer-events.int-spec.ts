@@ -13,6 +13,7 @@ import { iotMigrations } from '../migrations';
 import type { IotContext } from './iot-context';
 import { iotHandlers } from './iot.handlers';
 import { applyPendingEffect } from './pending-effects.worker';
+import { platformIssuer } from './platform-issuer';
 
 const ACCOUNT = '111111111111';
 
@@ -35,7 +36,7 @@ describe('iot-registry projections of issuance and revocation events', () => {
   let context: IotContext;
   let dir: string;
   const call = (operation: string, input: unknown) =>
-    iotHandlers(context)[operation]!({ caller: { accountId: ACCOUNT, accessKeyId: 'AKID' }, requestId: randomUUID(), input } as CommandMessage) as Promise<any>;
+    iotHandlers(context, platformIssuer(undefined, () => Promise.reject(new Error('no issuing CA in this test'))))[operation]!({ caller: { accountId: ACCOUNT, accessKeyId: 'AKID' }, requestId: randomUUID(), input } as CommandMessage) as Promise<any>;
   const applyTwice = async (projection: typeof autoRegistrations, event: EventEnvelope) => {
     for (let i = 0; i < 2; i++) await database.db.transaction().execute((trx) => projection.apply(trx, event));
   };
