@@ -5,6 +5,7 @@ import { notImplementedHandlers, type PlatformConfig } from '@pki/service-kit';
 import { caServiceSigner } from './application/ca-signer';
 import type { IssuanceContext } from './application/issuance-context';
 import { issuanceHandlers } from './application/issuance.handlers';
+import { issuanceRecoveryWorker, recoveryAfterMs } from './application/issuance-recovery.worker';
 import { serialFromRandom } from './domain/certificate-request';
 import { ISSUANCE_SCHEMA } from './infrastructure/database';
 import { caPolicyProjection } from './infrastructure/projections/ca-policy.projection';
@@ -69,6 +70,9 @@ export const issuanceServiceDefinition = {
         ...notImplementedHandlers(OWNED_OPERATIONS),
         ...issuanceHandlers(wiringFor(runtime, config, env).context),
       }),
-      workers: (runtime) => [{ start: async () => undefined, stop: () => wiringFor(runtime, config, env).close() }],
+      workers: (runtime) => [
+        issuanceRecoveryWorker(wiringFor(runtime, config, env).context, { staleAfterMs: recoveryAfterMs(env, config.requestTimeoutMs) }),
+        { start: async () => undefined, stop: () => wiringFor(runtime, config, env).close() },
+      ],
     }),
 };

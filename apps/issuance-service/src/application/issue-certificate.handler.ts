@@ -38,7 +38,7 @@ const canIssueWith = (template: CertificateTemplate) => (ca: IssuingCaView): boo
 
 /** Public keys of CAs, imported once (importing a key costs more than a signature). */
 const publicKeys = new Map<string, KeyObject>();
-function caPublicKey(spki: Uint8Array): KeyObject {
+export function caPublicKey(spki: Uint8Array): KeyObject {
   const id = Buffer.from(spki).toString('base64');
   let key = publicKeys.get(id);
   if (!key) {
@@ -63,7 +63,7 @@ function groupCommitFor(context: IssuanceContext): GroupCommit {
   return group;
 }
 
-async function appendOutcome(context: IssuanceContext, intent: CertificateIntent, events: CertificateEvent[], meta: EventMetadata): Promise<void> {
+export async function appendOutcome(context: IssuanceContext, intent: CertificateIntent, events: CertificateEvent[], meta: EventMetadata): Promise<void> {
   const r = intent.requested;
   await groupCommitFor(context).append(certificateStream(r.certificateId), 1, events, meta, async (trx, stored) => {
     const db = issuanceDb(trx as never);

@@ -1,0 +1,181 @@
+/**
+ * Finishes certificate requests whose process died between the CertificateRequested append
+ * (the intent: serial + the exact TBSCertificate) and the outcome, so GetCertificate does not
+ * answer RequestInProgressException forever. A request is only touched once it is older than
+ * `staleAfterMs` (longer than the signer's request timeout, so a live IssueCertificate has
+ * finished or failed by then). The recorded TBS is signed through the same SignData path, the
+ * result is assembled, linted and decided exactly as IssueCertificate does, and the outcome is
+ * appended at expected version 1: a ConcurrencyError means the live request (or another
+ * recovering replica) recorded its outcome first, which is fine.
+ */
+import { Logger } from '@nestjs/common';
+import { certificateStream, DomainError, type CertificateRequestedV1, type EventMetadata } from '@pki/contracts';
+import { ConcurrencyError, type BackgroundWorker } from '@pki/eventstore';
+import { assembleCertificate } from '@pki/pki';
+import { certificateParts } from '../domain/certificate-der';
+import { lintCertificate } from '../domain/certificate-lint';
+import { templateFor } from '../domain/certificate-request';
+import { decide, evolve, initialState, type CertificateState } from '../domain/certificate.decider';
+import type { CertificateEvent } from '../domain/certificate.events';
+import { issuanceDb } from '../infrastructure/database';
+import { findStaleRequests } from '../infrastructure/certificate.queries';
+import { findIssuingCaById } from '../infrastructure/issuing-ca.queries';
+import type { IssuanceContext } from './issuance-context';
+import { appendOutcome, caPublicKey } from './issue-certificate.handler';
+import { toIssuingCaView } from './issuing-ca.loader';
+
+export const DEFAULT_RECOVERY_AFTER_MS = 120_000;
+
+/**
+ * PKI_ISSUANCE_RECOVERY_AFTER_MS (default 2 minutes, and always more than the signer request
+ * timeout so recovery never races a request that is still waiting for its signature).
+ */
+export function recoveryAfterMs(env: NodeJS.ProcessEnv, signerTimeoutMs: number): number {
+  const raw = env.PKI_ISSUANCE_RECOVERY_AFTER_MS;
+  if (raw === undefined || raw === '') return Math.max(DEFAULT_RECOVERY_AFTER_MS, signerTimeoutMs + 60_000);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= signerTimeoutMs) {
+    throw new Error(`PKI_ISSUANCE_RECOVERY_AFTER_MS must be an integer number of milliseconds above the signer request timeout (${signerTimeoutMs}), not "${raw}"`);
+  }
+  return value;
+}
+
+export interface IssuanceRecoveryOptions {
+  /** A request REQUESTED for longer than this lost its process (default 2 minutes). */
+  readonly staleAfterMs?: number;
+  readonly intervalMs?: number;
+  /** The worker's clock (defaults to the context's). */
+  readonly now?: () => Date;
+  /** Requests finished per round. */
+  readonly batchSize?: number;
+}
+
+export type RecoveryOutcome = 'ISSUED' | 'FAILED' | 'ALREADY_DONE' | 'RETRY_LATER';
+
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** A signer answer worth retrying on a later round rather than failing the request for good. */
+const transient = (error: unknown): boolean => !(error instanceof DomainError) || error.kind === 'Unavailable' || error.kind === 'Internal';
+
+export function issuanceRecoveryWorker(context: IssuanceContext, options: IssuanceRecoveryOptions = {}): BackgroundWorker & { runOnce(): Promise<number> } {
+  const log = new Logger('IssuanceRecovery');
+  const staleAfterMs = options.staleAfterMs ?? DEFAULT_RECOVERY_AFTER_MS;
+  const now = options.now ?? context.now;
+  /** Requests this worker is finishing right now: a second round never signs them again. */
+  const inFlight = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let stopped = true;
+  let stopping = false;
+
+  const record = async (requested: CertificateRequestedV1, events: CertificateEvent[], meta: EventMetadata): Promise<RecoveryOutcome> => {
+    try {
+      await appendOutcome(context, { tbs: Buffer.from(requested.tbsCertificate, 'base64'), requested }, events, meta);
+    } catch (error) {
+      if (error instanceof ConcurrencyError) return 'ALREADY_DONE';
+      throw error;
+    }
+    return events.some((e) => e.type === 'CertificateIssued') ? 'ISSUED' : 'FAILED';
+  };
+
+  const finish = async (certificateId: string): Promise<RecoveryOutcome> => {
+    const stored = await context.store.load(certificateStream(certificateId));
+    const state = stored.reduce<CertificateState>((s, e) => evolve(s, e as unknown as CertificateEvent), initialState);
+    if (state.status !== 'REQUESTED' || stored.length !== 1) return 'ALREADY_DONE';
+    const { requested } = state;
+    const meta: EventMetadata = { accountId: requested.accountId, correlationId: `issuance-recovery-${certificateId}`, causationId: null };
+    const fail = (reason: string) => record(requested, decide({ type: 'FailIssuance', reason, now: now() }, state), meta);
+
+    const row = await findIssuingCaById(issuanceDb(context.db), requested.certificateAuthorityId);
+    const ca = row ? toIssuingCaView(row) : undefined;
+    if (!ca?.publicKeySpki) return fail('recovery after an interrupted request: the issuing CA or its key is no longer known');
+
+    let signature: Uint8Array;
+    try {
+      signature = await context.signer(
+        {
+          certificateAuthorityId: requested.certificateAuthorityId,
+          signingAlgorithm: requested.signingAlgorithm,
+          purpose: requested.purpose,
+          requestedBy: 'issuance-service/IssuanceRecovery',
+          dataBase64: requested.tbsCertificate,
+        },
+        { caller: { accountId: requested.accountId, accessKeyId: 'issuance-service' }, requestId: `issuance-recovery-${certificateId}` },
+      );
+    } catch (error) {
+      if (transient(error)) {
+        log.warn(`certificate ${requested.certificateArn}: signing unavailable, retrying on a later round (${reasonOf(error)})`);
+        return 'RETRY_LATER';
+      }
+      return fail(`signing failed: ${reasonOf(error)}`);
+    }
+
+    const tbs = Buffer.from(requested.tbsCertificate, 'base64');
+    const certificateDer = assembleCertificate(tbs, requested.signingAlgorithm, signature);
+    let lintProblems: string[];
+    try {
+      // The profile's decisions are the recorded TBS (octet for octet, the decider checks its
+      // hash); the issuer must still be the CA's subject unless the certificate is the CA's own.
+      const recorded = certificateParts(certificateDer);
+      const issuerDer = requested.purpose === 'CERTIFICATE' && ca.certificate ? ca.certificate.subjectDer : recorded.issuerDer;
+      lintProblems = lintCertificate(
+        certificateDer,
+        { serial: requested.serial, signingAlgorithm: requested.signingAlgorithm, issuerDer, extensions: recorded.extensions, template: templateFor(requested.templateArn) },
+        caPublicKey(ca.publicKeySpki),
+      );
+    } catch (error) {
+      lintProblems = [`does not parse: ${reasonOf(error)}`];
+    }
+    return record(requested, decide({ type: 'RecordSignature', certificateDer, lintProblems, now: now() }, state), meta);
+  };
+
+  const runOnce = async (): Promise<number> => {
+    const stale = await findStaleRequests(issuanceDb(context.db), new Date(now().getTime() - staleAfterMs), options.batchSize ?? 50);
+    let finished = 0;
+    for (const row of stale) {
+      if (stopping) break;
+      if (inFlight.has(row.id)) continue;
+      inFlight.add(row.id);
+      try {
+        const outcome = await finish(row.id);
+        if (outcome === 'ISSUED' || outcome === 'FAILED') {
+          finished++;
+          log.log(`certificate ${row.arn}, REQUESTED since ${row.requested_at.toISOString()}: recovered as ${outcome}`);
+        }
+      } catch (error) {
+        log.error(`certificate ${row.arn}: recovery failed`, error instanceof Error ? error.stack : String(error));
+      } finally {
+        inFlight.delete(row.id);
+      }
+    }
+    return finished;
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = runOnce()
+        .catch((error: unknown) => log.error('issuance recovery failed', error instanceof Error ? error.stack : String(error)))
+        .finally(() => {
+          running = undefined;
+          schedule();
+        });
+    }, options.intervalMs ?? 30_000);
+  };
+
+  return {
+    runOnce,
+    async start() {
+      stopped = false;
+      stopping = false;
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}
