@@ -88,6 +88,7 @@ export interface CrlGeneratedV1 {
  */
 export const REVOCATION_OPERATIONS = {
   OcspRequest: 'OcspRequest',
+  CrlLocation: 'CrlLocation',
 } as const;
 
 export interface OcspRequestInput {
@@ -102,4 +103,24 @@ export interface OcspRequestOutput {
   readonly responseBase64: string;
   /** HTTP caching facts (RFC 5019 §6.2) when the response may be cached; null otherwise. */
   readonly cache: { readonly producedAt: string; readonly nextUpdate: string; readonly maxAgeSeconds: number } | null;
+}
+
+/**
+ * revocation-service's internal operation behind the gateway's CRL CustomCname route (`GET
+ * http://<CustomCname>/crl/<CA id>.crl`, unsigned): where a CA's CRL is published, so the gateway
+ * can serve that object when the request's Host is the CA's CustomCname.
+ */
+export interface CrlLocationInput {
+  readonly certificateAuthorityId: string;
+}
+
+export interface CrlLocationOutput {
+  /** Null when the CA is unknown or its CrlConfiguration names no CustomCname and S3BucketName. */
+  readonly location: {
+    /** CrlConfiguration.CustomCname, as configured. */
+    readonly customCname: string;
+    /** CrlConfiguration.S3BucketName and the CRL's key (`crl/<CA id>.crl`). */
+    readonly bucket: string;
+    readonly key: string;
+  } | null;
 }

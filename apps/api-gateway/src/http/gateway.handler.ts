@@ -9,6 +9,7 @@ import { RestJsonRouter } from '../routing/rest-json.router';
 import type { GatewayRequest } from '../routing/http-types';
 import { SIGNING_NAMES } from '../routing/operations';
 import type { ServiceClient } from '@pki/service-kit';
+import { CrlCnameRoute } from './crl-cname.route';
 import { ObjectsRoute, type ObjectResponse } from './objects.route';
 import { OcspRoute } from './ocsp.route';
 
@@ -56,6 +57,7 @@ export class GatewayHandler {
   private readonly rest: RestJsonRouter;
   private readonly objects: ObjectsRoute | undefined;
   private readonly ocsp: OcspRoute;
+  private readonly crlCname: CrlCnameRoute;
 
   constructor(
     private readonly config: PlatformConfig,
@@ -66,6 +68,7 @@ export class GatewayHandler {
     this.json = new AwsJsonRouter(services);
     this.rest = new RestJsonRouter(services);
     this.ocsp = new OcspRoute(services);
+    this.crlCname = new CrlCnameRoute(services);
     this.objects = objects && new ObjectsRoute(objects, { region: config.region, now, credentials: (id) => this.credentials(id) });
   }
 
@@ -117,8 +120,25 @@ export class GatewayHandler {
     const request: GatewayRequest = { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headers, body };
     // Object reads (CRLs, audit reports) authorize per object, S3-style: see objects.route.ts.
     // OCSP (RFC 6960) is public and unsigned; its raw path carries base64 and is never normalized: see ocsp.route.ts.
-    if (OcspRoute.matches(request.method, rawPath)) return this.sendObject(res, await this.ocsp.handle(request, requestId));
-    if (this.objects && ObjectsRoute.matches(request.method, rawPath)) return this.sendObject(res, await this.objects.handle(request, requestId));
+    // At the root (http://<OcspCustomCname>/) only unsigned requests shaped as OCSP are taken: see OcspRoute.matchesRoot.
+    if (OcspRoute.matches(request.method, rawPath) || OcspRoute.matchesRoot(request)) return this.sendObject(res, await this.ocsp.handle(request, requestId));
+    if (this.objects) {
+      // http://<CustomCname>/crl/<CA id>.crl when the Host is that CA's CustomCname, else the object route: see crl-cname.route.ts.
+      const caId = CrlCnameRoute.caIdOf(request.method, rawPath);
+      if (caId) {
+        const found = await this.crlCname.resolve(request, caId, requestId);
+        if (found.kind === 'serve') return this.sendObject(res, await this.objects.serve(request, found.bucket, found.key, requestId, rawPath));
+        if (found.kind === 'failed') {
+          // Which object the name means is unknown now: S3's 503 tells CRL clients to retry, where a 404 would be wrong.
+          const unavailable = found.error.kind === 'Unavailable';
+          const status = unavailable ? 503 : 500;
+          const code = unavailable ? 'ServiceUnavailable' : 'InternalError';
+          const message = unavailable ? 'The CRL cannot be located now; try again later.' : 'We encountered an internal error. Please try again.';
+          return this.sendObject(res, this.objects.error(request.method === 'HEAD', status, code, message, requestId));
+        }
+      }
+      if (ObjectsRoute.matches(request.method, rawPath)) return this.sendObject(res, await this.objects.handle(request, requestId));
+    }
     const auth = verifySigV4(request, {
       region: this.config.region,
       now: this.now,

@@ -77,7 +77,19 @@ export class ObjectsRoute {
     if (bucket === undefined || key === undefined) return error(400, 'InvalidURI', "Couldn't parse the specified URI.");
     const bucketProblem = bucketNameProblem(bucket);
     if (bucketProblem) return error(400, 'InvalidBucketName', `The specified bucket is not valid. ${bucketProblem}`);
+    return this.serve(request, bucket, key, requestId);
+  }
 
+  /**
+   * Serves `key` of `bucket` with the object's ACL, for a path-style request (`handle`) or a
+   * request whose Host names the bucket (a CRL CustomCname, see crl-cname.route.ts). A signature
+   * is checked over the request as sent (virtual-hosted style signs the path without the bucket);
+   * `resource` is how AccessDenied names what was asked for (the CustomCname route does not
+   * reveal the bucket a CustomCname hides).
+   */
+  async serve(request: GatewayRequest, bucket: string, key: string, requestId: string, resource = `/${bucket}/${key}`): Promise<ObjectResponse> {
+    const head = request.method === 'HEAD';
+    const error = (status: number, code: string, message: string, what?: string) => this.error(head, status, code, message, requestId, what);
     const signed = hasSignature(request);
     let callerAccount: string | undefined;
     if (signed) {
@@ -88,7 +100,7 @@ export class ObjectsRoute {
         allowedServices: ['s3'],
         maxSkewMs: S3_MAX_SKEW_MS,
       });
-      if (!auth.ok) return error(403, 'AccessDenied', `Access Denied: ${auth.message}`, `/${bucket}/${key}`);
+      if (!auth.ok) return error(403, 'AccessDenied', `Access Denied: ${auth.message}`, resource);
       callerAccount = auth.accountId;
     }
 
@@ -97,7 +109,7 @@ export class ObjectsRoute {
     if (!object) return error(404, 'NoSuchKey', 'The specified key does not exist.', key);
     if (object.acl !== 'PUBLIC_READ' && callerAccount !== object.ownerAccount) {
       const why = signed ? `the object belongs to another account than ${callerAccount}` : 'the object is private and the request is not signed';
-      return error(403, 'AccessDenied', `Access Denied: ${why}.`, `/${bucket}/${key}`);
+      return error(403, 'AccessDenied', `Access Denied: ${why}.`, resource);
     }
     return this.found(object, request, head);
   }
@@ -123,7 +135,8 @@ export class ObjectsRoute {
     return { status: 200, headers, body: head ? new Uint8Array() : object.body };
   }
 
-  private error(head: boolean, status: number, code: string, message: string, requestId: string, resource?: string): ObjectResponse {
+  /** An S3 XML error response (no body for HEAD). */
+  error(head: boolean, status: number, code: string, message: string, requestId: string, resource?: string): ObjectResponse {
     const xml =
       '<?xml version="1.0" encoding="UTF-8"?>\n' +
       `<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message>` +
@@ -147,7 +160,8 @@ function decodeOnce(raw: string): string | undefined {
   }
 }
 
-function hasSignature(request: GatewayRequest): boolean {
+/** Whether a request carries a SigV4 signature, in the Authorization header or a presigned query. */
+export function hasSignature(request: GatewayRequest): boolean {
   if (request.headers['authorization'] !== undefined) return true;
   return /(^|&)X-Amz-(Signature|Credential)=/i.test(request.rawQuery);
 }

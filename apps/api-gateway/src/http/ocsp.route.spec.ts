@@ -22,6 +22,58 @@ describe('OcspRoute', () => {
     expect(OcspRoute.matches('GET', '/ocspx/abc')).toBe(false);
   });
 
+  describe('at the root (http://<OcspCustomCname>/)', () => {
+    // A minimal DER SEQUENCE whose base64 holds '/', '+' and '=': 30 05 fb ff fe 3e 00.
+    const der = Buffer.from([0x30, 0x05, 0xfb, 0xff, 0xfe, 0x3e, 0x00]);
+    const b64 = der.toString('base64');
+    const longDer = Buffer.concat([Buffer.from([0x30, 0x81, 0x80]), Buffer.alloc(0x80, 0x04)]);
+    const get = (rawPath: string, headers: Record<string, string> = {}, rawQuery = ''): GatewayRequest => ({ method: 'GET', rawPath, rawQuery, headers, body: Buffer.alloc(0) });
+    const post = (headers: Record<string, string>, rawPath = '/'): GatewayRequest => ({ method: 'POST', rawPath, rawQuery: '', headers, body: der });
+
+    it('takes unsigned POST / with Content-Type application/ocsp-request and no X-Amz-Target', () => {
+      expect(b64).toMatch(/[+/=]/);
+      expect(OcspRoute.matchesRoot(post({ 'content-type': 'application/ocsp-request' }))).toBe(true);
+      expect(OcspRoute.matchesRoot(post({ 'content-type': 'Application/OCSP-Request; charset=binary' }))).toBe(true);
+    });
+
+    it('leaves POST / to the AWS JSON protocols: X-Amz-Target, Authorization, other content types, other paths', () => {
+      expect(OcspRoute.matchesRoot(post({ 'content-type': 'application/ocsp-request', 'x-amz-target': 'ACMPrivateCA.ListCertificateAuthorities' }))).toBe(false);
+      expect(OcspRoute.matchesRoot(post({ 'content-type': 'application/ocsp-request', authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20261122/us-east-1/acm-pca/aws4_request, SignedHeaders=host, Signature=00' }))).toBe(false);
+      expect(OcspRoute.matchesRoot(post({ 'content-type': 'application/x-amz-json-1.1' }))).toBe(false);
+      expect(OcspRoute.matchesRoot(post({}))).toBe(false);
+      expect(OcspRoute.matchesRoot(post({ 'content-type': 'application/ocsp-request' }, '/cacertificate'))).toBe(false);
+    });
+
+    it('takes unsigned GET /<base64 of one DER SEQUENCE>, raw or percent-encoded, short or long DER length', () => {
+      expect(OcspRoute.matchesRoot(get(`/${b64}`))).toBe(true);
+      expect(OcspRoute.matchesRoot(get(`/${encodeURIComponent(b64)}`))).toBe(true);
+      expect(OcspRoute.matchesRoot(get(`/${encodeURIComponent(longDer.toString('base64'))}`))).toBe(true);
+    });
+
+    it('leaves GET to IoT, objects and health: signed requests, non-DER, truncated or trailing DER, reserved paths', () => {
+      expect(OcspRoute.matchesRoot(get(`/${b64}`, { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20261122/us-east-1/iot/aws4_request, SignedHeaders=host, Signature=00' }))).toBe(false);
+      expect(OcspRoute.matchesRoot(get(`/${b64}`, {}, 'X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2F20261122%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=00'))).toBe(false);
+      for (const path of ['/', '/cacertificates', '/certificates', '/registrationcode', `/certificates/${'ab'.repeat(32)}`, '/crl-bucket/crl/x.crl', '/health/live', '/%zz']) {
+        expect(OcspRoute.matchesRoot(get(path))).toBe(false);
+      }
+      expect(OcspRoute.matchesRoot(get(`/${Buffer.from('not der').toString('base64')}`))).toBe(false);
+      expect(OcspRoute.matchesRoot(get(`/${der.subarray(0, 5).toString('base64')}`))).toBe(false);
+      expect(OcspRoute.matchesRoot(get(`/${Buffer.concat([der, Buffer.from([0])]).toString('base64')}`))).toBe(false);
+      expect(OcspRoute.matchesRoot({ ...get(`/${b64}`), method: 'HEAD' })).toBe(false);
+    });
+
+    it('forwards the root forms to the service byte for byte', async () => {
+      await route.handle(get(`/${b64}`), 'r1');
+      await route.handle(get(`/${encodeURIComponent(b64)}`), 'r2');
+      await route.handle(post({ 'content-type': 'application/ocsp-request' }), 'r3');
+      expect(forwarded).toEqual([
+        { requestBase64: b64, method: 'GET' },
+        { requestBase64: b64, method: 'GET' },
+        { requestBase64: b64, method: 'POST' },
+      ]);
+    });
+  });
+
   it('GET: base64 with "/", "+" and "=" (raw or percent-encoded) reaches the service byte for byte', async () => {
     const der = Buffer.from([0x30, 0x03, 0xfb, 0xff, 0xfe, 0x3e]);
     const b64 = der.toString('base64');

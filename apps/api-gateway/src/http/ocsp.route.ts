@@ -3,7 +3,9 @@
  * - `GET /ocsp/<url-encoded base64 of the DER OCSPRequest>`: the base64 may contain '/', '+'
  *   and '=' (raw or percent-encoded), so the whole rest of the raw path is the request and the
  *   path is never normalized;
- * - `POST /ocsp` (or `/ocsp/`) with `Content-Type: application/ocsp-request` and the DER body.
+ * - `POST /ocsp` (or `/ocsp/`) with `Content-Type: application/ocsp-request` and the DER body;
+ * - the same two forms at the root (`GET /<base64>`, `POST /`) for CAs whose certificates name
+ *   `http://<OcspCustomCname>/` (AWS `OcspConfiguration.OcspCustomCname`): see `matchesRoot`.
  * The request is forwarded to revocation-service over NATS; the answer is always an
  * `application/ocsp-response`: malformed input gets the RFC's malformedRequest response (never
  * a 500), an unavailable responder tryLater.
@@ -12,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { REVOCATION_OPERATIONS, type Caller, type OcspRequestInput, type OcspRequestOutput } from '@pki/contracts';
 import type { ServiceClient } from '@pki/service-kit';
 import type { GatewayRequest } from '../routing/http-types';
-import type { ObjectResponse } from './objects.route';
+import { hasSignature, type ObjectResponse } from './objects.route';
 
 /** Largest OCSP request forwarded (DER octets); larger ones are answered malformedRequest here. */
 export const MAX_OCSP_REQUEST_OCTETS = 16 * 1024;
@@ -24,6 +26,23 @@ const TRY_LATER = Buffer.from([0x30, 0x03, 0x0a, 0x01, 0x03]);
 
 /** OCSP requests are anonymous; the responder works for the CA's account, not the caller's. */
 const ANONYMOUS: Caller = { accountId: '000000000000', accessKeyId: 'anonymous' };
+
+const contentType = (request: GatewayRequest): string => String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+
+/** The percent-encoded base64 part of a GET: after `/ocsp/` on the public route, after `/` at the root. */
+const encodedPart = (rawPath: string): string => (rawPath === '/ocsp' || rawPath.startsWith('/ocsp/') ? rawPath.slice('/ocsp/'.length) : rawPath.slice(1));
+
+/** Whether `der` is exactly one DER SEQUENCE TLV (definite length covering every octet), as an OCSPRequest is (RFC 6960 §4.1.1). */
+function isOneDerSequence(der: Buffer): boolean {
+  if (der.length < 2 || der[0] !== 0x30) return false;
+  const first = der[1]!;
+  if (first < 0x80) return 2 + first === der.length;
+  const octets = first & 0x7f;
+  if (octets === 0 || octets > 4 || der.length < 2 + octets) return false;
+  let length = 0;
+  for (let i = 0; i < octets; i++) length = length * 256 + der[2 + i]!;
+  return 2 + octets + length === der.length;
+}
 
 const respond = (body: Buffer, status = 200, extra: Record<string, string> = {}): ObjectResponse => ({
   status,
@@ -39,16 +58,48 @@ export class OcspRoute {
     return rawPath === '/ocsp' || rawPath.startsWith('/ocsp/');
   }
 
+  /**
+   * OCSP at the root, for `http://<OcspCustomCname>/`: the platform team points that name (a
+   * CNAME) at the gateway, as AWS has it pointed at its own responder, which answers at the root
+   * of `ocsp.acm-pca.<region>.amazonaws.com` ("Customizing the URL for OCSP", AWS Private CA
+   * User Guide). The root is shared with the AWS JSON protocols (`POST /` with `X-Amz-Target`)
+   * and with the IoT restJson1 routes (`GET /certificates/...`), so a request is OCSP only when
+   * it cannot be one of those:
+   * - it carries no SigV4 signature (no `Authorization` header, no `X-Amz-Signature` /
+   *   `X-Amz-Credential` query): every AWS JSON and restJson1 call is signed;
+   * - `POST /` has no `X-Amz-Target` and `Content-Type: application/ocsp-request` (RFC 6960 A.1);
+   * - `GET /<request>`: the rest of the path, percent-decoded, is base64 (RFC 6960 A.1; it may
+   *   hold raw '/', so it is not split into segments) of exactly one DER SEQUENCE. Such base64
+   *   starts with 'M' (0x30), so it is never a bucket name (lower case) or a reserved segment,
+   *   and the object route loses nothing.
+   * The Host header is not compared with the configured OcspCustomCname values: the request's
+   * shape already decides, the responder finds the CA from the CertID's issuer hashes (RFC 6960
+   * §4.1.1) and answers `unauthorized` for CAs it does not serve, and a comparison would cost a
+   * lookup of every CA's OcspCustomCname on the OCSP hot path for no change in the answer.
+   */
+  static matchesRoot(request: GatewayRequest): boolean {
+    if (hasSignature(request)) return false;
+    if (request.method === 'POST') {
+      return request.rawPath === '/' && request.headers['x-amz-target'] === undefined && contentType(request) === 'application/ocsp-request';
+    }
+    if (request.method !== 'GET' || request.rawPath === '/') return false;
+    const der = OcspRoute.getDer(request.rawPath);
+    return der !== undefined && isOneDerSequence(der);
+  }
+
   /** The DER request, or undefined when the HTTP request cannot carry one. */
   static requestDer(request: GatewayRequest): Buffer | undefined {
     if (request.method === 'POST') {
-      if (request.rawPath !== '/ocsp' && request.rawPath !== '/ocsp/') return undefined;
-      const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      return type === 'application/ocsp-request' ? request.body : undefined;
+      if (request.rawPath !== '/ocsp' && request.rawPath !== '/ocsp/' && request.rawPath !== '/') return undefined;
+      return contentType(request) === 'application/ocsp-request' ? request.body : undefined;
     }
+    return OcspRoute.getDer(request.rawPath);
+  }
+
+  private static getDer(rawPath: string): Buffer | undefined {
     let encoded: string;
     try {
-      encoded = decodeURIComponent(request.rawPath.slice('/ocsp/'.length));
+      encoded = decodeURIComponent(encodedPart(rawPath));
     } catch {
       return undefined;
     }

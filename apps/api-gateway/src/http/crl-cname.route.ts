@@ -1,0 +1,100 @@
+/**
+ * CRLs at `http://<CustomCname>/crl/<CA id>.crl`: the CRL distribution point issuance writes when
+ * a CA's CrlConfiguration.CustomCname is set (AWS: "an alias for the CRL distribution point ...
+ * if you don't want the name of your S3 bucket to be public"). The platform team points that
+ * name (a CNAME) at the gateway; the path names no bucket, so the gateway asks revocation-service
+ * (CrlLocation) where the CA publishes its CRL and serves that object only when the request's
+ * Host is the CA's CustomCname. Any other request for `/crl/<id>.crl` is left to the object
+ * route, where it means key `<id>.crl` of a bucket named `crl` (path style), which keeps working.
+ */
+import { REVOCATION_OPERATIONS, type Caller, type CrlLocationInput, type CrlLocationOutput, type ServiceError } from '@pki/contracts';
+import type { ServiceClient } from '@pki/service-kit';
+import type { GatewayRequest } from '../routing/http-types';
+
+/** CA ids are lower-case UUIDs (the last part of the CA ARN), exactly as written into the URL. */
+const CRL_PATH = /^\/crl\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.crl$/;
+
+/** How long a CA's CRL location is reused: a CustomCname change reaches this route within it. */
+export const CRL_LOCATION_TTL_MS = 10_000;
+/** Bound on cached CA ids (unknown ids are cached too, so random ids cannot grow it without end). */
+export const CRL_LOCATION_CACHE_ENTRIES = 10_000;
+
+/** CRL lookups are anonymous, like the CRL fetch itself. */
+const ANONYMOUS: Caller = { accountId: '000000000000', accessKeyId: 'anonymous' };
+
+type Location = NonNullable<CrlLocationOutput['location']>;
+
+export type CrlCnameResolution =
+  /** Serve `key` of `bucket` (with the object's ACL, as the object route does). */
+  | { readonly kind: 'serve'; readonly bucket: string; readonly key: string }
+  /** Not a CustomCname request for this CA: leave it to the object route. */
+  | { readonly kind: 'not-cname' }
+  /** revocation-service could not say where the CRL is. */
+  | { readonly kind: 'failed'; readonly error: ServiceError };
+
+/**
+ * A Host header's name, compared case-insensitively (RFC 9110 §4.2.3): lower case, without
+ * the port, the brackets of an IPv6 literal, or the trailing dot of a fully qualified name.
+ */
+export function hostName(value: string): string {
+  let host = value.trim().toLowerCase();
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']');
+    host = end < 0 ? host : host.slice(1, end);
+  } else {
+    const colon = host.lastIndexOf(':');
+    if (colon >= 0 && host.indexOf(':') === colon) host = host.slice(0, colon);
+  }
+  return host.replace(/\.$/, '');
+}
+
+export class CrlCnameRoute {
+  private readonly cache = new Map<string, { readonly location: Location | null; readonly expiresAt: number }>();
+  private readonly inFlight = new Map<string, Promise<{ location: Location | null } | { error: ServiceError }>>();
+
+  constructor(
+    private readonly services: Pick<ServiceClient, 'request'>,
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  /** The CA id of a `GET|HEAD /crl/<CA id>.crl`, else undefined. */
+  static caIdOf(method: string, rawPath: string): string | undefined {
+    if (method !== 'GET' && method !== 'HEAD') return undefined;
+    return CRL_PATH.exec(rawPath)?.[1];
+  }
+
+  async resolve(request: GatewayRequest, caId: string, requestId: string): Promise<CrlCnameResolution> {
+    const host = request.headers['host'];
+    // HTTP/1.1 requires one Host header (RFC 9112 §3.2); without one there is no name to compare.
+    if (typeof host !== 'string' || host === '') return { kind: 'not-cname' };
+    const found = await this.lookup(caId, requestId);
+    if ('error' in found) return { kind: 'failed', error: found.error };
+    const location = found.location;
+    if (!location || hostName(location.customCname) !== hostName(host)) return { kind: 'not-cname' };
+    return { kind: 'serve', bucket: location.bucket, key: location.key };
+  }
+
+  private async lookup(caId: string, requestId: string): Promise<{ location: Location | null } | { error: ServiceError }> {
+    const cached = this.cache.get(caId);
+    if (cached && cached.expiresAt > this.nowMs()) return { location: cached.location };
+    // Concurrent fetches of one CRL share one lookup.
+    let pending = this.inFlight.get(caId);
+    if (!pending) {
+      pending = this.ask(caId, requestId).finally(() => this.inFlight.delete(caId));
+      this.inFlight.set(caId, pending);
+    }
+    return pending;
+  }
+
+  private async ask(caId: string, requestId: string): Promise<{ location: Location | null } | { error: ServiceError }> {
+    const input: CrlLocationInput = { certificateAuthorityId: caId };
+    const reply = await this.services.request<CrlLocationOutput>('revocation', REVOCATION_OPERATIONS.CrlLocation, { caller: ANONYMOUS, requestId, input });
+    // Failures are not cached: the next request asks again.
+    if (!reply.ok) return { error: reply.error };
+    const location = reply.result.location ?? null;
+    this.cache.delete(caId);
+    if (this.cache.size >= CRL_LOCATION_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(caId, { location, expiresAt: this.nowMs() + CRL_LOCATION_TTL_MS });
+    return { location };
+  }
+}
