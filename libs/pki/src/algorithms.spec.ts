@@ -67,10 +67,13 @@ describe('key algorithms', () => {
   it('describes unsupported keys without naming an AWS algorithm', () => {
     const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' });
     expect(describePublicKey(rsa1024)).toMatchObject({ keyType: 'rsa', keyBits: 1024, keyAlgorithm: undefined });
+    expect(describePublicKey(rsa1024).subjectKeyAlgorithm).toBeUndefined();
     const p521 = generateKeyPairSync('ec', { namedCurve: 'secp521r1' }).publicKey.export({ type: 'spki', format: 'der' });
-    expect(describePublicKey(p521)).toMatchObject({ keyType: 'ec', keyBits: 521, keyAlgorithm: undefined });
+    expect(describePublicKey(p521)).toMatchObject({ keyType: 'ec', keyBits: 521, keyAlgorithm: undefined, subjectKeyAlgorithm: 'EC_secp521r1' });
+    const rsa3072 = generateKeyPairSync('rsa', { modulusLength: 3072 }).publicKey.export({ type: 'spki', format: 'der' });
+    expect(describePublicKey(rsa3072)).toMatchObject({ keyType: 'rsa', keyBits: 3072, keyAlgorithm: undefined, subjectKeyAlgorithm: 'RSA_3072' });
     const ed = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' });
-    expect(describePublicKey(ed)).toMatchObject({ keyType: 'other', algorithmOid: '1.3.101.112', keyAlgorithm: undefined });
+    expect(describePublicKey(ed)).toMatchObject({ keyType: 'other', algorithmOid: '1.3.101.112', keyAlgorithm: undefined, subjectKeyAlgorithm: undefined });
   });
 
   it('rejects malformed SPKI', () => {

@@ -15,6 +15,16 @@ import { Oid } from './oids';
 export const KEY_ALGORITHMS = ['RSA_2048', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1'] as const;
 export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
 
+/**
+ * Keys AWS Private CA certifies (the key in a CSR given to IssueCertificate): the RSA and ECDSA
+ * values of KeyAlgorithm as the current API reference lists them (API_CertificateAuthorityConfiguration
+ * "RSA_2048 | RSA_3072 | RSA_4096 | EC_prime256v1 | EC_secp384r1 | EC_secp521r1"; User Guide
+ * "Supported cryptographic algorithms"). A superset of KeyAlgorithm, which names the keys this
+ * platform's own CAs can have; the two are kept apart so a subject key is never taken for a CA key.
+ */
+export const SUBJECT_KEY_ALGORITHMS = ['RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1'] as const;
+export type SubjectKeyAlgorithm = (typeof SUBJECT_KEY_ALGORITHMS)[number];
+
 export const SIGNING_ALGORITHMS = [
   'SHA256WITHECDSA',
   'SHA384WITHECDSA',
@@ -115,8 +125,10 @@ export function generateKeyPairSpec(keyAlgorithm: KeyAlgorithm): KeyPairSpec {
 }
 
 export interface PublicKeyInfo {
-  /** The AWS KeyAlgorithm, or undefined when the key is not one AWS Private CA issues for. */
+  /** The AWS KeyAlgorithm of a CA key, or undefined when this platform's CAs cannot have such a key. */
   keyAlgorithm: KeyAlgorithm | undefined;
+  /** The key's AWS name when AWS Private CA certifies such a subject key (SUBJECT_KEY_ALGORITHMS), else undefined. */
+  subjectKeyAlgorithm: SubjectKeyAlgorithm | undefined;
   keyType: 'rsa' | 'ec' | 'other';
   /** Algorithm OID from the SubjectPublicKeyInfo. */
   algorithmOid: string;
@@ -128,11 +140,14 @@ export interface PublicKeyInfo {
   subjectPublicKey: Uint8Array;
 }
 
-const CURVES: Record<string, { bits: number; keyAlgorithm?: KeyAlgorithm }> = {
-  [Oid.prime256v1]: { bits: 256, keyAlgorithm: 'EC_prime256v1' },
-  [Oid.secp384r1]: { bits: 384, keyAlgorithm: 'EC_secp384r1' },
-  [Oid.secp521r1]: { bits: 521 },
+const CURVES: Record<string, { bits: number; keyAlgorithm?: KeyAlgorithm; subjectKeyAlgorithm: SubjectKeyAlgorithm }> = {
+  [Oid.prime256v1]: { bits: 256, keyAlgorithm: 'EC_prime256v1', subjectKeyAlgorithm: 'EC_prime256v1' },
+  [Oid.secp384r1]: { bits: 384, keyAlgorithm: 'EC_secp384r1', subjectKeyAlgorithm: 'EC_secp384r1' },
+  [Oid.secp521r1]: { bits: 521, subjectKeyAlgorithm: 'EC_secp521r1' },
 };
+
+/** RSA modulus sizes AWS Private CA certifies (RSA_2048, RSA_3072, RSA_4096). */
+const RSA_SUBJECT_KEYS: Readonly<Record<number, SubjectKeyAlgorithm>> = { 2048: 'RSA_2048', 3072: 'RSA_3072', 4096: 'RSA_4096' };
 
 /** Bit length of an unsigned big-endian integer's contents (leading zero octets ignored). */
 function bitLength(bytes: Uint8Array): number {
@@ -157,7 +172,7 @@ export function describePublicKey(spki: Uint8Array): PublicKeyInfo {
   const algorithmOid = readOid(algOid, 'public key algorithm');
   const { unusedBits, bytes } = readBitString(publicKey, 'subjectPublicKey');
   if (unusedBits !== 0) throw new PkiParseError('subjectPublicKey has unused bits');
-  const info: PublicKeyInfo = { keyAlgorithm: undefined, keyType: 'other', algorithmOid, keyBits: undefined, curveOid: undefined, subjectPublicKey: bytes };
+  const info: PublicKeyInfo = { keyAlgorithm: undefined, subjectKeyAlgorithm: undefined, keyType: 'other', algorithmOid, keyBits: undefined, curveOid: undefined, subjectPublicKey: bytes };
 
   if (algorithmOid === Oid.rsaEncryption) {
     info.keyType = 'rsa';
@@ -168,6 +183,7 @@ export function describePublicKey(spki: Uint8Array): PublicKeyInfo {
     info.keyBits = bitLength(contents(modulus));
     if (info.keyBits === 2048) info.keyAlgorithm = 'RSA_2048';
     if (info.keyBits === 4096) info.keyAlgorithm = 'RSA_4096';
+    info.subjectKeyAlgorithm = RSA_SUBJECT_KEYS[info.keyBits];
   } else if (algorithmOid === Oid.ecPublicKey) {
     info.keyType = 'ec';
     if (!params || params.tag !== Tag.OID) throw new PkiParseError('EC public key without a named curve (RFC 5480 §2.1.1)');
@@ -175,6 +191,7 @@ export function describePublicKey(spki: Uint8Array): PublicKeyInfo {
     const curve = CURVES[info.curveOid];
     info.keyBits = curve?.bits;
     info.keyAlgorithm = curve?.keyAlgorithm;
+    info.subjectKeyAlgorithm = curve?.subjectKeyAlgorithm;
   }
   return info;
 }

@@ -7,6 +7,7 @@ export { Oid } from './oids';
 export {
   KEY_ALGORITHMS,
   SIGNING_ALGORITHMS,
+  SUBJECT_KEY_ALGORITHMS,
   describePublicKey,
   generateKeyPairSpec,
   hashOf,
@@ -19,7 +20,7 @@ export {
   signingAlgorithmFromOid,
   signingAlgorithmMatchesKey,
 } from './algorithms';
-export type { HashName, KeyAlgorithm, KeyPairSpec, PublicKeyInfo, SigningAlgorithm } from './algorithms';
+export type { HashName, KeyAlgorithm, KeyPairSpec, PublicKeyInfo, SigningAlgorithm, SubjectKeyAlgorithm } from './algorithms';
 
 export { SUBJECT_ATTRIBUTE_ORDER, encodeName } from './names';
 export type { ASN1Subject, CustomAttribute } from './names';

@@ -42,7 +42,7 @@ export interface IssuingCaFacts {
   readonly subjectKeyIdentifier?: Uint8Array;
   /** pathLenConstraint of the CA certificate; undefined when it has none. */
   readonly pathLength: number | undefined;
-  /** notAfter of the CA certificate; undefined while a root issues its own certificate. */
+  /** notAfter of the CA certificate, or the earlier one of a certificate above it in its chain; undefined while a root issues its own certificate. */
   readonly notAfter: Date | undefined;
   /** Not consulted by any template rule; the signing-algorithm check belongs to the handler. */
   readonly keyAlgorithm: KeyAlgorithm;

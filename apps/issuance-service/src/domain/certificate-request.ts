@@ -38,9 +38,21 @@ export interface IssueCertificateInput {
 const malformedCsr = (reason: string, cause?: unknown) =>
   new DomainError('Malformed', `The CSR is not acceptable: ${reason}`, 'MalformedCSRException', cause === undefined ? undefined : { cause });
 
+/** What IssueCertificate certifies, for error messages: AWS's RSA and ECDSA key algorithms (SUBJECT_KEY_ALGORITHMS). */
+export const ACCEPTED_CSR_KEYS = 'RSA 2048, 3072 or 4096 bits, or ECDSA on P-256 (prime256v1), P-384 (secp384r1) or P-521 (secp521r1)';
+
+function describeKey(csr: ParsedCsr): string {
+  if (csr.keyType === 'rsa') return `RSA ${csr.keyBits} bits`;
+  if (csr.keyType === 'ec') return `EC on curve ${csr.curveOid ?? '(none)'}`;
+  return 'a key that is neither RSA nor EC';
+}
+
 /**
  * Parses and verifies the request (RFC 2986): PEM or DER, its self-signature (proof of
- * possession), key type and size (RSA >= 2048), no weak key, no SHA-1/MD5. Anything else: MalformedCSRException.
+ * possession), a key AWS Private CA certifies (RSA 2048/3072/4096, ECDSA P-256/P-384/P-521:
+ * "Supported cryptographic algorithms"), no weak key, no SHA-1/MD5. Anything else: MalformedCSRException.
+ * The subject key's algorithm is independent of the CA's (a P-256 CA certifies an RSA-3072 key);
+ * only the signing algorithm must match the CA key (checkSigningAlgorithm).
  */
 export function checkedCsr(csrBlobBase64: string): ParsedCsr {
   const bytes = Buffer.from(csrBlobBase64, 'base64');
@@ -51,7 +63,7 @@ export function checkedCsr(csrBlobBase64: string): ParsedCsr {
     if (error instanceof PkiParseError) throw malformedCsr(error.reason, error);
     throw error;
   }
-  if (!csr.keyAlgorithm) throw malformedCsr(`unsupported public key (${csr.keyType}${csr.keyBits ? ` ${csr.keyBits} bits` : ''}); use RSA 2048/4096 or EC P-256/P-384`);
+  if (!csr.subjectKeyAlgorithm) throw malformedCsr(`unsupported public key (${describeKey(csr)}); use ${ACCEPTED_CSR_KEYS}`);
   // Weak keys (Boulder goodkey: small factors, ROCA, Fermat-factorable close primes, invalid EC points)
   // before the signature check, which imports the key.
   const quality = checkPublicKeyQuality(csr.publicKeySpki);

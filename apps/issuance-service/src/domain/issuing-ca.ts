@@ -4,7 +4,8 @@
  * contributes to the certificate. Pure.
  */
 import { DomainError } from '@pki/contracts';
-import { Oid, type KeyAlgorithm } from '@pki/pki';
+import { X509Certificate } from 'node:crypto';
+import { Oid, pemBlocks, type KeyAlgorithm } from '@pki/pki';
 import { certificateParts, pathLengthOf, subjectKeyIdentifierOf } from './certificate-der';
 import type { CaUsageMode, IssuingCaFacts } from './certificate-profile';
 import type { CertificateTemplate } from './templates';
@@ -72,6 +73,47 @@ export function ocspUrl(ca: Pick<IssuingCaView, 'revocation'>, publicUrl: string
   return r.ocspCustomCname ? `http://${r.ocspCustomCname}/` : `${trimSlash(publicUrl)}/ocsp`;
 }
 
+/** Memo of chainNotAfter per chain PEM: chains change only on import, and parsing them per request would cost every issuance. */
+const chainLimits = new Map<string, number>();
+
+/** notAfter of one chain certificate; NaN when node:crypto cannot read it (then it sets no limit). */
+function notAfterOf(der: Uint8Array): number {
+  try {
+    return Date.parse(new X509Certificate(der).validTo);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * The earliest notAfter in a CA certificate chain (PEM, as imported), or undefined without one.
+ * An imported chain need not nest (ca-service checks signatures and path lengths, as RFC 5280
+ * §6.1 does, not validity), so an externally signed CA certificate may outlive its issuer.
+ * The chain passed ca-service's import checks; it is read with node:crypto, as tolerant as they are.
+ */
+export function chainNotAfter(chainPem: string | null): Date | undefined {
+  if (!chainPem) return undefined;
+  let limit = chainLimits.get(chainPem);
+  if (limit === undefined) {
+    const times = pemBlocks(chainPem).map((block) => notAfterOf(block.der)).filter((t) => Number.isFinite(t));
+    limit = Math.min(...times);
+    if (chainLimits.size >= 1000) chainLimits.clear();
+    chainLimits.set(chainPem, limit);
+  }
+  return Number.isFinite(limit) ? new Date(limit) : undefined;
+}
+
+/**
+ * The latest notAfter a certificate issued by `ca` may have. IssueCertificate Validity: "The end
+ * of the validity period configured on a certificate must not exceed the limit set on its
+ * parents in the CA hierarchy": the issuing CA certificate's notAfter, and that of every
+ * certificate above it.
+ */
+export function hierarchyNotAfter(certificate: NonNullable<IssuingCaView['certificate']>): Date {
+  const above = chainNotAfter(certificate.chainPem);
+  return above && above.getTime() < certificate.notAfter.getTime() ? above : certificate.notAfter;
+}
+
 export type SignPurpose = 'CERTIFICATE' | 'CA_CERTIFICATE';
 
 /**
@@ -109,7 +151,7 @@ export function issuingCaFacts(ca: IssuingCaView, purpose: SignPurpose, publicUr
     publicKeySpki: ca.publicKeySpki,
     subjectKeyIdentifier: cert.subjectKeyIdentifier ?? undefined,
     pathLength: cert.pathLength ?? undefined,
-    notAfter: cert.notAfter,
+    notAfter: hierarchyNotAfter(cert),
     keyAlgorithm: ca.keyAlgorithm,
     usageMode: ca.usageMode,
     ...urls,

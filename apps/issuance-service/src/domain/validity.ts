@@ -120,7 +120,7 @@ export function resolveNotBefore(validityNotBefore: Validity | undefined, now: D
 }
 
 export interface ValidityLimits {
-  /** notAfter of the issuing CA's certificate; undefined while a root issues its own certificate. */
+  /** The earliest notAfter of the issuing CA's certificate and its chain; undefined while a root issues its own certificate. */
   readonly caNotAfter: Date | undefined;
   readonly shortLived: boolean;
 }
@@ -152,7 +152,7 @@ export function resolveValidity(
     fail('VALIDITY_NOT_BEFORE_AFTER_NOT_AFTER', `ValidityNotBefore ${notBefore.toISOString()} is not before the end of validity ${notAfter.toISOString()}`);
   }
   if (limits.caNotAfter && notAfter.getTime() > limits.caNotAfter.getTime()) {
-    fail('VALIDITY_BEYOND_CA', `The validity period of the CA certificate ends (${limits.caNotAfter.toISOString()}) before the requested certificate's (${notAfter.toISOString()})`);
+    fail('VALIDITY_BEYOND_CA', `The validity period of the CA certificate (or of a CA certificate above it) ends (${limits.caNotAfter.toISOString()}) before the requested certificate's (${notAfter.toISOString()})`);
   }
   if (limits.shortLived) {
     const start = input.validityNotBefore === undefined ? issuedAt : Math.min(issuedAt, notBefore.getTime());
