@@ -228,7 +228,7 @@ describe('AWS IoT certificates through @aws-sdk/client-iot', () => {
     }
     const pending = (await iot(ACCOUNT_B).send(new DescribeCertificateCommand({ certificateId: accepted }))).certificateDescription!;
     expect(pending).toMatchObject({ status: 'PENDING_TRANSFER', ownedBy: ACCOUNT_A.accountId, transferData: { transferMessage: `take ${accepted.slice(0, 6)}`, transferDate: expect.any(Date) } });
-    expect((await errorOf(iot().send(new AcceptCertificateTransferCommand({ certificateId: accepted })))).name).toBe('InvalidRequestException');
+    expect((await errorOf(iot().send(new AcceptCertificateTransferCommand({ certificateId: accepted })))).name).toBe('UnauthorizedException');
 
     await iot(ACCOUNT_B).send(new AcceptCertificateTransferCommand({ certificateId: accepted, setAsActive: true }));
     const moved = (await iot(ACCOUNT_B).send(new DescribeCertificateCommand({ certificateId: accepted }))).certificateDescription!;
@@ -251,7 +251,7 @@ describe('AWS IoT certificates through @aws-sdk/client-iot', () => {
     });
     expect((await errorOf(iot(ACCOUNT_B).send(new AcceptCertificateTransferCommand({ certificateId: rejected })))).name).toBe('TransferAlreadyCompletedException');
 
-    expect((await errorOf(iot(ACCOUNT_B).send(new CancelCertificateTransferCommand({ certificateId: cancelled })))).name).toBe('ResourceNotFoundException');
+    expect((await errorOf(iot(ACCOUNT_B).send(new CancelCertificateTransferCommand({ certificateId: cancelled })))).name).toBe('UnauthorizedException');
     await iot().send(new CancelCertificateTransferCommand({ certificateId: cancelled }));
     expect((await iot().send(new DescribeCertificateCommand({ certificateId: cancelled }))).certificateDescription!.status).toBe('INACTIVE');
     expect(await errorOf(iot(ACCOUNT_B).send(new AcceptCertificateTransferCommand({ certificateId: cancelled })))).toMatchObject({

@@ -32,7 +32,48 @@ export const IOT_EVENT_TYPES = {
   CertificateTransferRejected: 'IotCertificateTransferRejected',
   CertificateTransferCancelled: 'IotCertificateTransferCancelled',
   CertificateDeleted: 'IotCertificateDeleted',
+  // The certificate's side of its attachments (DeleteCertificate and TransferCertificate decide on them).
+  CertificateThingAttached: 'IotCertificateThingAttached',
+  CertificateThingDetached: 'IotCertificateThingDetached',
+  CertificatePolicyAttached: 'IotCertificatePolicyAttached',
+  CertificatePolicyDetached: 'IotCertificatePolicyDetached',
+  ThingCreated: 'IotThingCreated',
+  ThingUpdated: 'IotThingUpdated',
+  ThingDeleted: 'IotThingDeleted',
+  ThingPrincipalAttached: 'IotThingPrincipalAttached',
+  ThingPrincipalDetached: 'IotThingPrincipalDetached',
+  PolicyCreated: 'IotPolicyCreated',
+  PolicyDeleted: 'IotPolicyDeleted',
+  PolicyTargetAttached: 'IotPolicyTargetAttached',
+  PolicyTargetDetached: 'IotPolicyTargetDetached',
 } as const;
+
+/**
+ * The AWS IoT registry operations beside the certificate ones (IOT_OPERATIONS): things, their
+ * principals, and policies attached to certificates. Served over restJson1 like the others.
+ */
+export const IOT_THING_AND_POLICY_OPERATIONS = [
+  'CreateThing',
+  'DescribeThing',
+  'UpdateThing',
+  'DeleteThing',
+  'ListThings',
+  'AttachThingPrincipal',
+  'DetachThingPrincipal',
+  'ListThingPrincipals',
+  'ListPrincipalThings',
+  'CreatePolicy',
+  'GetPolicy',
+  'DeletePolicy',
+  'AttachPolicy',
+  'DetachPolicy',
+  'ListAttachedPolicies',
+  'ListTargetsForPolicy',
+] as const;
+
+/** AWS IoT `ThingPrincipalType`. */
+export const IOT_THING_PRINCIPAL_TYPES = ['EXCLUSIVE_THING', 'NON_EXCLUSIVE_THING'] as const;
+export type IotThingPrincipalType = (typeof IOT_THING_PRINCIPAL_TYPES)[number];
 
 /** One registration code per account (GetRegistrationCode is stable). */
 export function iotRegistrationCodeStream(accountId: string): string {
@@ -47,6 +88,16 @@ export function iotCaCertificateStream(certificateId: string): string {
 /** One stream per device certificate id (SHA-256 of its DER, lowercase hex). */
 export function iotCertificateStream(certificateId: string): string {
   return `iot-cert-${certificateId}`;
+}
+
+/** One stream per thing; thing names are unique per account (AWS IoT `ThingName`, `[a-zA-Z0-9:_-]+`). */
+export function iotThingStream(accountId: string, thingName: string): string {
+  return `iot-thing-${accountId}-${thingName}`;
+}
+
+/** One stream per policy; policy names are unique per account (AWS IoT `PolicyName`, `[\w+=,.@-]+`). */
+export function iotPolicyStream(accountId: string, policyName: string): string {
+  return `iot-policy-${accountId}-${policyName}`;
 }
 
 /** What every change carries: AWS's customerVersion / generationId / lastModifiedDate bookkeeping. */
@@ -166,4 +217,119 @@ export interface IotCertificateDeletedV1 {
   readonly caCertificateId: string | null;
   readonly forceDelete: boolean;
   readonly deletedAt: string;
+}
+
+/** The certificate's side of AttachThingPrincipal. */
+export interface IotCertificateThingAttachedV1 {
+  readonly certificateId: string;
+  readonly accountId: string;
+  readonly thingName: string;
+  readonly thingPrincipalType: IotThingPrincipalType;
+  readonly attachedAt: string;
+}
+
+/** The certificate's side of DetachThingPrincipal. */
+export interface IotCertificateThingDetachedV1 {
+  readonly certificateId: string;
+  readonly accountId: string;
+  readonly thingName: string;
+  readonly detachedAt: string;
+}
+
+/** The certificate's side of AttachPolicy. */
+export interface IotCertificatePolicyAttachedV1 {
+  readonly certificateId: string;
+  readonly accountId: string;
+  readonly policyName: string;
+  readonly attachedAt: string;
+}
+
+/** The certificate's side of DetachPolicy (or of DeleteCertificate with forceDelete). */
+export interface IotCertificatePolicyDetachedV1 {
+  readonly certificateId: string;
+  readonly accountId: string;
+  readonly policyName: string;
+  readonly detachedAt: string;
+}
+
+export interface IotThingCreatedV1 {
+  readonly accountId: string;
+  readonly thingName: string;
+  /** A UUID, AWS IoT `thingId`. */
+  readonly thingId: string;
+  readonly thingArn: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  /** Always 1: AWS IoT thing versions start at 1 and grow by one per UpdateThing. */
+  readonly version: number;
+  readonly createdAt: string;
+}
+
+export interface IotThingUpdatedV1 {
+  readonly accountId: string;
+  readonly thingName: string;
+  /** The whole attribute set after the update (merge or replace already applied). */
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly version: number;
+  readonly updatedAt: string;
+}
+
+export interface IotThingDeletedV1 {
+  readonly accountId: string;
+  readonly thingName: string;
+  readonly thingId: string;
+  readonly deletedAt: string;
+}
+
+/** The thing's side of AttachThingPrincipal; the principal is a certificate ARN of the same account. */
+export interface IotThingPrincipalAttachedV1 {
+  readonly accountId: string;
+  readonly thingName: string;
+  readonly principal: string;
+  readonly certificateId: string;
+  readonly thingPrincipalType: IotThingPrincipalType;
+  readonly attachedAt: string;
+}
+
+export interface IotThingPrincipalDetachedV1 {
+  readonly accountId: string;
+  readonly thingName: string;
+  readonly principal: string;
+  readonly certificateId: string;
+  readonly detachedAt: string;
+}
+
+export interface IotPolicyCreatedV1 {
+  readonly accountId: string;
+  readonly policyName: string;
+  readonly policyArn: string;
+  /** The JSON policy document as the caller sent it (AWS returns it unchanged). */
+  readonly policyDocument: string;
+  /** AWS IoT: the created policy is version "1", its default version. */
+  readonly policyVersionId: string;
+  readonly generationId: string;
+  readonly tags: ReadonlyArray<{ readonly Key: string; readonly Value: string }>;
+  readonly createdAt: string;
+}
+
+export interface IotPolicyDeletedV1 {
+  readonly accountId: string;
+  readonly policyName: string;
+  readonly deletedAt: string;
+}
+
+/** The policy's side of AttachPolicy; the target is a certificate ARN of the same account. */
+export interface IotPolicyTargetAttachedV1 {
+  readonly accountId: string;
+  readonly policyName: string;
+  readonly target: string;
+  readonly certificateId: string;
+  readonly attachedAt: string;
+}
+
+export interface IotPolicyTargetDetachedV1 {
+  readonly accountId: string;
+  readonly policyName: string;
+  readonly target: string;
+  readonly certificateId: string;
+  readonly detachedAt: string;
 }

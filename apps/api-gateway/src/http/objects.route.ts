@@ -23,6 +23,13 @@ export const RESERVED_FIRST_SEGMENTS: ReadonlySet<string> = new Set([
   'reject-certificate-transfer',
   'cancel-certificate-transfer',
   'transfer-certificate',
+  // Things and policies (DescribeThing, ListThings, ListThingPrincipals, ListPrincipalThings, GetPolicy, ...).
+  'things',
+  'principals',
+  'policies',
+  'target-policies',
+  'attached-policies',
+  'policy-targets',
   'ocsp',
   'health',
 ]);

@@ -35,7 +35,7 @@ function queryValue(raw: string, type: 'string' | 'integer' | 'boolean', member:
   return { ok: true, value: raw === 'true' };
 }
 
-/** Assembles the operation input from the path labels, the query string and the JSON body (Smithy restJson1 bindings). */
+/** Assembles the operation input from the path labels, headers, the query string and the JSON body (Smithy restJson1 bindings). */
 function buildInput(spec: IotOperationSpec, params: Readonly<Record<string, string>>, request: GatewayRequest): Built {
   const input: Record<string, unknown> = {};
   const bodyMembers = Object.keys(spec.shape.members).filter((member) => spec.bindings[member] === undefined);
@@ -53,6 +53,12 @@ function buildInput(spec: IotOperationSpec, params: Readonly<Record<string, stri
   for (const [member, binding] of Object.entries(spec.bindings)) {
     if (binding.in === 'label') {
       input[member] = params[member];
+    } else if (binding.in === 'header') {
+      // Smithy @httpHeader: one value; a header sent twice arrives as a list and is refused.
+      const raw = request.headers[binding.name];
+      if (raw === undefined) continue;
+      if (Array.isArray(raw)) return { ok: false, error: invalid(`The ${binding.name} header must be sent once.`) };
+      input[member] = raw;
     } else if (binding.in === 'query') {
       const raw = queryValues[binding.name]?.[0];
       if (raw === undefined) continue;

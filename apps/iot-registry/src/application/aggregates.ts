@@ -1,4 +1,4 @@
-import { iotCaCertificateStream, iotCertificateStream, iotRegistrationCodeStream } from '@pki/contracts';
+import { iotCaCertificateStream, iotCertificateStream, iotPolicyStream, iotRegistrationCodeStream, iotThingStream } from '@pki/contracts';
 import {
   decideCaCertificate,
   evolveCaCertificate,
@@ -7,6 +7,7 @@ import {
   type CaCertificateEvent,
   type CaCertificateState,
 } from '../domain/ca-certificate.decider';
+import { decidePolicy, evolvePolicy, initialPolicyState, type PolicyCommand, type PolicyEvent, type PolicyState } from '../domain/policy.decider';
 import { decideCertificate, evolveCertificate, initialCertificateState, type CertificateCommand, type CertificateEvent, type CertificateState } from '../domain/certificate.decider';
 import {
   decideRegistrationCode,
@@ -20,6 +21,9 @@ import { saveCaCertificate } from '../infrastructure/ca-certificate.queries';
 import { saveCertificate } from '../infrastructure/certificate.queries';
 import { iotDb } from '../infrastructure/database';
 import { saveRegistrationCode } from '../infrastructure/registration-code.queries';
+import { decideThing, evolveThing, initialThingState, type ThingCommand, type ThingEvent, type ThingState } from '../domain/thing.decider';
+import { savePolicy } from '../infrastructure/policy.queries';
+import { saveThing } from '../infrastructure/thing.queries';
 import type { Aggregate } from './aggregate-command';
 
 export const caCertificateAggregate = (certificateId: string): Aggregate<CaCertificateState, CaCertificateCommand, CaCertificateEvent> => ({
@@ -46,4 +50,22 @@ export const registrationCodeAggregate = (accountId: string): Aggregate<Registra
   save: async (trx, state) => {
     if (state.status === 'Generated') await saveRegistrationCode(iotDb(trx), accountId, state.registrationCode);
   },
+});
+
+/** A thing of one account (thing names are unique per account). */
+export const thingAggregate = (accountId: string, thingName: string): Aggregate<ThingState, ThingCommand, ThingEvent> => ({
+  stream: iotThingStream(accountId, thingName),
+  initial: initialThingState,
+  decide: decideThing,
+  evolve: evolveThing,
+  save: (trx, state) => saveThing(iotDb(trx), accountId, thingName, state),
+});
+
+/** A policy of one account (policy names are unique per account). */
+export const policyAggregate = (accountId: string, policyName: string): Aggregate<PolicyState, PolicyCommand, PolicyEvent> => ({
+  stream: iotPolicyStream(accountId, policyName),
+  initial: initialPolicyState,
+  decide: decidePolicy,
+  evolve: evolvePolicy,
+  save: (trx, state) => savePolicy(iotDb(trx), accountId, policyName, state),
 });

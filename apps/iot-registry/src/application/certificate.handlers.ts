@@ -1,15 +1,18 @@
 import type { CommandMessage, IotCertificateStatus } from '@pki/contracts';
 
+import { deleteCertificate } from '../domain/attachments';
 import { certificateArn, normalizeCertificateId } from '../domain/iot-ids';
+import type { PolicyState } from '../domain/policy.decider';
 import { iotErrors } from '../domain/iot-errors';
 import { findCaCertificate } from '../infrastructure/ca-certificate.queries';
 import { findCertificate, listCertificates } from '../infrastructure/certificate.queries';
 import { iotDb } from '../infrastructure/database';
 import { executeCommand, loadAggregate, requestMeta } from './aggregate-command';
-import { certificateAggregate } from './aggregates';
+import { certificateAggregate, policyAggregate } from './aggregates';
 import { DEFAULT_PAGE_SIZE } from './ca-certificate.handlers';
 import type { IotContext } from './iot-context';
 import { certificateDescription, certificateSummary } from './iot.views';
+import { executeUnit } from './unit-of-work';
 
 const idOf = (message: CommandMessage): string => normalizeCertificateId((message.input as { certificateId: string }).certificateId);
 
@@ -78,14 +81,27 @@ export function updateCertificateHandler(context: IotContext) {
   };
 }
 
+/**
+ * DeleteCertificate: decided on the certificate (its attachments and status); with forceDelete the
+ * policies attached to it are detached on both sides in the same transaction.
+ */
 export function deleteCertificateHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<Record<string, never>> => {
     const certificateId = idOf(message);
     const forceDelete = (message.input as { forceDelete?: boolean }).forceDelete ?? false;
-    await executeCommand(
+    const caller = message.caller.accountId;
+    await executeUnit(
       context,
-      certificateAggregate(certificateId),
-      () => ({ type: 'DeleteCertificate' as const, caller: message.caller.accountId, certificateId, forceDelete, now: context.now() }),
+      async (unit) => {
+        const certificate = certificateAggregate(certificateId);
+        const state = await unit.load(certificate);
+        const attached = state.status !== 'Absent' && state.ownedBy === caller && forceDelete ? state.policies : [];
+        const policies = new Map<string, PolicyState>();
+        for (const policyName of attached) policies.set(policyName, await unit.load(policyAggregate(caller, policyName)));
+        const decided = deleteCertificate({ type: 'DeleteCertificate', caller, certificateId, forceDelete, now: context.now() }, state, policies);
+        unit.record(certificate, decided.certificate);
+        for (const { policyName, events } of decided.policies) unit.record(policyAggregate(caller, policyName), events);
+      },
       requestMeta(message),
     );
     return {};

@@ -1,4 +1,4 @@
-import { IOT_OPERATIONS } from '@pki/contracts';
+import { IOT_OPERATIONS, IOT_THING_AND_POLICY_OPERATIONS } from '@pki/contracts';
 import { notImplementedHandlers, type CommandHandlers } from '@pki/service-kit';
 import {
   deleteCaCertificateHandler,
@@ -21,16 +21,38 @@ import {
 import { createCertificateFromCsrHandler, createKeysAndCertificateHandler } from './create-certificate.handlers';
 import type { IotContext } from './iot-context';
 import type { PlatformIssuer } from './platform-issuer';
+import {
+  attachPolicyHandler,
+  createPolicyHandler,
+  deletePolicyHandler,
+  detachPolicyHandler,
+  getPolicyHandler,
+  listAttachedPoliciesHandler,
+  listTargetsForPolicyHandler,
+} from './policy.handlers';
 import { registerCertificateHandler, registerCertificateWithoutCaHandler } from './register-certificate.handlers';
 import { getRegistrationCodeHandler } from './registration-code.handler';
+import {
+  attachThingPrincipalHandler,
+  createThingHandler,
+  deleteThingHandler,
+  describeThingHandler,
+  detachThingPrincipalHandler,
+  listPrincipalThingsHandler,
+  listThingPrincipalsHandler,
+  listThingsHandler,
+  updateThingHandler,
+} from './thing.handlers';
 
 /**
  * Every IoT operation this service owns. CreateCertificateFromCsr and CreateKeysAndCertificate
- * issue with the platform's default IoT issuing CA (`issuer`).
+ * issue with the platform's default IoT issuing CA (`issuer`). Things and policies exist so that
+ * certificates can be attached to them (the causes of DeleteConflictException and
+ * TransferConflictException).
  */
 export function iotHandlers(context: IotContext, issuer: PlatformIssuer): CommandHandlers {
   return {
-    ...notImplementedHandlers(IOT_OPERATIONS),
+    ...notImplementedHandlers([...IOT_OPERATIONS, ...IOT_THING_AND_POLICY_OPERATIONS]),
     GetRegistrationCode: getRegistrationCodeHandler(context),
     RegisterCACertificate: registerCaCertificateHandler(context),
     DescribeCACertificate: describeCaCertificateHandler(context),
@@ -50,5 +72,21 @@ export function iotHandlers(context: IotContext, issuer: PlatformIssuer): Comman
     AcceptCertificateTransfer: acceptCertificateTransferHandler(context),
     RejectCertificateTransfer: rejectCertificateTransferHandler(context),
     CancelCertificateTransfer: cancelCertificateTransferHandler(context),
+    CreateThing: createThingHandler(context),
+    DescribeThing: describeThingHandler(context),
+    UpdateThing: updateThingHandler(context),
+    DeleteThing: deleteThingHandler(context),
+    ListThings: listThingsHandler(context),
+    AttachThingPrincipal: attachThingPrincipalHandler(context),
+    DetachThingPrincipal: detachThingPrincipalHandler(context),
+    ListThingPrincipals: listThingPrincipalsHandler(context),
+    ListPrincipalThings: listPrincipalThingsHandler(context),
+    CreatePolicy: createPolicyHandler(context),
+    GetPolicy: getPolicyHandler(context),
+    DeletePolicy: deletePolicyHandler(context),
+    AttachPolicy: attachPolicyHandler(context),
+    DetachPolicy: detachPolicyHandler(context),
+    ListAttachedPolicies: listAttachedPoliciesHandler(context),
+    ListTargetsForPolicy: listTargetsForPolicyHandler(context),
   };
 }

@@ -107,7 +107,8 @@ describe('certificate decider', () => {
     const pending = [...registered(), ...when(given(registered()), transfer())];
     const rejected = [...pending, ...when(given(pending), { type: 'RejectCertificateTransfer', caller: B, certificateId: ID, rejectReason: 'not mine', now: at(3), generationId: 'g4' })];
     expect(given(rejected)).toMatchObject({ status: 'INACTIVE', ownedBy: A, transfer: { rejectReason: 'not mine', rejectDate: at(3).toISOString(), outcome: 'REJECTED' } });
-    expect(errorOf(() => when(given(pending), { type: 'CancelCertificateTransfer', caller: B, certificateId: ID, now: at(3), generationId: 'g4' })).code).toBe('ResourceNotFoundException');
+    expect(errorOf(() => when(given(pending), { type: 'CancelCertificateTransfer', caller: B, certificateId: ID, now: at(3), generationId: 'g4' })).code).toBe('UnauthorizedException');
+    expect(errorOf(() => when(given(pending), { type: 'CancelCertificateTransfer', caller: '333333333333', certificateId: ID, now: at(3), generationId: 'g4' })).code).toBe('ResourceNotFoundException');
     const cancelled = [...pending, ...when(given(pending), { type: 'CancelCertificateTransfer', caller: A, certificateId: ID, now: at(3), generationId: 'g4' })];
     expect(given(cancelled)).toMatchObject({ status: 'INACTIVE', ownedBy: A, transfer: { outcome: 'CANCELLED' } });
   });

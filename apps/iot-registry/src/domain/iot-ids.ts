@@ -19,3 +19,26 @@ export function caCertificateArn(region: string, accountId: string, certificateI
 export function normalizeCertificateId(id: string): string {
   return id.toLowerCase();
 }
+
+/** `arn:aws:iot:<region>:<account>:thing/<name>` (AWS IoT "Thing" resource). */
+export function thingArn(region: string, accountId: string, thingName: string): string {
+  return `arn:aws:iot:${region}:${accountId}:thing/${thingName}`;
+}
+
+/** `arn:aws:iot:<region>:<account>:policy/<name>` (AWS IoT "Policy" resource). */
+export function policyArn(region: string, accountId: string, policyName: string): string {
+  return `arn:aws:iot:${region}:${accountId}:policy/${policyName}`;
+}
+
+export interface CertificateArnParts {
+  readonly region: string;
+  readonly accountId: string;
+  readonly certificateId: string;
+}
+
+/** The parts of a device certificate ARN, or undefined when the text is not one (a Cognito id, a thing group ARN, garbage). */
+export function parseCertificateArn(arn: string): CertificateArnParts | undefined {
+  const match = /^arn:aws:iot:([a-z0-9-]+):(\d{12}):cert\/((?:0x)?[a-fA-F0-9]{64})$/.exec(arn);
+  if (!match) return undefined;
+  return { region: match[1]!, accountId: match[2]!, certificateId: normalizeCertificateId(match[3]!.replace(/^0x/, '')) };
+}

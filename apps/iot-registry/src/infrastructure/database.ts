@@ -2,7 +2,11 @@ import type { Kysely, Transaction } from 'kysely';
 import type { CaCertificateTable } from './tables/ca-certificate.table';
 import type { CertificateTable } from './tables/certificate.table';
 import type { PendingEffectTable } from './tables/pending-effect.table';
+import type { PolicyTargetTable } from './tables/policy-target.table';
+import type { PolicyTable } from './tables/policy.table';
 import type { RegistrationCodeTable } from './tables/registration-code.table';
+import type { ThingPrincipalTable } from './tables/thing-principal.table';
+import type { ThingTable } from './tables/thing.table';
 
 /** iot-registry's own schema (DESIGN.md: one Postgres schema per service). */
 export const IOT_SCHEMA = 'iot';
@@ -12,6 +16,10 @@ export interface IotDatabase {
   ca_certificates: CaCertificateTable;
   certificates: CertificateTable;
   pending_effects: PendingEffectTable;
+  things: ThingTable;
+  thing_principals: ThingPrincipalTable;
+  policies: PolicyTable;
+  policy_targets: PolicyTargetTable;
 }
 
 export type IotDb = Kysely<IotDatabase> | Transaction<IotDatabase>;

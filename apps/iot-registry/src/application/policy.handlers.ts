@@ -1,0 +1,122 @@
+import type { CommandMessage } from '@pki/contracts';
+import { attachPolicy, detachPolicy, resolveCertificatePrincipal } from '../domain/attachments';
+import { iotErrors } from '../domain/iot-errors';
+import { policyArn } from '../domain/iot-ids';
+import { certificateIsOwnedBy } from '../infrastructure/certificate.queries';
+import { iotDb } from '../infrastructure/database';
+import { findPolicy, listAttachedPolicies, listTargetsForPolicy } from '../infrastructure/policy.queries';
+import { executeCommand, requestMeta } from './aggregate-command';
+import { certificateAggregate, policyAggregate } from './aggregates';
+import { DEFAULT_PAGE_SIZE } from './ca-certificate.handlers';
+import type { IotContext } from './iot-context';
+import { policyDescription } from './registry.views';
+import { executeUnit } from './unit-of-work';
+
+export function createPolicyHandler(context: IotContext) {
+  return async (message: CommandMessage): Promise<Record<string, unknown>> => {
+    const input = message.input as { policyName: string; policyDocument: string; tags?: Array<{ Key: string; Value?: string }> };
+    const accountId = message.caller.accountId;
+    const { state } = await executeCommand(
+      context,
+      policyAggregate(accountId, input.policyName),
+      () => ({
+        type: 'CreatePolicy' as const,
+        accountId,
+        policyName: input.policyName,
+        policyArn: policyArn(context.region, accountId, input.policyName),
+        policyDocument: input.policyDocument,
+        tags: (input.tags ?? []).map((t) => ({ Key: t.Key, Value: t.Value ?? '' })),
+        generationId: context.newId(),
+        now: context.now(),
+      }),
+      requestMeta(message),
+    );
+    if (state.status !== 'Exists') throw new Error('CreatePolicy left no policy');
+    return { policyName: state.policyName, policyArn: state.policyArn, policyDocument: state.policyDocument, policyVersionId: state.defaultVersionId };
+  };
+}
+
+export function getPolicyHandler(context: IotContext) {
+  return async (message: CommandMessage): Promise<Record<string, unknown>> => {
+    const { policyName } = message.input as { policyName: string };
+    const row = await findPolicy(iotDb(context.db), message.caller.accountId, policyName);
+    if (!row) throw iotErrors.notFound('policy', policyName);
+    return policyDescription(row);
+  };
+}
+
+export function deletePolicyHandler(context: IotContext) {
+  return async (message: CommandMessage): Promise<Record<string, never>> => {
+    const { policyName } = message.input as { policyName: string };
+    const accountId = message.caller.accountId;
+    await executeCommand(context, policyAggregate(accountId, policyName), () => ({ type: 'DeletePolicy' as const, accountId, policyName, now: context.now() }), requestMeta(message));
+    return {};
+  };
+}
+
+export function attachPolicyHandler(context: IotContext) {
+  return async (message: CommandMessage): Promise<Record<string, never>> => {
+    const input = message.input as { policyName: string; target: string };
+    const caller = message.caller.accountId;
+    const target = resolveCertificatePrincipal(input.target, 'target', { region: context.region, caller });
+    await executeUnit(
+      context,
+      async (unit) => {
+        const policy = policyAggregate(caller, input.policyName);
+        const certificate = certificateAggregate(target.certificateId);
+        const decided = attachPolicy({ caller, policyName: input.policyName, target, now: context.now() }, await unit.load(policy), await unit.load(certificate));
+        unit.record(policy, decided.policy);
+        unit.record(certificate, decided.certificate);
+      },
+      requestMeta(message),
+    );
+    return {};
+  };
+}
+
+export function detachPolicyHandler(context: IotContext) {
+  return async (message: CommandMessage): Promise<Record<string, never>> => {
+    const input = message.input as { policyName: string; target: string };
+    const caller = message.caller.accountId;
+    // DetachPolicy models no ResourceNotFoundException: a certificate of another account is a bad request.
+    const target = resolveCertificatePrincipal(input.target, 'target', { region: context.region, caller }, (what) => iotErrors.invalidRequest(`The target ${what} is not a certificate of this account.`));
+    await executeUnit(
+      context,
+      async (unit) => {
+        const policy = policyAggregate(caller, input.policyName);
+        const certificate = certificateAggregate(target.certificateId);
+        const decided = detachPolicy({ caller, policyName: input.policyName, target, now: context.now() }, await unit.load(policy), await unit.load(certificate));
+        unit.record(policy, decided.policy);
+        unit.record(certificate, decided.certificate);
+      },
+      requestMeta(message),
+    );
+    return {};
+  };
+}
+
+export function listAttachedPoliciesHandler(context: IotContext) {
+  return async (message: CommandMessage): Promise<Record<string, unknown>> => {
+    // `recursive` follows thing-group hierarchies; a certificate target has none, so it changes nothing.
+    const input = message.input as { target: string; recursive?: boolean; marker?: string; pageSize?: number };
+    const caller = message.caller.accountId;
+    const target = resolveCertificatePrincipal(input.target, 'target', { region: context.region, caller });
+    const db = iotDb(context.db);
+    if (!(await certificateIsOwnedBy(db, target.certificateId, caller))) throw iotErrors.notFound('certificate', target.arn);
+    const page = await listAttachedPolicies(db, caller, target.certificateId, input.pageSize ?? DEFAULT_PAGE_SIZE, input.marker);
+    const policies = page.rows.map((r) => ({ policyName: r.policy_name, policyArn: r.policy_arn }));
+    return page.next ? { policies, nextMarker: page.next } : { policies };
+  };
+}
+
+export function listTargetsForPolicyHandler(context: IotContext) {
+  return async (message: CommandMessage): Promise<Record<string, unknown>> => {
+    const input = message.input as { policyName: string; marker?: string; pageSize?: number };
+    const accountId = message.caller.accountId;
+    const db = iotDb(context.db);
+    if (!(await findPolicy(db, accountId, input.policyName))) throw iotErrors.notFound('policy', input.policyName);
+    const page = await listTargetsForPolicy(db, accountId, input.policyName, input.pageSize ?? DEFAULT_PAGE_SIZE, input.marker);
+    const targets = page.rows.map((r) => r.target);
+    return page.next ? { targets, nextMarker: page.next } : { targets };
+  };
+}

@@ -1,0 +1,190 @@
+import type { CommandMessage, IotThingPrincipalType } from '@pki/contracts';
+import { attachThingPrincipal, detachThingPrincipal, resolveCertificatePrincipal } from '../domain/attachments';
+import { iotErrors } from '../domain/iot-errors';
+import { thingArn } from '../domain/iot-ids';
+import { certificateIsOwnedBy } from '../infrastructure/certificate.queries';
+import { iotDb } from '../infrastructure/database';
+import { findThing, listPrincipalThings, listThingPrincipals, listThings } from '../infrastructure/thing.queries';
+import { executeCommand, requestMeta } from './aggregate-command';
+import { certificateAggregate, thingAggregate } from './aggregates';
+import { DEFAULT_PAGE_SIZE } from './ca-certificate.handlers';
+import type { IotContext } from './iot-context';
+import { thingAttribute, thingDescription } from './registry.views';
+import { executeUnit } from './unit-of-work';
+
+interface AttributePayloadInput {
+  readonly attributes?: Record<string, string>;
+  readonly merge?: boolean;
+}
+
+/** Thing types and billing groups do not exist on this platform, so naming one names a resource that is not there. */
+function refuseThingType(input: { thingTypeName?: string; billingGroupName?: string }): void {
+  if (input.thingTypeName !== undefined) throw iotErrors.notFound('thing type', `${input.thingTypeName} (this platform has no thing types; leave thingTypeName out)`);
+  if (input.billingGroupName !== undefined) throw iotErrors.notFound('billing group', `${input.billingGroupName} (this platform has no billing groups; leave billingGroupName out)`);
+}
+
+export function createThingHandler(context: IotContext) {
+  return async (message: CommandMessage): Promise<{ thingName: string; thingArn: string; thingId: string }> => {
+    const input = message.input as { thingName: string; thingTypeName?: string; billingGroupName?: string; attributePayload?: AttributePayloadInput };
+    refuseThingType(input);
+    const accountId = message.caller.accountId;
+    const { state } = await executeCommand(
+      context,
+      thingAggregate(accountId, input.thingName),
+      () => ({
+        type: 'CreateThing' as const,
+        accountId,
+        thingName: input.thingName,
+        thingId: context.newId(),
+        thingArn: thingArn(context.region, accountId, input.thingName),
+        attributes: input.attributePayload?.attributes ?? {},
+        now: context.now(),
+      }),
+      requestMeta(message),
+    );
+    if (state.status !== 'Exists') throw new Error('CreateThing left no thing');
+    return { thingName: state.thingName, thingArn: state.thingArn, thingId: state.thingId };
+  };
+}
+
+export function describeThingHandler(context: IotContext) {
+  return async (message: CommandMessage): Promise<Record<string, unknown>> => {
+    const { thingName } = message.input as { thingName: string };
+    const row = await findThing(iotDb(context.db), message.caller.accountId, thingName);
+    if (!row) throw iotErrors.notFound('thing', thingName);
+    return thingDescription(row);
+  };
+}
+
+export function updateThingHandler(context: IotContext) {
+  return async (message: CommandMessage): Promise<Record<string, never>> => {
+    const input = message.input as { thingName: string; thingTypeName?: string; attributePayload?: AttributePayloadInput; expectedVersion?: number; removeThingType?: boolean };
+    refuseThingType(input);
+    const accountId = message.caller.accountId;
+    await executeCommand(
+      context,
+      thingAggregate(accountId, input.thingName),
+      () => ({
+        type: 'UpdateThing' as const,
+        accountId,
+        thingName: input.thingName,
+        attributes: input.attributePayload?.attributes ?? null,
+        merge: input.attributePayload?.merge ?? false,
+        expectedVersion: input.expectedVersion ?? null,
+        now: context.now(),
+      }),
+      requestMeta(message),
+    );
+    return {};
+  };
+}
+
+export function deleteThingHandler(context: IotContext) {
+  return async (message: CommandMessage): Promise<Record<string, never>> => {
+    const input = message.input as { thingName: string; expectedVersion?: number };
+    const accountId = message.caller.accountId;
+    await executeCommand(
+      context,
+      thingAggregate(accountId, input.thingName),
+      () => ({ type: 'DeleteThing' as const, accountId, thingName: input.thingName, expectedVersion: input.expectedVersion ?? null, now: context.now() }),
+      requestMeta(message),
+    );
+    return {};
+  };
+}
+
+interface ListThingsInput {
+  readonly nextToken?: string;
+  readonly maxResults?: number;
+  readonly attributeName?: string;
+  readonly attributeValue?: string;
+  readonly thingTypeName?: string;
+  readonly usePrefixAttributeValue?: boolean;
+}
+
+export function listThingsHandler(context: IotContext) {
+  return async (message: CommandMessage): Promise<Record<string, unknown>> => {
+    const input = message.input as ListThingsInput;
+    if (input.attributeValue !== undefined && input.attributeName === undefined) throw iotErrors.invalidRequest('attributeValue filters by the attribute named in attributeName; pass attributeName too.');
+    // No thing has a type on this platform: filtering by one matches nothing.
+    if (input.thingTypeName !== undefined) return { things: [] };
+    const page = await listThings(
+      iotDb(context.db),
+      message.caller.accountId,
+      { attributeName: input.attributeName, attributeValue: input.attributeValue, usePrefixAttributeValue: input.usePrefixAttributeValue ?? false },
+      input.maxResults ?? DEFAULT_PAGE_SIZE,
+      input.nextToken,
+    );
+    const things = page.rows.map(thingAttribute);
+    return page.next ? { things, nextToken: page.next } : { things };
+  };
+}
+
+export function attachThingPrincipalHandler(context: IotContext) {
+  return async (message: CommandMessage): Promise<Record<string, never>> => {
+    const input = message.input as { thingName: string; principal: string; thingPrincipalType?: IotThingPrincipalType };
+    const caller = message.caller.accountId;
+    const principal = resolveCertificatePrincipal(input.principal, 'principal', { region: context.region, caller });
+    await executeUnit(
+      context,
+      async (unit) => {
+        const thing = thingAggregate(caller, input.thingName);
+        const certificate = certificateAggregate(principal.certificateId);
+        const decided = attachThingPrincipal(
+          { caller, thingName: input.thingName, principal, thingPrincipalType: input.thingPrincipalType ?? 'NON_EXCLUSIVE_THING', now: context.now() },
+          await unit.load(thing),
+          await unit.load(certificate),
+        );
+        unit.record(thing, decided.thing);
+        unit.record(certificate, decided.certificate);
+      },
+      requestMeta(message),
+    );
+    return {};
+  };
+}
+
+export function detachThingPrincipalHandler(context: IotContext) {
+  return async (message: CommandMessage): Promise<Record<string, never>> => {
+    const input = message.input as { thingName: string; principal: string };
+    const caller = message.caller.accountId;
+    const principal = resolveCertificatePrincipal(input.principal, 'principal', { region: context.region, caller });
+    await executeUnit(
+      context,
+      async (unit) => {
+        const thing = thingAggregate(caller, input.thingName);
+        const certificate = certificateAggregate(principal.certificateId);
+        const decided = detachThingPrincipal({ caller, thingName: input.thingName, principal, now: context.now() }, await unit.load(thing), await unit.load(certificate));
+        unit.record(thing, decided.thing);
+        unit.record(certificate, decided.certificate);
+      },
+      requestMeta(message),
+    );
+    return {};
+  };
+}
+
+export function listThingPrincipalsHandler(context: IotContext) {
+  return async (message: CommandMessage): Promise<Record<string, unknown>> => {
+    const input = message.input as { thingName: string; nextToken?: string; maxResults?: number };
+    const db = iotDb(context.db);
+    const accountId = message.caller.accountId;
+    if (!(await findThing(db, accountId, input.thingName))) throw iotErrors.notFound('thing', input.thingName);
+    const page = await listThingPrincipals(db, accountId, input.thingName, input.maxResults ?? DEFAULT_PAGE_SIZE, input.nextToken);
+    const principals = page.rows.map((r) => r.principal);
+    return page.next ? { principals, nextToken: page.next } : { principals };
+  };
+}
+
+export function listPrincipalThingsHandler(context: IotContext) {
+  return async (message: CommandMessage): Promise<Record<string, unknown>> => {
+    const input = message.input as { principal: string; nextToken?: string; maxResults?: number };
+    const caller = message.caller.accountId;
+    const principal = resolveCertificatePrincipal(input.principal, 'principal', { region: context.region, caller });
+    const db = iotDb(context.db);
+    if (!(await certificateIsOwnedBy(db, principal.certificateId, caller))) throw iotErrors.notFound('certificate', principal.arn);
+    const page = await listPrincipalThings(db, caller, principal.certificateId, input.maxResults ?? DEFAULT_PAGE_SIZE, input.nextToken);
+    const things = page.rows.map((r) => r.thing_name);
+    return page.next ? { things, nextToken: page.next } : { things };
+  };
+}

@@ -1,0 +1,15 @@
+import type { Insertable, Selectable } from 'kysely';
+
+/** iot.things: one row per thing (snapshot of the thing aggregate's state). */
+export interface ThingTable {
+  account_id: string;
+  thing_name: string;
+  thing_id: string;
+  thing_arn: string;
+  attributes: Record<string, string>;
+  version: number;
+  creation_date: Date;
+}
+
+export type ThingRow = Selectable<ThingTable>;
+export type NewThingRow = Insertable<ThingTable>;
