@@ -5,6 +5,8 @@ import { createObjectStorage } from '@pki/object-storage';
 import { notImplementedHandlers, type PlatformConfig } from '@pki/service-kit';
 import { caServiceSigner } from './application/ca-signer';
 import { crlWorker } from './application/crl.worker';
+import { ocspCacheInvalidation } from './application/ocsp-cache-invalidation';
+import { ocspCaches } from './application/ocsp-response-cache';
 import { revocationEnv } from './application/revocation-env';
 import { revocationHandlers } from './application/revocation.handlers';
 import type { RevocationContext } from './application/revocation-context';
@@ -41,6 +43,7 @@ function wiringFor(runtime: ServiceRuntime, config: PlatformConfig, env: NodeJS.
         catchUpMs: settings.catchUpMs,
         crlDelayMs: settings.crlDelayMs,
         ocspValiditySeconds: settings.ocspValiditySeconds,
+        ocspCaches: ocspCaches(env),
       },
       crlPollMs: settings.crlPollMs,
       close: () => ca.close(),
@@ -70,7 +73,10 @@ export const revocationServiceDefinition = {
         const wiring = wiringFor(runtime, config, env);
         const logger = new Logger('crl');
         const worker = crlWorker(wiring.context, wiring.crlPollMs, { log: (m) => logger.log(m), error: (m, e) => logger.error(m, e instanceof Error ? e.stack : e) });
-        return [worker, { start: async () => undefined, stop: () => wiring.close() }];
+        const responses = wiring.context.ocspCaches?.responses;
+        // Other replicas' revocations reach this process's OCSP response cache through their events.
+        const invalidation = responses ? [ocspCacheInvalidation(runtime.nc, config.natsPrefix, responses, { error: (m, e) => new Logger('ocsp').error(m, e instanceof Error ? e.stack : e) })] : [];
+        return [worker, ...invalidation, { start: async () => undefined, stop: () => wiring.close() }];
       },
     }),
 };

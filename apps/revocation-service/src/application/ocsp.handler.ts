@@ -2,17 +2,25 @@
  * The OCSP responder (RFC 6960, RFC 5019 profile) behind the gateway's public `/ocsp` route.
  * Every answer is a DER OCSPResponse: garbage gets `malformedRequest`, CertIDs naming no CA
  * this platform serves (or one with OCSP disabled) `unauthorized` (RFC 5019 §2.2.3), a signer
- * that cannot sign now `tryLater`. Responses are signed fresh per request by the CA key through
- * ca-service (SignData, purpose OCSP; responderID byKey), so a revocation shows in the very
- * next response: there is no response cache to invalidate.
+ * that cannot sign now `tryLater`. Responses are signed by the CA key through ca-service
+ * (SignData, purpose OCSP; responderID byKey).
+ *
+ * RFC 5019 §2.2.2 / §6 style pre-signed responses: a request with one CertID and no nonce is
+ * answered from the process's OcspResponseCache (see ocsp-response-cache.ts) while more than
+ * half of the response's validity remains; a revocation drops the serial's cached responses
+ * before RevokeCertificate replies. Requests with a nonce (RFC 8954: the client asks for a
+ * fresh response) or several CertIDs are signed fresh every time, and `unknown` answers are
+ * never cached (a certificate issued a moment later must be answered `good` at once).
  */
 import { DomainError, type CommandMessage, type OcspRequestInput, type OcspRequestOutput, type RevocationReason } from '@pki/contracts';
 import type { SigningAlgorithm } from '@pki/pki';
-import { OcspMalformed, parseOcspRequest, type OcspCertId } from '../domain/ocsp-request';
+import { OcspMalformed, parseOcspRequest, type OcspCertId, type OcspRequest } from '../domain/ocsp-request';
 import { assembleOcspResponse, encodeResponseData, ocspStatusOnly, type CertStatus } from '../domain/ocsp-response';
 import { findCaByCertId } from '../infrastructure/ca.queries';
 import { revocationDb } from '../infrastructure/database';
+import { findCertificateStatuses } from '../infrastructure/ocsp.queries';
 import type { RevocationCaRow } from '../infrastructure/tables/revocation-ca.table';
+import type { ProducedOcspAnswer } from './ocsp-response-cache';
 import type { RevocationContext } from './revocation-context';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -22,14 +30,7 @@ const MAX_AGE_SECONDS = 300;
 const statusOnly = (status: Parameters<typeof ocspStatusOnly>[0]): OcspRequestOutput => ({ responseBase64: ocspStatusOnly(status).toString('base64'), cache: null });
 
 async function statuses(context: RevocationContext, ca: RevocationCaRow, certIds: readonly OcspCertId[]): Promise<CertStatus[]> {
-  const serials = [...new Set(certIds.map((c) => c.serialHex))];
-  const rows = await revocationDb(context.db)
-    .selectFrom('issued_certificates as i')
-    .leftJoin('revocations as r', (join) => join.onRef('r.ca_id', '=', 'i.ca_id').onRef('r.serial', '=', 'i.serial'))
-    .select(['i.serial', 'r.revoked_at', 'r.reason'])
-    .where('i.ca_id', '=', ca.id)
-    .where('i.serial', 'in', serials)
-    .execute();
+  const rows = await findCertificateStatuses(context.db, ca.id, [...new Set(certIds.map((c) => c.serialHex))]);
   const bySerial = new Map(rows.map((r) => [r.serial, r]));
   return certIds.map((certId): CertStatus => {
     const row = bySerial.get(certId.serialHex);
@@ -39,31 +40,22 @@ async function statuses(context: RevocationContext, ca: RevocationCaRow, certIds
   });
 }
 
-export async function answerOcsp(context: RevocationContext, message: CommandMessage): Promise<OcspRequestOutput> {
-  const input = message.input as Partial<OcspRequestInput>;
-  if (typeof input?.requestBase64 !== 'string' || !BASE64.test(input.requestBase64)) return statusOnly('malformedRequest');
-  let request;
-  try {
-    request = parseOcspRequest(Buffer.from(input.requestBase64, 'base64'));
-  } catch (error) {
-    if (error instanceof OcspMalformed) return statusOnly('malformedRequest');
-    throw error;
-  }
-  const db = revocationDb(context.db);
-  let ca: RevocationCaRow | undefined;
-  for (const certId of request.certIds) {
-    const found = await findCaByCertId(db, certId.hash, certId.issuerKeyHash, certId.issuerNameHash);
-    // One response is signed by one key: every CertID must name the same CA.
-    if (!found || (ca && found.id !== ca.id)) return statusOnly('unauthorized');
-    ca = found;
-  }
-  if (!ca || !ca.ocsp_enabled || !ca.responder_key_hash) return statusOnly('unauthorized');
+/** The CA a CertID names (through the process's short-lived CA lookup cache when there is one). */
+function caOf(context: RevocationContext, certId: OcspCertId): Promise<RevocationCaRow | undefined> {
+  const find = () => findCaByCertId(revocationDb(context.db), certId.hash, certId.issuerKeyHash, certId.issuerNameHash);
+  const cas = context.ocspCaches?.cas;
+  if (!cas) return find();
+  const key = `${certId.hash}:${certId.issuerKeyHash.toString('base64')}:${certId.issuerNameHash.toString('base64')}`;
+  return cas.get(key, Date.now(), find);
+}
 
+/** Looks the statuses up and signs one ResponseData for every CertID of the request. */
+async function produce(context: RevocationContext, ca: RevocationCaRow, request: OcspRequest, requestId: string): Promise<ProducedOcspAnswer> {
   const now = new Date(Math.floor(context.now().getTime() / 1000) * 1000);
   const nextUpdate = new Date(now.getTime() + context.ocspValiditySeconds * 1000);
   const certStatuses = await statuses(context, ca, request.certIds);
   const responseData = encodeResponseData({
-    responderKeyHash: ca.responder_key_hash,
+    responderKeyHash: ca.responder_key_hash!,
     producedAt: now,
     nonce: request.nonce,
     responses: request.certIds.map((certId, i) => ({ certIdDer: certId.der, status: certStatuses[i]!, thisUpdate: now, nextUpdate })),
@@ -73,18 +65,57 @@ export async function answerOcsp(context: RevocationContext, message: CommandMes
   try {
     signature = await context.signer.signData(
       { certificateAuthorityId: ca.id, signingAlgorithm: algorithm, purpose: 'OCSP', requestedBy: 'revocation-service (OCSP responder)', dataBase64: responseData.toString('base64') },
-      { caller: { accountId: ca.owner_account, accessKeyId: 'revocation-service' }, requestId: message.requestId },
+      { caller: { accountId: ca.owner_account, accessKeyId: 'revocation-service' }, requestId },
     );
   } catch (error) {
     // The CA cannot sign now (not ACTIVE, ca-service down): RFC 6960 §2.3 tryLater.
-    if (error instanceof DomainError) return statusOnly(error.kind === 'InvalidState' || error.kind === 'NotFound' ? 'unauthorized' : 'tryLater');
+    if (error instanceof DomainError) {
+      const status = error.kind === 'InvalidState' || error.kind === 'NotFound' ? 'unauthorized' : 'tryLater';
+      return { responseBase64: ocspStatusOnly(status).toString('base64'), validity: null, cacheable: false };
+    }
     throw error;
   }
-  const response = assembleOcspResponse(responseData, algorithm, signature);
-  // RFC 5019 §5/§6: GET responses without a nonce may be cached; a nonce asks for a fresh one.
-  const cacheable = input.method === 'GET' && request.nonce === null;
   return {
-    responseBase64: response.toString('base64'),
-    cache: cacheable ? { producedAt: now.toISOString(), nextUpdate: nextUpdate.toISOString(), maxAgeSeconds: Math.min(MAX_AGE_SECONDS, context.ocspValiditySeconds) } : null,
+    responseBase64: assembleOcspResponse(responseData, algorithm, signature).toString('base64'),
+    validity: { producedAt: now.getTime(), nextUpdate: nextUpdate.getTime() },
+    cacheable: request.nonce === null && certStatuses.every((s) => s.kind !== 'unknown'),
+  };
+}
+
+export async function answerOcsp(context: RevocationContext, message: CommandMessage): Promise<OcspRequestOutput> {
+  const input = message.input as Partial<OcspRequestInput>;
+  if (typeof input?.requestBase64 !== 'string' || !BASE64.test(input.requestBase64)) return statusOnly('malformedRequest');
+  let request: OcspRequest;
+  try {
+    request = parseOcspRequest(Buffer.from(input.requestBase64, 'base64'));
+  } catch (error) {
+    if (error instanceof OcspMalformed) return statusOnly('malformedRequest');
+    throw error;
+  }
+  let ca: RevocationCaRow | undefined;
+  for (const certId of request.certIds) {
+    const found = await caOf(context, certId);
+    // One response is signed by one key: every CertID must name the same CA.
+    if (!found || (ca && found.id !== ca.id)) return statusOnly('unauthorized');
+    ca = found;
+  }
+  if (!ca || !ca.ocsp_enabled || !ca.responder_key_hash) return statusOnly('unauthorized');
+
+  const responses = context.ocspCaches?.responses;
+  const [only] = request.certIds;
+  const answer =
+    responses && request.nonce === null && request.certIds.length === 1
+      ? await responses.answer(only!.der.toString('base64'), { caId: ca.id, serialHex: only!.serialHex, caVersion: ca.version }, context.now().getTime(), () => produce(context, ca, request, message.requestId))
+      : await produce(context, ca, request, message.requestId);
+  // RFC 5019 §5/§6: GET responses without a nonce may be cached by HTTP caches; a nonce asks for a fresh one.
+  // max-age stays short (HTTP caches pick up revocations soon) and never reaches past nextUpdate (§6.2).
+  const cacheable = input.method === 'GET' && request.nonce === null && answer.validity !== null;
+  const remainingSeconds = answer.validity ? Math.floor((answer.validity.nextUpdate - context.now().getTime()) / 1000) : 0;
+  return {
+    responseBase64: answer.responseBase64,
+    cache:
+      cacheable && remainingSeconds > 0
+        ? { producedAt: new Date(answer.validity!.producedAt).toISOString(), nextUpdate: new Date(answer.validity!.nextUpdate).toISOString(), maxAgeSeconds: Math.min(MAX_AGE_SECONDS, remainingSeconds) }
+        : null,
   };
 }

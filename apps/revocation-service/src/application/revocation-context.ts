@@ -2,6 +2,7 @@ import type { Caller, SignDataInput, SignDigestInput } from '@pki/contracts';
 import type { EventStore } from '@pki/eventstore';
 import type { ObjectStorage } from '@pki/object-storage';
 import type { Kysely } from 'kysely';
+import type { OcspCaches } from './ocsp-response-cache';
 
 /** ca-service's Signer, as seen from here: SignData (OCSP) and SignDigest (CRLs). Returns the X.509-form signature. */
 export interface RemoteSigner {
@@ -23,4 +24,6 @@ export interface RevocationContext {
   readonly crlDelayMs: number;
   /** Validity of an OCSP response: nextUpdate - thisUpdate (PKI_OCSP_VALIDITY_SECONDS, default 3600). */
   readonly ocspValiditySeconds: number;
+  /** The OCSP responder's pre-signed responses and CA lookups (ocsp-response-cache.ts); absent: none, every response signed fresh. */
+  readonly ocspCaches?: OcspCaches;
 }

@@ -66,6 +66,8 @@ export async function revokeCertificate(context: RevocationContext, message: Com
   const stream = ca ? revocationStream(ca.id, serial) : undefined;
   const history = stream ? await context.store.load(stream) : [];
   const state = history.reduce<RevocationState>((s, e) => evolve(s, e as unknown as RevocationEvent), initialState);
+  // Already revoked (maybe by another replica whose event has not reached us yet): RequestAlreadyProcessed tells the caller so; no cached "good" may contradict it.
+  if (ca && history.length > 0) context.ocspCaches?.responses?.invalidate(ca.id, serial);
   const events = decide(
     {
       type: 'RevokeCertificate',
@@ -99,9 +101,14 @@ export async function revokeCertificate(context: RevocationContext, message: Com
   } catch (error) {
     // Another request revoked the same certificate between our load and our append.
     if (error instanceof ConcurrencyError) {
+      // Committed by another request, maybe on another replica whose event has not reached us yet.
+      context.ocspCaches?.responses?.invalidate(ca!.id, serial);
       throw new DomainError('Conflict', `The certificate with serial ${serial} has already been revoked.`, 'RequestAlreadyProcessedException', { cause: error });
     }
     throw error;
   }
+  // Committed: this process's pre-signed OCSP responses for the serial go before the caller hears
+  // back, so its next OCSP request here answers revoked (other replicas: ocsp-cache-invalidation.ts).
+  context.ocspCaches?.responses?.invalidate(ca!.id, serial);
   return {};
 }
