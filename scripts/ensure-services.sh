@@ -7,6 +7,7 @@
 #   NATS       on 127.0.0.1:4222 with JetStream and max_payload 8 MB (request bodies up to 3 MB
 #              travel over NATS, base64-encoded)
 #   openssl    CLI
+#   aws        CLI (Debian's awscli, only when no `aws` is on PATH)
 #   SoftHSM2   softhsm2-util and the token directory /var/lib/softhsm/tokens
 #
 # When DATABASE_URL / NATS_URL name another host or port, that server is not installed or started
@@ -500,6 +501,13 @@ if command -v softhsm2-util >/dev/null 2>&1; then
 else
   missing+=(softhsm2)
 fi
+# The aws CLI drives the stack in apps/e2e/src/aws-cli-compat.e2e-spec.ts. Any `aws` on PATH will do
+# (v1 or v2, e.g. from pip or pyenv); Debian's awscli package only when there is none.
+if command -v aws >/dev/null 2>&1; then
+  log "aws CLI: already installed ($(command -v aws))"
+else
+  missing+=(awscli)
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
   apt_install "${missing[@]}"
 fi
@@ -524,4 +532,5 @@ log "  $PG_SUMMARY"
 log "  $NATS_SUMMARY"
 log "  $(openssl version 2>/dev/null || echo 'openssl: missing')"
 log "  SoftHSM2 $(softhsm2-util --version 2>/dev/null || echo '?') (tokens in $SOFTHSM_TOKENS)"
+log "  $(command -v aws >/dev/null 2>&1 && AWS_PAGER='' aws --version 2>&1 | head -n 1 || echo 'aws CLI: missing')"
 log "  node $(node --version 2>/dev/null || echo 'missing'), npm $(npm --version 2>/dev/null || echo 'missing')"

@@ -8,8 +8,8 @@ import { InvalidPolicyError } from './errors';
  * exactly is refused with InvalidPolicyException instead of being ignored.
  */
 
-/** AWS's maximum length of the `Policy` member (AWSPolicy: length 1..20480). */
-export const MAX_POLICY_LENGTH = 20_480;
+/** AWS's maximum length of the `Policy` member (AWSPolicy: length 1..81920 in the current acm-pca model, botocore 1.43). */
+export const MAX_POLICY_LENGTH = 81_920;
 
 /** IAM policy language versions (IAM JSON policy reference, "Version"). */
 const POLICY_VERSIONS = ['2012-10-17', '2008-10-17'] as const;

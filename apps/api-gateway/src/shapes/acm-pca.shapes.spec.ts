@@ -537,4 +537,21 @@ describe('ACM PCA input shapes', () => {
     expect(answer('TagCertificateAuthority', with_('TagCertificateAuthority', { Tags: Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: '' })) }))).toBeUndefined();
     expect(answer('GetCertificateAuthorityCertificate', { CertificateAuthorityArn: LONG_ARN.slice(0, 200) })).toBeUndefined();
   });
+
+  // Found with the `aws` CLI (botocore 1.43 model): AWSPolicy is @length(1, 81920) there.
+  it('takes a Policy up to the current model maximum of 81920 characters, and no more', () => {
+    expect(answer('PutPolicy', with_('PutPolicy', { Policy: ' '.repeat(81920) }))).toBeUndefined();
+    expect(answer('PutPolicy', with_('PutPolicy', { Policy: ' '.repeat(81921) }))?.message).toContain(maxLen(81920));
+  });
+
+  // The current model's CrlConfiguration members (the `aws` CLI sends them); ca-service judges their values.
+  it('models CrlConfiguration CrlType and CustomPath with their enum and pattern', () => {
+    const crl = (extra: Record<string, unknown>) =>
+      with_('UpdateCertificateAuthority', { RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: 'crls', ...extra } } });
+    expect(answer('UpdateCertificateAuthority', crl({ CrlType: 'COMPLETE', CustomPath: 'pki/crls' }))).toBeUndefined();
+    expect(answer('UpdateCertificateAuthority', crl({ CrlType: 'DELTA' }))?.message).toBe(
+      one(failed('DELTA', 'revocationConfiguration.crlConfiguration.crlType', enumSet('COMPLETE', 'PARTITIONED'))),
+    );
+    expect(answer('UpdateCertificateAuthority', crl({ CustomPath: '/leading-slash' }))?.code).toBe('ValidationException');
+  });
 });

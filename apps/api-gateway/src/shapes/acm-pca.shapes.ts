@@ -6,7 +6,8 @@
  * - Members, member order and enum value sets: the pinned SDK, `@aws-sdk/client-acm-pca` 3.523.0
  *   (`dist-types/models/models_0.d.ts`). Values that later models added (KeyAlgorithm `SM2`,
  *   SigningAlgorithm `SM3WITHSM2`, KeyStorageSecurityStandard `CCPC_LEVEL_1_OR_HIGHER`,
- *   CrlConfiguration `CrlType` / `CustomPath`) are not in that SDK and are left out.
+ *   CrlConfiguration `CrlType` / `CustomPath`) are not in that SDK; the enum values are left out,
+ *   the two CrlConfiguration members are modelled (see CrlConfiguration).
  * - Enum value order, `@required`, `@length`, `@pattern`, `@range`: AWS's published service model
  *   for acm-pca 2017-08-22 (botocore `botocore/data/acm-pca/2017-08-22/service-2.json`, the model
  *   the AWS Private CA API Reference pages are rendered from, e.g. API_CrlConfiguration
@@ -30,8 +31,9 @@ const Arn = (required = false) =>
 
 const AccountId = S.string({ min: 12, max: 12, pattern: '[0-9]+' });
 const Principal = (required: boolean) => S.string({ required, min: 0, max: 128, pattern: '[^*]+' });
+// AWSPolicy: @length(1, 81920) in the current model (botocore 1.43; older models said 20480).
 const AWSPolicy = (required: boolean) =>
-  S.string({ required, min: 1, max: 20480, pattern: String.raw`[\u0009\u000A\u000D\u0020-\u00FF]+` });
+  S.string({ required, min: 1, max: 81920, pattern: String.raw`[\u0009\u000A\u000D\u0020-\u00FF]+` });
 const IdempotencyToken = S.string({ min: 1, max: 36, pattern: String.raw`[\u0009\u000A\u000D\u0020-\u00FF]*` });
 const NextToken = S.string({ min: 1, max: 43739 });
 const MaxResults = S.integer({ min: 1, max: 1000 });
@@ -72,6 +74,7 @@ const CERTIFICATE_AUTHORITY_TYPES = ['ROOT', 'SUBORDINATE'] as const;
 const KEY_STORAGE_SECURITY_STANDARDS = ['FIPS_140_2_LEVEL_2_OR_HIGHER', 'FIPS_140_2_LEVEL_3_OR_HIGHER'] as const;
 const USAGE_MODES = ['GENERAL_PURPOSE', 'SHORT_LIVED_CERTIFICATE'] as const;
 const S3_OBJECT_ACLS = ['PUBLIC_READ', 'BUCKET_OWNER_FULL_CONTROL'] as const;
+const CRL_TYPES = ['COMPLETE', 'PARTITIONED'] as const;
 const ACCESS_METHOD_TYPES = ['CA_REPOSITORY', 'RESOURCE_PKI_MANIFEST', 'RESOURCE_PKI_NOTIFY'] as const;
 const AUDIT_REPORT_RESPONSE_FORMATS = ['JSON', 'CSV'] as const;
 export const ACTION_TYPES = ['IssueCertificate', 'GetCertificate', 'ListPermissions'] as const;
@@ -215,6 +218,12 @@ const CrlConfiguration = S.structure({
   S3BucketName: S.string({ min: 3, max: 255, pattern: '[-a-zA-Z0-9._/]+' }),
   S3ObjectAcl: S.string({ enum: S3_OBJECT_ACLS }),
   CrlDistributionPointExtensionConfiguration,
+  // CrlType / CustomPath (CrlPathString): in the current model (botocore 1.43, what the `aws` CLI
+  // sends), not in the pinned SDK. Modelled here so they reach ca-service, which accepts the
+  // default COMPLETE and refuses what it does not implement (PARTITIONED, CustomPath) with
+  // InvalidArgsException instead of the gateway dropping them silently.
+  CrlType: S.string({ enum: CRL_TYPES }),
+  CustomPath: S.string({ min: 0, max: 253, pattern: `[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+(/[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+)*` }),
 });
 
 const OcspConfiguration = S.structure({

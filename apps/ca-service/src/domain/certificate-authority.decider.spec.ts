@@ -87,6 +87,22 @@ describe('CertificateAuthority decider', () => {
     );
   });
 
+  it('accepts CrlType COMPLETE (the default) and keeps it as given', () => {
+    const CrlConfiguration = { Enabled: true, S3BucketName: 'crls', CrlType: 'COMPLETE' } as const;
+    const [event] = decide(create({ RevocationConfiguration: { CrlConfiguration } }), initialState);
+    expect(event!.data).toMatchObject({ revocationConfiguration: { CrlConfiguration } });
+  });
+
+  it.each([
+    ['CrlType PARTITIONED', { CrlType: 'PARTITIONED' }, 'PARTITIONED'],
+    ['a CustomPath', { CustomPath: 'pki/crls' }, 'CustomPath'],
+  ] as const)('refuses %s, which it does not implement, instead of ignoring it (InvalidArgsException)', (_name, member, named) => {
+    const input = { RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: 'crls', ...member } } };
+    const error = errorOf(() => decide(create(input), initialState));
+    expect(error.code).toBe('InvalidArgsException');
+    expect(error.message).toContain(named);
+  });
+
   it('requires a bucket when CRLs are enabled', () => {
     expect(errorOf(() => decide(create({ RevocationConfiguration: { CrlConfiguration: { Enabled: true } } }), initialState)).code).toBe('InvalidArgsException');
   });

@@ -305,6 +305,12 @@ describe('CertificateAuthority lifecycle (given/when/then)', () => {
     it('refuses an invalid RevocationConfiguration (InvalidArgsException) and writes nothing', () => {
       expect(given(active()).whenFails(update('DISABLED', T0, { CrlConfiguration: { Enabled: true } })).code).toBe('InvalidArgsException');
     });
+
+    it.each([{ CrlType: 'PARTITIONED' }, { CustomPath: 'pki/crls' }])('refuses CRL settings it does not implement (%j) instead of ignoring them', (member) => {
+      const error = given(active()).whenFails(update(undefined, T0, { CrlConfiguration: { Enabled: true, S3BucketName: 'crls', ...member } }));
+      expect(error.code).toBe('InvalidArgsException');
+      expect(error.message).toContain(Object.keys(member)[0]!);
+    });
   });
 
   describe('delete, restore, permanent removal', () => {

@@ -38,6 +38,10 @@ export interface CrlConfiguration {
   readonly CustomCname?: string;
   readonly S3BucketName?: string;
   readonly S3ObjectAcl?: 'PUBLIC_READ' | 'BUCKET_OWNER_FULL_CONTROL';
+  /** Only COMPLETE (the default) is implemented; see checkRevocationConfiguration. */
+  readonly CrlType?: 'COMPLETE' | 'PARTITIONED';
+  /** Not implemented; see checkRevocationConfiguration. */
+  readonly CustomPath?: string;
 }
 
 export interface OcspConfiguration {

@@ -74,7 +74,7 @@ describe('parsePolicyDocument', () => {
 
   it.each<[string, string, RegExp]>([
     ['an empty document', '', /The policy is empty/],
-    ['an overlong document', ' '.repeat(MAX_POLICY_LENGTH + 1), /20481 characters long; the maximum is 20480/],
+    ['an overlong document', ' '.repeat(MAX_POLICY_LENGTH + 1), /81921 characters long; the maximum is 81920/],
     ['text that is not JSON', '{"Version": ', /not valid JSON/],
     ['a JSON array', '[]', /must be a JSON object with Version and Statement/],
     ['an unknown top-level element', JSON.stringify({ Version: '2012-10-17', Statement: [statement()], Extra: 1 }), /Unknown top-level element "Extra"/],
