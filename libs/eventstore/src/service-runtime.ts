@@ -59,7 +59,9 @@ export class ServiceRuntime {
       await db.destroy();
       throw error;
     }
-    const nc = await connect({ servers: [options.natsUrl], name: `pki-${options.service}-runtime`, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+    // noAsyncTraces: every JetStream publish of the relay is a request, and capturing a stack trace
+    // for each (in case it fails) costs more than the publish; failures still carry their message.
+    const nc = await connect({ servers: [options.natsUrl], name: `pki-${options.service}-runtime`, maxReconnectAttempts: -1, reconnectTimeWait: 500, noAsyncTraces: true });
     const runtime = new ServiceRuntime(db, nc, new EventStore(db, { schema: options.schema }), options);
     await runtime.startBackground();
     return runtime;

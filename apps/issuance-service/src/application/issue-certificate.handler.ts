@@ -13,14 +13,7 @@ import { lintCertificate } from '../domain/certificate-lint';
 import { templateArn, type CertificateTemplate } from '../domain/templates';
 import { chainFor, issuancePurpose, issuingCaFacts, type IssuingCaView } from '../domain/issuing-ca';
 import { issuanceDb } from '../infrastructure/database';
-import {
-  claimIdempotencyToken,
-  findIdempotentCertificate,
-  insertCertificate,
-  isSerialCollision,
-  releaseIdempotencyToken,
-  updateCertificate,
-} from '../infrastructure/certificate.queries';
+import { claimIdempotencyToken, findIdempotentCertificate, isSerialCollision, writeCertificates, type CertificateWrite } from '../infrastructure/certificate.queries';
 import { GroupCommit } from '../infrastructure/group-commit';
 import type { IssuanceContext } from './issuance-context';
 import { loadIssuingCa } from './issuing-ca.loader';
@@ -65,20 +58,19 @@ function groupCommitFor(context: IssuanceContext): GroupCommit {
 
 export async function appendOutcome(context: IssuanceContext, intent: CertificateIntent, events: CertificateEvent[], meta: EventMetadata): Promise<void> {
   const r = intent.requested;
-  await groupCommitFor(context).append(certificateStream(r.certificateId), 1, events, meta, async (trx, stored) => {
-    const db = issuanceDb(trx as never);
-    const version = stored[stored.length - 1]!.version;
-    for (const event of events) {
-      if (event.type === 'CertificateIssued') {
-        await updateCertificate(db, r.certificateId, version, { status: 'ISSUED', certificate_der: Buffer.from(event.data.certificateDer, 'base64') });
-      } else if (event.type === 'CertificateIssuanceFailed') {
-        await updateCertificate(db, r.certificateId, version, { status: 'FAILED', failure_reason: event.data.reason });
-        if (r.idempotencyToken !== null) {
-          await releaseIdempotencyToken(db, { accountId: r.accountId, caId: r.certificateAuthorityId, token: r.idempotencyToken, certificateArn: r.certificateArn });
+  const issued = events.find((e) => e.type === 'CertificateIssued');
+  const failed = events.find((e) => e.type === 'CertificateIssuanceFailed');
+  const write: CertificateWrite | undefined = issued
+    ? { kind: 'issued', id: r.certificateId, certificateDer: Buffer.from(issued.data.certificateDer, 'base64') }
+    : failed
+      ? {
+          kind: 'failed',
+          id: r.certificateId,
+          reason: failed.data.reason,
+          release: r.idempotencyToken === null ? null : { accountId: r.accountId, caId: r.certificateAuthorityId, token: r.idempotencyToken, certificateArn: r.certificateArn },
         }
-      }
-    }
-  });
+      : undefined;
+  await groupCommitFor(context).append(certificateStream(r.certificateId), 1, events, meta, write && { writer: writeCertificates, item: write });
 }
 
 export function issueCertificateHandler(context: IssuanceContext) {
@@ -112,21 +104,23 @@ export function issueCertificateHandler(context: IssuanceContext) {
         purpose, profile, csr, certificateChain, idempotencyToken: token, accountId, now,
       });
       const events = decide({ type: 'RequestCertificate', request: candidate.requested }, initialState);
-      // Requests with an IdempotencyToken commit alone: concurrent claims of one token would
-      // otherwise wait on each other inside shared transactions.
-      const group = groupCommitFor(context);
-      const append = token === null ? group.append.bind(group) : context.store.append.bind(context.store);
       try {
-        await append(certificateStream(candidate.requested.certificateId), 0, events, meta, async (trx, stored) => {
-          const db = issuanceDb(trx as never);
-          if (token !== null && !(await claimIdempotencyToken(db, { accountId, caId: ca.id, token, certificateArn: candidate.requested.certificateArn, now }, IDEMPOTENCY_WINDOW_SECONDS))) {
-            throw new TokenAlreadyClaimed();
-          }
-          await insertCertificate(db, {
-            id: candidate.requested.certificateId, ca_id: ca.id, serial: candidate.requested.serial, arn: candidate.requested.certificateArn, account_id: accountId,
-            status: 'REQUESTED', certificate_chain_pem: certificateChain, requested_at: now, version: stored[stored.length - 1]!.version,
+        const row = {
+          id: candidate.requested.certificateId, ca_id: ca.id, serial: candidate.requested.serial, arn: candidate.requested.certificateArn, account_id: accountId,
+          status: 'REQUESTED' as const, certificate_chain_pem: certificateChain, requested_at: now,
+        };
+        if (token === null) {
+          await groupCommitFor(context).append(certificateStream(row.id), 0, events, meta, { writer: writeCertificates, item: { kind: 'requested', row } });
+        } else {
+          // Requests with an IdempotencyToken commit alone: concurrent claims of one token would
+          // otherwise wait on each other inside shared transactions.
+          await context.store.append(certificateStream(row.id), 0, events, meta, async (trx, stored) => {
+            if (!(await claimIdempotencyToken(issuanceDb(trx as never), { accountId, caId: ca.id, token, certificateArn: row.arn, now }, IDEMPOTENCY_WINDOW_SECONDS))) {
+              throw new TokenAlreadyClaimed();
+            }
+            await writeCertificates(trx, [{ item: { kind: 'requested', row }, stored }]);
           });
-        });
+        }
         intent = candidate;
       } catch (error) {
         if (error instanceof TokenAlreadyClaimed && token !== null) {

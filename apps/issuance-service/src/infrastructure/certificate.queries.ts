@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
-import type { IssuanceDb } from './database';
-import type { CertificateRow, CertificateUpdate, NewCertificateRow } from './tables/certificate.table';
+import { sql, type Transaction } from 'kysely';
+import { issuanceDb, ISSUANCE_SCHEMA, type IssuanceDb } from './database';
+import type { BatchWriter } from './group-commit';
+import type { CertificateRow, NewCertificateRow } from './tables/certificate.table';
 
 export const SERIAL_CONSTRAINT = 'certificates_ca_serial_key';
 
@@ -10,12 +11,50 @@ export function isSerialCollision(error: unknown): boolean {
   return !!e && e.code === '23505' && e.constraint === SERIAL_CONSTRAINT;
 }
 
-export async function insertCertificate(db: IssuanceDb, row: NewCertificateRow): Promise<void> {
-  await db.insertInto('certificates').values(row).execute();
-}
+/**
+ * What a certificate append writes to the read model, in the append's transaction. GroupCommit
+ * hands the items of a whole batch to `writeCertificates` at once: one multi-row insert for the
+ * requests and one update for the outcomes, whatever the batch size.
+ */
+export type CertificateWrite =
+  | { readonly kind: 'requested'; readonly row: Omit<NewCertificateRow, 'version'> }
+  | { readonly kind: 'issued'; readonly id: string; readonly certificateDer: Buffer }
+  | {
+      readonly kind: 'failed';
+      readonly id: string;
+      readonly reason: string;
+      /** The IdempotencyToken claim to give back, if the request had one. */
+      readonly release: { accountId: string; caId: string; token: string; certificateArn: string } | null;
+    };
 
-export async function updateCertificate(db: IssuanceDb, id: string, version: number, changes: CertificateUpdate): Promise<void> {
-  await db.updateTable('certificates').set({ ...changes, version }).where('id', '=', id).execute();
+export const writeCertificates: BatchWriter<CertificateWrite> = async (trx, items) => {
+  const db = issuanceDb(trx);
+  const version = (stored: ReadonlyArray<{ version: number }>) => stored[stored.length - 1]!.version;
+  const requested = items.flatMap(({ item, stored }) => (item.kind === 'requested' ? [{ ...item.row, version: version(stored) }] : []));
+  if (requested.length) await db.insertInto('certificates').values(requested).execute();
+  const outcomes = items.flatMap(({ item, stored }) => (item.kind === 'requested' ? [] : [{ item, version: version(stored) }]));
+  if (outcomes.length) {
+    await recordOutcomes(
+      trx,
+      outcomes.map(({ item, version: v }) =>
+        item.kind === 'issued' ? { id: item.id, version: v, status: 'ISSUED', certificateDer: item.certificateDer, failureReason: null } : { id: item.id, version: v, status: 'FAILED', certificateDer: null, failureReason: item.reason },
+      ),
+    );
+  }
+  for (const { item } of items) if (item.kind === 'failed' && item.release) await releaseIdempotencyToken(db, item.release);
+};
+
+/** Sets the outcome (status, certificate or failure reason, stream version) of several certificates in one statement. */
+async function recordOutcomes(
+  trx: Transaction<any>,
+  outcomes: ReadonlyArray<{ id: string; version: number; status: 'ISSUED' | 'FAILED'; certificateDer: Buffer | null; failureReason: string | null }>,
+): Promise<void> {
+  await sql`
+    update ${sql.table(`${ISSUANCE_SCHEMA}.certificates`)} c
+    set status = v.status, certificate_der = v.der, failure_reason = v.reason, version = v.version
+    from unnest(${outcomes.map((o) => o.id)}::uuid[], ${outcomes.map((o) => o.status)}::text[], ${outcomes.map((o) => o.certificateDer)}::bytea[],
+                ${outcomes.map((o) => o.failureReason)}::text[], ${outcomes.map((o) => o.version)}::integer[]) as v(id, status, der, reason, version)
+    where c.id = v.id`.execute(trx);
 }
 
 export async function findCertificate(db: IssuanceDb, caId: string, serial: string): Promise<CertificateRow | undefined> {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { EventStore, eventStoreMigrations, migrateToLatest } from '@pki/eventstore';
 import { createTestDatabase, type TestDatabase } from '@pki/testing';
-import { GroupCommit } from './group-commit';
+import { GroupCommit, type BatchWriter } from './group-commit';
 
 const SCHEMA = 'gc_test';
 const event = (n: number) => [{ type: 'Probe', schemaVersion: 1, data: { n } }];
@@ -74,5 +74,22 @@ describe('GroupCommit (Postgres)', () => {
     const results = await Promise.allSettled([group.append(stream, 0, event(1), meta(1)), group.append(`probe-${randomUUID()}`, 0, event(2), meta(2))]);
     expect(results[0]).toMatchObject({ status: 'rejected', reason: { name: 'ConcurrencyError' } });
     expect(results[1]).toMatchObject({ status: 'fulfilled' });
+  });
+
+  it('hands a batch writer the items of every append of a batch at once, each with its stored events', async () => {
+    const calls: number[] = [];
+    const writer: BatchWriter<string> = async (trx, items) => {
+      calls.push(items.length);
+      const keys = items.map((i) => i.item);
+      const streams = items.map((i) => i.stored[0]!.stream);
+      await sql`insert into ${sql.table(`${SCHEMA}.probe`)} (key, stream) select * from unnest(${keys}::text[], ${streams}::text[])`.execute(trx);
+    };
+    const group = new GroupCommit(store, { maxInFlight: 1 });
+    const streams = Array.from({ length: 30 }, () => `probe-${randomUUID()}`);
+    await Promise.all(streams.map((stream, n) => group.append(stream, 0, event(n), meta(n), { writer, item: `batched-${stream}` })));
+    expect(calls).toEqual([1, 29]); // the first alone, the 29 queued behind it in one call
+    const rows = await database.db.withSchema(SCHEMA).selectFrom('probe').select(['key', 'stream']).where('key', 'like', 'batched-%').execute();
+    expect(rows.map((r) => r.key).sort()).toEqual(streams.map((s) => `batched-${s}`).sort());
+    expect(rows.every((r) => r.key === `batched-${r.stream}`)).toBe(true);
   });
 });

@@ -7,12 +7,28 @@
  * Fewer commits and fewer statements per certificate; no weaker durability: nobody is answered
  * before the transaction holding their events committed.
  *
+ * A read-model write can be a closure (run once per append) or a `BatchedWrite`: the item of a
+ * writer that writes the items of every append of the batch it serves at once (one multi-row
+ * statement for the whole batch instead of one statement per append).
+ *
  * A batch is all or nothing, so one failing append (a serial collision, a conflict, a
  * projection error) would fail the others; when a batch fails, each of its appends is tried
  * again alone, exactly as `EventStore.append` would run it, and gets its own result or error.
  */
+import type { Transaction } from 'kysely';
 import type { EventEnvelope, EventMetadata, NewEvent } from '@pki/contracts';
 import type { EventStore, ProjectInTransaction } from '@pki/eventstore';
+
+/** Writes the read-model rows of several appends in the appends' transaction (each item with its stored events). */
+export type BatchWriter<T> = (trx: Transaction<any>, items: ReadonlyArray<{ readonly item: T; readonly stored: EventEnvelope[] }>) => Promise<void>;
+
+/** One append's share of a BatchWriter's work. */
+export interface BatchedWrite<T = any> {
+  readonly writer: BatchWriter<T>;
+  readonly item: T;
+}
+
+export type GroupProjection = ProjectInTransaction | BatchedWrite;
 
 export interface GroupCommitOptions {
   /** Transactions of this committer running at once (each holds a pool connection). */
@@ -26,7 +42,7 @@ interface PendingAppend {
   readonly expectedVersion: number;
   readonly events: NewEvent[];
   readonly meta: EventMetadata;
-  readonly project?: ProjectInTransaction;
+  readonly project?: GroupProjection;
   resolve(stored: EventEnvelope[]): void;
   reject(error: unknown): void;
 }
@@ -46,7 +62,7 @@ export class GroupCommit {
   }
 
   /** `EventStore.append`, possibly committed together with other concurrent appends. */
-  append(stream: string, expectedVersion: number, events: NewEvent[], meta: EventMetadata, project?: ProjectInTransaction): Promise<EventEnvelope[]> {
+  append(stream: string, expectedVersion: number, events: NewEvent[], meta: EventMetadata, project?: GroupProjection): Promise<EventEnvelope[]> {
     return new Promise<EventEnvelope[]>((resolve, reject) => {
       this.queue.push({ stream, expectedVersion, events, meta, project, resolve, reject });
       this.pump();
@@ -68,9 +84,7 @@ export class GroupCommit {
     if (batch.length === 1) return this.alone(batch[0]!);
     let stored: EventEnvelope[][];
     try {
-      stored = await this.store.appendBatch(batch, async (trx, envelopes) => {
-        for (let i = 0; i < batch.length; i++) await batch[i]!.project?.(trx, envelopes[i]!);
-      });
+      stored = await this.store.appendBatch(batch, (trx, envelopes) => projectAll(trx, batch, envelopes));
     } catch {
       // Someone's append failed the whole batch: give each its own transaction and answer.
       await Promise.all(batch.map((p) => this.alone(p)));
@@ -81,9 +95,26 @@ export class GroupCommit {
 
   private async alone(p: PendingAppend): Promise<void> {
     try {
-      p.resolve(await this.store.append(p.stream, p.expectedVersion, p.events, p.meta, p.project));
+      p.resolve(await this.store.append(p.stream, p.expectedVersion, p.events, p.meta, p.project && ((trx, stored) => projectAll(trx, [p], [stored]))));
     } catch (error) {
       p.reject(error);
     }
   }
+}
+
+/** The read-model writes of `batch`: each writer once with all its items, each closure once per append. */
+async function projectAll(trx: Transaction<any>, batch: readonly PendingAppend[], stored: EventEnvelope[][]): Promise<void> {
+  const byWriter = new Map<BatchWriter<unknown>, Array<{ item: unknown; stored: EventEnvelope[] }>>();
+  for (let i = 0; i < batch.length; i++) {
+    const project = batch[i]!.project;
+    if (project === undefined) continue;
+    if (typeof project === 'function') {
+      await project(trx, stored[i]!);
+      continue;
+    }
+    let items = byWriter.get(project.writer);
+    if (!items) byWriter.set(project.writer, (items = []));
+    items.push({ item: project.item, stored: stored[i]! });
+  }
+  for (const [writer, items] of byWriter) await writer(trx, items);
 }

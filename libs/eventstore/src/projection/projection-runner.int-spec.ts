@@ -1,11 +1,13 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { eventSubject, type EventEnvelope } from '@pki/contracts';
+import { sql } from 'kysely';
 import { waitFor } from '@pki/testing';
 import { OutboxRelay } from '../relay/outbox-relay';
 import { EventStore } from '../store/event-store';
 import { countingProjection, countingRows, createCountingTable } from '../test-support/counting.projection';
 import { meta, openHarness, quietLogger, SCHEMA, SERVICE, type Harness } from '../test-support/harness';
 import { durableName } from './consumer-position';
+import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
 const evt = (n: number) => [{ type: 'Numbered', schemaVersion: 1, data: { n } }];
@@ -121,5 +123,41 @@ describe('ProjectionRunner (Postgres + JetStream)', () => {
       ['message body is not JSON', 1],
     ]);
     expect(parked[1]).toMatchObject({ event_id: 'garbage-1', payload: '{not json' });
+  });
+
+  it('applies the messages that arrived together in one transaction, and neither marks nor applies the types a projection ignores', async () => {
+    // 40 events it applies and 40 it ignores, interleaved, all in the stream before the runner starts.
+    await store.appendBatch(
+      Array.from({ length: 80 }, (_, i) => ({
+        stream: `mixed-${i}`,
+        expectedVersion: 0,
+        events: [i % 2 === 0 ? { type: 'Numbered', schemaVersion: 1, data: { n: i } } : { type: 'Ignored', schemaVersion: 1, data: { n: i } }],
+        meta,
+      })),
+    );
+    await relay.start();
+    await waitFor(async () => (await (await jetstreamManager(h.nc)).streams.info(h.streamName)).state.last_seq === 80, { what: '80 events relayed' });
+
+    const transactions = new Set<string>();
+    const applied: string[] = [];
+    const projection: Projection = {
+      name: 'selective',
+      eventTypes: ['Numbered'],
+      async apply(trx, event) {
+        applied.push(event.type);
+        const { rows } = await sql<{ txid: string }>`select txid_current()::text as txid`.execute(trx);
+        transactions.add(rows[0]!.txid);
+      },
+    };
+    await run({ projection });
+    await waitFor(consumerIdle('selective'), { what: 'every message acked' });
+
+    expect(applied).toEqual(Array(40).fill('Numbered'));
+    // One transaction per event would be 40; the messages fetched together share one.
+    expect(transactions.size).toBeLessThan(10);
+    const marked = await h.db.withSchema(SCHEMA).selectFrom('projection_processed').select((eb) => eb.fn.countAll().as('n')).where('projection', '=', 'selective').executeTakeFirstOrThrow();
+    expect(Number(marked.n)).toBe(40);
+    const checkpoint = await h.db.withSchema(SCHEMA).selectFrom('projection_checkpoints').selectAll().where('projection', '=', 'selective').executeTakeFirstOrThrow();
+    expect(Number(checkpoint.stream_seq)).toBe(80);
   });
 });

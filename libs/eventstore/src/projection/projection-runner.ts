@@ -24,7 +24,7 @@ import { StoppableSleep } from '../util/stoppable-sleep';
 import { durableName, hasDiverged, restartSequence, type Seen } from './consumer-position';
 import { parseEnvelope } from './parse-envelope';
 import type { Projection } from './projection';
-import { advanceCheckpoint, findCheckpoint, insertParked, markProcessed, rewindCheckpoint } from './projection.queries';
+import { advanceCheckpoint, findCheckpoint, insertParked, markProcessed, markProcessedMany, rewindCheckpoint } from './projection.queries';
 
 export interface ProjectionRunnerOptions {
   db: Kysely<any>;
@@ -48,17 +48,30 @@ export interface ProjectionRunnerOptions {
 
 const defaultLogger: RelayLogger = { log: () => undefined, error: (msg, err) => console.error(msg, err) };
 
+/** A delivered message and the envelope it carries. */
+interface Delivered {
+  readonly msg: JsMsg;
+  readonly event: EventEnvelope;
+}
+
 /**
- * Feeds a projection from a durable pull consumer (explicit ack). Per message: one
- * transaction marks (projection, event id) processed -- skipping the event if it already
- * was -- applies it, and moves the checkpoint; only after the commit is the message acked.
- * Redelivery, a crash before the ack or a republished event therefore never applies twice;
- * the delivery count is never trusted (a restarted nats-server redelivers as "first").
+ * Feeds a projection from a durable pull consumer (explicit ack). One transaction marks
+ * (projection, event id) processed -- skipping the event if it already was -- applies it, and
+ * moves the checkpoint; only after the commit is the message acked. Redelivery, a crash before
+ * the ack or a republished event therefore never applies twice; the delivery count is never
+ * trusted (a restarted nats-server redelivers as "first").
  *
- * Messages are handled one at a time and a failing one is retried in place with backoff
- * (heartbeating `working()`), rather than nak'd while later messages go ahead: projections
- * see each source stream in order, and the checkpoint stays a contiguous prefix. A message is
- * nak'd when the runner stops mid-retry, and terminated + parked when it is poison.
+ * Messages that have arrived while the previous transaction ran are handled together, in
+ * order, in ONE transaction (one marker statement, their applies, one checkpoint move): under
+ * load a consumer pays one commit per batch instead of one per event. Events of a type the
+ * projection declares it ignores (`Projection.eventTypes`) are neither marked nor applied. If
+ * a batch fails, the events before the failing one are committed again as a batch and the
+ * failing one goes down the single-message path below, with the failure counted.
+ *
+ * A failing message is retried in place with backoff (heartbeating `working()`), rather than
+ * nak'd while later messages go ahead: projections see each source stream in order, and the
+ * checkpoint stays a contiguous prefix. A message is nak'd when the runner stops mid-retry,
+ * and terminated + parked when it is poison.
  */
 export class ProjectionRunner {
   private readonly schema: string;
@@ -123,18 +136,46 @@ export class ProjectionRunner {
     }
   }
 
+  /**
+   * One pull: a reader moves arriving messages into `queue`; the handler takes everything queued
+   * at once as a batch, so messages that arrive during a transaction share the next one.
+   */
   private async fetchAndHandle(consumer: Consumer): Promise<void> {
     const messages = await consumer.fetch({ max_messages: this.o.batchSize ?? 100, expires: 5_000 });
     this.fetching = messages;
+    const queue: JsMsg[] = [];
+    let ended = false;
+    let wake: (() => void) | undefined;
+    const reader = (async () => {
+      try {
+        for await (const msg of messages) {
+          queue.push(msg);
+          wake?.();
+        }
+      } finally {
+        ended = true;
+        wake?.();
+      }
+    })();
+    reader.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
     try {
-      for await (const msg of messages) {
-        if (this.sleeper.isStopped) {
-          msg.nak();
+      for (;;) {
+        if (queue.length === 0) {
+          if (ended) break;
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
           continue;
         }
-        await this.handle(msg);
+        const batch = queue.splice(0);
+        if (this.sleeper.isStopped) {
+          for (const msg of batch) msg.nak();
+          continue;
+        }
+        await this.handleBatch(batch);
       }
+      await reader;
     } finally {
+      if (!ended) messages.stop();
       this.fetching = undefined;
     }
   }
@@ -186,21 +227,96 @@ export class ProjectionRunner {
     return this.js.consumers.get(this.streamName, this.durable);
   }
 
-  private async handle(msg: JsMsg): Promise<void> {
-    const seq = msg.seq;
-    const parsed = parseEnvelope(msg.string());
-    if (!parsed.ok) {
-      await this.park(msg, null, parsed.error, 1);
+  /** Messages in stream order: unparsable ones are parked where they are, the others committed in runs. */
+  private async handleBatch(msgs: readonly JsMsg[]): Promise<void> {
+    let run: Delivered[] = [];
+    for (const msg of msgs) {
+      const parsed = parseEnvelope(msg.string());
+      if (parsed.ok) {
+        run.push({ msg, event: parsed.envelope });
+        continue;
+      }
+      await this.handleRun(run);
+      run = [];
+      if (this.sleeper.isStopped) msg.nak();
+      else await this.park(msg, null, parsed.error, 1);
+    }
+    await this.handleRun(run);
+  }
+
+  /** Parsed messages, in order: one transaction for all of them, or, if it fails, split around the failing event. */
+  private async handleRun(run: readonly Delivered[]): Promise<void> {
+    if (run.length === 0) return;
+    if (this.sleeper.isStopped) {
+      for (const d of run) d.msg.nak();
       return;
     }
-    const event = parsed.envelope;
-    let failures = 0;
-    for (let attempt = 1; ; attempt++) {
+    if (run.length === 1) {
+      await this.handle(run[0]!, 0);
+      return;
+    }
+    const relevant = run.filter((d) => this.applies(d.event));
+    const last = run[run.length - 1]!;
+    if (relevant.length === 0) {
+      // Nothing to apply or mark: moving the checkpoint past them is one statement, no transaction.
       try {
-        await this.o.db.transaction().execute(async (trx) => {
-          if (await markProcessed(trx, this.schema, this.name, event.id, seq)) await this.o.projection.apply(trx, event);
-          await advanceCheckpoint(trx, this.schema, this.name, seq, event.id);
-        });
+        await advanceCheckpoint(this.o.db, this.schema, this.name, last.msg.seq, last.event.id);
+      } catch {
+        for (const d of run) await this.handleRun([d]);
+        return;
+      }
+      await this.acknowledge(...run);
+      return;
+    }
+    let failing: number | undefined;
+    try {
+      await this.o.db.transaction().execute(async (trx) => {
+        const claimed = await markProcessedMany(trx, this.schema, this.name, relevant.map((d) => ({ eventId: d.event.id, streamSeq: d.msg.seq })));
+        for (let i = 0; i < run.length; i++) {
+          const { event } = run[i]!;
+          if (!claimed.delete(event.id)) continue; // ignored type, processed before, or a duplicate in this batch
+          failing = i;
+          await this.o.projection.apply(trx, event);
+        }
+        failing = undefined;
+        await advanceCheckpoint(trx, this.schema, this.name, last.msg.seq, last.event.id);
+      });
+    } catch (error) {
+      if (failing === undefined) {
+        // Not attributable to one event (the connection, the marker or the checkpoint): one by one.
+        for (const d of run) await this.handleRun([d]);
+        return;
+      }
+      const d = run[failing]!;
+      this.logger.error(`projection ${this.name}: event ${d.event.id} (seq ${d.msg.seq}) failed in a batch, retrying it alone`, error);
+      await this.handleRun(run.slice(0, failing));
+      if (this.sleeper.isStopped) d.msg.nak();
+      else await this.handle(d, isTransientError(error) ? 0 : 1);
+      await this.handleRun(run.slice(failing + 1));
+      return;
+    }
+    await this.acknowledge(...run);
+  }
+
+  /** Whether the projection acts on `event` (see Projection.eventTypes). */
+  private applies(event: EventEnvelope): boolean {
+    return this.o.projection.eventTypes === undefined || this.o.projection.eventTypes.includes(event.type);
+  }
+
+  /** One message in its own transaction, retried in place; `priorFailures` non-transient failures already happened in a batch. */
+  private async handle({ msg, event }: Delivered, priorFailures: number): Promise<void> {
+    const seq = msg.seq;
+    let failures = priorFailures;
+    for (let attempt = priorFailures + 1; ; attempt++) {
+      try {
+        if (this.applies(event)) {
+          await this.o.db.transaction().execute(async (trx) => {
+            if (await markProcessed(trx, this.schema, this.name, event.id, seq)) await this.o.projection.apply(trx, event);
+            await advanceCheckpoint(trx, this.schema, this.name, seq, event.id);
+          });
+        } else {
+          await advanceCheckpoint(this.o.db, this.schema, this.name, seq, event.id);
+        }
         break;
       } catch (error) {
         if (this.sleeper.isStopped) {
@@ -216,13 +332,25 @@ export class ProjectionRunner {
         await this.sleeper.sleep(backoffMs(attempt, { baseMs: 100, maxMs: 5_000 }));
       }
     }
-    try {
-      await this.o.beforeAck?.(event);
-    } catch {
-      return; // the simulated crash: committed, never acked
+    await this.acknowledge({ msg, event });
+  }
+
+  /**
+   * After the commit: the test seam, then the ack. Without the seam the acks of a batch are sent
+   * synchronously, so the NATS client writes them to the socket together.
+   */
+  private async acknowledge(...delivered: readonly Delivered[]): Promise<void> {
+    for (const { msg, event } of delivered) {
+      if (this.o.beforeAck) {
+        try {
+          await this.o.beforeAck(event);
+        } catch {
+          continue; // the simulated crash: committed, never acked
+        }
+      }
+      this.lastSeen = { seq: msg.seq, eventId: event.id };
+      msg.ack();
     }
-    this.lastSeen = { seq, eventId: event.id };
-    msg.ack();
   }
 
   /** Terminates a poison message and records it (and marks it processed, so a redelivery is skipped). */

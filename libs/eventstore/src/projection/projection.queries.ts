@@ -15,6 +15,22 @@ export async function markProcessed(db: Db, schema: string, projection: string, 
   return row !== undefined;
 }
 
+/**
+ * `markProcessed` for several events in one statement: the ids claimed by this transaction
+ * (those not processed or parked before). A duplicate id within `events` is claimed once.
+ */
+export async function markProcessedMany(db: Db, schema: string, projection: string, events: ReadonlyArray<{ eventId: string; streamSeq: number }>): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  const rows = await db
+    .withSchema(schema)
+    .insertInto('projection_processed')
+    .values(events.map((e) => ({ projection, event_id: e.eventId, stream_seq: String(e.streamSeq) })))
+    .onConflict((oc) => oc.columns(['projection', 'event_id']).doNothing())
+    .returning('event_id')
+    .execute();
+  return new Set(rows.map((r: { event_id: string }) => r.event_id));
+}
+
 /** Compare-and-set: the checkpoint only moves forward. */
 export async function advanceCheckpoint(db: Db, schema: string, projection: string, streamSeq: number, eventId: string | null): Promise<void> {
   await db

@@ -9,5 +9,12 @@ import type { EventEnvelope } from '@pki/contracts';
  */
 export interface Projection {
   readonly name: string;
+  /**
+   * The event types `apply` acts on, when it ignores every other one. The runner then neither
+   * applies nor marks the others (it only moves the checkpoint past them): a consumer of a busy
+   * stream it mostly ignores (e.g. every CaKeyUsed of the ca stream) costs no write per event.
+   * Absent: every event is applied.
+   */
+  readonly eventTypes?: readonly string[];
   apply(trx: Transaction<any>, event: EventEnvelope): Promise<void>;
 }

@@ -1,12 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { EventRow } from '../store/events.table';
-import type { NewOutboxRow } from '../store/outbox.table';
 
 type Db = Kysely<any> | Transaction<any>;
-
-export async function insertOutboxRows(db: Db, schema: string, rows: NewOutboxRow[]): Promise<void> {
-  if (rows.length) await db.withSchema(schema).insertInto('outbox').values(rows).execute();
-}
 
 /**
  * Claims unpublished rows in position order. SKIP LOCKED lets several relay replicas share

@@ -5,8 +5,7 @@ import { assertSchemaName } from '../db/schema-name';
 import { isUniqueViolation } from '../util/pg-errors';
 import { ConcurrencyError } from './concurrency.error';
 import { buildEnvelopes, envelopeToRow, rowToEnvelope } from './envelope.mapping';
-import { currentVersion, insertEvents, selectStream } from './events.queries';
-import { insertOutboxRows } from '../relay/outbox.queries';
+import { currentVersion, currentVersionsOf, insertEventsWithOutbox, selectStream } from './events.queries';
 
 export interface EventStoreOptions {
   schema: string;
@@ -58,8 +57,7 @@ export class EventStore {
         // caller that is ahead of the stream, which would otherwise leave a gap.
         const actual = await currentVersion(trx, this.schema, stream);
         if (actual !== expectedVersion) throw new ConcurrencyError(stream, expectedVersion, actual);
-        const inserted = await insertEvents(trx, this.schema, envelopes.map(envelopeToRow));
-        await insertOutboxRows(trx, this.schema, inserted.map((r) => ({ position: r.position, event_id: r.id })));
+        await insertEventsWithOutbox(trx, this.schema, envelopes.map(envelopeToRow));
         if (project) await project(trx, envelopes);
       });
     } catch (error) {
@@ -103,8 +101,7 @@ export class EventStore {
         for (const [stream, version] of expected) {
           if ((actual.get(stream) ?? 0) !== version) throw new ConcurrencyError(stream, version, actual.get(stream) ?? 0);
         }
-        const inserted = await insertEvents(trx, this.schema, rows);
-        await insertOutboxRows(trx, this.schema, inserted.map((r) => ({ position: r.position, event_id: r.id })));
+        await insertEventsWithOutbox(trx, this.schema, rows);
         if (project) await project(trx, stored);
       });
     } catch (error) {
@@ -126,14 +123,7 @@ export class EventStore {
   /** The current version of each of `streams` (absent: 0), in one query. */
   private async currentVersions(trx: Transaction<any>, streams: string[]): Promise<Map<string, number>> {
     if (streams.length === 1) return new Map([[streams[0]!, await currentVersion(trx, this.schema, streams[0]!)]]);
-    const rows = await trx
-      .withSchema(this.schema)
-      .selectFrom('events')
-      .select(['stream', (eb) => eb.fn.max('version').as('version')])
-      .where('stream', 'in', streams)
-      .groupBy('stream')
-      .execute();
-    return new Map(rows.map((r: { stream: string; version: unknown }) => [r.stream, Number(r.version)]));
+    return currentVersionsOf(trx, this.schema, streams);
   }
 
   /** The whole stream, ordered by version. */

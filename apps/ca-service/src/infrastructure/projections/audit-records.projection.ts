@@ -18,6 +18,7 @@ import { auditDb, upsertIssuedRecord, upsertRevokedRecord } from '../audit-repor
  */
 export const auditRecordsFromIssuance: Projection = {
   name: 'audit-records-issuance',
+  eventTypes: [ISSUANCE_EVENT_TYPES.CertificateIssued],
   async apply(trx: Transaction<any>, event: EventEnvelope): Promise<void> {
     if (event.type !== ISSUANCE_EVENT_TYPES.CertificateIssued || event.schemaVersion !== 1) return;
     await upsertIssuedRecord(auditDb(trx), event.data as CertificateIssuedV1);

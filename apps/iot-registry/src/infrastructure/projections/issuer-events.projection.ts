@@ -47,6 +47,7 @@ export const issuerRevocations: Projection = {
  */
 export const autoRegistrations: Projection = {
   name: 'iot-auto-registrations',
+  eventTypes: [ISSUANCE_EVENT_TYPES.CertificateIssued],
   async apply(trx: Transaction<any>, event: EventEnvelope): Promise<void> {
     if (event.type !== ISSUANCE_EVENT_TYPES.CertificateIssued || event.schemaVersion !== 1) return;
     const issued = event.data as CertificateIssuedV1;

@@ -11,6 +11,7 @@ import { upsertCaPolicy } from '../ca-policy.queries';
  */
 export const caPolicyProjection: Projection = {
   name: 'issuance-ca-policies',
+  eventTypes: [POLICY_EVENT_TYPES.PolicyPut, POLICY_EVENT_TYPES.PolicyDeleted],
   async apply(trx: Transaction<any>, event: EventEnvelope): Promise<void> {
     if (event.type !== POLICY_EVENT_TYPES.PolicyPut && event.type !== POLICY_EVENT_TYPES.PolicyDeleted) return;
     if (event.schemaVersion !== 1) throw new Error(`unsupported ${event.type} schema version ${event.schemaVersion}`);

@@ -89,6 +89,8 @@ function changesOf(event: EventEnvelope): IssuingCaUpdate | undefined {
  */
 export const issuingCaProjection: Projection = {
   name: 'issuance-issuing-cas',
+  // Not the key-use audit (one CaKeyUsed per signature) nor policies: they change nothing here.
+  eventTypes: Object.values(CA_EVENT_TYPES),
   async apply(trx: Transaction<any>, event: EventEnvelope): Promise<void> {
     const db = trx.withSchema('issuance') as unknown as Transaction<IssuanceDatabase>;
     if (event.type === CA_EVENT_TYPES.CertificateAuthorityCreated) {

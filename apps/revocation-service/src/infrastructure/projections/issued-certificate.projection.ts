@@ -11,6 +11,7 @@ import { insertIssuedCertificate } from '../certificate.queries';
  */
 export const issuedCertificateProjection: Projection = {
   name: 'revocation-issued-certificates',
+  eventTypes: [ISSUANCE_EVENT_TYPES.CertificateIssued],
   async apply(trx: Transaction<any>, event: EventEnvelope): Promise<void> {
     if (event.type !== ISSUANCE_EVENT_TYPES.CertificateIssued) return;
     if (event.schemaVersion !== 1) throw new Error(`unsupported ${event.type} schema version ${event.schemaVersion}`);

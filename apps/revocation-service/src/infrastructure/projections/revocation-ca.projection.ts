@@ -44,6 +44,7 @@ const STATUS_EVENTS: ReadonlySet<string> = new Set([
  */
 export const revocationCaProjection: Projection = {
   name: 'revocation-cas',
+  eventTypes: Object.values(CA_EVENT_TYPES),
   async apply(trx: Transaction<any>, event: EventEnvelope): Promise<void> {
     const db = revocationDb(trx);
     const known = event.type === CA_EVENT_TYPES.CertificateAuthorityCreated || event.type === CA_EVENT_TYPES.CertificateImported || event.type === CA_EVENT_TYPES.RevocationConfigurationUpdated || event.type === CA_EVENT_TYPES.CertificateAuthorityPermanentlyDeleted || STATUS_EVENTS.has(event.type) || event.type === CA_EVENT_TYPES.Tagged || event.type === CA_EVENT_TYPES.Untagged;
