@@ -1,37 +1,24 @@
 import {
-  ACMPCAClient,
   CreateCertificateAuthorityCommand,
   DescribeCertificateAuthorityCommand,
   ListCertificateAuthoritiesCommand,
+  type ACMPCAClientConfig,
   type CreateCertificateAuthorityCommandInput,
 } from '@aws-sdk/client-acm-pca';
 import { waitFor } from '@pki/testing';
+import { caInput, pcaClient } from './fixtures/acm-pca';
+import { errorOf } from './fixtures/errors';
 import { ACCOUNT_A, ACCOUNT_B, startStack, type RunningStack } from './stack';
 import { signedJsonRequest } from './signed-fetch';
 
-const createInput: CreateCertificateAuthorityCommandInput = {
-  CertificateAuthorityType: 'ROOT',
-  CertificateAuthorityConfiguration: {
-    KeyAlgorithm: 'EC_prime256v1',
-    SigningAlgorithm: 'SHA256WITHECDSA',
-    Subject: { CommonName: 'Walking Skeleton Root', Organization: 'Example Corp', Country: 'US' },
-  },
-  Tags: [{ Key: 'team', Value: 'platform' }],
-};
-
-async function errorOf(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
+const createInput: CreateCertificateAuthorityCommandInput = caInput({
+  subject: { CommonName: 'Walking Skeleton Root', Organization: 'Example Corp', Country: 'US' },
+  tags: [{ Key: 'team', Value: 'platform' }],
+});
 
 describe('ACM Private CA through the gateway (walking skeleton)', () => {
   let stack: RunningStack;
-  const client = (credentials = ACCOUNT_A, extra: Record<string, unknown> = {}) =>
-    new ACMPCAClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials, maxAttempts: 1, ...extra });
+  const client = (credentials = ACCOUNT_A, extra: Partial<ACMPCAClientConfig> = {}) => pcaClient(stack.endpoint, credentials, extra);
 
   beforeAll(async () => {
     stack = await startStack();

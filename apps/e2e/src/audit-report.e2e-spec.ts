@@ -1,92 +1,45 @@
-import { execFileSync } from 'node:child_process';
-import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  ACMPCAClient,
+  ImportCertificateAuthorityCertificateCommand,
   IssueCertificateCommand,
   RevokeCertificateCommand,
   waitUntilCertificateIssued,
   CreateCertificateAuthorityAuditReportCommand,
-  CreateCertificateAuthorityCommand,
   DescribeCertificateAuthorityAuditReportCommand,
-  DescribeCertificateAuthorityCommand,
-  GetCertificateAuthorityCsrCommand,
-  ImportCertificateAuthorityCertificateCommand,
   waitUntilAuditReportCreated,
-  waitUntilCertificateAuthorityCSRCreated,
 } from '@aws-sdk/client-acm-pca';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { waitFor } from '@pki/testing';
+import { bytes, caStatus, createCa as createCertificateAuthority, pcaClient, template, waitForCsr } from './fixtures/acm-pca';
+import { errorOf } from './fixtures/errors';
+import { OpensslDir } from './fixtures/openssl';
+import { signedS3Get } from './signed-fetch';
 import { ACCOUNT_A, ACCOUNT_B, startStack, type RunningStack } from './stack';
-import type { Credentials } from './signed-fetch';
-
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: string | Uint8Array) {
-    this.hash = secret ? createHmac('sha256', secret) : createHash('sha256');
-  }
-  update(data: string | Uint8Array): void {
-    this.hash.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-}
-
-async function signedS3Get(endpoint: string, pathname: string, credentials: Credentials): Promise<Response> {
-  const url = new URL(endpoint);
-  const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials, sha256: Sha256 as never, uriEscapePath: false });
-  const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: pathname, query: {}, headers: { host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
-  return fetch(endpoint + pathname, { headers: signed.headers as Record<string, string> });
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('audit reports through the SDK', () => {
   let stack: RunningStack;
   let dir: string;
-  const client = (credentials = ACCOUNT_A) => new ACMPCAClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-  const createCa = async (type: 'ROOT' | 'SUBORDINATE') =>
-    (
-      await client().send(
-        new CreateCertificateAuthorityCommand({
-          CertificateAuthorityType: type,
-          CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { CommonName: `Audit ${type}`, Organization: 'Example Corp' } },
-        }),
-      )
-    ).CertificateAuthorityArn!;
+  const client = (credentials = ACCOUNT_A) => pcaClient(stack.endpoint, credentials);
+  const createCa = (type: 'ROOT' | 'SUBORDINATE') => createCertificateAuthority(client(), { type, subject: { CommonName: `Audit ${type}`, Organization: 'Example Corp' } });
 
   /** An ACTIVE subordinate CA: its CSR signed by an external root made with the openssl CLI, then imported. */
   async function activeSubordinate(): Promise<string> {
     const arn = await createCa('SUBORDINATE');
-    await waitUntilCertificateAuthorityCSRCreated({ client: client(), maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { CertificateAuthorityArn: arn });
-    const { Csr } = await client().send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: arn }));
-    const work = await mkdtemp(path.join(dir, 'openssl-'));
-    const file = (name: string) => path.join(work, name);
-    await writeFile(file('sub.csr'), Csr!);
-    await writeFile(file('ext.cnf'), 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign,digitalSignature\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
-    const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-    openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', file('root.key'), '-out', file('root.pem'), '-days', '3650', '-subj', '/CN=External Audit Root/O=Example Corp',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-    openssl('x509', '-req', '-in', file('sub.csr'), '-CA', file('root.pem'), '-CAkey', file('root.key'), '-CAcreateserial', '-days', '365', '-sha256', '-extfile', file('ext.cnf'), '-out', file('sub.pem'));
+    const openssl = new OpensslDir('openssl', dir);
+    openssl.write('sub.csr', await waitForCsr(client(), arn));
+    openssl.write('ext.cnf', 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign,digitalSignature\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
+    openssl.selfSigned('root', '/CN=External Audit Root/O=Example Corp', { days: 3650 });
+    openssl.sign('sub', 'root', 'sub', { days: 365, extfile: 'ext.cnf', args: ['-sha256'] });
     await client().send(
       new ImportCertificateAuthorityCertificateCommand({
         CertificateAuthorityArn: arn,
-        Certificate: await readFile(file('sub.pem')),
-        CertificateChain: await readFile(file('root.pem')),
+        Certificate: bytes(openssl.read('sub.pem')),
+        CertificateChain: bytes(openssl.read('root.pem')),
       }),
     );
-    const { CertificateAuthority } = await client().send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: arn }));
-    expect(CertificateAuthority!.Status).toBe('ACTIVE');
+    expect(await caStatus(client(), arn)).toBe('ACTIVE');
     return arn;
   }
 
@@ -137,16 +90,15 @@ describe('audit reports through the SDK', () => {
 
   it('lists exactly the certificates the CA issued and revoked, with AWS fields', async () => {
     const arn = await activeSubordinate();
-    const work = await mkdtemp(path.join(dir, 'leaves-'));
+    const leaves = new OpensslDir('leaves', dir);
     const issued: Array<{ arn: string; serial: string; cn: string }> = [];
     for (const cn of ['a.example.com', 'b.example.com', 'c.example.com']) {
-      execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(work, `${cn}.key`), '-out', path.join(work, `${cn}.csr`), '-subj', `/O=Example Corp/CN=${cn}`], { stdio: 'pipe' });
       const { CertificateArn } = await client().send(
         new IssueCertificateCommand({
           CertificateAuthorityArn: arn,
-          Csr: await readFile(path.join(work, `${cn}.csr`)),
+          Csr: bytes(leaves.csr(cn, `/O=Example Corp/CN=${cn}`)),
           SigningAlgorithm: 'SHA256WITHECDSA',
-          TemplateArn: 'arn:aws:acm-pca:::template/EndEntityCertificate/V1',
+          TemplateArn: template('EndEntityCertificate'),
           Validity: { Type: 'DAYS', Value: 30 },
         }),
       );

@@ -1,4 +1,5 @@
-import { ACMPCAClient, CreateCertificateAuthorityCommand, paginateListCertificateAuthorities } from '@aws-sdk/client-acm-pca';
+import { paginateListCertificateAuthorities } from '@aws-sdk/client-acm-pca';
+import { createCa, pcaClient } from './fixtures/acm-pca';
 import { ACCOUNT_B, startStack, type RunningStack } from './stack';
 
 describe('ListCertificateAuthorities over 120 CAs (SDK paginator, MaxResults 7)', () => {
@@ -12,21 +13,11 @@ describe('ListCertificateAuthorities over 120 CAs (SDK paginator, MaxResults 7)'
   });
 
   it('returns each CA exactly once', async () => {
-    const pca = new ACMPCAClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: ACCOUNT_B, maxAttempts: 1 });
+    const pca = pcaClient(stack.endpoint, ACCOUNT_B);
     const created: string[] = [];
     // Eight at a time: concurrent creations must not disturb the page order either.
     for (let batch = 0; batch < 15; batch++) {
-      const arns = await Promise.all(
-        Array.from({ length: 8 }, (_, i) =>
-          pca.send(
-            new CreateCertificateAuthorityCommand({
-              CertificateAuthorityType: 'ROOT',
-              CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { CommonName: `Paged CA ${batch * 8 + i}` } },
-            }),
-          ),
-        ),
-      );
-      created.push(...arns.map((r) => r.CertificateAuthorityArn!));
+      created.push(...(await Promise.all(Array.from({ length: 8 }, (_, i) => createCa(pca, { subject: { CommonName: `Paged CA ${batch * 8 + i}` } })))));
     }
     expect(new Set(created).size).toBe(120);
 

@@ -1,15 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
-  ACMPCAClient,
-  CreateCertificateAuthorityCommand,
   DeleteCertificateAuthorityCommand,
   DescribeCertificateAuthorityCommand,
   GetCertificateAuthorityCertificateCommand,
-  GetCertificateAuthorityCsrCommand,
   ImportCertificateAuthorityCertificateCommand,
   ListTagsCommand,
   RestoreCertificateAuthorityCommand,
@@ -17,57 +9,28 @@ import {
   UntagCertificateAuthorityCommand,
   UpdateCertificateAuthorityCommand,
   paginateListTags,
-  waitUntilCertificateAuthorityCSRCreated,
 } from '@aws-sdk/client-acm-pca';
-import { ACCOUNT_A, startStack, type RunningStack } from './stack';
-
-/** The openssl CLI in one working directory (the "on-premises" PKI of this test). */
-class OpensslDir {
-  readonly path = mkdtempSync(join(tmpdir(), 'ca-lifecycle-e2e-'));
-  write(name: string, content: string): void {
-    writeFileSync(join(this.path, name), content);
-  }
-  read(name: string): string {
-    return readFileSync(join(this.path, name), 'utf8');
-  }
-  run(...args: string[]): string {
-    const r = spawnSync('openssl', args, { cwd: this.path, encoding: 'utf8', timeout: 60_000 });
-    const output = `${r.stdout}\n${r.stderr}`;
-    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${output}`);
-    return output;
-  }
-  remove(): void {
-    rmSync(this.path, { recursive: true, force: true });
-  }
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
+import { bytes, caStatus, createCa, pcaClient, waitForCsr } from './fixtures/acm-pca';
+import { errorOf } from './fixtures/errors';
+import { OpensslDir } from './fixtures/openssl';
+import { softwareKeysEnv, startStack, type RunningStack } from './stack';
 
 const SUBJECT = { Country: 'US', Organization: 'Example Corp', CommonName: 'E2E Subordinate CA' };
 const CA_EXT = 'basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n';
 
 describe('CA lifecycle through the AWS SDK', () => {
   let stack: RunningStack;
+  /** The openssl CLI in one working directory (the "on-premises" PKI of this test). */
   let pki: OpensslDir;
-  const client = () => new ACMPCAClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: ACCOUNT_A, maxAttempts: 1 });
-  const bytes = (text: string) => new TextEncoder().encode(text);
+  const client = () => pcaClient(stack.endpoint);
 
   beforeAll(async () => {
-    stack = await startStack({ PKI_KEY_BACKEND: 'software', PKI_KEK: randomBytes(32).toString('base64'), PKI_CA_WORKER_INTERVAL_MS: '500' });
-    pki = new OpensslDir();
+    stack = await startStack(softwareKeysEnv());
+    pki = new OpensslDir('ca-lifecycle-e2e');
     // An external root and intermediate, made with the openssl CLI.
-    pki.run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'root.key', '-out', 'root.pem', '-subj', '/O=External Corp/CN=External Root', '-days', '3650',
-      '-addext', 'basicConstraints=critical,CA:true', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-    pki.run('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'int.key', '-out', 'int.csr', '-subj', '/O=External Corp/CN=External Intermediate');
+    pki.selfSigned('root', '/O=External Corp/CN=External Root', { days: 3650 });
     pki.write('ca.ext', CA_EXT);
-    pki.run('x509', '-req', '-in', 'int.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-CAcreateserial', '-out', 'int.pem', '-days', '1825', '-extfile', 'ca.ext');
+    pki.certificate('int', '/O=External Corp/CN=External Intermediate', 'root', { days: 1825, extfile: 'ca.ext' });
   }, 120_000);
   afterAll(async () => {
     pki?.remove();
@@ -76,27 +39,18 @@ describe('CA lifecycle through the AWS SDK', () => {
 
   it('create -> CSR -> import an externally signed certificate (each rejection rule) -> disable/enable -> delete/restore', async () => {
     const pca = client();
-    const { CertificateAuthorityArn: arn } = await pca.send(
-      new CreateCertificateAuthorityCommand({
-        CertificateAuthorityType: 'SUBORDINATE',
-        CertificateAuthorityConfiguration: { KeyAlgorithm: 'RSA_2048', SigningAlgorithm: 'SHA256WITHRSA', Subject: SUBJECT },
-        Tags: [{ Key: 'team', Value: 'pki' }],
-      }),
-    );
-    const CertificateAuthorityArn = arn!;
-    await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 120, minDelay: 1, maxDelay: 3 }, { CertificateAuthorityArn });
-    expect((await pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn }))).CertificateAuthority!.Status).toBe('PENDING_CERTIFICATE');
+    const CertificateAuthorityArn = await createCa(pca, { type: 'SUBORDINATE', keyAlgorithm: 'RSA_2048', subject: SUBJECT, tags: [{ Key: 'team', Value: 'pki' }] });
+    const Csr = await waitForCsr(pca, CertificateAuthorityArn);
+    expect(await caStatus(pca, CertificateAuthorityArn)).toBe('PENDING_CERTIFICATE');
 
-    const { Csr } = await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn }));
-    pki.write('ca.csr', Csr!);
+    pki.write('ca.csr', Csr);
     const verified = pki.run('req', '-in', 'ca.csr', '-noout', '-verify', '-subject');
     expect(verified).toMatch(/verify OK/);
     expect(verified).not.toMatch(/verify failure/i);
     expect(verified).toMatch(/subject=C\s*=\s*US, O\s*=\s*Example Corp, CN\s*=\s*E2E Subordinate CA/);
 
     // The intermediate signs THIS CA's CSR.
-    pki.run('x509', '-req', '-in', 'ca.csr', '-CA', 'int.pem', '-CAkey', 'int.key', '-CAcreateserial', '-out', 'ca.pem', '-days', '365', '-extfile', 'ca.ext');
-    const certificate = pki.read('ca.pem');
+    const certificate = pki.sign('ca', 'int', 'ca', { days: 365, extfile: 'ca.ext' });
     const chain = pki.read('int.pem') + pki.read('root.pem');
 
     // Each documented rule, with its exception; nothing is imported.
@@ -111,15 +65,11 @@ describe('CA lifecycle through the AWS SDK', () => {
     await expectRefused(certificate, pki.read('root.pem') + pki.read('int.pem'), 'InvalidRequestException', /out of order/);
     await expectRefused(certificate, pki.read('int.pem'), 'InvalidRequestException', /last certificate of the chain must be the self-signed root/);
     await expectRefused(certificate, certificate + chain, 'InvalidRequestException', /must not include the CA certificate/);
-    pki.run('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'other.key', '-out', 'other.csr', '-subj', '/C=US/O=Example Corp/CN=E2E Subordinate CA');
-    pki.run('x509', '-req', '-in', 'other.csr', '-CA', 'int.pem', '-CAkey', 'int.key', '-CAcreateserial', '-out', 'other.pem', '-days', '365', '-extfile', 'ca.ext');
-    await expectRefused(pki.read('other.pem'), chain, 'CertificateMismatchException', /public key is not this CA's key/);
+    await expectRefused(pki.certificate('other', '/C=US/O=Example Corp/CN=E2E Subordinate CA', 'int', { days: 365, extfile: 'ca.ext' }), chain, 'CertificateMismatchException', /public key is not this CA's key/);
     pki.write('nc.ext', `${CA_EXT}nameConstraints=critical,permitted;DNS:example.com\n`);
-    pki.run('x509', '-req', '-in', 'ca.csr', '-CA', 'int.pem', '-CAkey', 'int.key', '-CAcreateserial', '-out', 'nc.pem', '-days', '365', '-extfile', 'nc.ext');
-    await expectRefused(pki.read('nc.pem'), chain, 'MalformedCertificateException', /name constraints .* critical/);
+    await expectRefused(pki.sign('ca', 'int', 'nc', { days: 365, extfile: 'nc.ext' }), chain, 'MalformedCertificateException', /name constraints .* critical/);
     pki.write('leaf.ext', 'basicConstraints=critical,CA:false\n');
-    pki.run('x509', '-req', '-in', 'ca.csr', '-CA', 'int.pem', '-CAkey', 'int.key', '-CAcreateserial', '-out', 'leaf.pem', '-days', '365', '-extfile', 'leaf.ext');
-    await expectRefused(pki.read('leaf.pem'), chain, 'MalformedCertificateException', /not a CA certificate/);
+    await expectRefused(pki.sign('ca', 'int', 'leaf', { days: 365, extfile: 'leaf.ext' }), chain, 'MalformedCertificateException', /not a CA certificate/);
     await expectRefused('not a certificate', chain, 'MalformedCertificateException', /PEM/);
     // Over the 32 KB CertificateBodyBlob limit: refused by the model constraint before the service.
     expect((await importing(certificate + ' '.repeat(33 * 1024), chain)).name).toBe('ValidationException');
@@ -162,13 +112,7 @@ describe('CA lifecycle through the AWS SDK', () => {
 
   it('tags: up to 50, TooManyTagsException beyond, value-matching untag, and the ListTags paginator', async () => {
     const pca = client();
-    const { CertificateAuthorityArn } = await pca.send(
-      new CreateCertificateAuthorityCommand({
-        CertificateAuthorityType: 'ROOT',
-        CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { CommonName: 'Tagged Root' } },
-        Tags: [{ Key: 'first', Value: 'one' }],
-      }),
-    );
+    const CertificateAuthorityArn = await createCa(pca, { subject: { CommonName: 'Tagged Root' }, tags: [{ Key: 'first', Value: 'one' }] });
     const more = Array.from({ length: 49 }, (_, i) => ({ Key: `key-${i}`, Value: `value-${i}` }));
     await pca.send(new TagCertificateAuthorityCommand({ CertificateAuthorityArn, Tags: more }));
     const tooMany = await errorOf(pca.send(new TagCertificateAuthorityCommand({ CertificateAuthorityArn, Tags: [{ Key: 'fifty-one' }] })));

@@ -1,5 +1,4 @@
 import {
-  ACMPCAClient,
   CreateCertificateAuthorityCommand,
   CreatePermissionCommand,
   DeletePermissionCommand,
@@ -14,25 +13,11 @@ import {
   type CreateCertificateAuthorityCommandInput,
   type Permission,
 } from '@aws-sdk/client-acm-pca';
+import { caInput, pcaClient } from './fixtures/acm-pca';
+import { errorOf } from './fixtures/errors';
 import { ACCOUNT_A, ACCOUNT_B, startStack, type RunningStack } from './stack';
 
-const createInput: CreateCertificateAuthorityCommandInput = {
-  CertificateAuthorityType: 'ROOT',
-  CertificateAuthorityConfiguration: {
-    KeyAlgorithm: 'EC_prime256v1',
-    SigningAlgorithm: 'SHA256WITHECDSA',
-    Subject: { CommonName: 'Shared Root', Organization: 'Example Corp' },
-  },
-};
-
-async function errorOf(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
+const createInput: CreateCertificateAuthorityCommandInput = caInput({ subject: { CommonName: 'Shared Root', Organization: 'Example Corp' } });
 
 /** A policy sharing `arn` with account B, written with unusual whitespace to prove GetPolicy returns it unchanged. */
 const sharingPolicy = (arn: string, actions = ['acm-pca:DescribeCertificateAuthority', 'acm-pca:ListPermissions']) =>
@@ -40,7 +25,7 @@ const sharingPolicy = (arn: string, actions = ['acm-pca:DescribeCertificateAutho
 
 describe('ACM Private CA resource policies and permissions (two accounts, real SDK)', () => {
   let stack: RunningStack;
-  const client = (credentials = ACCOUNT_A) => new ACMPCAClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const client = (credentials = ACCOUNT_A) => pcaClient(stack.endpoint, credentials);
   const createCa = async (credentials = ACCOUNT_A) => (await client(credentials).send(new CreateCertificateAuthorityCommand(createInput))).CertificateAuthorityArn!;
   const policyEvents = async (arn: string) =>
     stack.db.withSchema('ca').selectFrom('events').select('type').where('stream', '=', `ca-policy-${arn.split('/')[1]}`).orderBy('version').execute();

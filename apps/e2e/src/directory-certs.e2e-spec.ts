@@ -1,8 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CreateDirectoryCommand,
   CreateMicrosoftADCommand,
@@ -21,68 +16,35 @@ import {
   RegisterCertificateCommand,
   type Certificate,
 } from '@aws-sdk/client-directory-service';
-import {
-  ACMPCAClient,
-  CreateCertificateAuthorityCommand,
-  GetCertificateAuthorityCsrCommand,
-  GetCertificateCommand,
-  ImportCertificateAuthorityCertificateCommand,
-  IssueCertificateCommand,
-  waitUntilCertificateAuthorityCSRCreated,
-  waitUntilCertificateIssued,
-} from '@aws-sdk/client-acm-pca';
 import { waitFor } from '@pki/testing';
-import { ACCOUNT_A, ACCOUNT_B, startStack, type RunningStack } from './stack';
+import { activeRootCa, pcaClient } from './fixtures/acm-pca';
+import { countRows } from './fixtures/db';
+import { errorOf } from './fixtures/errors';
+import { OpensslDir } from './fixtures/openssl';
+import { ACCOUNT_A, ACCOUNT_B, softwareKeysEnv, startStack, type RunningStack } from './stack';
 
 /** The openssl CLI in one working directory. */
-class OpensslDir {
-  readonly path = mkdtempSync(join(tmpdir(), 'directory-certs-e2e-'));
-  run(...args: string[]): string {
-    const r = spawnSync('openssl', args, { cwd: this.path, encoding: 'utf8', timeout: 60_000 });
-    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stdout}\n${r.stderr}`);
-    return r.stdout;
-  }
-  read(name: string): string {
-    return readFileSync(join(this.path, name), 'utf8');
-  }
+class DirectoryPki extends OpensslDir {
   /** A self-signed CA certificate (EC P-256), PEM. */
   ca(name: string, commonName: string, daysValid = 400): string {
-    this.run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-subj', `/O=Example Corp/CN=${commonName}`,
-      '-days', String(daysValid), '-addext', 'basicConstraints=critical,CA:true', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-    return this.read(`${name}.pem`);
+    return this.selfSigned(name, `/O=Example Corp/CN=${commonName}`, { days: daysValid });
   }
   /** A self-signed end-entity certificate, PEM. */
   leaf(name: string, commonName: string): string {
-    this.run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-subj', `/CN=${commonName}`,
-      '-days', '400', '-addext', 'basicConstraints=critical,CA:false', '-addext', 'keyUsage=critical,digitalSignature');
-    return this.read(`${name}.pem`);
+    return this.selfSigned(name, `/CN=${commonName}`, { days: 400, extensions: ['basicConstraints=critical,CA:false', 'keyUsage=critical,digitalSignature'] });
   }
   notAfter(name: string): Date {
     return new Date(this.run('x509', '-in', `${name}.pem`, '-noout', '-enddate').trim().replace('notAfter=', ''));
   }
-  remove(): void {
-    rmSync(this.path, { recursive: true, force: true });
-  }
-}
-
-type AwsError = Error & { RequestId?: string; Message?: string; $metadata?: { requestId?: string; httpStatusCode?: number } };
-
-async function errorOf(promise: Promise<unknown>): Promise<AwsError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AwsError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const MS_AD = { Name: 'corp.example.com', Password: 'Sup3r-Secret', VpcSettings: { VpcId: 'vpc-0123abcd', SubnetIds: ['subnet-0123abcd', 'subnet-4567ef01'] } };
 
 describe('Directory Service certificates through the AWS SDK', () => {
   let stack: RunningStack;
-  let pki: OpensslDir;
+  let pki: DirectoryPki;
   const client = (credentials = ACCOUNT_A) => new DirectoryServiceClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-  const eventCount = async () => Number((await stack.db.withSchema('directory').selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const eventCount = () => countRows(stack.db, 'directory', 'events');
 
   beforeAll(async () => {
     // Each asynchronous step (directory stages, certificate registration) takes 1.5 s, so every state is observable.
@@ -90,11 +52,9 @@ describe('Directory Service certificates through the AWS SDK', () => {
       PKI_DIRECTORY_STEP_MS: '1500',
       PKI_DIRECTORY_WORKER_INTERVAL_MS: '200',
       // ACM-PCA, for a certificate issued by the platform's own private CA.
-      PKI_KEY_BACKEND: 'software',
-      PKI_KEK: randomBytes(32).toString('base64'),
-      PKI_CA_WORKER_INTERVAL_MS: '500',
+      ...softwareKeysEnv(),
     });
-    pki = new OpensslDir();
+    pki = new DirectoryPki('directory-certs-e2e');
   }, 120_000);
   afterAll(async () => {
     pki?.remove();
@@ -252,27 +212,10 @@ describe('Directory Service certificates through the AWS SDK', () => {
   }, 120_000);
 
   it('registers a CA certificate issued by the platform\'s own private CA through ACM-PCA (IssueCertificate)', async () => {
-    const pca = new ACMPCAClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: ACCOUNT_A, maxAttempts: 1 });
-    const { CertificateAuthorityArn } = await pca.send(
-      new CreateCertificateAuthorityCommand({
-        CertificateAuthorityType: 'ROOT',
-        CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { Organization: 'Example Corp', CommonName: 'Platform LDAPS Root' } },
-      }),
-    );
-    await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 120, minDelay: 1, maxDelay: 3 }, { CertificateAuthorityArn });
-    const { Csr } = await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn }));
-    const { CertificateArn } = await pca.send(
-      new IssueCertificateCommand({
-        CertificateAuthorityArn,
-        Csr: new TextEncoder().encode(Csr!),
-        SigningAlgorithm: 'SHA256WITHECDSA',
-        TemplateArn: 'arn:aws:acm-pca:::template/RootCACertificate/V1',
-        Validity: { Type: 'YEARS', Value: 5 },
-      }),
-    );
-    await waitUntilCertificateIssued({ client: pca, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { CertificateAuthorityArn, CertificateArn });
-    const { Certificate: issued } = await pca.send(new GetCertificateCommand({ CertificateAuthorityArn, CertificateArn }));
-    await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn, Certificate: new TextEncoder().encode(issued!) }));
+    const { certificate: issued } = await activeRootCa(pcaClient(stack.endpoint), {
+      subject: { Organization: 'Example Corp', CommonName: 'Platform LDAPS Root' },
+      validity: { Type: 'YEARS', Value: 5 },
+    });
 
     const ds = client();
     const { DirectoryId: id } = await ds.send(new CreateMicrosoftADCommand({ ...MS_AD, Name: 'pca.example.com' }));

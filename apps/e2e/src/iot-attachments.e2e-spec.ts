@@ -1,7 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AcceptCertificateTransferCommand,
   AttachPolicyCommand,
@@ -17,7 +13,6 @@ import {
   DetachPolicyCommand,
   DetachThingPrincipalCommand,
   GetPolicyCommand,
-  IoTClient,
   ListAttachedPoliciesCommand,
   ListPrincipalThingsCommand,
   ListTargetsForPolicyCommand,
@@ -29,38 +24,21 @@ import {
   UpdateCertificateCommand,
   UpdateThingCommand,
 } from '@aws-sdk/client-iot';
-import { sql } from 'kysely';
+import { errorOf } from './fixtures/errors';
+import { iotClient, iotEventCount } from './fixtures/iot';
+import { OpensslDir } from './fixtures/openssl';
 import { ACCOUNT_A, ACCOUNT_B, startStack, type RunningStack } from './stack';
 
 /** The device maker's PKI: one root CA made with the openssl CLI, device certificates signed by it. */
-class DevicePki {
-  readonly path = mkdtempSync(join(tmpdir(), 'iot-attach-e2e-'));
-  private run(...args: string[]): void {
-    const r = spawnSync('openssl', args, { cwd: this.path, encoding: 'utf8', timeout: 60_000 });
-    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stdout}\n${r.stderr}`);
-  }
+class DevicePki extends OpensslDir {
   constructor() {
-    this.run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/O=IoT E2E/CN=Attachments CA', '-days', '365',
-      '-addext', 'basicConstraints=critical,CA:true', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-    this.run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'device.key');
+    super('iot-attach-e2e');
+    this.selfSigned('ca', '/O=IoT E2E/CN=Attachments CA');
+    this.key('device');
   }
   device(cn: string): string {
-    this.run('req', '-new', '-key', 'device.key', '-out', `${cn}.csr`, '-subj', `/CN=${cn}`);
-    this.run('x509', '-req', '-in', `${cn}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${cn}.pem`, '-days', '30');
-    return readFileSync(join(this.path, `${cn}.pem`), 'utf8');
+    return this.certificate(cn, `/CN=${cn}`, 'ca', { key: 'device.key' });
   }
-  remove(): void {
-    rmSync(this.path, { recursive: true, force: true });
-  }
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iot:Connect'], Resource: ['*'] }] });
@@ -68,8 +46,8 @@ const POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Al
 describe('AWS IoT things, policies and their attachments through @aws-sdk/client-iot', () => {
   let stack: RunningStack;
   let pki: DevicePki;
-  const iot = (account = ACCOUNT_A) => new IoTClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: account, maxAttempts: 1 });
-  const iotEvents = async () => Number((await sql<{ n: string }>`select count(*) as n from iot.events`.execute(stack.db)).rows[0]!.n);
+  const iot = (account = ACCOUNT_A) => iotClient(stack.endpoint, account);
+  const iotEvents = () => iotEventCount(stack.db);
   const register = async (cn: string, status: 'ACTIVE' | 'INACTIVE') => {
     const out = await iot().send(new RegisterCertificateWithoutCACommand({ certificatePem: pki.device(cn), status }));
     return { id: out.certificateId!, arn: out.certificateArn! };

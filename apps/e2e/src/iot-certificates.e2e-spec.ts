@@ -1,8 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { X509Certificate, createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
 import {
   AcceptCertificateTransferCommand,
   CancelCertificateTransferCommand,
@@ -12,7 +8,6 @@ import {
   DescribeCACertificateCommand,
   DescribeCertificateCommand,
   GetRegistrationCodeCommand,
-  IoTClient,
   ListCACertificatesCommand,
   ListCertificatesByCACommand,
   ListCertificatesCommand,
@@ -25,62 +20,26 @@ import {
   UpdateCertificateCommand,
   type Certificate,
 } from '@aws-sdk/client-iot';
-import { sql } from 'kysely';
+import { errorOf } from './fixtures/errors';
+import { certificateId as idOf, iotClient, iotEventCount, pemBody } from './fixtures/iot';
+import { OpensslDir } from './fixtures/openssl';
 import { ACCOUNT_A, ACCOUNT_B, startStack, type RunningStack } from './stack';
-
-/** The openssl CLI in one working directory (the device maker's PKI in this test). */
-class OpensslDir {
-  readonly path = mkdtempSync(join(tmpdir(), 'iot-e2e-'));
-  write(name: string, content: string): void {
-    writeFileSync(join(this.path, name), content);
-  }
-  read(name: string): string {
-    return readFileSync(join(this.path, name), 'utf8');
-  }
-  run(...args: string[]): string {
-    const r = spawnSync('openssl', args, { cwd: this.path, encoding: 'utf8', timeout: 60_000 });
-    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stdout}\n${r.stderr}`);
-    return `${r.stdout}\n${r.stderr}`;
-  }
-  rootCa(name: string, cn: string): void {
-    this.run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-subj', `/O=IoT E2E/CN=${cn}`, '-days', '365',
-      '-addext', 'basicConstraints=critical,CA:true', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-  }
-  /** A certificate for `cn` with the shared device key, signed by CA `ca`. */
-  signed(name: string, cn: string, ca: string, days = 30): string {
-    this.run('req', '-new', '-key', 'device.key', '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
-    this.run('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', String(days));
-    return this.read(`${name}.pem`);
-  }
-  remove(): void {
-    rmSync(this.path, { recursive: true, force: true });
-  }
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-const idOf = (pem: string) => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
-const pemBody = (pem: string) => pem.replace(/-----[A-Z ]+-----|\s+/g, '');
 
 describe('AWS IoT certificates through @aws-sdk/client-iot', () => {
   let stack: RunningStack;
+  /** The openssl CLI in one working directory (the device maker's PKI in this test). */
   let pki: OpensslDir;
-  const iot = (account = ACCOUNT_A) => new IoTClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: account, maxAttempts: 1 });
-  const iotEvents = async () => Number((await sql<{ n: string }>`select count(*) as n from iot.events`.execute(stack.db)).rows[0]!.n);
+  const iot = (account = ACCOUNT_A) => iotClient(stack.endpoint, account);
+  const iotEvents = () => iotEventCount(stack.db);
+  /** A certificate for `cn` with the shared device key, signed by CA `ca`. */
+  const signed = (name: string, cn: string, ca: string) => pki.certificate(name, `/CN=${cn}`, ca, { key: 'device.key' });
 
   beforeAll(async () => {
     stack = await startStack();
-    pki = new OpensslDir();
-    pki.rootCa('ca', 'Device Maker CA');
-    pki.rootCa('other', 'Someone Else CA');
-    pki.run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'device.key');
+    pki = new OpensslDir('iot-e2e');
+    pki.selfSigned('ca', '/O=IoT E2E/CN=Device Maker CA');
+    pki.selfSigned('other', '/O=IoT E2E/CN=Someone Else CA');
+    pki.key('device');
   }, 120_000);
   afterAll(async () => {
     pki?.remove();
@@ -98,14 +57,14 @@ describe('AWS IoT certificates through @aws-sdk/client-iot', () => {
     expect(codeB).not.toBe(registrationCode);
 
     const caCertificate = pki.read('ca.pem');
-    const verificationCertificate = pki.signed('verification', registrationCode!, 'ca');
+    const verificationCertificate = signed('verification', registrationCode!, 'ca');
     const before = await iotEvents();
     // Each rule, with its documented exception; nothing is written.
     const refused = async (input: Partial<ConstructorParameters<typeof RegisterCACertificateCommand>[0]>) =>
       errorOf(iot().send(new RegisterCACertificateCommand({ caCertificate, ...input } as ConstructorParameters<typeof RegisterCACertificateCommand>[0])));
     expect(await refused({})).toMatchObject({ name: 'InvalidRequestException', message: expect.stringMatching(/verificationCertificate is required/) });
-    expect(await refused({ verificationCertificate: pki.signed('wrong-cn', 'not-the-code', 'ca') })).toMatchObject({ name: 'RegistrationCodeValidationException' });
-    expect(await refused({ verificationCertificate: pki.signed('wrong-key', registrationCode!, 'other') })).toMatchObject({
+    expect(await refused({ verificationCertificate: signed('wrong-cn', 'not-the-code', 'ca') })).toMatchObject({ name: 'RegistrationCodeValidationException' });
+    expect(await refused({ verificationCertificate: signed('wrong-key', registrationCode!, 'other') })).toMatchObject({
       name: 'CertificateValidationException',
       message: expect.stringMatching(/not signed by the CA certificate's private key/),
     });
@@ -144,7 +103,7 @@ describe('AWS IoT certificates through @aws-sdk/client-iot', () => {
 
   it('registers 30 device certificates and lists them by CA with pageSize 7 in both orders, each exactly once', async () => {
     for (let i = 0; i < 30; i++) {
-      const pem = pki.signed(`device-${i}`, `device-${i}`, 'ca');
+      const pem = signed(`device-${i}`, `device-${i}`, 'ca');
       const out = await iot().send(new RegisterCertificateCommand({ certificatePem: pem, caCertificatePem: i % 2 ? pki.read('ca.pem') : undefined, setAsActive: true }));
       expect(out).toEqual(expect.objectContaining({ certificateId: idOf(pem), certificateArn: `arn:aws:iot:us-east-1:${ACCOUNT_A.accountId}:cert/${idOf(pem)}` }));
       devices.push({ id: out.certificateId!, pem });
@@ -278,7 +237,7 @@ describe('AWS IoT certificates through @aws-sdk/client-iot', () => {
   });
 
   it('RegisterCertificateWithoutCA registers in SNI_ONLY mode without an issuer', async () => {
-    const pem = pki.signed('sni-device', 'sni-device', 'other');
+    const pem = signed('sni-device', 'sni-device', 'other');
     const out = await iot().send(new RegisterCertificateWithoutCACommand({ certificatePem: pem, status: 'ACTIVE' }));
     const d = (await iot().send(new DescribeCertificateCommand({ certificateId: out.certificateId! }))).certificateDescription!;
     expect(d).toMatchObject({ certificateMode: 'SNI_ONLY', status: 'ACTIVE', certificateId: idOf(pem) });
@@ -289,9 +248,9 @@ describe('AWS IoT certificates through @aws-sdk/client-iot', () => {
     pki.write('ca.cnf', '[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial.txt\ndefault_md = sha256\npolicy = p\n[p]\ncommonName = supplied\n');
     pki.write('index.txt', '');
     pki.write('serial.txt', '1000\n');
-    pki.run('req', '-new', '-key', 'device.key', '-out', 'expired.csr', '-subj', '/CN=expired-device');
+    pki.csr('expired', '/CN=expired-device', { key: 'device.key' });
     pki.run('ca', '-batch', '-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key', '-in', 'expired.csr', '-out', 'expired.pem', '-notext', '-startdate', '20200101000000Z', '-enddate', '20210101000000Z');
-    const wrongCa = pki.signed('wrong-ca-device', 'wrong-ca-device', 'other');
+    const wrongCa = signed('wrong-ca-device', 'wrong-ca-device', 'other');
     const before = await iotEvents();
     const count = async () => (await iot().send(new ListCertificatesCommand({ pageSize: 250 }))).certificates!.length;
     const countBefore = await count();

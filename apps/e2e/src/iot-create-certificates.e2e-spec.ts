@@ -4,69 +4,28 @@
  * CA made through the ACM-PCA API) and registered in the caller's account. The generated private
  * key is answered once and found nowhere else: not in any table of the database, not in any log.
  */
-import { spawnSync } from 'node:child_process';
-import { X509Certificate, createHash, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  ACMPCAClient,
-  CreateCertificateAuthorityCommand,
-  DescribeCertificateAuthorityCommand,
-  GetCertificateAuthorityCsrCommand,
-  GetCertificateCommand,
-  ImportCertificateAuthorityCertificateCommand,
-  IssueCertificateCommand,
-  waitUntilCertificateAuthorityCSRCreated,
-  waitUntilCertificateIssued,
-} from '@aws-sdk/client-acm-pca';
-import { CreateCertificateFromCsrCommand, CreateKeysAndCertificateCommand, DescribeCertificateCommand, IoTClient, ListCertificatesCommand } from '@aws-sdk/client-iot';
+import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import { CreateCertificateFromCsrCommand, CreateKeysAndCertificateCommand, DescribeCertificateCommand, ListCertificatesCommand } from '@aws-sdk/client-iot';
 import { sql } from 'kysely';
-import { ACCOUNT_A, ACCOUNT_B, startStack, type RunningStack } from './stack';
-
-class OpensslDir {
-  readonly path = mkdtempSync(join(tmpdir(), 'iot-create-e2e-'));
-  read(name: string): string {
-    return readFileSync(join(this.path, name), 'utf8');
-  }
-  write(name: string, content: string): void {
-    writeFileSync(join(this.path, name), content);
-  }
-  run(...args: string[]): string {
-    const r = spawnSync('openssl', args, { cwd: this.path, encoding: 'utf8', timeout: 60_000 });
-    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stdout}\n${r.stderr}`);
-    return `${r.stdout}\n${r.stderr}`;
-  }
-  remove(): void {
-    rmSync(this.path, { recursive: true, force: true });
-  }
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-const bytes = (text: string) => new TextEncoder().encode(text);
-const idOf = (pem: string) => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
+import { activateRoot, caStatus, createCa, pcaClient, waitForCsr } from './fixtures/acm-pca';
+import { errorOf } from './fixtures/errors';
+import { certificateId as idOf, iotClient, iotEventCount } from './fixtures/iot';
+import { OpensslDir } from './fixtures/openssl';
+import { ACCOUNT_A, ACCOUNT_B, softwareKeysEnv, startStack, type RunningStack } from './stack';
 
 describe('IoT CreateCertificateFromCsr / CreateKeysAndCertificate with the platform IoT issuing CA', () => {
   let stack: RunningStack;
   let pki: OpensslDir;
-  const pca = () => new ACMPCAClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: ACCOUNT_A, maxAttempts: 1 });
-  const iot = (account = ACCOUNT_B) => new IoTClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: account, maxAttempts: 1 });
-  const iotEventCount = async () => (await stack.db.withSchema('iot').selectFrom('events').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;
+  const pca = () => pcaClient(stack.endpoint);
+  const iot = (account = ACCOUNT_B) => iotClient(stack.endpoint, account);
+  const iotEvents = () => iotEventCount(stack.db);
   let caArn = '';
   let pendingCaArn = '';
   let caPem = '';
 
   beforeAll(async () => {
-    stack = await startStack({ PKI_KEY_BACKEND: 'software', PKI_KEK: randomBytes(32).toString('base64'), PKI_CA_WORKER_INTERVAL_MS: '500' });
-    pki = new OpensslDir();
+    stack = await startStack(softwareKeysEnv());
+    pki = new OpensslDir('iot-create-e2e');
   }, 180_000);
   afterAll(async () => {
     pki?.remove();
@@ -74,36 +33,21 @@ describe('IoT CreateCertificateFromCsr / CreateKeysAndCertificate with the platf
   });
 
   it('without PKI_IOT_ISSUING_CA_ARN both operations answer ServiceUnavailableException saying what to set', async () => {
-    pki.run('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'device.key', '-out', 'device.csr', '-subj', '/O=Example Corp/CN=thing-1');
+    pki.csr('device', '/O=Example Corp/CN=thing-1');
     for (const call of [() => iot().send(new CreateKeysAndCertificateCommand({ setAsActive: true })), () => iot().send(new CreateCertificateFromCsrCommand({ certificateSigningRequest: pki.read('device.csr') }))]) {
       const error = await errorOf(call());
       expect({ name: error.name, message: error.message }).toEqual({ name: 'ServiceUnavailableException', message: expect.stringMatching(/No default IoT issuing CA is configured; set PKI_IOT_ISSUING_CA_ARN/) });
     }
-    expect(await iotEventCount()).toBe('0');
+    expect(await iotEvents()).toBe(0);
   });
 
   it('makes an ACTIVE ROOT CA (RSA-2048) and a CA still PENDING_CERTIFICATE through the ACM-PCA API (account A)', async () => {
     const client = pca();
-    const create = async () =>
-      (
-        await client.send(
-          new CreateCertificateAuthorityCommand({
-            CertificateAuthorityType: 'ROOT',
-            CertificateAuthorityConfiguration: { KeyAlgorithm: 'RSA_2048', SigningAlgorithm: 'SHA256WITHRSA', Subject: { Organization: 'Example Corp', CommonName: 'IoT Device Issuing CA' } },
-          }),
-        )
-      ).CertificateAuthorityArn!;
+    const create = () => createCa(client, { keyAlgorithm: 'RSA_2048', subject: { Organization: 'Example Corp', CommonName: 'IoT Device Issuing CA' } });
     caArn = await create();
     pendingCaArn = await create();
-    await waitUntilCertificateAuthorityCSRCreated({ client, maxWaitTime: 120, minDelay: 1, maxDelay: 3 }, { CertificateAuthorityArn: caArn });
-    const { Csr } = await client.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: caArn }));
-    const { CertificateArn } = await client.send(
-      new IssueCertificateCommand({ CertificateAuthorityArn: caArn, Csr: bytes(Csr!), SigningAlgorithm: 'SHA256WITHRSA', TemplateArn: 'arn:aws:acm-pca:::template/RootCACertificate/V1', Validity: { Type: 'YEARS', Value: 10 } }),
-    );
-    await waitUntilCertificateIssued({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { CertificateAuthorityArn: caArn, CertificateArn });
-    caPem = (await client.send(new GetCertificateCommand({ CertificateAuthorityArn: caArn, CertificateArn }))).Certificate!;
-    await client.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: caArn, Certificate: bytes(caPem) }));
-    expect((await client.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: caArn }))).CertificateAuthority!.Status).toBe('ACTIVE');
+    caPem = await activateRoot(client, { arn: caArn, csr: await waitForCsr(client, caArn) }, { Type: 'YEARS', Value: 10 }, 'SHA256WITHRSA');
+    expect(await caStatus(client, caArn)).toBe('ACTIVE');
     pki.write('ca.pem', caPem);
   }, 180_000);
 
@@ -114,7 +58,7 @@ describe('IoT CreateCertificateFromCsr / CreateKeysAndCertificate with the platf
       name: 'ServiceUnavailableException',
       message: expect.stringMatching(new RegExp(`${pendingCaArn.replace(/[/.]/g, '\\$&')} is PENDING_CERTIFICATE, not ACTIVE; set PKI_IOT_ISSUING_CA_ARN`)),
     });
-    expect(await iotEventCount()).toBe('0');
+    expect(await iotEvents()).toBe(0);
   }, 120_000);
 
   it('CreateCertificateFromCsr: the CSR signed by the IoT issuing CA, registered ACTIVE in the caller\'s account', async () => {
@@ -138,14 +82,13 @@ describe('IoT CreateCertificateFromCsr / CreateKeysAndCertificate with the platf
   }, 120_000);
 
   it('CreateCertificateFromCsr refuses a CSR that is not one with InvalidRequestException, and writes nothing', async () => {
-    const before = await iotEventCount();
-    pki.run('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'other.key', '-out', 'other.csr', '-subj', '/CN=thing-2');
-    const tampered = pki.read('other.csr').replace(/(\n[A-Za-z0-9+/]{20})([A-Za-z0-9+/])/, (_m, head: string, c: string) => `${head}${c === 'A' ? 'B' : 'A'}`);
+    const before = await iotEvents();
+    const tampered = pki.csr('other', '/CN=thing-2').replace(/(\n[A-Za-z0-9+/]{20})([A-Za-z0-9+/])/, (_m, head: string, c: string) => `${head}${c === 'A' ? 'B' : 'A'}`);
     for (const certificateSigningRequest of ['not a certificate signing request', tampered]) {
       const error = await errorOf(iot().send(new CreateCertificateFromCsrCommand({ certificateSigningRequest })));
       expect({ name: error.name, message: error.message }).toEqual({ name: 'InvalidRequestException', message: expect.stringMatching(/The certificate signing request was refused: .+/) });
     }
-    expect(await iotEventCount()).toBe(before);
+    expect(await iotEvents()).toBe(before);
   }, 60_000);
 
   it('CreateKeysAndCertificate: an RSA-2048 key pair answered once, CN "AWS IoT Certificate", INACTIVE by default; the private key is in no table and no log', async () => {

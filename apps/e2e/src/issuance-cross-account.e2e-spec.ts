@@ -4,46 +4,20 @@
  * projects them and lets ACCOUNT_B issue from and read certificates of ACCOUNT_A's CA only as
  * the policy says (template condition included), and refuses again once the policy is deleted.
  */
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
-  ACMPCAClient,
-  CreateCertificateAuthorityCommand,
   DeletePolicyCommand,
-  DescribeCertificateAuthorityCommand,
-  GetCertificateAuthorityCsrCommand,
   GetCertificateCommand,
-  ImportCertificateAuthorityCertificateCommand,
   IssueCertificateCommand,
   PutPolicyCommand,
-  waitUntilCertificateAuthorityCSRCreated,
   waitUntilCertificateIssued,
   type IssueCertificateCommandInput,
 } from '@aws-sdk/client-acm-pca';
 import { certificateStream } from '@pki/contracts';
 import { waitFor } from '@pki/testing';
-import { ACCOUNT_A, ACCOUNT_B, startStack, type RunningStack } from './stack';
-
-const template = (name: string) => `arn:aws:acm-pca:::template/${name}/V1`;
-const bytes = (text: string) => new TextEncoder().encode(text);
-
-async function errorOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-function openssl(dir: string, ...args: string[]): string {
-  const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stdout}\n${r.stderr}`);
-  return `${r.stdout}\n${r.stderr}`;
-}
+import { activateRoot, bytes, caStatus, createCa, pcaClient, template, waitForCsr } from './fixtures/acm-pca';
+import { errorOf } from './fixtures/errors';
+import { OpensslDir } from './fixtures/openssl';
+import { ACCOUNT_A, ACCOUNT_B, softwareKeysEnv, startStack, type RunningStack } from './stack';
 
 /** The pca-rbp shape: B may issue with the server-auth end-entity template only, and read the CA's certificates. */
 const sharingPolicy = (caArn: string) =>
@@ -64,11 +38,11 @@ const sharingPolicy = (caArn: string) =>
 
 describe('cross-account IssueCertificate / GetCertificate through the CA resource policy', () => {
   let stack: RunningStack;
-  let dir: string;
+  let pki: OpensslDir;
   let caArn: string;
   let leafCsr: Uint8Array;
   let issuedByB: string;
-  const client = (credentials = ACCOUNT_A) => new ACMPCAClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const client = (credentials = ACCOUNT_A) => pcaClient(stack.endpoint, credentials);
   const issueInput = (TemplateArn: string): IssueCertificateCommandInput => ({
     CertificateAuthorityArn: caArn,
     Csr: leafCsr,
@@ -78,36 +52,22 @@ describe('cross-account IssueCertificate / GetCertificate through the CA resourc
   });
 
   beforeAll(async () => {
-    stack = await startStack({ PKI_KEY_BACKEND: 'software', PKI_KEK: randomBytes(32).toString('base64'), PKI_CA_WORKER_INTERVAL_MS: '500' });
-    dir = mkdtempSync(join(tmpdir(), 'issuance-xacct-e2e-'));
-    openssl(dir, 'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=b.example.com', '-addext', 'subjectAltName=DNS:b.example.com');
-    leafCsr = bytes(readFileSync(join(dir, 'leaf.csr'), 'utf8'));
+    stack = await startStack(softwareKeysEnv());
+    pki = new OpensslDir('issuance-xacct-e2e');
+    leafCsr = bytes(pki.csr('leaf', '/CN=b.example.com', { args: ['-addext', 'subjectAltName=DNS:b.example.com'] }));
   }, 180_000);
   afterAll(async () => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    pki?.remove();
     await stack?.stop();
   });
 
   it("ACCOUNT_A's ROOT CA signs its own certificate and becomes ACTIVE; ACCOUNT_B may not issue from it", async () => {
     const a = client();
-    const { CertificateAuthorityArn } = await a.send(
-      new CreateCertificateAuthorityCommand({
-        CertificateAuthorityType: 'ROOT',
-        CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { Country: 'US', Organization: 'Example Corp', CommonName: 'Shared Root CA' } },
-      }),
-    );
-    caArn = CertificateAuthorityArn!;
+    caArn = await createCa(a, { subject: { Country: 'US', Organization: 'Example Corp', CommonName: 'Shared Root CA' } });
     expect(caArn).toContain(`:${ACCOUNT_A.accountId}:certificate-authority/`);
-    await waitUntilCertificateAuthorityCSRCreated({ client: a, maxWaitTime: 120, minDelay: 1, maxDelay: 3 }, { CertificateAuthorityArn: caArn });
-    const { Csr } = await a.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: caArn }));
-    const { CertificateArn } = await a.send(
-      new IssueCertificateCommand({ CertificateAuthorityArn: caArn, Csr: bytes(Csr!), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template('RootCACertificate'), Validity: { Type: 'YEARS', Value: 5 } }),
-    );
-    await waitUntilCertificateIssued({ client: a, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { CertificateAuthorityArn: caArn, CertificateArn });
-    const root = await a.send(new GetCertificateCommand({ CertificateAuthorityArn: caArn, CertificateArn }));
-    writeFileSync(join(dir, 'root.pem'), root.Certificate!);
-    await a.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: caArn, Certificate: bytes(root.Certificate!) }));
-    expect((await a.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: caArn }))).CertificateAuthority!.Status).toBe('ACTIVE');
+    const rootPem = await activateRoot(a, { arn: caArn, csr: await waitForCsr(a, caArn) }, { Type: 'YEARS', Value: 5 });
+    pki.write('root.pem', rootPem);
+    expect(await caStatus(a, caArn)).toBe('ACTIVE');
 
     const refused = await errorOf(client(ACCOUNT_B).send(new IssueCertificateCommand(issueInput(template('EndEntityServerAuthCertificate')))));
     expect(refused.name).toBe('AccessDeniedException');
@@ -134,9 +94,9 @@ describe('cross-account IssueCertificate / GetCertificate through the CA resourc
 
     await waitUntilCertificateIssued({ client: b, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { CertificateAuthorityArn: caArn, CertificateArn: issuedByB });
     const got = await b.send(new GetCertificateCommand({ CertificateAuthorityArn: caArn, CertificateArn: issuedByB }));
-    writeFileSync(join(dir, 'leaf.pem'), got.Certificate!);
-    expect(openssl(dir, 'verify', '-x509_strict', '-purpose', 'sslserver', '-CAfile', 'root.pem', 'leaf.pem')).toMatch(/leaf.pem: OK/);
-    expect(openssl(dir, 'x509', '-in', 'leaf.pem', '-noout', '-text')).toMatch(/Extended Key Usage: \s*\n\s*TLS Web Server Authentication\s*\n/);
+    pki.write('leaf.pem', got.Certificate!);
+    expect(pki.run('verify', '-x509_strict', '-purpose', 'sslserver', '-CAfile', 'root.pem', 'leaf.pem')).toMatch(/leaf.pem: OK/);
+    expect(pki.text('leaf.pem')).toMatch(/Extended Key Usage: \s*\n\s*TLS Web Server Authentication\s*\n/);
 
     // The requester is B: the certificate row and its events name B's account.
     const row = await stack.db.withSchema('issuance').selectFrom('certificates').select(['id', 'account_id']).where('arn', '=', issuedByB).executeTakeFirstOrThrow();

@@ -4,33 +4,18 @@
  * RootCACertificate* templates only certify the CA's own key and are covered by
  * issuance.e2e-spec.ts), and openssl checks the extensions the template fixes and the chain.
  */
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ACMPCAClient,
-  CreateCertificateAuthorityCommand,
-  DescribeCertificateAuthorityCommand,
-  GetCertificateAuthorityCsrCommand,
-  GetCertificateCommand,
-  ImportCertificateAuthorityCertificateCommand,
-  IssueCertificateCommand,
-  waitUntilCertificateAuthorityCSRCreated,
-  waitUntilCertificateIssued,
-  type ApiPassthrough,
-  type IssueCertificateCommandInput,
-} from '@aws-sdk/client-acm-pca';
-import { ACCOUNT_A, startStack, type RunningStack } from './stack';
+import type { ACMPCAClient, ApiPassthrough } from '@aws-sdk/client-acm-pca';
+import { activeRootCa, bytes, caStatus, issueCertificate, pcaClient, template } from './fixtures/acm-pca';
+import { OpensslDir } from './fixtures/openssl';
+import { softwareKeysEnv, startStack, type RunningStack } from './stack';
 
 // The template names, read from the service's table (module boundaries forbid importing it).
 const TEMPLATE_NAMES = [...readFileSync(join(__dirname, '../../issuance-service/src/domain/templates.ts'), 'utf8').matchAll(/\{ name: '([A-Za-z0-9_]+)'/g)].map((m) => m[1]);
 // RootCACertificate* / BlankRootCACertificate* certify only the CA's own key: not issuable here.
 const ISSUABLE = TEMPLATE_NAMES.filter((n) => !/^(Blank)?RootCACertificate/.test(n));
 
-const template = (name: string) => `arn:aws:acm-pca:::template/${name}/V1`;
-const bytes = (text: string) => new TextEncoder().encode(text);
 const CA_KU = 'Digital Signature, Certificate Sign, CRL Sign';
 
 /** What the template row fixes, derived from the AWS naming scheme the rows are validated against. */
@@ -68,38 +53,21 @@ describe('IssueCertificate under every CA-issued certificate template', () => {
   let pca: ACMPCAClient;
   let rootArn: string;
   let rootPem: string;
-  const dir = mkdtempSync(join(tmpdir(), 'templates-e2e-'));
-  const openssl = (...args: string[]) => {
-    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8', timeout: 30_000 });
-    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stdout}\n${r.stderr}`);
-    return r.stdout + r.stderr;
-  };
-  const issued = async (input: IssueCertificateCommandInput) => {
-    const { CertificateArn } = await pca.send(new IssueCertificateCommand(input));
-    await waitUntilCertificateIssued({ client: pca, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { CertificateAuthorityArn: input.CertificateAuthorityArn, CertificateArn });
-    return (await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: input.CertificateAuthorityArn, CertificateArn }))).Certificate!;
-  };
+  let pki: OpensslDir;
 
   beforeAll(async () => {
-    stack = await startStack({ PKI_KEY_BACKEND: 'software', PKI_KEK: randomBytes(32).toString('base64'), PKI_CA_WORKER_INTERVAL_MS: '500' });
-    pca = new ACMPCAClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: ACCOUNT_A, maxAttempts: 1 });
-    const { CertificateAuthorityArn } = await pca.send(
-      new CreateCertificateAuthorityCommand({
-        CertificateAuthorityType: 'ROOT',
-        CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { Country: 'US', Organization: 'Example Corp', CommonName: 'Templates Root CA' } },
-      }),
-    );
-    rootArn = CertificateAuthorityArn!;
-    await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 120, minDelay: 1, maxDelay: 3 }, { CertificateAuthorityArn: rootArn });
-    const { Csr } = await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: rootArn }));
-    rootPem = await issued({ CertificateAuthorityArn: rootArn, Csr: bytes(Csr!), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template('RootCACertificate'), Validity: { Type: 'YEARS', Value: 10 } });
-    writeFileSync(join(dir, 'root.pem'), rootPem);
-    await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: rootArn, Certificate: bytes(rootPem) }));
-    expect((await pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: rootArn }))).CertificateAuthority!.Status).toBe('ACTIVE');
-    openssl('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/O=Example Corp/CN=www.example.com', '-addext', 'subjectAltName=DNS:www.example.com', '-addext', 'keyUsage=critical,digitalSignature');
+    stack = await startStack(softwareKeysEnv());
+    pca = pcaClient(stack.endpoint);
+    pki = new OpensslDir('templates-e2e');
+    const root = await activeRootCa(pca, { subject: { Country: 'US', Organization: 'Example Corp', CommonName: 'Templates Root CA' }, validity: { Type: 'YEARS', Value: 10 } });
+    rootArn = root.arn;
+    rootPem = root.certificate;
+    pki.write('root.pem', rootPem);
+    expect(await caStatus(pca, rootArn)).toBe('ACTIVE');
+    pki.csr('leaf', '/O=Example Corp/CN=www.example.com', { args: ['-addext', 'subjectAltName=DNS:www.example.com', '-addext', 'keyUsage=critical,digitalSignature'] });
   }, 180_000);
   afterAll(async () => {
-    rmSync(dir, { recursive: true, force: true });
+    pki?.remove();
     await stack?.stop();
   });
 
@@ -111,18 +79,23 @@ describe('IssueCertificate under every CA-issued certificate template', () => {
 
   it.each(ISSUABLE)('%s', async (name) => {
     const want = expectationsOf(name);
-    const pem = await issued({
-      CertificateAuthorityArn: rootArn, Csr: bytes(readFileSync(join(dir, 'leaf.csr'), 'utf8')), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template(name),
-      Validity: { Type: 'DAYS', Value: want.isCa ? 365 : 30 }, ...(want.passthrough ? { ApiPassthrough: want.passthrough } : {}),
-    });
-    writeFileSync(join(dir, `${name}.pem`), pem);
-    const text = openssl('x509', '-in', `${name}.pem`, '-noout', '-text');
+    // Bounds that fit this test's 30 s.
+    const { certificate: pem } = await issueCertificate(
+      pca,
+      {
+        CertificateAuthorityArn: rootArn, Csr: bytes(pki.read('leaf.csr')), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template(name),
+        Validity: { Type: 'DAYS', Value: want.isCa ? 365 : 30 }, ...(want.passthrough ? { ApiPassthrough: want.passthrough } : {}),
+      },
+      { maxWaitTime: 30, maxDelay: 1 },
+    );
+    pki.write(`${name}.pem`, pem);
+    const text = pki.text(`${name}.pem`);
     expect({ name, basic: extension(text, 'Basic Constraints') }).toEqual({ name, basic: want.basic });
     // Key usage from ApiPassthrough (Blank API varieties): only its bits are asserted, not its criticality.
     expect({ name, ku: extension(text, 'Key Usage') }).toEqual({ name, ku: { critical: want.keyUsage.critical ?? expect.any(Boolean), value: want.keyUsage.value } });
     expect({ name, eku: extension(text, 'Extended Key Usage') }).toEqual({ name, eku: want.eku });
     expect(text).toMatch(/DNS:www\.example\.com/);
     expect(text).toMatch(want.api ? /Subject: CN\s*=\s*api\.example\.com/ : /Subject: O\s*=\s*Example Corp, CN\s*=\s*www\.example\.com/);
-    if (!want.isCa) expect(openssl('verify', '-x509_strict', '-CAfile', 'root.pem', `${name}.pem`)).toContain(`${name}.pem: OK`);
+    if (!want.isCa) expect(pki.run('verify', '-x509_strict', '-CAfile', 'root.pem', `${name}.pem`)).toContain(`${name}.pem: OK`);
   }, 30_000);
 });

@@ -7,30 +7,23 @@
  * issuing its own certificate with RootCACertificate_APIPassthrough/V1, the CA states in which
  * the root templates are refused, and CSR keys beyond the CA key algorithms (RSA-3072, P-521).
  */
-import { spawnSync } from 'node:child_process';
-import { randomBytes, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
 import {
   ACMPCAClient,
-  CreateCertificateAuthorityCommand,
-  DescribeCertificateAuthorityCommand,
-  GetCertificateAuthorityCsrCommand,
   GetCertificateCommand,
   ImportCertificateAuthorityCertificateCommand,
   IssueCertificateCommand,
-  waitUntilCertificateAuthorityCSRCreated,
   waitUntilCertificateIssued,
   type ASN1Subject,
   type CertificateAuthorityUsageMode,
   type IssueCertificateCommandInput,
   type Validity,
 } from '@aws-sdk/client-acm-pca';
-import { ACCOUNT_A, startStack, type RunningStack } from './stack';
-
-const template = (name: string) => `arn:aws:acm-pca:::template/${name}/V1`;
-const bytes = (text: string) => new TextEncoder().encode(text);
+import { activeRootCa, bytes, caStatus, createCaWithCsr, issueCertificate, pcaClient, template } from './fixtures/acm-pca';
+import { countRows } from './fixtures/db';
+import { errorOf } from './fixtures/errors';
+import { OpensslDir } from './fixtures/openssl';
+import { softwareKeysEnv, startStack, type RunningStack } from './stack';
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const DAY = 24 * 3600 * SECOND;
@@ -53,70 +46,35 @@ const opensslDate = (d: Date) => {
   return `${month} ${String(d.getUTCDate()).padStart(2, ' ')} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${d.getUTCFullYear()} GMT`;
 };
 
-async function errorOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
-
 describe('IssueCertificate Validity, ValidityNotBefore and root CA issuance (real SDK, running stack)', () => {
   let stack: RunningStack;
   let pca: ACMPCAClient;
-  const dir = mkdtempSync(join(tmpdir(), 'validity-e2e-'));
-  const write = (name: string, content: string) => writeFileSync(join(dir, name), content);
-  const read = (name: string) => readFileSync(join(dir, name), 'utf8');
-  const openssl = (...args: string[]) => {
-    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stdout}\n${r.stderr}`);
-    return `${r.stdout}${r.stderr}`;
-  };
-  const count = async (table: 'certificates' | 'events') =>
-    Number((await stack.db.withSchema('issuance').selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  const persisted = async () => ({ certificates: await count('certificates'), events: await count('events') });
+  const pki = new OpensslDir('validity-e2e');
+  const persisted = async () => ({ certificates: await countRows(stack.db, 'issuance', 'certificates'), events: await countRows(stack.db, 'issuance', 'events') });
 
-  const issued = async (input: IssueCertificateCommandInput) => {
-    const { CertificateArn } = await pca.send(new IssueCertificateCommand(input));
-    await waitUntilCertificateIssued({ client: pca, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { CertificateAuthorityArn: input.CertificateAuthorityArn, CertificateArn });
-    return (await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: input.CertificateAuthorityArn, CertificateArn }))).Certificate!;
-  };
-  const createCa = async (type: 'ROOT' | 'SUBORDINATE', Subject: ASN1Subject, UsageMode?: CertificateAuthorityUsageMode) => {
-    const { CertificateAuthorityArn } = await pca.send(
-      new CreateCertificateAuthorityCommand({
-        CertificateAuthorityType: type,
-        CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject },
-        ...(UsageMode ? { UsageMode } : {}),
-      }),
-    );
-    await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 120, minDelay: 1, maxDelay: 3 }, { CertificateAuthorityArn });
-    const { Csr } = await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn }));
-    return { arn: CertificateAuthorityArn!, csr: Csr! };
-  };
-  const status = async (arn: string) => (await pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: arn }))).CertificateAuthority!.Status;
+  const issued = async (input: IssueCertificateCommandInput) => (await issueCertificate(pca, input)).certificate;
+  const createCa = (type: 'ROOT' | 'SUBORDINATE', subject: ASN1Subject) => createCaWithCsr(pca, { type, subject });
+  const status = (arn: string) => caStatus(pca, arn);
   /** A root CA that signed its own certificate (RootCACertificate/V1, `validity`) and imported it. */
   const activeRoot = async (commonName: string, validity: Validity, usageMode?: CertificateAuthorityUsageMode) => {
-    const ca = await createCa('ROOT', { Country: 'US', Organization: 'Example Corp', CommonName: commonName }, usageMode);
-    const pem = await issued({ CertificateAuthorityArn: ca.arn, Csr: bytes(ca.csr), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template('RootCACertificate'), Validity: validity });
-    await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: ca.arn, Certificate: bytes(pem) }));
+    const ca = await activeRootCa(pca, { subject: { Country: 'US', Organization: 'Example Corp', CommonName: commonName }, usageMode, validity });
     expect(await status(ca.arn)).toBe('ACTIVE');
-    return { ...ca, pem };
+    return { arn: ca.arn, csr: ca.csr, pem: ca.certificate };
   };
 
   /** notBefore/notAfter read by node:crypto and by the openssl CLI; both must agree. */
   const datesOf = (pem: string, name: string) => {
-    write(`${name}.pem`, pem);
+    pki.write(`${name}.pem`, pem);
     const x509 = new X509Certificate(pem);
     const notBefore = new Date(x509.validFrom);
     const notAfter = new Date(x509.validTo);
-    const text = openssl('x509', '-in', `${name}.pem`, '-noout', '-dates');
+    const text = pki.run('x509', '-in', `${name}.pem`, '-noout', '-dates');
     expect(text).toContain(`notBefore=${opensslDate(notBefore)}`);
     expect(text).toContain(`notAfter=${opensslDate(notAfter)}`);
     return { notBefore, notAfter };
   };
   /** The DER time types of the validity (RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050). */
-  const timeEncodings = (name: string) => [...openssl('asn1parse', '-in', `${name}.pem`).matchAll(/(UTCTIME|GENERALIZEDTIME)\s*:(\d+Z)/g)].map((m) => `${m[1]}:${m[2]}`);
+  const timeEncodings = (name: string) => [...pki.run('asn1parse', '-in', `${name}.pem`).matchAll(/(UTCTIME|GENERALIZEDTIME)\s*:(\d+Z)/g)].map((m) => `${m[1]}:${m[2]}`);
 
   let root: { arn: string; csr: string; pem: string };
   let leafCsr: Uint8Array;
@@ -144,15 +102,14 @@ describe('IssueCertificate Validity, ValidityNotBefore and root CA issuance (rea
   const ROOT_NOT_AFTER = new Date('2060-12-31T23:59:59Z');
 
   beforeAll(async () => {
-    stack = await startStack({ PKI_KEY_BACKEND: 'software', PKI_KEK: randomBytes(32).toString('base64'), PKI_CA_WORKER_INTERVAL_MS: '500' });
-    pca = new ACMPCAClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: ACCOUNT_A, maxAttempts: 1 });
+    stack = await startStack(softwareKeysEnv());
+    pca = pcaClient(stack.endpoint);
     root = await activeRoot('Validity Root CA', { Type: 'END_DATE', Value: generalizedTime(ROOT_NOT_AFTER) });
-    write('root.pem', root.pem);
-    openssl('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/O=Example Corp/CN=validity.example.com', '-addext', 'subjectAltName=DNS:validity.example.com');
-    leafCsr = bytes(read('leaf.csr'));
+    pki.write('root.pem', root.pem);
+    leafCsr = bytes(pki.csr('leaf', '/O=Example Corp/CN=validity.example.com', { args: ['-addext', 'subjectAltName=DNS:validity.example.com'] }));
   }, 240_000);
   afterAll(async () => {
-    rmSync(dir, { recursive: true, force: true });
+    pki.remove();
     await stack?.stop();
   });
 
@@ -166,7 +123,7 @@ describe('IssueCertificate Validity, ValidityNotBefore and root CA issuance (rea
       const got = await issuedDates('end-utc-49', { Validity: { Type: 'END_DATE', Value: 491231235959 } });
       expect(got.notAfter).toEqual(new Date('2049-12-31T23:59:59Z'));
       expect(timeEncodings('end-utc-49')[1]).toBe('UTCTIME:491231235959Z');
-      expect(openssl('verify', '-x509_strict', '-CAfile', 'root.pem', 'end-utc-49.pem')).toContain('end-utc-49.pem: OK');
+      expect(pki.run('verify', '-x509_strict', '-CAfile', 'root.pem', 'end-utc-49.pem')).toContain('end-utc-49.pem: OK');
     }, 120_000);
 
     it('UTCTime of a near date (one year ahead, to the second)', async () => {
@@ -182,7 +139,7 @@ describe('IssueCertificate Validity, ValidityNotBefore and root CA issuance (rea
       const late = await issuedDates('end-gen-2055', { Validity: { Type: 'END_DATE', Value: 20551231235959 } });
       expect(late.notAfter).toEqual(new Date('2055-12-31T23:59:59Z'));
       expect(timeEncodings('end-gen-2055')[1]).toBe('GENERALIZEDTIME:20551231235959Z');
-      expect(openssl('verify', '-x509_strict', '-CAfile', 'root.pem', 'end-gen-2055.pem')).toContain('end-gen-2055.pem: OK');
+      expect(pki.run('verify', '-x509_strict', '-CAfile', 'root.pem', 'end-gen-2055.pem')).toContain('end-gen-2055.pem: OK');
     }, 120_000);
 
     it('UTCTime with YY >= 50 is 19YY, which lies in the past: InvalidArgsException (under the one-second minimum), nothing persisted', async () => {
@@ -242,7 +199,7 @@ describe('IssueCertificate Validity, ValidityNotBefore and root CA issuance (rea
       const yearsIssuedAt = new Date(years.notBefore.getTime() + 60 * MINUTE);
       expect(years.notAfter).toEqual(plusMonths(yearsIssuedAt, 60));
       expect(years.notAfter.getUTCFullYear()).toBe(yearsIssuedAt.getUTCFullYear() + 5);
-      expect(openssl('verify', '-x509_strict', '-CAfile', 'root.pem', 'years.pem')).toContain('years.pem: OK');
+      expect(pki.run('verify', '-x509_strict', '-CAfile', 'root.pem', 'years.pem')).toContain('years.pem: OK');
     }, 120_000);
 
     it('Value below the minimum of 1 is refused by the API constraint (ValidationException), nothing persisted', async () => {
@@ -315,16 +272,15 @@ describe('IssueCertificate Validity, ValidityNotBefore and root CA issuance (rea
 
     it('a subordinate CA whose externally signed certificate outlives its root is capped by the root ("the limit set on its parents")', async () => {
       // An external root valid two years signs this platform's subordinate CA for ten (openssl does not nest validity).
-      openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ext-root.key', '-out', 'ext-root.pem', '-days', '730', '-subj', '/O=Example Corp/CN=External Root',
-        '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+      pki.selfSigned('ext-root', '/O=Example Corp/CN=External Root', { days: 730 });
       const sub = await createCa('SUBORDINATE', { Organization: 'Example Corp', CommonName: 'Externally Signed Sub CA' });
-      write('ext-sub.csr', sub.csr);
-      write('ext-sub.cnf', 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,digitalSignature,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
-      openssl('x509', '-req', '-in', 'ext-sub.csr', '-CA', 'ext-root.pem', '-CAkey', 'ext-root.key', '-set_serial', '0x5a17', '-days', '3650', '-extfile', 'ext-sub.cnf', '-out', 'ext-sub.pem');
-      const subNotAfter = datesOf(read('ext-sub.pem'), 'ext-sub').notAfter;
-      const rootNotAfter = datesOf(read('ext-root.pem'), 'ext-root').notAfter;
+      pki.write('ext-sub.csr', sub.csr);
+      pki.write('ext-sub.cnf', 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,digitalSignature,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
+      pki.run('x509', '-req', '-in', 'ext-sub.csr', '-CA', 'ext-root.pem', '-CAkey', 'ext-root.key', '-set_serial', '0x5a17', '-days', '3650', '-extfile', 'ext-sub.cnf', '-out', 'ext-sub.pem');
+      const subNotAfter = datesOf(pki.read('ext-sub.pem'), 'ext-sub').notAfter;
+      const rootNotAfter = datesOf(pki.read('ext-root.pem'), 'ext-root').notAfter;
       expect(subNotAfter.getTime()).toBeGreaterThan(rootNotAfter.getTime());
-      await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: sub.arn, Certificate: bytes(read('ext-sub.pem')), CertificateChain: bytes(read('ext-root.pem')) }));
+      await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: sub.arn, Certificate: bytes(pki.read('ext-sub.pem')), CertificateChain: bytes(pki.read('ext-root.pem')) }));
       expect(await status(sub.arn)).toBe('ACTIVE');
 
       const input = (validity: Validity): IssueCertificateCommandInput => ({ CertificateAuthorityArn: sub.arn, Csr: leafCsr, SigningAlgorithm: 'SHA256WITHECDSA', Validity: validity });
@@ -334,12 +290,12 @@ describe('IssueCertificate Validity, ValidityNotBefore and root CA issuance (rea
       expect(await persisted()).toEqual(before);
       const pem = await issued(input({ Type: 'ABSOLUTE', Value: rootNotAfter.getTime() / SECOND }));
       expect(datesOf(pem, 'ext-leaf').notAfter).toEqual(rootNotAfter);
-      expect(openssl('verify', '-x509_strict', '-CAfile', 'ext-root.pem', '-untrusted', 'ext-sub.pem', 'ext-leaf.pem')).toContain('ext-leaf.pem: OK');
+      expect(pki.run('verify', '-x509_strict', '-CAfile', 'ext-root.pem', '-untrusted', 'ext-sub.pem', 'ext-leaf.pem')).toContain('ext-leaf.pem: OK');
     }, 240_000);
 
     it('a SHORT_LIVED_CERTIFICATE CA issues 7 days at most: 8 days is a ValidationException, nothing persisted', async () => {
       const shortLived = await activeRoot('Short-Lived Root CA', { Type: 'YEARS', Value: 5 }, 'SHORT_LIVED_CERTIFICATE');
-      write('short-root.pem', shortLived.pem);
+      pki.write('short-root.pem', shortLived.pem);
       const input = (validity: Validity): IssueCertificateCommandInput => ({ CertificateAuthorityArn: shortLived.arn, Csr: leafCsr, SigningAlgorithm: 'SHA256WITHECDSA', Validity: validity });
       const before = await persisted();
       for (const validity of [{ Type: 'DAYS', Value: 8 }, { Type: 'MONTHS', Value: 1 }, { Type: 'ABSOLUTE', Value: Math.floor(Date.now() / SECOND) + 7 * 86400 + 3600 }] as Validity[]) {
@@ -350,7 +306,7 @@ describe('IssueCertificate Validity, ValidityNotBefore and root CA issuance (rea
       const pem = await issued(input({ Type: 'DAYS', Value: 7 }));
       const got = datesOf(pem, 'short-7d');
       expect(got.notAfter.getTime() - got.notBefore.getTime()).toBe(7 * DAY + 60 * MINUTE);
-      expect(openssl('verify', '-x509_strict', '-CAfile', 'short-root.pem', 'short-7d.pem')).toContain('short-7d.pem: OK');
+      expect(pki.run('verify', '-x509_strict', '-CAfile', 'short-root.pem', 'short-7d.pem')).toContain('short-7d.pem: OK');
     }, 240_000);
   });
 
@@ -378,40 +334,40 @@ describe('IssueCertificate Validity, ValidityNotBefore and root CA issuance (rea
 
       // A Subject override: the certificate carries it (this platform's import then requires the CSR's subject).
       const renamed = await own({ ApiPassthrough: { ...passthrough, Subject: { Country: 'DE', Organization: 'Override GmbH', CommonName: 'Override Root' } } });
-      write('renamed-root.pem', renamed);
-      const renamedText = openssl('x509', '-in', 'renamed-root.pem', '-noout', '-text');
+      pki.write('renamed-root.pem', renamed);
+      const renamedText = pki.text('renamed-root.pem');
       expect(renamedText).toMatch(/Subject: C\s*=\s*DE, O\s*=\s*Override GmbH, CN\s*=\s*Override Root/);
       expect(renamedText).toMatch(/Issuer: C\s*=\s*DE, O\s*=\s*Override GmbH, CN\s*=\s*Override Root/);
-      expect(openssl('verify', '-x509_strict', '-CAfile', 'renamed-root.pem', 'renamed-root.pem')).toContain('renamed-root.pem: OK');
+      expect(pki.run('verify', '-x509_strict', '-CAfile', 'renamed-root.pem', 'renamed-root.pem')).toContain('renamed-root.pem: OK');
       const mismatch = await errorOf(pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: ca.arn, Certificate: bytes(renamed) })));
       expect(mismatch.name).toBe('CertificateMismatchException');
       expect(await status(ca.arn)).toBe('PENDING_CERTIFICATE');
 
       // The subject passed through as the CA's own, with policies and a custom extension: imported, ACTIVE.
       const pem = await own({ ApiPassthrough: { ...passthrough, Subject: SUBJECT } });
-      write('passthrough-root.pem', pem);
-      const text = openssl('x509', '-in', 'passthrough-root.pem', '-noout', '-text');
+      pki.write('passthrough-root.pem', pem);
+      const text = pki.text('passthrough-root.pem');
       expect(text).toMatch(/Subject: C\s*=\s*US, O\s*=\s*Example Corp, CN\s*=\s*Passthrough Root CA/);
       expect(text).toMatch(/X509v3 Certificate Policies:\s*\n\s*Policy: 1\.3\.6\.1\.4\.1\.55555\.1\.2\s*\n\s*CPS: https:\/\/pki\.example\.com\/cps/);
       expect(text).toMatch(/1\.3\.6\.1\.4\.1\.55555\.9:\s*\n\s*\.\.e2e/);
       expect(text).toMatch(/Basic Constraints: critical\s*\n\s*CA:TRUE/);
       // END_DATE 9999-12-31: a root's own certificate has no CA certificate above it to cap it.
       expect(datesOf(pem, 'passthrough-root').notAfter).toEqual(new Date('9999-12-31T23:59:59Z'));
-      expect(openssl('verify', '-x509_strict', '-CAfile', 'passthrough-root.pem', 'passthrough-root.pem')).toContain('passthrough-root.pem: OK');
+      expect(pki.run('verify', '-x509_strict', '-CAfile', 'passthrough-root.pem', 'passthrough-root.pem')).toContain('passthrough-root.pem: OK');
       await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: ca.arn, Certificate: bytes(pem) }));
       expect(await status(ca.arn)).toBe('ACTIVE');
 
       // ACTIVE, it issues below the imported certificate (a 100-year leaf fits under 9999-12-31).
       const issuedLeaf = await issued({ CertificateAuthorityArn: ca.arn, Csr: leafCsr, SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'YEARS', Value: 100 } });
-      write('passthrough-leaf.pem', issuedLeaf);
-      expect(openssl('verify', '-x509_strict', '-CAfile', 'passthrough-root.pem', 'passthrough-leaf.pem')).toContain('passthrough-leaf.pem: OK');
+      pki.write('passthrough-leaf.pem', issuedLeaf);
+      expect(pki.run('verify', '-x509_strict', '-CAfile', 'passthrough-root.pem', 'passthrough-leaf.pem')).toContain('passthrough-leaf.pem: OK');
     }, 240_000);
 
     it('an ACTIVE root re-issues its own certificate with RootCACertificate/V1 (renewal over the same key, no cap by the current certificate); a SUBORDINATE CA cannot use it', async () => {
       const renewed = await issued({ CertificateAuthorityArn: root.arn, Csr: bytes(root.csr), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template('RootCACertificate'), Validity: { Type: 'END_DATE', Value: 20701231235959 } });
       expect(datesOf(renewed, 'renewed-root').notAfter).toEqual(new Date('2070-12-31T23:59:59Z'));
       expect(new X509Certificate(renewed).publicKey.export({ type: 'spki', format: 'der' })).toEqual(new X509Certificate(root.pem).publicKey.export({ type: 'spki', format: 'der' }));
-      expect(openssl('verify', '-x509_strict', '-CAfile', 'renewed-root.pem', 'renewed-root.pem')).toContain('renewed-root.pem: OK');
+      expect(pki.run('verify', '-x509_strict', '-CAfile', 'renewed-root.pem', 'renewed-root.pem')).toContain('renewed-root.pem: OK');
       // Another key under a root template: the template certifies only the CA's own key.
       const otherKey = await errorOf(pca.send(new IssueCertificateCommand({ CertificateAuthorityArn: root.arn, Csr: leafCsr, SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template('RootCACertificate'), Validity: { Type: 'YEARS', Value: 1 } })));
       expect(otherKey.name).toBe('InvalidArgsException');
@@ -429,18 +385,18 @@ describe('IssueCertificate Validity, ValidityNotBefore and root CA issuance (rea
       ['RSA-3072', ['-newkey', 'rsa:3072'], /Public-Key: \(3072 bit\)/],
       ['P-521', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-521'], /ASN1 OID: secp521r1/],
     ])('a %s CSR is issued with its own key and verifies -x509_strict against the chain', async (name, keyArgs, keyLine) => {
-      openssl('req', '-new', ...keyArgs, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name.toLowerCase()}.example.com`, '-addext', `subjectAltName=DNS:${name.toLowerCase()}.example.com`);
-      const pem = await issued(leaf({ Csr: bytes(read(`${name}.csr`)), TemplateArn: template('EndEntityServerAuthCertificate'), Validity: { Type: 'DAYS', Value: 30 } }));
-      write(`${name}.pem`, pem);
-      expect(openssl('x509', '-in', `${name}.pem`, '-noout', '-text')).toMatch(keyLine);
-      expect(openssl('x509', '-in', `${name}.pem`, '-noout', '-pubkey')).toBe(openssl('req', '-in', `${name}.csr`, '-noout', '-pubkey'));
-      expect(openssl('verify', '-x509_strict', '-purpose', 'sslserver', '-CAfile', 'root.pem', `${name}.pem`)).toContain(`${name}.pem: OK`);
+      pki.csr(name, `/CN=${name.toLowerCase()}.example.com`, { newKey: keyArgs, args: ['-addext', `subjectAltName=DNS:${name.toLowerCase()}.example.com`] });
+      const pem = await issued(leaf({ Csr: bytes(pki.read(`${name}.csr`)), TemplateArn: template('EndEntityServerAuthCertificate'), Validity: { Type: 'DAYS', Value: 30 } }));
+      pki.write(`${name}.pem`, pem);
+      expect(pki.text(`${name}.pem`)).toMatch(keyLine);
+      expect(pki.run('x509', '-in', `${name}.pem`, '-noout', '-pubkey')).toBe(pki.run('req', '-in', `${name}.csr`, '-noout', '-pubkey'));
+      expect(pki.run('verify', '-x509_strict', '-purpose', 'sslserver', '-CAfile', 'root.pem', `${name}.pem`)).toContain(`${name}.pem: OK`);
     }, 120_000);
 
     it('an RSA size AWS does not list (2560 bits) is a MalformedCSRException naming what is accepted; nothing persisted', async () => {
-      openssl('req', '-new', '-newkey', 'rsa:2560', '-nodes', '-keyout', 'rsa2560.key', '-out', 'rsa2560.csr', '-subj', '/CN=rsa2560.example.com');
+      pki.csr('rsa2560', '/CN=rsa2560.example.com', { newKey: ['-newkey', 'rsa:2560'] });
       const before = await persisted();
-      const error = await errorOf(pca.send(new IssueCertificateCommand(leaf({ Csr: bytes(read('rsa2560.csr')), Validity: { Type: 'DAYS', Value: 1 } }))));
+      const error = await errorOf(pca.send(new IssueCertificateCommand(leaf({ Csr: bytes(pki.read('rsa2560.csr')), Validity: { Type: 'DAYS', Value: 1 } }))));
       expect({ name: error.name, message: error.message }).toEqual({ name: 'MalformedCSRException', message: expect.stringMatching(/RSA 2560 bits.*RSA 2048, 3072 or 4096 bits, or ECDSA on P-256.*P-384.*P-521/) });
       expect(await persisted()).toEqual(before);
     }, 60_000);

@@ -5,19 +5,13 @@
  * RSA keys built from their primes, so the CSRs are signed by the matching private keys.
  * Nothing is persisted; a CSR built the same way around a sound key is issued.
  */
-import { checkPrimeSync, createPrivateKey, generateKeyPairSync, generatePrimeSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import {
-  ACMPCAClient,
-  CreateCertificateAuthorityCommand,
-  GetCertificateAuthorityCsrCommand,
-  GetCertificateCommand,
-  ImportCertificateAuthorityCertificateCommand,
-  IssueCertificateCommand,
-  waitUntilCertificateAuthorityCSRCreated,
-  waitUntilCertificateIssued,
-} from '@aws-sdk/client-acm-pca';
+import { checkPrimeSync, createPrivateKey, generateKeyPairSync, generatePrimeSync, sign, type KeyObject } from 'node:crypto';
+import { IssueCertificateCommand } from '@aws-sdk/client-acm-pca';
 import { buildCsr, der, derOid, toPem } from '@pki/pki';
-import { ACCOUNT_A, startStack, type RunningStack } from './stack';
+import { activeRootCa, issueCertificate, pcaClient } from './fixtures/acm-pca';
+import { countRows } from './fixtures/db';
+import { errorOf } from './fixtures/errors';
+import { softwareKeysEnv, startStack, type RunningStack } from './stack';
 
 const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 const E = 65537n;
@@ -68,41 +62,17 @@ async function csrPem(key: { privateKey: KeyObject; spki: Uint8Array }, commonNa
   return new TextEncoder().encode(toPem(csr, 'CERTIFICATE REQUEST'));
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
-
 describe('IssueCertificate refuses weak keys (real SDK, running stack)', () => {
   let stack: RunningStack;
   let caArn: string;
-  const client = () => new ACMPCAClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: ACCOUNT_A, maxAttempts: 1 });
-  const countCertificates = async () => Number((await stack.db.withSchema('issuance').selectFrom('certificates').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  const countEvents = async () => Number((await stack.db.withSchema('issuance').selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const client = () => pcaClient(stack.endpoint);
+  const countCertificates = () => countRows(stack.db, 'issuance', 'certificates');
+  const countEvents = () => countRows(stack.db, 'issuance', 'events');
 
   beforeAll(async () => {
-    stack = await startStack({ PKI_KEY_BACKEND: 'software', PKI_KEK: randomBytes(32).toString('base64'), PKI_CA_WORKER_INTERVAL_MS: '500' });
+    stack = await startStack(softwareKeysEnv());
     // An ACTIVE root as in issuance.e2e-spec.ts: it signs its own certificate from its own CSR, which is then imported.
-    const pca = client();
-    const { CertificateAuthorityArn } = await pca.send(
-      new CreateCertificateAuthorityCommand({
-        CertificateAuthorityType: 'ROOT',
-        CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { Country: 'US', Organization: 'Example Corp', CommonName: 'Weak Keys Root' } },
-      }),
-    );
-    caArn = CertificateAuthorityArn!;
-    await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 120, minDelay: 1, maxDelay: 3 }, { CertificateAuthorityArn: caArn });
-    const { Csr } = await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: caArn }));
-    const { CertificateArn } = await pca.send(
-      new IssueCertificateCommand({ CertificateAuthorityArn: caArn, Csr: new TextEncoder().encode(Csr!), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: 'arn:aws:acm-pca:::template/RootCACertificate/V1', Validity: { Type: 'YEARS', Value: 5 } }),
-    );
-    await waitUntilCertificateIssued({ client: pca, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { CertificateAuthorityArn: caArn, CertificateArn });
-    const { Certificate } = await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: caArn, CertificateArn }));
-    await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: caArn, Certificate: new TextEncoder().encode(Certificate!) }));
+    caArn = (await activeRootCa(client(), { subject: { Country: 'US', Organization: 'Example Corp', CommonName: 'Weak Keys Root' }, validity: { Type: 'YEARS', Value: 5 } })).arn;
   }, 240_000);
   afterAll(async () => {
     await stack?.stop();
@@ -111,10 +81,8 @@ describe('IssueCertificate refuses weak keys (real SDK, running stack)', () => {
   it('a sound RSA key in a CSR built the same way is issued (the construction itself is accepted)', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const csr = await csrPem({ privateKey, spki: publicKey.export({ type: 'spki', format: 'der' }) }, 'sound.example.com');
-    const pca = client();
-    const { CertificateArn } = await pca.send(new IssueCertificateCommand({ CertificateAuthorityArn: caArn, Csr: csr, SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 1 } }));
-    await waitUntilCertificateIssued({ client: pca, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { CertificateAuthorityArn: caArn, CertificateArn });
-    expect((await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: caArn, CertificateArn }))).Certificate).toMatch(/BEGIN CERTIFICATE/);
+    const { certificate } = await issueCertificate(client(), { CertificateAuthorityArn: caArn, Csr: csr, SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 1 } });
+    expect(certificate).toMatch(/BEGIN CERTIFICATE/);
   }, 120_000);
 
   it.each([

@@ -4,90 +4,36 @@
  * own CSR), is imported and ACTIVE, issues end-entity certificates under several templates and
  * a subordinate RSA CA, which issues in turn; everything verifies with `openssl verify -x509_strict`.
  */
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   ACMPCAClient,
-  CreateCertificateAuthorityCommand,
-  DescribeCertificateAuthorityCommand,
-  GetCertificateAuthorityCsrCommand,
   GetCertificateCommand,
   ImportCertificateAuthorityCertificateCommand,
   IssueCertificateCommand,
-  waitUntilCertificateAuthorityCSRCreated,
   waitUntilCertificateIssued,
   type IssueCertificateCommandInput,
+  type KeyAlgorithm,
 } from '@aws-sdk/client-acm-pca';
 import { waitFor } from '@pki/testing';
-import { ACCOUNT_A, ACCOUNT_B, startStack, type RunningStack } from './stack';
-
-class OpensslDir {
-  readonly path = mkdtempSync(join(tmpdir(), 'issuance-e2e-'));
-  write(name: string, content: string): void {
-    writeFileSync(join(this.path, name), content);
-  }
-  read(name: string): string {
-    return readFileSync(join(this.path, name), 'utf8');
-  }
-  /** Runs openssl; returns its output and exit status (callers decide what failure means). */
-  exec(...args: string[]): { status: number | null; output: string } {
-    const r = spawnSync('openssl', args, { cwd: this.path, encoding: 'utf8', timeout: 60_000 });
-    return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
-  }
-  run(...args: string[]): string {
-    const r = this.exec(...args);
-    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.output}`);
-    return r.output;
-  }
-  remove(): void {
-    rmSync(this.path, { recursive: true, force: true });
-  }
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-const template = (name: string) => `arn:aws:acm-pca:::template/${name}/V1`;
-const bytes = (text: string) => new TextEncoder().encode(text);
+import { bytes, caStatus, createCaWithCsr, issueCertificate, pcaClient, template } from './fixtures/acm-pca';
+import { countRows } from './fixtures/db';
+import { errorOf } from './fixtures/errors';
+import { OpensslDir } from './fixtures/openssl';
+import { ACCOUNT_A, ACCOUNT_B, softwareKeysEnv, startStack, type RunningStack } from './stack';
 
 describe('IssueCertificate and GetCertificate through the AWS SDK', () => {
   let stack: RunningStack;
   let pki: OpensslDir;
-  const client = (credentials = ACCOUNT_A) => new ACMPCAClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const client = (credentials = ACCOUNT_A) => pcaClient(stack.endpoint, credentials);
   let rootArn: string;
   let rootPem: string;
 
-  const issued = async (pca: ACMPCAClient, input: IssueCertificateCommandInput) => {
-    const { CertificateArn } = await pca.send(new IssueCertificateCommand(input));
-    await waitUntilCertificateIssued({ client: pca, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { CertificateAuthorityArn: input.CertificateAuthorityArn, CertificateArn });
-    const got = await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: input.CertificateAuthorityArn, CertificateArn }));
-    return { arn: CertificateArn!, certificate: got.Certificate!, chain: got.CertificateChain };
-  };
-  const countCertificates = async () => Number((await stack.db.withSchema('issuance').selectFrom('certificates').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  const createCa = async (pca: ACMPCAClient, type: 'ROOT' | 'SUBORDINATE', KeyAlgorithm: 'EC_prime256v1' | 'RSA_2048', SigningAlgorithm: 'SHA256WITHECDSA' | 'SHA256WITHRSA', CommonName: string) => {
-    const { CertificateAuthorityArn } = await pca.send(
-      new CreateCertificateAuthorityCommand({
-        CertificateAuthorityType: type,
-        CertificateAuthorityConfiguration: { KeyAlgorithm, SigningAlgorithm, Subject: { Country: 'US', Organization: 'Example Corp', CommonName } },
-      }),
-    );
-    await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 120, minDelay: 1, maxDelay: 3 }, { CertificateAuthorityArn });
-    const { Csr } = await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn }));
-    return { arn: CertificateAuthorityArn!, csr: Csr! };
-  };
+  const countCertificates = () => countRows(stack.db, 'issuance', 'certificates');
+  const createCa = (pca: ACMPCAClient, type: 'ROOT' | 'SUBORDINATE', keyAlgorithm: KeyAlgorithm, CommonName: string) =>
+    createCaWithCsr(pca, { type, keyAlgorithm, subject: { Country: 'US', Organization: 'Example Corp', CommonName } });
 
   beforeAll(async () => {
-    stack = await startStack({ PKI_KEY_BACKEND: 'software', PKI_KEK: randomBytes(32).toString('base64'), PKI_CA_WORKER_INTERVAL_MS: '500' });
-    pki = new OpensslDir();
+    stack = await startStack(softwareKeysEnv());
+    pki = new OpensslDir('issuance-e2e');
   }, 180_000);
   afterAll(async () => {
     pki?.remove();
@@ -96,31 +42,30 @@ describe('IssueCertificate and GetCertificate through the AWS SDK', () => {
 
   it('a ROOT CA (EC P-256) signs its own certificate from its own CSR, is imported and becomes ACTIVE', async () => {
     const pca = client();
-    const root = await createCa(pca, 'ROOT', 'EC_prime256v1', 'SHA256WITHECDSA', 'E2E Root CA');
+    const root = await createCa(pca, 'ROOT', 'EC_prime256v1', 'E2E Root CA');
     rootArn = root.arn;
     // Before it has a certificate, a root issues nothing else.
-    pki.run('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'early.key', '-out', 'early.csr', '-subj', '/CN=early.example.com');
+    pki.csr('early', '/CN=early.example.com');
     const early = await errorOf(pca.send(new IssueCertificateCommand({ CertificateAuthorityArn: rootArn, Csr: bytes(pki.read('early.csr')), SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 1 } })));
     expect(early.name).toBe('InvalidStateException');
 
-    const own = await issued(pca, { CertificateAuthorityArn: rootArn, Csr: bytes(root.csr), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template('RootCACertificate'), Validity: { Type: 'YEARS', Value: 10 } });
+    const own = await issueCertificate(pca, { CertificateAuthorityArn: rootArn, Csr: bytes(root.csr), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template('RootCACertificate'), Validity: { Type: 'YEARS', Value: 10 } });
     expect(own.arn).toMatch(new RegExp(`^${rootArn}/certificate/[0-9a-f]+$`));
     expect(own.chain).toBeUndefined();
     rootPem = own.certificate;
     pki.write('root.pem', rootPem);
-    const text = pki.run('x509', '-in', 'root.pem', '-noout', '-text');
+    const text = pki.text('root.pem');
     expect(text).toMatch(/Basic Constraints: critical\s*\n\s*CA:TRUE/);
     expect(text).toMatch(/Key Usage: critical\s*\n\s*Digital Signature, Certificate Sign, CRL Sign/);
     expect(pki.run('verify', '-x509_strict', '-CAfile', 'root.pem', 'root.pem')).toMatch(/root.pem: OK/);
 
     await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: rootArn, Certificate: bytes(rootPem) }));
-    expect((await pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: rootArn }))).CertificateAuthority!.Status).toBe('ACTIVE');
+    expect(await caStatus(pca, rootArn)).toBe('ACTIVE');
   }, 180_000);
 
   it('issues end-entity certificates under several templates; each verifies -x509_strict against the root', async () => {
     const pca = client();
-    pki.run('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/O=Example Corp/CN=www.example.com', '-addext', 'subjectAltName=DNS:www.example.com');
-    const csr = bytes(pki.read('leaf.csr'));
+    const csr = bytes(pki.csr('leaf', '/O=Example Corp/CN=www.example.com', { args: ['-addext', 'subjectAltName=DNS:www.example.com'] }));
     const cases: Array<{ name: string; extra?: Partial<IssueCertificateCommandInput>; expect: RegExp[]; purpose?: string }> = [
       { name: 'EndEntityCertificate', expect: [/TLS Web Server Authentication, TLS Web Client Authentication/, /DNS:www.example.com/], purpose: 'sslserver' },
       { name: 'EndEntityServerAuthCertificate', expect: [/Extended Key Usage: \s*\n\s*TLS Web Server Authentication\s*\n/], purpose: 'sslserver' },
@@ -133,10 +78,10 @@ describe('IssueCertificate and GetCertificate through the AWS SDK', () => {
       },
     ];
     for (const c of cases) {
-      const got = await issued(pca, { CertificateAuthorityArn: rootArn, Csr: csr, SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template(c.name), Validity: { Type: 'DAYS', Value: 30 }, ...c.extra });
+      const got = await issueCertificate(pca, { CertificateAuthorityArn: rootArn, Csr: csr, SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template(c.name), Validity: { Type: 'DAYS', Value: 30 }, ...c.extra });
       expect(got.chain).toBe(rootPem);
       pki.write(`${c.name}.pem`, got.certificate);
-      const text = pki.run('x509', '-in', `${c.name}.pem`, '-noout', '-text');
+      const text = pki.text(`${c.name}.pem`);
       for (const pattern of c.expect) expect({ template: c.name, text }).toEqual({ template: c.name, text: expect.stringMatching(pattern) });
       const args = ['verify', '-x509_strict', '-CAfile', 'root.pem', ...(c.purpose ? ['-purpose', c.purpose] : []), `${c.name}.pem`];
       expect(pki.run(...args)).toContain(`${c.name}.pem: OK`);
@@ -150,9 +95,9 @@ describe('IssueCertificate and GetCertificate through the AWS SDK', () => {
 
   it('refuses malformed and forged CSRs with MalformedCSRException and persists nothing', async () => {
     const pca = client();
-    pki.run('req', '-new', '-newkey', 'rsa:1024', '-nodes', '-keyout', 'weak.key', '-out', 'weak.csr', '-subj', '/CN=weak.example.com');
-    pki.run('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'sha1.key', '-out', 'sha1.csr', '-subj', '/CN=sha1.example.com', '-sha1');
-    pki.run('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'empty.key', '-out', 'empty.csr', '-subj', '/');
+    pki.csr('weak', '/CN=weak.example.com', { newKey: ['-newkey', 'rsa:1024'] });
+    pki.csr('sha1', '/CN=sha1.example.com', { args: ['-sha1'] });
+    pki.csr('empty', '/');
     const good = pki.read('leaf.csr');
     const der = Buffer.from(good.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
     const forged = Buffer.from(der);
@@ -176,13 +121,13 @@ describe('IssueCertificate and GetCertificate through the AWS SDK', () => {
 
   it('a subordinate RSA-2048 CA signed with SubordinateCACertificate_PathLen0/V1, imported with its chain, issues a leaf that verifies', async () => {
     const pca = client();
-    const sub = await createCa(pca, 'SUBORDINATE', 'RSA_2048', 'SHA256WITHRSA', 'E2E Issuing CA');
-    const subCert = await issued(pca, { CertificateAuthorityArn: rootArn, Csr: bytes(sub.csr), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template('SubordinateCACertificate_PathLen0'), Validity: { Type: 'YEARS', Value: 5 } });
+    const sub = await createCa(pca, 'SUBORDINATE', 'RSA_2048', 'E2E Issuing CA');
+    const subCert = await issueCertificate(pca, { CertificateAuthorityArn: rootArn, Csr: bytes(sub.csr), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template('SubordinateCACertificate_PathLen0'), Validity: { Type: 'YEARS', Value: 5 } });
     expect(subCert.chain).toBe(rootPem);
     pki.write('sub.pem', subCert.certificate);
-    expect(pki.run('x509', '-in', 'sub.pem', '-noout', '-text')).toMatch(/CA:TRUE, pathlen:0/);
+    expect(pki.text('sub.pem')).toMatch(/CA:TRUE, pathlen:0/);
     await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: sub.arn, Certificate: bytes(subCert.certificate), CertificateChain: bytes(rootPem) }));
-    expect((await pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: sub.arn }))).CertificateAuthority!.Status).toBe('ACTIVE');
+    expect(await caStatus(pca, sub.arn)).toBe('ACTIVE');
 
     // ECDSA is not this CA's key family.
     const wrongFamily = await errorOf(pca.send(new IssueCertificateCommand({ CertificateAuthorityArn: sub.arn, Csr: bytes(pki.read('leaf.csr')), SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 1 } })));
@@ -191,11 +136,11 @@ describe('IssueCertificate and GetCertificate through the AWS SDK', () => {
     const tooDeep = await errorOf(pca.send(new IssueCertificateCommand({ CertificateAuthorityArn: sub.arn, Csr: bytes(pki.read('leaf.csr')), SigningAlgorithm: 'SHA256WITHRSA', TemplateArn: template('SubordinateCACertificate_PathLen0'), Validity: { Type: 'DAYS', Value: 1 } })));
     expect(tooDeep.name).toBe('InvalidArgsException');
 
-    const leaf = await issued(pca, { CertificateAuthorityArn: sub.arn, Csr: bytes(pki.read('leaf.csr')), SigningAlgorithm: 'SHA256WITHRSA', TemplateArn: template('EndEntityServerAuthCertificate'), Validity: { Type: 'DAYS', Value: 30 } });
+    const leaf = await issueCertificate(pca, { CertificateAuthorityArn: sub.arn, Csr: bytes(pki.read('leaf.csr')), SigningAlgorithm: 'SHA256WITHRSA', TemplateArn: template('EndEntityServerAuthCertificate'), Validity: { Type: 'DAYS', Value: 30 } });
     expect(leaf.chain!.replace(/\s+/g, '')).toBe((subCert.certificate + rootPem).replace(/\s+/g, ''));
     pki.write('sub-leaf.pem', leaf.certificate);
     pki.write('sub-chain.pem', leaf.chain!);
-    expect(pki.run('x509', '-in', 'sub-leaf.pem', '-noout', '-text')).toMatch(/Signature Algorithm: sha256WithRSAEncryption/);
+    expect(pki.text('sub-leaf.pem')).toMatch(/Signature Algorithm: sha256WithRSAEncryption/);
     expect(pki.run('verify', '-x509_strict', '-purpose', 'sslserver', '-CAfile', 'root.pem', '-untrusted', 'sub.pem', 'sub-leaf.pem')).toContain('sub-leaf.pem: OK');
     // Another CA's valid-looking certificate ARN is not found under this CA.
     const other = await errorOf(pca.send(new GetCertificateCommand({ CertificateAuthorityArn: rootArn, CertificateArn: leaf.arn.replace(sub.arn, rootArn) })));

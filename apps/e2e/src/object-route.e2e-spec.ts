@@ -1,42 +1,12 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { S3Client } from '@aws-sdk/client-s3';
 import { FilesystemObjectStorage, S3ObjectStorage } from '@pki/object-storage';
 import { ACCOUNT_A, ACCOUNT_B, startStack, type RunningStack } from './stack';
-import { signedJsonRequest, type Credentials } from './signed-fetch';
-
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: string | Uint8Array) {
-    this.hash = secret ? createHmac('sha256', secret) : createHash('sha256');
-  }
-  update(data: string | Uint8Array): void {
-    this.hash.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-}
-
-/** A GET signed as the S3 SDKs sign it: service `s3`, path not re-encoded, unsigned payload. */
-async function signedS3Get(endpoint: string, pathname: string, credentials: Credentials): Promise<Response> {
-  const url = new URL(endpoint);
-  const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials, sha256: Sha256 as never, uriEscapePath: false });
-  const signed = await signer.sign({
-    method: 'GET',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: pathname,
-    query: {},
-    headers: { host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
-  });
-  return fetch(endpoint + pathname, { headers: signed.headers as Record<string, string> });
-}
+import { signedJsonRequest, signedS3Get, type Credentials } from './signed-fetch';
 
 /** A raw GET whose path is sent exactly as given (fetch would normalize `..`). */
 function rawGet(endpoint: string, rawPath: string): Promise<{ status: number; body: string }> {

@@ -6,53 +6,18 @@
  * the CNAME in the Host header (node:http for the CRL and OCSP GET, `openssl ocsp -header Host=`).
  * OpenSSL is the relying party.
  */
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  ACMPCAClient,
-  CreateCertificateAuthorityCommand,
-  GetCertificateAuthorityCsrCommand,
-  GetCertificateCommand,
-  ImportCertificateAuthorityCertificateCommand,
-  IssueCertificateCommand,
-  RevokeCertificateCommand,
-  waitUntilCertificateAuthorityCSRCreated,
-  waitUntilCertificateIssued,
-  type IssueCertificateCommandInput,
-} from '@aws-sdk/client-acm-pca';
+import { RevokeCertificateCommand } from '@aws-sdk/client-acm-pca';
 import { waitFor } from '@pki/testing';
-import { ACCOUNT_A, startStack, type RunningStack } from './stack';
+import { pcaClient } from './fixtures/acm-pca';
+import { OpensslDir } from './fixtures/openssl';
+import { crlEntry, crlUrlIn, ocspArgs, rootWithLeaves, waitForCrlListing } from './fixtures/revocation';
+import { softwareKeysEnv, startStack, type RunningStack } from './stack';
 
 const PUBLIC_URL = 'http://pki.revocation-cname-e2e.test';
 const BUCKET = 'e2e-cname-crls';
 const CRL_CNAME = 'crl.example.test';
 const OCSP_CNAME = 'ocsp.example.test';
-
-class OpensslDir {
-  readonly path = mkdtempSync(join(tmpdir(), 'revocation-cname-e2e-'));
-  write(name: string, content: string | Uint8Array): void {
-    writeFileSync(join(this.path, name), content);
-  }
-  read(name: string): Buffer {
-    return readFileSync(join(this.path, name));
-  }
-  exec(...args: string[]): { status: number | null; output: string } {
-    const r = spawnSync('openssl', args, { cwd: this.path, encoding: 'utf8', timeout: 60_000 });
-    return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
-  }
-  run(...args: string[]): string {
-    const r = this.exec(...args);
-    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.output}`);
-    return r.output;
-  }
-  remove(): void {
-    rmSync(this.path, { recursive: true, force: true });
-  }
-}
 
 interface RawResponse {
   readonly status: number;
@@ -75,57 +40,31 @@ function viaHost(endpoint: string, host: string, path: string, options: { method
   });
 }
 
-const template = (name: string) => `arn:aws:acm-pca:::template/${name}/V1`;
-const bytes = (text: string) => new TextEncoder().encode(text);
-
 describe('CRL and OCSP at custom CNAMEs (CrlConfiguration.CustomCname, OcspConfiguration.OcspCustomCname)', () => {
   let stack: RunningStack;
   let pki: OpensslDir;
   let rootArn: string;
   let caId: string;
-  const client = () => new ACMPCAClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: ACCOUNT_A, maxAttempts: 1 });
-  const issue = async (input: IssueCertificateCommandInput) => {
-    const pca = client();
-    const { CertificateArn } = await pca.send(new IssueCertificateCommand(input));
-    await waitUntilCertificateIssued({ client: pca, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { CertificateAuthorityArn: input.CertificateAuthorityArn, CertificateArn });
-    return (await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: input.CertificateAuthorityArn, CertificateArn }))).Certificate!;
-  };
-  const serialOf = (name: string) => /serial=([0-9A-F]+)/.exec(pki.run('x509', '-in', name, '-noout', '-serial'))![1]!;
+  const client = () => pcaClient(stack.endpoint);
   /** `openssl ocsp` against the gateway's root with the OCSP CNAME as Host, as a relying party reading the AIA would send it. */
-  const ocsp = (...args: string[]) => pki.run('ocsp', '-issuer', 'root.pem', '-CAfile', 'root.pem', '-url', `${stack.endpoint}/`, '-header', `Host=${OCSP_CNAME}`, ...args);
+  const ocsp = (...args: string[]) => pki.run(...ocspArgs(`${stack.endpoint}/`, '-header', `Host=${OCSP_CNAME}`, ...args));
 
   beforeAll(async () => {
-    stack = await startStack({ PKI_KEY_BACKEND: 'software', PKI_KEK: randomBytes(32).toString('base64'), PKI_CA_WORKER_INTERVAL_MS: '500', PKI_PUBLIC_URL: PUBLIC_URL, PKI_CRL_DELAY_MS: '1000', PKI_CRL_POLL_MS: '200' });
-    pki = new OpensslDir();
-    const pca = client();
-    const { CertificateAuthorityArn } = await pca.send(
-      new CreateCertificateAuthorityCommand({
-        CertificateAuthorityType: 'ROOT',
-        CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { Country: 'US', Organization: 'Example Corp', CommonName: 'CNAME E2E Root' } },
-        RevocationConfiguration: {
+    stack = await startStack({ ...softwareKeysEnv(), PKI_PUBLIC_URL: PUBLIC_URL, PKI_CRL_DELAY_MS: '1000', PKI_CRL_POLL_MS: '200' });
+    pki = new OpensslDir('revocation-cname-e2e');
+    rootArn = await rootWithLeaves(
+      client(),
+      pki,
+      {
+        subject: { Country: 'US', Organization: 'Example Corp', CommonName: 'CNAME E2E Root' },
+        revocation: {
           CrlConfiguration: { Enabled: true, S3BucketName: BUCKET, CustomCname: CRL_CNAME, ExpirationInDays: 7 },
           OcspConfiguration: { Enabled: true, OcspCustomCname: OCSP_CNAME },
         },
-      }),
+      },
+      ['revoked', 'sibling'],
     );
-    rootArn = CertificateAuthorityArn!;
     caId = rootArn.split('/').pop()!;
-    await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 120, minDelay: 1, maxDelay: 3 }, { CertificateAuthorityArn: rootArn });
-    const { Csr } = await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: rootArn }));
-    const rootPem = await issue({ CertificateAuthorityArn: rootArn, Csr: bytes(Csr!), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template('RootCACertificate'), Validity: { Type: 'YEARS', Value: 5 } });
-    pki.write('root.pem', rootPem);
-    await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: rootArn, Certificate: bytes(rootPem) }));
-    pki.run('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=leaf.example.com');
-    for (const name of ['revoked', 'sibling']) {
-      // The CA's revocation configuration reaches issuance through events; retry until the URLs are in.
-      await waitFor(
-        async () => {
-          pki.write(`${name}.pem`, await issue({ CertificateAuthorityArn: rootArn, Csr: bytes(pki.read('leaf.csr').toString()), SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 30 } }));
-          return /CRL Distribution Points/.test(pki.run('x509', '-in', `${name}.pem`, '-noout', '-text'));
-        },
-        { timeoutMs: 30_000, what: `${name} certificate with revocation URLs` },
-      );
-    }
   }, 240_000);
   afterAll(async () => {
     pki?.remove();
@@ -133,7 +72,7 @@ describe('CRL and OCSP at custom CNAMEs (CrlConfiguration.CustomCname, OcspConfi
   });
 
   it('the certificates name http://<CustomCname>/crl/<CA id>.crl and http://<OcspCustomCname>/', () => {
-    const text = pki.run('x509', '-in', 'revoked.pem', '-noout', '-text');
+    const text = pki.text('revoked.pem');
     expect(text).toContain(`URI:http://${CRL_CNAME}/crl/${caId}.crl`);
     expect(text).toContain(`OCSP - URI:http://${OCSP_CNAME}/`);
     expect(text).not.toContain(PUBLIC_URL);
@@ -146,7 +85,7 @@ describe('CRL and OCSP at custom CNAMEs (CrlConfiguration.CustomCname, OcspConfi
     expect(ocsp('-serial', '0x1234567890abcdef')).toMatch(/0x1234567890abcdef: unknown/);
 
     pki.run('ocsp', '-issuer', 'root.pem', '-cert', 'sibling.pem', '-no_nonce', '-reqout', 'get.req');
-    const res = await viaHost(stack.endpoint, OCSP_CNAME, `/${encodeURIComponent(pki.read('get.req').toString('base64'))}`);
+    const res = await viaHost(stack.endpoint, OCSP_CNAME, `/${encodeURIComponent(pki.bytes('get.req').toString('base64'))}`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/ocsp-response');
     expect(res.headers['cache-control']).toMatch(/max-age=\d+/);
@@ -159,28 +98,24 @@ describe('CRL and OCSP at custom CNAMEs (CrlConfiguration.CustomCname, OcspConfi
   }, 90_000);
 
   it('revoke -> the CRL at http://<CustomCname>/crl/<CA id>.crl verifies and lists it; OCSP at the CNAME answers revoked; another Host gets no CRL', async () => {
-    const serial = serialOf('revoked.pem');
+    const serial = pki.serial('revoked.pem');
     await client().send(new RevokeCertificateCommand({ CertificateAuthorityArn: rootArn, CertificateSerial: serial, RevocationReason: 'KEY_COMPROMISE' }));
 
-    const url = new URL(/URI:(http\S+\.crl)/.exec(pki.run('x509', '-in', 'revoked.pem', '-noout', '-text'))![1]!);
+    const url = new URL(crlUrlIn(pki.text('revoked.pem')));
     expect(url.host).toBe(CRL_CNAME);
-    let text = '';
-    let crl: Buffer = Buffer.alloc(0);
-    await waitFor(
+    const { text, crl } = await waitForCrlListing(
+      pki,
+      serial,
       async () => {
         const res = await viaHost(stack.endpoint, url.host, url.pathname);
-        if (res.status !== 200) return false;
+        if (res.status !== 200) return undefined;
         expect(res.headers['content-type']).toBe('application/pkix-crl');
-        crl = res.body;
-        pki.write('root.crl', crl);
-        text = pki.run('crl', '-inform', 'DER', '-in', 'root.crl', '-CAfile', 'root.pem', '-noout', '-text', '-verify');
-        return text.includes(`Serial Number: ${serial}`);
+        return res.body;
       },
-      { timeoutMs: 30_000, what: 'the CRL at the CustomCname listing the revoked certificate' },
+      'the CRL at the CustomCname listing the revoked certificate',
     );
     expect(text).toMatch(/verify OK/);
-    expect(text).toMatch(new RegExp(`Serial Number: ${serial}\\s+Revocation Date: .*\\s+CRL entry extensions:\\s+X509v3 CRL Reason Code:\\s+Key Compromise`));
-    pki.run('crl', '-inform', 'DER', '-in', 'root.crl', '-out', 'root.crl.pem');
+    expect(text).toMatch(crlEntry(serial));
     expect(pki.exec('verify', '-crl_check', '-CAfile', 'root.pem', '-CRLfile', 'root.crl.pem', 'revoked.pem').output).toMatch(/certificate revoked/);
     expect(pki.run('verify', '-crl_check', '-CAfile', 'root.pem', '-CRLfile', 'root.crl.pem', 'sibling.pem')).toMatch(/sibling.pem: OK/);
 

@@ -10,79 +10,24 @@
  * RevokeCertificate answers RequestAlreadyProcessedException (AWS: "Your request has already
  * been completed") instead of revoking again.
  */
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  ACMPCAClient,
-  CreateCertificateAuthorityCommand,
-  GetCertificateAuthorityCsrCommand,
-  GetCertificateCommand,
-  ImportCertificateAuthorityCertificateCommand,
-  IssueCertificateCommand,
-  RevokeCertificateCommand,
-  waitUntilCertificateAuthorityCSRCreated,
-  waitUntilCertificateIssued,
-  type IssueCertificateCommandInput,
-} from '@aws-sdk/client-acm-pca';
+import { RevokeCertificateCommand } from '@aws-sdk/client-acm-pca';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { commandSubject, eventStreamName, eventSubject } from '@pki/contracts';
 import { cleanupNatsPrefix, testNatsUrl, uniquePrefix, waitFor } from '@pki/testing';
 import { sql } from 'kysely';
 import { httpStatus } from './app-process';
+import { pcaClient } from './fixtures/acm-pca';
+import { errorOf } from './fixtures/errors';
+import { AsyncOpensslDir } from './fixtures/openssl';
+import { bodyIfOk, crlEntry, crlUrlIn, ocspArgs, rootWithLeaves, waitForCrlListing } from './fixtures/revocation';
 import { NatsCutProxy } from './nats-cut-proxy';
-import { ACCOUNT_A, startStack, type RunningStack } from './stack';
+import { softwareKeysEnv, startStack, type RunningStack } from './stack';
 
 const PUBLIC_URL = 'http://pki.revocation-nats-cut.test';
 const BUCKET = 'e2e-revocation-cut-crls';
 /** The gateway's wait for a service's answer: the lost reply costs the caller this long. */
 const REQUEST_TIMEOUT_MS = 5000;
-
-/**
- * OpenSSL, run asynchronously: the proxy lives in this process, so a synchronous child (e.g.
- * `openssl ocsp` waiting on the gateway, which waits on revocation-service, whose NATS traffic
- * crosses the proxy) would freeze the very connections it waits on.
- */
-class OpensslDir {
-  readonly path = mkdtempSync(join(tmpdir(), 'revocation-cut-e2e-'));
-  write(name: string, content: string | Uint8Array): void {
-    writeFileSync(join(this.path, name), content);
-  }
-  read(name: string): Buffer {
-    return readFileSync(join(this.path, name));
-  }
-  exec(...args: string[]): Promise<{ status: number | null; output: string }> {
-    return new Promise((resolve) => {
-      execFile('openssl', args, { cwd: this.path, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
-        const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve({ status, output: `${stdout}\n${stderr}` });
-      });
-    });
-  }
-  async run(...args: string[]): Promise<string> {
-    const r = await this.exec(...args);
-    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.output}`);
-    return r.output;
-  }
-  remove(): void {
-    rmSync(this.path, { recursive: true, force: true });
-  }
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-const template = (name: string) => `arn:aws:acm-pca:::template/${name}/V1`;
-const bytes = (text: string) => new TextEncoder().encode(text);
 
 describe('RevokeCertificate with the NATS connection cut between the commit and the reply', () => {
   // Our own namespace (startStack lets env override it) so the test can name the command subject
@@ -90,16 +35,14 @@ describe('RevokeCertificate with the NATS connection cut between the commit and 
   const prefix = uniquePrefix();
   let proxy: NatsCutProxy;
   let stack: RunningStack;
-  let pki: OpensslDir;
+  /**
+   * OpenSSL, run asynchronously: the proxy lives in this process, so a synchronous child (e.g.
+   * `openssl ocsp` waiting on the gateway, which waits on revocation-service, whose NATS traffic
+   * crosses the proxy) would freeze the very connections it waits on.
+   */
+  let pki: AsyncOpensslDir;
   let rootArn: string;
-  const client = () => new ACMPCAClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: ACCOUNT_A, maxAttempts: 1 });
-  const issue = async (input: IssueCertificateCommandInput) => {
-    const pca = client();
-    const { CertificateArn } = await pca.send(new IssueCertificateCommand(input));
-    await waitUntilCertificateIssued({ client: pca, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { CertificateAuthorityArn: input.CertificateAuthorityArn, CertificateArn });
-    return (await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: input.CertificateAuthorityArn, CertificateArn }))).Certificate!;
-  };
-  const serialOf = async (name: string) => /serial=([0-9A-F]+)/.exec(await pki.run('x509', '-in', name, '-noout', '-serial'))![1]!;
+  const client = () => pcaClient(stack.endpoint);
   /** revocation-service's canonical serial: lowercase hex without leading zeros. */
   const canonical = (serial: string) => serial.toLowerCase().replace(/^0+(?=.)/, '');
   const revokedEvents = async (serial: string) =>
@@ -136,9 +79,7 @@ describe('RevokeCertificate with the NATS connection cut between the commit and 
     proxy = await NatsCutProxy.start(testNatsUrl());
     stack = await startStack({
       PKI_NATS_PREFIX: prefix,
-      PKI_KEY_BACKEND: 'software',
-      PKI_KEK: randomBytes(32).toString('base64'),
-      PKI_CA_WORKER_INTERVAL_MS: '500',
+      ...softwareKeysEnv(),
       PKI_PUBLIC_URL: PUBLIC_URL,
       PKI_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
       PKI_CRL_DELAY_MS: '500',
@@ -146,29 +87,15 @@ describe('RevokeCertificate with the NATS connection cut between the commit and 
     });
     // Every NATS connection of revocation-service (command server, runtime, ca-service client) goes through the proxy.
     await stack.restart('revocation-service', { NATS_URL: proxy.url });
-    pki = new OpensslDir();
-    const pca = client();
-    const { CertificateAuthorityArn } = await pca.send(
-      new CreateCertificateAuthorityCommand({
-        CertificateAuthorityType: 'ROOT',
-        CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { Country: 'US', Organization: 'Example Corp', CommonName: 'Revocation Cut E2E Root' } },
-        RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: BUCKET, ExpirationInDays: 7 }, OcspConfiguration: { Enabled: true } },
-      }),
-    );
-    rootArn = CertificateAuthorityArn!;
-    await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 120, minDelay: 1, maxDelay: 3 }, { CertificateAuthorityArn: rootArn });
-    const { Csr } = await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: rootArn }));
-    const rootPem = await issue({ CertificateAuthorityArn: rootArn, Csr: bytes(Csr!), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template('RootCACertificate'), Validity: { Type: 'YEARS', Value: 5 } });
-    pki.write('root.pem', rootPem);
-    await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: rootArn, Certificate: bytes(rootPem) }));
-    await pki.run('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=leaf.example.com');
-    // The CA's revocation configuration reaches issuance through events; retry until the URLs are in.
-    await waitFor(
-      async () => {
-        pki.write('leaf.pem', await issue({ CertificateAuthorityArn: rootArn, Csr: bytes(pki.read('leaf.csr').toString()), SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 30 } }));
-        return /CRL Distribution Points/.test(await pki.run('x509', '-in', 'leaf.pem', '-noout', '-text'));
+    pki = new AsyncOpensslDir('revocation-cut-e2e');
+    rootArn = await rootWithLeaves(
+      client(),
+      pki,
+      {
+        subject: { Country: 'US', Organization: 'Example Corp', CommonName: 'Revocation Cut E2E Root' },
+        revocation: { CrlConfiguration: { Enabled: true, S3BucketName: BUCKET, ExpirationInDays: 7 }, OcspConfiguration: { Enabled: true } },
       },
-      { timeoutMs: 30_000, what: 'a certificate with revocation URLs' },
+      ['leaf'],
     );
   }, 240_000);
   afterAll(async () => {
@@ -181,7 +108,7 @@ describe('RevokeCertificate with the NATS connection cut between the commit and 
   });
 
   it('the lost reply fails the call; the revocation is recorded and published once, in the CRL and OCSP; a retry is RequestAlreadyProcessed', async () => {
-    const serial = await serialOf('leaf.pem');
+    const serial = await pki.serial('leaf.pem');
     // Revoke only once revocation-service has projected the certificate: otherwise the
     // dropped reply would be a ResourceNotFoundException, not a committed revocation.
     await waitFor(
@@ -224,27 +151,16 @@ describe('RevokeCertificate with the NATS connection cut between the commit and 
     expect(await revokedOnJetStream()).toEqual({ count: 1, lastSerial: canonical(serial) });
 
     // The CRL at the certificate's URL lists the serial and verifies; OpenSSL rejects the certificate with it.
-    const url = /URI:(http\S+\.crl)/.exec(await pki.run('x509', '-in', 'leaf.pem', '-noout', '-text'))![1]!;
-    let text = '';
-    await waitFor(
-      async () => {
-        const res = await fetch(`${stack.endpoint}${url.slice(PUBLIC_URL.length)}`);
-        if (res.status !== 200) return false;
-        pki.write('root.crl', Buffer.from(await res.arrayBuffer()));
-        text = await pki.run('crl', '-inform', 'DER', '-in', 'root.crl', '-CAfile', 'root.pem', '-noout', '-text', '-verify');
-        return text.includes(`Serial Number: ${serial}`);
-      },
-      { timeoutMs: 30_000, what: 'the CRL listing the revoked certificate' },
-    );
+    const url = crlUrlIn(await pki.text('leaf.pem'));
+    const { text } = await waitForCrlListing(pki, serial, () => bodyIfOk(`${stack.endpoint}${url.slice(PUBLIC_URL.length)}`));
     expect(text).toMatch(/verify OK/);
-    expect(text).toMatch(new RegExp(`Serial Number: ${serial}\\s+Revocation Date: .*\\s+CRL entry extensions:\\s+X509v3 CRL Reason Code:\\s+Key Compromise`));
-    await pki.run('crl', '-inform', 'DER', '-in', 'root.crl', '-out', 'root.crl.pem');
+    expect(text).toMatch(crlEntry(serial));
     const verify = await pki.exec('verify', '-crl_check', '-CAfile', 'root.pem', '-CRLfile', 'root.crl.pem', 'leaf.pem');
     expect(verify.status).not.toBe(0);
     expect(verify.output).toMatch(/certificate revoked/);
 
     // OCSP (the gateway asks revocation-service over its reconnected command connection).
-    const ocsp = () => pki.run('ocsp', '-issuer', 'root.pem', '-CAfile', 'root.pem', '-url', `${stack.endpoint}/ocsp`, '-cert', 'leaf.pem');
+    const ocsp = () => pki.run(...ocspArgs(`${stack.endpoint}/ocsp`, '-cert', 'leaf.pem'));
     await waitFor(async () => /leaf.pem: revoked/.test(await ocsp()), { timeoutMs: 30_000, what: 'OCSP to answer revoked' });
     const answer = await ocsp();
     expect(answer).toMatch(/Response verify OK/);

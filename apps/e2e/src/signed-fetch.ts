@@ -53,3 +53,19 @@ export async function signedJsonRequest(
   }
   return { status: response.status, headers: response.headers, json };
 }
+
+/** A GET signed as the S3 SDKs sign it: service `s3`, path not re-encoded, unsigned payload. */
+export async function signedS3Get(endpoint: string, pathname: string, credentials: Credentials): Promise<Response> {
+  const url = new URL(endpoint);
+  const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials, sha256: Sha256 as never, uriEscapePath: false });
+  const signed = await signer.sign({
+    method: 'GET',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: pathname,
+    query: {},
+    headers: { host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+  });
+  return fetch(endpoint + pathname, { headers: signed.headers as Record<string, string> });
+}

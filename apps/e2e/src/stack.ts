@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,14 @@ import { APPS, spawnApp, waitUntilReady, type AppName, type AppProcess } from '.
 
 export const ACCOUNT_A = { accessKeyId: 'AKIDACCOUNTA', secretAccessKey: 'secret-a', accountId: '111111111111' };
 export const ACCOUNT_B = { accessKeyId: 'AKIDACCOUNTB', secretAccessKey: 'secret-b', accountId: '222222222222' };
+
+/**
+ * Environment for a stack that issues certificates: ca-service's software key backend under a
+ * fresh random key-encryption key, and a CA worker that makes keys and CSRs every 500 ms.
+ */
+export function softwareKeysEnv(): Record<string, string> {
+  return { PKI_KEY_BACKEND: 'software', PKI_KEK: randomBytes(32).toString('base64'), PKI_CA_WORKER_INTERVAL_MS: '500' };
+}
 
 export interface RunningStack {
   /** The gateway's base URL, for the SDK's `endpoint`. */
