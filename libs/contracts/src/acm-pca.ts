@@ -51,7 +51,8 @@ export const CA_EVENT_TYPES = {
   Untagged: 'Untagged',
 } as const;
 
-export type KeyAlgorithm = 'RSA_2048' | 'RSA_4096' | 'EC_prime256v1' | 'EC_secp384r1';
+/** The KeyAlgorithm values a CA of this platform can have (the model's ML_DSA_* and SM2 are refused at creation). */
+export type KeyAlgorithm = 'RSA_2048' | 'RSA_3072' | 'RSA_4096' | 'EC_prime256v1' | 'EC_secp384r1' | 'EC_secp521r1';
 export type SigningAlgorithm =
   | 'SHA256WITHECDSA'
   | 'SHA384WITHECDSA'
@@ -69,7 +70,7 @@ export type CertificateAuthorityStatus =
   | 'EXPIRED'
   | 'FAILED';
 export type UsageMode = 'GENERAL_PURPOSE' | 'SHORT_LIVED_CERTIFICATE';
-export type KeyStorageSecurityStandard = 'FIPS_140_2_LEVEL_2_OR_HIGHER' | 'FIPS_140_2_LEVEL_3_OR_HIGHER';
+export type KeyStorageSecurityStandard = 'FIPS_140_2_LEVEL_2_OR_HIGHER' | 'FIPS_140_2_LEVEL_3_OR_HIGHER' | 'CCPC_LEVEL_1_OR_HIGHER';
 
 /** `CertificateAuthorityCreated` schema version 1: the complete configuration a CA was created with. */
 export interface CertificateAuthorityCreatedV1 {

@@ -3,12 +3,17 @@ import {
   describePublicKey,
   generateKeyPairSpec,
   hashOf,
+  isKeyAlgorithm,
+  isSigningAlgorithm,
   KEY_ALGORITHMS,
   keyAlgorithmOfSpki,
   SIGNING_ALGORITHMS,
   signatureAlgorithmIdentifier,
   signingAlgorithmFromOid,
   signingAlgorithmMatchesKey,
+  UNSUPPORTED_KEY_ALGORITHMS,
+  UNSUPPORTED_SIGNING_ALGORITHMS,
+  unsupportedAlgorithmReason,
 } from './algorithms';
 import { decodeOidContents } from './der/der-oid';
 import { PkiParseError } from './errors';
@@ -53,25 +58,56 @@ describe('key algorithms', () => {
     expect(signingAlgorithmMatchesKey('EC_secp384r1', 'SHA256WITHRSA')).toBe(false);
   });
 
+  it('names RSA-3072 and P-521 keys (AWS KeyAlgorithm RSA_3072, EC_secp521r1)', () => {
+    const p521 = generateKeyPairSync('ec', { namedCurve: 'secp521r1' }).publicKey.export({ type: 'spki', format: 'der' });
+    expect(describePublicKey(p521)).toMatchObject({ keyType: 'ec', keyBits: 521, keyAlgorithm: 'EC_secp521r1', subjectKeyAlgorithm: 'EC_secp521r1' });
+    const rsa3072 = generateKeyPairSync('rsa', { modulusLength: 3072 }).publicKey.export({ type: 'spki', format: 'der' });
+    expect(describePublicKey(rsa3072)).toMatchObject({ keyType: 'rsa', keyBits: 3072, keyAlgorithm: 'RSA_3072', subjectKeyAlgorithm: 'RSA_3072' });
+  });
+
+  it('pairs RSA_3072 and EC_secp521r1 keys with their families only', () => {
+    for (const s of ['SHA256WITHRSA', 'SHA384WITHRSA', 'SHA512WITHRSA'] as const) {
+      expect(signingAlgorithmMatchesKey('RSA_3072', s)).toBe(true);
+      expect(signingAlgorithmMatchesKey('EC_secp521r1', s)).toBe(false);
+    }
+    for (const s of ['SHA256WITHECDSA', 'SHA384WITHECDSA', 'SHA512WITHECDSA'] as const) {
+      expect(signingAlgorithmMatchesKey('EC_secp521r1', s)).toBe(true);
+      expect(signingAlgorithmMatchesKey('RSA_3072', s)).toBe(false);
+    }
+  });
+
+  it('gives a reason for every model value this platform cannot do, and none for what it does', () => {
+    for (const a of [...UNSUPPORTED_KEY_ALGORITHMS, ...UNSUPPORTED_SIGNING_ALGORITHMS]) {
+      expect(unsupportedAlgorithmReason(a)).toMatch(new RegExp(`^${a} \\(.*\\) is not supported by this platform`));
+      expect(isKeyAlgorithm(a)).toBe(false);
+      expect(isSigningAlgorithm(a)).toBe(false);
+    }
+    expect(unsupportedAlgorithmReason('ML_DSA_65')).toMatch(/ML-DSA, FIPS 204/);
+    expect(unsupportedAlgorithmReason('SM3WITHSM2')).toMatch(/China Regions/);
+    for (const a of [...KEY_ALGORITHMS, ...SIGNING_ALGORITHMS, 'RSA_1024', 'ML_DSA_99']) expect(unsupportedAlgorithmReason(a)).toBeUndefined();
+  });
+
   it('gives generateKeyPair options that produce keys of the named algorithm', () => {
     for (const algorithm of KEY_ALGORITHMS) {
-      if (algorithm === 'RSA_4096') continue; // slow; same code path as RSA_2048
+      if (algorithm === 'RSA_4096' || algorithm === 'RSA_3072') continue; // slow; same code path as RSA_2048
       const spec = generateKeyPairSpec(algorithm);
       const { publicKey } = spec.type === 'rsa' ? generateKeyPairSync('rsa', spec.options) : generateKeyPairSync('ec', spec.options);
       const spki = publicKey.export({ type: 'spki', format: 'der' });
       expect(keyAlgorithmOfSpki(spki)).toBe(algorithm);
     }
     expect(generateKeyPairSpec('RSA_4096')).toEqual({ type: 'rsa', options: { modulusLength: 4096, publicExponent: 65537 } });
+    expect(generateKeyPairSpec('RSA_3072')).toEqual({ type: 'rsa', options: { modulusLength: 3072, publicExponent: 65537 } });
+    expect(() => generateKeyPairSpec('ML_DSA_65' as never)).toThrow(/unsupported key algorithm/);
   });
 
   it('describes unsupported keys without naming an AWS algorithm', () => {
     const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' });
     expect(describePublicKey(rsa1024)).toMatchObject({ keyType: 'rsa', keyBits: 1024, keyAlgorithm: undefined });
     expect(describePublicKey(rsa1024).subjectKeyAlgorithm).toBeUndefined();
-    const p521 = generateKeyPairSync('ec', { namedCurve: 'secp521r1' }).publicKey.export({ type: 'spki', format: 'der' });
-    expect(describePublicKey(p521)).toMatchObject({ keyType: 'ec', keyBits: 521, keyAlgorithm: undefined, subjectKeyAlgorithm: 'EC_secp521r1' });
-    const rsa3072 = generateKeyPairSync('rsa', { modulusLength: 3072 }).publicKey.export({ type: 'spki', format: 'der' });
-    expect(describePublicKey(rsa3072)).toMatchObject({ keyType: 'rsa', keyBits: 3072, keyAlgorithm: undefined, subjectKeyAlgorithm: 'RSA_3072' });
+    const rsa2560 = generateKeyPairSync('rsa', { modulusLength: 2560 }).publicKey.export({ type: 'spki', format: 'der' });
+    expect(describePublicKey(rsa2560)).toMatchObject({ keyType: 'rsa', keyBits: 2560, keyAlgorithm: undefined, subjectKeyAlgorithm: undefined });
+    const k256 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey.export({ type: 'spki', format: 'der' });
+    expect(describePublicKey(k256)).toMatchObject({ keyType: 'ec', keyAlgorithm: undefined, subjectKeyAlgorithm: undefined });
     const ed = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' });
     expect(describePublicKey(ed)).toMatchObject({ keyType: 'other', algorithmOid: '1.3.101.112', keyAlgorithm: undefined, subjectKeyAlgorithm: undefined });
   });

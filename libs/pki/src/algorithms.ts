@@ -12,18 +12,49 @@ import { nullValue, sequence, Tag } from './der/der-writer';
 import { PkiEncodeError, PkiParseError } from './errors';
 import { Oid } from './oids';
 
-export const KEY_ALGORITHMS = ['RSA_2048', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1'] as const;
+/**
+ * The KeyAlgorithm values this platform's own CAs can have (CertificateAuthorityConfiguration
+ * KeyAlgorithm): AWS's RSA and ECDSA values ("Supported cryptographic algorithms": RSA_2048,
+ * RSA_3072, RSA_4096, EC_prime256v1, EC_secp384r1, EC_secp521r1), which both key backends
+ * generate and sign with (node:crypto / @noble/curves, PKCS #11 CKM_RSA_PKCS_KEY_PAIR_GEN and
+ * CKM_EC_KEY_PAIR_GEN). The model's other values are in UNSUPPORTED_KEY_ALGORITHMS.
+ */
+export const KEY_ALGORITHMS = ['RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1'] as const;
 export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
 
 /**
  * Keys AWS Private CA certifies (the key in a CSR given to IssueCertificate): the RSA and ECDSA
  * values of KeyAlgorithm as the current API reference lists them (API_CertificateAuthorityConfiguration
  * "RSA_2048 | RSA_3072 | RSA_4096 | EC_prime256v1 | EC_secp384r1 | EC_secp521r1"; User Guide
- * "Supported cryptographic algorithms"). A superset of KeyAlgorithm, which names the keys this
- * platform's own CAs can have; the two are kept apart so a subject key is never taken for a CA key.
+ * "Supported cryptographic algorithms"). Today the same set as KeyAlgorithm; the two are kept apart
+ * so a subject key is never taken for a CA key should they diverge again.
  */
 export const SUBJECT_KEY_ALGORITHMS = ['RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1'] as const;
 export type SubjectKeyAlgorithm = (typeof SUBJECT_KEY_ALGORITHMS)[number];
+
+/**
+ * Members of the acm-pca model's KeyAlgorithm and SigningAlgorithm enums (botocore
+ * acm-pca/2017-08-22 service-2.json) that this platform cannot do: ML-DSA (FIPS 204; Node.js 20's
+ * crypto and OpenSSL 3.0 have no implementation) and SM2 / SM3WITHSM2 (GB/T 32918, offered by AWS
+ * in the China Regions only; neither key backend generates SM2 keys). They are valid input for the
+ * API's validation, so the services refuse them with InvalidArgsException (unsupportedAlgorithmReason).
+ */
+export const UNSUPPORTED_KEY_ALGORITHMS = ['ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87', 'SM2'] as const;
+export const UNSUPPORTED_SIGNING_ALGORITHMS = ['SM3WITHSM2', 'ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87'] as const;
+
+/**
+ * Why `algorithm` (a KeyAlgorithm or SigningAlgorithm value) cannot be used here, as a sentence
+ * for an InvalidArgsException; undefined for a value this platform supports or does not know.
+ */
+export function unsupportedAlgorithmReason(algorithm: string): string | undefined {
+  if (/^ML_DSA_(44|65|87)$/.test(algorithm)) {
+    return `${algorithm} (ML-DSA, FIPS 204) is not supported by this platform: its cryptographic runtime has no ML-DSA implementation.`;
+  }
+  if (algorithm === 'SM2' || algorithm === 'SM3WITHSM2') {
+    return `${algorithm} (SM2/SM3, offered by AWS Private CA in the China Regions only) is not supported by this platform.`;
+  }
+  return undefined;
+}
 
 export const SIGNING_ALGORITHMS = [
   'SHA256WITHECDSA',
@@ -105,20 +136,24 @@ export function signingAlgorithmMatchesKey(keyAlgorithm: KeyAlgorithm, signingAl
 }
 
 export type KeyPairSpec =
-  | { type: 'rsa'; options: { modulusLength: 2048 | 4096; publicExponent: 65537 } }
-  | { type: 'ec'; options: { namedCurve: 'prime256v1' | 'secp384r1' } };
+  | { type: 'rsa'; options: { modulusLength: 2048 | 3072 | 4096; publicExponent: 65537 } }
+  | { type: 'ec'; options: { namedCurve: 'prime256v1' | 'secp384r1' | 'secp521r1' } };
 
 /** Arguments for `crypto.generateKeyPair(spec.type, spec.options, cb)`; the caller generates. */
 export function generateKeyPairSpec(keyAlgorithm: KeyAlgorithm): KeyPairSpec {
   switch (keyAlgorithm) {
     case 'RSA_2048':
       return { type: 'rsa', options: { modulusLength: 2048, publicExponent: 65537 } };
+    case 'RSA_3072':
+      return { type: 'rsa', options: { modulusLength: 3072, publicExponent: 65537 } };
     case 'RSA_4096':
       return { type: 'rsa', options: { modulusLength: 4096, publicExponent: 65537 } };
     case 'EC_prime256v1':
       return { type: 'ec', options: { namedCurve: 'prime256v1' } };
     case 'EC_secp384r1':
       return { type: 'ec', options: { namedCurve: 'secp384r1' } };
+    case 'EC_secp521r1':
+      return { type: 'ec', options: { namedCurve: 'secp521r1' } };
     default:
       throw new PkiEncodeError(`unsupported key algorithm ${String(keyAlgorithm)}`);
   }
@@ -140,12 +175,14 @@ export interface PublicKeyInfo {
   subjectPublicKey: Uint8Array;
 }
 
-const CURVES: Record<string, { bits: number; keyAlgorithm?: KeyAlgorithm; subjectKeyAlgorithm: SubjectKeyAlgorithm }> = {
+const CURVES: Record<string, { bits: number; keyAlgorithm: KeyAlgorithm; subjectKeyAlgorithm: SubjectKeyAlgorithm }> = {
   [Oid.prime256v1]: { bits: 256, keyAlgorithm: 'EC_prime256v1', subjectKeyAlgorithm: 'EC_prime256v1' },
   [Oid.secp384r1]: { bits: 384, keyAlgorithm: 'EC_secp384r1', subjectKeyAlgorithm: 'EC_secp384r1' },
-  [Oid.secp521r1]: { bits: 521, subjectKeyAlgorithm: 'EC_secp521r1' },
+  [Oid.secp521r1]: { bits: 521, keyAlgorithm: 'EC_secp521r1', subjectKeyAlgorithm: 'EC_secp521r1' },
 };
 
+/** RSA modulus sizes of AWS's KeyAlgorithm values (RSA_2048, RSA_3072, RSA_4096). */
+const RSA_KEYS: Readonly<Record<number, KeyAlgorithm>> = { 2048: 'RSA_2048', 3072: 'RSA_3072', 4096: 'RSA_4096' };
 /** RSA modulus sizes AWS Private CA certifies (RSA_2048, RSA_3072, RSA_4096). */
 const RSA_SUBJECT_KEYS: Readonly<Record<number, SubjectKeyAlgorithm>> = { 2048: 'RSA_2048', 3072: 'RSA_3072', 4096: 'RSA_4096' };
 
@@ -181,8 +218,7 @@ export function describePublicKey(spki: Uint8Array): PublicKeyInfo {
     const modulus = readElement(key.buf, key.valueStart, key.end, 'RSA modulus');
     expectTag(modulus, Tag.INTEGER, 'RSA modulus');
     info.keyBits = bitLength(contents(modulus));
-    if (info.keyBits === 2048) info.keyAlgorithm = 'RSA_2048';
-    if (info.keyBits === 4096) info.keyAlgorithm = 'RSA_4096';
+    info.keyAlgorithm = RSA_KEYS[info.keyBits];
     info.subjectKeyAlgorithm = RSA_SUBJECT_KEYS[info.keyBits];
   } else if (algorithmOid === Oid.ecPublicKey) {
     info.keyType = 'ec';

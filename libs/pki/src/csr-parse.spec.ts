@@ -49,12 +49,12 @@ describe('parseCsr on CSRs made by openssl', () => {
     expect(verifyCsrSignature(rsa)).toBe(true);
   });
 
-  it('names RSA-3072 and P-521 subject keys (AWS certifies them) without taking them for a CA KeyAlgorithm', () => {
+  it('names RSA-3072 and P-521 keys (AWS certifies them, and CAs can have them)', () => {
     const rsa3072 = parseCsr(opensslCsr(['rsa:3072'], 'sha256', 'rsa3072'));
-    expect(rsa3072).toMatchObject({ keyAlgorithm: undefined, subjectKeyAlgorithm: 'RSA_3072', keyBits: 3072 });
+    expect(rsa3072).toMatchObject({ keyAlgorithm: 'RSA_3072', subjectKeyAlgorithm: 'RSA_3072', keyBits: 3072 });
     expect(verifyCsrSignature(rsa3072)).toBe(true);
     const p521 = parseCsr(opensslCsr(['ec', '-pkeyopt', 'ec_paramgen_curve:secp521r1'], 'sha512', 'ec521'));
-    expect(p521).toMatchObject({ keyAlgorithm: undefined, subjectKeyAlgorithm: 'EC_secp521r1', keyType: 'ec', keyBits: 521 });
+    expect(p521).toMatchObject({ keyAlgorithm: 'EC_secp521r1', subjectKeyAlgorithm: 'EC_secp521r1', keyType: 'ec', keyBits: 521 });
     expect(verifyCsrSignature(p521)).toBe(true);
   });
 

@@ -8,6 +8,8 @@ export {
   KEY_ALGORITHMS,
   SIGNING_ALGORITHMS,
   SUBJECT_KEY_ALGORITHMS,
+  UNSUPPORTED_KEY_ALGORITHMS,
+  UNSUPPORTED_SIGNING_ALGORITHMS,
   describePublicKey,
   generateKeyPairSpec,
   hashOf,
@@ -19,6 +21,7 @@ export {
   signatureAlgorithmOid,
   signingAlgorithmFromOid,
   signingAlgorithmMatchesKey,
+  unsupportedAlgorithmReason,
 } from './algorithms';
 export type { HashName, KeyAlgorithm, KeyPairSpec, PublicKeyInfo, SigningAlgorithm, SubjectKeyAlgorithm } from './algorithms';
 

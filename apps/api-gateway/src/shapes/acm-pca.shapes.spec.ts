@@ -161,7 +161,10 @@ const minLen = (n: number): string => `Member must have length greater than or e
 const maxVal = (n: number): string => `Member must have value less than or equal to ${n}`;
 const minVal = (n: number): string => `Member must have value greater than or equal to ${n}`;
 
-const KEY_ALGORITHM_SET = enumSet('RSA_2048', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1');
+const KEY_ALGORITHM_SET = enumSet('RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1', 'ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87', 'SM2');
+const SIGNING_ALGORITHM_SET = enumSet(
+  'SHA256WITHECDSA', 'SHA384WITHECDSA', 'SHA512WITHECDSA', 'SHA256WITHRSA', 'SHA384WITHRSA', 'SHA512WITHRSA', 'SM3WITHSM2', 'ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87',
+);
 const LONG_ARN = `arn:aws:acm-pca:us-east-1:000000000000:certificate-authority/${'a'.repeat(140)}`;
 
 const with_ = (operation: string, patch: Record<string, unknown>): Record<string, unknown> => ({
@@ -356,13 +359,9 @@ const VIOLATIONS: ReadonlyArray<readonly [string, string, unknown, string]> = [
   [
     'IssueCertificate',
     'template ARN that is not an ARN, unknown signing algorithm',
-    with_('IssueCertificate', { TemplateArn: 'EndEntityCertificate/V1', SigningAlgorithm: 'SM3WITHSM2' }),
+    with_('IssueCertificate', { TemplateArn: 'EndEntityCertificate/V1', SigningAlgorithm: 'SHA1WITHRSA' }),
     many(
-      failed(
-        'SM3WITHSM2',
-        'signingAlgorithm',
-        enumSet('SHA256WITHECDSA', 'SHA384WITHECDSA', 'SHA512WITHECDSA', 'SHA256WITHRSA', 'SHA384WITHRSA', 'SHA512WITHRSA'),
-      ),
+      failed('SHA1WITHRSA', 'signingAlgorithm', SIGNING_ALGORITHM_SET),
       failed('EndEntityCertificate/V1', 'templateArn', pattern(ARN_PATTERN)),
     ),
   ],
@@ -509,7 +508,39 @@ describe('ACM PCA input shapes', () => {
     });
     expect(validationMessage(validate(shapeOf('CreateCertificateAuthority'), input))).toBe(
       "1 validation error detected: Value 'RSA_9999' at 'certificateAuthorityConfiguration.keyAlgorithm' failed to satisfy constraint: " +
-        'Member must satisfy enum value set: [RSA_2048, RSA_4096, EC_prime256v1, EC_secp384r1]',
+        'Member must satisfy enum value set: [RSA_2048, RSA_3072, RSA_4096, EC_prime256v1, EC_secp384r1, EC_secp521r1, ML_DSA_44, ML_DSA_65, ML_DSA_87, SM2]',
+    );
+  });
+
+  // Every value of the current model's enums is valid input, including those the pinned SDK's
+  // TypeScript enums lack; what the platform cannot do (ML-DSA, SM2/SM3) ca-service and
+  // issuance-service refuse with InvalidArgsException, never validation.
+  it.each(['RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1', 'ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87', 'SM2'])(
+    'accepts KeyAlgorithm %s (a member of the model enum)',
+    (KeyAlgorithm) => {
+      expect(answer('CreateCertificateAuthority', with_('CreateCertificateAuthority', { CertificateAuthorityConfiguration: { ...CA_CONFIGURATION, KeyAlgorithm } }))).toBeUndefined();
+    },
+  );
+
+  it.each(['SHA256WITHECDSA', 'SHA384WITHECDSA', 'SHA512WITHECDSA', 'SHA256WITHRSA', 'SHA384WITHRSA', 'SHA512WITHRSA', 'SM3WITHSM2', 'ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87'])(
+    'accepts SigningAlgorithm %s in CreateCertificateAuthority and IssueCertificate',
+    (SigningAlgorithm) => {
+      expect(answer('CreateCertificateAuthority', with_('CreateCertificateAuthority', { CertificateAuthorityConfiguration: { ...CA_CONFIGURATION, SigningAlgorithm } }))).toBeUndefined();
+      expect(answer('IssueCertificate', with_('IssueCertificate', { SigningAlgorithm }))).toBeUndefined();
+    },
+  );
+
+  it.each(['FIPS_140_2_LEVEL_2_OR_HIGHER', 'FIPS_140_2_LEVEL_3_OR_HIGHER', 'CCPC_LEVEL_1_OR_HIGHER'])('accepts KeyStorageSecurityStandard %s', (KeyStorageSecurityStandard) => {
+    expect(answer('CreateCertificateAuthority', with_('CreateCertificateAuthority', { KeyStorageSecurityStandard }))).toBeUndefined();
+  });
+
+  it('still refuses values outside the model enums (ValidationException naming the whole set)', () => {
+    expect(answer('CreateCertificateAuthority', with_('CreateCertificateAuthority', { KeyStorageSecurityStandard: 'FIPS_140_3_LEVEL_3_OR_HIGHER' }))).toEqual({
+      code: 'ValidationException',
+      message: one(failed('FIPS_140_3_LEVEL_3_OR_HIGHER', 'keyStorageSecurityStandard', enumSet('FIPS_140_2_LEVEL_2_OR_HIGHER', 'FIPS_140_2_LEVEL_3_OR_HIGHER', 'CCPC_LEVEL_1_OR_HIGHER'))),
+    });
+    expect(answer('CreateCertificateAuthority', with_('CreateCertificateAuthority', { CertificateAuthorityConfiguration: { ...CA_CONFIGURATION, KeyAlgorithm: 'ML_DSA_128' } }))?.message).toBe(
+      one(failed('ML_DSA_128', 'certificateAuthorityConfiguration.keyAlgorithm', KEY_ALGORITHM_SET)),
     );
   });
 

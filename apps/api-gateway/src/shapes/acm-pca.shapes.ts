@@ -3,11 +3,14 @@
  * with the constraint traits AWS checks before an operation runs.
  *
  * Where the values come from:
- * - Members, member order and enum value sets: the pinned SDK, `@aws-sdk/client-acm-pca` 3.523.0
- *   (`dist-types/models/models_0.d.ts`). Values that later models added (KeyAlgorithm `SM2`,
- *   SigningAlgorithm `SM3WITHSM2`, KeyStorageSecurityStandard `CCPC_LEVEL_1_OR_HIGHER`,
- *   CrlConfiguration `CrlType` / `CustomPath`) are not in that SDK; the enum values are left out,
- *   the two CrlConfiguration members are modelled (see CrlConfiguration).
+ * - Members and member order: the pinned SDK, `@aws-sdk/client-acm-pca` 3.523.0
+ *   (`dist-types/models/models_0.d.ts`), plus what later models added (CrlConfiguration `CrlType` /
+ *   `CustomPath`, see CrlConfiguration).
+ * - Enum value sets: the current published model (below), so that every value AWS accepts passes
+ *   validation even where the pinned SDK's TypeScript enums lack it (KeyAlgorithm `RSA_3072`,
+ *   `EC_secp521r1`, `ML_DSA_44/65/87`, `SM2`; SigningAlgorithm `SM3WITHSM2`, `ML_DSA_44/65/87`;
+ *   KeyStorageSecurityStandard `CCPC_LEVEL_1_OR_HIGHER`). Whether the platform can do a valid value
+ *   is the owning service's answer (InvalidArgsException for ML-DSA and SM2/SM3), not validation's.
  * - Enum value order, `@required`, `@length`, `@pattern`, `@range`: AWS's published service model
  *   for acm-pca 2017-08-22 (botocore `botocore/data/acm-pca/2017-08-22/service-2.json`, the model
  *   the AWS Private CA API Reference pages are rendered from, e.g. API_CrlConfiguration
@@ -59,9 +62,22 @@ const Base64String1To4096 = S.string({
   pattern: '(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?',
 });
 
-// ---- Enums (pinned SDK values, model order) ----
+// ---- Enums (model values, model order) ----
 
-export const KEY_ALGORITHMS = ['RSA_2048', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1'] as const;
+// KeyAlgorithm, SigningAlgorithm and KeyStorageSecurityStandard as botocore 1.43's
+// acm-pca/2017-08-22 service-2.json lists them (API_CertificateAuthorityConfiguration).
+export const KEY_ALGORITHMS = [
+  'RSA_2048',
+  'RSA_3072',
+  'RSA_4096',
+  'EC_prime256v1',
+  'EC_secp384r1',
+  'EC_secp521r1',
+  'ML_DSA_44',
+  'ML_DSA_65',
+  'ML_DSA_87',
+  'SM2',
+] as const;
 export const SIGNING_ALGORITHMS = [
   'SHA256WITHECDSA',
   'SHA384WITHECDSA',
@@ -69,9 +85,13 @@ export const SIGNING_ALGORITHMS = [
   'SHA256WITHRSA',
   'SHA384WITHRSA',
   'SHA512WITHRSA',
+  'SM3WITHSM2',
+  'ML_DSA_44',
+  'ML_DSA_65',
+  'ML_DSA_87',
 ] as const;
 const CERTIFICATE_AUTHORITY_TYPES = ['ROOT', 'SUBORDINATE'] as const;
-const KEY_STORAGE_SECURITY_STANDARDS = ['FIPS_140_2_LEVEL_2_OR_HIGHER', 'FIPS_140_2_LEVEL_3_OR_HIGHER'] as const;
+const KEY_STORAGE_SECURITY_STANDARDS = ['FIPS_140_2_LEVEL_2_OR_HIGHER', 'FIPS_140_2_LEVEL_3_OR_HIGHER', 'CCPC_LEVEL_1_OR_HIGHER'] as const;
 const USAGE_MODES = ['GENERAL_PURPOSE', 'SHORT_LIVED_CERTIFICATE'] as const;
 const S3_OBJECT_ACLS = ['PUBLIC_READ', 'BUCKET_OWNER_FULL_CONTROL'] as const;
 const CRL_TYPES = ['COMPLETE', 'PARTITIONED'] as const;

@@ -63,6 +63,44 @@ describe('CertificateAuthority decider', () => {
     expect(error.message).toContain(SigningAlgorithm);
   });
 
+  it.each([
+    ['RSA_3072', 'SHA256WITHRSA'],
+    ['RSA_3072', 'SHA512WITHRSA'],
+    ['EC_secp521r1', 'SHA256WITHECDSA'],
+    ['EC_secp521r1', 'SHA384WITHECDSA'],
+    ['EC_secp521r1', 'SHA512WITHECDSA'],
+  ] as const)('given no CA, when created with key %s and signing algorithm %s, then CertificateAuthorityCreated with them', (KeyAlgorithm, SigningAlgorithm) => {
+    const [event] = decide(create({}, { KeyAlgorithm, SigningAlgorithm }), initialState);
+    expect(event).toMatchObject({ type: 'CertificateAuthorityCreated', data: { configuration: { KeyAlgorithm, SigningAlgorithm } } });
+  });
+
+  it.each([
+    ['EC_secp521r1', 'SHA512WITHRSA'],
+    ['RSA_3072', 'SHA256WITHECDSA'],
+  ] as const)('refuses the larger key %s with signing algorithm %s of the other family', (KeyAlgorithm, SigningAlgorithm) => {
+    const error = errorOf(() => decide(create({}, { KeyAlgorithm, SigningAlgorithm }), initialState));
+    expect(error.code).toBe('InvalidArgsException');
+    expect(error.message).toBe(`The signing algorithm ${SigningAlgorithm} cannot be used with the key algorithm ${KeyAlgorithm}.`);
+  });
+
+  it.each([
+    ['ML_DSA_44', 'ML_DSA_44', /^ML_DSA_44 \(ML-DSA, FIPS 204\) is not supported by this platform.*Use KeyAlgorithm RSA_2048, RSA_3072, RSA_4096, EC_prime256v1, EC_secp384r1, EC_secp521r1\.$/],
+    ['ML_DSA_65', 'ML_DSA_65', /^ML_DSA_65 \(ML-DSA, FIPS 204\) is not supported by this platform/],
+    ['ML_DSA_87', 'ML_DSA_87', /^ML_DSA_87 \(ML-DSA, FIPS 204\) is not supported by this platform/],
+    ['SM2', 'SM3WITHSM2', /^SM2 \(SM2\/SM3, .*China Regions only\) is not supported by this platform/],
+    ['EC_prime256v1', 'SM3WITHSM2', /^SM3WITHSM2 .* is not supported by this platform.*Use SigningAlgorithm SHA256WITHECDSA/],
+    ['RSA_2048', 'ML_DSA_65', /^ML_DSA_65 .* is not supported by this platform.*Use SigningAlgorithm/],
+  ])('refuses the model values KeyAlgorithm %s / SigningAlgorithm %s it cannot do (InvalidArgsException, no event)', (KeyAlgorithm, SigningAlgorithm, message) => {
+    const error = errorOf(() => decide(create({}, { KeyAlgorithm, SigningAlgorithm } as never), initialState));
+    expect(error).toMatchObject({ kind: 'Malformed', code: 'InvalidArgsException' });
+    expect(error.message).toMatch(message);
+  });
+
+  it('records KeyStorageSecurityStandard CCPC_LEVEL_1_OR_HIGHER as declared, like the FIPS levels', () => {
+    const [event] = decide(create({ KeyStorageSecurityStandard: 'CCPC_LEVEL_1_OR_HIGHER' }), initialState);
+    expect(event).toMatchObject({ type: 'CertificateAuthorityCreated', data: { keyStorageSecurityStandard: 'CCPC_LEVEL_1_OR_HIGHER' } });
+  });
+
   it('refuses custom attributes mixed with standard ones', () => {
     const error = errorOf(() => decide(create({}, { Subject: { CommonName: 'x', CustomAttributes: [{ ObjectIdentifier: '2.5.4.3', Value: 'y' }] } }), initialState));
     expect(error.code).toBe('InvalidArgsException');

@@ -1,4 +1,5 @@
 import { DomainError } from '@pki/contracts';
+import { isKeyAlgorithm, isSigningAlgorithm, KEY_ALGORITHMS, signingAlgorithmMatchesKey, SIGNING_ALGORITHMS, unsupportedAlgorithmReason } from '@pki/pki';
 import { inspectCaCertificateImport } from './ca-certificate-import';
 import { checkCsrContents, csrSubjectDer } from './ca-csr';
 import { checkTagKeys, mergeTags, normalizeTags, removeTags } from './ca-tags';
@@ -19,11 +20,26 @@ const STANDARD_SUBJECT_KEYS = [
   'Locality', 'Title', 'Surname', 'GivenName', 'Initials', 'Pseudonym', 'GenerationQualifier',
 ] as const;
 
+/**
+ * KeyAlgorithm and SigningAlgorithm: the gateway admits every value of the model's enums, so the
+ * ones this platform cannot do (ML_DSA_*, SM2, SM3WITHSM2) are refused here, before anything is
+ * written, rather than failing later in the key backend; then "the specified signing algorithm
+ * family (RSA or ECDSA) must match the algorithm family of the CA's private key" (User Guide,
+ * "Supported cryptographic algorithms").
+ */
 function checkKeyAndSigningAlgorithm(input: CreateCertificateAuthorityInput): void {
   const { KeyAlgorithm, SigningAlgorithm } = input.CertificateAuthorityConfiguration;
-  const keyIsEc = KeyAlgorithm.startsWith('EC_');
-  const signingIsEc = SigningAlgorithm.endsWith('WITHECDSA');
-  if (keyIsEc !== signingIsEc) {
+  const key: string = KeyAlgorithm;
+  const signing: string = SigningAlgorithm;
+  if (!isKeyAlgorithm(key)) {
+    const reason = unsupportedAlgorithmReason(key) ?? `KeyAlgorithm ${JSON.stringify(key)} is not supported.`;
+    throw invalidArgs(`${reason} Use KeyAlgorithm ${KEY_ALGORITHMS.join(', ')}.`);
+  }
+  if (!isSigningAlgorithm(signing)) {
+    const reason = unsupportedAlgorithmReason(signing) ?? `SigningAlgorithm ${JSON.stringify(signing)} is not supported.`;
+    throw invalidArgs(`${reason} Use SigningAlgorithm ${SIGNING_ALGORITHMS.join(', ')}.`);
+  }
+  if (!signingAlgorithmMatchesKey(key, signing)) {
     throw invalidArgs(`The signing algorithm ${SigningAlgorithm} cannot be used with the key algorithm ${KeyAlgorithm}.`);
   }
 }
@@ -125,7 +141,13 @@ function create(command: Extract<CertificateAuthorityCommand, { type: 'CreateCer
         configuration: { ...input.CertificateAuthorityConfiguration },
         revocationConfiguration: normalizedRevocationConfiguration(input.RevocationConfiguration),
         usageMode: input.UsageMode ?? 'GENERAL_PURPOSE',
-        // Default documented for KeyStorageSecurityStandard.
+        // Default documented for KeyStorageSecurityStandard. Every value of the model
+        // (FIPS_140_2_LEVEL_2_OR_HIGHER, FIPS_140_2_LEVEL_3_OR_HIGHER, CCPC_LEVEL_1_OR_HIGHER) is
+        // recorded as declared and reported by DescribeCertificateAuthority: none of them selects
+        // or checks the key backend, whose assurance is the operator's deployment choice
+        // (PKI_KEY_BACKEND), so CCPC is treated exactly like the FIPS levels. AWS refuses a
+        // standard only by Region ("A certificate authority cannot be created in this region with
+        // the specified security standard."); this platform has no such per-Region restriction.
         keyStorageSecurityStandard: input.KeyStorageSecurityStandard ?? 'FIPS_140_2_LEVEL_3_OR_HIGHER',
         tags: normalizeTags(input.Tags ?? []),
         createdAt: command.now.toISOString(),

@@ -6,6 +6,7 @@ describe('signEcdsaDigest', () => {
   it.each([
     ['EC_prime256v1', 'prime256v1'],
     ['EC_secp384r1', 'secp384r1'],
+    ['EC_secp521r1', 'secp521r1'],
   ] as const)('%s signatures over every hash verify with node:crypto against the original data', (keyAlgorithm, namedCurve) => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve });
     for (const hash of ['sha256', 'sha384', 'sha512']) {

@@ -11,11 +11,13 @@
 import type { KeyObject } from 'node:crypto';
 import { p256 } from '@noble/curves/p256';
 import { p384 } from '@noble/curves/p384';
+import { p521 } from '@noble/curves/p521';
 import type { KeyAlgorithm } from '@pki/contracts';
 
 const CURVES = {
   EC_prime256v1: p256,
   EC_secp384r1: p384,
+  EC_secp521r1: p521,
 } as const;
 
 type EcKeyAlgorithm = keyof typeof CURVES;

@@ -41,5 +41,25 @@ describe('signature forms', () => {
     expect(truncateDigestForEcdsa('EC_prime256v1', digest)).toEqual(digest.subarray(0, 32));
     expect(truncateDigestForEcdsa('EC_secp384r1', digest)).toEqual(digest.subarray(0, 48));
     expect(truncateDigestForEcdsa('EC_secp384r1', digest.subarray(0, 32))).toEqual(digest.subarray(0, 32));
+    // P-521's order has 521 bits: a SHA-512 digest (512 bits) is used whole.
+    expect(truncateDigestForEcdsa('EC_secp521r1', digest)).toEqual(digest);
+    expect(() => truncateDigestForEcdsa('RSA_3072', digest)).toThrow('RSA_3072 is not an EC key algorithm');
+  });
+
+  it('encodes P-521 signatures (66-octet r and s) with the long length form', () => {
+    const der = ecdsaRawToDer(Buffer.alloc(132, 0xff));
+    expect(der.subarray(0, 3).toString('hex')).toBe('30818a');
+    expect(der.length).toBe(3 + 2 * (2 + 67));
+  });
+
+  it('pairs RSA_3072 with *WITHRSA and EC_secp521r1 with *WITHECDSA', () => {
+    expect(checkSigningAlgorithm('ca-1', 'RSA_3072', 'SHA512WITHRSA')).toBe('sha512');
+    expect(checkSigningAlgorithm('ca-1', 'EC_secp521r1', 'SHA256WITHECDSA')).toBe('sha256');
+    expect(() => checkSigningAlgorithm('ca-1', 'EC_secp521r1', 'SHA512WITHRSA')).toThrow('use a *WITHECDSA algorithm');
+    expect(() => checkSigningAlgorithm('ca-1', 'RSA_3072', 'SHA384WITHECDSA')).toThrow('use a *WITHRSA algorithm');
+  });
+
+  it.each(['ML_DSA_65', 'SM3WITHSM2'])('refuses the model value %s as unsupported by this platform', (algorithm) => {
+    expect(() => checkSigningAlgorithm('ca-1', 'EC_prime256v1', algorithm as never)).toThrow(expect.objectContaining({ code: 'InvalidArgsException', message: expect.stringMatching(new RegExp(`^${algorithm} .* is not supported by this platform`)) }));
   });
 });

@@ -7,7 +7,7 @@
  * `Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }` (RFC 3279 §2.2.3).
  */
 import { DomainError, type KeyAlgorithm, type SigningAlgorithm } from '@pki/contracts';
-import { hashOf, isSigningAlgorithm, keyTypeOfSigningAlgorithm, type HashName } from '@pki/pki';
+import { hashOf, isSigningAlgorithm, keyTypeOfSigningAlgorithm, unsupportedAlgorithmReason, type HashName } from '@pki/pki';
 
 export function keyTypeOf(keyAlgorithm: KeyAlgorithm): 'rsa' | 'ec' {
   return keyAlgorithm.startsWith('RSA_') ? 'rsa' : 'ec';
@@ -27,7 +27,8 @@ const DIGEST_INFO_PREFIX: Record<HashName, Buffer> = {
  */
 export function checkSigningAlgorithm(certificateAuthorityId: string, keyAlgorithm: KeyAlgorithm, signingAlgorithm: SigningAlgorithm): HashName {
   if (!isSigningAlgorithm(signingAlgorithm)) {
-    throw new DomainError('Malformed', `Unsupported signing algorithm ${JSON.stringify(signingAlgorithm)}.`, 'InvalidArgsException');
+    const reason = unsupportedAlgorithmReason(String(signingAlgorithm)) ?? `Unsupported signing algorithm ${JSON.stringify(signingAlgorithm)}.`;
+    throw new DomainError('Malformed', reason, 'InvalidArgsException');
   }
   if (keyTypeOfSigningAlgorithm(signingAlgorithm) !== keyTypeOf(keyAlgorithm)) {
     throw new DomainError(
@@ -51,14 +52,30 @@ export function digestInfo(hash: HashName, digest: Uint8Array): Buffer {
   return Buffer.concat([DIGEST_INFO_PREFIX[hash], digest]);
 }
 
-/** Octet length of the curve's group order (P-256: 32, P-384: 48). */
-export function ecOrderOctets(keyAlgorithm: KeyAlgorithm): number {
-  return keyAlgorithm === 'EC_secp384r1' ? 48 : 32;
+/** Bit length of the curve's group order n (SEC 2 §2.4.2, §2.5.1, §2.6.1). */
+const EC_ORDER_BITS: Partial<Record<KeyAlgorithm, number>> = { EC_prime256v1: 256, EC_secp384r1: 384, EC_secp521r1: 521 };
+
+function ecOrderBits(keyAlgorithm: KeyAlgorithm): number {
+  const bits = EC_ORDER_BITS[keyAlgorithm];
+  if (bits === undefined) throw new Error(`${keyAlgorithm} is not an EC key algorithm`);
+  return bits;
 }
 
-/** FIPS 186-4 §6.4: the leftmost bits of the digest, as many as the order has (both orders are whole octets). */
+/** Octet length of the curve's group order (P-256: 32, P-384: 48, P-521: 66). */
+export function ecOrderOctets(keyAlgorithm: KeyAlgorithm): number {
+  return Math.ceil(ecOrderBits(keyAlgorithm) / 8);
+}
+
+/**
+ * FIPS 186-4 §6.4: the leftmost min(N, outlen) bits of the digest, N the order's bit length.
+ * P-256 and P-384 orders are whole octets, so that is a prefix; P-521's order (521 bits) is
+ * longer than any digest checkDigestLength admits (SHA-512: 512 bits), so nothing is cut.
+ */
 export function truncateDigestForEcdsa(keyAlgorithm: KeyAlgorithm, digest: Uint8Array): Uint8Array {
-  return digest.subarray(0, Math.min(digest.length, ecOrderOctets(keyAlgorithm)));
+  const bits = ecOrderBits(keyAlgorithm);
+  if (digest.length * 8 <= bits) return digest;
+  if (bits % 8 !== 0) throw new Error(`a ${digest.length}-octet digest is longer than the ${bits}-bit order of ${keyAlgorithm}`);
+  return digest.subarray(0, bits / 8);
 }
 
 function derLength(length: number): Buffer {

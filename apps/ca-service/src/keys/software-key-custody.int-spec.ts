@@ -6,7 +6,7 @@ import { kekFrom } from './envelope-encryption';
 import { SoftwareKeyCustody } from './software-key-custody';
 import { createCaTestDatabase } from './test/ca-test-database';
 
-const ALGORITHMS: KeyAlgorithm[] = ['RSA_2048', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1'];
+const ALGORITHMS: KeyAlgorithm[] = ['RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1'];
 
 describe('SoftwareKeyCustody (Postgres)', () => {
   let database: TestDatabase;
@@ -64,6 +64,17 @@ describe('SoftwareKeyCustody (Postgres)', () => {
       const signature = await custody.sign(caId, 'SHA384WITHECDSA', Buffer.from('x'));
       expect(verify('sha384', Buffer.from('x'), createPublicKey({ key: spki, format: 'der', type: 'spki' }), signature)).toBe(true);
     }
+  });
+
+  it.each(['ML_DSA_65', 'SM2'])('refuses the model value %s with InvalidArgsException and stores nothing', async (keyAlgorithm) => {
+    const custody = new SoftwareKeyCustody(database.db, kek);
+    const caId = randomUUID();
+    await expect(custody.generate(caId, keyAlgorithm as KeyAlgorithm)).rejects.toMatchObject({
+      kind: 'Malformed',
+      code: 'InvalidArgsException',
+      message: expect.stringMatching(new RegExp(`^${keyAlgorithm} .* is not supported by this platform.* Use RSA_2048, RSA_3072, RSA_4096, EC_prime256v1, EC_secp384r1, EC_secp521r1\\.$`)),
+    });
+    expect(await custody.publicKey(caId)).toBeUndefined();
   });
 
   it('refuses a second key of another algorithm for the same CA', async () => {

@@ -7,7 +7,7 @@ import { constants, createPrivateKey, generateKeyPair, privateEncrypt, sign as c
 import { promisify } from 'node:util';
 import type { Kysely } from 'kysely';
 import { DomainError, type KeyAlgorithm, type SigningAlgorithm } from '@pki/contracts';
-import { generateKeyPairSpec, hashOf, isKeyAlgorithm } from '@pki/pki';
+import { generateKeyPairSpec, hashOf, isKeyAlgorithm, KEY_ALGORITHMS, unsupportedAlgorithmReason } from '@pki/pki';
 import { caKeyDb, deleteCaKey, findCaKey, insertCaKeyIfAbsent } from './ca-key.queries';
 import type { CaKeyDatabase, CaKeyRow } from './ca-key.table';
 import { signEcdsaDigest } from './ecdsa-digest-signer';
@@ -24,9 +24,11 @@ interface OpenKey {
   readonly privateKey: KeyObject;
 }
 
+/** Both backends generate every KEY_ALGORITHMS value; anything else is refused before a key is made. */
 export function checkKeyAlgorithm(keyAlgorithm: KeyAlgorithm): void {
   if (!isKeyAlgorithm(keyAlgorithm)) {
-    throw new DomainError('Malformed', `Unsupported key algorithm ${JSON.stringify(keyAlgorithm)}: use RSA_2048, RSA_4096, EC_prime256v1 or EC_secp384r1.`, 'InvalidArgsException');
+    const reason = unsupportedAlgorithmReason(String(keyAlgorithm)) ?? `Unsupported key algorithm ${JSON.stringify(keyAlgorithm)}.`;
+    throw new DomainError('Malformed', `${reason} Use ${KEY_ALGORITHMS.join(', ')}.`, 'InvalidArgsException');
   }
 }
 

@@ -12,7 +12,9 @@ import {
   parseCsr,
   PkiParseError,
   signingAlgorithmMatchesKey,
+  SIGNING_ALGORITHMS,
   toPem,
+  unsupportedAlgorithmReason,
   verifyCsrSignature,
   type ParsedCsr,
   type SigningAlgorithm,
@@ -79,8 +81,18 @@ export function templateFor(arn: string | undefined): CertificateTemplate {
   return template;
 }
 
-/** "The specified signing algorithm family (RSA or ECDSA) must match the algorithm family of the CA's secret key." */
+/**
+ * "The specified signing algorithm family (RSA or ECDSA) must match the algorithm family of the CA's
+ * secret key": SHA256/384/512WITHRSA for RSA_2048/3072/4096 CAs, SHA256/384/512WITHECDSA for
+ * EC_prime256v1/secp384r1/secp521r1 CAs (any hash with any curve, as AWS allows). The model's
+ * SM3WITHSM2 and ML_DSA_* pass the gateway's enum check and are refused here as unsupported.
+ */
 export function checkSigningAlgorithm(signingAlgorithm: SigningAlgorithm, caKeyAlgorithm: Parameters<typeof signingAlgorithmMatchesKey>[0]): void {
+  const unsupported = unsupportedAlgorithmReason(String(signingAlgorithm));
+  if (unsupported) {
+    const family = SIGNING_ALGORITHMS.filter((a) => signingAlgorithmMatchesKey(caKeyAlgorithm, a));
+    throw new DomainError('Malformed', `${unsupported} Use SigningAlgorithm ${family.join(', ')} (the family of the CA's ${caKeyAlgorithm} key).`, 'InvalidArgsException');
+  }
   if (!signingAlgorithmMatchesKey(caKeyAlgorithm, signingAlgorithm)) {
     throw new DomainError('Malformed', `SigningAlgorithm ${signingAlgorithm} does not match the CA's ${caKeyAlgorithm} key; use the ${caKeyAlgorithm.startsWith('RSA') ? 'RSA' : 'ECDSA'} family`, 'InvalidArgsException');
   }

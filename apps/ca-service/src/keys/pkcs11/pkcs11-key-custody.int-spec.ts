@@ -10,9 +10,11 @@ import { Pkcs11KeyCustody } from './pkcs11-key-custody';
 
 const CASES: Array<[KeyAlgorithm, SigningAlgorithm[]]> = [
   ['RSA_2048', ['SHA256WITHRSA', 'SHA384WITHRSA', 'SHA512WITHRSA']],
+  ['RSA_3072', ['SHA256WITHRSA', 'SHA384WITHRSA', 'SHA512WITHRSA']],
   ['RSA_4096', ['SHA512WITHRSA']],
   ['EC_prime256v1', ['SHA256WITHECDSA', 'SHA384WITHECDSA', 'SHA512WITHECDSA']],
   ['EC_secp384r1', ['SHA384WITHECDSA', 'SHA256WITHECDSA']],
+  ['EC_secp521r1', ['SHA512WITHECDSA', 'SHA384WITHECDSA', 'SHA256WITHECDSA']],
 ];
 
 const pem = (der: Uint8Array, label: string) => `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/.{1,64}/g, '$&\n')}-----END ${label}-----\n`;

@@ -38,6 +38,9 @@ interface KeyRef {
   readonly keyId: Buffer;
 }
 
+/** CKA_MODULUS_BITS of each RSA KeyAlgorithm (PKCS #11 v2.40 §2.1.4). */
+const RSA_MODULUS_BITS: Partial<Record<KeyAlgorithm, number>> = { RSA_2048: 2048, RSA_3072: 3072, RSA_4096: 4096 };
+
 const RSA_SIGN_MECHANISM = { sha256: 'SHA256_RSA_PKCS', sha384: 'SHA384_RSA_PKCS', sha512: 'SHA512_RSA_PKCS' } as const;
 
 function findSlot(module: graphene.Module, tokenLabel: string, library: string): graphene.Slot {
@@ -242,7 +245,7 @@ export class Pkcs11KeyCustody implements KeyCustody {
         verify: true,
         encrypt: false,
         wrap: false,
-        modulusBits: keyAlgorithm === 'RSA_4096' ? 4096 : 2048,
+        modulusBits: RSA_MODULUS_BITS[keyAlgorithm],
         publicExponent: Buffer.from([0x01, 0x00, 0x01]),
       };
       return generateKeyPair(session, graphene.KeyGenMechanism.RSA, publicTemplate, { ...privateTemplate, keyType: graphene.KeyType.RSA });

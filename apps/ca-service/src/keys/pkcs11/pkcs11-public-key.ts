@@ -11,17 +11,20 @@ import type { KeyAlgorithm } from '@pki/contracts';
 export const EC_PARAMS: Partial<Record<KeyAlgorithm, Buffer>> = {
   EC_prime256v1: Buffer.from('06082a8648ce3d030107', 'hex'),
   EC_secp384r1: Buffer.from('06052b81040022', 'hex'),
+  EC_secp521r1: Buffer.from('06052b81040023', 'hex'),
 };
 
 const JWK_CURVE: Partial<Record<KeyAlgorithm, { crv: string; octets: number }>> = {
   EC_prime256v1: { crv: 'P-256', octets: 32 },
   EC_secp384r1: { crv: 'P-384', octets: 48 },
+  EC_secp521r1: { crv: 'P-521', octets: 66 },
 };
 
 function unwrapEcPoint(ecPoint: Buffer, octets: number): Buffer {
   const pointLength = 1 + 2 * octets;
   if (ecPoint.length === pointLength && ecPoint[0] === 0x04) return ecPoint;
-  // OCTET STRING: tag 04, short or one-octet long form length (points here are < 256 octets).
+  // OCTET STRING: tag 04, short or one-octet long form length (points here are < 256 octets;
+  // a P-521 point, 133 octets, takes the long form 04 81 85).
   const header = ecPoint[1] === 0x81 ? 3 : 2;
   const length = ecPoint[1] === 0x81 ? ecPoint[2] : ecPoint[1];
   if (ecPoint[0] !== 0x04 || length !== pointLength || ecPoint.length !== header + length) {

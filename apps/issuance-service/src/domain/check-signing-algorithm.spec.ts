@@ -1,0 +1,40 @@
+/**
+ * checkSigningAlgorithm: IssueCertificate's SigningAlgorithm against the CA key. AWS: "the specified
+ * signing algorithm family (RSA or ECDSA) must match the algorithm family of the CA's private key"
+ * ("Supported cryptographic algorithms"), for every CA key size and curve, RSA_3072 and
+ * EC_secp521r1 included. The model's SM3WITHSM2 and ML_DSA_* are refused as unsupported.
+ */
+import { DomainError } from '@pki/contracts';
+import { KEY_ALGORITHMS, SIGNING_ALGORITHMS, type SigningAlgorithm } from '@pki/pki';
+import { checkSigningAlgorithm } from './certificate-request';
+
+function refusal(run: () => unknown): DomainError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('checkSigningAlgorithm', () => {
+  it.each(KEY_ALGORITHMS)('lets a %s CA sign with each algorithm of its family and refuses the other family', (keyAlgorithm) => {
+    const family = keyAlgorithm.startsWith('RSA_') ? 'WITHRSA' : 'WITHECDSA';
+    for (const signingAlgorithm of SIGNING_ALGORITHMS) {
+      if (signingAlgorithm.endsWith(family)) {
+        expect(() => checkSigningAlgorithm(signingAlgorithm, keyAlgorithm)).not.toThrow();
+      } else {
+        const error = refusal(() => checkSigningAlgorithm(signingAlgorithm, keyAlgorithm));
+        expect(error).toMatchObject({ kind: 'Malformed', code: 'InvalidArgsException' });
+        expect(error.message).toBe(`SigningAlgorithm ${signingAlgorithm} does not match the CA's ${keyAlgorithm} key; use the ${family === 'WITHRSA' ? 'RSA' : 'ECDSA'} family`);
+      }
+    }
+  });
+
+  it.each(['SM3WITHSM2', 'ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87'])('refuses the model value %s as unsupported by this platform (InvalidArgsException)', (value) => {
+    const error = refusal(() => checkSigningAlgorithm(value as SigningAlgorithm, 'EC_secp521r1'));
+    expect(error).toMatchObject({ kind: 'Malformed', code: 'InvalidArgsException' });
+    expect(error.message).toMatch(new RegExp(`^${value} \\(.*\\) is not supported by this platform[:.].* Use SigningAlgorithm SHA256WITHECDSA, SHA384WITHECDSA, SHA512WITHECDSA \\(the family of the CA's EC_secp521r1 key\\)\\.$`));
+  });
+});
