@@ -56,6 +56,20 @@ describe('platformIssuer', () => {
     expect(s.calls.filter((c) => c.operation === 'GetCertificate')).toHaveLength(2);
   });
 
+  it.each([
+    ['RSA_3072', 'SHA256WITHRSA'],
+    ['EC_prime256v1', 'SHA256WITHECDSA'],
+    ['EC_secp521r1', 'SHA512WITHECDSA'],
+  ])('a %s CA signs with %s', async (keyAlgorithm, signingAlgorithm) => {
+    const s = services({
+      DescribeCertificateAuthority: [describeReply('ACTIVE', keyAlgorithm)],
+      IssueCertificate: [{ ok: true, result: { CertificateArn: `${CA_ARN}/certificate/ab` } }],
+      GetCertificate: [{ ok: true, result: { Certificate: 'PEM' } }],
+    });
+    await expect(platformIssuer(CA_ARN, s.request).issue(CSR, 'r')).resolves.toBe('PEM');
+    expect(s.calls.find((c) => c.operation === 'IssueCertificate')!.message.input).toMatchObject({ SigningAlgorithm: signingAlgorithm });
+  });
+
   it('a CSR issuance-service refuses becomes InvalidRequestException with its reason', async () => {
     const s = services({
       DescribeCertificateAuthority: [describeReply('ACTIVE', 'RSA_2048')],

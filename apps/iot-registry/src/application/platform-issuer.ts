@@ -23,7 +23,7 @@ export interface PlatformIssuer {
 const notConfigured = (reason: string) =>
   new DomainError('Unavailable', `${reason}; set ${CONFIG_VARIABLE} to the ARN of an ACTIVE ACM Private CA of this platform that issues IoT device certificates.`, 'ServiceUnavailableException');
 
-/** The CA's signing algorithm: SHA-256 for RSA and P-256 keys, SHA-384 for P-384 (what AWS's own examples use). */
+/** The CA's signing algorithm: SHA-256 for RSA and P-256 keys, SHA-384 for P-384, SHA-512 for P-521 (a hash as strong as the curve). */
 function signingAlgorithmFor(keyAlgorithm: string): string {
   switch (keyAlgorithm) {
     case 'RSA_2048':
@@ -34,6 +34,8 @@ function signingAlgorithmFor(keyAlgorithm: string): string {
       return 'SHA256WITHECDSA';
     case 'EC_secp384r1':
       return 'SHA384WITHECDSA';
+    case 'EC_secp521r1':
+      return 'SHA512WITHECDSA';
     default:
       throw notConfigured(`The IoT issuing CA has a ${keyAlgorithm} key, which cannot issue IoT device certificates`);
   }
