@@ -71,6 +71,9 @@ describe('AWS IoT things, policies and their attachments through @aws-sdk/client
     expect(await errorOf(iot().send(new CreateThingCommand({ thingName: 'lamp-1', attributePayload: { attributes: { color: 'blue' } } })))).toMatchObject({
       name: 'ResourceAlreadyExistsException',
       $metadata: { httpStatusCode: 409 },
+      // Members the exception models besides the message (botocore / the SDK expose them).
+      resourceId: 'lamp-1',
+      resourceArn: created.thingArn,
     });
     const describe = () => iot().send(new DescribeThingCommand({ thingName: 'lamp-1' }));
     expect(await describe()).toMatchObject({ thingName: 'lamp-1', defaultClientId: 'lamp-1', thingId: created.thingId, thingArn: created.thingArn, attributes: { color: 'red' }, version: 1 });

@@ -21,6 +21,11 @@ export interface ServiceError {
   readonly code?: string;
   /** A message a person can act on. Never contains secrets. */
   readonly message: string;
+  /**
+   * Further members the AWS exception shape models, put into the error body next to `message`
+   * (AWS IoT `ResourceAlreadyExistsException`: `resourceId`, `resourceArn`).
+   */
+  readonly fields?: Readonly<Record<string, string>>;
 }
 
 /** Reply envelope of every request/reply exchange between the gateway and a service. */
@@ -32,14 +37,19 @@ export class DomainError extends Error {
     readonly kind: ErrorKind,
     message: string,
     readonly code?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; fields?: Readonly<Record<string, string>> },
   ) {
-    super(message, options);
+    super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
     this.name = 'DomainError';
+    this.fields = options?.fields;
   }
 
+  /** Further members of the AWS exception shape ({@link ServiceError.fields}). */
+  readonly fields?: Readonly<Record<string, string>>;
+
   toServiceError(): ServiceError {
-    return this.code ? { kind: this.kind, code: this.code, message: this.message } : { kind: this.kind, message: this.message };
+    const error: ServiceError = this.code ? { kind: this.kind, code: this.code, message: this.message } : { kind: this.kind, message: this.message };
+    return this.fields ? { ...error, fields: this.fields } : error;
   }
 }
 

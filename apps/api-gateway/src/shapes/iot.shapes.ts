@@ -41,11 +41,13 @@ const SetAsActive = S.boolean();
 const CertificateStatus = (required: boolean) => S.string({ required, enum: IOT_CERTIFICATE_STATUSES });
 const TemplateName = S.string({ min: 1, max: 36, pattern: '^[0-9A-Za-z_-]+$' });
 const RegistrationConfig = S.structure({
-  templateBody: S.string(),
+  // API_RegistrationConfig templateBody: "Length Constraints: Minimum length of 0. Maximum length of 10240."
+  templateBody: S.string({ min: 0, max: 10240 }),
   roleArn: S.string({ min: 20, max: 2048 }),
   templateName: TemplateName,
 });
-const Tag = S.structure({ Key: S.string({ required: true, min: 1, max: 128 }), Value: S.string({ min: 0, max: 256 }) });
+// API_Tag Key: "1..128, Pattern: ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$" (botocore iot 2015-05-28 TagKey).
+const Tag = S.structure({ Key: S.string({ required: true, min: 1, max: 128, pattern: String.raw`^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` }), Value: S.string({ min: 0, max: 256 }) });
 const ThingName = S.string({ required: true, min: 1, max: 128, pattern: '[a-zA-Z0-9:_-]+' });
 const ThingTypeName = S.string({ min: 1, max: 128, pattern: '[a-zA-Z0-9:_-]+' });
 const AttributeName = S.string({ max: 128, pattern: '[a-zA-Z0-9_.,@/:#-]+' });

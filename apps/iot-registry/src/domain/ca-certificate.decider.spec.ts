@@ -50,6 +50,7 @@ describe('CA certificate decider', () => {
     const events = decideCaCertificate(register(true), initialCaCertificateState);
     expect(given(events)).toMatchObject({ status: 'ACTIVE', autoRegistrationStatus: 'ENABLE', customerVersion: 1 });
     expect(errorOf(() => decideCaCertificate(register(true), given(events))).code).toBe('ResourceAlreadyExistsException');
+    expect(errorOf(() => decideCaCertificate(register(true), given(events))).toServiceError().fields).toEqual({ resourceId: ID, resourceArn: `arn:aws:iot:us-east-1:${A}:cacert/${ID}` });
   });
 
   it('updates status and auto-registration, bumping the version', () => {

@@ -91,7 +91,7 @@ function owned(state: CaCertificateState, caller: string, certificateId: string)
 }
 
 function register(command: RegisterCaCertificate, state: CaCertificateState): CaCertificateEvent[] {
-  if (state.status !== 'Absent') throw iotErrors.alreadyExists('CA certificate', command.certificateId);
+  if (state.status !== 'Absent') throw iotErrors.alreadyExists('CA certificate', { id: command.certificateId, arn: command.certificateArn });
   return [
     {
       type: IOT_EVENT_TYPES.CaCertificateRegistered,

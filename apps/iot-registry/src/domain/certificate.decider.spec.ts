@@ -53,6 +53,8 @@ describe('certificate decider', () => {
     expect(events).toHaveLength(1);
     expect(events[0]!.data).toMatchObject({ status: 'ACTIVE', stamp: { customerVersion: 1, generationId: 'g1', at: T0.toISOString() } });
     expect(errorOf(() => when(given(events), register())).code).toBe('ResourceAlreadyExistsException');
+    // The exception's modelled resourceId / resourceArn travel next to the message.
+    expect(errorOf(() => when(given(events), register())).toServiceError().fields).toEqual({ resourceId: ID, resourceArn: register().certificateArn });
   });
 
   it('every update bumps customerVersion, renews generationId and lastModifiedDate', () => {

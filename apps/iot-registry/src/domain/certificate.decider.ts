@@ -230,7 +230,7 @@ function owned(state: CertificateState, caller: string, certificateId: string): 
 }
 
 function register(command: RegisterCertificate, state: CertificateState): CertificateEvent[] {
-  if (state.status !== 'Absent') throw iotErrors.alreadyExists('certificate', command.certificateId);
+  if (state.status !== 'Absent') throw iotErrors.alreadyExists('certificate', { id: command.certificateId, arn: command.certificateArn });
   if (command.status === 'PENDING_TRANSFER') {
     throw iotErrors.invalidRequest('A certificate cannot be registered with status PENDING_TRANSFER; use TransferCertificate after registering it.');
   }

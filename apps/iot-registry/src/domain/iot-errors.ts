@@ -3,7 +3,13 @@ import { DomainError } from '@pki/contracts';
 /** The AWS IoT exceptions the deciders raise, each from the state or input that causes it. */
 export const iotErrors = {
   notFound: (what: string, id: string) => new DomainError('NotFound', `The ${what} ${id} does not exist in this account.`, 'ResourceNotFoundException'),
-  alreadyExists: (what: string, id: string) => new DomainError('Conflict', `The ${what} ${id} is already registered.`, 'ResourceAlreadyExistsException'),
+  /**
+   * ResourceAlreadyExistsException models `resourceId` and `resourceArn` next to `message` ("The ID
+   * / ARN of the resource that caused the exception", AWS IoT API Reference); the ARN is the one
+   * in the caller's account, never another account's.
+   */
+  alreadyExists: (what: string, resource: { readonly id: string; readonly arn: string }, message = `The ${what} ${resource.id} is already registered.`) =>
+    new DomainError('Conflict', message, 'ResourceAlreadyExistsException', { fields: { resourceId: resource.id, resourceArn: resource.arn } }),
   invalidRequest: (message: string) => new DomainError('Malformed', message, 'InvalidRequestException'),
   certificateState: (message: string) => new DomainError('InvalidState', message, 'CertificateStateException'),
   transferCompleted: (message: string) => new DomainError('InvalidState', message, 'TransferAlreadyCompletedException'),

@@ -32,6 +32,7 @@ describe('policy decider', () => {
     const events = decidePolicy(create(), initialPolicyState);
     expect(given(events)).toMatchObject({ status: 'Exists', policyDocument: DOCUMENT, defaultVersionId: '1', generationId: 'g1', targets: [] });
     expect(errorOf(() => decidePolicy(create(), given(events))).code).toBe('ResourceAlreadyExistsException');
+    expect(errorOf(() => decidePolicy(create(), given(events))).toServiceError().fields).toEqual({ resourceId: 'connect', resourceArn: `arn:aws:iot:us-east-1:${A}:policy/connect` });
   });
 
   it('refuses documents that are not JSON policies with MalformedPolicyException', () => {

@@ -125,7 +125,7 @@ export function checkPolicyDocument(document: string): void {
 }
 
 function create(command: CreatePolicy, state: PolicyState): PolicyEvent[] {
-  if (state.status === 'Exists') throw iotErrors.alreadyExists('policy', command.policyName);
+  if (state.status === 'Exists') throw iotErrors.alreadyExists('policy', { id: command.policyName, arn: command.policyArn });
   checkPolicyDocument(command.policyDocument);
   return [
     {

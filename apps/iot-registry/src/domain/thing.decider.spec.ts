@@ -48,6 +48,9 @@ describe('thing decider', () => {
     expect(given(events)).toMatchObject({ status: 'Exists', thingName: 'lamp-1', thingId: 'id-1', version: 1, attributes: { color: 'red' }, principals: [] });
     expect(when(given(events), create())).toEqual([]);
     expect(errorOf(() => when(given(events), create({ color: 'blue' }))).code).toBe('ResourceAlreadyExistsException');
+    const conflict = errorOf(() => when(given(events), create({ color: 'blue' }))).toServiceError();
+    expect(conflict.fields).toEqual({ resourceId: 'lamp-1', resourceArn: `arn:aws:iot:us-east-1:${A}:thing/lamp-1` });
+    expect(conflict.message).toContain('already exists with other attributes');
     expect(errorOf(() => when(initialThingState, create({ a: '1', b: '2', c: '3', d: '4' }))).code).toBe('InvalidRequestException');
   });
 

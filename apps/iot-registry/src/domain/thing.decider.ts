@@ -140,7 +140,11 @@ function create(command: CreateThing, state: ThingState): ThingEvent[] {
   // different configuration a ResourceAlreadyExistsException is thrown."
   if (state.status === 'Exists') {
     if (sameAttributes(state.attributes, command.attributes)) return [];
-    throw iotErrors.alreadyExists('thing', `${command.thingName} (with other attributes)`);
+    throw iotErrors.alreadyExists(
+      'thing',
+      { id: command.thingName, arn: command.thingArn },
+      `The thing ${command.thingName} already exists with other attributes; describe it (DescribeThing) and change it with UpdateThing, or use another thingName.`,
+    );
   }
   checkAttributeCount(command.thingName, command.attributes);
   return [

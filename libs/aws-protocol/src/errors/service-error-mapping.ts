@@ -75,5 +75,8 @@ export const awsErrorStatus = (protocol: AwsProtocol, code: string, kind?: Error
 /** Maps a service's {@link ServiceError} to the AWS exception, message and status of the protocol. */
 export const awsErrorFromServiceError = (error: ServiceError, protocol: AwsProtocol): AwsError => {
   const code = error.code ?? DEFAULT_CODE[protocol][error.kind];
-  return { code, message: error.message, status: awsErrorStatus(protocol, code, error.kind) };
+  const status = awsErrorStatus(protocol, code, error.kind);
+  // Members the exception shape models besides the message (IoT ResourceAlreadyExistsException
+  // resourceId / resourceArn) travel into the error body.
+  return error.fields ? { code, message: error.message, status, fields: error.fields } : { code, message: error.message, status };
 };
