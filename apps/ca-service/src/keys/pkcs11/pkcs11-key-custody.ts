@@ -20,7 +20,7 @@ import { KeyMismatchError, KeyNotFoundError } from '../key-custody.errors';
 import type { KeyCustody } from '../key-custody.port';
 import { checkDigestLength, checkSigningAlgorithm, digestInfo, ecdsaRawToDer, keyTypeOf, truncateDigestForEcdsa } from '../signature-forms';
 import { checkKeyAlgorithm, existingPublicKey } from '../software-key-custody';
-import { acquireModule, releaseModule } from './pkcs11-module';
+import { acquireModule, releaseModule, serializeTokenWrite } from './pkcs11-module';
 import { EC_PARAMS, ecSpki, rsaSpki } from './pkcs11-public-key';
 import { SessionPool } from './session-pool';
 
@@ -117,15 +117,17 @@ export class Pkcs11KeyCustody implements KeyCustody {
     if (existing) return existingPublicKey(existing, this.backend, keyAlgorithm);
 
     const keyId = randomBytes(16);
-    const publicKeySpki = await this.pool.use(async (session) => {
-      const pair = await this.generateOnToken(session, certificateAuthorityId, keyId, keyAlgorithm);
-      try {
-        return this.exportPublicKey(pair.publicKey, keyAlgorithm);
-      } catch (error) {
-        this.destroyObjects(session, { id: keyId });
-        throw error;
-      }
-    });
+    const publicKeySpki = await this.pool.use((session) =>
+      this.tokenWrite(async () => {
+        const pair = await this.generateOnToken(session, certificateAuthorityId, keyId, keyAlgorithm);
+        try {
+          return this.exportPublicKey(pair.publicKey, keyAlgorithm);
+        } catch (error) {
+          this.destroyObjects(session, { id: keyId });
+          throw error;
+        }
+      }),
+    );
     let stored = false;
     try {
       stored = await insertCaKeyIfAbsent(this.db, {
@@ -144,7 +146,7 @@ export class Pkcs11KeyCustody implements KeyCustody {
       });
     } finally {
       // A concurrent generate() won (or recording failed): this key pair is nobody's, remove it.
-      if (!stored) await this.pool.use(async (session) => this.destroyObjects(session, { id: keyId }));
+      if (!stored) await this.pool.use((session) => this.tokenWrite(async () => this.destroyObjects(session, { id: keyId })));
     }
     if (!stored) {
       const winner = await findCaKey(this.db, certificateAuthorityId);
@@ -181,7 +183,7 @@ export class Pkcs11KeyCustody implements KeyCustody {
   /** Removes every token object labelled with the CA id (its key pair and any orphan), then the row. */
   async destroy(certificateAuthorityId: string): Promise<void> {
     this.refs.delete(certificateAuthorityId);
-    await this.pool.use(async (session) => this.destroyObjects(session, { label: certificateAuthorityId }));
+    await this.pool.use((session) => this.tokenWrite(async () => this.destroyObjects(session, { label: certificateAuthorityId })));
     for (const session of this.pool.sessions()) this.handles.get(session)?.clear();
     await deleteCaKey(this.db, certificateAuthorityId);
   }
@@ -221,6 +223,11 @@ export class Pkcs11KeyCustody implements KeyCustody {
     const ref: KeyRef = { keyAlgorithm: row.key_algorithm as KeyAlgorithm, keyId: row.pkcs11_key_id };
     this.refs.set(certificateAuthorityId, ref);
     return ref;
+  }
+
+  /** Token object writes go one at a time per library: see serializeTokenWrite. */
+  private tokenWrite<T>(write: () => Promise<T>): Promise<T> {
+    return serializeTokenWrite(this.options.library, write);
   }
 
   private generateOnToken(session: graphene.Session, label: string, id: Buffer, keyAlgorithm: KeyAlgorithm): Promise<graphene.IKeyPair> {

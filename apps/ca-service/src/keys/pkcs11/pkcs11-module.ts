@@ -44,3 +44,26 @@ export function releaseModule(library: string): void {
     // already finalized
   }
 }
+
+const tokenWrites = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `write` (creating or destroying token objects) after every earlier write through the same
+ * library in this process. SoftHSM2's file object store answered CKR_GENERAL_ERROR when key
+ * pairs were generated on several worker threads at once (seen under load in the race test),
+ * although the library was initialized with CKF_OS_LOCKING_OK. Object writes happen once per CA
+ * (creation, deletion), so queueing them costs nothing; signatures stay concurrent.
+ */
+export function serializeTokenWrite<T>(library: string, write: () => Promise<T>): Promise<T> {
+  const previous = tokenWrites.get(library) ?? Promise.resolve();
+  const result = previous.then(write, write);
+  const settled = result.then(
+    () => undefined,
+    () => undefined,
+  );
+  tokenWrites.set(library, settled);
+  void settled.then(() => {
+    if (tokenWrites.get(library) === settled) tokenWrites.delete(library);
+  });
+  return result;
+}
