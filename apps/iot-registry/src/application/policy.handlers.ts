@@ -10,7 +10,7 @@ import { certificateAggregate, policyAggregate } from './aggregates';
 import { DEFAULT_PAGE_SIZE } from './ca-certificate.handlers';
 import type { IotContext } from './iot-context';
 import { policyDescription } from './registry.views';
-import { executeUnit } from './unit-of-work';
+import { executePair } from './unit-of-work';
 
 export function createPolicyHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<Record<string, unknown>> => {
@@ -59,14 +59,13 @@ export function attachPolicyHandler(context: IotContext) {
     const input = message.input as { policyName: string; target: string };
     const caller = message.caller.accountId;
     const target = resolveCertificatePrincipal(input.target, 'target', { region: context.region, caller });
-    await executeUnit(
+    await executePair(
       context,
-      async (unit) => {
-        const policy = policyAggregate(caller, input.policyName);
-        const certificate = certificateAggregate(target.certificateId);
-        const decided = attachPolicy({ caller, policyName: input.policyName, target, now: context.now() }, await unit.load(policy), await unit.load(certificate));
-        unit.record(policy, decided.policy);
-        unit.record(certificate, decided.certificate);
+      policyAggregate(caller, input.policyName),
+      certificateAggregate(target.certificateId),
+      (policy, certificate) => {
+        const decided = attachPolicy({ caller, policyName: input.policyName, target, now: context.now() }, policy, certificate);
+        return [decided.policy, decided.certificate];
       },
       requestMeta(message),
     );
@@ -80,14 +79,13 @@ export function detachPolicyHandler(context: IotContext) {
     const caller = message.caller.accountId;
     // DetachPolicy models no ResourceNotFoundException: a certificate of another account is a bad request.
     const target = resolveCertificatePrincipal(input.target, 'target', { region: context.region, caller }, (what) => iotErrors.invalidRequest(`The target ${what} is not a certificate of this account.`));
-    await executeUnit(
+    await executePair(
       context,
-      async (unit) => {
-        const policy = policyAggregate(caller, input.policyName);
-        const certificate = certificateAggregate(target.certificateId);
-        const decided = detachPolicy({ caller, policyName: input.policyName, target, now: context.now() }, await unit.load(policy), await unit.load(certificate));
-        unit.record(policy, decided.policy);
-        unit.record(certificate, decided.certificate);
+      policyAggregate(caller, input.policyName),
+      certificateAggregate(target.certificateId),
+      (policy, certificate) => {
+        const decided = detachPolicy({ caller, policyName: input.policyName, target, now: context.now() }, policy, certificate);
+        return [decided.policy, decided.certificate];
       },
       requestMeta(message),
     );

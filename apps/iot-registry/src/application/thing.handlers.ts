@@ -10,7 +10,7 @@ import { certificateAggregate, thingAggregate } from './aggregates';
 import { DEFAULT_PAGE_SIZE } from './ca-certificate.handlers';
 import type { IotContext } from './iot-context';
 import { thingAttribute, thingDescription } from './registry.views';
-import { executeUnit } from './unit-of-work';
+import { executePair } from './unit-of-work';
 
 interface AttributePayloadInput {
   readonly attributes?: Record<string, string>;
@@ -125,18 +125,17 @@ export function attachThingPrincipalHandler(context: IotContext) {
     const input = message.input as { thingName: string; principal: string; thingPrincipalType?: IotThingPrincipalType };
     const caller = message.caller.accountId;
     const principal = resolveCertificatePrincipal(input.principal, 'principal', { region: context.region, caller });
-    await executeUnit(
+    await executePair(
       context,
-      async (unit) => {
-        const thing = thingAggregate(caller, input.thingName);
-        const certificate = certificateAggregate(principal.certificateId);
+      thingAggregate(caller, input.thingName),
+      certificateAggregate(principal.certificateId),
+      (thing, certificate) => {
         const decided = attachThingPrincipal(
           { caller, thingName: input.thingName, principal, thingPrincipalType: input.thingPrincipalType ?? 'NON_EXCLUSIVE_THING', now: context.now() },
-          await unit.load(thing),
-          await unit.load(certificate),
+          thing,
+          certificate,
         );
-        unit.record(thing, decided.thing);
-        unit.record(certificate, decided.certificate);
+        return [decided.thing, decided.certificate];
       },
       requestMeta(message),
     );
@@ -149,14 +148,13 @@ export function detachThingPrincipalHandler(context: IotContext) {
     const input = message.input as { thingName: string; principal: string };
     const caller = message.caller.accountId;
     const principal = resolveCertificatePrincipal(input.principal, 'principal', { region: context.region, caller });
-    await executeUnit(
+    await executePair(
       context,
-      async (unit) => {
-        const thing = thingAggregate(caller, input.thingName);
-        const certificate = certificateAggregate(principal.certificateId);
-        const decided = detachThingPrincipal({ caller, thingName: input.thingName, principal, now: context.now() }, await unit.load(thing), await unit.load(certificate));
-        unit.record(thing, decided.thing);
-        unit.record(certificate, decided.certificate);
+      thingAggregate(caller, input.thingName),
+      certificateAggregate(principal.certificateId),
+      (thing, certificate) => {
+        const decided = detachThingPrincipal({ caller, thingName: input.thingName, principal, now: context.now() }, thing, certificate);
+        return [decided.thing, decided.certificate];
       },
       requestMeta(message),
     );

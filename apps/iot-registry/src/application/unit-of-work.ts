@@ -66,3 +66,25 @@ export async function executeUnit<R>(context: IotContext, work: (unit: UnitOfWor
     }
   }
 }
+
+/**
+ * The common unit: one decision over two aggregates (an attachment's two sides), its events
+ * recorded on both. `decide` gets both states and answers each side's events, in that order.
+ */
+export async function executePair<SA, CA, EA extends NewEvent, SB, CB, EB extends NewEvent>(
+  context: IotContext,
+  first: Aggregate<SA, CA, EA>,
+  second: Aggregate<SB, CB, EB>,
+  decide: (first: SA, second: SB) => readonly [readonly EA[], readonly EB[]],
+  meta: EventMetadata,
+): Promise<void> {
+  await executeUnit(
+    context,
+    async (unit) => {
+      const [firstEvents, secondEvents] = decide(await unit.load(first), await unit.load(second));
+      unit.record(first, firstEvents);
+      unit.record(second, secondEvents);
+    },
+    meta,
+  );
+}
