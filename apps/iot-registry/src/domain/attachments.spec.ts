@@ -1,8 +1,9 @@
-import { DomainError, IOT_EVENT_TYPES } from '@pki/contracts';
+import { IOT_EVENT_TYPES } from '@pki/contracts';
 import { attachPolicy, attachThingPrincipal, deleteCertificate, detachPolicy, detachThingPrincipal, resolveCertificatePrincipal } from './attachments';
 import { decideCertificate, evolveCertificate, initialCertificateState, type CertificateCommand, type CertificateEvent, type CertificateState } from './certificate.decider';
 import { decidePolicy, evolvePolicy, initialPolicyState, type PolicyEvent, type PolicyState } from './policy.decider';
 import { decideThing, evolveThing, initialThingState, type ThingEvent, type ThingState } from './thing.decider';
+import { errorOf } from './error-of.spec-helper';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -11,14 +12,6 @@ const T0 = new Date('2026-11-23T10:00:00Z');
 const ARN = `arn:aws:iot:us-east-1:${A}:cert/${ID}`;
 const principal = { arn: ARN, certificateId: ID };
 
-const errorOf = (fn: () => unknown): DomainError => {
-  try {
-    fn();
-  } catch (error) {
-    return error as DomainError;
-  }
-  throw new Error('expected an error');
-};
 
 /** The three aggregates as event lists, so each step is decided on the state the previous ones left. */
 class World {

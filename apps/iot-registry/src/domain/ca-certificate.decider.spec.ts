@@ -1,19 +1,11 @@
-import type { DomainError } from '@pki/contracts';
 import { decideCaCertificate, evolveCaCertificate, initialCaCertificateState, type CaCertificateCommand, type CaCertificateEvent, type CaCertificateState } from './ca-certificate.decider';
 import { decideRegistrationCode, evolveRegistrationCode, initialRegistrationCodeState } from './registration-code.decider';
+import { errorOf } from './error-of.spec-helper';
 
 const A = '111111111111';
 const ID = 'c'.repeat(64);
 const T0 = new Date('2026-11-22T10:00:00Z');
 const given = (events: CaCertificateEvent[]): CaCertificateState => events.reduce(evolveCaCertificate, initialCaCertificateState);
-const errorOf = (fn: () => unknown): DomainError => {
-  try {
-    fn();
-  } catch (error) {
-    return error as DomainError;
-  }
-  throw new Error('expected an error');
-};
 const register = (setAsActive: boolean): CaCertificateCommand => ({
   type: 'RegisterCaCertificate',
   certificateId: ID,

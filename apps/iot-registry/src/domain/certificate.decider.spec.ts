@@ -1,5 +1,6 @@
-import { DomainError, IOT_EVENT_TYPES } from '@pki/contracts';
+import { IOT_EVENT_TYPES } from '@pki/contracts';
 import { decideCertificate, evolveCertificate, initialCertificateState, type CertificateCommand, type CertificateEvent, type CertificateState } from './certificate.decider';
+import { errorOf } from './error-of.spec-helper';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -9,14 +10,6 @@ const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
 const given = (events: CertificateEvent[]): CertificateState => events.reduce(evolveCertificate, initialCertificateState);
 const when = (state: CertificateState, command: CertificateCommand) => decideCertificate(command, state);
-const errorOf = (fn: () => unknown): DomainError => {
-  try {
-    fn();
-  } catch (error) {
-    return error as DomainError;
-  }
-  throw new Error('expected an error');
-};
 
 const register = (status: 'ACTIVE' | 'INACTIVE' = 'INACTIVE'): CommandTypeOf<'RegisterCertificate'> => ({
   type: 'RegisterCertificate',

@@ -1,5 +1,6 @@
-import { DomainError, IOT_EVENT_TYPES } from '@pki/contracts';
+import { IOT_EVENT_TYPES } from '@pki/contracts';
 import { checkPolicyDocument, decidePolicy, evolvePolicy, initialPolicyState, type PolicyCommand, type PolicyEvent, type PolicyState } from './policy.decider';
+import { errorOf } from './error-of.spec-helper';
 
 const A = '111111111111';
 const T0 = new Date('2026-11-23T10:00:00Z');
@@ -8,14 +9,6 @@ const TARGET = `arn:aws:iot:us-east-1:${A}:cert/${CERT}`;
 const DOCUMENT = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }] });
 
 const given = (events: PolicyEvent[]): PolicyState => events.reduce(evolvePolicy, initialPolicyState);
-const errorOf = (fn: () => unknown): DomainError => {
-  try {
-    fn();
-  } catch (error) {
-    return error as DomainError;
-  }
-  throw new Error('expected an error');
-};
 const create = (policyDocument = DOCUMENT): PolicyCommand => ({
   type: 'CreatePolicy',
   accountId: A,

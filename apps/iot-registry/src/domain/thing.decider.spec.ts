@@ -1,5 +1,6 @@
-import { DomainError, IOT_EVENT_TYPES } from '@pki/contracts';
+import { IOT_EVENT_TYPES } from '@pki/contracts';
 import { decideThing, evolveThing, initialThingState, type ThingCommand, type ThingEvent, type ThingState } from './thing.decider';
+import { errorOf } from './error-of.spec-helper';
 
 const A = '111111111111';
 const T0 = new Date('2026-11-23T10:00:00Z');
@@ -9,14 +10,6 @@ const PRINCIPAL = `arn:aws:iot:us-east-1:${A}:cert/${CERT}`;
 
 const given = (events: ThingEvent[]): ThingState => events.reduce(evolveThing, initialThingState);
 const when = (state: ThingState, command: ThingCommand) => decideThing(command, state);
-const errorOf = (fn: () => unknown): DomainError => {
-  try {
-    fn();
-  } catch (error) {
-    return error as DomainError;
-  }
-  throw new Error('expected an error');
-};
 
 const create = (attributes: Record<string, string> = { color: 'red' }): ThingCommand => ({
   type: 'CreateThing',
