@@ -4,3 +4,4 @@ export * from './health';
 export * from './bootstrap';
 export * from './shutdown';
 export * from './service-client';
+export * from './ttl-cache';

@@ -8,7 +8,7 @@
  * route, where it means key `<id>.crl` of a bucket named `crl` (path style), which keeps working.
  */
 import { REVOCATION_OPERATIONS, type Caller, type CrlLocationInput, type CrlLocationOutput, type ServiceError } from '@pki/contracts';
-import type { ServiceClient } from '@pki/service-kit';
+import { TtlCache, type ServiceClient } from '@pki/service-kit';
 import type { GatewayRequest } from '../routing/http-types';
 
 /** CA ids are lower-case UUIDs (the last part of the CA ARN), exactly as written into the URL. */
@@ -48,9 +48,16 @@ export function hostName(value: string): string {
   return host.replace(/\.$/, '');
 }
 
+/** revocation-service's failure to answer a lookup: thrown out of the cache so it is not cached. */
+class LookupFailed extends Error {
+  constructor(readonly error: ServiceError) {
+    super(error.message);
+  }
+}
+
 export class CrlCnameRoute {
-  private readonly cache = new Map<string, { readonly location: Location | null; readonly expiresAt: number }>();
-  private readonly inFlight = new Map<string, Promise<{ location: Location | null } | { error: ServiceError }>>();
+  /** CA id -> its CRL location (null: unknown CA, or no CustomCname); concurrent fetches of one CRL share one lookup. */
+  private readonly locations = new TtlCache<Location | null>(CRL_LOCATION_TTL_MS, CRL_LOCATION_CACHE_ENTRIES);
 
   constructor(
     private readonly services: Pick<ServiceClient, 'request'>,
@@ -67,34 +74,22 @@ export class CrlCnameRoute {
     const host = request.headers['host'];
     // HTTP/1.1 requires one Host header (RFC 9112 §3.2); without one there is no name to compare.
     if (typeof host !== 'string' || host === '') return { kind: 'not-cname' };
-    const found = await this.lookup(caId, requestId);
-    if ('error' in found) return { kind: 'failed', error: found.error };
-    const location = found.location;
+    let location: Location | null;
+    try {
+      location = await this.locations.get(caId, this.nowMs(), () => this.ask(caId, requestId));
+    } catch (error) {
+      if (error instanceof LookupFailed) return { kind: 'failed', error: error.error };
+      throw error;
+    }
     if (!location || hostName(location.customCname) !== hostName(host)) return { kind: 'not-cname' };
     return { kind: 'serve', bucket: location.bucket, key: location.key };
   }
 
-  private async lookup(caId: string, requestId: string): Promise<{ location: Location | null } | { error: ServiceError }> {
-    const cached = this.cache.get(caId);
-    if (cached && cached.expiresAt > this.nowMs()) return { location: cached.location };
-    // Concurrent fetches of one CRL share one lookup.
-    let pending = this.inFlight.get(caId);
-    if (!pending) {
-      pending = this.ask(caId, requestId).finally(() => this.inFlight.delete(caId));
-      this.inFlight.set(caId, pending);
-    }
-    return pending;
-  }
-
-  private async ask(caId: string, requestId: string): Promise<{ location: Location | null } | { error: ServiceError }> {
+  private async ask(caId: string, requestId: string): Promise<Location | null> {
     const input: CrlLocationInput = { certificateAuthorityId: caId };
     const reply = await this.services.request<CrlLocationOutput>('revocation', REVOCATION_OPERATIONS.CrlLocation, { caller: ANONYMOUS, requestId, input });
     // Failures are not cached: the next request asks again.
-    if (!reply.ok) return { error: reply.error };
-    const location = reply.result.location ?? null;
-    this.cache.delete(caId);
-    if (this.cache.size >= CRL_LOCATION_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(caId, { location, expiresAt: this.nowMs() + CRL_LOCATION_TTL_MS });
-    return { location };
+    if (!reply.ok) throw new LookupFailed(reply.error);
+    return reply.result.location ?? null;
   }
 }

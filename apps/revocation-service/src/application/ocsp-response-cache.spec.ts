@@ -4,7 +4,7 @@
  * CA version changes, one signing for concurrent misses, LRU bounds, and the CA lookup cache.
  */
 import { revokedSerialOf } from './ocsp-cache-invalidation';
-import { ocspCacheEntriesFromEnv, OcspResponseCache, TtlCache, type OcspCacheScope, type ProducedOcspAnswer } from './ocsp-response-cache';
+import { ocspCacheEntriesFromEnv, OcspResponseCache, type OcspCacheScope, type ProducedOcspAnswer } from './ocsp-response-cache';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
@@ -186,30 +186,6 @@ describe('OcspResponseCache', () => {
     expect(cache.size).toBe(1000);
     expect(cache.stats.evictions).toBe(4000);
     expect(() => new OcspResponseCache(0)).toThrow(/at least one entry/);
-  });
-});
-
-describe('TtlCache (CA lookups)', () => {
-  it('loads once per key and time to live, one load for concurrent callers, and remembers "none" too', async () => {
-    const cache = new TtlCache<string | undefined>(1000, 10);
-    let loads = 0;
-    const load = async () => {
-      loads++;
-      return loads % 2 ? `row-${loads}` : undefined;
-    };
-    const same = await Promise.all([cache.get('k', T0, load), cache.get('k', T0, load), cache.get('k', T0 + 999, load)]);
-    expect(same).toEqual(['row-1', 'row-1', 'row-1']);
-    expect(await cache.get('k', T0 + 999, load)).toBe('row-1');
-    expect(await cache.get('k', T0 + 1000, load)).toBeUndefined();
-    expect(await cache.get('k', T0 + 1500, load)).toBeUndefined();
-    expect(loads).toBe(2);
-  });
-
-  it('holds at most maxEntries keys', async () => {
-    const cache = new TtlCache<number>(60_000, 2);
-    let loads = 0;
-    for (const k of ['a', 'b', 'c', 'a']) await cache.get(k, T0, async () => ++loads);
-    expect(loads).toBe(4); // 'a' was dropped when 'c' came
   });
 });
 

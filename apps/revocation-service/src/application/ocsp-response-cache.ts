@@ -26,6 +26,7 @@
  * heap for a P-256 CA (measured), up to about 2 KB for RSA-4096, so the default 50,000 holds some
  * 55-100 MB at most.
  */
+import { TtlCache } from '@pki/service-kit';
 import type { RevocationCaRow } from '../infrastructure/tables/revocation-ca.table';
 
 /** Which certificate an entry answers for, and under which version of the CA's read model. */
@@ -177,53 +178,11 @@ export class OcspResponseCache {
 
 const sameScope = (a: OcspCacheScope, b: OcspCacheScope) => a.caId === b.caId && a.serialHex === b.serialHex && a.caVersion === b.caVersion;
 
-/**
- * A small time-bounded cache with one load in flight per key: the OCSP responder's lookup of
- * the CA a CertID names (issuer name and key hashes -> CA read-model row), which would
- * otherwise be a Postgres query per request. Also caches "no such CA", so a flood of requests
- * for foreign issuers does not reach the database either. Entries live `ttlMs`; at most
- * `maxEntries` keys (oldest dropped).
- */
-export class TtlCache<T> {
-  private readonly entries = new Map<string, { value: T; expiresAt: number }>();
-  private readonly loading = new Map<string, Promise<T>>();
-
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries: number,
-  ) {}
-
-  async get(key: string, nowMs: number, load: () => Promise<T>): Promise<T> {
-    const entry = this.entries.get(key);
-    if (entry && nowMs < entry.expiresAt) return entry.value;
-    let pending = this.loading.get(key);
-    if (!pending) {
-      pending = (async () => {
-        try {
-          const value = await load();
-          this.entries.delete(key);
-          this.entries.set(key, { value, expiresAt: nowMs + this.ttlMs });
-          while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-          return value;
-        } finally {
-          this.loading.delete(key);
-        }
-      })();
-      this.loading.set(key, pending);
-    }
-    return pending;
-  }
-
-  clear(): void {
-    this.entries.clear();
-  }
-}
-
 /** The OCSP responder's in-process caches (one set per revocation-service process). */
 export interface OcspCaches {
   /** Pre-signed responses; null when PKI_OCSP_CACHE_ENTRIES=0 (every response signed fresh). */
   readonly responses: OcspResponseCache | null;
-  /** CertID issuer hashes -> the CA's read-model row (or undefined), for CA_LOOKUP_TTL_MS. */
+  /** CertID issuer hashes -> the CA's read-model row (or undefined: "no such CA" is remembered too, so a flood of foreign issuers does not reach Postgres), for CA_LOOKUP_TTL_MS. */
   readonly cas: TtlCache<RevocationCaRow | undefined>;
 }
 
