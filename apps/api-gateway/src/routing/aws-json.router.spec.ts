@@ -1,8 +1,6 @@
 import type { Caller, CommandMessage, Reply } from '@pki/contracts';
-import { S } from '@pki/aws-protocol';
 import type { ServiceClient } from '@pki/service-kit';
 import { AwsJsonRouter } from './aws-json.router';
-import { modelledInput } from './modelled-input';
 
 /**
  * What the awsJson1_1 router forwards to the owning service. Found with the `aws` CLI: members the
@@ -100,15 +98,5 @@ describe('AwsJsonRouter forwards only modelled members', () => {
     const response = await router.route(post('ACMPrivateCA.DescribeCertificateAuthority', { CertificateAuthorityArn: 'bad', Junk: 1 }), CALLER, 'req-6');
     expect(response.status).toBe(400);
     expect(inputs).toEqual([]);
-  });
-});
-
-describe('modelledInput', () => {
-  it('keeps map keys (data, not member names) while pruning their structure values', () => {
-    const shape = S.structure({ Labels: S.map(S.string(), S.structure({ Name: S.string() })), Doc: S.document() });
-    expect(modelledInput(shape, { Labels: { any: { Name: 'n', X: 1 } }, Doc: { free: ['form'] }, Y: 2 })).toEqual({
-      Labels: { any: { Name: 'n' } },
-      Doc: { free: ['form'] },
-    });
   });
 });

@@ -12,7 +12,6 @@ import {
 import { inputShapeFor } from '../shapes';
 import type { ServiceClient } from '@pki/service-kit';
 import type { GatewayRequest } from './http-types';
-import { modelledInput } from './modelled-input';
 import { JSON_TARGETS } from './operations';
 
 /**
@@ -38,9 +37,8 @@ export class AwsJsonRouter {
     }
     const checked = validateRequest(shape, body.value);
     if (!checked.ok) return awsJsonError(checked.error, { requestId, messageKey });
-    // Only what the model defines reaches the service (unknown members are ignored, not stored).
-    const input = modelledInput(shape, checked.value) ?? {};
-    const reply = await this.services.request(service, target.operation, { caller, requestId, input });
+    // checked.value holds only what the model defines: unknown members are ignored, not stored.
+    const reply = await this.services.request(service, target.operation, { caller, requestId, input: checked.value });
     if (!reply.ok) {
       const error = awsErrorFromServiceError(reply.error, 'awsJson1_1');
       // Directory Service's exceptions model `RequestId` beside `Message`; the SDK surfaces it as `error.RequestId`.

@@ -13,7 +13,6 @@ import {
 import type { ServiceClient } from '@pki/service-kit';
 import { IOT_OPERATION_SPECS, type IotOperation, type IotOperationSpec } from '../shapes/iot.shapes';
 import type { GatewayRequest } from './http-types';
-import { modelledInput } from './modelled-input';
 
 const ROUTES: readonly RestRoute<IotOperation>[] = (Object.entries(IOT_OPERATION_SPECS) as Array<[IotOperation, IotOperationSpec]>).map(([operation, spec]) => ({
   method: spec.method,
@@ -93,11 +92,9 @@ export class RestJsonRouter {
       // A JSON type mismatch is a bad request too: the SDK models nothing else for it.
       return restJsonError(checked.error.code === 'SerializationException' ? invalid(checked.error.message) : checked.error, { requestId });
     }
-    // Only what the model defines reaches iot-registry, as on the awsJson1_1 router: unknown members
-    // (at any depth of the body, e.g. registrationConfig.foo or tags[].Other) and JSON nulls are
-    // ignored, not stored and echoed back by Describe/List.
-    const input = modelledInput(spec.shape, checked.value) ?? {};
-    const reply = await this.services.request('iot', match.operation, { caller, requestId, input });
+    // checked.value holds only what the model defines: unknown members (at any depth of the body,
+    // e.g. registrationConfig.foo or tags[].Other) and JSON nulls are ignored, not stored and echoed back.
+    const reply = await this.services.request('iot', match.operation, { caller, requestId, input: checked.value });
     if (!reply.ok) return restJsonError(awsErrorFromServiceError(reply.error, 'restJson1'), { requestId });
     return restJsonSuccess(reply.result, { requestId });
   }

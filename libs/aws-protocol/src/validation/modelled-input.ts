@@ -1,4 +1,4 @@
-import type { Shape } from '@pki/aws-protocol';
+import type { Shape } from './shape.dsl';
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -13,7 +13,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * (e.g. `RevocationConfiguration.CrlConfiguration.Foo` showing up in DescribeCertificateAuthority,
  * a member the `aws` CLI and the SDKs do not model).
  *
- * Runs after `validateRequest`, so the value's JSON types already match the shape. Maps keep
+ * `validateRequest` applies it once the value's JSON types match the shape. Maps keep
  * every key (their keys are data, not member names); `document` members are kept whole.
  */
 export const modelledInput = (shape: Shape, value: unknown): unknown => {
