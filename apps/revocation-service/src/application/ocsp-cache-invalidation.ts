@@ -18,14 +18,12 @@
  */
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { eventSubject, REVOCATION_EVENT_TYPES, type CertificateRevokedV1 } from '@pki/contracts';
+import { canonicalSerial } from '../domain/certificate-serial';
 import type { OcspResponseCache } from './ocsp-response-cache';
 
 export interface OcspCacheInvalidationLogger {
   error(message: string, error?: unknown): void;
 }
-
-/** The serial as revocations and OCSP CertIDs record it: lowercase hex, no leading zeros. */
-const canonical = (serial: string) => serial.toLowerCase().replace(/^0+(?=.)/, '');
 
 /** What a CertificateRevoked message names, or null when the message is not one we can read. */
 export function revokedSerialOf(body: Uint8Array): { caId: string; serialHex: string } | null {
@@ -33,7 +31,8 @@ export function revokedSerialOf(body: Uint8Array): { caId: string; serialHex: st
     const envelope = JSON.parse(Buffer.from(body).toString('utf8')) as { type?: unknown; data?: Partial<CertificateRevokedV1> } | null;
     const data = envelope?.data;
     if (envelope?.type !== REVOCATION_EVENT_TYPES.CertificateRevoked || typeof data?.certificateAuthorityId !== 'string' || typeof data.serial !== 'string') return null;
-    return { caId: data.certificateAuthorityId, serialHex: canonical(data.serial) };
+    // The form revocations and OCSP CertIDs record (a serial that is not hex throws: unreadable).
+    return { caId: data.certificateAuthorityId, serialHex: canonicalSerial(data.serial) };
   } catch {
     return null;
   }
