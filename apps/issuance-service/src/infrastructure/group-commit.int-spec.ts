@@ -27,9 +27,11 @@ describe('GroupCommit (Postgres)', () => {
     await database?.destroy();
   });
 
-  const insertProbe = (key: string) => async (trx: Parameters<NonNullable<Parameters<EventStore['append']>[4]>>[0], stored: Array<{ stream: string }>) => {
-    await sql`insert into ${sql.table(`${SCHEMA}.probe`)} (key, stream) values (${key}, ${stored[0]!.stream})`.execute(trx);
+  /** One probe row per append, keyed as the append asks: a writer that inserts its items one by one. */
+  const probeWriter: BatchWriter<string> = async (trx, items) => {
+    for (const { item: key, stored } of items) await sql`insert into ${sql.table(`${SCHEMA}.probe`)} (key, stream) values (${key}, ${stored[0]!.stream})`.execute(trx);
   };
+  const insertProbe = (key: string) => ({ writer: probeWriter, item: key });
 
   it('commits 60 concurrent appends in fewer transactions, each with its own stream, metadata and projection, committed before it resolves', async () => {
     const batches: number[] = [];
@@ -59,7 +61,7 @@ describe('GroupCommit (Postgres)', () => {
   it('answers a failing append with its own error while the rest of its batch commits', async () => {
     const group = new GroupCommit(store, { maxInFlight: 1 });
     const taken = `taken-${randomUUID()}`;
-    await store.append(`probe-${randomUUID()}`, 0, event(0), meta(0), insertProbe(taken));
+    await store.append(`probe-${randomUUID()}`, 0, event(0), meta(0), (trx, stored) => probeWriter(trx, [{ item: taken, stored }]));
     const streams = Array.from({ length: 20 }, () => `probe-${randomUUID()}`);
     const results = await Promise.allSettled(streams.map((stream, n) => group.append(stream, 0, event(n), meta(n), insertProbe(n === 7 ? taken : `ok-${stream}`))));
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);

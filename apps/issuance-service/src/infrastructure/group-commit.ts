@@ -7,9 +7,9 @@
  * Fewer commits and fewer statements per certificate; no weaker durability: nobody is answered
  * before the transaction holding their events committed.
  *
- * A read-model write can be a closure (run once per append) or a `BatchedWrite`: the item of a
- * writer that writes the items of every append of the batch it serves at once (one multi-row
- * statement for the whole batch instead of one statement per append).
+ * An append's read-model write is a `BatchedWrite`: the item of a writer that writes the items
+ * of every append of the batch it serves at once (one multi-row statement for the whole batch
+ * instead of one statement per append).
  *
  * A batch is all or nothing, so one failing append (a serial collision, a conflict, a
  * projection error) would fail the others; when a batch fails, each of its appends is tried
@@ -17,7 +17,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { EventEnvelope, EventMetadata, NewEvent } from '@pki/contracts';
-import type { EventStore, ProjectInTransaction } from '@pki/eventstore';
+import type { EventStore } from '@pki/eventstore';
 
 /** Writes the read-model rows of several appends in the appends' transaction (each item with its stored events). */
 export type BatchWriter<T> = (trx: Transaction<any>, items: ReadonlyArray<{ readonly item: T; readonly stored: EventEnvelope[] }>) => Promise<void>;
@@ -27,8 +27,6 @@ export interface BatchedWrite<T = any> {
   readonly writer: BatchWriter<T>;
   readonly item: T;
 }
-
-export type GroupProjection = ProjectInTransaction | BatchedWrite;
 
 export interface GroupCommitOptions {
   /** Transactions of this committer running at once (each holds a pool connection). */
@@ -42,7 +40,7 @@ interface PendingAppend {
   readonly expectedVersion: number;
   readonly events: NewEvent[];
   readonly meta: EventMetadata;
-  readonly project?: GroupProjection;
+  readonly project?: BatchedWrite;
   resolve(stored: EventEnvelope[]): void;
   reject(error: unknown): void;
 }
@@ -62,7 +60,7 @@ export class GroupCommit {
   }
 
   /** `EventStore.append`, possibly committed together with other concurrent appends. */
-  append(stream: string, expectedVersion: number, events: NewEvent[], meta: EventMetadata, project?: GroupProjection): Promise<EventEnvelope[]> {
+  append(stream: string, expectedVersion: number, events: NewEvent[], meta: EventMetadata, project?: BatchedWrite): Promise<EventEnvelope[]> {
     return new Promise<EventEnvelope[]>((resolve, reject) => {
       this.queue.push({ stream, expectedVersion, events, meta, project, resolve, reject });
       this.pump();
@@ -102,16 +100,12 @@ export class GroupCommit {
   }
 }
 
-/** The read-model writes of `batch`: each writer once with all its items, each closure once per append. */
+/** The read-model writes of `batch`: each writer once, with the items of all its appends. */
 async function projectAll(trx: Transaction<any>, batch: readonly PendingAppend[], stored: EventEnvelope[][]): Promise<void> {
   const byWriter = new Map<BatchWriter<unknown>, Array<{ item: unknown; stored: EventEnvelope[] }>>();
   for (let i = 0; i < batch.length; i++) {
     const project = batch[i]!.project;
     if (project === undefined) continue;
-    if (typeof project === 'function') {
-      await project(trx, stored[i]!);
-      continue;
-    }
     let items = byWriter.get(project.writer);
     if (!items) byWriter.set(project.writer, (items = []));
     items.push({ item: project.item, stored: stored[i]! });
