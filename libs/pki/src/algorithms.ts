@@ -17,20 +17,12 @@ import { Oid } from './oids';
  * KeyAlgorithm): AWS's RSA and ECDSA values ("Supported cryptographic algorithms": RSA_2048,
  * RSA_3072, RSA_4096, EC_prime256v1, EC_secp384r1, EC_secp521r1), which both key backends
  * generate and sign with (node:crypto / @noble/curves, PKCS #11 CKM_RSA_PKCS_KEY_PAIR_GEN and
- * CKM_EC_KEY_PAIR_GEN). The model's other values are in UNSUPPORTED_KEY_ALGORITHMS.
+ * CKM_EC_KEY_PAIR_GEN). The model's other values are in UNSUPPORTED_KEY_ALGORITHMS. The same
+ * set is what IssueCertificate certifies in a CSR (API_CertificateAuthorityConfiguration; User
+ * Guide "Supported cryptographic algorithms").
  */
 export const KEY_ALGORITHMS = ['RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1'] as const;
 export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
-
-/**
- * Keys AWS Private CA certifies (the key in a CSR given to IssueCertificate): the RSA and ECDSA
- * values of KeyAlgorithm as the current API reference lists them (API_CertificateAuthorityConfiguration
- * "RSA_2048 | RSA_3072 | RSA_4096 | EC_prime256v1 | EC_secp384r1 | EC_secp521r1"; User Guide
- * "Supported cryptographic algorithms"). Today the same set as KeyAlgorithm; the two are kept apart
- * so a subject key is never taken for a CA key should they diverge again.
- */
-export const SUBJECT_KEY_ALGORITHMS = ['RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1'] as const;
-export type SubjectKeyAlgorithm = (typeof SUBJECT_KEY_ALGORITHMS)[number];
 
 /**
  * Members of the acm-pca model's KeyAlgorithm and SigningAlgorithm enums (botocore
@@ -160,10 +152,8 @@ export function generateKeyPairSpec(keyAlgorithm: KeyAlgorithm): KeyPairSpec {
 }
 
 export interface PublicKeyInfo {
-  /** The AWS KeyAlgorithm of a CA key, or undefined when this platform's CAs cannot have such a key. */
+  /** The key's AWS KeyAlgorithm (a CA key, or a CSR key IssueCertificate certifies), or undefined for any other key. */
   keyAlgorithm: KeyAlgorithm | undefined;
-  /** The key's AWS name when AWS Private CA certifies such a subject key (SUBJECT_KEY_ALGORITHMS), else undefined. */
-  subjectKeyAlgorithm: SubjectKeyAlgorithm | undefined;
   keyType: 'rsa' | 'ec' | 'other';
   /** Algorithm OID from the SubjectPublicKeyInfo. */
   algorithmOid: string;
@@ -175,16 +165,14 @@ export interface PublicKeyInfo {
   subjectPublicKey: Uint8Array;
 }
 
-const CURVES: Record<string, { bits: number; keyAlgorithm: KeyAlgorithm; subjectKeyAlgorithm: SubjectKeyAlgorithm }> = {
-  [Oid.prime256v1]: { bits: 256, keyAlgorithm: 'EC_prime256v1', subjectKeyAlgorithm: 'EC_prime256v1' },
-  [Oid.secp384r1]: { bits: 384, keyAlgorithm: 'EC_secp384r1', subjectKeyAlgorithm: 'EC_secp384r1' },
-  [Oid.secp521r1]: { bits: 521, keyAlgorithm: 'EC_secp521r1', subjectKeyAlgorithm: 'EC_secp521r1' },
+const CURVES: Record<string, { bits: number; keyAlgorithm: KeyAlgorithm }> = {
+  [Oid.prime256v1]: { bits: 256, keyAlgorithm: 'EC_prime256v1' },
+  [Oid.secp384r1]: { bits: 384, keyAlgorithm: 'EC_secp384r1' },
+  [Oid.secp521r1]: { bits: 521, keyAlgorithm: 'EC_secp521r1' },
 };
 
 /** RSA modulus sizes of AWS's KeyAlgorithm values (RSA_2048, RSA_3072, RSA_4096). */
 const RSA_KEYS: Readonly<Record<number, KeyAlgorithm>> = { 2048: 'RSA_2048', 3072: 'RSA_3072', 4096: 'RSA_4096' };
-/** RSA modulus sizes AWS Private CA certifies (RSA_2048, RSA_3072, RSA_4096). */
-const RSA_SUBJECT_KEYS: Readonly<Record<number, SubjectKeyAlgorithm>> = { 2048: 'RSA_2048', 3072: 'RSA_3072', 4096: 'RSA_4096' };
 
 /** Bit length of an unsigned big-endian integer's contents (leading zero octets ignored). */
 function bitLength(bytes: Uint8Array): number {
@@ -209,7 +197,7 @@ export function describePublicKey(spki: Uint8Array): PublicKeyInfo {
   const algorithmOid = readOid(algOid, 'public key algorithm');
   const { unusedBits, bytes } = readBitString(publicKey, 'subjectPublicKey');
   if (unusedBits !== 0) throw new PkiParseError('subjectPublicKey has unused bits');
-  const info: PublicKeyInfo = { keyAlgorithm: undefined, subjectKeyAlgorithm: undefined, keyType: 'other', algorithmOid, keyBits: undefined, curveOid: undefined, subjectPublicKey: bytes };
+  const info: PublicKeyInfo = { keyAlgorithm: undefined, keyType: 'other', algorithmOid, keyBits: undefined, curveOid: undefined, subjectPublicKey: bytes };
 
   if (algorithmOid === Oid.rsaEncryption) {
     info.keyType = 'rsa';
@@ -219,7 +207,6 @@ export function describePublicKey(spki: Uint8Array): PublicKeyInfo {
     expectTag(modulus, Tag.INTEGER, 'RSA modulus');
     info.keyBits = bitLength(contents(modulus));
     info.keyAlgorithm = RSA_KEYS[info.keyBits];
-    info.subjectKeyAlgorithm = RSA_SUBJECT_KEYS[info.keyBits];
   } else if (algorithmOid === Oid.ecPublicKey) {
     info.keyType = 'ec';
     if (!params || params.tag !== Tag.OID) throw new PkiParseError('EC public key without a named curve (RFC 5480 §2.1.1)');
@@ -227,7 +214,6 @@ export function describePublicKey(spki: Uint8Array): PublicKeyInfo {
     const curve = CURVES[info.curveOid];
     info.keyBits = curve?.bits;
     info.keyAlgorithm = curve?.keyAlgorithm;
-    info.subjectKeyAlgorithm = curve?.subjectKeyAlgorithm;
   }
   return info;
 }

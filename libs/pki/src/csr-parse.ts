@@ -6,7 +6,7 @@
  * CertificationRequestInfo octets (never a re-encoding).
  */
 import { createPublicKey, verify } from 'node:crypto';
-import { describePublicKey, hashOf, keyTypeOfSigningAlgorithm, signingAlgorithmFromOid, type KeyAlgorithm, type SigningAlgorithm, type SubjectKeyAlgorithm } from './algorithms';
+import { describePublicKey, hashOf, keyTypeOfSigningAlgorithm, signingAlgorithmFromOid, type KeyAlgorithm, type SigningAlgorithm } from './algorithms';
 import {
   children,
   contents,
@@ -53,10 +53,8 @@ export interface ParsedCsr {
   /** First commonName in the subject, if any. */
   commonName: string | undefined;
   publicKeySpki: Uint8Array;
-  /** The key's KeyAlgorithm when a CA of this platform could have it (a CA's own CSR); undefined otherwise. */
+  /** The key's AWS KeyAlgorithm (RSA 2048/3072/4096, P-256/384/521): a CA key, or a key IssueCertificate certifies; undefined otherwise. */
   keyAlgorithm: KeyAlgorithm | undefined;
-  /** The key's AWS name when AWS Private CA certifies such a key (RSA 2048/3072/4096, P-256/384/521); undefined otherwise. */
-  subjectKeyAlgorithm: SubjectKeyAlgorithm | undefined;
   keyType: 'rsa' | 'ec' | 'other';
   /** RSA modulus bits or EC field bits. */
   keyBits: number | undefined;
@@ -184,7 +182,6 @@ function parse(der: Uint8Array): ParsedCsr {
     commonName,
     publicKeySpki,
     keyAlgorithm: key.keyAlgorithm,
-    subjectKeyAlgorithm: key.subjectKeyAlgorithm,
     keyType: key.keyType,
     keyBits: key.keyBits,
     curveOid: key.curveOid,

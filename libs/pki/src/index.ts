@@ -7,7 +7,6 @@ export { Oid } from './oids';
 export {
   KEY_ALGORITHMS,
   SIGNING_ALGORITHMS,
-  SUBJECT_KEY_ALGORITHMS,
   UNSUPPORTED_KEY_ALGORITHMS,
   UNSUPPORTED_SIGNING_ALGORITHMS,
   describePublicKey,
@@ -23,7 +22,7 @@ export {
   signingAlgorithmMatchesKey,
   unsupportedAlgorithmReason,
 } from './algorithms';
-export type { HashName, KeyAlgorithm, KeyPairSpec, PublicKeyInfo, SigningAlgorithm, SubjectKeyAlgorithm } from './algorithms';
+export type { HashName, KeyAlgorithm, KeyPairSpec, PublicKeyInfo, SigningAlgorithm } from './algorithms';
 
 export { SUBJECT_ATTRIBUTE_ORDER, encodeName } from './names';
 export type { ASN1Subject, CustomAttribute } from './names';

@@ -62,7 +62,7 @@ describe('checkedCsr accepts every key AWS Private CA certifies, and the certifi
     const { privateKey, publicKey } = generate();
     const spki = publicKey.export({ type: 'spki', format: 'der' });
     const csr = checkedCsr(await csrBlob(privateKey, spki, signingAlgorithm, `${name.toLowerCase()}.example.com`));
-    expect(csr.subjectKeyAlgorithm).toBe(name);
+    expect(csr.keyAlgorithm).toBe(name);
 
     const input: IssueCertificateInput = { CertificateAuthorityArn: 'arn:aws:acm-pca:us-east-1:000000000000:certificate-authority/x', Csr: '', SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 30 } };
     const profile = profileFor(input, template('EndEntityCertificate'), csr, root.facts, NOW);

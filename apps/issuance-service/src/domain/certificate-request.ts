@@ -40,7 +40,7 @@ export interface IssueCertificateInput {
 const malformedCsr = (reason: string, cause?: unknown) =>
   new DomainError('Malformed', `The CSR is not acceptable: ${reason}`, 'MalformedCSRException', cause === undefined ? undefined : { cause });
 
-/** What IssueCertificate certifies, for error messages: AWS's RSA and ECDSA key algorithms (SUBJECT_KEY_ALGORITHMS). */
+/** What IssueCertificate certifies, for error messages: AWS's RSA and ECDSA key algorithms (KEY_ALGORITHMS). */
 export const ACCEPTED_CSR_KEYS = 'RSA 2048, 3072 or 4096 bits, or ECDSA on P-256 (prime256v1), P-384 (secp384r1) or P-521 (secp521r1)';
 
 function describeKey(csr: ParsedCsr): string {
@@ -65,7 +65,7 @@ export function checkedCsr(csrBlobBase64: string): ParsedCsr {
     if (error instanceof PkiParseError) throw malformedCsr(error.reason, error);
     throw error;
   }
-  if (!csr.subjectKeyAlgorithm) throw malformedCsr(`unsupported public key (${describeKey(csr)}); use ${ACCEPTED_CSR_KEYS}`);
+  if (!csr.keyAlgorithm) throw malformedCsr(`unsupported public key (${describeKey(csr)}); use ${ACCEPTED_CSR_KEYS}`);
   // Weak keys (Boulder goodkey: small factors, ROCA, Fermat-factorable close primes, invalid EC points)
   // before the signature check, which imports the key.
   const quality = checkPublicKeyQuality(csr.publicKeySpki);
