@@ -14,6 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as graphene from 'graphene-pk11';
 import type { Kysely } from 'kysely';
 import type { KeyAlgorithm, SigningAlgorithm } from '@pki/contracts';
+import { generateKeyPairSpec } from '@pki/pki';
 import { caKeyDb, deleteCaKey, findCaKey, insertCaKeyIfAbsent } from '../ca-key.queries';
 import type { CaKeyDatabase } from '../ca-key.table';
 import { KeyMismatchError, KeyNotFoundError } from '../key-custody.errors';
@@ -37,9 +38,6 @@ interface KeyRef {
   readonly keyAlgorithm: KeyAlgorithm;
   readonly keyId: Buffer;
 }
-
-/** CKA_MODULUS_BITS of each RSA KeyAlgorithm (PKCS #11 v2.40 §2.1.4). */
-const RSA_MODULUS_BITS: Partial<Record<KeyAlgorithm, number>> = { RSA_2048: 2048, RSA_3072: 3072, RSA_4096: 4096 };
 
 const RSA_SIGN_MECHANISM = { sha256: 'SHA256_RSA_PKCS', sha384: 'SHA384_RSA_PKCS', sha512: 'SHA512_RSA_PKCS' } as const;
 
@@ -243,7 +241,8 @@ export class Pkcs11KeyCustody implements KeyCustody {
       unwrap: false,
       derive: false,
     };
-    if (keyTypeOf(keyAlgorithm) === 'rsa') {
+    const spec = generateKeyPairSpec(keyAlgorithm);
+    if (spec.type === 'rsa') {
       const publicTemplate: graphene.ITemplate = {
         ...common,
         class: graphene.ObjectClass.PUBLIC_KEY,
@@ -252,7 +251,7 @@ export class Pkcs11KeyCustody implements KeyCustody {
         verify: true,
         encrypt: false,
         wrap: false,
-        modulusBits: RSA_MODULUS_BITS[keyAlgorithm],
+        modulusBits: spec.options.modulusLength, // CKA_MODULUS_BITS (PKCS #11 v2.40 §2.1.4)
         publicExponent: Buffer.from([0x01, 0x00, 0x01]),
       };
       return generateKeyPair(session, graphene.KeyGenMechanism.RSA, publicTemplate, { ...privateTemplate, keyType: graphene.KeyType.RSA });
