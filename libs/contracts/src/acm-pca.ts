@@ -78,8 +78,12 @@ export interface CertificateAuthorityCreatedV1 {
   readonly arn: string;
   readonly ownerAccount: string;
   readonly type: CertificateAuthorityType;
-  /** The AWS `CertificateAuthorityConfiguration` exactly as accepted. */
-  readonly configuration: Record<string, unknown>;
+  /** The AWS `CertificateAuthorityConfiguration` exactly as accepted (consumers read its two algorithms). */
+  readonly configuration: {
+    readonly KeyAlgorithm: KeyAlgorithm;
+    readonly SigningAlgorithm: SigningAlgorithm;
+    readonly [member: string]: unknown;
+  };
   /** The AWS `RevocationConfiguration` as accepted (both mechanisms disabled when absent). */
   readonly revocationConfiguration: Record<string, unknown>;
   readonly usageMode: UsageMode;

@@ -8,3 +8,4 @@ export * from './signing';
 export * from './issuance';
 export * from './directory';
 export * from './iot';
+export * from './event-payload-schemas';

@@ -23,6 +23,7 @@ import { isTransientError } from '../util/pg-errors';
 import { StoppableSleep } from '../util/stoppable-sleep';
 import { durableName, hasDiverged, restartSequence, type Seen } from './consumer-position';
 import { parseEnvelope } from './parse-envelope';
+import { payloadProblem, type PayloadValidator } from './payload-check';
 import type { Projection } from './projection';
 import { advanceCheckpoint, findCheckpoint, insertParked, markProcessed, markProcessedMany, rewindCheckpoint } from './projection.queries';
 
@@ -42,6 +43,8 @@ export interface ProjectionRunnerOptions {
   ackWaitMs?: number;
   /** Messages to replay before the loss point when JetStream lost messages (default 1000). */
   replayMargin?: number;
+  /** Checks the payloads of the types the projection declares (default: the schemas in libs/contracts). */
+  validatePayload?: PayloadValidator;
   /** Test seam: runs after commit and before ack; throwing skips the ack, as a crash there would. */
   beforeAck?: (event: EventEnvelope) => Promise<void> | void;
 }
@@ -227,19 +230,20 @@ export class ProjectionRunner {
     return this.js.consumers.get(this.streamName, this.durable);
   }
 
-  /** Messages in stream order: unparsable ones are parked where they are, the others committed in runs. */
+  /** Messages in stream order: unparsable ones and invalid payloads are parked where they are, the others committed in runs. */
   private async handleBatch(msgs: readonly JsMsg[]): Promise<void> {
     let run: Delivered[] = [];
     for (const msg of msgs) {
       const parsed = parseEnvelope(msg.string());
-      if (parsed.ok) {
+      const invalid = parsed.ok ? payloadProblem(this.o.projection, parsed.envelope, this.o.validatePayload) : parsed.error;
+      if (parsed.ok && !invalid) {
         run.push({ msg, event: parsed.envelope });
         continue;
       }
       await this.handleRun(run);
       run = [];
       if (this.sleeper.isStopped) msg.nak();
-      else await this.park(msg, null, parsed.error, 1);
+      else await this.park(msg, parsed.ok ? parsed.envelope : null, invalid, 1);
     }
     await this.handleRun(run);
   }

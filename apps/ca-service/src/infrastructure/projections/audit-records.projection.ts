@@ -27,6 +27,7 @@ export const auditRecordsFromIssuance: Projection = {
 
 export const auditRecordsFromRevocation: Projection = {
   name: 'audit-records-revocation',
+  eventTypes: [REVOCATION_EVENT_TYPES.CertificateRevoked],
   async apply(trx: Transaction<any>, event: EventEnvelope): Promise<void> {
     if (event.type !== REVOCATION_EVENT_TYPES.CertificateRevoked || event.schemaVersion !== 1) return;
     await upsertRevokedRecord(auditDb(trx), event.data as CertificateRevokedV1);

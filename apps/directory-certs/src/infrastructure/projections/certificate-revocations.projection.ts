@@ -11,6 +11,7 @@ import { recordRevocation } from '../directory.queries';
  */
 export const certificateRevocations: Projection = {
   name: 'directory-certificate-revocations',
+  eventTypes: [REVOCATION_EVENT_TYPES.CertificateRevoked],
   async apply(trx: Transaction<any>, event: EventEnvelope): Promise<void> {
     if (event.type !== REVOCATION_EVENT_TYPES.CertificateRevoked || event.schemaVersion !== 1) return;
     const data = event.data as CertificateRevokedV1;

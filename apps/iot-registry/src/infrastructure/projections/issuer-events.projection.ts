@@ -28,6 +28,7 @@ export interface AutoRegistrationEffect {
  */
 export const issuerRevocations: Projection = {
   name: 'iot-issuer-revocations',
+  eventTypes: [REVOCATION_EVENT_TYPES.CertificateRevoked],
   async apply(trx: Transaction<any>, event: EventEnvelope): Promise<void> {
     if (event.type !== REVOCATION_EVENT_TYPES.CertificateRevoked || event.schemaVersion !== 1) return;
     const revoked = event.data as CertificateRevokedV1;

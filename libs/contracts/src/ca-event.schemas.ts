@@ -1,0 +1,132 @@
+/**
+ * Schemas of ca-service's published events (acm-pca.ts) that other services project:
+ * issuance-service and revocation-service keep a view of every CA lifecycle event, and
+ * issuance-service of the resource-policy events. Each is annotated with its contract type, so
+ * schema and type cannot drift (payload-schema.ts).
+ */
+import type {
+  CertificateAuthorityCreatedV1,
+  CertificateAuthorityCreationFailedV1,
+  CertificateAuthorityDeletedV1,
+  CertificateAuthorityExpiredV1,
+  CertificateAuthorityPermanentlyDeletedV1,
+  CertificateAuthorityRestoredV1,
+  CertificateImportedV1,
+  CsrCreatedV1,
+  PolicyDeletedV1,
+  PolicyPutV1,
+  RevocationConfigurationUpdatedV1,
+  StatusChangedV1,
+  TaggedV1,
+  UntaggedV1,
+} from './acm-pca';
+import { array, integer, nullable, object, oneOf, openObject, record, string, timestamp, type Schema } from './payload-schema';
+
+// The value lists of the AWS enums the payloads carry. A value missing here or not in the
+// contract's union fails the type check of the annotated schemas below.
+const KEY_ALGORITHMS = oneOf(['RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1']);
+const SIGNING_ALGORITHMS = oneOf(['SHA256WITHECDSA', 'SHA384WITHECDSA', 'SHA512WITHECDSA', 'SHA256WITHRSA', 'SHA384WITHRSA', 'SHA512WITHRSA']);
+const CA_STATUSES = oneOf(['CREATING', 'PENDING_CERTIFICATE', 'ACTIVE', 'DELETED', 'DISABLED', 'EXPIRED', 'FAILED']);
+
+/** Every CA lifecycle event names the CA. */
+const caIds = { certificateAuthorityId: string(), arn: string() };
+const caTags = array(object({ Key: string(), Value: nullable(string()) }));
+
+export const certificateAuthorityCreatedV1: Schema<CertificateAuthorityCreatedV1> = object({
+  certificateAuthorityId: string(),
+  arn: string(),
+  ownerAccount: string(),
+  type: oneOf(['ROOT', 'SUBORDINATE']),
+  // The AWS CertificateAuthorityConfiguration as accepted; consumers read the two algorithms.
+  configuration: openObject({ KeyAlgorithm: KEY_ALGORITHMS, SigningAlgorithm: SIGNING_ALGORITHMS }),
+  revocationConfiguration: record(),
+  usageMode: oneOf(['GENERAL_PURPOSE', 'SHORT_LIVED_CERTIFICATE']),
+  keyStorageSecurityStandard: oneOf(['FIPS_140_2_LEVEL_2_OR_HIGHER', 'FIPS_140_2_LEVEL_3_OR_HIGHER', 'CCPC_LEVEL_1_OR_HIGHER']),
+  tags: caTags,
+  createdAt: timestamp(),
+  idempotencyToken: nullable(string()),
+});
+
+export const csrCreatedV1: Schema<CsrCreatedV1> = object({
+  ...caIds,
+  csr: string(),
+  publicKeySpki: string(),
+  keyAlgorithm: KEY_ALGORITHMS,
+  signingAlgorithm: SIGNING_ALGORITHMS,
+  status: oneOf(['PENDING_CERTIFICATE']),
+  createdAt: timestamp(),
+});
+
+export const certificateAuthorityCreationFailedV1: Schema<CertificateAuthorityCreationFailedV1> = object({
+  ...caIds,
+  failureReason: oneOf(['REQUEST_TIMED_OUT', 'UNSUPPORTED_ALGORITHM', 'OTHER']),
+  detail: string(),
+  status: oneOf(['FAILED']),
+  failedAt: timestamp(),
+});
+
+export const certificateImportedV1: Schema<CertificateImportedV1> = object({
+  ...caIds,
+  certificate: string(),
+  certificateChain: nullable(string()),
+  serial: string(),
+  notBefore: timestamp(),
+  notAfter: timestamp(),
+  subject: string(),
+  issuer: string(),
+  previousStatus: CA_STATUSES,
+  status: oneOf(['ACTIVE']),
+  importedAt: timestamp(),
+});
+
+export const statusChangedV1: Schema<StatusChangedV1> = object({
+  ...caIds,
+  previousStatus: CA_STATUSES,
+  status: oneOf(['ACTIVE', 'DISABLED']),
+  changedAt: timestamp(),
+});
+
+export const revocationConfigurationUpdatedV1: Schema<RevocationConfigurationUpdatedV1> = object({
+  ...caIds,
+  revocationConfiguration: record(),
+  updatedAt: timestamp(),
+});
+
+export const certificateAuthorityDeletedV1: Schema<CertificateAuthorityDeletedV1> = object({
+  ...caIds,
+  previousStatus: CA_STATUSES,
+  permanentDeletionTimeInDays: integer(),
+  restorableUntil: timestamp(),
+  status: oneOf(['DELETED']),
+  deletedAt: timestamp(),
+});
+
+export const certificateAuthorityRestoredV1: Schema<CertificateAuthorityRestoredV1> = object({
+  ...caIds,
+  status: CA_STATUSES,
+  restoredAt: timestamp(),
+});
+
+export const certificateAuthorityPermanentlyDeletedV1: Schema<CertificateAuthorityPermanentlyDeletedV1> = object({
+  ...caIds,
+  deletedAt: timestamp(),
+  permanentlyDeletedAt: timestamp(),
+});
+
+export const certificateAuthorityExpiredV1: Schema<CertificateAuthorityExpiredV1> = object({
+  ...caIds,
+  previousStatus: CA_STATUSES,
+  notAfter: timestamp(),
+  status: oneOf(['EXPIRED']),
+  expiredAt: timestamp(),
+});
+
+export const taggedV1: Schema<TaggedV1> = object({ ...caIds, tags: caTags, allTags: caTags, taggedAt: timestamp() });
+
+export const untaggedV1: Schema<UntaggedV1> = object({ ...caIds, tags: caTags, allTags: caTags, untaggedAt: timestamp() });
+
+const policyIds = { certificateAuthorityId: string(), certificateAuthorityArn: string(), ownerAccount: string() };
+
+export const policyPutV1: Schema<PolicyPutV1> = object({ ...policyIds, policy: string(), putAt: timestamp() });
+
+export const policyDeletedV1: Schema<PolicyDeletedV1> = object({ ...policyIds, deletedAt: timestamp() });

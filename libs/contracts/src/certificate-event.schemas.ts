@@ -1,0 +1,47 @@
+/**
+ * Schemas of the certificate events other services project (certificates.ts): issuance-service's
+ * CertificateIssued (revocation-service, ca-service's audit records, IoT auto-registration) and
+ * revocation-service's CertificateRevoked (audit records, IoT, Directory Service). Each is
+ * annotated with its contract type, so schema and type cannot drift (payload-schema.ts).
+ */
+import type { CertificateIssuedV1, CertificateRevokedV1 } from './certificates';
+import { nullable, object, oneOf, string, timestamp, type Schema } from './payload-schema';
+
+export const certificateIssuedV1: Schema<CertificateIssuedV1> = object({
+  certificateArn: string(),
+  certificateAuthorityArn: string(),
+  certificateAuthorityId: string(),
+  serial: string(),
+  subject: string(),
+  issuerDn: string(),
+  notBefore: timestamp(),
+  notAfter: timestamp(),
+  issuedAt: timestamp(),
+  templateArn: string(),
+  certificateDer: string(),
+  sha256Fingerprint: string(),
+  accountId: string(),
+  requestedByServicePrincipal: nullable(string()),
+});
+
+export const certificateRevokedV1: Schema<CertificateRevokedV1> = object({
+  certificateArn: string(),
+  certificateAuthorityArn: string(),
+  certificateAuthorityId: string(),
+  serial: string(),
+  issuerDn: string(),
+  sha256Fingerprint: string(),
+  // AWS RevokeCertificate `RevocationReason`; a value missing here fails the type check.
+  revocationReason: oneOf([
+    'UNSPECIFIED',
+    'KEY_COMPROMISE',
+    'CERTIFICATE_AUTHORITY_COMPROMISE',
+    'AFFILIATION_CHANGED',
+    'SUPERSEDED',
+    'CESSATION_OF_OPERATION',
+    'PRIVILEGE_WITHDRAWN',
+    'A_A_COMPROMISE',
+  ]),
+  revokedAt: timestamp(),
+  accountId: string(),
+});
