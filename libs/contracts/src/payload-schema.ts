@@ -41,8 +41,6 @@ export const string = (): Schema<string> => primitive('a string', (v) => typeof 
 
 export const integer = (): Schema<number> => primitive('an integer', (v) => Number.isSafeInteger(v));
 
-export const boolean = (): Schema<boolean> => primitive('a boolean', (v) => typeof v === 'boolean');
-
 /** ISO-8601 date-time with an offset, as `Date.prototype.toISOString` writes it (projections turn it into a timestamp). */
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 export const timestamp = (): Schema<string> =>

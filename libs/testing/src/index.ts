@@ -5,3 +5,4 @@ export { testNatsUrl, assertNatsReachable, uniquePrefix, cleanupNatsPrefix } fro
 export { startNatsServer, type NatsServerProcess } from './nats-server.process';
 export { startPostgresInstance, type PostgresInstance } from './postgres-instance.process';
 export { createSoftHsmToken, type SoftHsmToken } from './softhsm-token';
+export { contractProblems } from './contract-problems';

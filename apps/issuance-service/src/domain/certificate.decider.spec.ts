@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, sign as cryptoSign } from 'node:crypto';
 import { DomainError, type CertificateRequestedV1 } from '@pki/contracts';
 import { assembleCertificate } from '@pki/pki';
+import { contractProblems } from '@pki/testing';
 import { certificateIntent, profileFor, type IssueCertificateInput } from './certificate-request';
 import { lintCertificate } from './certificate-lint';
 import { decide, evolve, initialState, type CertificateCommand } from './certificate.decider';
@@ -77,6 +78,7 @@ describe('Certificate decider', () => {
         requestedByServicePrincipal: null,
       },
     });
+    expect(contractProblems([event!])).toEqual([]); // the payload revocation, audit and IoT projections check
   });
 
   it('fails (and releases nothing) when what was signed is not what was recorded', () => {

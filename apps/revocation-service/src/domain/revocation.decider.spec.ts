@@ -1,4 +1,5 @@
 import { DomainError, type RevocationReason } from '@pki/contracts';
+import { contractProblems } from '@pki/testing';
 import { canonicalSerial } from './certificate-serial';
 import { decide, evolve, initialState, REVOCATION_REASONS, type CaFacts, type IssuedCertificateFacts, type RevokeCertificate } from './revocation.decider';
 
@@ -30,6 +31,8 @@ describe('revocation decider', () => {
 
   it('accepts every documented reason', () => {
     for (const reason of REVOCATION_REASONS) expect(decide(command({ reason }), initialState)[0]!.data.revocationReason).toBe(reason);
+    // The payload audit, IoT and Directory Service projections check, for every reason.
+    expect(REVOCATION_REASONS.flatMap((reason) => contractProblems(decide(command({ reason }), initialState)))).toEqual([]);
     expect(codeOf(() => decide(command({ reason: 'LOST' as RevocationReason }), initialState))).toBe('InvalidRequestException');
   });
 

@@ -12,8 +12,8 @@ import { auditDb, upsertIssuedRecord, upsertRevokedRecord } from '../audit-repor
 
 /**
  * The audit report's source: CertificateIssued (issuance-service) and CertificateRevoked
- * (revocation-service), schema version 1. Other events and versions are not audit facts and
- * are skipped. Both writes are upserts of disjoint columns, so replaying is harmless and the
+ * (revocation-service), schema version 1. Other events are not audit facts and are skipped (the
+ * runner parks a payload that breaks its contract, or of a version without one). Both writes are upserts of disjoint columns, so replaying is harmless and the
  * two streams may arrive in either order.
  */
 export const auditRecordsFromIssuance: Projection = {

@@ -7,7 +7,8 @@ import { recordRevocation } from '../directory.queries';
  * revocation-service's CertificateRevoked (v1): when this platform's private CA revokes a
  * certificate that is registered with a directory (matched by the SHA-256 fingerprint of its
  * DER), the registration is marked and DescribeCertificate's StateReason says so. Other events
- * and versions are skipped; applying the same event twice changes nothing.
+ * are skipped (the runner parks a payload that breaks its contract, or of a version without one);
+ * applying the same event twice changes nothing.
  */
 export const certificateRevocations: Projection = {
   name: 'directory-certificate-revocations',
