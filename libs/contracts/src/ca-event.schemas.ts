@@ -4,22 +4,7 @@
  * issuance-service of the resource-policy events. Each is annotated with its contract type, so
  * schema and type cannot drift (payload-schema.ts).
  */
-import type {
-  CertificateAuthorityCreatedV1,
-  CertificateAuthorityCreationFailedV1,
-  CertificateAuthorityDeletedV1,
-  CertificateAuthorityExpiredV1,
-  CertificateAuthorityPermanentlyDeletedV1,
-  CertificateAuthorityRestoredV1,
-  CertificateImportedV1,
-  CsrCreatedV1,
-  PolicyDeletedV1,
-  PolicyPutV1,
-  RevocationConfigurationUpdatedV1,
-  StatusChangedV1,
-  TaggedV1,
-  UntaggedV1,
-} from './acm-pca';
+import type * as acmPca from './acm-pca';
 import { array, integer, nullable, object, oneOf, openObject, record, string, timestamp, type Schema } from './payload-schema';
 
 // The value lists of the AWS enums the payloads carry. A value missing here or not in the
@@ -32,7 +17,7 @@ const CA_STATUSES = oneOf(['CREATING', 'PENDING_CERTIFICATE', 'ACTIVE', 'DELETED
 const caIds = { certificateAuthorityId: string(), arn: string() };
 const caTags = array(object({ Key: string(), Value: nullable(string()) }));
 
-export const certificateAuthorityCreatedV1: Schema<CertificateAuthorityCreatedV1> = object({
+export const certificateAuthorityCreatedV1: Schema<acmPca.CertificateAuthorityCreatedV1> = object({
   certificateAuthorityId: string(),
   arn: string(),
   ownerAccount: string(),
@@ -47,7 +32,7 @@ export const certificateAuthorityCreatedV1: Schema<CertificateAuthorityCreatedV1
   idempotencyToken: nullable(string()),
 });
 
-export const csrCreatedV1: Schema<CsrCreatedV1> = object({
+export const csrCreatedV1: Schema<acmPca.CsrCreatedV1> = object({
   ...caIds,
   csr: string(),
   publicKeySpki: string(),
@@ -57,7 +42,7 @@ export const csrCreatedV1: Schema<CsrCreatedV1> = object({
   createdAt: timestamp(),
 });
 
-export const certificateAuthorityCreationFailedV1: Schema<CertificateAuthorityCreationFailedV1> = object({
+export const certificateAuthorityCreationFailedV1: Schema<acmPca.CertificateAuthorityCreationFailedV1> = object({
   ...caIds,
   failureReason: oneOf(['REQUEST_TIMED_OUT', 'UNSUPPORTED_ALGORITHM', 'OTHER']),
   detail: string(),
@@ -65,7 +50,7 @@ export const certificateAuthorityCreationFailedV1: Schema<CertificateAuthorityCr
   failedAt: timestamp(),
 });
 
-export const certificateImportedV1: Schema<CertificateImportedV1> = object({
+export const certificateImportedV1: Schema<acmPca.CertificateImportedV1> = object({
   ...caIds,
   certificate: string(),
   certificateChain: nullable(string()),
@@ -79,20 +64,20 @@ export const certificateImportedV1: Schema<CertificateImportedV1> = object({
   importedAt: timestamp(),
 });
 
-export const statusChangedV1: Schema<StatusChangedV1> = object({
+export const statusChangedV1: Schema<acmPca.StatusChangedV1> = object({
   ...caIds,
   previousStatus: CA_STATUSES,
   status: oneOf(['ACTIVE', 'DISABLED']),
   changedAt: timestamp(),
 });
 
-export const revocationConfigurationUpdatedV1: Schema<RevocationConfigurationUpdatedV1> = object({
+export const revocationConfigurationUpdatedV1: Schema<acmPca.RevocationConfigurationUpdatedV1> = object({
   ...caIds,
   revocationConfiguration: record(),
   updatedAt: timestamp(),
 });
 
-export const certificateAuthorityDeletedV1: Schema<CertificateAuthorityDeletedV1> = object({
+export const certificateAuthorityDeletedV1: Schema<acmPca.CertificateAuthorityDeletedV1> = object({
   ...caIds,
   previousStatus: CA_STATUSES,
   permanentDeletionTimeInDays: integer(),
@@ -101,19 +86,19 @@ export const certificateAuthorityDeletedV1: Schema<CertificateAuthorityDeletedV1
   deletedAt: timestamp(),
 });
 
-export const certificateAuthorityRestoredV1: Schema<CertificateAuthorityRestoredV1> = object({
+export const certificateAuthorityRestoredV1: Schema<acmPca.CertificateAuthorityRestoredV1> = object({
   ...caIds,
   status: CA_STATUSES,
   restoredAt: timestamp(),
 });
 
-export const certificateAuthorityPermanentlyDeletedV1: Schema<CertificateAuthorityPermanentlyDeletedV1> = object({
+export const certificateAuthorityPermanentlyDeletedV1: Schema<acmPca.CertificateAuthorityPermanentlyDeletedV1> = object({
   ...caIds,
   deletedAt: timestamp(),
   permanentlyDeletedAt: timestamp(),
 });
 
-export const certificateAuthorityExpiredV1: Schema<CertificateAuthorityExpiredV1> = object({
+export const certificateAuthorityExpiredV1: Schema<acmPca.CertificateAuthorityExpiredV1> = object({
   ...caIds,
   previousStatus: CA_STATUSES,
   notAfter: timestamp(),
@@ -121,12 +106,12 @@ export const certificateAuthorityExpiredV1: Schema<CertificateAuthorityExpiredV1
   expiredAt: timestamp(),
 });
 
-export const taggedV1: Schema<TaggedV1> = object({ ...caIds, tags: caTags, allTags: caTags, taggedAt: timestamp() });
+export const taggedV1: Schema<acmPca.TaggedV1> = object({ ...caIds, tags: caTags, allTags: caTags, taggedAt: timestamp() });
 
-export const untaggedV1: Schema<UntaggedV1> = object({ ...caIds, tags: caTags, allTags: caTags, untaggedAt: timestamp() });
+export const untaggedV1: Schema<acmPca.UntaggedV1> = object({ ...caIds, tags: caTags, allTags: caTags, untaggedAt: timestamp() });
 
 const policyIds = { certificateAuthorityId: string(), certificateAuthorityArn: string(), ownerAccount: string() };
 
-export const policyPutV1: Schema<PolicyPutV1> = object({ ...policyIds, policy: string(), putAt: timestamp() });
+export const policyPutV1: Schema<acmPca.PolicyPutV1> = object({ ...policyIds, policy: string(), putAt: timestamp() });
 
-export const policyDeletedV1: Schema<PolicyDeletedV1> = object({ ...policyIds, deletedAt: timestamp() });
+export const policyDeletedV1: Schema<acmPca.PolicyDeletedV1> = object({ ...policyIds, deletedAt: timestamp() });

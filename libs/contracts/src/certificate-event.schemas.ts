@@ -4,7 +4,7 @@
  * revocation-service's CertificateRevoked (audit records, IoT, Directory Service). Each is
  * annotated with its contract type, so schema and type cannot drift (payload-schema.ts).
  */
-import type { CertificateIssuedV1, CertificateRevokedV1 } from './certificates';
+import { REVOCATION_REASONS, type CertificateIssuedV1, type CertificateRevokedV1 } from './certificates';
 import { nullable, object, oneOf, string, timestamp, type Schema } from './payload-schema';
 
 export const certificateIssuedV1: Schema<CertificateIssuedV1> = object({
@@ -31,17 +31,7 @@ export const certificateRevokedV1: Schema<CertificateRevokedV1> = object({
   serial: string(),
   issuerDn: string(),
   sha256Fingerprint: string(),
-  // AWS RevokeCertificate `RevocationReason`; a value missing here fails the type check.
-  revocationReason: oneOf([
-    'UNSPECIFIED',
-    'KEY_COMPROMISE',
-    'CERTIFICATE_AUTHORITY_COMPROMISE',
-    'AFFILIATION_CHANGED',
-    'SUPERSEDED',
-    'CESSATION_OF_OPERATION',
-    'PRIVILEGE_WITHDRAWN',
-    'A_A_COMPROMISE',
-  ]),
+  revocationReason: oneOf(REVOCATION_REASONS),
   revokedAt: timestamp(),
   accountId: string(),
 });

@@ -38,15 +38,17 @@ export interface CertificateIssuedV1 {
 }
 
 /** AWS `RevocationReason` values (RevokeCertificate). */
-export type RevocationReason =
-  | 'UNSPECIFIED'
-  | 'KEY_COMPROMISE'
-  | 'CERTIFICATE_AUTHORITY_COMPROMISE'
-  | 'AFFILIATION_CHANGED'
-  | 'SUPERSEDED'
-  | 'CESSATION_OF_OPERATION'
-  | 'PRIVILEGE_WITHDRAWN'
-  | 'A_A_COMPROMISE';
+export const REVOCATION_REASONS = [
+  'UNSPECIFIED',
+  'KEY_COMPROMISE',
+  'CERTIFICATE_AUTHORITY_COMPROMISE',
+  'AFFILIATION_CHANGED',
+  'SUPERSEDED',
+  'CESSATION_OF_OPERATION',
+  'PRIVILEGE_WITHDRAWN',
+  'A_A_COMPROMISE',
+] as const;
+export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 
 /** `CertificateRevoked` schema version 1. */
 export interface CertificateRevokedV1 {

@@ -3,19 +3,8 @@
  * decide(command, state) -> events, evolve(state, event) -> state. Pure: the clock, the caller
  * and what this service knows of the CA and the certificate arrive in the command.
  */
-import { DomainError, REVOCATION_EVENT_TYPES, type RevocationReason } from '@pki/contracts';
+import { DomainError, REVOCATION_EVENT_TYPES, REVOCATION_REASONS, type RevocationReason } from '@pki/contracts';
 import type { CertificateRevokedEvent, RevocationEvent } from './revocation.events';
-
-export const REVOCATION_REASONS: readonly RevocationReason[] = [
-  'UNSPECIFIED',
-  'KEY_COMPROMISE',
-  'CERTIFICATE_AUTHORITY_COMPROMISE',
-  'AFFILIATION_CHANGED',
-  'SUPERSEDED',
-  'CESSATION_OF_OPERATION',
-  'PRIVILEGE_WITHDRAWN',
-  'A_A_COMPROMISE',
-];
 
 /**
  * CA statuses in which RevokeCertificate is accepted. ACTIVE, and DISABLED: a disabled CA stops
