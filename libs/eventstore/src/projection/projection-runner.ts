@@ -74,7 +74,8 @@ interface Delivered {
  * A failing message is retried in place with backoff (heartbeating `working()`), rather than
  * nak'd while later messages go ahead: projections see each source stream in order, and the
  * checkpoint stays a contiguous prefix. A message is nak'd when the runner stops mid-retry,
- * and terminated + parked when it is poison.
+ * and terminated + parked when it is poison. A body that is not an envelope, or whose payload
+ * breaks the contract of a type the projection declares (payload-check.ts), is poison at once.
  */
 export class ProjectionRunner {
   private readonly schema: string;

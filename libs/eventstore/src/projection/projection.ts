@@ -14,6 +14,10 @@ export interface Projection {
    * applies nor marks the others (it only moves the checkpoint past them): a consumer of a busy
    * stream it mostly ignores (e.g. every CaKeyUsed of the ca stream) costs no write per event.
    * Absent: every event is applied.
+   *
+   * The payload of every declared type is checked against its schema in libs/contracts
+   * (validateEventPayload) before `apply`: one that breaks it, or a type or schema version
+   * without a schema, is parked with the reason and never applied.
    */
   readonly eventTypes?: readonly string[];
   apply(trx: Transaction<any>, event: EventEnvelope): Promise<void>;
