@@ -7,6 +7,7 @@ export { ensureEventStream, eventStreamConfig, type EventStreamOptions } from '.
 export { OutboxRelay, type OutboxRelayOptions, type RelayLogger } from './relay/outbox-relay';
 export type { Projection } from './projection/projection';
 export { ProjectionRunner, type ProjectionRunnerOptions } from './projection/projection-runner';
+export type { PayloadValidator } from './projection/payload-check';
 export { projectionMigrations } from './projection/projection.migrations';
 export type { ProjectionCheckpoint, ParkedMessage } from './projection/projection.tables';
 // The runtime every event-sourced service starts on, and its Nest module (added by the lead).
