@@ -10,9 +10,8 @@
  * RevokeCertificate answers RequestAlreadyProcessedException (AWS: "Your request has already
  * been completed") instead of revoking again.
  */
+import { connect } from 'nats';
 import { RevokeCertificateCommand } from '@aws-sdk/client-acm-pca';
-import { connect } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { commandSubject, eventStreamName, eventSubject } from '@pki/contracts';
 import { cleanupNatsPrefix, testNatsUrl, uniquePrefix, waitFor } from '@pki/testing';
 import { sql } from 'kysely';
@@ -61,7 +60,7 @@ describe('RevokeCertificate with the NATS connection cut between the commit and 
   const revokedOnJetStream = async (): Promise<{ count: number; lastSerial?: string }> => {
     const nc = await connect({ servers: [testNatsUrl()] });
     try {
-      const jsm = await jetstreamManager(nc);
+      const jsm = await nc.jetstreamManager();
       const stream = eventStreamName(prefix, 'revocation');
       const subject = eventSubject(prefix, 'revocation', 'CertificateRevoked');
       const info = await jsm.streams.info(stream, { subjects_filter: subject });
