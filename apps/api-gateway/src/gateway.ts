@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createObjectStorage, type ObjectStorage } from '@pki/object-storage';
-import { exitGracefullyOnSignals, HealthController, Lifecycle, loadConfig, openProcessResources, processModule, type PlatformConfig } from '@pki/service-kit';
+import { exitGracefullyOnSignals, HealthController, loadConfig, openProcessResources, processModule, type PlatformConfig } from '@pki/service-kit';
 import { GatewayModule } from './app.module';
 import { GatewayHandler } from './http/gateway.handler';
 
@@ -26,7 +26,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
   const config = options.config ?? loadConfig();
   const resources = await openProcessResources(config, 'api-gateway');
 
-  @Module({ imports: [processModule(resources), GatewayModule.forRoot()], controllers: [HealthController], providers: [Lifecycle] })
+  @Module({ imports: [processModule(resources), GatewayModule.forRoot()], controllers: [HealthController] })
   class GatewayRootModule {}
 
   let app: INestApplication;

@@ -84,7 +84,7 @@ describe('RevokeCertificate with the NATS connection cut between the commit and 
       PKI_CRL_DELAY_MS: '500',
       PKI_CRL_POLL_MS: '200',
     });
-    // Every NATS connection of revocation-service (command server, runtime, ca-service client) goes through the proxy.
+    // revocation-service's one NATS connection (command server, runtime, ca-service client) goes through the proxy.
     await stack.restart('revocation-service', { NATS_URL: proxy.url });
     pki = new AsyncOpensslDir('revocation-cut-e2e');
     rootArn = await rootWithLeaves(
@@ -129,7 +129,7 @@ describe('RevokeCertificate with the NATS connection cut between the commit and 
     expect(proxy.dropped).toHaveLength(1);
     const dropped = proxy.dropped[0]!;
     expect(dropped.requestSubject).toBe(commandSubject(prefix, 'revocation', 'RevokeCertificate'));
-    expect(JSON.parse(dropped.payload)).toMatchObject({ response: { ok: true, result: {} } });
+    expect(JSON.parse(dropped.payload)).toMatchObject({ ok: true, result: {} });
 
     // Committed before the reply: exactly one CertificateRevoked in revocation-service's event store.
     expect(await revokedEvents(serial)).toBe(1);

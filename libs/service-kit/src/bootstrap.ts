@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { commandWildcard, type ServiceName } from '@pki/contracts';
 import { CommandServer, type CommandHandlers } from './command-server';
 import { loadConfig, type PlatformConfig } from './config';
-import { HealthController, Lifecycle } from './health';
+import { HealthController } from './health';
 import { openProcessResources, processModule } from './process-module';
 import { exitGracefullyOnSignals } from './shutdown';
 
@@ -43,7 +43,7 @@ export async function startService(definition: ServiceDefinition, options: Start
   const resources = await openProcessResources(config, definition.service);
   let app: INestApplication | undefined;
   try {
-    @Module({ imports: [processModule(resources), serviceModule], controllers: [HealthController], providers: [Lifecycle] })
+    @Module({ imports: [processModule(resources), serviceModule], controllers: [HealthController] })
     class ServiceRootModule {}
 
     app = await NestFactory.create(ServiceRootModule, { logger: ['error', 'warn', 'log'], abortOnError: false });

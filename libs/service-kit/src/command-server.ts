@@ -23,8 +23,8 @@ export interface CommandServerOptions {
  * `CommandMessage` as JSON; the reply a `Reply` as JSON. A `DomainError` becomes a typed error
  * reply, anything else an Internal error whose details stay in this service's log.
  *
- * `stop()` stops taking requests (unsubscribes) and waits for the ones in flight, up to the
- * drain timeout; their replies still go out, since the connection is drained only afterwards.
+ * `stop()` stops taking requests (drains the subscriptions) and waits for the ones in flight, up
+ * to the drain timeout; their replies still go out, since the connection is drained only afterwards.
  */
 export class CommandServer {
   private readonly log: Logger;
@@ -55,7 +55,9 @@ export class CommandServer {
   }
 
   async stop(): Promise<void> {
-    for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
+    // Drain, not unsubscribe: a request the server routed here before it saw the UNSUB is still
+    // answered instead of being dropped (its caller would wait for its whole timeout).
+    await Promise.allSettled(this.subscriptions.splice(0).map((subscription) => subscription.drain()));
     if (this.inFlight.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.o.drainTimeoutMs ?? 10_000)));

@@ -1,6 +1,7 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
 import type { PlatformConfig } from './config';
+import { Lifecycle } from './health';
 import { connectNats, drainNats } from './nats-connection';
 import { ServiceClient } from './service-client';
 import { ShutdownSequence } from './shutdown-sequence';
@@ -8,9 +9,21 @@ import { ShutdownSequence } from './shutdown-sequence';
 /** Token of the process's one NATS connection. */
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 
+/**
+ * Nest closes an app in three steps: beforeApplicationShutdown hooks, the HTTP server's close
+ * (which waits for keep-alive connections), onApplicationShutdown hooks. Readiness flips and
+ * commands stop in the first, so no request waits on HTTP; the rest of the sequence runs last.
+ */
 @Injectable()
-class RunShutdownSequence implements OnApplicationShutdown {
-  constructor(@Inject(ShutdownSequence) private readonly sequence: ShutdownSequence) {}
+class RunShutdownSequence implements BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(
+    @Inject(ShutdownSequence) private readonly sequence: ShutdownSequence,
+    private readonly lifecycle: Lifecycle,
+  ) {}
+  async beforeApplicationShutdown(): Promise<void> {
+    this.lifecycle.shuttingDown = true;
+    await this.sequence.run('commands');
+  }
   async onApplicationShutdown(): Promise<void> {
     await this.sequence.run();
   }
@@ -35,8 +48,8 @@ export async function openProcessResources(config: PlatformConfig, name: string)
 }
 
 /**
- * A global Nest module handing the process's resources to every other module, and running the
- * shutdown sequence when the app closes (after readiness flipped in beforeApplicationShutdown).
+ * A global Nest module handing the process's resources (and the readiness Lifecycle) to every
+ * other module, and running the shutdown sequence when the app closes.
  */
 export function processModule(resources: ProcessResources): DynamicModule {
   return {
@@ -46,8 +59,9 @@ export function processModule(resources: ProcessResources): DynamicModule {
       { provide: NATS_CONNECTION, useValue: resources.nc },
       { provide: ServiceClient, useValue: resources.services },
       { provide: ShutdownSequence, useValue: resources.shutdown },
+      Lifecycle,
       RunShutdownSequence,
     ],
-    exports: [NATS_CONNECTION, ServiceClient, ShutdownSequence],
+    exports: [NATS_CONNECTION, ServiceClient, ShutdownSequence, Lifecycle],
   };
 }

@@ -10,7 +10,9 @@ export type ShutdownPhase = (typeof SHUTDOWN_PHASES)[number];
 
 export class ShutdownSequence {
   private readonly steps = new Map<ShutdownPhase, Array<() => Promise<void>>>();
-  private running: Promise<void> | undefined;
+  /** Index in SHUTDOWN_PHASES of the next phase to run. */
+  private next = 0;
+  private running: Promise<void> = Promise.resolve();
 
   constructor(private readonly name: string) {}
 
@@ -20,10 +22,15 @@ export class ShutdownSequence {
     this.steps.set(phase, steps);
   }
 
-  /** Runs every step once, phase by phase; a failing step is logged and the next one still runs. */
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      for (const phase of SHUTDOWN_PHASES) {
+  /**
+   * Runs the phases not run yet, in order, up to and including `until` (default: all of them).
+   * Each step runs once; a failing step is logged and the next one still runs.
+   */
+  run(until: ShutdownPhase = 'database'): Promise<void> {
+    const last = SHUTDOWN_PHASES.indexOf(until);
+    this.running = this.running.then(async () => {
+      for (; this.next <= last; this.next++) {
+        const phase = SHUTDOWN_PHASES[this.next]!;
         for (const step of this.steps.get(phase) ?? []) {
           try {
             await step();
@@ -32,7 +39,7 @@ export class ShutdownSequence {
           }
         }
       }
-    })();
+    });
     return this.running;
   }
 }
