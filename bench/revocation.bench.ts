@@ -116,17 +116,17 @@ const { performance } = require('node:perf_hooks');
 const dist = (p) => require(require('node:path').join(process.env.BENCH_ROOT, 'dist', p));
 const { createDb, EventStore } = dist('libs/eventstore/src/index.js');
 const { createObjectStorage } = dist('libs/object-storage/src/index.js');
-const { loadConfig } = dist('libs/service-kit/src/index.js');
+const { caSignerClient, connectNats, loadConfig, ServiceClient } = dist('libs/service-kit/src/index.js');
 const { generateCrl } = dist('apps/revocation-service/src/application/crl-generation.js');
-const { caServiceSigner } = dist('apps/revocation-service/src/application/ca-signer.js');
 const { revocationEnv } = dist('apps/revocation-service/src/application/revocation-env.js');
 (async () => {
   const caId = process.env.BENCH_CA_ID;
   const config = loadConfig(process.env);
   const settings = revocationEnv(process.env);
   const db = createDb(config.databaseUrl, { max: 2 });
-  const ca = caServiceSigner(config.natsUrl, config.natsPrefix, Math.max(config.requestTimeoutMs, 30000));
-  const context = { db, store: new EventStore(db, { schema: 'revocation' }), objects: createObjectStorage(process.env), signer: ca.signer, publicUrl: config.publicUrl,
+  const nc = await connectNats(config.natsServers, 'pki-bench-crl');
+  const signer = caSignerClient(new ServiceClient(nc, config.natsPrefix, Math.max(config.requestTimeoutMs, 30000)));
+  const context = { db, store: new EventStore(db, { schema: 'revocation' }), objects: createObjectStorage(process.env), signer, publicUrl: config.publicUrl,
     now: () => new Date(), catchUpMs: settings.catchUpMs, crlDelayMs: settings.crlDelayMs, ocspValiditySeconds: settings.ocspValiditySeconds };
   try {
     await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
@@ -144,7 +144,7 @@ const { revocationEnv } = dist('apps/revocation-service/src/application/revocati
       break;
     }
   } finally {
-    await ca.close();
+    await nc.drain();
     await db.destroy();
   }
 })().catch((error) => { console.error('bench:revocation CRL process failed:', error && error.stack || error); process.exit(1); });

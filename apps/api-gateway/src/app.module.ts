@@ -1,28 +1,18 @@
-import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { type PlatformConfig, READINESS_CHECKS, ServiceClient } from '@pki/service-kit';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { NatsConnection } from 'nats';
+import { NATS_CONNECTION, natsReadinessCheck, READINESS_CHECKS } from '@pki/service-kit';
 
-class ServiceClientLifecycle implements OnApplicationShutdown {
-  constructor(private readonly client: ServiceClient) {}
-  async onApplicationShutdown(): Promise<void> {
-    await this.client.drain();
-  }
-}
-
+/**
+ * The gateway's own providers. The process's NATS connection and its ServiceClient come from
+ * the global process module (processModule), like every service's.
+ */
 @Module({})
 export class GatewayModule {
-  static forRoot(config: PlatformConfig): DynamicModule {
+  static forRoot(): DynamicModule {
     return {
       module: GatewayModule,
-      providers: [
-        { provide: ServiceClient, useFactory: () => ServiceClient.connect(config.natsUrl, config.natsPrefix, config.requestTimeoutMs) },
-        { provide: ServiceClientLifecycle, useFactory: (client: ServiceClient) => new ServiceClientLifecycle(client), inject: [ServiceClient] },
-        {
-          provide: READINESS_CHECKS,
-          useFactory: (client: ServiceClient) => [{ name: 'nats', check: () => client.ping() }],
-          inject: [ServiceClient],
-        },
-      ],
-      exports: [ServiceClient, READINESS_CHECKS],
+      providers: [{ provide: READINESS_CHECKS, useFactory: (nc: NatsConnection) => [natsReadinessCheck(nc)], inject: [NATS_CONNECTION] }],
+      exports: [READINESS_CHECKS],
     };
   }
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createObjectStorage, type ObjectStorage } from '@pki/object-storage';
-import { exitGracefullyOnSignals, HealthController, Lifecycle, loadConfig, type PlatformConfig, ServiceClient } from '@pki/service-kit';
+import { exitGracefullyOnSignals, HealthController, loadConfig, openProcessResources, processModule, type PlatformConfig } from '@pki/service-kit';
 import { GatewayModule } from './app.module';
 import { GatewayHandler } from './http/gateway.handler';
 
@@ -17,17 +17,26 @@ export interface GatewayOptions {
 }
 
 /**
- * Starts the api-gateway: the only public surface. Body parsing is off so SigV4 sees the
- * exact bytes that were signed; every response carries a Date header.
+ * Starts the api-gateway: the only public surface, on ONE NATS connection (every command goes
+ * through its ServiceClient). Body parsing is off so SigV4 sees the exact bytes that were
+ * signed; every response carries a Date header. Closing it flips readiness, stops HTTP, then
+ * drains NATS.
  */
 export async function startGateway(options: GatewayOptions = {}): Promise<INestApplication> {
   const config = options.config ?? loadConfig();
+  const resources = await openProcessResources(config, 'api-gateway');
 
-  @Module({ imports: [GatewayModule.forRoot(config)], controllers: [HealthController], providers: [Lifecycle] })
+  @Module({ imports: [processModule(resources), GatewayModule.forRoot()], controllers: [HealthController] })
   class GatewayRootModule {}
 
-  const app = await NestFactory.create(GatewayRootModule, { bodyParser: false, logger: ['error', 'warn', 'log'], abortOnError: false });
-  const handler = new GatewayHandler(config, app.get(ServiceClient), options.now, options.objects ?? createObjectStorage(process.env));
+  let app: INestApplication;
+  try {
+    app = await NestFactory.create(GatewayRootModule, { bodyParser: false, logger: ['error', 'warn', 'log'], abortOnError: false });
+  } catch (error) {
+    await resources.shutdown.run();
+    throw error;
+  }
+  const handler = new GatewayHandler(config, resources.services, options.now, options.objects ?? createObjectStorage(process.env));
   app.use((_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
     res.setHeader('Date', new Date().toUTCString());
     next();
@@ -35,7 +44,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
   app.use(handler.middleware());
   const http = app.getHttpAdapter().getInstance() as { disable(setting: string): void };
   http.disable('x-powered-by');
-  await app.listen(options.port ?? config.httpPort, config.httpHost);
+  try {
+    await app.listen(options.port ?? config.httpPort, config.httpHost);
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   if (options.signalHandlers ?? true) exitGracefullyOnSignals(app, 'api-gateway');
   new Logger('api-gateway').log(`listening on ${await app.getUrl()}`);
   return app;

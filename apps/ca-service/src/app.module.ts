@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ACM_PCA_OPERATIONS } from '@pki/contracts';
-import { eventSourcedServiceModule, type ServiceRuntime } from '@pki/eventstore';
+import { eventSourcedServiceModule, type ServiceRuntime, type ServiceWiring } from '@pki/eventstore';
 import { createObjectStorage } from '@pki/object-storage';
 import { notImplementedHandlers, type CommandHandlers, type PlatformConfig } from '@pki/service-kit';
 import { auditReportHandlers } from './application/audit-report.handlers';
@@ -8,7 +8,7 @@ import { auditReportRecoveryWorker } from './application/audit-report.worker';
 import type { CaContext } from './application/ca-context';
 import { lifecycleHandlers } from './application/lifecycle.handlers';
 import { policyHandlers } from './application/policy.handlers';
-import { caWorkers } from './application/workers';
+import { caLifecycleWorker } from './application/workers';
 import { CA_SCHEMA } from './infrastructure/database';
 import { createKeyCustody, validateKeyCustodyConfig } from './keys/create-key-custody';
 import { signingHandlers } from './keys/signing.handlers';
@@ -29,24 +29,22 @@ export function handlersFor(context: CaContext): CommandHandlers {
   };
 }
 
-/** One context per runtime, shared by the handlers and the background workers. */
-const contexts = new WeakMap<ServiceRuntime, CaContext>();
-function contextFor(runtime: ServiceRuntime, config: PlatformConfig, env: NodeJS.ProcessEnv): CaContext {
-  let context = contexts.get(runtime);
-  if (!context) {
-    context = {
-      db: runtime.db,
-      store: runtime.store,
-      region: config.region,
-      publicUrl: config.publicUrl,
-      now: () => new Date(),
-      newId: randomUUID,
-      keys: createKeyCustody(env, runtime.db),
-      objects: createObjectStorage(env),
-    };
-    contexts.set(runtime, context);
-  }
-  return context;
+/** One context shared by the handlers and the background workers. */
+function wire(runtime: ServiceRuntime, config: PlatformConfig, env: NodeJS.ProcessEnv): ServiceWiring {
+  const context: CaContext = {
+    db: runtime.db,
+    store: runtime.store,
+    region: config.region,
+    publicUrl: config.publicUrl,
+    now: () => new Date(),
+    newId: randomUUID,
+    keys: createKeyCustody(env, runtime.db),
+    objects: createObjectStorage(env),
+    // The worker is made from this context below; CreateCertificateAuthority kicks it from here.
+    csrCreation: { kick: (certificateAuthorityId) => lifecycle.kick(certificateAuthorityId) },
+  };
+  const lifecycle = caLifecycleWorker(context, env);
+  return { handlers: handlersFor(context), workers: [lifecycle, auditReportRecoveryWorker(context, context.objects)] };
 }
 
 export const caServiceDefinition = {
@@ -59,12 +57,8 @@ export const caServiceDefinition = {
       service: 'ca',
       schema: CA_SCHEMA,
       migrations: caMigrations(CA_SCHEMA),
-      handlers: (runtime) => handlersFor(contextFor(runtime, config, env)),
       projections: () => auditProjections(),
-      workers: (runtime) => {
-        const context = contextFor(runtime, config, env);
-        return [...caWorkers(context), auditReportRecoveryWorker(context, context.objects)];
-      },
+      wire: (runtime) => wire(runtime, config, env),
     });
   },
 };

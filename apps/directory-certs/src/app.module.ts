@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DIRECTORY_OPERATIONS } from '@pki/contracts';
-import { eventSourcedServiceModule, type ServiceRuntime } from '@pki/eventstore';
+import { eventSourcedServiceModule } from '@pki/eventstore';
 import { notImplementedHandlers, type CommandHandlers, type PlatformConfig } from '@pki/service-kit';
 import { certificateHandlers } from './application/certificate.handlers';
 import type { DirectoryContext } from './application/directory-context';
@@ -26,16 +26,6 @@ export function handlersFor(context: DirectoryContext): CommandHandlers {
   };
 }
 
-/** One context per runtime, shared by the handlers and the worker. */
-const contexts = new WeakMap<ServiceRuntime, DirectoryContext>();
-function contextFor(runtime: ServiceRuntime): DirectoryContext {
-  let context = contexts.get(runtime);
-  if (!context) {
-    context = { db: runtime.db, store: runtime.store, now: () => new Date(), newDirectoryId: awsId('d'), newCertificateId: awsId('c') };
-    contexts.set(runtime, context);
-  }
-  return context;
-}
 
 export const directoryServiceDefinition = {
   service: 'directory' as const,
@@ -45,8 +35,10 @@ export const directoryServiceDefinition = {
       service: 'directory',
       schema: DIRECTORY_SCHEMA,
       migrations: directoryMigrations(DIRECTORY_SCHEMA),
-      handlers: (runtime) => handlersFor(contextFor(runtime)),
       projections: () => directoryProjections(),
-      workers: (runtime) => [new DirectoryWorker(contextFor(runtime), directoryWorkerOptions(env))],
+      wire: (runtime) => {
+        const context: DirectoryContext = { db: runtime.db, store: runtime.store, now: () => new Date(), newDirectoryId: awsId('d'), newCertificateId: awsId('c') };
+        return { handlers: handlersFor(context), workers: [new DirectoryWorker(context, directoryWorkerOptions(env))] };
+      },
     }),
 };

@@ -1,4 +1,4 @@
-import { connect } from '@nats-io/transport-node';
+import { connect } from 'nats';
 import { cleanupNatsPrefix, createTestDatabase, startNatsServer, startPostgresInstance, testNatsUrl, uniquePrefix, waitFor } from '@pki/testing';
 import { APPS, httpStatus, spawnApp, waitUntilReady } from './app-process';
 

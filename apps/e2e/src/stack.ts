@@ -1,8 +1,8 @@
+import { connect } from 'nats';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { connect } from '@nats-io/transport-node';
 import { cleanupNatsPrefix, createTestDatabase, testNatsUrl, uniquePrefix } from '@pki/testing';
 import type { Kysely } from 'kysely';
 import { APPS, spawnApp, waitUntilReady, type AppName, type AppProcess } from './app-process';

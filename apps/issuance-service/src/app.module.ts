@@ -1,8 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ACM_PCA_OPERATIONS } from '@pki/contracts';
-import { eventSourcedServiceModule, type ServiceRuntime } from '@pki/eventstore';
-import { notImplementedHandlers, type PlatformConfig } from '@pki/service-kit';
-import { caServiceSigner } from './application/ca-signer';
+import { eventSourcedServiceModule } from '@pki/eventstore';
+import { caSignerClient, notImplementedHandlers, type PlatformConfig } from '@pki/service-kit';
 import type { IssuanceContext } from './application/issuance-context';
 import { issuanceHandlers } from './application/issuance.handlers';
 import { issuanceRecoveryWorker, recoveryAfterMs } from './application/issuance-recovery.worker';
@@ -25,34 +24,6 @@ function caCatchUpMs(env: NodeJS.ProcessEnv): number {
   return value;
 }
 
-interface Wiring {
-  readonly context: IssuanceContext;
-  close(): Promise<void>;
-}
-
-/** One context per runtime, shared by the handlers and the worker that closes the signer's connection. */
-const wirings = new WeakMap<ServiceRuntime, Wiring>();
-function wiringFor(runtime: ServiceRuntime, config: PlatformConfig, env: NodeJS.ProcessEnv): Wiring {
-  let wiring = wirings.get(runtime);
-  if (!wiring) {
-    const ca = caServiceSigner(config.natsUrl, config.natsPrefix, config.requestTimeoutMs);
-    wiring = {
-      context: {
-        db: runtime.db,
-        store: runtime.store,
-        publicUrl: config.publicUrl,
-        now: () => new Date(),
-        newId: randomUUID,
-        newSerial: () => serialFromRandom(randomBytes(16)),
-        signer: ca.signer,
-        caCatchUpMs: caCatchUpMs(env),
-      },
-      close: () => ca.close(),
-    };
-    wirings.set(runtime, wiring);
-  }
-  return wiring;
-}
 
 export const issuanceServiceDefinition = {
   service: 'issuance' as const,
@@ -66,13 +37,23 @@ export const issuanceServiceDefinition = {
         { source: 'ca', projection: issuingCaProjection },
         { source: 'ca', projection: caPolicyProjection },
       ],
-      handlers: (runtime) => ({
-        ...notImplementedHandlers(OWNED_OPERATIONS),
-        ...issuanceHandlers(wiringFor(runtime, config, env).context),
-      }),
-      workers: (runtime) => [
-        issuanceRecoveryWorker(wiringFor(runtime, config, env).context, { staleAfterMs: recoveryAfterMs(env, config.requestTimeoutMs) }),
-        { start: async () => undefined, stop: () => wiringFor(runtime, config, env).close() },
-      ],
+      wire: (runtime, services) => {
+        // ca-service's SignData on the process's connection (the real Signer).
+        const ca = caSignerClient(services);
+        const context: IssuanceContext = {
+          db: runtime.db,
+          store: runtime.store,
+          publicUrl: config.publicUrl,
+          now: () => new Date(),
+          newId: randomUUID,
+          newSerial: () => serialFromRandom(randomBytes(16)),
+          signer: (input, on) => ca.signData(input, on),
+          caCatchUpMs: caCatchUpMs(env),
+        };
+        return {
+          handlers: { ...notImplementedHandlers(OWNED_OPERATIONS), ...issuanceHandlers(context) },
+          workers: [issuanceRecoveryWorker(context, { staleAfterMs: recoveryAfterMs(env, config.requestTimeoutMs) })],
+        };
+      },
     }),
 };

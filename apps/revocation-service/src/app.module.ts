@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { ACM_PCA_OPERATIONS } from '@pki/contracts';
-import { eventSourcedServiceModule, type ServiceRuntime } from '@pki/eventstore';
+import { eventSourcedServiceModule, type ServiceRuntime, type ServiceWiring } from '@pki/eventstore';
 import { createObjectStorage } from '@pki/object-storage';
-import { notImplementedHandlers, type PlatformConfig } from '@pki/service-kit';
-import { caServiceSigner } from './application/ca-signer';
+import { caSignerClient, notImplementedHandlers, type PlatformConfig, type ServiceClient } from '@pki/service-kit';
 import { crlWorker } from './application/crl.worker';
 import { ocspCacheInvalidation } from './application/ocsp-cache-invalidation';
 import { ocspCaches } from './application/ocsp-response-cache';
@@ -19,38 +18,28 @@ export { REVOCATION_SCHEMA };
 
 const OWNED_OPERATIONS: readonly string[] = Object.entries(ACM_PCA_OPERATIONS).filter(([, service]) => service === 'revocation').map(([operation]) => operation);
 
-interface Wiring {
-  readonly context: RevocationContext;
-  readonly crlPollMs: number;
-  close(): Promise<void>;
-}
-
-/** One context per runtime, shared by the handlers and the CRL worker. */
-const wirings = new WeakMap<ServiceRuntime, Wiring>();
-function wiringFor(runtime: ServiceRuntime, config: PlatformConfig, env: NodeJS.ProcessEnv): Wiring {
-  let wiring = wirings.get(runtime);
-  if (!wiring) {
-    const settings = revocationEnv(env);
-    const ca = caServiceSigner(config.natsUrl, config.natsPrefix, config.requestTimeoutMs);
-    wiring = {
-      context: {
-        db: runtime.db,
-        store: runtime.store,
-        objects: createObjectStorage(env),
-        signer: ca.signer,
-        publicUrl: config.publicUrl,
-        now: () => new Date(),
-        catchUpMs: settings.catchUpMs,
-        crlDelayMs: settings.crlDelayMs,
-        ocspValiditySeconds: settings.ocspValiditySeconds,
-        ocspCaches: ocspCaches(env),
-      },
-      crlPollMs: settings.crlPollMs,
-      close: () => ca.close(),
-    };
-    wirings.set(runtime, wiring);
-  }
-  return wiring;
+/** One context shared by the handlers, the CRL worker and the OCSP cache invalidation. */
+function wire(runtime: ServiceRuntime, services: ServiceClient, config: PlatformConfig, env: NodeJS.ProcessEnv): ServiceWiring {
+  const settings = revocationEnv(env);
+  const context: RevocationContext = {
+    db: runtime.db,
+    store: runtime.store,
+    objects: createObjectStorage(env),
+    // ca-service's SignData / SignDigest on the process's connection.
+    signer: caSignerClient(services),
+    publicUrl: config.publicUrl,
+    now: () => new Date(),
+    catchUpMs: settings.catchUpMs,
+    crlDelayMs: settings.crlDelayMs,
+    ocspValiditySeconds: settings.ocspValiditySeconds,
+    ocspCaches: ocspCaches(env),
+  };
+  const logger = new Logger('crl');
+  const worker = crlWorker(context, settings.crlPollMs, { log: (m) => logger.log(m), error: (m, e) => logger.error(m, e instanceof Error ? e.stack : e) });
+  const responses = context.ocspCaches?.responses;
+  // Other replicas' revocations reach this process's OCSP response cache through their events.
+  const invalidation = responses ? [ocspCacheInvalidation(runtime.nc, config.natsPrefix, responses, { error: (m, e) => new Logger('ocsp').error(m, e instanceof Error ? e.stack : e) })] : [];
+  return { handlers: { ...notImplementedHandlers(OWNED_OPERATIONS), ...revocationHandlers(context) }, workers: [worker, ...invalidation] };
 }
 
 export const revocationServiceDefinition = {
@@ -65,18 +54,6 @@ export const revocationServiceDefinition = {
         { source: 'ca', projection: revocationCaProjection },
         { source: 'issuance', projection: issuedCertificateProjection },
       ],
-      handlers: (runtime) => ({
-        ...notImplementedHandlers(OWNED_OPERATIONS),
-        ...revocationHandlers(wiringFor(runtime, config, env).context),
-      }),
-      workers: (runtime) => {
-        const wiring = wiringFor(runtime, config, env);
-        const logger = new Logger('crl');
-        const worker = crlWorker(wiring.context, wiring.crlPollMs, { log: (m) => logger.log(m), error: (m, e) => logger.error(m, e instanceof Error ? e.stack : e) });
-        const responses = wiring.context.ocspCaches?.responses;
-        // Other replicas' revocations reach this process's OCSP response cache through their events.
-        const invalidation = responses ? [ocspCacheInvalidation(runtime.nc, config.natsPrefix, responses, { error: (m, e) => new Logger('ocsp').error(m, e instanceof Error ? e.stack : e) })] : [];
-        return [worker, ...invalidation, { start: async () => undefined, stop: () => wiring.close() }];
-      },
+      wire: (runtime, services) => wire(runtime, services, config, env),
     }),
 };

@@ -1,5 +1,4 @@
-import { connect } from '@nats-io/transport-node';
-import type { NatsConnection } from '@nats-io/nats-core';
+import { connect, type NatsConnection } from 'nats';
 import type { Kysely } from 'kysely';
 import { startNatsServer, startPostgresInstance, uniquePrefix, waitFor, type NatsServerProcess, type PostgresInstance } from '@pki/testing';
 import { createDb, ensureDatabaseExists } from './db/create-db';

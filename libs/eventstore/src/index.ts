@@ -4,6 +4,7 @@ export { eventStoreMigrations } from './store/event-store.migrations';
 export { ConcurrencyError } from './store/concurrency.error';
 export { EventStore, type EventStoreOptions, type ProjectInTransaction } from './store/event-store';
 export { ensureEventStream, eventStreamConfig, type EventStreamOptions } from './jetstream/ensure-event-stream';
+export { isInterruption, watchConnection, type ConnectionWatch } from './jetstream/connection-watch';
 export { OutboxRelay, type OutboxRelayOptions, type RelayLogger } from './relay/outbox-relay';
 export type { Projection } from './projection/projection';
 export { ProjectionRunner, type ProjectionRunnerOptions } from './projection/projection-runner';
@@ -12,4 +13,6 @@ export { projectionMigrations } from './projection/projection.migrations';
 export type { ProjectionCheckpoint, ParkedMessage } from './projection/projection.tables';
 // The runtime every event-sourced service starts on, and its Nest module (added by the lead).
 export { ServiceRuntime, type ServiceRuntimeOptions } from './service-runtime';
-export { eventSourcedServiceModule, type BackgroundWorker, type ServiceModuleOptions } from './service-module';
+export { eventSourcedServiceModule, type ServiceModuleOptions, type ServiceWiring } from './service-module';
+// Background workers are defined in service-kit (periodicWorker); re-exported for the services' imports.
+export type { BackgroundWorker } from '@pki/service-kit';

@@ -1,44 +1,52 @@
-import { Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import type { NatsConnection } from 'nats';
 import type { ServiceName } from '@pki/contracts';
-import { COMMAND_HANDLERS, READINESS_CHECKS, type CommandHandlers, type PlatformConfig } from '@pki/service-kit';
-import type { Migration } from 'kysely';
+import {
+  COMMAND_HANDLERS,
+  NATS_CONNECTION,
+  READINESS_CHECKS,
+  ServiceClient,
+  ShutdownSequence,
+  type BackgroundWorker,
+  type CommandHandlers,
+  type PlatformConfig,
+} from '@pki/service-kit';
+import type { Kysely, Migration } from 'kysely';
 import type { Projection } from './projection/projection';
 import { ServiceRuntime } from './service-runtime';
+
+/** What a service builds on its runtime: its command handlers, its background workers, and what to release last. */
+export interface ServiceWiring {
+  readonly handlers: CommandHandlers;
+  /** Background work (schedulers, pollers) started after the runtime, stopped before it. */
+  readonly workers?: readonly BackgroundWorker[];
+  /** Releases what the wiring holds, after its workers stopped. */
+  close?(): Promise<void>;
+}
 
 export interface ServiceModuleOptions {
   readonly config: PlatformConfig;
   readonly service: ServiceName;
   readonly schema: string;
   readonly migrations: Record<string, Migration>;
-  readonly projections?: (runtimeDb: import('kysely').Kysely<any>) => ReadonlyArray<{ readonly source: ServiceName; readonly projection: Projection }>;
-  readonly handlers: (runtime: ServiceRuntime) => CommandHandlers;
-  /** Background work (schedulers, pollers) started after the runtime, stopped before it. */
-  readonly workers?: (runtime: ServiceRuntime) => readonly BackgroundWorker[];
+  readonly projections?: (runtimeDb: Kysely<any>) => ReadonlyArray<{ readonly source: ServiceName; readonly projection: Projection }>;
+  /**
+   * Called once per runtime: the service's handlers and workers, sharing whatever context they
+   * build. `services` is the process's request/reply client (on its one NATS connection).
+   */
+  readonly wire: (runtime: ServiceRuntime, services: ServiceClient) => ServiceWiring;
 }
 
-export interface BackgroundWorker {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-class RuntimeLifecycle implements OnApplicationShutdown {
-  constructor(
-    private readonly runtime: ServiceRuntime,
-    private readonly workers: readonly BackgroundWorker[],
-  ) {}
-  async onApplicationShutdown(): Promise<void> {
-    for (const worker of this.workers) await worker.stop();
-    await this.runtime.stop();
-  }
-}
+const SERVICE_WIRING = Symbol('SERVICE_WIRING');
 
 @Module({})
 class EventSourcedServiceModule {}
 
 /**
  * The Nest module of an event-sourced service: starts its runtime (database, migrations,
- * relay, projections), exposes its command handlers and readiness checks, and stops the
- * runtime last on shutdown (after the command server has finished its in-flight requests).
+ * relay, projections) on the process's NATS connection, wires its handlers and workers, and
+ * registers their stops in the process's shutdown sequence (workers, then projections and
+ * relay, then -- after NATS drained -- the database pool).
  */
 export function eventSourcedServiceModule(options: ServiceModuleOptions): DynamicModule {
   const logger = new Logger(options.service);
@@ -47,28 +55,38 @@ export function eventSourcedServiceModule(options: ServiceModuleOptions): Dynami
     providers: [
       {
         provide: ServiceRuntime,
-        useFactory: () =>
-          ServiceRuntime.start({
+        useFactory: async (nc: NatsConnection, shutdown: ShutdownSequence) => {
+          const runtime = await ServiceRuntime.start({
             databaseUrl: options.config.databaseUrl,
-            natsUrl: options.config.natsUrl,
+            nc,
             prefix: options.config.natsPrefix,
             service: options.service,
             schema: options.schema,
             migrations: options.migrations,
             projections: options.projections,
             logger: { log: (m) => logger.log(m), error: (m, e) => logger.error(m, e instanceof Error ? e.stack : e) },
-          }),
+          });
+          shutdown.add('background', () => runtime.stopBackground());
+          shutdown.add('database', () => runtime.closeDatabase());
+          return runtime;
+        },
+        inject: [NATS_CONNECTION, ShutdownSequence],
       },
       {
-        provide: RuntimeLifecycle,
-        useFactory: async (runtime: ServiceRuntime) => {
-          const workers = options.workers?.(runtime) ?? [];
+        provide: SERVICE_WIRING,
+        useFactory: async (runtime: ServiceRuntime, services: ServiceClient, shutdown: ShutdownSequence) => {
+          const wiring = options.wire(runtime, services);
+          const workers = wiring.workers ?? [];
+          shutdown.add('workers', async () => {
+            for (const worker of workers) await worker.stop();
+            await wiring.close?.();
+          });
           for (const worker of workers) await worker.start();
-          return new RuntimeLifecycle(runtime, workers);
+          return wiring;
         },
-        inject: [ServiceRuntime],
+        inject: [ServiceRuntime, ServiceClient, ShutdownSequence],
       },
-      { provide: COMMAND_HANDLERS, useFactory: (runtime: ServiceRuntime) => options.handlers(runtime), inject: [ServiceRuntime] },
+      { provide: COMMAND_HANDLERS, useFactory: (wiring: ServiceWiring) => wiring.handlers, inject: [SERVICE_WIRING] },
       { provide: READINESS_CHECKS, useFactory: (runtime: ServiceRuntime) => runtime.readinessChecks(), inject: [ServiceRuntime] },
     ],
     exports: [COMMAND_HANDLERS, READINESS_CHECKS, ServiceRuntime],

@@ -1,9 +1,7 @@
-// NatsConnection from nats-core: transport-node re-exports it via a subpath that moduleResolution node10 cannot see.
-import { connect } from '@nats-io/transport-node';
-import type { NatsConnection } from '@nats-io/nats-core';
-import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from 'nats';
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { ServiceName } from '@pki/contracts';
+import { natsReadinessCheck, type ReadinessCheck } from '@pki/service-kit';
 import { createDb, ensureDatabaseExists } from './db/create-db';
 import { migrateToLatest } from './db/migrate-to-latest';
 import { ensureEventStream } from './jetstream/ensure-event-stream';
@@ -16,14 +14,14 @@ import { eventStoreMigrations } from './store/event-store.migrations';
 
 export interface ServiceRuntimeOptions {
   readonly databaseUrl: string;
-  readonly natsUrl: string;
+  /** The process's one NATS connection (owned, and drained, by whoever made it). */
+  readonly nc: NatsConnection;
   readonly prefix: string;
   readonly service: ServiceName;
   /** The service's own Postgres schema (DESIGN.md: one schema per service). */
   readonly schema: string;
   /** The service's own migrations (read models); the event store's and projections' are added here. */
   readonly migrations: Record<string, Migration>;
-  /** Projections of other services' events this service keeps. */
   /** Projections of other services' events this service keeps (given the service's database). */
   readonly projections?: (db: Kysely<any>) => ReadonlyArray<{ readonly source: ServiceName; readonly projection: Projection }>;
   readonly poolSize?: number;
@@ -33,7 +31,9 @@ export interface ServiceRuntimeOptions {
 /**
  * What every event-sourced service runs on: its database (created and migrated at start),
  * its event store, the outbox relay that publishes its events to JetStream, and the
- * projections it keeps of other services' events.
+ * projections it keeps of other services' events, all on the process's NATS connection.
+ * Stopping is two steps so the connection can drain in between: `stopBackground()` (projections,
+ * relay), then `closeDatabase()`.
  */
 export class ServiceRuntime {
   private relay: OutboxRelay | undefined;
@@ -59,17 +59,20 @@ export class ServiceRuntime {
       await db.destroy();
       throw error;
     }
-    // noAsyncTraces: every JetStream publish of the relay is a request, and capturing a stack trace
-    // for each (in case it fails) costs more than the publish; failures still carry their message.
-    const nc = await connect({ servers: [options.natsUrl], name: `pki-${options.service}-runtime`, maxReconnectAttempts: -1, reconnectTimeWait: 500, noAsyncTraces: true });
-    const runtime = new ServiceRuntime(db, nc, new EventStore(db, { schema: options.schema }), options);
-    await runtime.startBackground();
+    const runtime = new ServiceRuntime(db, options.nc, new EventStore(db, { schema: options.schema }), options);
+    try {
+      await runtime.startBackground();
+    } catch (error) {
+      await runtime.stopBackground();
+      await runtime.closeDatabase();
+      throw error;
+    }
     return runtime;
   }
 
   private async startBackground(): Promise<void> {
     const { options } = this;
-    await ensureEventStream(await jetstreamManager(this.nc), options.prefix, options.service);
+    await ensureEventStream(await this.nc.jetstreamManager(), options.prefix, options.service);
     this.relay = new OutboxRelay({ db: this.db, schema: options.schema, nc: this.nc, prefix: options.prefix, service: options.service, logger: options.logger });
     await this.relay.start();
     for (const { source, projection } of options.projections?.(this.db) ?? []) {
@@ -79,7 +82,7 @@ export class ServiceRuntime {
     }
   }
 
-  readinessChecks(): Array<{ name: string; check(): Promise<void> }> {
+  readinessChecks(): ReadinessCheck[] {
     return [
       {
         name: 'postgres',
@@ -87,24 +90,18 @@ export class ServiceRuntime {
           await sql`select 1`.execute(this.db);
         },
       },
-      {
-        name: 'nats',
-        check: async () => {
-          if (this.nc.isClosed()) throw new Error('connection closed');
-          await this.nc.flush();
-        },
-      },
+      natsReadinessCheck(this.nc),
     ];
   }
 
-  async stop(): Promise<void> {
-    for (const runner of this.runners) await runner.stop();
+  /** Stops the projections, then the relay (what they hold in flight is nak'd or stays pending). */
+  async stopBackground(): Promise<void> {
+    for (const runner of this.runners.splice(0)) await runner.stop();
     await this.relay?.stop();
-    try {
-      await this.nc.drain();
-    } catch {
-      // already closed
-    }
+    this.relay = undefined;
+  }
+
+  async closeDatabase(): Promise<void> {
     await this.db.destroy();
   }
 }

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { Logger, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { ServiceName } from '@pki/contracts';
+import { commandWildcard, type ServiceName } from '@pki/contracts';
 import { CommandServer, type CommandHandlers } from './command-server';
 import { loadConfig, type PlatformConfig } from './config';
-import { HealthController, Lifecycle } from './health';
+import { HealthController } from './health';
+import { openProcessResources, processModule } from './process-module';
 import { exitGracefullyOnSignals } from './shutdown';
 
 /** Token under which a service module exports its operation handlers. */
@@ -13,7 +14,10 @@ export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
 
 export interface ServiceDefinition {
   readonly service: ServiceName;
-  /** The service's root module for this configuration; it must export COMMAND_HANDLERS and READINESS_CHECKS. */
+  /**
+   * The service's root module for this configuration; it must export COMMAND_HANDLERS and
+   * READINESS_CHECKS, and finds NATS_CONNECTION, ServiceClient and ShutdownSequence global.
+   */
   createModule(config: PlatformConfig): DynamicModule;
 }
 
@@ -26,28 +30,34 @@ export interface StartOptions {
 }
 
 /**
- * Starts one back-end service: its Nest module (which migrates and starts its relay and
- * projections during init), its NATS command server, and the HTTP health endpoints.
- * SIGTERM closes it gracefully: readiness flips, no new requests are taken, in-flight ones
- * finish, NATS is drained, then the database pool is closed.
+ * Starts one back-end service on ONE NATS connection: its Nest module (which migrates and
+ * starts its relay, projections and workers during creation), its command server, and the
+ * HTTP health endpoints. Closing it (SIGTERM) flips readiness, then runs the shutdown sequence:
+ * stop taking commands and finish those in flight, stop workers, stop projections and relay,
+ * drain NATS, close the database pool.
  */
 export async function startService(definition: ServiceDefinition, options: StartOptions = {}): Promise<INestApplication> {
   const config = options.config ?? loadConfig();
+  // Before connecting: a module refuses a bad configuration at once.
   const serviceModule = definition.createModule(config);
+  const resources = await openProcessResources(config, definition.service);
+  let app: INestApplication | undefined;
+  try {
+    @Module({ imports: [processModule(resources), serviceModule], controllers: [HealthController] })
+    class ServiceRootModule {}
 
-  @Module({ imports: [serviceModule], controllers: [HealthController], providers: [Lifecycle] })
-  class ServiceRootModule {}
-
-  const app = await NestFactory.create(ServiceRootModule, { logger: ['error', 'warn', 'log'], abortOnError: false });
-  const handlers = app.get<CommandHandlers>(COMMAND_HANDLERS);
-  app.connectMicroservice({
-    strategy: new CommandServer({ natsUrl: config.natsUrl, prefix: config.natsPrefix, service: definition.service, handlers }),
-  });
-  await app.init();
-  await app.startAllMicroservices();
-  const port = options.healthPort ?? config.healthPort;
-  await app.listen(port, config.httpHost);
+    app = await NestFactory.create(ServiceRootModule, { logger: ['error', 'warn', 'log'], abortOnError: false });
+    await app.init();
+    const server = new CommandServer({ nc: resources.nc, prefix: config.natsPrefix, service: definition.service, handlers: app.get<CommandHandlers>(COMMAND_HANDLERS) });
+    resources.shutdown.add('commands', () => server.stop());
+    await server.start();
+    await app.listen(options.healthPort ?? config.healthPort, config.httpHost);
+  } catch (error) {
+    if (app) await app.close().catch(() => undefined);
+    else await resources.shutdown.run();
+    throw error;
+  }
   if (options.signalHandlers ?? true) exitGracefullyOnSignals(app, definition.service);
-  new Logger(definition.service).log(`ready: health on ${await app.getUrl()}, commands on ${config.natsPrefix}.cmd.${definition.service}.*`);
+  new Logger(definition.service).log(`ready: health on ${await app.getUrl()}, commands on ${commandWildcard(config.natsPrefix, definition.service)}`);
   return app;
 }

@@ -1,106 +1,103 @@
 import { Logger } from '@nestjs/common';
-import { ServerNats } from '@nestjs/microservices';
-import {
-  commandSubject,
-  DomainError,
-  queueGroup,
-  type CommandMessage,
-  type Reply,
-  type ServiceName,
-} from '@pki/contracts';
+import type { Msg, NatsConnection, Subscription } from 'nats';
+import { commandSubject, DomainError, queueGroup, type CommandMessage, type Reply, type ServiceName } from '@pki/contracts';
+import { decodeJson, encodeJson, isCommandMessage } from './command-message';
 
 /** One operation a service answers: the input arrives validated by the gateway. */
 export type CommandHandler = (message: CommandMessage) => Promise<unknown>;
 export type CommandHandlers = Readonly<Record<string, CommandHandler>>;
 
 export interface CommandServerOptions {
-  readonly natsUrl: string;
+  /** The process's connection (owned, and drained, by whoever made it). */
+  readonly nc: NatsConnection;
   readonly prefix: string;
   readonly service: ServiceName;
   readonly handlers: CommandHandlers;
-  /** Longest time a graceful shutdown waits for in-flight requests. */
+  /** Longest time a graceful shutdown waits for in-flight requests (default 10 s). */
   readonly drainTimeoutMs?: number;
 }
 
-function isCommandMessage(value: unknown): value is CommandMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const message = value as Partial<CommandMessage>;
-  return (
-    typeof message.requestId === 'string' &&
-    typeof message.caller === 'object' &&
-    message.caller !== null &&
-    typeof message.caller.accountId === 'string' &&
-    typeof message.caller.accessKeyId === 'string'
-  );
-}
-
 /**
- * The NATS request/reply side of a service, on Nest's NATS transport: one subscription per
- * operation subject, all in the service's queue group so any number of replicas share the
- * load. Handlers answer a `Reply` envelope; a `DomainError` becomes a typed error reply and
- * anything else an Internal error whose details stay in this service's log.
+ * The request/reply side of a service: one subscription per operation subject, all in the
+ * service's queue group so any number of replicas share the load. A request is a
+ * `CommandMessage` as JSON; the reply a `Reply` as JSON. A `DomainError` becomes a typed error
+ * reply, anything else an Internal error whose details stay in this service's log.
  *
- * Shutdown stops taking requests, waits for the ones in flight, then drains the connection.
+ * `stop()` stops taking requests (drains the subscriptions) and waits for the ones in flight, up
+ * to the drain timeout; their replies still go out, since the connection is drained only afterwards.
  */
-export class CommandServer extends ServerNats {
+export class CommandServer {
   private readonly log: Logger;
-  private inFlight = 0;
-  private idle: (() => void) | undefined;
+  private readonly subscriptions: Subscription[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly config: CommandServerOptions) {
-    super({
-      servers: [config.natsUrl],
-      queue: queueGroup(config.service),
-      name: `pki-${config.service}`,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 500,
-    });
-    this.log = new Logger(`CommandServer:${config.service}`);
-    for (const [operation, handler] of Object.entries(config.handlers)) {
-      this.addHandler(commandSubject(config.prefix, config.service, operation), (data: unknown) => this.run(operation, handler, data));
+  constructor(private readonly o: CommandServerOptions) {
+    this.log = new Logger(`CommandServer:${o.service}`);
+  }
+
+  /** Subscribes every operation; resolves once the server knows the subscriptions. */
+  async start(): Promise<void> {
+    const queue = queueGroup(this.o.service);
+    for (const [operation, handler] of Object.entries(this.o.handlers)) {
+      const subscription = this.o.nc.subscribe(commandSubject(this.o.prefix, this.o.service, operation), {
+        queue,
+        callback: (error, msg) => {
+          if (error) {
+            this.log.error(`${operation} subscription failed: ${error.message}`);
+            return;
+          }
+          this.track(this.answer(operation, handler, msg));
+        },
+      });
+      this.subscriptions.push(subscription);
+    }
+    await this.o.nc.flush();
+  }
+
+  async stop(): Promise<void> {
+    // Drain, not unsubscribe: a request the server routed here before it saw the UNSUB is still
+    // answered instead of being dropped (its caller would wait for its whole timeout).
+    await Promise.allSettled(this.subscriptions.splice(0).map((subscription) => subscription.drain()));
+    if (this.inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.o.drainTimeoutMs ?? 10_000)));
+    await Promise.race([Promise.allSettled([...this.inFlight]), timeout]);
+    clearTimeout(timer);
+    if (this.inFlight.size > 0) this.log.warn(`${this.inFlight.size} request(s) still running after the drain timeout`);
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async answer(operation: string, handler: CommandHandler, msg: Msg): Promise<void> {
+    const reply = await this.run(operation, handler, decodeJson(msg.data));
+    if (!msg.reply) return;
+    try {
+      msg.respond(encodeJson(reply));
+    } catch (error) {
+      // e.g. a result larger than the server's max_payload: the caller still gets an answer.
+      this.log.error(`${operation}: the reply could not be sent`, error instanceof Error ? error.stack : String(error));
+      const failure: Reply<never> = { ok: false, error: { kind: 'Internal', message: `The service could not send its answer to ${operation}.` } };
+      try {
+        msg.respond(encodeJson(failure));
+      } catch {
+        // the connection is gone; the caller times out
+      }
     }
   }
 
   private async run(operation: string, handler: CommandHandler, data: unknown): Promise<Reply<unknown>> {
-    this.inFlight++;
+    if (!isCommandMessage(data)) return { ok: false, error: { kind: 'Malformed', message: `malformed ${operation} command envelope` } };
     try {
-      if (!isCommandMessage(data)) {
-        return { ok: false, error: { kind: 'Malformed', message: `malformed ${operation} command envelope` } };
-      }
       const result = await handler(data);
       return { ok: true, result: result ?? {} };
     } catch (error) {
       if (error instanceof DomainError) return { ok: false, error: error.toServiceError() };
-      const requestId = isCommandMessage(data) ? data.requestId : 'unknown';
-      this.log.error(`${operation} failed (request ${requestId})`, error instanceof Error ? error.stack : String(error));
-      return { ok: false, error: { kind: 'Internal', message: `The service failed to process the request (request id ${requestId}).` } };
-    } finally {
-      this.inFlight--;
-      if (this.inFlight === 0 && this.idle) this.idle();
+      this.log.error(`${operation} failed (request ${data.requestId})`, error instanceof Error ? error.stack : String(error));
+      return { ok: false, error: { kind: 'Internal', message: `The service failed to process the request (request id ${data.requestId}).` } };
     }
-  }
-
-  override async close(): Promise<void> {
-    const internals = this as unknown as { natsClient?: { drain(): Promise<void> } | null; subscriptions: Array<{ unsubscribe(): void }> };
-    const client = internals.natsClient;
-    for (const sub of internals.subscriptions) sub.unsubscribe();
-    if (this.inFlight > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.config.drainTimeoutMs ?? 10000);
-        this.idle = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-    if (client) {
-      try {
-        await client.drain();
-      } catch {
-        // already closed
-      }
-    }
-    (this as unknown as { natsClient: unknown }).natsClient = null;
   }
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, parseAccessKeys } from './config';
+import { ConfigError, loadConfig, parseAccessKeys, parseNatsServers } from './config';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
@@ -41,6 +41,32 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PKI_HTTP_PORT: '99999' })).toThrow(/PKI_HTTP_PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ PKI_PUBLIC_URL: 'not a url' })).toThrow(/PKI_PUBLIC_URL/);
+  });
+
+  it('reads NATS_URL as one seed URL or a comma-separated list of them (a NATS cluster)', () => {
+    expect(loadConfig({}).natsServers).toEqual(['nats://127.0.0.1:4222']);
+    expect(parseNatsServers('nats://nats-0.nats:4222')).toEqual(['nats://nats-0.nats:4222']);
+    expect(parseNatsServers(' nats://nats-0.nats:4222, nats://nats-1.nats:4222 ,tls://nats-2.nats:4222,')).toEqual([
+      'nats://nats-0.nats:4222',
+      'nats://nats-1.nats:4222',
+      'tls://nats-2.nats:4222',
+    ]);
+    const cluster = loadConfig({ NATS_URL: 'nats://a:4222,nats://b:4222' });
+    expect(cluster.natsServers).toEqual(['nats://a:4222', 'nats://b:4222']);
+    expect(cluster.natsUrl).toBe('nats://a:4222,nats://b:4222');
+  });
+
+  it('rejects a NATS_URL entry that is not a nats:// or tls:// URL, naming the entry and hiding credentials', () => {
+    expect(() => parseNatsServers(' , ')).toThrow(/NATS_URL names no server/);
+    expect(() => parseNatsServers('http://a:4222')).toThrow(/^NATS_URL must use nats: or tls:$/);
+    expect(() => parseNatsServers('nats://a:4222,http://b:4222')).toThrow(/NATS_URL entry 2 must use nats: or tls:/);
+    expect(() => parseNatsServers('nats://a:4222,not a url')).toThrow(/NATS_URL entry 2 is not a URL/);
+    expect(() => loadConfig({ NATS_URL: 'nats://a:4222,nats://user:s3cr3t@b c' })).toThrow(ConfigError);
+    try {
+      parseNatsServers('nats://a:4222,nats://user:s3cr3t@b c');
+    } catch (error) {
+      expect((error as Error).message).not.toMatch(/s3cr3t/);
+    }
   });
 
   it('strips a trailing slash from the public URL', () => {

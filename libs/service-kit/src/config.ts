@@ -11,7 +11,10 @@ export interface AccessKey {
 export interface PlatformConfig {
   readonly nodeEnv: string;
   readonly databaseUrl: string;
+  /** NATS_URL as given: one seed URL or a comma-separated list of them (a NATS cluster). */
   readonly natsUrl: string;
+  /** The seed URLs of NATS_URL, each validated; the client connects to one and learns the cluster. */
+  readonly natsServers: readonly string[];
   /** Namespace of every NATS subject and JetStream stream (tests use their own). */
   readonly natsPrefix: string;
   readonly region: string;
@@ -99,6 +102,19 @@ function url(env: NodeJS.ProcessEnv, name: string, fallback: string, protocols: 
   return raw;
 }
 
+/** NATS_URL: one or more `nats://` / `tls://` seed URLs separated by commas (spaces around them ignored). */
+export function parseNatsServers(raw: string): string[] {
+  const servers = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+  if (servers.length === 0) throw new ConfigError('NATS_URL names no server');
+  return servers.map((server, index) => {
+    const name = servers.length === 1 ? 'NATS_URL' : `NATS_URL entry ${index + 1}`;
+    return url({ [name]: server }, name, server, ['nats:', 'tls:']);
+  });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const nodeEnv = env.NODE_ENV ?? 'development';
   const region = env.PKI_REGION || DEFAULTS.region;
@@ -112,12 +128,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     if (dev) throw new ConfigError('refusing to start with the development access key (test:test) when NODE_ENV=production: set PKI_ACCESS_KEYS');
   }
   const publicUrl = url(env, 'PKI_PUBLIC_URL', DEFAULTS.publicUrl, ['http:', 'https:']).replace(/\/+$/, '');
+  const natsUrl = env.NATS_URL || DEFAULTS.natsUrl;
+  const natsServers = parseNatsServers(natsUrl);
   const timeout = env.PKI_REQUEST_TIMEOUT_MS ? Number(env.PKI_REQUEST_TIMEOUT_MS) : DEFAULTS.requestTimeoutMs;
   if (!Number.isInteger(timeout) || timeout <= 0) throw new ConfigError('PKI_REQUEST_TIMEOUT_MS must be a positive integer');
   return {
     nodeEnv,
     databaseUrl: url(env, 'DATABASE_URL', DEFAULTS.databaseUrl, ['postgres:', 'postgresql:']),
-    natsUrl: url(env, 'NATS_URL', DEFAULTS.natsUrl, ['nats:', 'tls:']),
+    natsUrl,
+    natsServers,
     natsPrefix,
     region,
     accessKeys,

@@ -1,33 +1,27 @@
-import { randomUUID } from 'node:crypto';
-import { connect, type NatsConnection, ErrorCode, type NatsError } from 'nats';
+import { ErrorCode, type NatsConnection, type NatsError } from 'nats';
 import { commandSubject, type CommandMessage, type Reply, type ServiceName } from '@pki/contracts';
+import { decodeJson, encodeJson, isReply } from './command-message';
 
 /**
  * Request/reply to a service over NATS (the gateway to every service, and service to service,
- * e.g. issuance-service asking ca-service for a signature). The services run Nest's NATS transport, so the
- * request is Nest's packet (`{ pattern, data, id }`) and the reply Nest's response packet
- * (`{ id, response | err, isDisposed }`). The gateway uses the plain client's `request()`
- * for its shared reply inbox and its immediate "no responders" answer when a service is down.
+ * e.g. issuance-service asking ca-service for a signature), on the process's one connection.
+ * The request is a `CommandMessage` as JSON, the reply a `Reply` (the CommandServer's format).
+ * The client's muxed inbox shares one reply subscription; a service that is down answers at
+ * once with "no responders". Transport failures become Unavailable / Malformed replies.
  */
 export class ServiceClient {
-  private constructor(
+  constructor(
     private readonly nc: NatsConnection,
     private readonly prefix: string,
     private readonly timeoutMs: number,
   ) {}
 
-  static async connect(natsUrl: string, prefix: string, timeoutMs: number, name = 'pki-api-gateway'): Promise<ServiceClient> {
-    const nc = await connect({ servers: [natsUrl], name, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
-    return new ServiceClient(nc, prefix, timeoutMs);
-  }
-
   async request<T>(service: ServiceName, operation: string, message: CommandMessage): Promise<Reply<T>> {
     const subject = commandSubject(this.prefix, service, operation);
-    const packet = Buffer.from(JSON.stringify({ pattern: subject, data: message, id: randomUUID() }));
     try {
-      const reply = await this.nc.request(subject, packet, { timeout: this.timeoutMs });
-      const decoded = JSON.parse(Buffer.from(reply.data).toString('utf8')) as { response?: Reply<T>; err?: unknown };
-      if (decoded.response) return decoded.response;
+      const reply = await this.nc.request(subject, encodeJson(message), { timeout: this.timeoutMs });
+      const decoded = decodeJson(reply.data);
+      if (isReply(decoded)) return decoded as Reply<T>;
       return { ok: false, error: { kind: 'Internal', message: `The ${service} service failed to answer ${operation}.` } };
     } catch (error) {
       const code = (error as NatsError).code;
@@ -42,18 +36,5 @@ export class ServiceClient {
       }
       throw error;
     }
-  }
-
-  isConnected(): boolean {
-    return !this.nc.isClosed();
-  }
-
-  async ping(): Promise<void> {
-    if (this.nc.isClosed()) throw new Error('connection closed');
-    await this.nc.flush();
-  }
-
-  async drain(): Promise<void> {
-    if (!this.nc.isClosed()) await this.nc.drain();
   }
 }

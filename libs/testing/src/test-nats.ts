@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { NatsConnection } from '@nats-io/nats-core';
-import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from 'nats';
 import { canConnect } from './free-port';
 
 const START_HINT = 'start the local servers with `bash scripts/ensure-services.sh` (or set NATS_URL)';
@@ -28,7 +27,7 @@ export function uniquePrefix(): string {
 
 /** Deletes every stream whose name starts with the prefix (eventStreamName upper-cases it). */
 export async function cleanupNatsPrefix(nc: NatsConnection, prefix: string): Promise<void> {
-  const jsm = await jetstreamManager(nc);
+  const jsm = await nc.jetstreamManager();
   const wanted = `${prefix}_`.toUpperCase().replace(/-/g, '_');
   for await (const name of jsm.streams.names()) {
     if (name.toUpperCase().startsWith(wanted)) await jsm.streams.delete(name);

@@ -22,6 +22,7 @@ const CONFIG: PlatformConfig = {
   nodeEnv: 'test',
   databaseUrl: 'postgres://unused',
   natsUrl: 'nats://unused',
+  natsServers: ['nats://unused'],
   natsPrefix: 'test',
   region: 'us-east-1',
   accessKeys: [KEY],

@@ -1,10 +1,8 @@
+import { connect, type NatsConnection } from 'nats';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { connect } from '@nats-io/transport-node';
-import type { NatsConnection } from '@nats-io/nats-core';
-import { jetstreamManager } from '@nats-io/jetstream';
 import type { Kysely } from 'kysely';
 import { DomainError, type CertificateIssuedV1, type CertificateRevokedV1, type CommandMessage } from '@pki/contracts';
 import {
@@ -141,7 +139,7 @@ describe('audit reports (real Postgres, JetStream and files)', () => {
     await migrateToLatest(db, 'ca', { ...eventStoreMigrations('ca'), ...projectionMigrations('ca'), ...caMigrations('ca') });
     nc = await connect({ servers: testNatsUrl() });
     prefix = uniquePrefix();
-    const jsm = await jetstreamManager(nc);
+    const jsm = await nc.jetstreamManager();
     for (const source of ['issuance', 'revocation'] as const) {
       // The source services' own event stores, relayed to JetStream as those services do.
       await migrateToLatest(db, source, eventStoreMigrations(source));

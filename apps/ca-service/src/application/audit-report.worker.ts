@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { BackgroundWorker } from '@pki/eventstore';
+import { periodicWorker, type BackgroundWorker } from '@pki/service-kit';
 import type { ObjectStorage } from '@pki/object-storage';
 import { auditDb, findStaleCreatingReports } from '../infrastructure/audit-report.queries';
 import { generateAuditReport } from './audit-report-generation';
@@ -19,46 +19,19 @@ export interface AuditReportRecoveryOptions {
 export function auditReportRecoveryWorker(context: CaContext, objects: ObjectStorage, options: AuditReportRecoveryOptions = {}): BackgroundWorker & { runOnce(): Promise<number> } {
   const log = new Logger('AuditReportRecovery');
   const staleAfterMs = options.staleAfterMs ?? 120_000;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = true;
-  let stopping = false;
-
   const runOnce = async (): Promise<number> => {
     const stale = await findStaleCreatingReports(auditDb(context.db), new Date(context.now().getTime() - staleAfterMs), 20);
     for (const report of stale) {
-      if (stopping) break;
+      if (worker.stopping) break;
       log.log(`finishing audit report ${report.id} of ${report.certificate_authority_arn}, CREATING since ${report.created_at.toISOString()}`);
       await generateAuditReport(context, objects, report, `recovery-${report.id}`);
     }
     return stale.length;
   };
 
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = runOnce()
-        .catch((error: unknown) => log.error('audit report recovery failed', error instanceof Error ? error.stack : String(error)))
-        .finally(() => {
-          running = undefined;
-          schedule();
-        });
-    }, options.intervalMs ?? 30_000);
-  };
-
-  return {
-    runOnce,
-    async start() {
-      stopped = false;
-      stopping = false;
-      schedule();
-    },
-    async stop() {
-      stopped = true;
-      stopping = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await running;
-    },
-  };
+  const worker = periodicWorker(runOnce, options.intervalMs ?? 30_000, {
+    name: 'AuditReportRecovery',
+    onError: (error) => log.error('audit report recovery failed', error instanceof Error ? error.stack : String(error)),
+  });
+  return { runOnce, start: () => worker.start(), stop: () => worker.stop() };
 }

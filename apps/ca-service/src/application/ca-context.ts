@@ -16,4 +16,9 @@ export interface CaContext {
   readonly keys: KeyCustody;
   /** Buckets for audit reports (filesystem or S3, PKI_OBJECT_STORE). */
   readonly objects: ObjectStorage;
+  /**
+   * Starts key pair and CSR creation for a just-created CA without waiting for it (the
+   * lifecycle worker's fast path); absent where no worker runs.
+   */
+  readonly csrCreation?: { kick(certificateAuthorityId: string): void };
 }

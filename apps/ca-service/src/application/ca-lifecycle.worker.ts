@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DomainError, type EventMetadata, type KeyAlgorithm, type SigningAlgorithm } from '@pki/contracts';
-import type { BackgroundWorker } from '@pki/eventstore';
+import { periodicWorker, type BackgroundWorker } from '@pki/service-kit';
 import { PkiEncodeError, buildCsr, parseAndVerifyCsr, toPem, type ASN1Subject } from '@pki/pki';
 import { csrExtensions } from '../domain/ca-csr';
 import { caDb } from '../infrastructure/database';
@@ -57,23 +57,30 @@ const systemMeta = (accountId: string, what: string): EventMetadata => ({ accoun
  */
 export class CaLifecycleWorker implements BackgroundWorker {
   private readonly logger = new Logger('CaLifecycleWorker');
+  /** Kicked CAs being worked on outside the periodic passes. */
   private readonly inFlight = new Set<Promise<unknown>>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop: BackgroundWorker;
   private running = false;
 
   constructor(
     private readonly context: CaContext,
     private readonly options: CaLifecycleWorkerOptions = DEFAULT_LIFECYCLE_WORKER_OPTIONS,
-  ) {}
+  ) {
+    this.loop = periodicWorker(() => this.tick(), options.intervalMs, {
+      name: 'CaLifecycleWorker',
+      runAtStart: true,
+      onError: (error) => this.logger.error(`lifecycle pass failed: ${(error as Error).message}`),
+    });
+  }
 
   async start(): Promise<void> {
     this.running = true;
-    this.schedule(0);
+    await this.loop.start();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer) clearTimeout(this.timer);
+    await this.loop.stop();
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -113,15 +120,6 @@ export class CaLifecycleWorker implements BackgroundWorker {
       if (await this.attempt(id, () => this.removePermanently(id))) permanentlyDeleted++;
     }
     return { csrsCreated, failed, expired, permanentlyDeleted };
-  }
-
-  private schedule(delayMs: number): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.track(this.tick().catch((error: unknown) => this.logger.error(`lifecycle pass failed: ${(error as Error).message}`)))
-        .finally(() => this.schedule(this.options.intervalMs))
-        .catch(() => undefined);
-    }, delayMs);
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {

@@ -12,7 +12,6 @@ import {
   lockAndCountCertificateAuthorities,
 } from '../infrastructure/certificate-authority.queries';
 import type { CaContext } from './ca-context';
-import { requestCsrCreation } from './workers';
 
 /** "Idempotency tokens for CreateCertificateAuthority time out after five minutes." */
 const IDEMPOTENCY_WINDOW_SECONDS = 5 * 60;
@@ -77,7 +76,7 @@ export function createCertificateAuthorityHandler(context: CaContext, env: NodeJ
       }
       throw error;
     }
-    requestCsrCreation(context, certificateAuthorityId);
+    context.csrCreation?.kick(certificateAuthorityId);
     return { CertificateAuthorityArn: arn };
   };
 }

@@ -1,7 +1,5 @@
+import { connect, type NatsConnection } from 'nats';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
-import type { NatsConnection } from '@nats-io/nats-core';
 import type { Kysely } from 'kysely';
 import { DomainError, eventSubject, type CertificateRevokedV1, type CommandMessage, type EventEnvelope } from '@pki/contracts';
 import { ensureEventStream, EventStore, eventStoreMigrations, migrateToLatest, OutboxRelay, ProjectionRunner, projectionMigrations } from '@pki/eventstore';
@@ -75,7 +73,7 @@ describe('directory-certs (real Postgres and JetStream)', () => {
     await migrateToLatest(db, 'revocation', eventStoreMigrations('revocation'));
     nc = await connect({ servers: testNatsUrl() });
     prefix = uniquePrefix();
-    await ensureEventStream(await jetstreamManager(nc), prefix, 'revocation');
+    await ensureEventStream(await nc.jetstreamManager(), prefix, 'revocation');
     revocations = new EventStore(db, { schema: 'revocation' });
     const relay = new OutboxRelay({ db, schema: 'revocation', nc, prefix, service: 'revocation', logger: quiet });
     await relay.start();
@@ -235,7 +233,7 @@ describe('directory-certs (real Postgres and JetStream)', () => {
     // Replay: the same event applied again (a later revocation of the same certificate too) changes nothing.
     await db.transaction().execute((trx) => certificateRevocations.apply(trx, stored as EventEnvelope));
     await db.transaction().execute((trx) => certificateRevocations.apply(trx, { ...(stored as EventEnvelope), id: randomUUID(), data: { ...revoked, revokedAt: '2026-11-22T11:00:00.000Z' } }));
-    await jetstream(nc).publish(eventSubject(prefix, 'revocation', 'CertificateRevoked'), JSON.stringify(stored), { msgID: `replayed-${randomUUID()}` });
+    await nc.jetstream().publish(eventSubject(prefix, 'revocation', 'CertificateRevoked'), JSON.stringify(stored), { msgID: `replayed-${randomUUID()}` });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(JSON.stringify([await rows(), await revokedRows()])).toBe(snapshot);
 

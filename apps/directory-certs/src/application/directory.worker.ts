@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { EventMetadata } from '@pki/contracts';
-import type { BackgroundWorker } from '@pki/eventstore';
+import { periodicWorker, type BackgroundWorker } from '@pki/service-kit';
 import { trustAnchorProblem } from '../domain/certificate-data';
 import type { DirectoryStage } from '../domain/directory.state';
 import { directoryDb } from '../infrastructure/database';
@@ -55,33 +55,24 @@ const systemMeta = (accountId: string, what: string): EventMetadata => ({ accoun
  */
 export class DirectoryWorker implements BackgroundWorker {
   private readonly logger = new Logger('DirectoryWorker');
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private current: Promise<unknown> | undefined;
+  private readonly loop: BackgroundWorker;
 
   constructor(
     private readonly context: DirectoryContext,
     private readonly options: DirectoryWorkerOptions = DEFAULT_DIRECTORY_WORKER_OPTIONS,
-  ) {}
+  ) {
+    this.loop = periodicWorker(() => this.tick(), options.intervalMs, {
+      name: 'DirectoryWorker',
+      onError: (error) => this.logger.error(`directory pass failed: ${(error as Error).message}`),
+    });
+  }
 
   async start(): Promise<void> {
-    this.running = true;
-    this.schedule();
+    await this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    await this.current?.catch(() => undefined);
-  }
-
-  private schedule(): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.current = this.tick()
-        .catch((error: unknown) => this.logger.error(`directory pass failed: ${(error as Error).message}`))
-        .finally(() => this.schedule());
-    }, this.options.intervalMs);
+    await this.loop.stop();
   }
 
   /** One pass over every due step. */

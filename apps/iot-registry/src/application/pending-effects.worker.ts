@@ -1,5 +1,5 @@
 import { DomainError } from '@pki/contracts';
-import type { BackgroundWorker } from '@pki/eventstore';
+import { periodicWorker, type BackgroundWorker } from '@pki/service-kit';
 import { toPem, parseCertificate } from '@pki/pki';
 import { certificateArn } from '../domain/iot-ids';
 import { iotDb } from '../infrastructure/database';
@@ -62,31 +62,12 @@ export async function applyPendingEffect(context: IotContext, effect: PendingEff
 
 /** Runs the pending effects every `intervalMs` (the projections write them; see issuer-events.projection.ts). */
 export function pendingEffectsWorker(context: IotContext, intervalMs: number, log: (message: string, error?: unknown) => void): BackgroundWorker {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
   const tick = async () => {
     for (const effect of await takePendingEffects(iotDb(context.db), BATCH)) {
-      if (stopped) return;
+      if (worker.stopping) return;
       await applyPendingEffect(context, effect).catch((error: unknown) => log(`pending effect ${effect.id} failed; will retry`, error));
     }
   };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = tick()
-        .catch((error: unknown) => log('pending effects scan failed', error))
-        .finally(schedule);
-    }, intervalMs);
-  };
-  return {
-    async start() {
-      schedule();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  const worker = periodicWorker(tick, intervalMs, { name: 'iot-effects', onError: (error) => log('pending effects scan failed', error) });
+  return worker;
 }

@@ -1,5 +1,4 @@
 import { DomainError, type Caller, type CommandMessage, type Reply, type ServiceName } from '@pki/contracts';
-import { ServiceClient } from '@pki/service-kit';
 
 /** The template of the certificates IoT issues: a TLS client certificate for a device. */
 export const IOT_TEMPLATE_ARN = 'arn:aws:acm-pca:::template/EndEntityClientAuthCertificate/V1';
@@ -93,24 +92,6 @@ export function platformIssuer(caArn: string | undefined, request: ServiceReques
         if (got.error.kind !== 'InProgress' || attempt >= GET_CERTIFICATE_ATTEMPTS) throw fromIssuance(got.error);
         await sleep(GET_CERTIFICATE_PAUSE_MS);
       }
-    },
-  };
-}
-
-/** A ServiceRequest over NATS, connected on first use; `close` drains the connection. */
-export function natsServiceRequest(natsUrl: string, prefix: string, timeoutMs: number): { request: ServiceRequest; close(): Promise<void> } {
-  let client: Promise<ServiceClient> | undefined;
-  const connected = (): Promise<ServiceClient> => {
-    client ??= ServiceClient.connect(natsUrl, prefix, timeoutMs, 'pki-iot-registry').catch((error: unknown) => {
-      client = undefined;
-      throw new DomainError('Unavailable', 'The issuing services cannot be reached; try again later.', 'ServiceUnavailableException', { cause: error });
-    });
-    return client;
-  };
-  return {
-    request: async (service, operation, message) => (await connected()).request(service, operation, message),
-    async close() {
-      if (client) await (await client.catch(() => undefined))?.drain();
     },
   };
 }

@@ -10,7 +10,8 @@
  */
 import { Logger } from '@nestjs/common';
 import { certificateStream, DomainError, type CertificateRequestedV1, type EventMetadata } from '@pki/contracts';
-import { ConcurrencyError, type BackgroundWorker } from '@pki/eventstore';
+import { ConcurrencyError } from '@pki/eventstore';
+import { periodicWorker, type BackgroundWorker } from '@pki/service-kit';
 import { assembleCertificate } from '@pki/pki';
 import { certificateParts } from '../domain/certificate-der';
 import { lintCertificate } from '../domain/certificate-lint';
@@ -63,10 +64,6 @@ export function issuanceRecoveryWorker(context: IssuanceContext, options: Issuan
   const now = options.now ?? context.now;
   /** Requests this worker is finishing right now: a second round never signs them again. */
   const inFlight = new Set<string>();
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = true;
-  let stopping = false;
 
   const record = async (requested: CertificateRequestedV1, events: CertificateEvent[], meta: EventMetadata): Promise<RecoveryOutcome> => {
     try {
@@ -133,7 +130,7 @@ export function issuanceRecoveryWorker(context: IssuanceContext, options: Issuan
     const stale = await findStaleRequests(issuanceDb(context.db), new Date(now().getTime() - staleAfterMs), options.batchSize ?? 50);
     let finished = 0;
     for (const row of stale) {
-      if (stopping) break;
+      if (worker.stopping) break;
       if (inFlight.has(row.id)) continue;
       inFlight.add(row.id);
       try {
@@ -151,31 +148,9 @@ export function issuanceRecoveryWorker(context: IssuanceContext, options: Issuan
     return finished;
   };
 
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = runOnce()
-        .catch((error: unknown) => log.error('issuance recovery failed', error instanceof Error ? error.stack : String(error)))
-        .finally(() => {
-          running = undefined;
-          schedule();
-        });
-    }, options.intervalMs ?? 30_000);
-  };
-
-  return {
-    runOnce,
-    async start() {
-      stopped = false;
-      stopping = false;
-      schedule();
-    },
-    async stop() {
-      stopped = true;
-      stopping = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await running;
-    },
-  };
+  const worker = periodicWorker(runOnce, options.intervalMs ?? 30_000, {
+    name: 'IssuanceRecovery',
+    onError: (error) => log.error('issuance recovery failed', error instanceof Error ? error.stack : String(error)),
+  });
+  return { runOnce, start: () => worker.start(), stop: () => worker.stop() };
 }

@@ -3,7 +3,7 @@
  * generates them one by one; failures are recorded and retried with backoff. Any number of
  * replicas may run it: generation per CA is serialized by the crl_states row lock.
  */
-import type { BackgroundWorker } from '@pki/eventstore';
+import { periodicWorker, type BackgroundWorker } from '@pki/service-kit';
 import type { CrlGeneratedV1 } from '@pki/contracts';
 import { crlDueAt, retryDelayMs } from '../domain/crl-schedule';
 import { crlCandidates, recordCrlFailure } from '../infrastructure/crl.queries';
@@ -53,26 +53,5 @@ export async function runCrlPass(context: RevocationContext, logger?: CrlWorkerL
 }
 
 export function crlWorker(context: RevocationContext, pollMs: number, logger?: CrlWorkerLogger): BackgroundWorker {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const tick = () => {
-    running = runCrlPass(context, logger)
-      .then(() => undefined)
-      .catch((error) => logger?.error('CRL pass failed', error))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, pollMs);
-      });
-  };
-  return {
-    async start() {
-      stopped = false;
-      timer = setTimeout(tick, 0);
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  return periodicWorker(() => runCrlPass(context, logger), pollMs, { name: 'crl', runAtStart: true, onError: (error) => logger?.error('CRL pass failed', error) });
 }

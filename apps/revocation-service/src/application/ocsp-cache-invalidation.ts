@@ -16,7 +16,8 @@
  * - should the relay itself be stuck, no entry outlives half of PKI_OCSP_VALIDITY_SECONDS, after
  *   which the status is read from Postgres again (where B's commit is visible at once).
  */
-import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import type { NatsConnection, Status, Subscription } from 'nats';
+import { isInterruption } from '@pki/eventstore';
 import { eventSubject, REVOCATION_EVENT_TYPES, type CertificateRevokedV1 } from '@pki/contracts';
 import { canonicalSerial } from '../domain/certificate-serial';
 import type { OcspResponseCache } from './ocsp-response-cache';
@@ -41,7 +42,7 @@ export function revokedSerialOf(body: Uint8Array): { caId: string; serialHex: st
 /** A background worker (start/stop) subscribing `responses` to CertificateRevoked events. */
 export function ocspCacheInvalidation(nc: NatsConnection, prefix: string, responses: OcspResponseCache, logger: OcspCacheInvalidationLogger) {
   let subscription: Subscription | undefined;
-  let status: (AsyncIterable<{ type: string }> & { stop?: () => void }) | undefined;
+  let status: (AsyncIterable<Status> & { stop?: () => void }) | undefined;
   return {
     async start(): Promise<void> {
       subscription = nc.subscribe(eventSubject(prefix, 'revocation', REVOCATION_EVENT_TYPES.CertificateRevoked), {
@@ -60,12 +61,12 @@ export function ocspCacheInvalidation(nc: NatsConnection, prefix: string, respon
       // The server knows the subscription from here on; anything cached before it might have missed an event.
       await nc.flush();
       responses.clear();
-      const iterator = nc.status() as AsyncIterable<{ type: string }> & { stop?: () => void };
+      const iterator = nc.status() as AsyncIterable<Status> & { stop?: () => void };
       status = iterator;
       void (async () => {
         try {
           for await (const s of iterator) {
-            if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'staleConnection') responses.clear();
+            if (isInterruption(s)) responses.clear();
           }
         } catch {
           // the connection closed: nothing left to watch

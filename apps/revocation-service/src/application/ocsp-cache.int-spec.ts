@@ -9,9 +9,8 @@
  * signed again when half their validity is gone; `unknown` is never cached; a CA change (OCSP
  * switched off) stops cached answers.
  */
+import { connect, type NatsConnection } from 'nats';
 import { createHash, randomUUID } from 'node:crypto';
-import { connect } from '@nats-io/transport-node';
-import type { NatsConnection } from '@nats-io/nats-core';
 import { CA_EVENT_TYPES, ISSUANCE_EVENT_TYPES, type CommandMessage, type EventEnvelope, type OcspRequestOutput } from '@pki/contracts';
 import { EventStore, eventStoreMigrations, migrateToLatest, OutboxRelay, projectionMigrations } from '@pki/eventstore';
 import { createObjectStorage } from '@pki/object-storage';

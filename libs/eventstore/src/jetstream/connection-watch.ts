@@ -1,4 +1,4 @@
-import type { NatsConnection } from '@nats-io/nats-core';
+import { DebugEvents, Events, type NatsConnection, type Status } from 'nats';
 
 export interface ConnectionWatch {
   /** Increments on every disconnect/reconnect: work started in an older epoch spans a reconnect. */
@@ -6,17 +6,25 @@ export interface ConnectionWatch {
   stop(): void;
 }
 
+const INTERRUPTIONS: ReadonlySet<string> = new Set([Events.Disconnect, Events.Reconnect, DebugEvents.StaleConnection]);
+
+/** Whether a connection status event means messages may have been lost meanwhile. */
+export function isInterruption(status: { readonly type: string }): boolean {
+  return INTERRUPTIONS.has(status.type);
+}
+
 /**
  * Counts connection interruptions. After a nats-server crash, JetStream may have lost
  * acknowledged writes, so relay and runner re-check the stream whenever the epoch moves.
  */
 export function watchConnection(nc: NatsConnection, onChange?: () => void): ConnectionWatch {
-  const iterator = nc.status() as AsyncIterable<{ type: string }> & { stop?: () => void };
+  // A QueuedIterator at run time; its type only promises AsyncIterable.
+  const iterator = nc.status() as AsyncIterable<Status> & { stop?: () => void };
   const watch = { epoch: 0, stop: () => iterator.stop?.() };
   void (async () => {
     try {
       for await (const status of iterator) {
-        if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'staleConnection') {
+        if (isInterruption(status)) {
           watch.epoch++;
           onChange?.();
         }

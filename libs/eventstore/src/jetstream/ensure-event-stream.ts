@@ -1,14 +1,11 @@
-import { nanos } from '@nats-io/nats-core';
-import { JetStreamApiCodes, JetStreamApiError, StorageType, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
+import { nanos, StorageType, type JetStreamManager, type StreamConfig } from 'nats';
 import { eventStreamName, eventWildcard, type ServiceName } from '@pki/contracts';
+import { isJetStreamApiError, isStreamNotFound, JS_API_ERRORS } from './jetstream-api';
 
 export interface EventStreamOptions {
   duplicateWindowMs?: number;
   storage?: 'file' | 'memory';
 }
-
-/** JetStream API error 10058 "stream name already in use" (a racing creator won). */
-const STREAM_NAME_IN_USE = 10058;
 
 export const DEFAULT_DUPLICATE_WINDOW_MS = 2 * 60_000;
 
@@ -35,7 +32,8 @@ export async function ensureEventStream(jsm: JetStreamManager, prefix: string, s
       await jsm.streams.add(config);
       return;
     } catch (error) {
-      if (!(error instanceof JetStreamApiError && error.code === STREAM_NAME_IN_USE)) throw error;
+      // "stream name already in use": a racing creator won.
+      if (!isJetStreamApiError(error, JS_API_ERRORS.StreamNameInUse)) throw error;
     }
   }
   const info = existing ?? (await jsm.streams.info(config.name));
@@ -51,8 +49,4 @@ async function streamInfo(jsm: JetStreamManager, name: string) {
     if (isStreamNotFound(error)) return undefined;
     throw error;
   }
-}
-
-export function isStreamNotFound(error: unknown): boolean {
-  return error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound;
 }

@@ -1,4 +1,3 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { eventSubject, type EventEnvelope } from '@pki/contracts';
 import { sql } from 'kysely';
 import { waitFor } from '@pki/testing';
@@ -24,7 +23,7 @@ describe('ProjectionRunner (Postgres + JetStream)', () => {
     return runner;
   };
   const consumerIdle = (projection: string) => async () => {
-    const info = await (await jetstreamManager(h.nc)).consumers.info(h.streamName, durableName(SCHEMA, projection));
+    const info = await (await h.nc.jetstreamManager()).consumers.info(h.streamName, durableName(SCHEMA, projection));
     return info.num_pending === 0 && info.num_ack_pending === 0 && info;
   };
   const appendMany = (from: number, count: number) =>
@@ -67,12 +66,12 @@ describe('ProjectionRunner (Postgres + JetStream)', () => {
     expect(projection.calls.get(crashOnce!)).toBe(1); // ...and was not applied again
 
     // The same event as a fresh first delivery under another message id: skipped.
-    await jetstream(h.nc).publish(eventSubject(h.prefix, SERVICE, 'Numbered'), JSON.stringify(stored[3]), { msgID: 'republished-under-another-id' });
+    await h.nc.jetstream().publish(eventSubject(h.prefix, SERVICE, 'Numbered'), JSON.stringify(stored[3]), { msgID: 'republished-under-another-id' });
     await waitFor(consumerIdle('counter'), { what: 'republished message acked' });
 
     // A consumer recreated from scratch (JetStream lost it) delivers everything again as first deliveries.
     for (const r of runners.splice(0)) await r.stop();
-    const jsm = await jetstreamManager(h.nc);
+    const jsm = await h.nc.jetstreamManager();
     await jsm.consumers.delete(h.streamName, durableName(SCHEMA, 'counter'));
     await h.db.withSchema(SCHEMA).updateTable('projection_checkpoints').set({ stream_seq: '0', event_id: null }).execute();
     await run({ projection });
@@ -109,7 +108,7 @@ describe('ProjectionRunner (Postgres + JetStream)', () => {
     await run({ projection, maxAttempts: 3, beforeAck: (e: EventEnvelope<any>) => void order.push(e.data.n) });
     await relay.start();
     await appendMany(0, 5);
-    await jetstream(h.nc).publish(eventSubject(h.prefix, SERVICE, 'Garbage'), '{not json', { msgID: 'garbage-1' });
+    await h.nc.jetstream().publish(eventSubject(h.prefix, SERVICE, 'Garbage'), '{not json', { msgID: 'garbage-1' });
     await appendMany(5, 1);
 
     await waitFor(async () => (await countingRows(h.db, 'ca.counted')).length === 5, { what: 'healthy events projected' });
@@ -136,7 +135,7 @@ describe('ProjectionRunner (Postgres + JetStream)', () => {
       })),
     );
     await relay.start();
-    await waitFor(async () => (await (await jetstreamManager(h.nc)).streams.info(h.streamName)).state.last_seq === 80, { what: '80 events relayed' });
+    await waitFor(async () => (await (await h.nc.jetstreamManager()).streams.info(h.streamName)).state.last_seq === 80, { what: '80 events relayed' });
 
     const transactions = new Set<string>();
     const applied: string[] = [];

@@ -1,4 +1,5 @@
-import type { JetStreamManager } from '@nats-io/jetstream';
+import type { JetStreamManager } from 'nats';
+import { storedMessage } from '../jetstream/jetstream-api';
 import type { Kysely } from 'kysely';
 import { prunePublished, recentPublished, resetPublished, resetPublishedAbove } from './outbox.queries';
 
@@ -30,7 +31,7 @@ export async function reconcileOutbox(input: ReconcileInput): Promise<{ republis
   const mismatched: string[] = [];
   for (let i = 0; i < recent.length; i += 25) {
     const chunk = recent.slice(i, i + 25);
-    const stored = await Promise.all(chunk.map((row) => jsm.streams.getMessage(streamName, { seq: Number(row.js_seq) })));
+    const stored = await Promise.all(chunk.map((row) => storedMessage(jsm, streamName, Number(row.js_seq))));
     chunk.forEach((row, j) => {
       if (stored[j]?.header?.get('Nats-Msg-Id') !== row.event_id) mismatched.push(row.position);
     });

@@ -1,5 +1,4 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { connect } from 'nats';
 import { eventStreamName, eventSubject } from '@pki/contracts';
 import { testNatsUrl, uniquePrefix, cleanupNatsPrefix, waitFor } from '@pki/testing';
 import { ensureEventStream } from '../jetstream/ensure-event-stream';
@@ -25,9 +24,9 @@ describe('OutboxRelay (Postgres + JetStream)', () => {
   it('publishes an event whose transaction commits late, which a "position > last" relay skips', async () => {
     // A naive relay, written here only to show the pitfall (DESIGN.md): it tails by position.
     const naivePrefix = uniquePrefix();
-    const jsm = await jetstreamManager(h.nc);
+    const jsm = await h.nc.jetstreamManager();
     await ensureEventStream(jsm, naivePrefix, SERVICE);
-    const js = jetstream(h.nc);
+    const js = h.nc.jetstream();
     let naiveLast = 0;
     const naivePass = async () => {
       const rows = await h.db.withSchema(SCHEMA).selectFrom('events').selectAll().where('position', '>', String(naiveLast)).orderBy('position').execute();
@@ -74,7 +73,7 @@ describe('OutboxRelay (Postgres + JetStream)', () => {
     const relay = new OutboxRelay({ db: h.db, schema: SCHEMA, nc: h.nc, prefix: h.prefix, service: SERVICE, logger: quietLogger });
     const [stored] = await store.append('s-1', 0, evt(1), meta);
     await relay.publishPending();
-    const jsm = await jetstreamManager(h.nc);
+    const jsm = await h.nc.jetstreamManager();
     const msg = await jsm.streams.getMessage(h.streamName, { seq: 1 });
     expect(msg?.subject).toBe(eventSubject(h.prefix, SERVICE, 'Numbered'));
     expect(msg?.json()).toEqual(stored);
@@ -86,8 +85,8 @@ describe('OutboxRelay (Postgres + JetStream)', () => {
   it('loses and duplicates nothing when a relay dies mid-batch or mid-stream and another takes over', async () => {
     // 1. A relay that published a batch but died before marking it (transaction rolled back).
     await store.appendMany(Array.from({ length: 20 }, (_, n) => ({ stream: `pre-${n}`, expectedVersion: 0, events: evt(n), meta })));
-    await ensureEventStream(await jetstreamManager(h.nc), h.prefix, SERVICE);
-    const js = jetstream(h.nc);
+    await ensureEventStream(await h.nc.jetstreamManager(), h.prefix, SERVICE);
+    const js = h.nc.jetstream();
     await h.db.transaction().execute(async (trx) => {
       const rows = await claimPending(trx, SCHEMA, 10);
       for (const row of rows) await js.publish(eventSubject(h.prefix, SERVICE, row.type), JSON.stringify({ id: row.id }), { msgID: row.id });
@@ -132,7 +131,7 @@ describe('OutboxRelay (Postgres + JetStream)', () => {
     const relay = new OutboxRelay({ db: h.db, schema: SCHEMA, nc: h.nc, prefix: h.prefix, service: SERVICE, logger: quietLogger, reconcileIntervalMs: 0 });
     await store.appendMany(Array.from({ length: 5 }, (_, n) => ({ stream: `x-${n}`, expectedVersion: 0, events: evt(n), meta })));
     await relay.publishPending();
-    const jsm = await jetstreamManager(h.nc);
+    const jsm = await h.nc.jetstreamManager();
     await jsm.streams.delete(h.streamName);
 
     await relay.publishPending(); // reconciles: stream recreated, rows reset...

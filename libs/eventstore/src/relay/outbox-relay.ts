@@ -1,12 +1,11 @@
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
 import type { Kysely } from 'kysely';
 import { eventStreamName, eventSubject, type ServiceName } from '@pki/contracts';
+import { StoppableSleep } from '@pki/service-kit';
 import { assertSchemaName } from '../db/schema-name';
 import { ensureEventStream, type EventStreamOptions } from '../jetstream/ensure-event-stream';
 import { rowToEnvelope } from '../store/envelope.mapping';
 import { backoffMs } from '../util/backoff';
-import { StoppableSleep } from '../util/stoppable-sleep';
 import { watchConnection, type ConnectionWatch } from '../jetstream/connection-watch';
 import { claimPending, markPublished } from './outbox.queries';
 import { reconcileOutbox } from './outbox-reconciler';
@@ -60,7 +59,7 @@ export class OutboxRelay {
 
   constructor(private readonly o: OutboxRelayOptions) {
     this.schema = assertSchemaName(o.schema);
-    this.js = jetstream(o.nc);
+    this.js = o.nc.jetstream();
     this.streamName = eventStreamName(o.prefix, o.service);
     this.logger = o.logger ?? defaultLogger;
   }
@@ -112,7 +111,7 @@ export class OutboxRelay {
   }
 
   private async reconcile(): Promise<void> {
-    this.jsm ??= await jetstreamManager(this.o.nc);
+    this.jsm ??= await this.o.nc.jetstreamManager();
     await ensureEventStream(this.jsm, this.o.prefix, this.o.service, this.o.stream);
     const report = await reconcileOutbox({
       db: this.o.db,

@@ -1,6 +1,4 @@
-import { connect } from '@nats-io/transport-node';
-import type { NatsConnection } from '@nats-io/nats-core';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from 'nats';
 import type { Kysely } from 'kysely';
 import { eventStreamName, type EventMetadata, type ServiceName } from '@pki/contracts';
 import { assertNatsReachable, cleanupNatsPrefix, createTestDatabase, testNatsUrl, uniquePrefix } from '@pki/testing';
@@ -46,7 +44,7 @@ export async function openHarness(): Promise<Harness> {
 
 /** Every message in the stream: Nats-Msg-Id and parsed body, in stream order. */
 export async function streamMessages(nc: NatsConnection, streamName: string): Promise<Array<{ seq: number; msgId: string; body: any }>> {
-  const jsm = await jetstreamManager(nc);
+  const jsm = await nc.jetstreamManager();
   const info = await jsm.streams.info(streamName);
   const out: Array<{ seq: number; msgId: string; body: any }> = [];
   for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {

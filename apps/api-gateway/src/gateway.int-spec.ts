@@ -1,0 +1,37 @@
+import * as nats from 'nats';
+import type { INestApplication } from '@nestjs/common';
+import { loadConfig } from '@pki/service-kit';
+import { assertNatsReachable, testNatsUrl, uniquePrefix } from '@pki/testing';
+import { startGateway } from './gateway';
+
+// Every connection any code in this process opens goes through here, so a second one is counted.
+jest.mock('nats', () => {
+  const actual = jest.requireActual<typeof import('nats')>('nats');
+  return { ...actual, connect: jest.fn((options?: nats.ConnectionOptions) => actual.connect(options)) };
+});
+
+describe('api-gateway process', () => {
+  let app: INestApplication | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  it('opens one NATS connection, reports it in readiness, and drains it on close', async () => {
+    await assertNatsReachable();
+    const config = loadConfig({ NATS_URL: `${testNatsUrl()},${testNatsUrl()}`, PKI_NATS_PREFIX: uniquePrefix() });
+    app = await startGateway({ config, port: 0, signalHandlers: false });
+    const connect = jest.mocked(nats.connect);
+    expect(connect.mock.calls).toHaveLength(1);
+    expect(connect.mock.calls[0]![0]).toMatchObject({ servers: [testNatsUrl(), testNatsUrl()], name: 'pki-api-gateway' });
+    const nc = (await connect.mock.results[0]!.value) as nats.NatsConnection;
+
+    const ready = await fetch(`${await app.getUrl()}/health/ready`);
+    expect(await ready.json()).toEqual({ status: 'ok', checks: { nats: 'ok' } });
+
+    await app.close();
+    app = undefined;
+    expect(nc.isClosed()).toBe(true);
+    expect(connect.mock.calls).toHaveLength(1);
+  });
+});

@@ -1,0 +1,64 @@
+import { AckPolicy, DeliverPolicy, nanos, type Consumer, type JetStreamClient, type JetStreamManager } from 'nats';
+import { ensureEventStream } from '../jetstream/ensure-event-stream';
+import { isJetStreamApiError, isStreamNotFound, JS_API_ERRORS, storedMessage } from '../jetstream/jetstream-api';
+import { hasDiverged, restartSequence, type Seen } from './consumer-position';
+import { findCheckpoint, rewindCheckpoint } from './projection.queries';
+import type { RunnerContext } from './runner-context';
+
+export interface ConsumerTarget {
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly streamName: string;
+  readonly durable: string;
+}
+
+/**
+ * Checks the source stream and the projection's durable consumer, (re)creating the consumer
+ * where JetStream lost state: a consumer ahead of the stream, or a stream whose message at the
+ * checkpoint (or at the last ack) is no longer the event seen there, is recreated to replay
+ * from before the loss point (restartSequence); the processed-event table skips what was applied.
+ */
+export async function prepareConsumer(ctx: RunnerContext, target: ConsumerTarget): Promise<Consumer> {
+  const { jsm, streamName, durable } = target;
+  let info;
+  try {
+    info = await jsm.streams.info(streamName);
+  } catch (error) {
+    if (!isStreamNotFound(error)) throw error;
+    // The source service has not started yet: create its stream with the same config it would.
+    await ensureEventStream(jsm, ctx.o.prefix, ctx.o.source);
+    info = await jsm.streams.info(streamName);
+  }
+  const lastSeq = info.state.last_seq;
+  const checkpoint = await findCheckpoint(ctx.o.db, ctx.schema, ctx.name);
+  const checkpointSeen: Seen = { seq: Number(checkpoint?.stream_seq ?? 0), eventId: checkpoint?.event_id ?? null };
+  const consumerInfo = await jsm.consumers.info(streamName, durable).catch((error: unknown) => {
+    if (isJetStreamApiError(error, JS_API_ERRORS.ConsumerNotFound)) return undefined;
+    throw error;
+  });
+
+  let diverged = consumerInfo !== undefined && consumerInfo.delivered.stream_seq > lastSeq;
+  for (const seen of [ctx.lastSeen, checkpointSeen]) {
+    if (diverged || seen.seq <= 0 || seen.eventId === null) continue;
+    const stored = seen.seq <= lastSeq ? await storedMessage(jsm, streamName, seen.seq) : null;
+    diverged = hasDiverged(seen, lastSeq, stored?.header?.get('Nats-Msg-Id'));
+  }
+
+  if (diverged || !consumerInfo) {
+    const start = restartSequence(checkpointSeen.seq, lastSeq, diverged, ctx.o.replayMargin ?? 1000);
+    if (diverged) {
+      ctx.logger.log(`projection ${ctx.name}: ${streamName} lost or renumbered messages; replaying from ${start}`);
+      await rewindCheckpoint(ctx.o.db, ctx.schema, ctx.name, start - 1);
+    }
+    if (consumerInfo) await jsm.consumers.delete(streamName, durable);
+    await jsm.consumers.add(streamName, {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      ack_wait: nanos(ctx.o.ackWaitMs ?? 30_000),
+      max_deliver: -1,
+      ...(start > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start } : { deliver_policy: DeliverPolicy.All }),
+    });
+    ctx.lastSeen = { seq: 0, eventId: null };
+  }
+  return target.js.consumers.get(streamName, durable);
+}

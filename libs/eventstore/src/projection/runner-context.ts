@@ -1,0 +1,49 @@
+import type { JsMsg, NatsConnection } from 'nats';
+import type { Kysely } from 'kysely';
+import type { EventEnvelope, ServiceName } from '@pki/contracts';
+import type { StoppableSleep } from '@pki/service-kit';
+import type { RelayLogger } from '../relay/outbox-relay';
+import type { Seen } from './consumer-position';
+import type { PayloadValidator } from './payload-check';
+import type { Projection } from './projection';
+
+export interface ProjectionRunnerOptions {
+  db: Kysely<any>;
+  /** Where the checkpoint, processed-event and parked tables live (projectionMigrations). */
+  schema: string;
+  nc: NatsConnection;
+  prefix: string;
+  /** Whose event stream to read. */
+  source: ServiceName;
+  projection: Projection;
+  logger?: RelayLogger;
+  /** Non-transient failures of one event before it is parked and terminated (default 5). */
+  maxAttempts?: number;
+  batchSize?: number;
+  ackWaitMs?: number;
+  /** Messages to replay before the loss point when JetStream lost messages (default 1000). */
+  replayMargin?: number;
+  /** Checks the payloads of the types the projection declares (default: the schemas in libs/contracts). */
+  validatePayload?: PayloadValidator;
+  /** Test seam: runs after commit and before ack; throwing skips the ack, as a crash there would. */
+  beforeAck?: (event: EventEnvelope) => Promise<void> | void;
+}
+
+/** A delivered message and the envelope it carries. */
+export interface Delivered {
+  readonly msg: JsMsg;
+  readonly event: EventEnvelope;
+}
+
+/** What the runner's steps (consumer setup, batch apply, park) share. */
+export interface RunnerContext {
+  readonly o: ProjectionRunnerOptions;
+  readonly schema: string;
+  /** The projection's name: its checkpoint, processed-event and parked rows. */
+  readonly name: string;
+  readonly logger: RelayLogger;
+  /** Stopped when the runner stops: retries end and undelivered work is nak'd. */
+  readonly sleeper: StoppableSleep;
+  /** The last message acked (to notice a stream that lost or renumbered messages). */
+  lastSeen: Seen;
+}
