@@ -1,7 +1,11 @@
 import { IOT_EVENT_TYPES } from '@pki/contracts';
 import { deciderSpec, errorOf } from '@pki/testing';
 import { attachPolicy, attachThingPrincipal, deleteCertificate, detachPolicy, detachThingPrincipal, resolveCertificatePrincipal } from './attachments';
-import { decideCertificate, evolveCertificate, initialCertificateState, type CertificateCommand, type CertificateEvent, type CertificateState } from './certificate.decider';
+import type { CertificateCommand } from './certificate.commands';
+import { decideCertificate } from './certificate.decider';
+import type { CertificateEvent } from './certificate.events';
+import { evolveCertificate } from './certificate.evolve';
+import { initialCertificateState, type CertificateState } from './certificate.state';
 import { decidePolicy, evolvePolicy, initialPolicyState, type PolicyEvent, type PolicyState } from './policy.decider';
 import { decideThing, evolveThing, initialThingState, type ThingEvent, type ThingState } from './thing.decider';
 

@@ -1,6 +1,9 @@
 import { IOT_EVENT_TYPES } from '@pki/contracts';
 import { deciderSpec } from '@pki/testing';
-import { decideCertificate, evolveCertificate, initialCertificateState, type CertificateCommand } from './certificate.decider';
+import type { CertificateCommand } from './certificate.commands';
+import { decideCertificate } from './certificate.decider';
+import { evolveCertificate } from './certificate.evolve';
+import { initialCertificateState } from './certificate.state';
 
 const A = '111111111111';
 const B = '222222222222';
