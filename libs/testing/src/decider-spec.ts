@@ -1,3 +1,6 @@
+// Runs inside Jest specs only: it asserts with Jest's global `expect` (the reference makes the
+// build, which compiles this lib through the e2e fixtures' imports, know its type).
+/// <reference types="jest" />
 import { DomainError } from '@pki/contracts';
 
 /** A pure aggregate: decide(command, state) -> events, evolve(state, event) -> state (STYLE.md "The decider"). */
