@@ -1,4 +1,4 @@
-import type { IotCertificateMode, IotCertificateStatus, IotRegistrationSource, IotThingPrincipalType } from '@pki/contracts';
+import type { IotCertificateRegisteredV1, IotCertificateStatus, IotThingPrincipalType } from '@pki/contracts';
 
 /**
  * Commands of the AWS IoT device certificate aggregate. Each carries what the decider must not
@@ -10,18 +10,9 @@ export interface Stamped {
   readonly generationId: string;
 }
 
-export interface RegisterCertificate extends Stamped {
+/** The facts of CertificateRegistered (v1) but its change stamp, which `now` and `generationId` make. */
+export interface RegisterCertificate extends Stamped, Omit<IotCertificateRegisteredV1, 'stamp'> {
   readonly type: 'RegisterCertificate';
-  readonly certificateId: string;
-  readonly certificateArn: string;
-  readonly ownedBy: string;
-  readonly caCertificateId: string | null;
-  readonly certificatePem: string;
-  readonly status: IotCertificateStatus;
-  readonly certificateMode: IotCertificateMode;
-  readonly notBefore: string;
-  readonly notAfter: string;
-  readonly source: IotRegistrationSource;
 }
 
 export interface UpdateCertificate extends Stamped {
