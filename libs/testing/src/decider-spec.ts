@@ -97,7 +97,15 @@ export function deciderSpec<Command, Event, State>(decider: Decider<Command, Eve
       }),
     };
   };
-  const history = (...commands: Command[]): Event[] =>
-    commands.reduce<Event[]>((events, command) => [...events, ...given(events).when(command).events()], []);
+  const history = (...commands: Command[]): Event[] => {
+    let state = initialState;
+    const events: Event[] = [];
+    for (const command of commands) {
+      const decided = decide(command, state);
+      state = decided.reduce(evolve, state);
+      events.push(...decided);
+    }
+    return events;
+  };
   return { given, history };
 }
