@@ -56,7 +56,7 @@ export interface DeciderWhen<Event, State> {
   events(): Event[];
   /** Asserts the decided events equal `expected`. */
   then(expected: readonly Event[]): void;
-  /** Asserts the command is refused as `expected`; returns the error for further checks. */
+  /** Asserts the command is refused as `expected`; returns the error (typed as the DomainError deciders throw) for further checks. */
   thenThrows(expected: ErrorExpectation): DomainError;
   /** The state after the decided events, for specs that read the state machine's result. */
   state(): State;
