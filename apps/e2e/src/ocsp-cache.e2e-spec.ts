@@ -4,12 +4,12 @@
  * `openssl ocsp -url` as the relying party.
  * - Two requests without nonce for a good certificate get the very same response: identical
  *   octets (an ECDSA signature is randomized, so a second signing could not produce them) and
- *   the same producedAt although the second request comes more than a second later.
+ *   the same producedAt although the second request comes in a later second than the first
+ *   response was produced (waited for on the clock, not slept).
  * - A request with a nonce is signed fresh and echoes its nonce.
  * - Immediately after RevokeCertificate returns, a request without nonce answers revoked: the
  *   cached "good" was dropped before the revocation was acknowledged (no polling here).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { RevokeCertificateCommand } from '@aws-sdk/client-acm-pca';
 import { waitFor } from '@pki/testing';
 import { activeRootCa, bytes, issueCertificate, pcaClient } from './fixtures/acm-pca';
@@ -51,8 +51,11 @@ describe('OCSP pre-signed responses: cached until a revocation, which shows at o
     // The certificate reaches revocation-service through CertificateIssued (and the CA through ca-service's events).
     await waitFor(async () => /leaf.pem: good/.test(ocsp('good1', '-no_nonce')), { timeoutMs: 30_000, what: 'OCSP to answer good for the new certificate' });
     expect(says(pki.run('ocsp', '-respin', 'good1.der', '-issuer', 'root.pem', '-CAfile', 'root.pem', '-cert', 'leaf.pem', '-no_nonce'), 'good')).toBe(true);
-    // Over a second later: a fresh signing would carry a later producedAt (and, ECDSA being randomized, other octets).
-    await sleep(1_100);
+    // From the second after good1's producedAt (GeneralizedTime counts whole seconds), a fresh signing would carry a
+    // later producedAt (and, ECDSA being randomized, other octets): wait for that second rather than sleep a fixed time.
+    const nextSecond = Date.parse(producedAt('good1')) + 1000;
+    expect(Number.isNaN(nextSecond)).toBe(false);
+    await waitFor(async () => Date.now() >= nextSecond, { timeoutMs: 5_000, intervalMs: 20, what: `the clock to pass ${new Date(nextSecond).toISOString()}` });
     expect(says(ocsp('good2', '-no_nonce'), 'good')).toBe(true);
     expect(pki.bytes('good2.der').equals(pki.bytes('good1.der'))).toBe(true);
     expect(producedAt('good2')).toBe(producedAt('good1'));

@@ -6,3 +6,14 @@ export { startNatsServer, type NatsServerProcess } from './nats-server.process';
 export { startPostgresInstance, type PostgresInstance } from './postgres-instance.process';
 export { createSoftHsmToken, type SoftHsmToken } from './softhsm-token';
 export { contractProblems } from './contract-problems';
+export {
+  deciderSpec,
+  errorOf,
+  thrownBy,
+  expectError,
+  type Decider,
+  type DeciderSpec,
+  type DeciderGiven,
+  type DeciderWhen,
+  type ErrorExpectation,
+} from './decider-spec';

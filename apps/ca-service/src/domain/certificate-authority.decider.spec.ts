@@ -1,4 +1,4 @@
-import { DomainError } from '@pki/contracts';
+import { deciderSpec } from '@pki/testing';
 import { decide, evolve, initialState, type CertificateAuthorityCommand } from './certificate-authority.decider';
 import type { CreateCertificateAuthorityInput } from './certificate-authority.types';
 
@@ -20,19 +20,11 @@ function create(input: Partial<CreateCertificateAuthorityInput> = {}, config: Pa
   };
 }
 
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
+const { given, history } = deciderSpec({ decide, evolve, initialState });
 
 describe('CertificateAuthority decider', () => {
   it('given no CA, when created, then CertificateAuthorityCreated with the documented defaults', () => {
-    const events = decide(create(), initialState);
+    const events = given([]).when(create()).events();
     expect(events).toHaveLength(1);
     const [event] = events;
     expect(event!.type).toBe('CertificateAuthorityCreated');
@@ -46,21 +38,18 @@ describe('CertificateAuthority decider', () => {
       createdAt: now.toISOString(),
       idempotencyToken: null,
     });
-    expect(events.reduce(evolve, initialState).status).toBe('CREATING');
+    expect(given(events).state.status).toBe('CREATING');
   });
 
   it('given an existing CA, when created again, then Conflict', () => {
-    const state = decide(create(), initialState).reduce(evolve, initialState);
-    expect(errorOf(() => decide(create(), state)).kind).toBe('Conflict');
+    given(history(create())).when(create()).thenThrows({ kind: 'Conflict' });
   });
 
   it.each([
     ['EC_prime256v1', 'SHA256WITHRSA'],
     ['RSA_2048', 'SHA384WITHECDSA'],
   ] as const)('refuses key %s with signing algorithm %s (InvalidArgsException)', (KeyAlgorithm, SigningAlgorithm) => {
-    const error = errorOf(() => decide(create({}, { KeyAlgorithm, SigningAlgorithm }), initialState));
-    expect(error.code).toBe('InvalidArgsException');
-    expect(error.message).toContain(SigningAlgorithm);
+    given([]).when(create({}, { KeyAlgorithm, SigningAlgorithm })).thenThrows({ code: 'InvalidArgsException', message: expect.stringContaining(SigningAlgorithm) });
   });
 
   it.each([
@@ -70,7 +59,7 @@ describe('CertificateAuthority decider', () => {
     ['EC_secp521r1', 'SHA384WITHECDSA'],
     ['EC_secp521r1', 'SHA512WITHECDSA'],
   ] as const)('given no CA, when created with key %s and signing algorithm %s, then CertificateAuthorityCreated with them', (KeyAlgorithm, SigningAlgorithm) => {
-    const [event] = decide(create({}, { KeyAlgorithm, SigningAlgorithm }), initialState);
+    const [event] = given([]).when(create({}, { KeyAlgorithm, SigningAlgorithm })).events();
     expect(event).toMatchObject({ type: 'CertificateAuthorityCreated', data: { configuration: { KeyAlgorithm, SigningAlgorithm } } });
   });
 
@@ -78,9 +67,9 @@ describe('CertificateAuthority decider', () => {
     ['EC_secp521r1', 'SHA512WITHRSA'],
     ['RSA_3072', 'SHA256WITHECDSA'],
   ] as const)('refuses the larger key %s with signing algorithm %s of the other family', (KeyAlgorithm, SigningAlgorithm) => {
-    const error = errorOf(() => decide(create({}, { KeyAlgorithm, SigningAlgorithm }), initialState));
-    expect(error.code).toBe('InvalidArgsException');
-    expect(error.message).toBe(`The signing algorithm ${SigningAlgorithm} cannot be used with the key algorithm ${KeyAlgorithm}.`);
+    given([])
+      .when(create({}, { KeyAlgorithm, SigningAlgorithm }))
+      .thenThrows({ code: 'InvalidArgsException', message: `The signing algorithm ${SigningAlgorithm} cannot be used with the key algorithm ${KeyAlgorithm}.` });
   });
 
   it.each([
@@ -91,43 +80,40 @@ describe('CertificateAuthority decider', () => {
     ['EC_prime256v1', 'SM3WITHSM2', /^SM3WITHSM2 .* is not supported by this platform.*Use SigningAlgorithm SHA256WITHECDSA/],
     ['RSA_2048', 'ML_DSA_65', /^ML_DSA_65 .* is not supported by this platform.*Use SigningAlgorithm/],
   ])('refuses the model values KeyAlgorithm %s / SigningAlgorithm %s it cannot do (InvalidArgsException, no event)', (KeyAlgorithm, SigningAlgorithm, message) => {
-    const error = errorOf(() => decide(create({}, { KeyAlgorithm, SigningAlgorithm } as never), initialState));
-    expect(error).toMatchObject({ kind: 'Malformed', code: 'InvalidArgsException' });
-    expect(error.message).toMatch(message);
+    given([]).when(create({}, { KeyAlgorithm, SigningAlgorithm } as never)).thenThrows({ kind: 'Malformed', code: 'InvalidArgsException', message });
   });
 
   it('records KeyStorageSecurityStandard CCPC_LEVEL_1_OR_HIGHER as declared, like the FIPS levels', () => {
-    const [event] = decide(create({ KeyStorageSecurityStandard: 'CCPC_LEVEL_1_OR_HIGHER' }), initialState);
+    const [event] = given([]).when(create({ KeyStorageSecurityStandard: 'CCPC_LEVEL_1_OR_HIGHER' })).events();
     expect(event).toMatchObject({ type: 'CertificateAuthorityCreated', data: { keyStorageSecurityStandard: 'CCPC_LEVEL_1_OR_HIGHER' } });
   });
 
   it('refuses custom attributes mixed with standard ones', () => {
-    const error = errorOf(() => decide(create({}, { Subject: { CommonName: 'x', CustomAttributes: [{ ObjectIdentifier: '2.5.4.3', Value: 'y' }] } }), initialState));
-    expect(error.code).toBe('InvalidArgsException');
+    given([]).when(create({}, { Subject: { CommonName: 'x', CustomAttributes: [{ ObjectIdentifier: '2.5.4.3', Value: 'y' }] } })).thenThrows({ code: 'InvalidArgsException' });
   });
 
   it('refuses an empty subject', () => {
-    expect(errorOf(() => decide(create({}, { Subject: {} }), initialState)).code).toBe('InvalidArgsException');
+    given([]).when(create({}, { Subject: {} })).thenThrows({ code: 'InvalidArgsException' });
   });
 
   it('refuses a disabled CRL configuration that carries other members', () => {
-    const error = errorOf(() => decide(create({ RevocationConfiguration: { CrlConfiguration: { Enabled: false, ExpirationInDays: 7 } } }), initialState));
-    expect(error.code).toBe('InvalidArgsException');
-    expect(error.message).toContain('ExpirationInDays');
+    given([])
+      .when(create({ RevocationConfiguration: { CrlConfiguration: { Enabled: false, ExpirationInDays: 7 } } }))
+      .thenThrows({ code: 'InvalidArgsException', message: expect.stringContaining('ExpirationInDays') });
   });
 
   it('refuses CNAMEs with a protocol prefix', () => {
-    expect(
-      errorOf(() => decide(create({ RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: 'crls', CustomCname: 'http://crl.example.com' } } }), initialState)).code,
-    ).toBe('InvalidArgsException');
-    expect(errorOf(() => decide(create({ RevocationConfiguration: { OcspConfiguration: { Enabled: true, OcspCustomCname: 'https://ocsp.example.com' } } }), initialState)).code).toBe(
-      'InvalidArgsException',
-    );
+    given([])
+      .when(create({ RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: 'crls', CustomCname: 'http://crl.example.com' } } }))
+      .thenThrows({ code: 'InvalidArgsException' });
+    given([])
+      .when(create({ RevocationConfiguration: { OcspConfiguration: { Enabled: true, OcspCustomCname: 'https://ocsp.example.com' } } }))
+      .thenThrows({ code: 'InvalidArgsException' });
   });
 
   it('accepts CrlType COMPLETE (the default) and keeps it as given', () => {
     const CrlConfiguration = { Enabled: true, S3BucketName: 'crls', CrlType: 'COMPLETE' } as const;
-    const [event] = decide(create({ RevocationConfiguration: { CrlConfiguration } }), initialState);
+    const [event] = given([]).when(create({ RevocationConfiguration: { CrlConfiguration } })).events();
     expect(event!.data).toMatchObject({ revocationConfiguration: { CrlConfiguration } });
   });
 
@@ -136,32 +122,27 @@ describe('CertificateAuthority decider', () => {
     ['a CustomPath', { CustomPath: 'pki/crls' }, 'CustomPath'],
   ] as const)('refuses %s, which it does not implement, instead of ignoring it (InvalidArgsException)', (_name, member, named) => {
     const input = { RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: 'crls', ...member } } };
-    const error = errorOf(() => decide(create(input), initialState));
-    expect(error.code).toBe('InvalidArgsException');
-    expect(error.message).toContain(named);
+    given([]).when(create(input)).thenThrows({ code: 'InvalidArgsException', message: expect.stringContaining(named) });
   });
 
   it('requires a bucket when CRLs are enabled', () => {
-    expect(errorOf(() => decide(create({ RevocationConfiguration: { CrlConfiguration: { Enabled: true } } }), initialState)).code).toBe('InvalidArgsException');
+    given([]).when(create({ RevocationConfiguration: { CrlConfiguration: { Enabled: true } } })).thenThrows({ code: 'InvalidArgsException' });
   });
 
   it('refuses CsrExtensions that cannot be encoded into a CSR (InvalidArgsException, nothing written)', () => {
-    const error = errorOf(() =>
-      decide(create({}, { CsrExtensions: { SubjectInformationAccess: [{ AccessMethod: { AccessMethodType: 'CA_REPOSITORY' }, AccessLocation: { DnsName: 'bücher.example' } }] } }), initialState),
-    );
-    expect(error.code).toBe('InvalidArgsException');
-    expect(error.message).toContain('certificate signing request');
+    given([])
+      .when(create({}, { CsrExtensions: { SubjectInformationAccess: [{ AccessMethod: { AccessMethodType: 'CA_REPOSITORY' }, AccessLocation: { DnsName: 'bücher.example' } }] } }))
+      .thenThrows({ code: 'InvalidArgsException', message: expect.stringContaining('certificate signing request') });
   });
 
   it('refuses tags with the reserved aws: prefix (InvalidTagException)', () => {
-    expect(errorOf(() => decide(create({ Tags: [{ Key: 'aws:owner', Value: 'x' }] }), initialState)).code).toBe('InvalidTagException');
+    given([]).when(create({ Tags: [{ Key: 'aws:owner', Value: 'x' }] })).thenThrows({ code: 'InvalidTagException' });
   });
 
   it('keeps the configuration, tags and token as given', () => {
-    const [event] = decide(
-      create({ Tags: [{ Key: 'team', Value: 'pki' }, { Key: 'flag' }], IdempotencyToken: 'tok', UsageMode: 'SHORT_LIVED_CERTIFICATE', KeyStorageSecurityStandard: 'FIPS_140_2_LEVEL_2_OR_HIGHER' }),
-      initialState,
-    );
+    const [event] = given([])
+      .when(create({ Tags: [{ Key: 'team', Value: 'pki' }, { Key: 'flag' }], IdempotencyToken: 'tok', UsageMode: 'SHORT_LIVED_CERTIFICATE', KeyStorageSecurityStandard: 'FIPS_140_2_LEVEL_2_OR_HIGHER' }))
+      .events();
     if (event?.type !== 'CertificateAuthorityCreated') throw new Error('expected CertificateAuthorityCreated');
     expect(event.data.tags).toEqual([{ Key: 'team', Value: 'pki' }, { Key: 'flag', Value: null }]);
     expect(event.data.idempotencyToken).toBe('tok');

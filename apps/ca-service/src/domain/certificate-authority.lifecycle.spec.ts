@@ -1,7 +1,7 @@
-import { DomainError } from '@pki/contracts';
 import { basicConstraintsExtension, customExtension, keyUsageExtension } from '@pki/pki';
+import { deciderSpec } from '@pki/testing';
 import { criticalExtension, csrPem, ecKey, externalHierarchy, issue, type SoftwareKey } from './ca-hierarchy.spec-helper';
-import { decide, evolve, initialState, type CertificateAuthorityCommand, type CertificateAuthorityState } from './certificate-authority.decider';
+import { decide, evolve, initialState, type CertificateAuthorityCommand } from './certificate-authority.decider';
 import type { CertificateAuthorityEvent } from './certificate-authority.events';
 import type { ASN1Subject } from '@pki/pki';
 
@@ -12,37 +12,7 @@ const id = '11111111-2222-3333-4444-555555555555';
 const arn = `arn:aws:acm-pca:us-east-1:000000000000:certificate-authority/${id}`;
 const SUBJECT: ASN1Subject = { Country: 'US', Organization: 'Example Corp', CommonName: 'Example CA' };
 
-/** given(events).when(command) -> events, or the DomainError it raised. */
-function given(events: readonly CertificateAuthorityEvent[]) {
-  const state = events.reduce(evolve, initialState);
-  return {
-    state,
-    when(command: CertificateAuthorityCommand): CertificateAuthorityEvent[] {
-      return decide(command, state);
-    },
-    whenFails(command: CertificateAuthorityCommand): DomainError {
-      try {
-        decide(command, state);
-      } catch (error) {
-        if (error instanceof DomainError) return error;
-        throw error;
-      }
-      throw new Error(`expected ${command.type} to be refused in ${state.status}`);
-    },
-  };
-}
-
-/** Runs commands in order from no CA, returning every event (the "given" history). */
-function history(...commands: CertificateAuthorityCommand[]): CertificateAuthorityEvent[] {
-  let state: CertificateAuthorityState = initialState;
-  const all: CertificateAuthorityEvent[] = [];
-  for (const command of commands) {
-    const events = decide(command, state);
-    state = events.reduce(evolve, state);
-    all.push(...events);
-  }
-  return all;
-}
+const { given, history } = deciderSpec({ decide, evolve, initialState });
 
 const createCmd = (type: 'ROOT' | 'SUBORDINATE'): CertificateAuthorityCommand => ({
   type: 'CreateCertificateAuthority',
@@ -90,44 +60,42 @@ describe('CertificateAuthority lifecycle (given/when/then)', () => {
   describe('key pair and CSR', () => {
     it('given CREATING, when the CSR is recorded, then CsrCreated and PENDING_CERTIFICATE', () => {
       const g = given(history(createCmd('ROOT')));
-      const events = g.when(recordCsr());
-      expect(events).toEqual([
+      g.when(recordCsr()).then([
         {
           type: 'CsrCreated',
           schemaVersion: 1,
           data: { certificateAuthorityId: id, arn, csr, publicKeySpki: caKey.spki.toString('base64'), keyAlgorithm: 'EC_prime256v1', signingAlgorithm: 'SHA256WITHECDSA', status: 'PENDING_CERTIFICATE', createdAt: T0.toISOString() },
         },
       ]);
-      expect(events.reduce(evolve, g.state).status).toBe('PENDING_CERTIFICATE');
+      expect(g.when(recordCsr()).state().status).toBe('PENDING_CERTIFICATE');
     });
 
     it('given CREATING, when creation fails, then CertificateAuthorityCreationFailed and FAILED with the reason', () => {
       const g = given(history(createCmd('ROOT')));
-      const events = g.when({ type: 'RecordCreationFailure', failureReason: 'REQUEST_TIMED_OUT', detail: 'HSM unreachable', now: T0 });
-      expect(events[0]).toMatchObject({ type: 'CertificateAuthorityCreationFailed', data: { failureReason: 'REQUEST_TIMED_OUT', status: 'FAILED' } });
-      const state = events.reduce(evolve, g.state);
-      expect(state).toMatchObject({ status: 'FAILED', failureReason: 'REQUEST_TIMED_OUT' });
+      const failing = g.when({ type: 'RecordCreationFailure', failureReason: 'REQUEST_TIMED_OUT', detail: 'HSM unreachable', now: T0 });
+      expect(failing.events()[0]).toMatchObject({ type: 'CertificateAuthorityCreationFailed', data: { failureReason: 'REQUEST_TIMED_OUT', status: 'FAILED' } });
+      expect(failing.state()).toMatchObject({ status: 'FAILED', failureReason: 'REQUEST_TIMED_OUT' });
     });
   });
 
   describe('import', () => {
     it('given PENDING_CERTIFICATE (root), when a self-signed certificate for its key is imported, then CertificateImported with its facts and ACTIVE', () => {
       const g = given(pending());
-      const [event] = g.when(importCmd(rootCert));
+      const [event] = g.when(importCmd(rootCert)).events();
       expect(event).toMatchObject({
         type: 'CertificateImported',
         data: { certificateChain: null, serial: '1234abcd', notAfter: at(730).toISOString(), previousStatus: 'PENDING_CERTIFICATE', status: 'ACTIVE', subject: 'C=US, O=Example Corp, CN=Example CA' },
       });
-      expect([event!].reduce(evolve, g.state).status).toBe('ACTIVE');
+      expect(g.when(importCmd(rootCert)).state().status).toBe('ACTIVE');
     });
 
     it('given PENDING_CERTIFICATE (subordinate), when a certificate with its chain (root last) is imported, then ACTIVE', () => {
-      const [event] = given(pending('SUBORDINATE')).when(importCmd(subordinateCert, h.intermediate + h.root));
+      const [event] = given(pending('SUBORDINATE')).when(importCmd(subordinateCert, h.intermediate + h.root)).events();
       expect(event).toMatchObject({ type: 'CertificateImported', data: { certificateChain: h.intermediate + h.root, issuer: 'O=External Corp, CN=External Intermediate' } });
     });
 
     it('given ACTIVE, when a new certificate for the same key is imported, then CertificateImported (re-import)', () => {
-      const [event] = given(active()).when(importCmd(rootCert));
+      const [event] = given(active()).when(importCmd(rootCert)).events();
       expect(event).toMatchObject({ type: 'CertificateImported', data: { previousStatus: 'ACTIVE' } });
     });
 
@@ -248,9 +216,7 @@ describe('CertificateAuthority lifecycle (given/when/then)', () => {
 
     it.each(cases)('refuses %s', async (_name, type, make, code, message) => {
       const [certificate, chain] = await make();
-      const error = given(pending(type)).whenFails(importCmd(certificate, chain));
-      expect(error.code).toBe(code);
-      expect(error.message).toMatch(message);
+      given(pending(type)).when(importCmd(certificate, chain)).thenThrows({ code, message });
     });
 
     it('accepts allowed critical extensions (key usage, certificate policies, subject key identifier)', async () => {
@@ -263,39 +229,38 @@ describe('CertificateAuthority lifecycle (given/when/then)', () => {
         notAfter: at(30),
         extensions: [basicConstraintsExtension({ ca: true }), keyUsageExtension({ KeyCertSign: true }), customExtension({ oid: '2.5.29.14', critical: true, valueDer: Buffer.from([4, 2, 1, 2]) })],
       });
-      expect(given(pending()).when(importCmd(cert))[0]!.type).toBe('CertificateImported');
+      expect(given(pending()).when(importCmd(cert)).events()[0]!.type).toBe('CertificateImported');
     });
 
     it('refuses a certificate for a CSR-less CA with RequestInProgressException while CREATING', () => {
-      const error = given(history(createCmd('ROOT'))).whenFails(importCmd(rootCert));
-      expect(error.code).toBe('RequestInProgressException');
+      given(history(createCmd('ROOT'))).when(importCmd(rootCert)).thenThrows({ code: 'RequestInProgressException' });
     });
   });
 
   describe('update', () => {
     it('given ACTIVE, when disabled, then StatusChanged to DISABLED; and enabled again', () => {
-      const disabled = given(active()).when(update('DISABLED'));
-      expect(disabled).toEqual([{ type: 'StatusChanged', schemaVersion: 1, data: { certificateAuthorityId: id, arn, previousStatus: 'ACTIVE', status: 'DISABLED', changedAt: T0.toISOString() } }]);
-      const enabled = given([...active(), ...disabled]).when(update('ACTIVE'));
+      given(active())
+        .when(update('DISABLED'))
+        .then([{ type: 'StatusChanged', schemaVersion: 1, data: { certificateAuthorityId: id, arn, previousStatus: 'ACTIVE', status: 'DISABLED', changedAt: T0.toISOString() } }]);
+      const disabled = given(active()).when(update('DISABLED')).events();
+      const enabled = given([...active(), ...disabled]).when(update('ACTIVE')).events();
       expect(enabled[0]).toMatchObject({ type: 'StatusChanged', data: { previousStatus: 'DISABLED', status: 'ACTIVE' } });
     });
 
     it('given ACTIVE, when set to ACTIVE, then nothing happens', () => {
-      expect(given(active()).when(update('ACTIVE'))).toEqual([]);
+      given(active()).when(update('ACTIVE')).then([]);
     });
 
     it('refuses a Status other than ACTIVE or DISABLED (InvalidArgsException)', () => {
-      expect(given(active()).whenFails(update('DELETED')).code).toBe('InvalidArgsException');
+      given(active()).when(update('DELETED')).thenThrows({ code: 'InvalidArgsException' });
     });
 
     it('given DISABLED with an expired certificate, when enabled, then InvalidStateException', () => {
-      const error = given(history(createCmd('ROOT'), recordCsr(), importCmd(rootCert), update('DISABLED'))).whenFails(update('ACTIVE', at(731)));
-      expect(error.code).toBe('InvalidStateException');
-      expect(error.message).toMatch(/expired/);
+      given(history(createCmd('ROOT'), recordCsr(), importCmd(rootCert), update('DISABLED'))).when(update('ACTIVE', at(731))).thenThrows({ code: 'InvalidStateException', message: /expired/ });
     });
 
     it('merges a RevocationConfiguration: a mechanism left out keeps its settings', () => {
-      const [event] = given(active()).when(update(undefined, T0, { OcspConfiguration: { Enabled: true, OcspCustomCname: 'ocsp.example.com' } }));
+      const [event] = given(active()).when(update(undefined, T0, { OcspConfiguration: { Enabled: true, OcspCustomCname: 'ocsp.example.com' } })).events();
       expect(event).toMatchObject({
         type: 'RevocationConfigurationUpdated',
         data: { revocationConfiguration: { CrlConfiguration: { Enabled: false }, OcspConfiguration: { Enabled: true, OcspCustomCname: 'ocsp.example.com' } } },
@@ -303,59 +268,55 @@ describe('CertificateAuthority lifecycle (given/when/then)', () => {
     });
 
     it('refuses an invalid RevocationConfiguration (InvalidArgsException) and writes nothing', () => {
-      expect(given(active()).whenFails(update('DISABLED', T0, { CrlConfiguration: { Enabled: true } })).code).toBe('InvalidArgsException');
+      given(active()).when(update('DISABLED', T0, { CrlConfiguration: { Enabled: true } })).thenThrows({ code: 'InvalidArgsException' });
     });
 
     it.each([{ CrlType: 'PARTITIONED' }, { CustomPath: 'pki/crls' }])('refuses CRL settings it does not implement (%j) instead of ignoring them', (member) => {
-      const error = given(active()).whenFails(update(undefined, T0, { CrlConfiguration: { Enabled: true, S3BucketName: 'crls', ...member } }));
-      expect(error.code).toBe('InvalidArgsException');
-      expect(error.message).toContain(Object.keys(member)[0]!);
+      given(active()).when(update(undefined, T0, { CrlConfiguration: { Enabled: true, S3BucketName: 'crls', ...member } })).thenThrows({ code: 'InvalidArgsException', message: expect.stringContaining(Object.keys(member)[0]!) });
     });
   });
 
   describe('delete, restore, permanent removal', () => {
     it('given DISABLED, when deleted, then DELETED restorable for 30 days by default', () => {
-      const [event] = given(history(createCmd('ROOT'), recordCsr(), importCmd(rootCert), update('DISABLED'))).when(del());
+      const [event] = given(history(createCmd('ROOT'), recordCsr(), importCmd(rootCert), update('DISABLED'))).when(del()).events();
       expect(event).toMatchObject({ type: 'CertificateAuthorityDeleted', data: { previousStatus: 'DISABLED', permanentDeletionTimeInDays: 30, restorableUntil: at(30).toISOString(), status: 'DELETED' } });
     });
 
     it('given PENDING_CERTIFICATE, when deleted for 7 days and restored on day 6, then PENDING_CERTIFICATE with its CSR', () => {
-      const deleted = [...pending(), ...given(pending()).when(del(7))];
+      const deleted = [...pending(), ...given(pending()).when(del(7)).events()];
       const g = given(deleted);
       expect(g.state).toMatchObject({ status: 'DELETED', restorableUntil: at(7).toISOString() });
       const restored = g.when(restoreCmd(at(6)));
-      expect(restored).toEqual([{ type: 'CertificateAuthorityRestored', schemaVersion: 1, data: { certificateAuthorityId: id, arn, status: 'PENDING_CERTIFICATE', restoredAt: at(6).toISOString() } }]);
-      expect(restored.reduce(evolve, g.state)).toMatchObject({ status: 'PENDING_CERTIFICATE', csr: { csr } });
+      restored.then([{ type: 'CertificateAuthorityRestored', schemaVersion: 1, data: { certificateAuthorityId: id, arn, status: 'PENDING_CERTIFICATE', restoredAt: at(6).toISOString() } }]);
+      expect(restored.state()).toMatchObject({ status: 'PENDING_CERTIFICATE', csr: { csr } });
     });
 
     it('given DELETED, when restored after the window, then InvalidStateException', () => {
-      const error = given(history(createCmd('ROOT'), del(7))).whenFails(restoreCmd(at(7)));
-      expect(error.code).toBe('InvalidStateException');
-      expect(error.message).toMatch(/restoration period ended/);
+      given(history(createCmd('ROOT'), del(7))).when(restoreCmd(at(7))).thenThrows({ code: 'InvalidStateException', message: /restoration period ended/ });
     });
 
     it('given DELETED, when removed permanently inside the window, then InvalidStateException; after it, PermanentlyDeleted and then nothing exists', () => {
       const deleted = history(createCmd('ROOT'), del(7));
-      expect(given(deleted).whenFails({ type: 'RemovePermanently', now: at(6) }).code).toBe('InvalidStateException');
-      const removed = given(deleted).when({ type: 'RemovePermanently', now: at(7) });
+      given(deleted).when({ type: 'RemovePermanently', now: at(6) }).thenThrows({ code: 'InvalidStateException' });
+      const removed = given(deleted).when({ type: 'RemovePermanently', now: at(7) }).events();
       expect(removed[0]).toMatchObject({ type: 'CertificateAuthorityPermanentlyDeleted', data: { deletedAt: T0.toISOString(), permanentlyDeletedAt: at(7).toISOString() } });
       const gone = given([...deleted, ...removed]);
       expect(gone.state.status).toBe('PERMANENTLY_DELETED');
-      expect(gone.whenFails(restoreCmd(at(8))).code).toBe('ResourceNotFoundException');
-      expect(gone.whenFails({ type: 'TagCertificateAuthority', tags: [{ Key: 'a' }], now: at(8) }).code).toBe('ResourceNotFoundException');
+      gone.when(restoreCmd(at(8))).thenThrows({ code: 'ResourceNotFoundException' });
+      gone.when({ type: 'TagCertificateAuthority', tags: [{ Key: 'a' }], now: at(8) }).thenThrows({ code: 'ResourceNotFoundException' });
     });
 
     it('refuses PermanentDeletionTimeInDays outside 7..30', () => {
-      expect(given(pending()).whenFails(del(6)).code).toBe('ValidationException');
-      expect(given(pending()).whenFails(del(31)).code).toBe('ValidationException');
+      given(pending()).when(del(6)).thenThrows({ code: 'ValidationException' });
+      given(pending()).when(del(31)).thenThrows({ code: 'ValidationException' });
     });
   });
 
   describe('expiry', () => {
     it('given ACTIVE, when the certificate notAfter passed, then CertificateAuthorityExpired; before it, InvalidStateException', () => {
       const g = given(active());
-      expect(g.whenFails({ type: 'Expire', now: at(729) }).code).toBe('InvalidStateException');
-      const [event] = g.when({ type: 'Expire', now: at(730) });
+      g.when({ type: 'Expire', now: at(729) }).thenThrows({ code: 'InvalidStateException' });
+      const [event] = g.when({ type: 'Expire', now: at(730) }).events();
       expect(event).toMatchObject({ type: 'CertificateAuthorityExpired', data: { previousStatus: 'ACTIVE', notAfter: at(730).toISOString(), status: 'EXPIRED' } });
     });
   });
@@ -365,31 +326,29 @@ describe('CertificateAuthority lifecycle (given/when/then)', () => {
     const untag = (tags: Array<{ Key: string; Value?: string }>): CertificateAuthorityCommand => ({ type: 'UntagCertificateAuthority', tags, now: T0 });
 
     it('adds and overwrites by key', () => {
-      const [event] = given(pending()).when(tag([{ Key: 'team', Value: 'security' }, { Key: 'env' }]));
+      const [event] = given(pending()).when(tag([{ Key: 'team', Value: 'security' }, { Key: 'env' }])).events();
       expect(event).toMatchObject({ type: 'Tagged', data: { tags: [{ Key: 'team', Value: 'security' }, { Key: 'env', Value: null }], allTags: [{ Key: 'team', Value: 'security' }, { Key: 'env', Value: null }] } });
     });
 
     it('allows 50 tags and refuses the 51st (TooManyTagsException)', () => {
       const fortyNine = Array.from({ length: 49 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
-      const full = [...pending(), ...given(pending()).when(tag(fortyNine))];
+      const full = [...pending(), ...given(pending()).when(tag(fortyNine)).events()];
       expect(given(full).state).toMatchObject({ tags: expect.arrayContaining([{ Key: 'k48', Value: 'v' }]) });
-      const error = given(full).whenFails(tag([{ Key: 'one-more' }]));
-      expect(error.code).toBe('TooManyTagsException');
-      expect(error.message).toMatch(/at most 50 tags/);
-      expect(given(full).when(tag([{ Key: 'k1', Value: 'overwritten' }]))).toHaveLength(1);
+      given(full).when(tag([{ Key: 'one-more' }])).thenThrows({ code: 'TooManyTagsException', message: /at most 50 tags/ });
+      expect(given(full).when(tag([{ Key: 'k1', Value: 'overwritten' }])).events()).toHaveLength(1);
     });
 
     it('refuses reserved and duplicate keys (InvalidTagException)', () => {
-      expect(given(pending()).whenFails(tag([{ Key: 'aws:x', Value: 'v' }])).code).toBe('InvalidTagException');
-      expect(given(pending()).whenFails(tag([{ Key: 'a' }, { Key: 'a', Value: 'b' }])).code).toBe('InvalidTagException');
-      expect(given(pending()).whenFails(untag([{ Key: 'aws:x' }])).code).toBe('InvalidTagException');
+      given(pending()).when(tag([{ Key: 'aws:x', Value: 'v' }])).thenThrows({ code: 'InvalidTagException' });
+      given(pending()).when(tag([{ Key: 'a' }, { Key: 'a', Value: 'b' }])).thenThrows({ code: 'InvalidTagException' });
+      given(pending()).when(untag([{ Key: 'aws:x' }])).thenThrows({ code: 'InvalidTagException' });
     });
 
     it('removes a tag only when the given value matches; without a value, whatever its value', () => {
-      const tagged = [...pending(), ...given(pending()).when(tag([{ Key: 'env', Value: 'prod' }]))];
-      expect(given(tagged).when(untag([{ Key: 'env', Value: 'dev' }]))).toEqual([]);
-      expect(given(tagged).when(untag([{ Key: 'env', Value: 'prod' }]))[0]).toMatchObject({ type: 'Untagged', data: { tags: [{ Key: 'env', Value: 'prod' }], allTags: [{ Key: 'team', Value: 'pki' }] } });
-      expect(given(tagged).when(untag([{ Key: 'team' }]))[0]).toMatchObject({ data: { tags: [{ Key: 'team', Value: 'pki' }] } });
+      const tagged = [...pending(), ...given(pending()).when(tag([{ Key: 'env', Value: 'prod' }])).events()];
+      given(tagged).when(untag([{ Key: 'env', Value: 'dev' }])).then([]);
+      expect(given(tagged).when(untag([{ Key: 'env', Value: 'prod' }])).events()[0]).toMatchObject({ type: 'Untagged', data: { tags: [{ Key: 'env', Value: 'prod' }], allTags: [{ Key: 'team', Value: 'pki' }] } });
+      expect(given(tagged).when(untag([{ Key: 'team' }])).events()[0]).toMatchObject({ data: { tags: [{ Key: 'team', Value: 'pki' }] } });
     });
   });
 
@@ -445,11 +404,10 @@ describe('CertificateAuthority lifecycle (given/when/then)', () => {
       const g = given(reach(status));
       expect(g.state.status).toBe(status);
       if (expected.endsWith('Exception')) {
-        const error = g.whenFails(commands[command]!());
-        expect(error.code).toBe(expected);
+        const error = g.when(commands[command]!()).thenThrows({ code: expected });
         if (expected === IS) expect(error.message).toContain(status);
       } else {
-        const events = g.when(commands[command]!());
+        const events = g.when(commands[command]!()).events();
         expect(events.length === 0 ? '[]' : events[0]!.type).toBe(expected);
       }
     });

@@ -1,6 +1,5 @@
-import { DomainError } from '@pki/contracts';
-import { decidePermission, evolvePermission, initialPermissionState, MAX_PERMISSIONS_PER_CA, type PermissionCommand, type PermissionState } from './permission.decider';
-import type { PermissionEvent } from './permission.events';
+import { deciderSpec } from '@pki/testing';
+import { decidePermission, evolvePermission, initialPermissionState, MAX_PERMISSIONS_PER_CA, type PermissionCommand } from './permission.decider';
 
 const caId = '11111111-2222-3333-4444-555555555555';
 const caArn = `arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/${caId}`;
@@ -23,21 +22,11 @@ const remove = (overrides: Partial<Extract<PermissionCommand, { type: 'DeletePer
   sourceAccount: '111111111111',
   ...overrides,
 });
-const given = (events: PermissionEvent[]): PermissionState => events.reduce(evolvePermission, initialPermissionState);
-
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
+const { given, history } = deciderSpec({ decide: decidePermission, evolve: evolvePermission, initialState: initialPermissionState });
 
 describe('permission decider', () => {
   it('given none, when CreatePermission, then PermissionCreated with the actions in AWS order, once each, and its policy', () => {
-    const [event, ...rest] = decidePermission(create(), initialPermissionState);
+    const [event, ...rest] = given([]).when(create()).events();
     expect(rest).toEqual([]);
     expect(event).toMatchObject({
       type: 'PermissionCreated',
@@ -55,50 +44,43 @@ describe('permission decider', () => {
   });
 
   it('given the permission, when created again (even with other actions), then PermissionAlreadyExistsException', () => {
-    const state = given(decidePermission(create(), initialPermissionState));
-    const error = errorOf(() => decidePermission(create({ actions: ['GetCertificate'] }), state));
-    expect(error.code).toBe('PermissionAlreadyExistsException');
+    given(history(create())).when(create({ actions: ['GetCertificate'] })).thenThrows({ code: 'PermissionAlreadyExistsException' });
     // Another source account is another permission.
-    expect(decidePermission(create({ sourceAccount: '999999999999' }), state)).toHaveLength(1);
+    expect(given(history(create())).when(create({ sourceAccount: '999999999999' })).events()).toHaveLength(1);
   });
 
   it(`given ${MAX_PERMISSIONS_PER_CA} permissions, when one more is created, then LimitExceededException`, () => {
-    let state = initialPermissionState;
-    for (let i = 0; i < MAX_PERMISSIONS_PER_CA; i++) state = decidePermission(create({ sourceAccount: String(100000000000 + i) }), state).reduce(evolvePermission, state);
-    expect(state.permissions.size).toBe(MAX_PERMISSIONS_PER_CA);
-    const error = errorOf(() => decidePermission(create({ sourceAccount: '999999999999' }), state));
-    expect(error.code).toBe('LimitExceededException');
-    expect(error.message).toMatch(/maximum of 100/);
+    const full = given(history(...Array.from({ length: MAX_PERMISSIONS_PER_CA }, (_, i) => create({ sourceAccount: String(100000000000 + i) }))));
+    expect(full.state.permissions.size).toBe(MAX_PERMISSIONS_PER_CA);
+    full.when(create({ sourceAccount: '999999999999' })).thenThrows({ code: 'LimitExceededException', message: /maximum of 100/ });
   });
 
   it('refuses a principal other than acm.amazonaws.com (ValidationException) for create and delete', () => {
     for (const command of [create({ principal: 'ec2.amazonaws.com' }), remove({ principal: '222222222222' })]) {
-      const error = errorOf(() => decidePermission(command, initialPermissionState));
-      expect(error.code).toBe('ValidationException');
-      expect(error.message).toMatch(/only valid principal is acm.amazonaws.com/);
+      given([]).when(command).thenThrows({ code: 'ValidationException', message: /only valid principal is acm.amazonaws.com/ });
     }
   });
 
   it('refuses actions outside IssueCertificate, GetCertificate, ListPermissions, and an empty list', () => {
-    expect(errorOf(() => decidePermission(create({ actions: ['RevokeCertificate'] }), initialPermissionState)).message).toMatch(/Actions RevokeCertificate are not valid/);
-    expect(errorOf(() => decidePermission(create({ actions: [] }), initialPermissionState)).message).toMatch(/at least one/);
+    given([]).when(create({ actions: ['RevokeCertificate'] })).thenThrows({ message: /Actions RevokeCertificate are not valid/ });
+    given([]).when(create({ actions: [] })).thenThrows({ message: /at least one/ });
   });
 
   it.each(['DELETED', 'FAILED'])('refuses CreatePermission and DeletePermission on a %s CA with InvalidStateException', (caStatus) => {
-    const state = given(decidePermission(create(), initialPermissionState));
     for (const command of [create({ caStatus, sourceAccount: '999999999999' }), remove({ caStatus })]) {
-      expect(errorOf(() => decidePermission(command, state)).code).toBe('InvalidStateException');
+      given(history(create())).when(command).thenThrows({ code: 'InvalidStateException' });
     }
   });
 
   it('given the permission, when deleted, then PermissionDeleted; given none, ResourceNotFoundException', () => {
-    const state = given(decidePermission(create(), initialPermissionState));
-    const events = decidePermission(remove(), state);
-    expect(events).toEqual([
-      { type: 'PermissionDeleted', schemaVersion: 1, data: { certificateAuthorityId: caId, certificateAuthorityArn: caArn, principal: ACM, sourceAccount: '111111111111', deletedAt: now.toISOString() } },
-    ]);
-    expect(events.reduce(evolvePermission, state).permissions.size).toBe(0);
-    expect(errorOf(() => decidePermission(remove(), initialPermissionState)).code).toBe('ResourceNotFoundException');
-    expect(errorOf(() => decidePermission(remove({ sourceAccount: '999999999999' }), state)).code).toBe('ResourceNotFoundException');
+    const permitted = given(history(create()));
+    permitted
+      .when(remove())
+      .then([
+        { type: 'PermissionDeleted', schemaVersion: 1, data: { certificateAuthorityId: caId, certificateAuthorityArn: caArn, principal: ACM, sourceAccount: '111111111111', deletedAt: now.toISOString() } },
+      ]);
+    expect(permitted.when(remove()).state().permissions.size).toBe(0);
+    given([]).when(remove()).thenThrows({ code: 'ResourceNotFoundException' });
+    permitted.when(remove({ sourceAccount: '999999999999' })).thenThrows({ code: 'ResourceNotFoundException' });
   });
 });

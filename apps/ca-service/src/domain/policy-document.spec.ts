@@ -1,4 +1,4 @@
-import { DomainError } from '@pki/contracts';
+import { errorOf } from '@pki/testing';
 import { CROSS_ACCOUNT_TEMPLATE_ARNS, MAX_POLICY_LENGTH, parsePolicyDocument, wildcardMatches } from './policy-document';
 
 const caArn = 'arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555';
@@ -13,16 +13,6 @@ const statement = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 const policy = (...statements: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
-
-function rejection(text: string): DomainError {
-  try {
-    parsePolicyDocument(text, target);
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected InvalidPolicyException');
-}
 
 describe('parsePolicyDocument', () => {
   it('accepts the AWS user guide example policy1.json (sharing with another account)', () => {
@@ -119,7 +109,7 @@ describe('parsePolicyDocument', () => {
     ['a template other accounts may not use', policy(statement({ Action: 'acm-pca:IssueCertificate', Condition: { StringEquals: { 'acm-pca:TemplateArn': 'arn:aws:acm-pca:::template/RootCACertificate/V1' } } })), /template "arn:aws:acm-pca:::template\/RootCACertificate\/V1" matches no template another account may use/],
     ['a pattern matching no cross-account template', policy(statement({ Action: 'acm-pca:IssueCertificate', Condition: { ArnLike: { 'acm-pca:TemplateArn': 'arn:aws:acm-pca:::template/Root*' } } })), /matches no template another account may use/],
   ])('rejects %s', (_what, text, message) => {
-    const error = rejection(text);
+    const error = errorOf(() => parsePolicyDocument(text, target));
     expect(error.code).toBe('InvalidPolicyException');
     expect(error.kind).toBe('Malformed');
     expect(error.message).toMatch(message);

@@ -76,10 +76,13 @@ describe('KeyUsageJournal', () => {
   it('resolves a record only after its transaction committed, and rejects every record of a failed one', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const firstInFlight = new Promise<void>((resolve) => (entered = resolve));
     let failNext = false;
     const inner = fakeStore();
     const store = {
       async appendBatch(appends: Parameters<EventStore['appendBatch']>[0]) {
+        entered();
         await gate;
         if (failNext) throw new Error('disk full');
         failNext = true;
@@ -90,7 +93,10 @@ describe('KeyUsageJournal', () => {
     const settled: string[] = [];
     const first = journal.record(usage(0), meta).then(() => settled.push('0'));
     const rest = [1, 2, 3].map((i) => journal.record(usage(i), meta).then(() => settled.push(String(i)), (e: Error) => settled.push(`${i}:${e.message}`)));
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Checkpoint: the first transaction is in flight, held at the gate, the others queued behind it.
+    // Then one event-loop turn: every promise that does not wait on the gate has settled by now.
+    await firstInFlight;
+    await new Promise(setImmediate);
     expect(settled).toEqual([]); // nothing released before its commit
     release();
     await Promise.all([first, ...rest]);

@@ -233,8 +233,15 @@ describe('directory-certs (real Postgres and JetStream)', () => {
     // Replay: the same event applied again (a later revocation of the same certificate too) changes nothing.
     await db.transaction().execute((trx) => certificateRevocations.apply(trx, stored as EventEnvelope));
     await db.transaction().execute((trx) => certificateRevocations.apply(trx, { ...(stored as EventEnvelope), id: randomUUID(), data: { ...revoked, revokedAt: '2026-11-22T11:00:00.000Z' } }));
-    await nc.jetstream().publish(eventSubject(prefix, 'revocation', 'CertificateRevoked'), JSON.stringify(stored), { msgID: `replayed-${randomUUID()}` });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const replayed = await nc.jetstream().publish(eventSubject(prefix, 'revocation', 'CertificateRevoked'), JSON.stringify(stored), { msgID: `replayed-${randomUUID()}` });
+    // The projection has handled the replayed message once its checkpoint reaches the message's stream sequence.
+    await waitFor(
+      async () => {
+        const checkpoint = await db.withSchema(DIRECTORY_SCHEMA).selectFrom('projection_checkpoints').select('stream_seq').where('projection', '=', certificateRevocations.name).executeTakeFirst();
+        return Number(checkpoint?.stream_seq ?? 0) >= replayed.seq;
+      },
+      { what: 'the revocation projection to pass the replayed message' },
+    );
     expect(JSON.stringify([await rows(), await revokedRows()])).toBe(snapshot);
 
     // The same certificate registered with another directory after its revocation fails its Registering step.

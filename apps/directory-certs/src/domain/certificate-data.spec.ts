@@ -1,21 +1,11 @@
 import { createHash } from 'node:crypto';
-import { DomainError } from '@pki/contracts';
 import { fromPem } from '@pki/pki';
+import { errorOf } from '@pki/testing';
 import { readCertificateData, trustAnchorProblem } from './certificate-data';
 import { days, makeCertificate } from './certificate.spec-helper';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');
 const valid = { notBefore: new Date(NOW.getTime() - days(1)), notAfter: new Date(NOW.getTime() + days(365)) };
-
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('readCertificateData', () => {
   it('reads CommonName, validity and the SHA-256 fingerprint of the DER from the certificate itself', () => {

@@ -1,8 +1,7 @@
-import { DomainError } from '@pki/contracts';
+import { deciderSpec } from '@pki/testing';
 import type { CertificateFacts } from './certificate-data';
 import { decide, evolve, initialState, type CreateDirectoryInput, type DirectoryCommand } from './directory.decider';
 import type { DirectoryEvent } from './directory.events';
-import type { DirectoryState } from './directory.state';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');
 const DAY = 24 * 60 * 60 * 1000;
@@ -57,10 +56,9 @@ const register = (certificateId: string, over: Partial<Register> = {}): Director
   ...over,
 });
 
-/** given(commands) -> state: each command decided and evolved in turn (a real history). */
-function given(...commands: DirectoryCommand[]): DirectoryState {
-  return commands.reduce((state, command) => decide(command, state).reduce(evolve, state), initialState);
-}
+const spec = deciderSpec({ decide, evolve, initialState });
+/** given(commands): each command decided and evolved in turn (a real history). */
+const given = (...commands: DirectoryCommand[]) => spec.given(spec.history(...commands));
 
 const step = (from: 'Requested' | 'Creating' | 'Deleting'): DirectoryCommand => ({ type: 'AdvanceStage', from, now: NOW });
 const active = (over: Partial<Create> = {}) => [create(over), step('Requested'), step('Creating')];
@@ -70,26 +68,15 @@ const registered = (certificateId: string, over: Partial<Register> = {}): Direct
   { type: 'CompleteRegistration', certificateId, problem: null, now: NOW },
 ];
 
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
-
-const codeOf = (command: DirectoryCommand, state: DirectoryState) => errorOf(() => decide(command, state)).code;
 const types = (events: DirectoryEvent[]) => events.map((e) => e.type);
 
 describe('Directory decider: directories', () => {
   it('given nothing, when CreateMicrosoftAD, then DirectoryRequested with AWS defaults and without the password', () => {
-    const events = decide(create(), initialState);
+    const events = given().when(create()).events();
     expect(types(events)).toEqual(['DirectoryRequested']);
     expect(events[0]!.data).toMatchObject({ directoryId: D, accountId: OWNER, directoryType: 'MicrosoftAD', shortName: 'CORP', edition: 'Enterprise', size: null });
     expect(JSON.stringify(events)).not.toContain(PASSWORD);
-    const state = events.reduce(evolve, initialState);
+    const state = given().when(create()).state();
     expect(state.status === 'Present' && state.stage).toBe('Requested');
   });
 
@@ -98,101 +85,98 @@ describe('Directory decider: directories', () => {
     ['only two character groups', 'alllowercase123'],
     ['contains the Microsoft AD account name', 'MyAdmin#2026'],
   ])('refuses a password that is %s with InvalidParameterException, never quoting it', (_why, password) => {
-    const error = errorOf(() => decide(create({}, { Password: password }), initialState));
-    expect(error.code).toBe('InvalidParameterException');
+    const error = given().when(create({}, { Password: password })).thenThrows({ code: 'InvalidParameterException' });
     expect(error.message).not.toContain(password);
   });
 
   it('applies the Simple AD account name (Administrator) to Simple AD only', () => {
     const simple = (Password: string) => create({ directoryType: 'SimpleAD' }, { Password, Size: 'Small' });
-    expect(codeOf(simple('xAdministrator1!'), initialState)).toBe('InvalidParameterException');
-    expect(types(decide(simple('MyAdmin#2026'), initialState))).toEqual(['DirectoryRequested']);
+    given().when(simple('xAdministrator1!')).thenThrows({ code: 'InvalidParameterException' });
+    expect(types(given().when(simple('MyAdmin#2026')).events())).toEqual(['DirectoryRequested']);
   });
 
   it('refuses a Simple AD without Size, the Hybrid edition, one subnet, and repeated tag keys', () => {
-    expect(codeOf(create({ directoryType: 'SimpleAD' }), initialState)).toBe('InvalidParameterException');
-    expect(codeOf(create({}, { Edition: 'Hybrid' }), initialState)).toBe('UnsupportedOperationException');
-    expect(codeOf(create({}, { VpcSettings: { VpcId: 'vpc-0123abcd', SubnetIds: ['subnet-0123abcd'] } }), initialState)).toBe('InvalidParameterException');
-    expect(codeOf(create({}, { VpcSettings: { VpcId: 'vpc-0123abcd', SubnetIds: ['subnet-0123abcd', 'subnet-0123abcd'] } }), initialState)).toBe('InvalidParameterException');
-    expect(codeOf(create({}, { Tags: [{ Key: 'a', Value: '1' }, { Key: 'a', Value: '2' }] }), initialState)).toBe('InvalidParameterException');
+    given().when(create({ directoryType: 'SimpleAD' })).thenThrows({ code: 'InvalidParameterException' });
+    given().when(create({}, { Edition: 'Hybrid' })).thenThrows({ code: 'UnsupportedOperationException' });
+    given().when(create({}, { VpcSettings: { VpcId: 'vpc-0123abcd', SubnetIds: ['subnet-0123abcd'] } })).thenThrows({ code: 'InvalidParameterException' });
+    given().when(create({}, { VpcSettings: { VpcId: 'vpc-0123abcd', SubnetIds: ['subnet-0123abcd', 'subnet-0123abcd'] } })).thenThrows({ code: 'InvalidParameterException' });
+    given().when(create({}, { Tags: [{ Key: 'a', Value: '1' }, { Key: 'a', Value: '2' }] })).thenThrows({ code: 'InvalidParameterException' });
   });
 
   it('refuses the 21st Microsoft AD and the 11th Simple AD with DirectoryLimitExceededException', () => {
-    expect(codeOf(create({ existingDirectories: 20 }), initialState)).toBe('DirectoryLimitExceededException');
-    expect(types(decide(create({ existingDirectories: 19 }), initialState))).toEqual(['DirectoryRequested']);
-    expect(codeOf(create({ directoryType: 'SimpleAD', existingDirectories: 10 }, { Size: 'Small' }), initialState)).toBe('DirectoryLimitExceededException');
+    given().when(create({ existingDirectories: 20 })).thenThrows({ code: 'DirectoryLimitExceededException' });
+    expect(types(given().when(create({ existingDirectories: 19 })).events())).toEqual(['DirectoryRequested']);
+    given().when(create({ directoryType: 'SimpleAD', existingDirectories: 10 }, { Size: 'Small' })).thenThrows({ code: 'DirectoryLimitExceededException' });
   });
 
   it('moves Requested -> Creating -> Active one step at a time; a stale step decides nothing', () => {
-    let state = given(create());
-    expect(types(decide(step('Creating'), state))).toEqual([]);
-    state = decide(step('Requested'), state).reduce(evolve, state);
-    expect(state.status === 'Present' && state.stage).toBe('Creating');
-    expect(types(decide(step('Requested'), state))).toEqual([]);
-    state = decide(step('Creating'), state).reduce(evolve, state);
-    expect(state.status === 'Present' && state.stage).toBe('Active');
+    given(create()).when(step('Creating')).then([]);
+    const creating = given(create(), step('Requested')).state;
+    expect(creating.status === 'Present' && creating.stage).toBe('Creating');
+    given(create(), step('Requested')).when(step('Requested')).then([]);
+    const activeState = given(create(), step('Requested'), step('Creating')).state;
+    expect(activeState.status === 'Present' && activeState.stage).toBe('Active');
   });
 
   it('deletes through Deleting -> Deleted; another account sees EntityDoesNotExistException; deleting twice is a ClientException', () => {
     const del = (accountId = OWNER): DirectoryCommand => ({ type: 'DeleteDirectory', directoryId: D, accountId, now: NOW });
-    expect(codeOf(del(OTHER), given(...active()))).toBe('EntityDoesNotExistException');
-    expect(codeOf(del(), initialState)).toBe('EntityDoesNotExistException');
+    given(...active()).when(del(OTHER)).thenThrows({ code: 'EntityDoesNotExistException' });
+    given().when(del()).thenThrows({ code: 'EntityDoesNotExistException' });
     const deleting = given(...active(), del());
-    expect(deleting.status === 'Present' && deleting.stage).toBe('Deleting');
-    expect(codeOf(del(), deleting)).toBe('ClientException');
-    expect(codeOf(register('c-0000000001'), deleting)).toBe('DirectoryUnavailableException');
-    const deleted = decide(step('Deleting'), deleting).reduce(evolve, deleting);
-    expect(deleted.status === 'Present' && deleted.stage).toBe('Deleted');
-    expect(codeOf(del(), deleted)).toBe('EntityDoesNotExistException');
-    expect(codeOf(register('c-0000000001'), deleted)).toBe('DirectoryDoesNotExistException');
+    expect(deleting.state.status === 'Present' && deleting.state.stage).toBe('Deleting');
+    deleting.when(del()).thenThrows({ code: 'ClientException' });
+    deleting.when(register('c-0000000001')).thenThrows({ code: 'DirectoryUnavailableException' });
+    const deleted = given(...active(), del(), step('Deleting'));
+    expect(deleted.state.status === 'Present' && deleted.state.stage).toBe('Deleted');
+    deleted.when(del()).thenThrows({ code: 'EntityDoesNotExistException' });
+    deleted.when(register('c-0000000001')).thenThrows({ code: 'DirectoryDoesNotExistException' });
   });
 });
 
 describe('Directory decider: certificates', () => {
   it('registers a ClientLDAPS certificate as Registering, then Registered or RegisterFailed with its reason', () => {
-    const state = given(...active());
-    const events = decide(register('c-0000000001'), state);
+    const events = given(...active()).when(register('c-0000000001')).events();
     expect(types(events)).toEqual(['DirectoryCertificateRegistrationRequested']);
     expect(events[0]!.data).toMatchObject({ certificateId: 'c-0000000001', certificateType: 'ClientLDAPS', commonName: 'Example LDAPS Root', ocspUrl: null });
-    const registering = events.reduce(evolve, state);
+    const registering = given(...active(), register('c-0000000001')).state;
     expect(registering.status === 'Present' && registering.certificates['c-0000000001']!.state).toBe('Registering');
 
     const complete = (problem: string | null): DirectoryCommand => ({ type: 'CompleteRegistration', certificateId: 'c-0000000001', problem, now: NOW });
-    const ok = decide(complete(null), registering).reduce(evolve, registering);
-    expect(ok.status === 'Present' && ok.certificates['c-0000000001']!.state).toBe('Registered');
-    expect(decide(complete(null), ok)).toEqual([]);
+    const ok = given(...active(), register('c-0000000001'), complete(null));
+    expect(ok.state.status === 'Present' && ok.state.certificates['c-0000000001']!.state).toBe('Registered');
+    ok.when(complete(null)).then([]);
 
-    const failed = decide(complete('not a CA'), registering).reduce(evolve, registering);
+    const failed = given(...active(), register('c-0000000001'), complete('not a CA')).state;
     expect(failed.status === 'Present' && failed.certificates['c-0000000001']).toMatchObject({ state: 'RegisterFailed', stateReason: 'not a CA' });
   });
 
   it('answers each refusal with the exception AWS models', () => {
     const state = given(...active());
-    expect(codeOf(register('c-0000000001'), initialState)).toBe('DirectoryDoesNotExistException');
-    expect(codeOf(register('c-0000000001', { accountId: OTHER }), state)).toBe('DirectoryDoesNotExistException');
-    expect(codeOf(register('c-0000000001'), given(create()))).toBe('DirectoryUnavailableException');
-    expect(codeOf(register('c-0000000001'), given(create(), step('Requested')))).toBe('DirectoryUnavailableException');
-    expect(codeOf(register('c-0000000001'), given(...simpleAd()))).toBe('UnsupportedOperationException');
-    expect(codeOf(register('c-0000000001', { certificateType: 'ClientCertAuth', clientCertAuthSettings: { OCSPUrl: 'http://ocsp.example.com' } }), given(...simpleAd()))).toBe(
-      'UnsupportedOperationException',
-    );
+    given().when(register('c-0000000001')).thenThrows({ code: 'DirectoryDoesNotExistException' });
+    state.when(register('c-0000000001', { accountId: OTHER })).thenThrows({ code: 'DirectoryDoesNotExistException' });
+    given(create()).when(register('c-0000000001')).thenThrows({ code: 'DirectoryUnavailableException' });
+    given(create(), step('Requested')).when(register('c-0000000001')).thenThrows({ code: 'DirectoryUnavailableException' });
+    given(...simpleAd()).when(register('c-0000000001')).thenThrows({ code: 'UnsupportedOperationException' });
+    given(...simpleAd())
+      .when(register('c-0000000001', { certificateType: 'ClientCertAuth', clientCertAuthSettings: { OCSPUrl: 'http://ocsp.example.com' } }))
+      .thenThrows({ code: 'UnsupportedOperationException' });
     const at = (notBefore: number, notAfter: number) => facts({ notBefore: new Date(NOW.getTime() + notBefore), notAfter: new Date(NOW.getTime() + notAfter) });
-    expect(codeOf(register('c-0000000001', { certificate: at(DAY, 400 * DAY) }), state)).toBe('InvalidCertificateException');
-    expect(codeOf(register('c-0000000001', { certificate: at(-400 * DAY, -DAY) }), state)).toBe('InvalidCertificateException');
-    expect(codeOf(register('c-0000000001', { certificate: at(-DAY, 90 * DAY) }), state)).toBe('InvalidCertificateException');
-    expect(types(decide(register('c-0000000001', { certificate: at(-DAY, 90 * DAY + 1000) }), state))).toHaveLength(1);
-    expect(codeOf(register('c-0000000001', { certificate: facts({ rsassaPss: true }) }), state)).toBe('InvalidCertificateException');
+    state.when(register('c-0000000001', { certificate: at(DAY, 400 * DAY) })).thenThrows({ code: 'InvalidCertificateException' });
+    state.when(register('c-0000000001', { certificate: at(-400 * DAY, -DAY) })).thenThrows({ code: 'InvalidCertificateException' });
+    state.when(register('c-0000000001', { certificate: at(-DAY, 90 * DAY) })).thenThrows({ code: 'InvalidCertificateException' });
+    expect(types(state.when(register('c-0000000001', { certificate: at(-DAY, 90 * DAY + 1000) })).events())).toHaveLength(1);
+    state.when(register('c-0000000001', { certificate: facts({ rsassaPss: true }) })).thenThrows({ code: 'InvalidCertificateException' });
   });
 
   it('takes ClientCertAuthSettings only for ClientCertAuth, which needs an http(s) OCSPUrl', () => {
     const state = given(...active());
     const cca = (settings: { OCSPUrl?: string } | undefined) => register('c-0000000001', { certificateType: 'ClientCertAuth', clientCertAuthSettings: settings });
-    expect(codeOf(cca(undefined), state)).toBe('InvalidParameterException');
-    expect(codeOf(cca({}), state)).toBe('InvalidParameterException');
-    expect(codeOf(cca({ OCSPUrl: 'not a url' }), state)).toBe('InvalidParameterException');
-    expect(codeOf(cca({ OCSPUrl: 'ftp://ocsp.example.com/' }), state)).toBe('InvalidParameterException');
-    expect(codeOf(register('c-0000000001', { clientCertAuthSettings: { OCSPUrl: 'http://ocsp.example.com' } }), state)).toBe('InvalidParameterException');
-    const [e] = decide(cca({ OCSPUrl: 'https://ocsp.example.com/check' }), state);
+    state.when(cca(undefined)).thenThrows({ code: 'InvalidParameterException' });
+    state.when(cca({})).thenThrows({ code: 'InvalidParameterException' });
+    state.when(cca({ OCSPUrl: 'not a url' })).thenThrows({ code: 'InvalidParameterException' });
+    state.when(cca({ OCSPUrl: 'ftp://ocsp.example.com/' })).thenThrows({ code: 'InvalidParameterException' });
+    state.when(register('c-0000000001', { clientCertAuthSettings: { OCSPUrl: 'http://ocsp.example.com' } })).thenThrows({ code: 'InvalidParameterException' });
+    const [e] = state.when(cca({ OCSPUrl: 'https://ocsp.example.com/check' })).events();
     expect(e!.data).toMatchObject({ certificateType: 'ClientCertAuth', ocspUrl: 'https://ocsp.example.com/check' });
   });
 
@@ -200,31 +184,32 @@ describe('Directory decider: certificates', () => {
     const five = ['c-0000000001', 'c-0000000002', 'c-0000000003', 'c-0000000004', 'c-0000000005'];
     const sameAsFirst = facts({ sha256Fingerprint: '0000000001'.padEnd(64, '0') });
     const state = given(...active(), ...five.map((id) => register(id)));
-    expect(codeOf(register('c-0000000009', { certificate: sameAsFirst }), state)).toBe('CertificateAlreadyExistsException');
-    expect(codeOf(register('c-0000000006'), state)).toBe('CertificateLimitExceededException');
+    state.when(register('c-0000000009', { certificate: sameAsFirst })).thenThrows({ code: 'CertificateAlreadyExistsException' });
+    state.when(register('c-0000000006')).thenThrows({ code: 'CertificateLimitExceededException' });
     const freed = given(
       ...active(),
       ...five.flatMap((id) => registered(id)),
       { type: 'DeregisterCertificate', directoryId: D, accountId: OWNER, certificateId: 'c-0000000001', now: NOW },
       { type: 'CompleteDeregistration', certificateId: 'c-0000000001', now: NOW },
     );
-    expect(types(decide(register('c-0000000006'), freed))).toEqual(['DirectoryCertificateRegistrationRequested']);
+    expect(types(freed.when(register('c-0000000006')).events())).toEqual(['DirectoryCertificateRegistrationRequested']);
     // The deregistered certificate may be registered again.
-    expect(types(decide(register('c-0000000007', { certificate: sameAsFirst }), freed))).toHaveLength(1);
+    expect(types(freed.when(register('c-0000000007', { certificate: sameAsFirst })).events())).toHaveLength(1);
   });
 
   it('deregisters through Deregistering -> Deregistered; unknown, busy and gone certificates are refused', () => {
     const dereg = (certificateId: string, accountId = OWNER): DirectoryCommand => ({ type: 'DeregisterCertificate', directoryId: D, accountId, certificateId, now: NOW });
-    const state = given(...active(), ...registered('c-0000000001'), register('c-0000000002'));
-    expect(codeOf(dereg('c-00000000ff'), state)).toBe('CertificateDoesNotExistException');
-    expect(codeOf(dereg('c-0000000002'), state)).toBe('ClientException');
-    expect(codeOf(dereg('c-0000000001', OTHER), state)).toBe('DirectoryDoesNotExistException');
-    const deregistering = decide(dereg('c-0000000001'), state).reduce(evolve, state);
-    expect(deregistering.status === 'Present' && deregistering.certificates['c-0000000001']!.state).toBe('Deregistering');
-    expect(codeOf(dereg('c-0000000001'), deregistering)).toBe('ClientException');
-    const done = decide({ type: 'CompleteDeregistration', certificateId: 'c-0000000001', now: NOW }, deregistering).reduce(evolve, deregistering);
-    expect(done.status === 'Present' && done.certificates['c-0000000001']!.state).toBe('Deregistered');
-    expect(codeOf(dereg('c-0000000001'), done)).toBe('CertificateDoesNotExistException');
+    const history = [...active(), ...registered('c-0000000001'), register('c-0000000002')];
+    const state = given(...history);
+    state.when(dereg('c-00000000ff')).thenThrows({ code: 'CertificateDoesNotExistException' });
+    state.when(dereg('c-0000000002')).thenThrows({ code: 'ClientException' });
+    state.when(dereg('c-0000000001', OTHER)).thenThrows({ code: 'DirectoryDoesNotExistException' });
+    const deregistering = given(...history, dereg('c-0000000001'));
+    expect(deregistering.state.status === 'Present' && deregistering.state.certificates['c-0000000001']!.state).toBe('Deregistering');
+    deregistering.when(dereg('c-0000000001')).thenThrows({ code: 'ClientException' });
+    const done = given(...history, dereg('c-0000000001'), { type: 'CompleteDeregistration', certificateId: 'c-0000000001', now: NOW });
+    expect(done.state.status === 'Present' && done.state.certificates['c-0000000001']!.state).toBe('Deregistered');
+    done.when(dereg('c-0000000001')).thenThrows({ code: 'CertificateDoesNotExistException' });
   });
 });
 
@@ -241,37 +226,35 @@ describe('Directory decider: LDAPS and client authentication', () => {
   const smartCardCa = (id: string) => registered(id, { certificateType: 'ClientCertAuth', clientCertAuthSettings: { OCSPUrl: 'http://ocsp.example.com' } });
 
   it('enables LDAPS only with a Registered ClientLDAPS certificate, once; disables only when enabled', () => {
-    expect(codeOf(ldaps('EnableLDAPS'), given(...active()))).toBe('NoAvailableCertificateException');
-    expect(codeOf(ldaps('EnableLDAPS'), given(...active(), register('c-0000000001')))).toBe('NoAvailableCertificateException');
-    expect(codeOf(ldaps('EnableLDAPS'), given(...active(), ...smartCardCa('c-0000000001')))).toBe('NoAvailableCertificateException');
-    expect(codeOf(ldaps('DisableLDAPS'), given(...active()))).toBe('InvalidLDAPSStatusException');
-    expect(codeOf(ldaps('EnableLDAPS'), given(create()))).toBe('DirectoryUnavailableException');
+    given(...active()).when(ldaps('EnableLDAPS')).thenThrows({ code: 'NoAvailableCertificateException' });
+    given(...active(), register('c-0000000001')).when(ldaps('EnableLDAPS')).thenThrows({ code: 'NoAvailableCertificateException' });
+    given(...active(), ...smartCardCa('c-0000000001')).when(ldaps('EnableLDAPS')).thenThrows({ code: 'NoAvailableCertificateException' });
+    given(...active()).when(ldaps('DisableLDAPS')).thenThrows({ code: 'InvalidLDAPSStatusException' });
+    given(create()).when(ldaps('EnableLDAPS')).thenThrows({ code: 'DirectoryUnavailableException' });
     const enabled = given(...active(), ...registered('c-0000000001'), ldaps('EnableLDAPS'));
-    expect(enabled.status === 'Present' && enabled.ldaps).toEqual({ enabled: true, lastUpdated: NOW });
-    expect(codeOf(ldaps('EnableLDAPS'), enabled)).toBe('InvalidLDAPSStatusException');
-    expect(types(decide(ldaps('DisableLDAPS'), enabled))).toEqual(['LdapsDisabled']);
+    expect(enabled.state.status === 'Present' && enabled.state.ldaps).toEqual({ enabled: true, lastUpdated: NOW });
+    enabled.when(ldaps('EnableLDAPS')).thenThrows({ code: 'InvalidLDAPSStatusException' });
+    expect(types(enabled.when(ldaps('DisableLDAPS')).events())).toEqual(['LdapsDisabled']);
   });
 
   it('refuses to deregister the last Registered ClientLDAPS certificate while LDAPS is enabled', () => {
-    const enabled = given(...active(), ...registered('c-0000000001'), ldaps('EnableLDAPS'));
-    expect(codeOf(dereg('c-0000000001'), enabled)).toBe('CertificateInUseException');
-    const two = given(...active(), ...registered('c-0000000001'), ...registered('c-0000000002'), ldaps('EnableLDAPS'));
-    const one = decide(dereg('c-0000000001'), two).reduce(evolve, two);
-    expect(codeOf(dereg('c-0000000002'), one)).toBe('CertificateInUseException');
+    given(...active(), ...registered('c-0000000001'), ldaps('EnableLDAPS')).when(dereg('c-0000000001')).thenThrows({ code: 'CertificateInUseException' });
+    const one = given(...active(), ...registered('c-0000000001'), ...registered('c-0000000002'), ldaps('EnableLDAPS'), dereg('c-0000000001'));
+    one.when(dereg('c-0000000002')).thenThrows({ code: 'CertificateInUseException' });
     const disabled = given(...active(), ...registered('c-0000000002'), ldaps('EnableLDAPS'), ldaps('DisableLDAPS'));
-    expect(types(decide(dereg('c-0000000002'), disabled))).toEqual(['DirectoryCertificateDeregistrationRequested']);
+    expect(types(disabled.when(dereg('c-0000000002')).events())).toEqual(['DirectoryCertificateDeregistrationRequested']);
   });
 
   it('enables smart-card authentication only with a Registered ClientCertAuth certificate and guards its last one', () => {
-    expect(codeOf(clientAuth('EnableClientAuthentication'), given(...active(), ...registered('c-0000000001')))).toBe('NoAvailableCertificateException');
-    expect(codeOf(clientAuth('EnableClientAuthentication', 'SmartCardOrPassword'), given(...active(), ...smartCardCa('c-0000000001')))).toBe('UnsupportedOperationException');
-    expect(codeOf(clientAuth('EnableClientAuthentication'), given(create()))).toBe('ClientException');
-    expect(codeOf(clientAuth('DisableClientAuthentication'), given(...active()))).toBe('InvalidClientAuthStatusException');
+    given(...active(), ...registered('c-0000000001')).when(clientAuth('EnableClientAuthentication')).thenThrows({ code: 'NoAvailableCertificateException' });
+    given(...active(), ...smartCardCa('c-0000000001')).when(clientAuth('EnableClientAuthentication', 'SmartCardOrPassword')).thenThrows({ code: 'UnsupportedOperationException' });
+    given(create()).when(clientAuth('EnableClientAuthentication')).thenThrows({ code: 'ClientException' });
+    given(...active()).when(clientAuth('DisableClientAuthentication')).thenThrows({ code: 'InvalidClientAuthStatusException' });
     const enabled = given(...active(), ...smartCardCa('c-0000000001'), clientAuth('EnableClientAuthentication'));
-    expect(codeOf(clientAuth('EnableClientAuthentication'), enabled)).toBe('InvalidClientAuthStatusException');
-    expect(codeOf(dereg('c-0000000001'), enabled)).toBe('CertificateInUseException');
-    expect(types(decide(clientAuth('DisableClientAuthentication'), enabled))).toEqual(['ClientAuthenticationDisabled']);
-    expect(codeOf(clientAuth('EnableClientAuthentication'), given(...simpleAd()))).toBe('UnsupportedOperationException');
-    expect(codeOf(ldaps('EnableLDAPS'), given(...simpleAd()))).toBe('UnsupportedOperationException');
+    enabled.when(clientAuth('EnableClientAuthentication')).thenThrows({ code: 'InvalidClientAuthStatusException' });
+    enabled.when(dereg('c-0000000001')).thenThrows({ code: 'CertificateInUseException' });
+    expect(types(enabled.when(clientAuth('DisableClientAuthentication')).events())).toEqual(['ClientAuthenticationDisabled']);
+    given(...simpleAd()).when(clientAuth('EnableClientAuthentication')).thenThrows({ code: 'UnsupportedOperationException' });
+    given(...simpleAd()).when(ldaps('EnableLDAPS')).thenThrows({ code: 'UnsupportedOperationException' });
   });
 });

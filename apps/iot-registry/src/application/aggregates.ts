@@ -8,7 +8,11 @@ import {
   type CaCertificateState,
 } from '../domain/ca-certificate.decider';
 import { decidePolicy, evolvePolicy, initialPolicyState, type PolicyCommand, type PolicyEvent, type PolicyState } from '../domain/policy.decider';
-import { decideCertificate, evolveCertificate, initialCertificateState, type CertificateCommand, type CertificateEvent, type CertificateState } from '../domain/certificate.decider';
+import type { CertificateCommand } from '../domain/certificate.commands';
+import { decideCertificate } from '../domain/certificate.decider';
+import type { CertificateEvent } from '../domain/certificate.events';
+import { evolveCertificate } from '../domain/certificate.evolve';
+import { initialCertificateState, type CertificateState } from '../domain/certificate.state';
 import {
   decideRegistrationCode,
   evolveRegistrationCode,

@@ -1,9 +1,13 @@
 import { IOT_EVENT_TYPES } from '@pki/contracts';
+import { deciderSpec, errorOf } from '@pki/testing';
 import { attachPolicy, attachThingPrincipal, deleteCertificate, detachPolicy, detachThingPrincipal, resolveCertificatePrincipal } from './attachments';
-import { decideCertificate, evolveCertificate, initialCertificateState, type CertificateCommand, type CertificateEvent, type CertificateState } from './certificate.decider';
+import type { CertificateCommand } from './certificate.commands';
+import { decideCertificate } from './certificate.decider';
+import type { CertificateEvent } from './certificate.events';
+import { evolveCertificate } from './certificate.evolve';
+import { initialCertificateState, type CertificateState } from './certificate.state';
 import { decidePolicy, evolvePolicy, initialPolicyState, type PolicyEvent, type PolicyState } from './policy.decider';
 import { decideThing, evolveThing, initialThingState, type ThingEvent, type ThingState } from './thing.decider';
-import { errorOf } from './error-of.spec-helper';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -12,26 +16,29 @@ const T0 = new Date('2026-11-23T10:00:00Z');
 const ARN = `arn:aws:iot:us-east-1:${A}:cert/${ID}`;
 const principal = { arn: ARN, certificateId: ID };
 
+const certificates = deciderSpec({ decide: decideCertificate, evolve: evolveCertificate, initialState: initialCertificateState });
+const things = deciderSpec({ decide: decideThing, evolve: evolveThing, initialState: initialThingState });
+const policies = deciderSpec({ decide: decidePolicy, evolve: evolvePolicy, initialState: initialPolicyState });
 
 /** The three aggregates as event lists, so each step is decided on the state the previous ones left. */
 class World {
   certificate: CertificateEvent[] = [];
   things = new Map<string, ThingEvent[]>();
   policies = new Map<string, PolicyEvent[]>();
-  cert = (): CertificateState => this.certificate.reduce(evolveCertificate, initialCertificateState);
-  thing = (name: string): ThingState => (this.things.get(name) ?? []).reduce(evolveThing, initialThingState);
-  policy = (name: string): PolicyState => (this.policies.get(name) ?? []).reduce(evolvePolicy, initialPolicyState);
+  cert = (): CertificateState => certificates.given(this.certificate).state;
+  thing = (name: string): ThingState => things.given(this.things.get(name) ?? []).state;
+  policy = (name: string): PolicyState => policies.given(this.policies.get(name) ?? []).state;
   certificateDo(command: CertificateCommand): CertificateEvent[] {
-    const events = decideCertificate(command, this.cert());
+    const events = certificates.given(this.certificate).when(command).events();
     this.certificate.push(...events);
     return events;
   }
   addThing(name: string): void {
-    this.things.set(name, decideThing({ type: 'CreateThing', accountId: A, thingName: name, thingId: `id-${name}`, thingArn: `arn:aws:iot:us-east-1:${A}:thing/${name}`, attributes: {}, now: T0 }, this.thing(name)));
+    this.things.set(name, things.history({ type: 'CreateThing', accountId: A, thingName: name, thingId: `id-${name}`, thingArn: `arn:aws:iot:us-east-1:${A}:thing/${name}`, attributes: {}, now: T0 }));
   }
   addPolicy(name: string): void {
     const document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"*"}]}';
-    this.policies.set(name, decidePolicy({ type: 'CreatePolicy', accountId: A, policyName: name, policyArn: `arn:aws:iot:us-east-1:${A}:policy/${name}`, policyDocument: document, tags: [], generationId: 'g', now: T0 }, this.policy(name)));
+    this.policies.set(name, policies.history({ type: 'CreatePolicy', accountId: A, policyName: name, policyArn: `arn:aws:iot:us-east-1:${A}:policy/${name}`, policyDocument: document, tags: [], generationId: 'g', now: T0 }));
   }
   attachThing(name: string, thingPrincipalType: 'EXCLUSIVE_THING' | 'NON_EXCLUSIVE_THING' = 'NON_EXCLUSIVE_THING', caller = A) {
     const decided = attachThingPrincipal({ caller, thingName: name, principal, thingPrincipalType, now: T0 }, this.thing(name), this.cert());
@@ -114,7 +121,7 @@ describe('attachments across things, policies and certificates', () => {
     const forced = deleteCertificate(del(true), world.cert(), new Map([['p1', world.policy('p1')]]));
     expect(forced.certificate.map((e) => e.type)).toEqual([IOT_EVENT_TYPES.CertificatePolicyDetached, IOT_EVENT_TYPES.CertificateDeleted]);
     expect(forced.policies).toEqual([{ policyName: 'p1', events: [expect.objectContaining({ type: IOT_EVENT_TYPES.PolicyTargetDetached })] }]);
-    expect([...world.policies.get('p1')!, ...forced.policies[0]!.events].reduce(evolvePolicy, initialPolicyState)).toMatchObject({ targets: [] });
+    expect(policies.given([...world.policies.get('p1')!, ...forced.policies[0]!.events]).state).toMatchObject({ targets: [] });
   });
 
   it('TransferCertificate with a policy (or a thing) attached is TransferConflictException; after detaching it transfers', () => {
@@ -122,10 +129,10 @@ describe('attachments across things, policies and certificates', () => {
     world.addPolicy('p1');
     world.addThing('lamp');
     world.attachPolicy('p1');
-    expect(errorOf(() => decideCertificate(transfer, world.cert()))).toMatchObject({ code: 'TransferConflictException', message: expect.stringMatching(/policy\(ies\) p1 attached/) });
+    certificates.given(world.certificate).when(transfer).thenThrows({ code: 'TransferConflictException', message: /policy\(ies\) p1 attached/ });
     world.detachPolicy('p1');
     world.attachThing('lamp');
-    expect(errorOf(() => decideCertificate(transfer, world.cert())).code).toBe('TransferConflictException');
+    certificates.given(world.certificate).when(transfer).thenThrows({ code: 'TransferConflictException' });
     world.detachThing('lamp');
     expect(world.certificateDo(transfer).map((e) => e.type)).toEqual([IOT_EVENT_TYPES.CertificateTransferStarted]);
     // Pending transfer: nothing new can be attached.
@@ -135,15 +142,15 @@ describe('attachments across things, policies and certificates', () => {
   it('Accept/Reject by the sending owner and Cancel by the target are UnauthorizedException; other accounts get ResourceNotFoundException', () => {
     const world = registered();
     world.certificateDo(transfer);
-    const pending = world.cert();
+    const pending = certificates.given(world.certificate);
     const accept = (caller: string): CertificateCommand => ({ type: 'AcceptCertificateTransfer', caller, certificateId: ID, setAsActive: false, region: 'us-east-1', now: T0, generationId: 'g4' });
     const reject = (caller: string): CertificateCommand => ({ type: 'RejectCertificateTransfer', caller, certificateId: ID, rejectReason: null, now: T0, generationId: 'g4' });
     const cancel = (caller: string): CertificateCommand => ({ type: 'CancelCertificateTransfer', caller, certificateId: ID, now: T0, generationId: 'g4' });
-    expect(errorOf(() => decideCertificate(accept(A), pending))).toMatchObject({ code: 'UnauthorizedException', kind: 'Forbidden', message: expect.stringMatching(/Only the target account 222222222222/) });
-    expect(errorOf(() => decideCertificate(reject(A), pending)).code).toBe('UnauthorizedException');
-    expect(errorOf(() => decideCertificate(cancel(B), pending)).code).toBe('UnauthorizedException');
-    for (const command of [accept('333333333333'), reject('333333333333'), cancel('333333333333')]) expect(errorOf(() => decideCertificate(command, pending)).code).toBe('ResourceNotFoundException');
-    expect(decideCertificate(accept(B), pending)).toHaveLength(1);
+    pending.when(accept(A)).thenThrows({ code: 'UnauthorizedException', kind: 'Forbidden', message: /Only the target account 222222222222/ });
+    pending.when(reject(A)).thenThrows({ code: 'UnauthorizedException' });
+    pending.when(cancel(B)).thenThrows({ code: 'UnauthorizedException' });
+    for (const command of [accept('333333333333'), reject('333333333333'), cancel('333333333333')]) pending.when(command).thenThrows({ code: 'ResourceNotFoundException' });
+    expect(pending.when(accept(B)).events()).toHaveLength(1);
   });
 
   it('attach rules: unknown thing/policy/certificate, other accounts, exclusivity and the 10-policy limit', () => {

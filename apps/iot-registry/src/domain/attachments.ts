@@ -5,7 +5,10 @@
  * aggregate's state and can never miss an attachment made concurrently. Pure.
  */
 import { IOT_EVENT_TYPES, type DomainError, type IotThingPrincipalType } from '@pki/contracts';
-import { decideCertificate, type CertificateEvent, type CertificateState, type DeleteCertificate } from './certificate.decider';
+import type { DeleteCertificate } from './certificate.commands';
+import { decideCertificate } from './certificate.decider';
+import type { CertificateEvent } from './certificate.events';
+import type { CertificateState } from './certificate.state';
 import { iotErrors } from './iot-errors';
 import { certificateArn, parseCertificateArn } from './iot-ids';
 import { decidePolicy, existingPolicy, type PolicyEvent, type PolicyState } from './policy.decider';

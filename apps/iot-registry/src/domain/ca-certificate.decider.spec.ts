@@ -1,11 +1,11 @@
-import { decideCaCertificate, evolveCaCertificate, initialCaCertificateState, type CaCertificateCommand, type CaCertificateEvent, type CaCertificateState } from './ca-certificate.decider';
+import { deciderSpec } from '@pki/testing';
+import { decideCaCertificate, evolveCaCertificate, initialCaCertificateState, type CaCertificateCommand } from './ca-certificate.decider';
 import { decideRegistrationCode, evolveRegistrationCode, initialRegistrationCodeState } from './registration-code.decider';
-import { errorOf } from './error-of.spec-helper';
 
 const A = '111111111111';
 const ID = 'c'.repeat(64);
 const T0 = new Date('2026-11-22T10:00:00Z');
-const given = (events: CaCertificateEvent[]): CaCertificateState => events.reduce(evolveCaCertificate, initialCaCertificateState);
+const { given, history } = deciderSpec({ decide: decideCaCertificate, evolve: evolveCaCertificate, initialState: initialCaCertificateState });
 const register = (setAsActive: boolean): CaCertificateCommand => ({
   type: 'RegisterCaCertificate',
   certificateId: ID,
@@ -39,36 +39,35 @@ const remove = (deviceCertificateCount: number, caller = A): CaCertificateComman
 
 describe('CA certificate decider', () => {
   it('registers with setAsActive / allowAutoRegistration, once', () => {
-    const events = decideCaCertificate(register(true), initialCaCertificateState);
-    expect(given(events)).toMatchObject({ status: 'ACTIVE', autoRegistrationStatus: 'ENABLE', customerVersion: 1 });
-    expect(errorOf(() => decideCaCertificate(register(true), given(events))).code).toBe('ResourceAlreadyExistsException');
-    expect(errorOf(() => decideCaCertificate(register(true), given(events))).toServiceError().fields).toEqual({ resourceId: ID, resourceArn: `arn:aws:iot:us-east-1:${A}:cacert/${ID}` });
+    const registered = given(history(register(true)));
+    expect(registered.state).toMatchObject({ status: 'ACTIVE', autoRegistrationStatus: 'ENABLE', customerVersion: 1 });
+    const error = registered.when(register(true)).thenThrows({ code: 'ResourceAlreadyExistsException' });
+    expect(error.toServiceError().fields).toEqual({ resourceId: ID, resourceArn: `arn:aws:iot:us-east-1:${A}:cacert/${ID}` });
   });
 
   it('updates status and auto-registration, bumping the version', () => {
-    const registered = decideCaCertificate(register(true), initialCaCertificateState);
-    const updated = decideCaCertificate(update('INACTIVE', { newAutoRegistrationStatus: 'DISABLE' }), given(registered));
-    expect(given([...registered, ...updated])).toMatchObject({ status: 'INACTIVE', autoRegistrationStatus: 'DISABLE', customerVersion: 2, generationId: 'g2' });
-    expect(errorOf(() => decideCaCertificate(update(undefined, { removeAutoRegistration: true, registrationConfig: { templateBody: null, roleArn: null, templateName: 'x' } }), given(registered))).code).toBe(
-      'InvalidRequestException',
-    );
-    expect(errorOf(() => decideCaCertificate(update('ACTIVE', { caller: '222222222222' }), given(registered))).code).toBe('ResourceNotFoundException');
+    const registered = given(history(register(true)));
+    expect(registered.when(update('INACTIVE', { newAutoRegistrationStatus: 'DISABLE' })).state()).toMatchObject({ status: 'INACTIVE', autoRegistrationStatus: 'DISABLE', customerVersion: 2, generationId: 'g2' });
+    registered
+      .when(update(undefined, { removeAutoRegistration: true, registrationConfig: { templateBody: null, roleArn: null, templateName: 'x' } }))
+      .thenThrows({ code: 'InvalidRequestException' });
+    registered.when(update('ACTIVE', { caller: '222222222222' })).thenThrows({ code: 'ResourceNotFoundException' });
   });
 
   it('deletes only an INACTIVE CA certificate with no device certificates left', () => {
-    const active = decideCaCertificate(register(true), initialCaCertificateState);
-    expect(errorOf(() => decideCaCertificate(remove(0), given(active))).code).toBe('CertificateStateException');
-    const inactive = decideCaCertificate(register(false), initialCaCertificateState);
-    expect(errorOf(() => decideCaCertificate(remove(2), given(inactive))).message).toMatch(/still has 2 registered device certificate/);
-    expect(given([...inactive, ...decideCaCertificate(remove(0), given(inactive))]).status).toBe('Absent');
+    given(history(register(true))).when(remove(0)).thenThrows({ code: 'CertificateStateException' });
+    const inactive = given(history(register(false)));
+    inactive.when(remove(2)).thenThrows({ message: /still has 2 registered device certificate/ });
+    expect(inactive.when(remove(0)).state().status).toBe('Absent');
   });
 });
 
 describe('registration code decider', () => {
+  const code = deciderSpec({ decide: decideRegistrationCode, evolve: evolveRegistrationCode, initialState: initialRegistrationCodeState });
+
   it('generates once and stays stable', () => {
-    const events = decideRegistrationCode({ type: 'GenerateRegistrationCode', accountId: A, candidate: 'f'.repeat(64), now: T0 }, initialRegistrationCodeState);
-    const state = events.reduce(evolveRegistrationCode, initialRegistrationCodeState);
-    expect(state).toEqual({ status: 'Generated', registrationCode: 'f'.repeat(64) });
-    expect(decideRegistrationCode({ type: 'GenerateRegistrationCode', accountId: A, candidate: '0'.repeat(64), now: T0 }, state)).toEqual([]);
+    const generated = code.given(code.history({ type: 'GenerateRegistrationCode', accountId: A, candidate: 'f'.repeat(64), now: T0 }));
+    expect(generated.state).toEqual({ status: 'Generated', registrationCode: 'f'.repeat(64) });
+    generated.when({ type: 'GenerateRegistrationCode', accountId: A, candidate: '0'.repeat(64), now: T0 }).then([]);
   });
 });

@@ -1,6 +1,9 @@
 import { IOT_EVENT_TYPES } from '@pki/contracts';
-import { decideCertificate, evolveCertificate, initialCertificateState, type CertificateCommand, type CertificateEvent, type CertificateState } from './certificate.decider';
-import { errorOf } from './error-of.spec-helper';
+import { deciderSpec } from '@pki/testing';
+import type { CertificateCommand } from './certificate.commands';
+import { decideCertificate } from './certificate.decider';
+import { evolveCertificate } from './certificate.evolve';
+import { initialCertificateState } from './certificate.state';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -8,8 +11,7 @@ const ID = 'a'.repeat(64);
 const T0 = new Date('2026-11-22T10:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
-const given = (events: CertificateEvent[]): CertificateState => events.reduce(evolveCertificate, initialCertificateState);
-const when = (state: CertificateState, command: CertificateCommand) => decideCertificate(command, state);
+const { given } = deciderSpec({ decide: decideCertificate, evolve: evolveCertificate, initialState: initialCertificateState });
 
 const register = (status: 'ACTIVE' | 'INACTIVE' = 'INACTIVE'): CommandTypeOf<'RegisterCertificate'> => ({
   type: 'RegisterCertificate',
@@ -28,7 +30,7 @@ const register = (status: 'ACTIVE' | 'INACTIVE' = 'INACTIVE'): CommandTypeOf<'Re
 });
 type CommandTypeOf<K extends CertificateCommand['type']> = Extract<CertificateCommand, { type: K }>;
 
-const registered = (status: 'ACTIVE' | 'INACTIVE' = 'INACTIVE') => when(initialCertificateState, register(status));
+const registered = (status: 'ACTIVE' | 'INACTIVE' = 'INACTIVE') => given([]).when(register(status)).events();
 const update = (newStatus: CommandTypeOf<'UpdateCertificate'>['newStatus'], caller = A, caStatus: 'ACTIVE' | 'INACTIVE' | null = 'ACTIVE'): CertificateCommand => ({
   type: 'UpdateCertificate',
   caller,
@@ -45,46 +47,45 @@ describe('certificate decider', () => {
     const events = registered('ACTIVE');
     expect(events).toHaveLength(1);
     expect(events[0]!.data).toMatchObject({ status: 'ACTIVE', stamp: { customerVersion: 1, generationId: 'g1', at: T0.toISOString() } });
-    expect(errorOf(() => when(given(events), register())).code).toBe('ResourceAlreadyExistsException');
+    const error = given(events).when(register()).thenThrows({ code: 'ResourceAlreadyExistsException' });
     // The exception's modelled resourceId / resourceArn travel next to the message.
-    expect(errorOf(() => when(given(events), register())).toServiceError().fields).toEqual({ resourceId: ID, resourceArn: register().certificateArn });
+    expect(error.toServiceError().fields).toEqual({ resourceId: ID, resourceArn: register().certificateArn });
   });
 
   it('every update bumps customerVersion, renews generationId and lastModifiedDate', () => {
-    const state = given([...registered(), ...when(given(registered()), update('ACTIVE'))]);
+    const state = given(registered()).when(update('ACTIVE')).state();
     expect(state).toMatchObject({ status: 'ACTIVE', customerVersion: 2, generationId: 'g2', lastModifiedDate: at(1).toISOString(), creationDate: T0.toISOString() });
   });
 
   it('refuses the internal statuses, changes to a revoked certificate, activation under an inactive CA, and other accounts', () => {
     const state = given(registered());
-    expect(errorOf(() => when(state, update('PENDING_TRANSFER'))).code).toBe('InvalidRequestException');
-    expect(errorOf(() => when(state, update('PENDING_ACTIVATION'))).code).toBe('InvalidRequestException');
-    expect(errorOf(() => when(state, update('ACTIVE', A, 'INACTIVE'))).code).toBe('CertificateStateException');
-    expect(errorOf(() => when(state, update('ACTIVE', B))).code).toBe('ResourceNotFoundException');
-    const revoked = given([...registered(), ...when(state, update('REVOKED'))]);
-    expect(errorOf(() => when(revoked, update('ACTIVE'))).code).toBe('CertificateStateException');
+    state.when(update('PENDING_TRANSFER')).thenThrows({ code: 'InvalidRequestException' });
+    state.when(update('PENDING_ACTIVATION')).thenThrows({ code: 'InvalidRequestException' });
+    state.when(update('ACTIVE', A, 'INACTIVE')).thenThrows({ code: 'CertificateStateException' });
+    state.when(update('ACTIVE', B)).thenThrows({ code: 'ResourceNotFoundException' });
+    const revoked = given([...registered(), ...state.when(update('REVOKED')).events()]);
+    revoked.when(update('ACTIVE')).thenThrows({ code: 'CertificateStateException' });
   });
 
   it('deletes only when not ACTIVE', () => {
-    const active = given(registered('ACTIVE'));
-    expect(errorOf(() => when(active, { type: 'DeleteCertificate', caller: A, certificateId: ID, forceDelete: true, now: at(1) })).code).toBe('CertificateStateException');
-    const events = when(given(registered()), { type: 'DeleteCertificate', caller: A, certificateId: ID, forceDelete: false, now: at(1) });
-    expect(events.map((e) => e.type)).toEqual([IOT_EVENT_TYPES.CertificateDeleted]);
-    expect(given([...registered(), ...events]).status).toBe('Absent');
+    given(registered('ACTIVE')).when({ type: 'DeleteCertificate', caller: A, certificateId: ID, forceDelete: true, now: at(1) }).thenThrows({ code: 'CertificateStateException' });
+    const deleted = given(registered()).when({ type: 'DeleteCertificate', caller: A, certificateId: ID, forceDelete: false, now: at(1) });
+    expect(deleted.events().map((e) => e.type)).toEqual([IOT_EVENT_TYPES.CertificateDeleted]);
+    expect(deleted.state().status).toBe('Absent');
   });
 
   it('transfers: not while ACTIVE; accept moves ownership and fills transferData', () => {
-    expect(errorOf(() => when(given(registered('ACTIVE')), transfer())).code).toBe('CertificateStateException');
-    expect(errorOf(() => when(given(registered()), { ...transfer(), targetAwsAccount: A } as CertificateCommand)).code).toBe('InvalidRequestException');
-    const pending = [...registered(), ...when(given(registered()), transfer())];
-    expect(given(pending)).toMatchObject({ status: 'PENDING_TRANSFER', transfer: { targetAccount: B, transferMessage: 'yours', outcome: 'PENDING' } });
-    expect(errorOf(() => when(given(pending), update('INACTIVE'))).code).toBe('CertificateStateException');
-    expect(errorOf(() => when(given(pending), transfer())).code).toBe('CertificateStateException');
-    expect(errorOf(() => when(given(pending), { type: 'AcceptCertificateTransfer', caller: '333333333333', certificateId: ID, setAsActive: true, region: 'us-east-1', now: at(3), generationId: 'g4' })).code).toBe(
-      'ResourceNotFoundException',
-    );
-    const accepted = [...pending, ...when(given(pending), { type: 'AcceptCertificateTransfer', caller: B, certificateId: ID, setAsActive: true, region: 'us-east-1', now: at(3), generationId: 'g4' })];
-    expect(given(accepted)).toMatchObject({
+    given(registered('ACTIVE')).when(transfer()).thenThrows({ code: 'CertificateStateException' });
+    given(registered()).when({ ...transfer(), targetAwsAccount: A } as CertificateCommand).thenThrows({ code: 'InvalidRequestException' });
+    const pending = [...registered(), ...given(registered()).when(transfer()).events()];
+    expect(given(pending).state).toMatchObject({ status: 'PENDING_TRANSFER', transfer: { targetAccount: B, transferMessage: 'yours', outcome: 'PENDING' } });
+    given(pending).when(update('INACTIVE')).thenThrows({ code: 'CertificateStateException' });
+    given(pending).when(transfer()).thenThrows({ code: 'CertificateStateException' });
+    given(pending)
+      .when({ type: 'AcceptCertificateTransfer', caller: '333333333333', certificateId: ID, setAsActive: true, region: 'us-east-1', now: at(3), generationId: 'g4' })
+      .thenThrows({ code: 'ResourceNotFoundException' });
+    const accepted = [...pending, ...given(pending).when({ type: 'AcceptCertificateTransfer', caller: B, certificateId: ID, setAsActive: true, region: 'us-east-1', now: at(3), generationId: 'g4' }).events()];
+    expect(given(accepted).state).toMatchObject({
       status: 'ACTIVE',
       ownedBy: B,
       previousOwnedBy: A,
@@ -92,27 +93,27 @@ describe('certificate decider', () => {
       customerVersion: 3,
       transfer: { transferDate: at(2).toISOString(), acceptDate: at(3).toISOString(), outcome: 'ACCEPTED' },
     });
-    expect(errorOf(() => when(given(accepted), { type: 'CancelCertificateTransfer', caller: A, certificateId: ID, now: at(4), generationId: 'g5' })).code).toBe('TransferAlreadyCompletedException');
-    expect(errorOf(() => when(given(accepted), { type: 'RejectCertificateTransfer', caller: B, certificateId: ID, rejectReason: null, now: at(4), generationId: 'g5' })).code).toBe(
-      'TransferAlreadyCompletedException',
-    );
+    given(accepted).when({ type: 'CancelCertificateTransfer', caller: A, certificateId: ID, now: at(4), generationId: 'g5' }).thenThrows({ code: 'TransferAlreadyCompletedException' });
+    given(accepted)
+      .when({ type: 'RejectCertificateTransfer', caller: B, certificateId: ID, rejectReason: null, now: at(4), generationId: 'g5' })
+      .thenThrows({ code: 'TransferAlreadyCompletedException' });
   });
 
   it('reject and cancel return the certificate to INACTIVE with its owner', () => {
-    const pending = [...registered(), ...when(given(registered()), transfer())];
-    const rejected = [...pending, ...when(given(pending), { type: 'RejectCertificateTransfer', caller: B, certificateId: ID, rejectReason: 'not mine', now: at(3), generationId: 'g4' })];
-    expect(given(rejected)).toMatchObject({ status: 'INACTIVE', ownedBy: A, transfer: { rejectReason: 'not mine', rejectDate: at(3).toISOString(), outcome: 'REJECTED' } });
-    expect(errorOf(() => when(given(pending), { type: 'CancelCertificateTransfer', caller: B, certificateId: ID, now: at(3), generationId: 'g4' })).code).toBe('UnauthorizedException');
-    expect(errorOf(() => when(given(pending), { type: 'CancelCertificateTransfer', caller: '333333333333', certificateId: ID, now: at(3), generationId: 'g4' })).code).toBe('ResourceNotFoundException');
-    const cancelled = [...pending, ...when(given(pending), { type: 'CancelCertificateTransfer', caller: A, certificateId: ID, now: at(3), generationId: 'g4' })];
-    expect(given(cancelled)).toMatchObject({ status: 'INACTIVE', ownedBy: A, transfer: { outcome: 'CANCELLED' } });
+    const pending = given([...registered(), ...given(registered()).when(transfer()).events()]);
+    const rejected = pending.when({ type: 'RejectCertificateTransfer', caller: B, certificateId: ID, rejectReason: 'not mine', now: at(3), generationId: 'g4' }).state();
+    expect(rejected).toMatchObject({ status: 'INACTIVE', ownedBy: A, transfer: { rejectReason: 'not mine', rejectDate: at(3).toISOString(), outcome: 'REJECTED' } });
+    pending.when({ type: 'CancelCertificateTransfer', caller: B, certificateId: ID, now: at(3), generationId: 'g4' }).thenThrows({ code: 'UnauthorizedException' });
+    pending.when({ type: 'CancelCertificateTransfer', caller: '333333333333', certificateId: ID, now: at(3), generationId: 'g4' }).thenThrows({ code: 'ResourceNotFoundException' });
+    const cancelled = pending.when({ type: 'CancelCertificateTransfer', caller: A, certificateId: ID, now: at(3), generationId: 'g4' }).state();
+    expect(cancelled).toMatchObject({ status: 'INACTIVE', ownedBy: A, transfer: { outcome: 'CANCELLED' } });
   });
 
   it("the issuer's revocation makes it REVOKED once; replays and unknown certificates change nothing", () => {
     const revoke: CertificateCommand = { type: 'RevokeByIssuer', certificateId: ID, now: at(5), generationId: 'g9' };
-    const events = when(given(registered('ACTIVE')), revoke);
+    const events = given(registered('ACTIVE')).when(revoke).events();
     expect(events[0]!.data).toMatchObject({ previousStatus: 'ACTIVE', status: 'REVOKED', cause: 'IssuerRevocation' });
-    expect(when(given([...registered('ACTIVE'), ...events]), revoke)).toEqual([]);
-    expect(when(initialCertificateState, revoke)).toEqual([]);
+    given([...registered('ACTIVE'), ...events]).when(revoke).then([]);
+    given([]).when(revoke).then([]);
   });
 });

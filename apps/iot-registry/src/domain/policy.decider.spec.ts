@@ -1,6 +1,6 @@
 import { IOT_EVENT_TYPES } from '@pki/contracts';
-import { checkPolicyDocument, decidePolicy, evolvePolicy, initialPolicyState, type PolicyCommand, type PolicyEvent, type PolicyState } from './policy.decider';
-import { errorOf } from './error-of.spec-helper';
+import { deciderSpec, errorOf } from '@pki/testing';
+import { checkPolicyDocument, decidePolicy, evolvePolicy, initialPolicyState, type PolicyCommand } from './policy.decider';
 
 const A = '111111111111';
 const T0 = new Date('2026-11-23T10:00:00Z');
@@ -8,7 +8,7 @@ const CERT = 'c'.repeat(64);
 const TARGET = `arn:aws:iot:us-east-1:${A}:cert/${CERT}`;
 const DOCUMENT = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }] });
 
-const given = (events: PolicyEvent[]): PolicyState => events.reduce(evolvePolicy, initialPolicyState);
+const { given, history } = deciderSpec({ decide: decidePolicy, evolve: evolvePolicy, initialState: initialPolicyState });
 const create = (policyDocument = DOCUMENT): PolicyCommand => ({
   type: 'CreatePolicy',
   accountId: A,
@@ -22,10 +22,10 @@ const create = (policyDocument = DOCUMENT): PolicyCommand => ({
 
 describe('policy decider', () => {
   it('creates version "1" once; the name again is ResourceAlreadyExistsException', () => {
-    const events = decidePolicy(create(), initialPolicyState);
-    expect(given(events)).toMatchObject({ status: 'Exists', policyDocument: DOCUMENT, defaultVersionId: '1', generationId: 'g1', targets: [] });
-    expect(errorOf(() => decidePolicy(create(), given(events))).code).toBe('ResourceAlreadyExistsException');
-    expect(errorOf(() => decidePolicy(create(), given(events))).toServiceError().fields).toEqual({ resourceId: 'connect', resourceArn: `arn:aws:iot:us-east-1:${A}:policy/connect` });
+    const created = given(history(create()));
+    expect(created.state).toMatchObject({ status: 'Exists', policyDocument: DOCUMENT, defaultVersionId: '1', generationId: 'g1', targets: [] });
+    const error = created.when(create()).thenThrows({ code: 'ResourceAlreadyExistsException' });
+    expect(error.toServiceError().fields).toEqual({ resourceId: 'connect', resourceArn: `arn:aws:iot:us-east-1:${A}:policy/connect` });
   });
 
   it('refuses documents that are not JSON policies with MalformedPolicyException', () => {
@@ -33,22 +33,20 @@ describe('policy decider', () => {
       expect(errorOf(() => checkPolicyDocument(bad)).code).toBe('MalformedPolicyException');
     }
     expect(() => checkPolicyDocument('{ "Statement": { "Effect": "Deny", "Action": ["iot:Publish"], "Resource": ["*"] } }')).not.toThrow();
-    expect(errorOf(() => decidePolicy(create('{'), initialPolicyState)).message).toMatch(/not valid JSON/);
+    given([]).when(create('{')).thenThrows({ message: /not valid JSON/ });
   });
 
   it('DeletePolicy while attached is DeleteConflictException; after detaching it deletes', () => {
-    const created = decidePolicy(create(), initialPolicyState);
     const attach: PolicyCommand = { type: 'AttachTarget', accountId: A, policyName: 'connect', target: TARGET, certificateId: CERT, now: T0 };
-    const attached = [...created, ...decidePolicy(attach, given(created))];
-    expect(decidePolicy(attach, given(attached))).toEqual([]);
-    expect(errorOf(() => decidePolicy({ type: 'DeletePolicy', accountId: A, policyName: 'connect', now: T0 }, given(attached)))).toMatchObject({
-      code: 'DeleteConflictException',
-      message: expect.stringMatching(/attached to one or more principals \(name=connect\)/),
-    });
-    const detached = [...attached, ...decidePolicy({ type: 'DetachTarget', accountId: A, policyName: 'connect', certificateId: CERT, now: T0 }, given(attached))];
-    expect(given(detached)).toMatchObject({ targets: [] });
-    expect(decidePolicy({ type: 'DeletePolicy', accountId: A, policyName: 'connect', now: T0 }, given(detached)).map((e) => e.type)).toEqual([IOT_EVENT_TYPES.PolicyDeleted]);
-    expect(errorOf(() => decidePolicy({ type: 'DeletePolicy', accountId: A, policyName: 'connect', now: T0 }, initialPolicyState)).code).toBe('ResourceNotFoundException');
-    expect(errorOf(() => decidePolicy({ type: 'DetachTarget', accountId: A, policyName: 'connect', certificateId: CERT, now: T0 }, initialPolicyState)).code).toBe('InvalidRequestException');
+    const detach: PolicyCommand = { type: 'DetachTarget', accountId: A, policyName: 'connect', certificateId: CERT, now: T0 };
+    const del: PolicyCommand = { type: 'DeletePolicy', accountId: A, policyName: 'connect', now: T0 };
+    const attached = given(history(create(), attach));
+    attached.when(attach).then([]);
+    attached.when(del).thenThrows({ code: 'DeleteConflictException', message: /attached to one or more principals \(name=connect\)/ });
+    const detached = given(history(create(), attach, detach));
+    expect(detached.state).toMatchObject({ targets: [] });
+    expect(detached.when(del).events().map((e) => e.type)).toEqual([IOT_EVENT_TYPES.PolicyDeleted]);
+    given([]).when(del).thenThrows({ code: 'ResourceNotFoundException' });
+    given([]).when(detach).thenThrows({ code: 'InvalidRequestException' });
   });
 });

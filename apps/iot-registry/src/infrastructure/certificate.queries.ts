@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { CertificateState } from '../domain/certificate.decider';
+import type { CertificateState } from '../domain/certificate.state';
 import type { IotDb } from './database';
 import { decodeMarker, encodeMarker } from './page-marker';
 import type { CertificateRow, NewCertificateRow } from './tables/certificate.table';

@@ -7,7 +7,7 @@
 import { generateKeyPairSync, sign as cryptoSign, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DomainError } from '@pki/contracts';
+import { errorOf } from '@pki/testing';
 import { buildCsr, der, derOid, toPem, type SigningAlgorithm } from '@pki/pki';
 import { ACCEPTED_CSR_KEYS, checkedCsr, profileFor, type IssueCertificateInput } from './certificate-request';
 import { makeRootCa, NOW, openssl, opensslVerify, sign, template, TempDir, type TestCa } from './profile-test-kit.spec-helper';
@@ -23,16 +23,6 @@ const blob = (pem: string): string => Buffer.from(pem).toString('base64');
 async function csrBlob(privateKey: KeyObject, spki: Uint8Array, signingAlgorithm: SigningAlgorithm, commonName: string): Promise<string> {
   const csr = await buildCsr({ subject: { CommonName: commonName }, publicKeySpki: spki, signingAlgorithm, sign: async (tbs) => cryptoSign(HASH[signingAlgorithm], tbs, privateKey) });
   return blob(toPem(csr, 'CERTIFICATE REQUEST'));
-}
-
-function refusal(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
 }
 
 const dir = new TempDir();
@@ -76,7 +66,7 @@ describe('checkedCsr accepts every key AWS Private CA certifies, and the certifi
 
 describe('checkedCsr refuses with MalformedCSRException', () => {
   const malformed = (csrBlob: string, reason: RegExp) => {
-    const error = refusal(() => checkedCsr(csrBlob));
+    const error = errorOf(() => checkedCsr(csrBlob));
     expect({ code: error.code, message: error.message }).toEqual({ code: 'MalformedCSRException', message: expect.stringMatching(reason) });
     return error;
   };

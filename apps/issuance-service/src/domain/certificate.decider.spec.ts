@@ -1,23 +1,14 @@
 import { createHash, createPublicKey, sign as cryptoSign } from 'node:crypto';
-import { DomainError, type CertificateRequestedV1 } from '@pki/contracts';
+import type { CertificateRequestedV1 } from '@pki/contracts';
 import { assembleCertificate } from '@pki/pki';
-import { contractProblems } from '@pki/testing';
+import { contractProblems, deciderSpec } from '@pki/testing';
 import { certificateIntent, profileFor, type IssueCertificateInput } from './certificate-request';
 import { lintCertificate } from './certificate-lint';
-import { decide, evolve, initialState, type CertificateCommand } from './certificate.decider';
+import { decide, evolve, initialState } from './certificate.decider';
 import type { CertificateEvent } from './certificate.events';
 import { csrFor, ecKey, makeRootCa, NOW, template, type TestCa } from './profile-test-kit.spec-helper';
 
-const given = (events: CertificateEvent[]) => ({
-  when: (command: CertificateCommand) => {
-    const run = () => decide(command, events.reduce(evolve, initialState));
-    return {
-      then: (expected: unknown) => expect(run()).toEqual(expected),
-      thenThrows: (match: Partial<DomainError>) => expect(run).toThrow(expect.objectContaining(match)),
-      events: run,
-    };
-  },
-});
+const { given } = deciderSpec({ decide, evolve, initialState });
 
 describe('Certificate decider', () => {
   let root: TestCa;
@@ -43,6 +34,15 @@ describe('Certificate decider', () => {
   });
 
   const requestedEvent = (): CertificateEvent => ({ type: 'CertificateRequested', schemaVersion: 1, data: requested });
+  const failedEvent = (reason: string) =>
+    ({
+      type: 'CertificateIssuanceFailed',
+      schemaVersion: 1,
+      data: {
+        certificateId: requested.certificateId, certificateArn: requested.certificateArn, certificateAuthorityArn: requested.certificateAuthorityArn,
+        certificateAuthorityId: requested.certificateAuthorityId, serial: requested.serial, reason, accountId: '111111111111', failedAt: at.toISOString(),
+      },
+    }) as const;
 
   it('records the intent: serial, ARN and the hash of the exact TBS', () => {
     given([]).when({ type: 'RequestCertificate', request: requested }).then([requestedEvent()]);
@@ -53,7 +53,7 @@ describe('Certificate decider', () => {
 
   it('refuses a second request on the same stream and a request whose hash does not match its TBS', () => {
     given([requestedEvent()]).when({ type: 'RequestCertificate', request: requested }).thenThrows({ kind: 'Conflict' });
-    expect(() => decide({ type: 'RequestCertificate', request: { ...requested, tbsSha256: '00'.repeat(32) } }, initialState)).toThrow(/tbsSha256/);
+    expect(() => given([]).when({ type: 'RequestCertificate', request: { ...requested, tbsSha256: '00'.repeat(32) } }).events()).toThrow(/tbsSha256/);
   });
 
   it('issues when the signed certificate is the recorded TBS and the lint is clean, with complete facts', () => {
@@ -90,25 +90,22 @@ describe('Certificate decider', () => {
   });
 
   it('fails with the lint findings, and on bytes that are no certificate', () => {
-    given([requestedEvent()]).when({ type: 'RecordSignature', certificateDer: signedDer, lintProblems: ['signature does not verify'], now: at }).events();
-    expect(decide({ type: 'RecordSignature', certificateDer: signedDer, lintProblems: ['signature does not verify'], now: at }, evolve(initialState, requestedEvent()))[0])
-      .toMatchObject({ type: 'CertificateIssuanceFailed', data: { reason: 'the signed certificate failed its lint: signature does not verify' } });
-    expect(decide({ type: 'RecordSignature', certificateDer: Buffer.from('garbage'), lintProblems: [], now: at }, evolve(initialState, requestedEvent()))[0])
-      .toMatchObject({ type: 'CertificateIssuanceFailed', data: { reason: expect.stringMatching(/does not parse/) } });
+    given([requestedEvent()])
+      .when({ type: 'RecordSignature', certificateDer: signedDer, lintProblems: ['signature does not verify'], now: at })
+      .then([failedEvent('the signed certificate failed its lint: signature does not verify')]);
+    expect(given([requestedEvent()]).when({ type: 'RecordSignature', certificateDer: Buffer.from('garbage'), lintProblems: [], now: at }).events())
+      .toEqual([failedEvent(expect.stringMatching(/does not parse/))]);
   });
 
   it('signs once: after the outcome, no further signature or failure is accepted', () => {
-    const [issued] = decide({ type: 'RecordSignature', certificateDer: signedDer, lintProblems: [], now: at }, evolve(initialState, requestedEvent()));
+    const [issued] = given([requestedEvent()]).when({ type: 'RecordSignature', certificateDer: signedDer, lintProblems: [], now: at }).events();
     given([requestedEvent(), issued!]).when({ type: 'RecordSignature', certificateDer: signedDer, lintProblems: [], now: at }).thenThrows({ kind: 'Conflict' });
     given([requestedEvent(), issued!]).when({ type: 'FailIssuance', reason: 'x', now: at }).thenThrows({ kind: 'Conflict' });
     given([]).when({ type: 'RecordSignature', certificateDer: signedDer, lintProblems: [], now: at }).thenThrows({ kind: 'Conflict' });
   });
 
   it('records a failure with its reason; a failed certificate stays failed', () => {
-    const failed = { type: 'CertificateIssuanceFailed', schemaVersion: 1, data: {
-      certificateId: requested.certificateId, certificateArn: requested.certificateArn, certificateAuthorityArn: requested.certificateAuthorityArn,
-      certificateAuthorityId: requested.certificateAuthorityId, serial: requested.serial, reason: 'signing failed: CA is DISABLED', accountId: '111111111111', failedAt: at.toISOString(),
-    } } as const;
+    const failed = failedEvent('signing failed: CA is DISABLED');
     given([requestedEvent()]).when({ type: 'FailIssuance', reason: 'signing failed: CA is DISABLED', now: at }).then([failed]);
     given([requestedEvent(), failed]).when({ type: 'RecordSignature', certificateDer: signedDer, lintProblems: [], now: at }).thenThrows({ kind: 'Conflict' });
   });

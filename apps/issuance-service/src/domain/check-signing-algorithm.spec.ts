@@ -4,19 +4,9 @@
  * ("Supported cryptographic algorithms"), for every CA key size and curve, RSA_3072 and
  * EC_secp521r1 included. The model's SM3WITHSM2 and ML_DSA_* are refused as unsupported.
  */
-import { DomainError } from '@pki/contracts';
+import { errorOf } from '@pki/testing';
 import { KEY_ALGORITHMS, SIGNING_ALGORITHMS, type SigningAlgorithm } from '@pki/pki';
 import { checkSigningAlgorithm } from './certificate-request';
-
-function refusal(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('checkSigningAlgorithm', () => {
   it.each(KEY_ALGORITHMS)('lets a %s CA sign with each algorithm of its family and refuses the other family', (keyAlgorithm) => {
@@ -25,7 +15,7 @@ describe('checkSigningAlgorithm', () => {
       if (signingAlgorithm.endsWith(family)) {
         expect(() => checkSigningAlgorithm(signingAlgorithm, keyAlgorithm)).not.toThrow();
       } else {
-        const error = refusal(() => checkSigningAlgorithm(signingAlgorithm, keyAlgorithm));
+        const error = errorOf(() => checkSigningAlgorithm(signingAlgorithm, keyAlgorithm));
         expect(error).toMatchObject({ kind: 'Malformed', code: 'InvalidArgsException' });
         expect(error.message).toBe(`SigningAlgorithm ${signingAlgorithm} does not match the CA's ${keyAlgorithm} key; use the ${family === 'WITHRSA' ? 'RSA' : 'ECDSA'} family`);
       }
@@ -33,7 +23,7 @@ describe('checkSigningAlgorithm', () => {
   });
 
   it.each(['SM3WITHSM2', 'ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87'])('refuses the model value %s as unsupported by this platform (InvalidArgsException)', (value) => {
-    const error = refusal(() => checkSigningAlgorithm(value as SigningAlgorithm, 'EC_secp521r1'));
+    const error = errorOf(() => checkSigningAlgorithm(value as SigningAlgorithm, 'EC_secp521r1'));
     expect(error).toMatchObject({ kind: 'Malformed', code: 'InvalidArgsException' });
     expect(error.message).toMatch(new RegExp(`^${value} \\(.*\\) is not supported by this platform[:.].* Use SigningAlgorithm SHA256WITHECDSA, SHA384WITHECDSA, SHA512WITHECDSA \\(the family of the CA's EC_secp521r1 key\\)\\.$`));
   });

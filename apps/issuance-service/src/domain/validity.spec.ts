@@ -1,4 +1,5 @@
 /** IssueCertificate Validity / ValidityNotBefore semantics (AWS API reference, API_Validity). */
+import { thrownBy } from '@pki/testing';
 import { addMonths, parseEndDate, resolveNotAfter, resolveNotBefore, resolveValidity, type Validity } from './validity';
 import { ProfileFailure, type ProfileRule } from './profile-error';
 
@@ -8,13 +9,9 @@ const GENERAL = { caNotAfter: at('2030-01-01T00:00:00Z'), shortLived: false };
 const SHORT = { caNotAfter: at('2030-01-01T00:00:00Z'), shortLived: true };
 
 function refusal(run: () => unknown): { rule: ProfileRule; code: string; message: string } {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ProfileFailure) return error.error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
+  const error = thrownBy(run, 'a ProfileFailure');
+  if (error instanceof ProfileFailure) return error.error;
+  throw error;
 }
 
 describe('END_DATE', () => {

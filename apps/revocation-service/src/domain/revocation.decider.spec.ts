@@ -1,5 +1,5 @@
-import { DomainError, REVOCATION_REASONS, type RevocationReason } from '@pki/contracts';
-import { contractProblems } from '@pki/testing';
+import { REVOCATION_REASONS, type RevocationReason } from '@pki/contracts';
+import { contractProblems, deciderSpec, errorOf } from '@pki/testing';
 import { canonicalSerial } from './certificate-serial';
 import { decide, evolve, initialState, type CaFacts, type IssuedCertificateFacts, type RevokeCertificate } from './revocation.decider';
 
@@ -8,19 +8,11 @@ const ca: CaFacts = { id: 'c0ffee00-0000-4000-8000-000000000001', arn: `arn:aws:
 const certificate: IssuedCertificateFacts = { serial: '79a4120e', certificateArn: `${ca.arn}/certificate/79a4120e`, issuerDn: 'CN=Root', sha256Fingerprint: 'ab'.repeat(32), selfSigned: false };
 const now = new Date('2026-11-22T10:00:00Z');
 const command = (over: Partial<RevokeCertificate> = {}): RevokeCertificate => ({ type: 'RevokeCertificate', callerAccount: OWNER, ca, certificate, serial: certificate.serial, reason: 'KEY_COMPROMISE', caArn: ca.arn, now, ...over });
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error.code;
-    throw error;
-  }
-  return undefined;
-};
+const { given } = deciderSpec({ decide, evolve, initialState });
 
 describe('revocation decider', () => {
   it('given no revocation, when RevokeCertificate, then CertificateRevoked with the complete fact', () => {
-    expect(decide(command(), initialState)).toEqual([
+    given([]).when(command()).then([
       {
         type: 'CertificateRevoked',
         schemaVersion: 1,
@@ -30,28 +22,28 @@ describe('revocation decider', () => {
   });
 
   it('accepts every documented reason', () => {
-    for (const reason of REVOCATION_REASONS) expect(decide(command({ reason }), initialState)[0]!.data.revocationReason).toBe(reason);
+    for (const reason of REVOCATION_REASONS) expect(given([]).when(command({ reason })).events()[0]!.data.revocationReason).toBe(reason);
     // The payload audit, IoT and Directory Service projections check, for every reason.
-    expect(REVOCATION_REASONS.flatMap((reason) => contractProblems(decide(command({ reason }), initialState)))).toEqual([]);
-    expect(codeOf(() => decide(command({ reason: 'LOST' as RevocationReason }), initialState))).toBe('InvalidRequestException');
+    expect(REVOCATION_REASONS.flatMap((reason) => contractProblems(given([]).when(command({ reason })).events()))).toEqual([]);
+    given([]).when(command({ reason: 'LOST' as RevocationReason })).thenThrows({ code: 'InvalidRequestException' });
   });
 
   it('given CertificateRevoked, when revoked again, then RequestAlreadyProcessedException', () => {
-    const state = decide(command(), initialState).reduce(evolve, initialState);
-    expect(state).toEqual({ status: 'Revoked', revokedAt: now.toISOString(), reason: 'KEY_COMPROMISE' });
-    expect(codeOf(() => decide(command({ reason: 'SUPERSEDED' }), state))).toBe('RequestAlreadyProcessedException');
+    const revoked = given(given([]).when(command()).events());
+    expect(revoked.state).toEqual({ status: 'Revoked', revokedAt: now.toISOString(), reason: 'KEY_COMPROMISE' });
+    revoked.when(command({ reason: 'SUPERSEDED' })).thenThrows({ code: 'RequestAlreadyProcessedException' });
   });
 
   it('refuses unknown CAs and certificates, other accounts, the CA certificate itself and CAs in the wrong state', () => {
-    expect(codeOf(() => decide(command({ ca: null }), initialState))).toBe('ResourceNotFoundException');
-    expect(codeOf(() => decide(command({ certificate: null }), initialState))).toBe('ResourceNotFoundException');
-    expect(codeOf(() => decide(command({ callerAccount: '222222222222' }), initialState))).toBe('AccessDeniedException');
-    expect(codeOf(() => decide(command({ certificate: { ...certificate, selfSigned: true } }), initialState))).toBe('InvalidRequestException');
-    expect(codeOf(() => decide(command({ certificate: { ...certificate, serial: 'ca5e' }, serial: 'ca5e' }), initialState))).toBe('InvalidRequestException');
+    given([]).when(command({ ca: null })).thenThrows({ code: 'ResourceNotFoundException' });
+    given([]).when(command({ certificate: null })).thenThrows({ code: 'ResourceNotFoundException' });
+    given([]).when(command({ callerAccount: '222222222222' })).thenThrows({ code: 'AccessDeniedException' });
+    given([]).when(command({ certificate: { ...certificate, selfSigned: true } })).thenThrows({ code: 'InvalidRequestException' });
+    given([]).when(command({ certificate: { ...certificate, serial: 'ca5e' }, serial: 'ca5e' })).thenThrows({ code: 'InvalidRequestException' });
     for (const status of ['CREATING', 'PENDING_CERTIFICATE', 'FAILED', 'DELETED', 'EXPIRED']) {
-      expect(codeOf(() => decide(command({ ca: { ...ca, status } }), initialState))).toBe('InvalidStateException');
+      given([]).when(command({ ca: { ...ca, status } })).thenThrows({ code: 'InvalidStateException' });
     }
-    expect(decide(command({ ca: { ...ca, status: 'DISABLED' } }), initialState)).toHaveLength(1);
+    expect(given([]).when(command({ ca: { ...ca, status: 'DISABLED' } })).events()).toHaveLength(1);
   });
 });
 
@@ -66,7 +58,7 @@ describe('CertificateSerial', () => {
   });
   it('refuses non-hex, zero and over-long serials with InvalidRequestException', () => {
     for (const bad of ['', 'xyz', '12:34:', ':12', '12 34', '0x1234', '00', 'f'.repeat(41), '1::2']) {
-      expect(codeOf(() => canonicalSerial(bad))).toBe('InvalidRequestException');
+      expect(errorOf(() => canonicalSerial(bad)).code).toBe('InvalidRequestException');
     }
   });
 });

@@ -1,5 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
-import type { TransferRecord } from '../../domain/certificate.decider';
+import type { TransferRecord } from '../../domain/certificate.state';
 
 /** iot.certificates: the registered device certificates, one row per aggregate (snapshot of its state). */
 export interface CertificateTable {
