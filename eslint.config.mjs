@@ -11,6 +11,18 @@ const bannedIo = {
     message: 'Pure code (domain/, libs/contracts, libs/pki) must not depend on I/O frameworks.',
   })),
 };
+// Beyond the frameworks, production code of those folders reads no files, opens no sockets,
+// starts no processes, and needs no decorator metadata (a sign of a framework or of
+// @peculiar/x509, whose parsing belongs to application code). Tests there may use them.
+const nodeIoModules = ['fs', 'fs/promises', 'net', 'child_process'];
+const bannedIoAndNode = {
+  ...bannedIo,
+  paths: [
+    ...nodeIoModules.flatMap((name) => [name, `node:${name}`]).map((name) => ({ name, message: 'Pure code (domain/, libs/contracts, libs/pki) does no file, network or process I/O.' })),
+    { name: 'reflect-metadata', message: 'Pure code (domain/, libs/contracts, libs/pki) needs no decorator metadata: parse with @peculiar/x509 outside domain/, or use libs/pki.' },
+  ],
+};
+const pureFolders = ['apps/*/src/domain/**/*.ts', 'libs/contracts/**/*.ts', 'libs/pki/**/*.ts'];
 
 export default [
   { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', '.nx/**', 'tmp/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
@@ -46,8 +58,14 @@ export default [
     },
   },
   {
-    // Deciders and contracts stay pure: no Nest, Kysely, pg or NATS (STYLE.md "The decider").
-    files: ['apps/*/src/domain/**/*.ts', 'libs/contracts/**/*.ts', 'libs/pki/**/*.ts'],
+    // Deciders and contracts stay pure: no Nest, Kysely, pg or NATS (docs/DESIGN.md, "Layers").
+    files: pureFolders,
     rules: { 'no-restricted-imports': ['error', bannedIo] },
+  },
+  {
+    // ... and, outside their tests, no node:fs / net / child_process or reflect-metadata.
+    files: pureFolders,
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.spec-helper.ts'],
+    rules: { 'no-restricted-imports': ['error', bannedIoAndNode] },
   },
 ];

@@ -23,11 +23,10 @@ cleanup() {
   rm -rf "$PKI_OBJECT_STORE_DIR"
   # The stack's JetStream streams are named after its prefix: remove them too.
   node -e "
-    const { connect } = require('@nats-io/transport-node');
-    const { jetstreamManager } = require('@nats-io/jetstream');
+    const { connect } = require('nats');
     (async () => {
-      const nc = await connect({ servers: [process.env.NATS_URL || 'nats://127.0.0.1:4222'] });
-      const jsm = await jetstreamManager(nc);
+      const nc = await connect({ servers: (process.env.NATS_URL || 'nats://127.0.0.1:4222').split(',') });
+      const jsm = await nc.jetstreamManager();
       for await (const s of jsm.streams.list()) if (s.config.name.startsWith(process.env.PKI_NATS_PREFIX.toUpperCase() + '_')) await jsm.streams.delete(s.config.name);
       await nc.close();
     })().catch(() => undefined);" || true

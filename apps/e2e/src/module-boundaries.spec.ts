@@ -13,20 +13,30 @@ describe('module boundaries', () => {
     execFileSync(process.execPath, [path.join(root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'show', 'projects'], { cwd: root, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' }, stdio: 'ignore' });
   }, 120_000);
 
-  // The ESLint CLI, not its API: the flat config is an ES module, which Jest cannot load without flags.
-  async function ruleIds(file: string, code: string): Promise<string[]> {
-    let output: string;
-    try {
-      output = execFileSync(process.execPath, [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--format', 'json', '--stdin', '--stdin-filename', path.join(root, file)], {
-        cwd: root,
-        input: code,
-        env: { ...process.env, NX_DAEMON: 'false' },
-      }).toString();
-    } catch (error) {
-      output = String((error as { stdout?: Buffer }).stdout ?? '');
+  // ESLint's API in a child process: the flat config is an ES module, which Jest cannot load
+  // without flags. One process lints a batch of probes (loading ESLint and the Nx graph is the slow part).
+  const LINT_PROBES = `
+    import { ESLint } from 'eslint';
+    let input = '';
+    for await (const chunk of process.stdin) input += chunk;
+    const eslint = new ESLint({ cwd: process.cwd() });
+    const out = [];
+    for (const { file, code } of JSON.parse(input)) {
+      const [result] = await eslint.lintText(code, { filePath: file });
+      out.push(result.messages.map((m) => m.ruleId ?? m.message));
     }
-    const [result] = JSON.parse(output) as Array<{ messages: Array<{ ruleId: string | null; message: string }> }>;
-    return result!.messages.map((m) => m.ruleId ?? m.message);
+    process.stdout.write(JSON.stringify(out));
+  `;
+  function lintProbes(probes: ReadonlyArray<{ file: string; code: string }>): string[][] {
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', LINT_PROBES], {
+      cwd: root,
+      input: JSON.stringify(probes.map((p) => ({ file: path.join(root, p.file), code: p.code }))),
+      env: { ...process.env, NX_DAEMON: 'false' },
+    }).toString();
+    return JSON.parse(output) as string[][];
+  }
+  async function ruleIds(file: string, code: string): Promise<string[]> {
+    return lintProbes([{ file, code }])[0]!;
   }
 
   it('forbids an app importing another app', async () => {
@@ -39,15 +49,42 @@ describe('module boundaries', () => {
     expect(await ruleIds('apps/api-gateway/src/probe.ts', "import { EventStore } from '@pki/eventstore';\nexport const x = EventStore;\n")).toContain('@nx/enforce-module-boundaries');
   });
 
-  it('forbids I/O frameworks in domain code, contracts and pki', async () => {
-    for (const file of ['apps/ca-service/src/domain/probe.ts', 'libs/contracts/src/probe.ts', 'libs/pki/src/probe.ts']) {
-      expect(await ruleIds(file, "import { sql } from 'kysely';\nexport const x = sql;\n")).toContain('no-restricted-imports');
-      expect(await ruleIds(file, "import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n")).toContain('no-restricted-imports');
-    }
+  it('forbids I/O frameworks in domain code, contracts and pki', () => {
+    const probes = ['apps/ca-service/src/domain/probe.ts', 'libs/contracts/src/probe.ts', 'libs/pki/src/probe.ts'].flatMap((file) => [
+      { file, code: "import { sql } from 'kysely';\nexport const x = sql;\n" },
+      { file, code: "import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n" },
+    ]);
+    for (const ruleIdsOfProbe of lintProbes(probes)) expect(ruleIdsOfProbe).toContain('no-restricted-imports');
   });
 
-  it('allows what the layering allows', async () => {
-    expect(await ruleIds('apps/ca-service/src/application/probe.ts', "import { EventStore } from '@pki/eventstore';\nexport const x = EventStore;\n")).toEqual([]);
-    expect(await ruleIds('apps/ca-service/src/domain/probe.ts', "import { DomainError } from '@pki/contracts';\nexport const x = DomainError;\n")).toEqual([]);
+  it('forbids file, network and process I/O and reflect-metadata in domain code, contracts and pki (both spellings of node modules)', () => {
+    const banned = ['node:fs', 'fs', 'node:fs/promises', 'fs/promises', 'node:net', 'net', 'node:child_process', 'child_process'];
+    const probes = ['apps/issuance-service/src/domain/probe.ts', 'libs/contracts/src/probe.ts', 'libs/pki/src/probe.ts'].flatMap((file) => [
+      ...banned.map((name) => ({ file, code: `import * as io from '${name}';\nexport const x = io;\n` })),
+      { file, code: "import 'reflect-metadata';\nexport const x = 1;\n" },
+    ]);
+    const results = lintProbes(probes);
+    expect(probes.map((p, i) => [p.file, p.code.split('\n')[0], results[i]])).toEqual(probes.map((p) => [p.file, p.code.split('\n')[0], ['no-restricted-imports']]));
+  }, 120_000);
+
+  it('keeps the framework bans in the tests of pure folders, and lets them use node:fs and child_process', () => {
+    const nodeIo = "import { readFileSync } from 'node:fs';\nimport { execFileSync } from 'node:child_process';\nexport const x = [readFileSync, execFileSync];\n";
+    const [framework, ...tests] = lintProbes([
+      { file: 'apps/ca-service/src/domain/probe.spec.ts', code: "import { sql } from 'kysely';\nexport const x = sql;\n" },
+      ...['apps/ca-service/src/domain/probe.spec.ts', 'apps/ca-service/src/domain/probe.spec-helper.ts', 'libs/pki/src/probe.spec.ts'].map((file) => ({ file, code: nodeIo })),
+    ]);
+    expect(framework).toContain('no-restricted-imports');
+    expect(tests).toEqual([[], [], []]);
+  }, 120_000);
+
+  it('allows what the layering allows', () => {
+    expect(
+      lintProbes([
+        { file: 'apps/ca-service/src/application/probe.ts', code: "import { EventStore } from '@pki/eventstore';\nexport const x = EventStore;\n" },
+        { file: 'apps/ca-service/src/domain/probe.ts', code: "import { DomainError } from '@pki/contracts';\nexport const x = DomainError;\n" },
+        // The modules banned in domain/ are fine outside it: the ban is about the folder.
+        { file: 'apps/ca-service/src/application/probe.ts', code: "import 'reflect-metadata';\nimport { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n" },
+      ]),
+    ).toEqual([[], [], []]);
   });
 });

@@ -31,9 +31,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { verifyChain, type ChainResult, type VerifyChainOptions } from './chain';
 
-const TESTDATA = path.resolve(__dirname, '../../../../shared/testdata');
+const TESTDATA = path.join(__dirname, '../testdata');
 if (!existsSync(path.join(TESTDATA, 'nist-pkits/cases.json')) || !existsSync(path.join(TESTDATA, 'x509-limbo/limbo.json'))) {
-  throw new Error(`hostile-input tests need the shared test data at ${TESTDATA} (clone shared/ beside the repository)`);
+  throw new Error(`hostile-input tests need the vendored test data at ${TESTDATA} (libs/pki/testdata, part of the repository)`);
 }
 const HANG_BOUND_MS = 2000;
 

@@ -17,9 +17,9 @@ import { subjectAltNameExtension } from './extensions';
 import { toPem } from './pem';
 import { signer, testKey } from './test-keys.spec-helper';
 
-const TESTDATA = path.resolve(__dirname, '../../../../shared/testdata');
+const TESTDATA = path.join(__dirname, '../testdata');
 if (!existsSync(path.join(TESTDATA, 'nist-pkits/certs')) || !existsSync(path.join(TESTDATA, 'x509-limbo/limbo.json'))) {
-  throw new Error(`hostile-input tests need the shared test data at ${TESTDATA} (clone shared/ beside the repository)`);
+  throw new Error(`hostile-input tests need the vendored test data at ${TESTDATA} (libs/pki/testdata, part of the repository)`);
 }
 const HANG_BOUND_MS = 2000;
 const RUNS = 3000;

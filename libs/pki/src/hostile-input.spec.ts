@@ -1,5 +1,5 @@
 /**
- * Hostile input, part 1 (issue 4, "CSR checks"): every certificate and CRL in ../shared/testdata
+ * Hostile input, part 1 (issue 4, "CSR checks"): every certificate and CRL in libs/pki/testdata
  * (NIST PKITS, x509-limbo) goes through parseCertificate / parseCrl. Nothing but PkiParseError
  * may escape, no call may take longer than HANG_BOUND_MS (a hang bound, not a performance
  * assertion), and the inputs the suites call valid must parse, so a parser that rejects
@@ -12,9 +12,9 @@ import { parseCrl, verifyCrlSignature, type ParsedCrl } from './crl-parse';
 import { PkiParseError } from './errors';
 import { toPem } from './pem';
 
-const TESTDATA = path.resolve(__dirname, '../../../../shared/testdata');
+const TESTDATA = path.join(__dirname, '../testdata');
 if (!existsSync(path.join(TESTDATA, 'nist-pkits/cases.json')) || !existsSync(path.join(TESTDATA, 'x509-limbo/limbo.json'))) {
-  throw new Error(`hostile-input tests need the shared test data at ${TESTDATA} (clone shared/ beside the repository)`);
+  throw new Error(`hostile-input tests need the vendored test data at ${TESTDATA} (libs/pki/testdata, part of the repository)`);
 }
 const HANG_BOUND_MS = 2000;
 const PKITS_CERTS = path.join(TESTDATA, 'nist-pkits/certs');
@@ -58,7 +58,7 @@ function guarded<T>(what: string, parse: () => T): Outcome<T> {
 
 const pkitsCert = (file: string): Buffer => readFileSync(path.join(PKITS_CERTS, file));
 
-describe('parseCertificate on every certificate in the shared test data', () => {
+describe('parseCertificate on every certificate in the vendored test data', () => {
   const files = readdirSync(PKITS_CERTS).filter((f) => f.endsWith('.crt'));
 
   it('parses the NIST PKITS certificates, accepting every one a valid case uses', () => {
@@ -147,7 +147,7 @@ describe('parseCertificate on every certificate in the shared test data', () => 
   });
 });
 
-describe('parseCrl on every CRL in the shared test data', () => {
+describe('parseCrl on every CRL in the vendored test data', () => {
   const files = readdirSync(PKITS_CRLS).filter((f) => f.endsWith('.crl'));
 
   it('parses the NIST PKITS CRLs, accepting every one a valid case uses', () => {

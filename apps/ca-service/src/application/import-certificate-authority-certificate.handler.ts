@@ -1,5 +1,6 @@
 import type { CommandMessage } from '@pki/contracts';
 import type { CaContext } from './ca-context';
+import { readOfferedImport } from './ca-certificate-reader';
 import { executeCaCommand } from './ca-command';
 import { requestMeta, resolveCa } from './lifecycle-command';
 
@@ -12,7 +13,10 @@ interface ImportInput {
 
 const pemText = (blob: string): string => Buffer.from(blob, 'base64').toString('utf8');
 
-/** ImportCertificateAuthorityCertificate: every documented rule is checked in the decider (domain/ca-certificate-import.ts). */
+/**
+ * ImportCertificateAuthorityCertificate: the members are read here (ca-certificate-reader.ts) and
+ * every documented rule is checked in the decider (domain/ca-certificate-import.ts).
+ */
 export function importCertificateAuthorityCertificateHandler(context: CaContext) {
   return async (message: CommandMessage): Promise<Record<string, never>> => {
     const input = message.input as ImportInput;
@@ -22,7 +26,7 @@ export function importCertificateAuthorityCertificateHandler(context: CaContext)
     await executeCaCommand(
       context,
       row.id,
-      () => ({ type: 'ImportCertificateAuthorityCertificate', certificate, certificateChain: chain === undefined || chain.trim() === '' ? undefined : chain, now: context.now() }),
+      () => ({ type: 'ImportCertificateAuthorityCertificate', offered: readOfferedImport(certificate, chain === undefined || chain.trim() === '' ? undefined : chain), now: context.now() }),
       requestMeta(message, row),
     );
     return {};

@@ -1,13 +1,12 @@
-import 'reflect-metadata';
-import { X509Certificate as NodeCertificate } from 'node:crypto';
-import { BasicConstraintsExtension, KeyUsageFlags, KeyUsagesExtension, X509Certificate } from '@peculiar/x509';
 import { DomainError, type CertificateAuthorityType } from '@pki/contracts';
-import { pemBlocks, toPem } from '@pki/pki';
+import { toPem } from '@pki/pki';
 
 /**
  * The rules ImportCertificateAuthorityCertificate documents for an imported CA certificate and
  * its chain (API reference, "The following additional requirements apply when you import a CA
- * certificate" and "Enforcement of Critical Constraints"). Pure: time arrives as `now`.
+ * certificate" and "Enforcement of Critical Constraints"). Pure: the certificates arrive already
+ * read (application/ca-certificate-reader.ts: sizes, PEM, X.509 parsing, signature checks), time
+ * as `now`.
  */
 
 /** "The maximum allowed size of a certificate is 32 KB." */
@@ -42,6 +41,39 @@ const KNOWN_REJECTED: Readonly<Record<string, string>> = {
   '2.5.29.46': 'freshest CRL',
 };
 
+/** One certificate offered for import, as the X.509 reader saw it. */
+export interface OfferedCertificate {
+  readonly der: Uint8Array;
+  /** How the messages name it: "the certificate" or "chain certificate 2". */
+  readonly label: string;
+  /** Names as text (for messages and CertificateImported) and as DER (for comparisons). */
+  readonly subject: string;
+  readonly issuer: string;
+  readonly subjectDer: Uint8Array;
+  readonly issuerDer: Uint8Array;
+  /** DER SubjectPublicKeyInfo. */
+  readonly publicKeySpki: Uint8Array;
+  /** The serial number as hex digits, as encoded (possibly with a sign octet). */
+  readonly serialNumberHex: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly extensions: ReadonlyArray<{ readonly oid: string; readonly critical: boolean }>;
+  /** The basicConstraints extension, when present. */
+  readonly basicConstraints: { readonly ca: boolean; readonly critical: boolean; readonly pathLength: number | undefined } | undefined;
+  /** Whether keyUsage asserts keyCertSign; undefined without a keyUsage extension. */
+  readonly keyCertSign: boolean | undefined;
+  /** True when this certificate's signature verifies under `issuer`'s public key. */
+  readonly signatureVerifiesUnder: (issuer: OfferedCertificate) => boolean;
+}
+
+/**
+ * The Certificate and CertificateChain members as read, or the documented error the reading
+ * raised (size, PEM, X.509 syntax), which the decider throws only after its state checks.
+ */
+export type OfferedImport =
+  | { readonly ok: true; readonly certificate: OfferedCertificate; readonly chain: readonly OfferedCertificate[] }
+  | { readonly ok: false; readonly error: DomainError };
+
 export interface ImportedCertificateFacts {
   readonly certificate: string;
   readonly certificateChain: string | null;
@@ -58,8 +90,7 @@ export interface ImportInput {
   readonly publicKeySpki: Uint8Array;
   /** The CSR's subject Name, DER. */
   readonly csrSubjectDer: Uint8Array;
-  readonly certificate: string;
-  readonly certificateChain: string | undefined;
+  readonly offered: OfferedImport;
   readonly now: Date;
 }
 
@@ -67,72 +98,41 @@ const malformed = (message: string) => new DomainError('Malformed', message, 'Ma
 const invalidRequest = (message: string) => new DomainError('Malformed', message, 'InvalidRequestException');
 const mismatch = (message: string) => new DomainError('Malformed', message, 'CertificateMismatchException');
 
-interface Parsed {
-  readonly der: Buffer;
-  readonly cert: X509Certificate;
-  readonly node: NodeCertificate;
-  /** How the messages name it: "the certificate" or "chain certificate 2". */
-  readonly label: string;
-}
+export const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-function parseOne(der: Buffer, label: string): Parsed {
-  try {
-    return { der, cert: new X509Certificate(der), node: new NodeCertificate(der), label };
-  } catch (error) {
-    throw new DomainError('Malformed', `${capitalize(label)} could not be parsed as an X.509 certificate: ${(error as Error).message}`, 'MalformedCertificateException', { cause: error });
+const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+
+function checkExtensions(p: OfferedCertificate): void {
+  for (const extension of p.extensions) {
+    if (!extension.critical || ALLOWED_CRITICAL[extension.oid]) continue;
+    const name = KNOWN_REJECTED[extension.oid] ?? `extension ${extension.oid}`;
+    throw malformed(`${capitalize(p.label)} marks ${name} (${extension.oid}) critical; AWS Private CA rejects that extension when it is critical.`);
   }
-}
-
-const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
-/** PEM blocks of `text`, each a CERTIFICATE ("The chain must be PEM-encoded"). */
-function certificateBlocks(text: string, what: string): Buffer[] {
-  let blocks;
-  try {
-    blocks = pemBlocks(text);
-  } catch (error) {
-    throw new DomainError('Malformed', `The ${what} is not valid PEM: ${(error as Error).message}`, 'MalformedCertificateException', { cause: error });
-  }
-  if (blocks.length === 0) throw malformed(`The ${what} must be PEM-encoded ("-----BEGIN CERTIFICATE-----").`);
-  const other = blocks.find((b) => b.label !== 'CERTIFICATE');
-  if (other) throw malformed(`The ${what} contains a PEM block labelled "${other.label}"; only CERTIFICATE blocks are allowed.`);
-  return blocks.map((b) => Buffer.from(b.der));
-}
-
-const sameBytes = (a: ArrayBuffer | Uint8Array, b: ArrayBuffer | Uint8Array) => Buffer.from(a as ArrayBuffer).equals(Buffer.from(b as ArrayBuffer));
-
-function checkExtensions(p: Parsed): void {
-  for (const extension of p.cert.extensions) {
-    if (!extension.critical || ALLOWED_CRITICAL[extension.type]) continue;
-    const name = KNOWN_REJECTED[extension.type] ?? `extension ${extension.type}`;
-    throw malformed(`${capitalize(p.label)} marks ${name} (${extension.type}) critical; AWS Private CA rejects that extension when it is critical.`);
-  }
-  const basic = p.cert.getExtension(BasicConstraintsExtension);
+  const basic = p.basicConstraints;
   if (!basic || !basic.ca) throw malformed(`${capitalize(p.label)} is not a CA certificate: basicConstraints must be present with cA=TRUE.`);
   if (!basic.critical) throw malformed(`${capitalize(p.label)} has a non-critical basicConstraints extension; basic constraints must be marked critical.`);
-  const keyUsage = p.cert.getExtension(KeyUsagesExtension);
-  if (keyUsage && (keyUsage.usages & KeyUsageFlags.keyCertSign) === 0) {
+  if (p.keyCertSign === false) {
     throw malformed(`${capitalize(p.label)} has a keyUsage without keyCertSign, so it cannot sign certificates (RFC 5280 §4.2.1.3).`);
   }
 }
 
-function checkValidity(p: Parsed, now: Date): void {
-  if (p.cert.notAfter.getTime() <= now.getTime()) throw malformed(`${capitalize(p.label)} expired at ${p.cert.notAfter.toISOString()}.`);
-  if (p.cert.notBefore.getTime() >= p.cert.notAfter.getTime()) throw malformed(`${capitalize(p.label)} has notBefore at or after notAfter.`);
+function checkValidity(p: OfferedCertificate, now: Date): void {
+  if (p.notAfter.getTime() <= now.getTime()) throw malformed(`${capitalize(p.label)} expired at ${p.notAfter.toISOString()}.`);
+  if (p.notBefore.getTime() >= p.notAfter.getTime()) throw malformed(`${capitalize(p.label)} has notBefore at or after notAfter.`);
 }
 
-function isSelfSigned(p: Parsed): boolean {
-  return sameBytes(p.cert.subjectName.toArrayBuffer(), p.cert.issuerName.toArrayBuffer()) && p.node.verify(p.node.publicKey);
+function isSelfSigned(p: OfferedCertificate): boolean {
+  return sameBytes(p.subjectDer, p.issuerDer) && p.signatureVerifiesUnder(p);
 }
 
 /** `child` was signed by `issuer`: names chain and the signature verifies (RFC 5280 §6.1.3 (a)). */
-function issuedBy(child: Parsed, issuer: Parsed): boolean {
-  return sameBytes(child.cert.issuerName.toArrayBuffer(), issuer.cert.subjectName.toArrayBuffer()) && child.node.verify(issuer.node.publicKey);
+function issuedBy(child: OfferedCertificate, issuer: OfferedCertificate): boolean {
+  return sameBytes(child.issuerDer, issuer.subjectDer) && child.signatureVerifiesUnder(issuer);
 }
 
-function checkChain(certificate: Parsed, chain: Parsed[]): void {
+function checkChain(certificate: OfferedCertificate, chain: readonly OfferedCertificate[]): void {
   for (const link of chain) {
-    if (link.der.equals(certificate.der)) throw invalidRequest('The certificate chain must not include the CA certificate being imported.');
+    if (sameBytes(link.der, certificate.der)) throw invalidRequest('The certificate chain must not include the CA certificate being imported.');
   }
   const path = [certificate, ...chain];
   for (let i = 0; i < chain.length; i++) {
@@ -146,10 +146,10 @@ function checkChain(certificate: Parsed, chain: Parsed[]): void {
           `The certificate chain is out of order: ${child.label} is signed by chain certificate ${elsewhere + 1}, but must be followed by its issuer; each certificate must be followed by the one that signed it, root last.`,
         );
       }
-      throw mismatch(`${capitalize(child.label)} (issuer "${child.cert.issuer}") is not signed by ${issuer.label} ("${issuer.cert.subject}"): the signature does not verify.`);
+      throw mismatch(`${capitalize(child.label)} (issuer "${child.issuer}") is not signed by ${issuer.label} ("${issuer.subject}"): the signature does not verify.`);
     }
     // pathLenConstraint: at most that many non-self-issued intermediate CA certificates below it (RFC 5280 §4.2.1.9).
-    const pathLength = issuer.cert.getExtension(BasicConstraintsExtension)?.pathLength;
+    const pathLength = issuer.basicConstraints?.pathLength;
     const below = i; // CA certificates between `issuer` and the imported certificate, excluding the latter
     if (pathLength !== undefined && below > pathLength) {
       throw mismatch(`${capitalize(issuer.label)} allows a path length of ${pathLength}, but ${below} intermediate CA certificate(s) follow it.`);
@@ -166,16 +166,8 @@ function checkChain(certificate: Parsed, chain: Parsed[]): void {
  * returns what CertificateImported records. Throws the documented exception naming the rule.
  */
 export function inspectCaCertificateImport(input: ImportInput): ImportedCertificateFacts {
-  const certificateSize = Buffer.byteLength(input.certificate, 'utf8');
-  if (certificateSize > MAX_CERTIFICATE_BYTES) throw malformed(`The certificate is ${certificateSize} bytes; the maximum allowed size of a certificate is 32 KB.`);
-  const chainSize = input.certificateChain === undefined ? 0 : Buffer.byteLength(input.certificateChain, 'utf8');
-  if (chainSize > MAX_CHAIN_BYTES) throw malformed(`The certificate chain is ${chainSize} bytes; the maximum allowed size of a certificate chain is 2 MB.`);
-
-  const certificateDers = certificateBlocks(input.certificate, 'certificate');
-  if (certificateDers.length !== 1) throw malformed(`The Certificate member must hold exactly one PEM certificate, but it holds ${certificateDers.length}; pass the rest as CertificateChain.`);
-  const certificate = parseOne(certificateDers[0]!, 'the certificate');
-  const hasChain = input.certificateChain !== undefined && input.certificateChain.trim().length > 0;
-  const chain = hasChain ? certificateBlocks(input.certificateChain!, 'certificate chain').map((der, i) => parseOne(der, `chain certificate ${i + 1}`)) : [];
+  if (!input.offered.ok) throw input.offered.error;
+  const { certificate, chain } = input.offered;
 
   const selfSigned = isSelfSigned(certificate);
   if (input.caType === 'ROOT') {
@@ -186,11 +178,11 @@ export function inspectCaCertificateImport(input: ImportInput): ImportedCertific
     if (chain.length === 0) throw invalidRequest('A subordinate CA certificate needs its CertificateChain: the issuing certificates up to the root, root last.');
   }
 
-  if (!sameBytes(certificate.cert.publicKey.rawData, input.publicKeySpki)) {
+  if (!sameBytes(certificate.publicKeySpki, input.publicKeySpki)) {
     throw mismatch("The certificate's public key is not this CA's key: sign the CSR returned by GetCertificateAuthorityCsr.");
   }
-  if (!sameBytes(certificate.cert.subjectName.toArrayBuffer(), input.csrSubjectDer)) {
-    throw mismatch(`The certificate's subject "${certificate.cert.subject}" is not the subject of this CA's CSR.`);
+  if (!sameBytes(certificate.subjectDer, input.csrSubjectDer)) {
+    throw mismatch(`The certificate's subject "${certificate.subject}" is not the subject of this CA's CSR.`);
   }
 
   for (const p of [certificate, ...chain]) {
@@ -203,10 +195,10 @@ export function inspectCaCertificateImport(input: ImportInput): ImportedCertific
     certificate: toPem(certificate.der, 'CERTIFICATE'),
     certificateChain: chain.length > 0 ? chain.map((c) => toPem(c.der, 'CERTIFICATE')).join('') : null,
     // Lowercase hex of the serial's value, without a DER sign octet.
-    serial: certificate.cert.serialNumber.toLowerCase().replace(/^(00)+(?=[0-9a-f]{2})/, ''),
-    notBefore: certificate.cert.notBefore.toISOString(),
-    notAfter: certificate.cert.notAfter.toISOString(),
-    subject: certificate.cert.subject,
-    issuer: certificate.cert.issuer,
+    serial: certificate.serialNumberHex.toLowerCase().replace(/^(00)+(?=[0-9a-f]{2})/, ''),
+    notBefore: certificate.notBefore.toISOString(),
+    notAfter: certificate.notAfter.toISOString(),
+    subject: certificate.subject,
+    issuer: certificate.issuer,
   };
 }

@@ -1,5 +1,6 @@
 import type { CertificateAuthorityFailureReason } from '@pki/contracts';
 import type { CreateCertificateAuthorityInput, RevocationConfiguration, Tag } from './certificate-authority.types';
+import type { OfferedImport } from './ca-certificate-import';
 
 /**
  * Commands of the CertificateAuthority aggregate. Each carries `now` (deciders read no clock)
@@ -18,7 +19,8 @@ export type CertificateAuthorityCommand =
   | { readonly type: 'RecordCsr'; readonly csr: string; readonly publicKeySpki: string; readonly now: Date }
   /** The key pair or CSR could not be created. */
   | { readonly type: 'RecordCreationFailure'; readonly failureReason: CertificateAuthorityFailureReason; readonly detail: string; readonly now: Date }
-  | { readonly type: 'ImportCertificateAuthorityCertificate'; readonly certificate: string; readonly certificateChain: string | undefined; readonly now: Date }
+  /** `offered`: the Certificate and CertificateChain members as read by application/ca-certificate-reader.ts. */
+  | { readonly type: 'ImportCertificateAuthorityCertificate'; readonly offered: OfferedImport; readonly now: Date }
   | { readonly type: 'UpdateCertificateAuthority'; readonly status: string | undefined; readonly revocationConfiguration: RevocationConfiguration | undefined; readonly now: Date }
   | { readonly type: 'DeleteCertificateAuthority'; readonly permanentDeletionTimeInDays: number | undefined; readonly now: Date }
   | { readonly type: 'RestoreCertificateAuthority'; readonly now: Date }

@@ -199,8 +199,7 @@ function importCertificate(command: Extract<CertificateAuthorityCommand, { type:
     caType: ca.created.type,
     publicKeySpki: Buffer.from(ca.csr.publicKeySpki, 'base64'),
     csrSubjectDer: csrSubjectDer(ca.csr.csr),
-    certificate: command.certificate,
-    certificateChain: command.certificateChain,
+    offered: command.offered,
     now: command.now,
   });
   return [{ type: 'CertificateImported', schemaVersion: 1, data: { ...ids(ca), ...facts, previousStatus: ca.status, status: 'ACTIVE', importedAt: command.now.toISOString() } }];

@@ -1,5 +1,6 @@
 import { basicConstraintsExtension, customExtension, keyUsageExtension } from '@pki/pki';
 import { deciderSpec } from '@pki/testing';
+import { readOfferedImport } from '../application/ca-certificate-reader';
 import { criticalExtension, csrPem, ecKey, externalHierarchy, issue, type SoftwareKey } from './ca-hierarchy.spec-helper';
 import { decide, evolve, initialState, type CertificateAuthorityCommand } from './certificate-authority.decider';
 import type { CertificateAuthorityEvent } from './certificate-authority.events';
@@ -34,7 +35,7 @@ let rootCert: string;
 let subordinateCert: string;
 
 const recordCsr = (): CertificateAuthorityCommand => ({ type: 'RecordCsr', csr, publicKeySpki: caKey.spki.toString('base64'), now: T0 });
-const importCmd = (certificate: string, certificateChain?: string, now = T0): CertificateAuthorityCommand => ({ type: 'ImportCertificateAuthorityCertificate', certificate, certificateChain, now });
+const importCmd = (certificate: string, certificateChain?: string, now = T0): CertificateAuthorityCommand => ({ type: 'ImportCertificateAuthorityCertificate', offered: readOfferedImport(certificate, certificateChain), now });
 const update = (status: string | undefined, now = T0, revocationConfiguration?: Record<string, unknown>): CertificateAuthorityCommand => ({
   type: 'UpdateCertificateAuthority',
   status,

@@ -1,6 +1,7 @@
 import { CA_EVENT_TYPES, POLICY_EVENT_TYPES, type NewEvent } from '@pki/contracts';
 import type { ASN1Subject } from '@pki/pki';
 import { contractProblems } from '@pki/testing';
+import { readOfferedImport } from '../application/ca-certificate-reader';
 import { csrPem, ecKey, externalHierarchy, issue } from './ca-hierarchy.spec-helper';
 import { decide, evolve, initialState, type CertificateAuthorityCommand, type CertificateAuthorityState } from './certificate-authority.decider';
 import { decidePolicy, evolvePolicy, initialPolicyState, type PolicyCommand } from './policy.decider';
@@ -50,7 +51,7 @@ describe("ca-service's published events keep their contracts (libs/contracts sch
       ...lifecycle(
         1,
         csr,
-        { type: 'ImportCertificateAuthorityCertificate', certificate: rootCert, certificateChain: undefined, now: T0 },
+        { type: 'ImportCertificateAuthorityCertificate', offered: readOfferedImport(rootCert, undefined), now: T0 },
         update('DISABLED'),
         update('ACTIVE'),
         { type: 'TagCertificateAuthority', tags: [{ Key: 'env' }, { Key: 'team', Value: 'x509' }], now: T0 },
@@ -62,7 +63,7 @@ describe("ca-service's published events keep their contracts (libs/contracts sch
         { type: 'RemovePermanently', now: at(40) },
       ),
       ...lifecycle(2, { type: 'RecordCreationFailure', failureReason: 'UNSUPPORTED_ALGORITHM', detail: 'no such curve', now: T0 }),
-      ...lifecycle(3, csr, { type: 'ImportCertificateAuthorityCertificate', certificate: subordinateCert, certificateChain: h.intermediate + h.root, now: T0 }, { type: 'Expire', now: at(366) }),
+      ...lifecycle(3, csr, { type: 'ImportCertificateAuthorityCertificate', offered: readOfferedImport(subordinateCert, h.intermediate + h.root), now: T0 }, { type: 'Expire', now: at(366) }),
     ];
     const ca = { certificateAuthorityId: 'c', caArn: 'arn:aws:acm-pca:us-east-1:000000000000:certificate-authority/c', ownerAccount: '000000000000', caStatus: 'ACTIVE', now: T0 };
     const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '222222222222' }, Action: 'acm-pca:DescribeCertificateAuthority', Resource: ca.caArn }] });

@@ -7,11 +7,12 @@ import { issuanceDb } from '../infrastructure/database';
 import { findIssuingCaByArn } from '../infrastructure/issuing-ca.queries';
 import type { IssuingCaRow } from '../infrastructure/tables/issuing-ca.table';
 import { authorizeCertificateAccess, type CertificateAccess } from './certificate-access';
+import { processChainLimits, type ChainLimits } from './chain-limits';
 import type { IssuanceContext } from './issuance-context';
 
 const CA_ARN = /^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export function toIssuingCaView(row: IssuingCaRow): IssuingCaView {
+export function toIssuingCaView(row: IssuingCaRow, chainLimits: ChainLimits = processChainLimits): IssuingCaView {
   return {
     id: row.id,
     arn: row.arn,
@@ -30,6 +31,7 @@ export function toIssuingCaView(row: IssuingCaRow): IssuingCaView {
             subjectKeyIdentifier: row.subject_key_identifier,
             pathLength: row.path_length,
             notAfter: row.not_after,
+            chainNotAfter: chainLimits.of(row.certificate_chain_pem),
           }
         : null,
     revocation: {

@@ -38,6 +38,8 @@ export interface IssuingCaView {
     readonly subjectKeyIdentifier: Uint8Array | null;
     readonly pathLength: number | null;
     readonly notAfter: Date;
+    /** The earliest notAfter in chainPem (chainNotAfter), read once per chain by the loader; null without a chain or when none is readable. */
+    readonly chainNotAfter: Date | null;
   } | null;
   readonly revocation: RevocationView;
 }
@@ -73,9 +75,6 @@ export function ocspUrl(ca: Pick<IssuingCaView, 'revocation'>, publicUrl: string
   return r.ocspCustomCname ? `http://${r.ocspCustomCname}/` : `${trimSlash(publicUrl)}/ocsp`;
 }
 
-/** Memo of chainNotAfter per chain PEM: chains change only on import, and parsing them per request would cost every issuance. */
-const chainLimits = new Map<string, number>();
-
 /** notAfter of one chain certificate; NaN when node:crypto cannot read it (then it sets no limit). */
 function notAfterOf(der: Uint8Array): number {
   try {
@@ -90,16 +89,11 @@ function notAfterOf(der: Uint8Array): number {
  * An imported chain need not nest (ca-service checks signatures and path lengths, as RFC 5280
  * §6.1 does, not validity), so an externally signed CA certificate may outlive its issuer.
  * The chain passed ca-service's import checks; it is read with node:crypto, as tolerant as they are.
+ * Parsing costs: the loader (application/issuing-ca.loader.ts) memoizes it per chain.
  */
 export function chainNotAfter(chainPem: string | null): Date | undefined {
   if (!chainPem) return undefined;
-  let limit = chainLimits.get(chainPem);
-  if (limit === undefined) {
-    const times = pemBlocks(chainPem).map((block) => notAfterOf(block.der)).filter((t) => Number.isFinite(t));
-    limit = Math.min(...times);
-    if (chainLimits.size >= 1000) chainLimits.clear();
-    chainLimits.set(chainPem, limit);
-  }
+  const limit = Math.min(...pemBlocks(chainPem).map((block) => notAfterOf(block.der)).filter((t) => Number.isFinite(t)));
   return Number.isFinite(limit) ? new Date(limit) : undefined;
 }
 
@@ -110,7 +104,7 @@ export function chainNotAfter(chainPem: string | null): Date | undefined {
  * certificate above it.
  */
 export function hierarchyNotAfter(certificate: NonNullable<IssuingCaView['certificate']>): Date {
-  const above = chainNotAfter(certificate.chainPem);
+  const above = certificate.chainNotAfter;
   return above && above.getTime() < certificate.notAfter.getTime() ? above : certificate.notAfter;
 }
 

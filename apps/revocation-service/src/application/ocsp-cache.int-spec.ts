@@ -11,6 +11,9 @@
  */
 import { connect, type NatsConnection } from 'nats';
 import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { CA_EVENT_TYPES, ISSUANCE_EVENT_TYPES, type CommandMessage, type EventEnvelope, type OcspRequestOutput } from '@pki/contracts';
 import { EventStore, eventStoreMigrations, migrateToLatest, OutboxRelay, projectionMigrations } from '@pki/eventstore';
 import { createObjectStorage } from '@pki/object-storage';
@@ -41,7 +44,8 @@ describe('OCSP response cache (Postgres, NATS, openssl)', () => {
   let signGate: Promise<void> | undefined;
   const caId = randomUUID();
   const caArn = `arn:aws:acm-pca:us-east-1:${OWNER.accountId}:certificate-authority/${caId}`;
-  const objects = createObjectStorage({ PKI_OBJECT_STORE: 'filesystem', PKI_OBJECT_STORE_DIR: `/tmp/ocsp-cache-int-${randomUUID()}` });
+  const objectDir = mkdtempSync(path.join(tmpdir(), 'ocsp-cache-int-'));
+  const objects = createObjectStorage({ PKI_OBJECT_STORE: 'filesystem', PKI_OBJECT_STORE_DIR: objectDir });
 
   const signer: RemoteSigner = {
     signData: async (input) => {
@@ -114,6 +118,7 @@ describe('OCSP response cache (Postgres, NATS, openssl)', () => {
       await nc.close();
     }
     await database?.destroy();
+    rmSync(objectDir, { recursive: true, force: true });
   });
   beforeEach(() => {
     now = new Date();

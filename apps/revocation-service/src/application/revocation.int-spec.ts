@@ -6,6 +6,9 @@
  * filesystem object storage. CRLs and OCSP responses are checked with the openssl CLI.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { CA_EVENT_TYPES, DomainError, ISSUANCE_EVENT_TYPES, REVOCATION_EVENT_TYPES, type CommandMessage, type EventEnvelope, type OcspRequestOutput } from '@pki/contracts';
 import { EventStore, eventStoreMigrations, migrateToLatest, projectionMigrations } from '@pki/eventstore';
 import { createObjectStorage } from '@pki/object-storage';
@@ -34,7 +37,7 @@ describe('revocation-service (Postgres)', () => {
   let signCount = 0;
   const caId = randomUUID();
   const caArn = `arn:aws:acm-pca:us-east-1:${OWNER.accountId}:certificate-authority/${caId}`;
-  const objectDir = `/tmp/revocation-int-${randomUUID()}`;
+  const objectDir = mkdtempSync(path.join(tmpdir(), 'revocation-int-'));
   const objects = createObjectStorage({ PKI_OBJECT_STORE: 'filesystem', PKI_OBJECT_STORE_DIR: objectDir });
 
   const signer = (): RemoteSigner => ({
@@ -109,7 +112,6 @@ describe('revocation-service (Postgres)', () => {
   afterAll(async () => {
     ca?.dir.remove();
     await database?.destroy();
-    const { rmSync } = await import('node:fs');
     rmSync(objectDir, { recursive: true, force: true });
   });
 
