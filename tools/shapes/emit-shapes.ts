@@ -72,11 +72,11 @@ export const memberExpression = (structure: BotocoreShape, member: string): stri
   return structure.required?.includes(member) ? `required(${ref})` : ref;
 };
 
-const structureExpression = (shape: BotocoreShape, indent: string): string => {
-  const members = Object.keys(shape.members ?? {});
-  if (members.length === 0) return 'S.structure({})';
-  const lines = members.map((member) => `${indent}  ${member}: ${memberExpression(shape, member)},`);
-  return `S.structure({\n${lines.join('\n')}\n${indent}}${shape.sensitive ? ', { sensitive: true }' : ''})`;
+/** One line per shape, so a model change shows in a diff as the lines of the shapes it touched. */
+const structureExpression = (shape: BotocoreShape): string => {
+  const members = Object.keys(shape.members ?? {}).map((member) => `${member}: ${memberExpression(shape, member)}`);
+  const body = members.length === 0 ? '{}' : `{ ${members.join(', ')} }`;
+  return `S.structure(${body}${shape.sensitive ? ', { sensitive: true }' : ''})`;
 };
 
 /** The `S.*` expression of one model shape (its members refer to the other constants). */
@@ -108,7 +108,7 @@ export const shapeExpression = (name: string, shape: BotocoreShape): string => {
       return `S.map(${shapeConst(shape.key!.shape)}, ${shapeConst(shape.value!.shape)}${extra ? `, ${extra}` : ''})`;
     }
     case 'structure':
-      return structureExpression(shape, '');
+      return structureExpression(shape);
     default:
       throw new Error(`shape ${name}: type ${(shape as BotocoreShape).type} is not supported`);
   }

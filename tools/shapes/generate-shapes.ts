@@ -39,6 +39,16 @@ const inputShapeName = (model: BotocoreModel, operation: string): string | undef
 
 const stringArray = (values: readonly string[]): string => `[${values.map(literal).join(', ')}]`;
 
+/** `/** doc *\/ <declaration> = { rows } <close>`: every table the generator writes. */
+const table = (doc: string, declaration: string, rows: readonly string[], close = '} as const;'): string =>
+  [`/** ${doc} */`, `${declaration} = {`, ...rows, close].join('\n');
+
+/** All exception shapes of a model, sorted by name. */
+const exceptionNames = (model: BotocoreModel): string[] =>
+  Object.keys(model.shapes)
+    .filter((name) => model.shapes[name].exception)
+    .sort();
+
 const paginatorTable = (spec: ServiceSpec, paginators: BotocorePaginators): string => {
   const rows = spec.operations
     .filter((operation) => Object.hasOwn(paginators.pagination, operation))
@@ -53,19 +63,15 @@ const paginatorTable = (spec: ServiceSpec, paginators: BotocorePaginators): stri
       ];
       return `  ${operation}: { ${fields.join(', ')} },`;
     });
-  return [
-    '/** botocore paginators of the routed operations: the request member that takes the token, the response member that returns it, the page-size member. */',
-    `export const ${spec.exportPrefix}_PAGINATORS = {`,
-    ...rows,
-    '} as const;',
-  ].join('\n');
+  return table(
+    'botocore paginators of the routed operations: the request member that takes the token, the response member that returns it, the page-size member.',
+    `export const ${spec.exportPrefix}_PAGINATORS`,
+    rows,
+  );
 };
 
 const errorTables = (spec: ServiceSpec, model: BotocoreModel): string => {
-  const exceptions = Object.keys(model.shapes)
-    .filter((name) => model.shapes[name].exception)
-    .sort();
-  const rows = exceptions.map((name) => {
+  const rows = exceptionNames(model).map((name) => {
     const shape = model.shapes[name];
     const fields = [
       `fault: '${shape.fault ? 'server' : 'client'}'`,
@@ -78,16 +84,13 @@ const errorTables = (spec: ServiceSpec, model: BotocoreModel): string => {
     (operation) => `  ${operation}: ${stringArray((operationOf(model, operation).errors ?? []).map((error) => error.shape))},`,
   );
   return [
-    '/** Every exception the model defines: `@error("server")` or client, `@httpError` status where modelled, the members its body carries. */',
-    `export const ${spec.exportPrefix}_ERRORS = {`,
-    ...rows,
-    '} as const;',
-    '',
-    '/** The exceptions each routed operation declares, in model order. */',
-    `export const ${spec.exportPrefix}_OPERATION_ERRORS = {`,
-    ...perOperation,
-    '} as const;',
-  ].join('\n');
+    table(
+      'Every exception the model defines: `@error("server")` or client, `@httpError` status where modelled, the members its body carries.',
+      `export const ${spec.exportPrefix}_ERRORS`,
+      rows,
+    ),
+    table('The exceptions each routed operation declares, in model order.', `export const ${spec.exportPrefix}_OPERATION_ERRORS`, perOperation),
+  ].join('\n\n');
 };
 
 /** awsJson1_1: operation name (the `X-Amz-Target` suffix) -> input shape. */
@@ -98,13 +101,14 @@ const awsJsonOperations = (spec: ServiceSpec, model: BotocoreModel): string => {
   });
   const prefix = model.metadata.targetPrefix;
   return [
-    `/** Operation name (the \`X-Amz-Target\` suffix after \`${prefix}.\`) -> input shape. */`,
-    `export const ${spec.exportPrefix}_INPUT_SHAPES = {`,
-    ...rows,
-    '} as const satisfies Record<string, Shape>;',
-    '',
+    table(
+      `Operation name (the \`X-Amz-Target\` suffix after \`${prefix}.\`) -> input shape.`,
+      `export const ${spec.exportPrefix}_INPUT_SHAPES`,
+      rows,
+      '} as const satisfies Record<string, Shape>;',
+    ),
     `export type ${spec.operationType} = keyof typeof ${spec.exportPrefix}_INPUT_SHAPES;`,
-  ].join('\n');
+  ].join('\n\n');
 };
 
 const QUERY_TYPES: Readonly<Record<string, 'string' | 'integer' | 'boolean'>> = { string: 'string', integer: 'integer', long: 'integer', boolean: 'boolean' };
@@ -139,24 +143,23 @@ const restJsonOperations = (spec: ServiceSpec, model: BotocoreModel): string => 
     const { http } = operationOf(model, operation);
     const inputName = inputShapeName(model, operation);
     const input = inputName ? shapeOf(model, inputName) : undefined;
-    return [
-      `  /** ${spec.apiReference}API_${operation}.html */`,
-      `  ${operation}: {`,
-      `    method: '${http.method}',`,
-      `    pattern: ${literal(http.requestUri)},`,
-      `    shape: ${inputName ? shapeConst(inputName) : 'S.structure({})'},`,
-      `    bindings: ${bindingsOf(model, operation, input)},`,
-      '  },',
-    ].join('\n');
+    const fields = [
+      `method: '${http.method}'`,
+      `pattern: ${literal(http.requestUri)}`,
+      `shape: ${inputName ? shapeConst(inputName) : 'S.structure({})'}`,
+      `bindings: ${bindingsOf(model, operation, input)}`,
+    ];
+    return `  /** ${spec.apiReference}API_${operation}.html */\n  ${operation}: { ${fields.join(', ')} },`;
   });
   return [
-    '/** Operation -> HTTP method, URI pattern (Smithy `@http`), input shape and where each member travels. */',
-    `export const ${spec.exportPrefix}_OPERATION_SPECS = {`,
-    ...rows,
-    '} as const satisfies Record<string, RestOperationSpec>;',
-    '',
+    table(
+      'Operation -> HTTP method, URI pattern (Smithy `@http`), input shape and where each member travels.',
+      `export const ${spec.exportPrefix}_OPERATION_SPECS`,
+      rows,
+      '} as const satisfies Record<string, RestOperationSpec>;',
+    ),
     `export type ${spec.operationType} = keyof typeof ${spec.exportPrefix}_OPERATION_SPECS;`,
-  ].join('\n');
+  ].join('\n\n');
 };
 
 const assertUniqueNames = (names: readonly string[], where: string): void => {
@@ -217,27 +220,14 @@ const renderIotErrorStatus = (): string => {
   const iot = SERVICES.find((spec) => spec.exportPrefix === 'IOT');
   if (!iot) throw new Error('services.ts has no IoT entry');
   const { model } = loadModel(iot.modelId);
-  const rows = Object.keys(model.shapes)
-    .filter((name) => model.shapes[name].exception)
-    .sort()
-    .map((name) => {
-      const status = model.shapes[name].error?.httpStatusCode;
-      if (status === undefined) throw new Error(`IoT exception ${name} has no @httpError status`);
-      return `  ${name}: ${status},`;
-    });
-  return [
-    banner(`tools/aws-models/${iot.modelId}.service-2.json`),
-    '',
-    '/**',
-    ' * HTTP status of every AWS IoT exception (the `@httpError` trait, botocore `error.httpStatusCode`).',
-    ' * restJson1 clients do not need the status to pick the exception class (they read',
-    ' * `x-amzn-ErrorType`), but retries and `$metadata.httpStatusCode` do.',
-    ' */',
-    'export const IOT_ERROR_STATUS: Readonly<Record<string, number>> = {',
-    ...rows,
-    '};',
-    '',
-  ].join('\n');
+  const rows = exceptionNames(model).map((name) => {
+    const status = model.shapes[name].error?.httpStatusCode;
+    if (status === undefined) throw new Error(`IoT exception ${name} has no @httpError status`);
+    return `  ${name}: ${status},`;
+  });
+  const doc =
+    'HTTP status of every AWS IoT exception (the `@httpError` trait, botocore `error.httpStatusCode`). restJson1 clients do not need the status to pick the exception class (they read `x-amzn-ErrorType`), but retries and `$metadata.httpStatusCode` do.';
+  return [banner(`tools/aws-models/${iot.modelId}.service-2.json`), '', table(doc, 'export const IOT_ERROR_STATUS: Readonly<Record<string, number>>', rows, '};'), ''].join('\n');
 };
 
 /** Every generated file: repository-relative path -> content. Pure apart from reading the vendored models. */

@@ -43,289 +43,100 @@ const String5Shape = S.string({ min: 0, max: 5 });
 const String3Shape = S.string({ min: 0, max: 3 });
 const CustomObjectIdentifierShape = S.string({ min: 0, max: 64, pattern: String.raw`([0-2])\.([0-9]|([0-3][0-9]))((\.([0-9]+)){0,126})` });
 const String1To256Shape = S.string({ min: 1, max: 256 });
-const CustomAttributeShape = S.structure({
-  ObjectIdentifier: required(CustomObjectIdentifierShape),
-  Value: required(String1To256Shape),
-});
+const CustomAttributeShape = S.structure({ ObjectIdentifier: required(CustomObjectIdentifierShape), Value: required(String1To256Shape) });
 const CustomAttributeListShape = S.list(CustomAttributeShape, { min: 1, max: 150 });
-const ASN1SubjectShape = S.structure({
-  Country: CountryCodeStringShape,
-  Organization: String64Shape,
-  OrganizationalUnit: String64Shape,
-  DistinguishedNameQualifier: ASN1PrintableString64Shape,
-  State: String128Shape,
-  CommonName: String64Shape,
-  SerialNumber: ASN1PrintableString64Shape,
-  Locality: String128Shape,
-  Title: String64Shape,
-  Surname: String40Shape,
-  GivenName: String16Shape,
-  Initials: String5Shape,
-  Pseudonym: String128Shape,
-  GenerationQualifier: String3Shape,
-  CustomAttributes: CustomAttributeListShape,
-});
+const ASN1SubjectShape = S.structure({ Country: CountryCodeStringShape, Organization: String64Shape, OrganizationalUnit: String64Shape, DistinguishedNameQualifier: ASN1PrintableString64Shape, State: String128Shape, CommonName: String64Shape, SerialNumber: ASN1PrintableString64Shape, Locality: String128Shape, Title: String64Shape, Surname: String40Shape, GivenName: String16Shape, Initials: String5Shape, Pseudonym: String128Shape, GenerationQualifier: String3Shape, CustomAttributes: CustomAttributeListShape });
 const BooleanShape = S.boolean();
-const KeyUsageShape = S.structure({
-  DigitalSignature: BooleanShape,
-  NonRepudiation: BooleanShape,
-  KeyEncipherment: BooleanShape,
-  DataEncipherment: BooleanShape,
-  KeyAgreement: BooleanShape,
-  KeyCertSign: BooleanShape,
-  CRLSign: BooleanShape,
-  EncipherOnly: BooleanShape,
-  DecipherOnly: BooleanShape,
-});
+const KeyUsageShape = S.structure({ DigitalSignature: BooleanShape, NonRepudiation: BooleanShape, KeyEncipherment: BooleanShape, DataEncipherment: BooleanShape, KeyAgreement: BooleanShape, KeyCertSign: BooleanShape, CRLSign: BooleanShape, EncipherOnly: BooleanShape, DecipherOnly: BooleanShape });
 const AccessMethodTypeShape = S.string({ enum: AccessMethodType });
-const AccessMethodShape = S.structure({
-  CustomObjectIdentifier: CustomObjectIdentifierShape,
-  AccessMethodType: AccessMethodTypeShape,
-});
+const AccessMethodShape = S.structure({ CustomObjectIdentifier: CustomObjectIdentifierShape, AccessMethodType: AccessMethodTypeShape });
 const String256Shape = S.string({ min: 0, max: 256 });
-const OtherNameShape = S.structure({
-  TypeId: required(CustomObjectIdentifierShape),
-  Value: required(String256Shape),
-});
+const OtherNameShape = S.structure({ TypeId: required(CustomObjectIdentifierShape), Value: required(String256Shape) });
 const String253Shape = S.string({ min: 0, max: 253 });
-const EdiPartyNameShape = S.structure({
-  PartyName: required(String256Shape),
-  NameAssigner: String256Shape,
-});
+const EdiPartyNameShape = S.structure({ PartyName: required(String256Shape), NameAssigner: String256Shape });
 const String39Shape = S.string({ min: 0, max: 39 });
-const GeneralNameShape = S.structure({
-  OtherName: OtherNameShape,
-  Rfc822Name: String256Shape,
-  DnsName: String253Shape,
-  DirectoryName: ASN1SubjectShape,
-  EdiPartyName: EdiPartyNameShape,
-  UniformResourceIdentifier: String253Shape,
-  IpAddress: String39Shape,
-  RegisteredId: CustomObjectIdentifierShape,
-});
-const AccessDescriptionShape = S.structure({
-  AccessMethod: required(AccessMethodShape),
-  AccessLocation: required(GeneralNameShape),
-});
+const GeneralNameShape = S.structure({ OtherName: OtherNameShape, Rfc822Name: String256Shape, DnsName: String253Shape, DirectoryName: ASN1SubjectShape, EdiPartyName: EdiPartyNameShape, UniformResourceIdentifier: String253Shape, IpAddress: String39Shape, RegisteredId: CustomObjectIdentifierShape });
+const AccessDescriptionShape = S.structure({ AccessMethod: required(AccessMethodShape), AccessLocation: required(GeneralNameShape) });
 const AccessDescriptionListShape = S.list(AccessDescriptionShape);
-const CsrExtensionsShape = S.structure({
-  KeyUsage: KeyUsageShape,
-  SubjectInformationAccess: AccessDescriptionListShape,
-});
-const CertificateAuthorityConfigurationShape = S.structure({
-  KeyAlgorithm: required(KeyAlgorithmShape),
-  SigningAlgorithm: required(SigningAlgorithmShape),
-  Subject: required(ASN1SubjectShape),
-  CsrExtensions: CsrExtensionsShape,
-});
+const CsrExtensionsShape = S.structure({ KeyUsage: KeyUsageShape, SubjectInformationAccess: AccessDescriptionListShape });
+const CertificateAuthorityConfigurationShape = S.structure({ KeyAlgorithm: required(KeyAlgorithmShape), SigningAlgorithm: required(SigningAlgorithmShape), Subject: required(ASN1SubjectShape), CsrExtensions: CsrExtensionsShape });
 const Integer1To5000Shape = S.integer({ min: 1, max: 5000 });
 const CnameStringShape = S.string({ min: 0, max: 253, pattern: "[-a-zA-Z0-9;/?:@&=+$,%_.!~*()']*" });
 const S3BucketName3To255Shape = S.string({ min: 3, max: 255, pattern: '[-a-zA-Z0-9._/]+' });
 const S3ObjectAclShape = S.string({ enum: S3ObjectAcl });
-const CrlDistributionPointExtensionConfigurationShape = S.structure({
-  OmitExtension: required(BooleanShape),
-});
+const CrlDistributionPointExtensionConfigurationShape = S.structure({ OmitExtension: required(BooleanShape) });
 const CrlTypeShape = S.string({ enum: CrlType });
 const CrlPathStringShape = S.string({ min: 0, max: 253, pattern: "[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+(/[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+)*" });
-const CrlConfigurationShape = S.structure({
-  Enabled: required(BooleanShape),
-  ExpirationInDays: Integer1To5000Shape,
-  CustomCname: CnameStringShape,
-  S3BucketName: S3BucketName3To255Shape,
-  S3ObjectAcl: S3ObjectAclShape,
-  CrlDistributionPointExtensionConfiguration: CrlDistributionPointExtensionConfigurationShape,
-  CrlType: CrlTypeShape,
-  CustomPath: CrlPathStringShape,
-});
-const OcspConfigurationShape = S.structure({
-  Enabled: required(BooleanShape),
-  OcspCustomCname: CnameStringShape,
-});
-const RevocationConfigurationShape = S.structure({
-  CrlConfiguration: CrlConfigurationShape,
-  OcspConfiguration: OcspConfigurationShape,
-});
+const CrlConfigurationShape = S.structure({ Enabled: required(BooleanShape), ExpirationInDays: Integer1To5000Shape, CustomCname: CnameStringShape, S3BucketName: S3BucketName3To255Shape, S3ObjectAcl: S3ObjectAclShape, CrlDistributionPointExtensionConfiguration: CrlDistributionPointExtensionConfigurationShape, CrlType: CrlTypeShape, CustomPath: CrlPathStringShape });
+const OcspConfigurationShape = S.structure({ Enabled: required(BooleanShape), OcspCustomCname: CnameStringShape });
+const RevocationConfigurationShape = S.structure({ CrlConfiguration: CrlConfigurationShape, OcspConfiguration: OcspConfigurationShape });
 const CertificateAuthorityTypeShape = S.string({ enum: CertificateAuthorityType });
 const IdempotencyTokenShape = S.string({ min: 1, max: 36, pattern: String.raw`[\u0009\u000A\u000D\u0020-\u00FF]*` });
 const KeyStorageSecurityStandardShape = S.string({ enum: KeyStorageSecurityStandard });
 const TagKeyShape = S.string({ min: 1, max: 128, pattern: String.raw`([\p{L}\p{Z}\p{N}_.:/=+\-@]*)` });
 const TagValueShape = S.string({ min: 0, max: 256, pattern: String.raw`([\p{L}\p{Z}\p{N}_.:/=+\-@]*)` });
-const TagShape = S.structure({
-  Key: required(TagKeyShape),
-  Value: TagValueShape,
-});
+const TagShape = S.structure({ Key: required(TagKeyShape), Value: TagValueShape });
 const TagListShape = S.list(TagShape, { min: 1, max: 50 });
 const CertificateAuthorityUsageModeShape = S.string({ enum: CertificateAuthorityUsageMode });
-const CreateCertificateAuthorityRequestShape = S.structure({
-  CertificateAuthorityConfiguration: required(CertificateAuthorityConfigurationShape),
-  RevocationConfiguration: RevocationConfigurationShape,
-  CertificateAuthorityType: required(CertificateAuthorityTypeShape),
-  IdempotencyToken: IdempotencyTokenShape,
-  KeyStorageSecurityStandard: KeyStorageSecurityStandardShape,
-  Tags: TagListShape,
-  UsageMode: CertificateAuthorityUsageModeShape,
-});
+const CreateCertificateAuthorityRequestShape = S.structure({ CertificateAuthorityConfiguration: required(CertificateAuthorityConfigurationShape), RevocationConfiguration: RevocationConfigurationShape, CertificateAuthorityType: required(CertificateAuthorityTypeShape), IdempotencyToken: IdempotencyTokenShape, KeyStorageSecurityStandard: KeyStorageSecurityStandardShape, Tags: TagListShape, UsageMode: CertificateAuthorityUsageModeShape });
 const ArnShape = S.string({ min: 5, max: 200, pattern: String.raw`arn:[\w+=/,.@-]+:acm-pca:[\w+=/,.@-]*:[0-9]*:[\w+=,.@-]+(/[\w+=,.@-]+)*` });
 const S3BucketNameShape = S.string({ min: 3, max: 63 });
 const AuditReportResponseFormatShape = S.string({ enum: AuditReportResponseFormat });
-const CreateCertificateAuthorityAuditReportRequestShape = S.structure({
-  CertificateAuthorityArn: required(ArnShape),
-  S3BucketName: required(S3BucketNameShape),
-  AuditReportResponseFormat: required(AuditReportResponseFormatShape),
-});
+const CreateCertificateAuthorityAuditReportRequestShape = S.structure({ CertificateAuthorityArn: required(ArnShape), S3BucketName: required(S3BucketNameShape), AuditReportResponseFormat: required(AuditReportResponseFormatShape) });
 const PrincipalShape = S.string({ min: 0, max: 128, pattern: '[^*]+' });
 const AccountIdShape = S.string({ min: 12, max: 12, pattern: '[0-9]+' });
 const ActionTypeShape = S.string({ enum: ActionType });
 const ActionListShape = S.list(ActionTypeShape, { min: 1, max: 3 });
-const CreatePermissionRequestShape = S.structure({
-  CertificateAuthorityArn: required(ArnShape),
-  Principal: required(PrincipalShape),
-  SourceAccount: AccountIdShape,
-  Actions: required(ActionListShape),
-});
+const CreatePermissionRequestShape = S.structure({ CertificateAuthorityArn: required(ArnShape), Principal: required(PrincipalShape), SourceAccount: AccountIdShape, Actions: required(ActionListShape) });
 const PermanentDeletionTimeInDaysShape = S.integer({ min: 7, max: 30 });
-const DeleteCertificateAuthorityRequestShape = S.structure({
-  CertificateAuthorityArn: required(ArnShape),
-  PermanentDeletionTimeInDays: PermanentDeletionTimeInDaysShape,
-});
-const DeletePermissionRequestShape = S.structure({
-  CertificateAuthorityArn: required(ArnShape),
-  Principal: required(PrincipalShape),
-  SourceAccount: AccountIdShape,
-});
-const DeletePolicyRequestShape = S.structure({
-  ResourceArn: required(ArnShape),
-});
-const DescribeCertificateAuthorityRequestShape = S.structure({
-  CertificateAuthorityArn: required(ArnShape),
-});
+const DeleteCertificateAuthorityRequestShape = S.structure({ CertificateAuthorityArn: required(ArnShape), PermanentDeletionTimeInDays: PermanentDeletionTimeInDaysShape });
+const DeletePermissionRequestShape = S.structure({ CertificateAuthorityArn: required(ArnShape), Principal: required(PrincipalShape), SourceAccount: AccountIdShape });
+const DeletePolicyRequestShape = S.structure({ ResourceArn: required(ArnShape) });
+const DescribeCertificateAuthorityRequestShape = S.structure({ CertificateAuthorityArn: required(ArnShape) });
 const AuditReportIdShape = S.string({ min: 36, max: 36, pattern: '[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}' });
-const DescribeCertificateAuthorityAuditReportRequestShape = S.structure({
-  CertificateAuthorityArn: required(ArnShape),
-  AuditReportId: required(AuditReportIdShape),
-});
-const GetCertificateRequestShape = S.structure({
-  CertificateAuthorityArn: required(ArnShape),
-  CertificateArn: required(ArnShape),
-});
-const GetCertificateAuthorityCertificateRequestShape = S.structure({
-  CertificateAuthorityArn: required(ArnShape),
-});
-const GetCertificateAuthorityCsrRequestShape = S.structure({
-  CertificateAuthorityArn: required(ArnShape),
-});
-const GetPolicyRequestShape = S.structure({
-  ResourceArn: required(ArnShape),
-});
+const DescribeCertificateAuthorityAuditReportRequestShape = S.structure({ CertificateAuthorityArn: required(ArnShape), AuditReportId: required(AuditReportIdShape) });
+const GetCertificateRequestShape = S.structure({ CertificateAuthorityArn: required(ArnShape), CertificateArn: required(ArnShape) });
+const GetCertificateAuthorityCertificateRequestShape = S.structure({ CertificateAuthorityArn: required(ArnShape) });
+const GetCertificateAuthorityCsrRequestShape = S.structure({ CertificateAuthorityArn: required(ArnShape) });
+const GetPolicyRequestShape = S.structure({ ResourceArn: required(ArnShape) });
 const CertificateBodyBlobShape = S.blob({ min: 1, max: 32768 });
 const CertificateChainBlobShape = S.blob({ min: 0, max: 2097152 });
-const ImportCertificateAuthorityCertificateRequestShape = S.structure({
-  CertificateAuthorityArn: required(ArnShape),
-  Certificate: required(CertificateBodyBlobShape),
-  CertificateChain: CertificateChainBlobShape,
-});
+const ImportCertificateAuthorityCertificateRequestShape = S.structure({ CertificateAuthorityArn: required(ArnShape), Certificate: required(CertificateBodyBlobShape), CertificateChain: CertificateChainBlobShape });
 const PolicyQualifierIdShape = S.string({ enum: PolicyQualifierId });
-const QualifierShape = S.structure({
-  CpsUri: required(String256Shape),
-});
-const PolicyQualifierInfoShape = S.structure({
-  PolicyQualifierId: required(PolicyQualifierIdShape),
-  Qualifier: required(QualifierShape),
-});
+const QualifierShape = S.structure({ CpsUri: required(String256Shape) });
+const PolicyQualifierInfoShape = S.structure({ PolicyQualifierId: required(PolicyQualifierIdShape), Qualifier: required(QualifierShape) });
 const PolicyQualifierInfoListShape = S.list(PolicyQualifierInfoShape, { min: 1, max: 20 });
-const PolicyInformationShape = S.structure({
-  CertPolicyId: required(CustomObjectIdentifierShape),
-  PolicyQualifiers: PolicyQualifierInfoListShape,
-});
+const PolicyInformationShape = S.structure({ CertPolicyId: required(CustomObjectIdentifierShape), PolicyQualifiers: PolicyQualifierInfoListShape });
 const CertificatePolicyListShape = S.list(PolicyInformationShape, { min: 1, max: 20 });
 const ExtendedKeyUsageTypeShape = S.string({ enum: ExtendedKeyUsageType });
-const ExtendedKeyUsageShape = S.structure({
-  ExtendedKeyUsageType: ExtendedKeyUsageTypeShape,
-  ExtendedKeyUsageObjectIdentifier: CustomObjectIdentifierShape,
-});
+const ExtendedKeyUsageShape = S.structure({ ExtendedKeyUsageType: ExtendedKeyUsageTypeShape, ExtendedKeyUsageObjectIdentifier: CustomObjectIdentifierShape });
 const ExtendedKeyUsageListShape = S.list(ExtendedKeyUsageShape, { min: 1, max: 20 });
 const GeneralNameListShape = S.list(GeneralNameShape, { min: 1, max: 150 });
 const Base64String1To4096Shape = S.string({ min: 1, max: 4096, pattern: '(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?' });
-const CustomExtensionShape = S.structure({
-  ObjectIdentifier: required(CustomObjectIdentifierShape),
-  Value: required(Base64String1To4096Shape),
-  Critical: BooleanShape,
-});
+const CustomExtensionShape = S.structure({ ObjectIdentifier: required(CustomObjectIdentifierShape), Value: required(Base64String1To4096Shape), Critical: BooleanShape });
 const CustomExtensionListShape = S.list(CustomExtensionShape, { min: 1, max: 150 });
-const ExtensionsShape = S.structure({
-  CertificatePolicies: CertificatePolicyListShape,
-  ExtendedKeyUsage: ExtendedKeyUsageListShape,
-  KeyUsage: KeyUsageShape,
-  SubjectAlternativeNames: GeneralNameListShape,
-  CustomExtensions: CustomExtensionListShape,
-});
-const ApiPassthroughShape = S.structure({
-  Extensions: ExtensionsShape,
-  Subject: ASN1SubjectShape,
-});
+const ExtensionsShape = S.structure({ CertificatePolicies: CertificatePolicyListShape, ExtendedKeyUsage: ExtendedKeyUsageListShape, KeyUsage: KeyUsageShape, SubjectAlternativeNames: GeneralNameListShape, CustomExtensions: CustomExtensionListShape });
+const ApiPassthroughShape = S.structure({ Extensions: ExtensionsShape, Subject: ASN1SubjectShape });
 const CsrBlobShape = S.blob({ min: 1, max: 32768 });
 const PositiveLongShape = S.long({ min: 1 });
 const ValidityPeriodTypeShape = S.string({ enum: ValidityPeriodType });
-const ValidityShape = S.structure({
-  Value: required(PositiveLongShape),
-  Type: required(ValidityPeriodTypeShape),
-});
-const IssueCertificateRequestShape = S.structure({
-  ApiPassthrough: ApiPassthroughShape,
-  CertificateAuthorityArn: required(ArnShape),
-  Csr: required(CsrBlobShape),
-  SigningAlgorithm: required(SigningAlgorithmShape),
-  TemplateArn: ArnShape,
-  Validity: required(ValidityShape),
-  ValidityNotBefore: ValidityShape,
-  IdempotencyToken: IdempotencyTokenShape,
-});
+const ValidityShape = S.structure({ Value: required(PositiveLongShape), Type: required(ValidityPeriodTypeShape) });
+const IssueCertificateRequestShape = S.structure({ ApiPassthrough: ApiPassthroughShape, CertificateAuthorityArn: required(ArnShape), Csr: required(CsrBlobShape), SigningAlgorithm: required(SigningAlgorithmShape), TemplateArn: ArnShape, Validity: required(ValidityShape), ValidityNotBefore: ValidityShape, IdempotencyToken: IdempotencyTokenShape });
 const MaxResultsShape = S.integer({ min: 1, max: 1000 });
 const NextTokenShape = S.string({ min: 1, max: 43739 });
 const ResourceOwnerShape = S.string({ enum: ResourceOwner });
-const ListCertificateAuthoritiesRequestShape = S.structure({
-  MaxResults: MaxResultsShape,
-  NextToken: NextTokenShape,
-  ResourceOwner: ResourceOwnerShape,
-});
-const ListPermissionsRequestShape = S.structure({
-  MaxResults: MaxResultsShape,
-  NextToken: NextTokenShape,
-  CertificateAuthorityArn: required(ArnShape),
-});
-const ListTagsRequestShape = S.structure({
-  MaxResults: MaxResultsShape,
-  NextToken: NextTokenShape,
-  CertificateAuthorityArn: required(ArnShape),
-});
+const ListCertificateAuthoritiesRequestShape = S.structure({ MaxResults: MaxResultsShape, NextToken: NextTokenShape, ResourceOwner: ResourceOwnerShape });
+const ListPermissionsRequestShape = S.structure({ MaxResults: MaxResultsShape, NextToken: NextTokenShape, CertificateAuthorityArn: required(ArnShape) });
+const ListTagsRequestShape = S.structure({ MaxResults: MaxResultsShape, NextToken: NextTokenShape, CertificateAuthorityArn: required(ArnShape) });
 const AWSPolicyShape = S.string({ min: 1, max: 81920, pattern: String.raw`[\u0009\u000A\u000D\u0020-\u00FF]+` });
-const PutPolicyRequestShape = S.structure({
-  ResourceArn: required(ArnShape),
-  Policy: required(AWSPolicyShape),
-});
-const RestoreCertificateAuthorityRequestShape = S.structure({
-  CertificateAuthorityArn: required(ArnShape),
-});
+const PutPolicyRequestShape = S.structure({ ResourceArn: required(ArnShape), Policy: required(AWSPolicyShape) });
+const RestoreCertificateAuthorityRequestShape = S.structure({ CertificateAuthorityArn: required(ArnShape) });
 const RevocationReasonShape = S.string({ enum: RevocationReason });
-const RevokeCertificateRequestShape = S.structure({
-  CertificateAuthorityArn: required(ArnShape),
-  CertificateSerial: required(String128Shape),
-  RevocationReason: required(RevocationReasonShape),
-});
-const TagCertificateAuthorityRequestShape = S.structure({
-  CertificateAuthorityArn: required(ArnShape),
-  Tags: required(TagListShape),
-});
-const UntagCertificateAuthorityRequestShape = S.structure({
-  CertificateAuthorityArn: required(ArnShape),
-  Tags: required(TagListShape),
-});
+const RevokeCertificateRequestShape = S.structure({ CertificateAuthorityArn: required(ArnShape), CertificateSerial: required(String128Shape), RevocationReason: required(RevocationReasonShape) });
+const TagCertificateAuthorityRequestShape = S.structure({ CertificateAuthorityArn: required(ArnShape), Tags: required(TagListShape) });
+const UntagCertificateAuthorityRequestShape = S.structure({ CertificateAuthorityArn: required(ArnShape), Tags: required(TagListShape) });
 const CertificateAuthorityStatusShape = S.string({ enum: CertificateAuthorityStatus });
-const UpdateCertificateAuthorityRequestShape = S.structure({
-  CertificateAuthorityArn: required(ArnShape),
-  RevocationConfiguration: RevocationConfigurationShape,
-  Status: CertificateAuthorityStatusShape,
-});
+const UpdateCertificateAuthorityRequestShape = S.structure({ CertificateAuthorityArn: required(ArnShape), RevocationConfiguration: RevocationConfigurationShape, Status: CertificateAuthorityStatusShape });
 
 // ---- Operations ----
 

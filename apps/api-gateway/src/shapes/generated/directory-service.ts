@@ -29,108 +29,39 @@ const DirectorySizeShape = S.string({ enum: DirectorySize });
 const VpcIdShape = S.string({ pattern: '^(vpc-[0-9a-f]{8}|vpc-[0-9a-f]{17})$' });
 const SubnetIdShape = S.string({ pattern: '^(subnet-[0-9a-f]{8}|subnet-[0-9a-f]{17})$' });
 const SubnetIdsShape = S.list(SubnetIdShape);
-const DirectoryVpcSettingsShape = S.structure({
-  VpcId: required(VpcIdShape),
-  SubnetIds: required(SubnetIdsShape),
-});
+const DirectoryVpcSettingsShape = S.structure({ VpcId: required(VpcIdShape), SubnetIds: required(SubnetIdsShape) });
 const TagKeyShape = S.string({ min: 1, max: 128, pattern: String.raw`^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` });
 const TagValueShape = S.string({ min: 0, max: 256, pattern: String.raw`^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` });
-const TagShape = S.structure({
-  Key: required(TagKeyShape),
-  Value: required(TagValueShape),
-});
+const TagShape = S.structure({ Key: required(TagKeyShape), Value: required(TagValueShape) });
 const TagsShape = S.list(TagShape);
 const NetworkTypeShape = S.string({ enum: NetworkType });
-const CreateDirectoryRequestShape = S.structure({
-  Name: required(DirectoryNameShape),
-  ShortName: DirectoryShortNameShape,
-  Password: required(PasswordShape),
-  Description: DescriptionShape,
-  Size: required(DirectorySizeShape),
-  VpcSettings: DirectoryVpcSettingsShape,
-  Tags: TagsShape,
-  NetworkType: NetworkTypeShape,
-});
+const CreateDirectoryRequestShape = S.structure({ Name: required(DirectoryNameShape), ShortName: DirectoryShortNameShape, Password: required(PasswordShape), Description: DescriptionShape, Size: required(DirectorySizeShape), VpcSettings: DirectoryVpcSettingsShape, Tags: TagsShape, NetworkType: NetworkTypeShape });
 const DirectoryEditionShape = S.string({ enum: DirectoryEdition });
-const CreateMicrosoftADRequestShape = S.structure({
-  Name: required(DirectoryNameShape),
-  ShortName: DirectoryShortNameShape,
-  Password: required(PasswordShape),
-  Description: DescriptionShape,
-  VpcSettings: required(DirectoryVpcSettingsShape),
-  Edition: DirectoryEditionShape,
-  Tags: TagsShape,
-  NetworkType: NetworkTypeShape,
-});
+const CreateMicrosoftADRequestShape = S.structure({ Name: required(DirectoryNameShape), ShortName: DirectoryShortNameShape, Password: required(PasswordShape), Description: DescriptionShape, VpcSettings: required(DirectoryVpcSettingsShape), Edition: DirectoryEditionShape, Tags: TagsShape, NetworkType: NetworkTypeShape });
 const DirectoryIdShape = S.string({ pattern: '^d-[0-9a-f]{10}$' });
 const DirectoryIdsShape = S.list(DirectoryIdShape);
 const NextTokenShape = S.string();
 const LimitShape = S.integer({ min: 0 });
-const DescribeDirectoriesRequestShape = S.structure({
-  DirectoryIds: DirectoryIdsShape,
-  NextToken: NextTokenShape,
-  Limit: LimitShape,
-});
-const DeleteDirectoryRequestShape = S.structure({
-  DirectoryId: required(DirectoryIdShape),
-});
+const DescribeDirectoriesRequestShape = S.structure({ DirectoryIds: DirectoryIdsShape, NextToken: NextTokenShape, Limit: LimitShape });
+const DeleteDirectoryRequestShape = S.structure({ DirectoryId: required(DirectoryIdShape) });
 const CertificateDataShape = S.string({ min: 1, max: 8192 });
 const CertificateTypeShape = S.string({ enum: CertificateType });
 const OCSPUrlShape = S.string({ min: 1, max: 1024, pattern: '^(https?|ftp|file|ldaps?)://[-a-zA-Z0-9+&@#/%?=~_|!:,.;()]*[-a-zA-Z0-9+&@#/%=~_|()]' });
-const ClientCertAuthSettingsShape = S.structure({
-  OCSPUrl: OCSPUrlShape,
-});
-const RegisterCertificateRequestShape = S.structure({
-  DirectoryId: required(DirectoryIdShape),
-  CertificateData: required(CertificateDataShape),
-  Type: CertificateTypeShape,
-  ClientCertAuthSettings: ClientCertAuthSettingsShape,
-});
+const ClientCertAuthSettingsShape = S.structure({ OCSPUrl: OCSPUrlShape });
+const RegisterCertificateRequestShape = S.structure({ DirectoryId: required(DirectoryIdShape), CertificateData: required(CertificateDataShape), Type: CertificateTypeShape, ClientCertAuthSettings: ClientCertAuthSettingsShape });
 const CertificateIdShape = S.string({ pattern: '^c-[0-9a-f]{10}$' });
-const DescribeCertificateRequestShape = S.structure({
-  DirectoryId: required(DirectoryIdShape),
-  CertificateId: required(CertificateIdShape),
-});
+const DescribeCertificateRequestShape = S.structure({ DirectoryId: required(DirectoryIdShape), CertificateId: required(CertificateIdShape) });
 const PageLimitShape = S.integer({ min: 1, max: 50 });
-const ListCertificatesRequestShape = S.structure({
-  DirectoryId: required(DirectoryIdShape),
-  NextToken: NextTokenShape,
-  Limit: PageLimitShape,
-});
-const DeregisterCertificateRequestShape = S.structure({
-  DirectoryId: required(DirectoryIdShape),
-  CertificateId: required(CertificateIdShape),
-});
+const ListCertificatesRequestShape = S.structure({ DirectoryId: required(DirectoryIdShape), NextToken: NextTokenShape, Limit: PageLimitShape });
+const DeregisterCertificateRequestShape = S.structure({ DirectoryId: required(DirectoryIdShape), CertificateId: required(CertificateIdShape) });
 const ClientAuthenticationTypeShape = S.string({ enum: ClientAuthenticationType });
-const EnableClientAuthenticationRequestShape = S.structure({
-  DirectoryId: required(DirectoryIdShape),
-  Type: required(ClientAuthenticationTypeShape),
-});
-const DisableClientAuthenticationRequestShape = S.structure({
-  DirectoryId: required(DirectoryIdShape),
-  Type: required(ClientAuthenticationTypeShape),
-});
-const DescribeClientAuthenticationSettingsRequestShape = S.structure({
-  DirectoryId: required(DirectoryIdShape),
-  Type: ClientAuthenticationTypeShape,
-  NextToken: NextTokenShape,
-  Limit: PageLimitShape,
-});
+const EnableClientAuthenticationRequestShape = S.structure({ DirectoryId: required(DirectoryIdShape), Type: required(ClientAuthenticationTypeShape) });
+const DisableClientAuthenticationRequestShape = S.structure({ DirectoryId: required(DirectoryIdShape), Type: required(ClientAuthenticationTypeShape) });
+const DescribeClientAuthenticationSettingsRequestShape = S.structure({ DirectoryId: required(DirectoryIdShape), Type: ClientAuthenticationTypeShape, NextToken: NextTokenShape, Limit: PageLimitShape });
 const LDAPSTypeShape = S.string({ enum: LDAPSType });
-const EnableLDAPSRequestShape = S.structure({
-  DirectoryId: required(DirectoryIdShape),
-  Type: required(LDAPSTypeShape),
-});
-const DisableLDAPSRequestShape = S.structure({
-  DirectoryId: required(DirectoryIdShape),
-  Type: required(LDAPSTypeShape),
-});
-const DescribeLDAPSSettingsRequestShape = S.structure({
-  DirectoryId: required(DirectoryIdShape),
-  Type: LDAPSTypeShape,
-  NextToken: NextTokenShape,
-  Limit: PageLimitShape,
-});
+const EnableLDAPSRequestShape = S.structure({ DirectoryId: required(DirectoryIdShape), Type: required(LDAPSTypeShape) });
+const DisableLDAPSRequestShape = S.structure({ DirectoryId: required(DirectoryIdShape), Type: required(LDAPSTypeShape) });
+const DescribeLDAPSSettingsRequestShape = S.structure({ DirectoryId: required(DirectoryIdShape), Type: LDAPSTypeShape, NextToken: NextTokenShape, Limit: PageLimitShape });
 
 // ---- Operations ----
 

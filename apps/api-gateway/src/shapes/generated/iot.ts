@@ -28,464 +28,153 @@ const AllowAutoRegistrationShape = S.boolean();
 const TemplateBodyShape = S.string({ min: 0, max: 10240, pattern: String.raw`[\s\S]*` });
 const RoleArnShape = S.string({ min: 20, max: 2048 });
 const TemplateNameShape = S.string({ min: 1, max: 36, pattern: '^[0-9A-Za-z_-]+$' });
-const RegistrationConfigShape = S.structure({
-  templateBody: TemplateBodyShape,
-  roleArn: RoleArnShape,
-  templateName: TemplateNameShape,
-});
+const RegistrationConfigShape = S.structure({ templateBody: TemplateBodyShape, roleArn: RoleArnShape, templateName: TemplateNameShape });
 const TagKeyShape = S.string({ min: 1, max: 128, pattern: String.raw`^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` });
 const TagValueShape = S.string({ min: 0, max: 256 });
-const TagShape = S.structure({
-  Key: required(TagKeyShape),
-  Value: TagValueShape,
-});
+const TagShape = S.structure({ Key: required(TagKeyShape), Value: TagValueShape });
 const TagListShape = S.list(TagShape);
 const CertificateModeShape = S.string({ enum: CertificateMode });
-const RegisterCACertificateRequestShape = S.structure({
-  caCertificate: required(CertificatePemShape),
-  verificationCertificate: CertificatePemShape,
-  setAsActive: SetAsActiveShape,
-  allowAutoRegistration: AllowAutoRegistrationShape,
-  registrationConfig: RegistrationConfigShape,
-  tags: TagListShape,
-  certificateMode: CertificateModeShape,
-});
+const RegisterCACertificateRequestShape = S.structure({ caCertificate: required(CertificatePemShape), verificationCertificate: CertificatePemShape, setAsActive: SetAsActiveShape, allowAutoRegistration: AllowAutoRegistrationShape, registrationConfig: RegistrationConfigShape, tags: TagListShape, certificateMode: CertificateModeShape });
 const CertificateIdShape = S.string({ min: 64, max: 64, pattern: '(0x)?[a-fA-F0-9]+' });
-const DescribeCACertificateRequestShape = S.structure({
-  certificateId: required(CertificateIdShape),
-});
+const DescribeCACertificateRequestShape = S.structure({ certificateId: required(CertificateIdShape) });
 const PageSizeShape = S.integer({ min: 1, max: 250 });
 const MarkerShape = S.string({ max: 1024, pattern: '[A-Za-z0-9+/]+={0,2}' });
 const AscendingOrderShape = S.boolean();
-const ListCACertificatesRequestShape = S.structure({
-  pageSize: PageSizeShape,
-  marker: MarkerShape,
-  ascendingOrder: AscendingOrderShape,
-  templateName: TemplateNameShape,
-});
+const ListCACertificatesRequestShape = S.structure({ pageSize: PageSizeShape, marker: MarkerShape, ascendingOrder: AscendingOrderShape, templateName: TemplateNameShape });
 const CACertificateStatusShape = S.string({ enum: CACertificateStatus });
 const AutoRegistrationStatusShape = S.string({ enum: AutoRegistrationStatus });
 const RemoveAutoRegistrationShape = S.boolean();
-const UpdateCACertificateRequestShape = S.structure({
-  certificateId: required(CertificateIdShape),
-  newStatus: CACertificateStatusShape,
-  newAutoRegistrationStatus: AutoRegistrationStatusShape,
-  registrationConfig: RegistrationConfigShape,
-  removeAutoRegistration: RemoveAutoRegistrationShape,
-});
-const DeleteCACertificateRequestShape = S.structure({
-  certificateId: required(CertificateIdShape),
-});
+const UpdateCACertificateRequestShape = S.structure({ certificateId: required(CertificateIdShape), newStatus: CACertificateStatusShape, newAutoRegistrationStatus: AutoRegistrationStatusShape, registrationConfig: RegistrationConfigShape, removeAutoRegistration: RemoveAutoRegistrationShape });
+const DeleteCACertificateRequestShape = S.structure({ certificateId: required(CertificateIdShape) });
 const SetAsActiveFlagShape = S.boolean();
 const CertificateStatusShape = S.string({ enum: CertificateStatus });
-const RegisterCertificateRequestShape = S.structure({
-  certificatePem: required(CertificatePemShape),
-  caCertificatePem: CertificatePemShape,
-  setAsActive: SetAsActiveFlagShape,
-  status: CertificateStatusShape,
-});
-const RegisterCertificateWithoutCARequestShape = S.structure({
-  certificatePem: required(CertificatePemShape),
-  status: CertificateStatusShape,
-});
+const RegisterCertificateRequestShape = S.structure({ certificatePem: required(CertificatePemShape), caCertificatePem: CertificatePemShape, setAsActive: SetAsActiveFlagShape, status: CertificateStatusShape });
+const RegisterCertificateWithoutCARequestShape = S.structure({ certificatePem: required(CertificatePemShape), status: CertificateStatusShape });
 const CertificateSigningRequestShape = S.string({ min: 1, max: 4096, pattern: String.raw`[\s\S]*` });
-const CreateCertificateFromCsrRequestShape = S.structure({
-  certificateSigningRequest: required(CertificateSigningRequestShape),
-  setAsActive: SetAsActiveShape,
-});
-const CreateKeysAndCertificateRequestShape = S.structure({
-  setAsActive: SetAsActiveShape,
-});
-const DescribeCertificateRequestShape = S.structure({
-  certificateId: required(CertificateIdShape),
-});
-const ListCertificatesRequestShape = S.structure({
-  pageSize: PageSizeShape,
-  marker: MarkerShape,
-  ascendingOrder: AscendingOrderShape,
-});
-const ListCertificatesByCARequestShape = S.structure({
-  caCertificateId: required(CertificateIdShape),
-  pageSize: PageSizeShape,
-  marker: MarkerShape,
-  ascendingOrder: AscendingOrderShape,
-});
-const UpdateCertificateRequestShape = S.structure({
-  certificateId: required(CertificateIdShape),
-  newStatus: required(CertificateStatusShape),
-});
+const CreateCertificateFromCsrRequestShape = S.structure({ certificateSigningRequest: required(CertificateSigningRequestShape), setAsActive: SetAsActiveShape });
+const CreateKeysAndCertificateRequestShape = S.structure({ setAsActive: SetAsActiveShape });
+const DescribeCertificateRequestShape = S.structure({ certificateId: required(CertificateIdShape) });
+const ListCertificatesRequestShape = S.structure({ pageSize: PageSizeShape, marker: MarkerShape, ascendingOrder: AscendingOrderShape });
+const ListCertificatesByCARequestShape = S.structure({ caCertificateId: required(CertificateIdShape), pageSize: PageSizeShape, marker: MarkerShape, ascendingOrder: AscendingOrderShape });
+const UpdateCertificateRequestShape = S.structure({ certificateId: required(CertificateIdShape), newStatus: required(CertificateStatusShape) });
 const ForceDeleteShape = S.boolean();
-const DeleteCertificateRequestShape = S.structure({
-  certificateId: required(CertificateIdShape),
-  forceDelete: ForceDeleteShape,
-});
+const DeleteCertificateRequestShape = S.structure({ certificateId: required(CertificateIdShape), forceDelete: ForceDeleteShape });
 const AwsAccountIdShape = S.string({ min: 12, max: 12, pattern: '[0-9]+' });
 const MessageShape = S.string({ max: 128, pattern: String.raw`[\s\S]*` });
-const TransferCertificateRequestShape = S.structure({
-  certificateId: required(CertificateIdShape),
-  targetAwsAccount: required(AwsAccountIdShape),
-  transferMessage: MessageShape,
-});
-const AcceptCertificateTransferRequestShape = S.structure({
-  certificateId: required(CertificateIdShape),
-  setAsActive: SetAsActiveShape,
-});
-const RejectCertificateTransferRequestShape = S.structure({
-  certificateId: required(CertificateIdShape),
-  rejectReason: MessageShape,
-});
-const CancelCertificateTransferRequestShape = S.structure({
-  certificateId: required(CertificateIdShape),
-});
+const TransferCertificateRequestShape = S.structure({ certificateId: required(CertificateIdShape), targetAwsAccount: required(AwsAccountIdShape), transferMessage: MessageShape });
+const AcceptCertificateTransferRequestShape = S.structure({ certificateId: required(CertificateIdShape), setAsActive: SetAsActiveShape });
+const RejectCertificateTransferRequestShape = S.structure({ certificateId: required(CertificateIdShape), rejectReason: MessageShape });
+const CancelCertificateTransferRequestShape = S.structure({ certificateId: required(CertificateIdShape) });
 const ThingNameShape = S.string({ min: 1, max: 128, pattern: '[a-zA-Z0-9:_-]+' });
 const ThingTypeNameShape = S.string({ min: 1, max: 128, pattern: '[a-zA-Z0-9:_-]+' });
 const AttributeNameShape = S.string({ max: 128, pattern: '[a-zA-Z0-9_.,@/:#-]+' });
 const AttributeValueShape = S.string({ max: 800, pattern: String.raw`[a-zA-Z0-9_.,@/:#=\[\]-]*` });
 const AttributesShape = S.map(AttributeNameShape, AttributeValueShape);
 const FlagShape = S.boolean();
-const AttributePayloadShape = S.structure({
-  attributes: AttributesShape,
-  merge: FlagShape,
-});
+const AttributePayloadShape = S.structure({ attributes: AttributesShape, merge: FlagShape });
 const BillingGroupNameShape = S.string({ min: 1, max: 128, pattern: '[a-zA-Z0-9:_-]+' });
-const CreateThingRequestShape = S.structure({
-  thingName: required(ThingNameShape),
-  thingTypeName: ThingTypeNameShape,
-  attributePayload: AttributePayloadShape,
-  billingGroupName: BillingGroupNameShape,
-});
-const DescribeThingRequestShape = S.structure({
-  thingName: required(ThingNameShape),
-});
+const CreateThingRequestShape = S.structure({ thingName: required(ThingNameShape), thingTypeName: ThingTypeNameShape, attributePayload: AttributePayloadShape, billingGroupName: BillingGroupNameShape });
+const DescribeThingRequestShape = S.structure({ thingName: required(ThingNameShape) });
 const OptionalVersionShape = S.long();
 const RemoveThingTypeShape = S.boolean();
-const UpdateThingRequestShape = S.structure({
-  thingName: required(ThingNameShape),
-  thingTypeName: ThingTypeNameShape,
-  attributePayload: AttributePayloadShape,
-  expectedVersion: OptionalVersionShape,
-  removeThingType: RemoveThingTypeShape,
-});
-const DeleteThingRequestShape = S.structure({
-  thingName: required(ThingNameShape),
-  expectedVersion: OptionalVersionShape,
-});
+const UpdateThingRequestShape = S.structure({ thingName: required(ThingNameShape), thingTypeName: ThingTypeNameShape, attributePayload: AttributePayloadShape, expectedVersion: OptionalVersionShape, removeThingType: RemoveThingTypeShape });
+const DeleteThingRequestShape = S.structure({ thingName: required(ThingNameShape), expectedVersion: OptionalVersionShape });
 const NextTokenShape = S.string();
 const RegistryMaxResultsShape = S.integer({ min: 1, max: 250 });
 const usePrefixAttributeValueShape = S.boolean();
-const ListThingsRequestShape = S.structure({
-  nextToken: NextTokenShape,
-  maxResults: RegistryMaxResultsShape,
-  attributeName: AttributeNameShape,
-  attributeValue: AttributeValueShape,
-  thingTypeName: ThingTypeNameShape,
-  usePrefixAttributeValue: usePrefixAttributeValueShape,
-});
+const ListThingsRequestShape = S.structure({ nextToken: NextTokenShape, maxResults: RegistryMaxResultsShape, attributeName: AttributeNameShape, attributeValue: AttributeValueShape, thingTypeName: ThingTypeNameShape, usePrefixAttributeValue: usePrefixAttributeValueShape });
 const PrincipalShape = S.string();
 const ThingPrincipalTypeShape = S.string({ enum: ThingPrincipalType });
-const AttachThingPrincipalRequestShape = S.structure({
-  thingName: required(ThingNameShape),
-  principal: required(PrincipalShape),
-  thingPrincipalType: ThingPrincipalTypeShape,
-});
-const DetachThingPrincipalRequestShape = S.structure({
-  thingName: required(ThingNameShape),
-  principal: required(PrincipalShape),
-});
-const ListThingPrincipalsRequestShape = S.structure({
-  nextToken: NextTokenShape,
-  maxResults: RegistryMaxResultsShape,
-  thingName: required(ThingNameShape),
-});
-const ListPrincipalThingsRequestShape = S.structure({
-  nextToken: NextTokenShape,
-  maxResults: RegistryMaxResultsShape,
-  principal: required(PrincipalShape),
-});
+const AttachThingPrincipalRequestShape = S.structure({ thingName: required(ThingNameShape), principal: required(PrincipalShape), thingPrincipalType: ThingPrincipalTypeShape });
+const DetachThingPrincipalRequestShape = S.structure({ thingName: required(ThingNameShape), principal: required(PrincipalShape) });
+const ListThingPrincipalsRequestShape = S.structure({ nextToken: NextTokenShape, maxResults: RegistryMaxResultsShape, thingName: required(ThingNameShape) });
+const ListPrincipalThingsRequestShape = S.structure({ nextToken: NextTokenShape, maxResults: RegistryMaxResultsShape, principal: required(PrincipalShape) });
 const PolicyNameShape = S.string({ min: 1, max: 128, pattern: String.raw`[\w+=,.@-]+` });
 const PolicyDocumentShape = S.string({ min: 0, max: 404600, pattern: String.raw`[\s\S]*` });
-const CreatePolicyRequestShape = S.structure({
-  policyName: required(PolicyNameShape),
-  policyDocument: required(PolicyDocumentShape),
-  tags: TagListShape,
-});
-const GetPolicyRequestShape = S.structure({
-  policyName: required(PolicyNameShape),
-});
-const DeletePolicyRequestShape = S.structure({
-  policyName: required(PolicyNameShape),
-});
+const CreatePolicyRequestShape = S.structure({ policyName: required(PolicyNameShape), policyDocument: required(PolicyDocumentShape), tags: TagListShape });
+const GetPolicyRequestShape = S.structure({ policyName: required(PolicyNameShape) });
+const DeletePolicyRequestShape = S.structure({ policyName: required(PolicyNameShape) });
 const PolicyTargetShape = S.string();
-const AttachPolicyRequestShape = S.structure({
-  policyName: required(PolicyNameShape),
-  target: required(PolicyTargetShape),
-});
-const DetachPolicyRequestShape = S.structure({
-  policyName: required(PolicyNameShape),
-  target: required(PolicyTargetShape),
-});
+const AttachPolicyRequestShape = S.structure({ policyName: required(PolicyNameShape), target: required(PolicyTargetShape) });
+const DetachPolicyRequestShape = S.structure({ policyName: required(PolicyNameShape), target: required(PolicyTargetShape) });
 const RecursiveShape = S.boolean();
-const ListAttachedPoliciesRequestShape = S.structure({
-  target: required(PolicyTargetShape),
-  recursive: RecursiveShape,
-  marker: MarkerShape,
-  pageSize: PageSizeShape,
-});
-const ListTargetsForPolicyRequestShape = S.structure({
-  policyName: required(PolicyNameShape),
-  marker: MarkerShape,
-  pageSize: PageSizeShape,
-});
+const ListAttachedPoliciesRequestShape = S.structure({ target: required(PolicyTargetShape), recursive: RecursiveShape, marker: MarkerShape, pageSize: PageSizeShape });
+const ListTargetsForPolicyRequestShape = S.structure({ policyName: required(PolicyNameShape), marker: MarkerShape, pageSize: PageSizeShape });
 
 // ---- Operations ----
 
 /** Operation -> HTTP method, URI pattern (Smithy `@http`), input shape and where each member travels. */
 export const IOT_OPERATION_SPECS = {
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_GetRegistrationCode.html */
-  GetRegistrationCode: {
-    method: 'GET',
-    pattern: '/registrationcode',
-    shape: GetRegistrationCodeRequestShape,
-    bindings: {},
-  },
+  GetRegistrationCode: { method: 'GET', pattern: '/registrationcode', shape: GetRegistrationCodeRequestShape, bindings: {} },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_RegisterCACertificate.html */
-  RegisterCACertificate: {
-    method: 'POST',
-    pattern: '/cacertificate',
-    shape: RegisterCACertificateRequestShape,
-    bindings: { setAsActive: { in: 'query', name: 'setAsActive', type: 'boolean' }, allowAutoRegistration: { in: 'query', name: 'allowAutoRegistration', type: 'boolean' } },
-  },
+  RegisterCACertificate: { method: 'POST', pattern: '/cacertificate', shape: RegisterCACertificateRequestShape, bindings: { setAsActive: { in: 'query', name: 'setAsActive', type: 'boolean' }, allowAutoRegistration: { in: 'query', name: 'allowAutoRegistration', type: 'boolean' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_DescribeCACertificate.html */
-  DescribeCACertificate: {
-    method: 'GET',
-    pattern: '/cacertificate/{caCertificateId}',
-    shape: DescribeCACertificateRequestShape,
-    bindings: { certificateId: { in: 'label', name: 'caCertificateId' } },
-  },
+  DescribeCACertificate: { method: 'GET', pattern: '/cacertificate/{caCertificateId}', shape: DescribeCACertificateRequestShape, bindings: { certificateId: { in: 'label', name: 'caCertificateId' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListCACertificates.html */
-  ListCACertificates: {
-    method: 'GET',
-    pattern: '/cacertificates',
-    shape: ListCACertificatesRequestShape,
-    bindings: { pageSize: { in: 'query', name: 'pageSize', type: 'integer' }, marker: { in: 'query', name: 'marker', type: 'string' }, ascendingOrder: { in: 'query', name: 'isAscendingOrder', type: 'boolean' }, templateName: { in: 'query', name: 'templateName', type: 'string' } },
-  },
+  ListCACertificates: { method: 'GET', pattern: '/cacertificates', shape: ListCACertificatesRequestShape, bindings: { pageSize: { in: 'query', name: 'pageSize', type: 'integer' }, marker: { in: 'query', name: 'marker', type: 'string' }, ascendingOrder: { in: 'query', name: 'isAscendingOrder', type: 'boolean' }, templateName: { in: 'query', name: 'templateName', type: 'string' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_UpdateCACertificate.html */
-  UpdateCACertificate: {
-    method: 'PUT',
-    pattern: '/cacertificate/{caCertificateId}',
-    shape: UpdateCACertificateRequestShape,
-    bindings: { certificateId: { in: 'label', name: 'caCertificateId' }, newStatus: { in: 'query', name: 'newStatus', type: 'string' }, newAutoRegistrationStatus: { in: 'query', name: 'newAutoRegistrationStatus', type: 'string' } },
-  },
+  UpdateCACertificate: { method: 'PUT', pattern: '/cacertificate/{caCertificateId}', shape: UpdateCACertificateRequestShape, bindings: { certificateId: { in: 'label', name: 'caCertificateId' }, newStatus: { in: 'query', name: 'newStatus', type: 'string' }, newAutoRegistrationStatus: { in: 'query', name: 'newAutoRegistrationStatus', type: 'string' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_DeleteCACertificate.html */
-  DeleteCACertificate: {
-    method: 'DELETE',
-    pattern: '/cacertificate/{caCertificateId}',
-    shape: DeleteCACertificateRequestShape,
-    bindings: { certificateId: { in: 'label', name: 'caCertificateId' } },
-  },
+  DeleteCACertificate: { method: 'DELETE', pattern: '/cacertificate/{caCertificateId}', shape: DeleteCACertificateRequestShape, bindings: { certificateId: { in: 'label', name: 'caCertificateId' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_RegisterCertificate.html */
-  RegisterCertificate: {
-    method: 'POST',
-    pattern: '/certificate/register',
-    shape: RegisterCertificateRequestShape,
-    bindings: { setAsActive: { in: 'query', name: 'setAsActive', type: 'boolean' } },
-  },
+  RegisterCertificate: { method: 'POST', pattern: '/certificate/register', shape: RegisterCertificateRequestShape, bindings: { setAsActive: { in: 'query', name: 'setAsActive', type: 'boolean' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_RegisterCertificateWithoutCA.html */
-  RegisterCertificateWithoutCA: {
-    method: 'POST',
-    pattern: '/certificate/register-no-ca',
-    shape: RegisterCertificateWithoutCARequestShape,
-    bindings: {},
-  },
+  RegisterCertificateWithoutCA: { method: 'POST', pattern: '/certificate/register-no-ca', shape: RegisterCertificateWithoutCARequestShape, bindings: {} },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_CreateCertificateFromCsr.html */
-  CreateCertificateFromCsr: {
-    method: 'POST',
-    pattern: '/certificates',
-    shape: CreateCertificateFromCsrRequestShape,
-    bindings: { setAsActive: { in: 'query', name: 'setAsActive', type: 'boolean' } },
-  },
+  CreateCertificateFromCsr: { method: 'POST', pattern: '/certificates', shape: CreateCertificateFromCsrRequestShape, bindings: { setAsActive: { in: 'query', name: 'setAsActive', type: 'boolean' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_CreateKeysAndCertificate.html */
-  CreateKeysAndCertificate: {
-    method: 'POST',
-    pattern: '/keys-and-certificate',
-    shape: CreateKeysAndCertificateRequestShape,
-    bindings: { setAsActive: { in: 'query', name: 'setAsActive', type: 'boolean' } },
-  },
+  CreateKeysAndCertificate: { method: 'POST', pattern: '/keys-and-certificate', shape: CreateKeysAndCertificateRequestShape, bindings: { setAsActive: { in: 'query', name: 'setAsActive', type: 'boolean' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_DescribeCertificate.html */
-  DescribeCertificate: {
-    method: 'GET',
-    pattern: '/certificates/{certificateId}',
-    shape: DescribeCertificateRequestShape,
-    bindings: { certificateId: { in: 'label', name: 'certificateId' } },
-  },
+  DescribeCertificate: { method: 'GET', pattern: '/certificates/{certificateId}', shape: DescribeCertificateRequestShape, bindings: { certificateId: { in: 'label', name: 'certificateId' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListCertificates.html */
-  ListCertificates: {
-    method: 'GET',
-    pattern: '/certificates',
-    shape: ListCertificatesRequestShape,
-    bindings: { pageSize: { in: 'query', name: 'pageSize', type: 'integer' }, marker: { in: 'query', name: 'marker', type: 'string' }, ascendingOrder: { in: 'query', name: 'isAscendingOrder', type: 'boolean' } },
-  },
+  ListCertificates: { method: 'GET', pattern: '/certificates', shape: ListCertificatesRequestShape, bindings: { pageSize: { in: 'query', name: 'pageSize', type: 'integer' }, marker: { in: 'query', name: 'marker', type: 'string' }, ascendingOrder: { in: 'query', name: 'isAscendingOrder', type: 'boolean' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListCertificatesByCA.html */
-  ListCertificatesByCA: {
-    method: 'GET',
-    pattern: '/certificates-by-ca/{caCertificateId}',
-    shape: ListCertificatesByCARequestShape,
-    bindings: { caCertificateId: { in: 'label', name: 'caCertificateId' }, pageSize: { in: 'query', name: 'pageSize', type: 'integer' }, marker: { in: 'query', name: 'marker', type: 'string' }, ascendingOrder: { in: 'query', name: 'isAscendingOrder', type: 'boolean' } },
-  },
+  ListCertificatesByCA: { method: 'GET', pattern: '/certificates-by-ca/{caCertificateId}', shape: ListCertificatesByCARequestShape, bindings: { caCertificateId: { in: 'label', name: 'caCertificateId' }, pageSize: { in: 'query', name: 'pageSize', type: 'integer' }, marker: { in: 'query', name: 'marker', type: 'string' }, ascendingOrder: { in: 'query', name: 'isAscendingOrder', type: 'boolean' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_UpdateCertificate.html */
-  UpdateCertificate: {
-    method: 'PUT',
-    pattern: '/certificates/{certificateId}',
-    shape: UpdateCertificateRequestShape,
-    bindings: { certificateId: { in: 'label', name: 'certificateId' }, newStatus: { in: 'query', name: 'newStatus', type: 'string' } },
-  },
+  UpdateCertificate: { method: 'PUT', pattern: '/certificates/{certificateId}', shape: UpdateCertificateRequestShape, bindings: { certificateId: { in: 'label', name: 'certificateId' }, newStatus: { in: 'query', name: 'newStatus', type: 'string' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_DeleteCertificate.html */
-  DeleteCertificate: {
-    method: 'DELETE',
-    pattern: '/certificates/{certificateId}',
-    shape: DeleteCertificateRequestShape,
-    bindings: { certificateId: { in: 'label', name: 'certificateId' }, forceDelete: { in: 'query', name: 'forceDelete', type: 'boolean' } },
-  },
+  DeleteCertificate: { method: 'DELETE', pattern: '/certificates/{certificateId}', shape: DeleteCertificateRequestShape, bindings: { certificateId: { in: 'label', name: 'certificateId' }, forceDelete: { in: 'query', name: 'forceDelete', type: 'boolean' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_TransferCertificate.html */
-  TransferCertificate: {
-    method: 'PATCH',
-    pattern: '/transfer-certificate/{certificateId}',
-    shape: TransferCertificateRequestShape,
-    bindings: { certificateId: { in: 'label', name: 'certificateId' }, targetAwsAccount: { in: 'query', name: 'targetAwsAccount', type: 'string' } },
-  },
+  TransferCertificate: { method: 'PATCH', pattern: '/transfer-certificate/{certificateId}', shape: TransferCertificateRequestShape, bindings: { certificateId: { in: 'label', name: 'certificateId' }, targetAwsAccount: { in: 'query', name: 'targetAwsAccount', type: 'string' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_AcceptCertificateTransfer.html */
-  AcceptCertificateTransfer: {
-    method: 'PATCH',
-    pattern: '/accept-certificate-transfer/{certificateId}',
-    shape: AcceptCertificateTransferRequestShape,
-    bindings: { certificateId: { in: 'label', name: 'certificateId' }, setAsActive: { in: 'query', name: 'setAsActive', type: 'boolean' } },
-  },
+  AcceptCertificateTransfer: { method: 'PATCH', pattern: '/accept-certificate-transfer/{certificateId}', shape: AcceptCertificateTransferRequestShape, bindings: { certificateId: { in: 'label', name: 'certificateId' }, setAsActive: { in: 'query', name: 'setAsActive', type: 'boolean' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_RejectCertificateTransfer.html */
-  RejectCertificateTransfer: {
-    method: 'PATCH',
-    pattern: '/reject-certificate-transfer/{certificateId}',
-    shape: RejectCertificateTransferRequestShape,
-    bindings: { certificateId: { in: 'label', name: 'certificateId' } },
-  },
+  RejectCertificateTransfer: { method: 'PATCH', pattern: '/reject-certificate-transfer/{certificateId}', shape: RejectCertificateTransferRequestShape, bindings: { certificateId: { in: 'label', name: 'certificateId' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_CancelCertificateTransfer.html */
-  CancelCertificateTransfer: {
-    method: 'PATCH',
-    pattern: '/cancel-certificate-transfer/{certificateId}',
-    shape: CancelCertificateTransferRequestShape,
-    bindings: { certificateId: { in: 'label', name: 'certificateId' } },
-  },
+  CancelCertificateTransfer: { method: 'PATCH', pattern: '/cancel-certificate-transfer/{certificateId}', shape: CancelCertificateTransferRequestShape, bindings: { certificateId: { in: 'label', name: 'certificateId' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_CreateThing.html */
-  CreateThing: {
-    method: 'POST',
-    pattern: '/things/{thingName}',
-    shape: CreateThingRequestShape,
-    bindings: { thingName: { in: 'label', name: 'thingName' } },
-  },
+  CreateThing: { method: 'POST', pattern: '/things/{thingName}', shape: CreateThingRequestShape, bindings: { thingName: { in: 'label', name: 'thingName' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_DescribeThing.html */
-  DescribeThing: {
-    method: 'GET',
-    pattern: '/things/{thingName}',
-    shape: DescribeThingRequestShape,
-    bindings: { thingName: { in: 'label', name: 'thingName' } },
-  },
+  DescribeThing: { method: 'GET', pattern: '/things/{thingName}', shape: DescribeThingRequestShape, bindings: { thingName: { in: 'label', name: 'thingName' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_UpdateThing.html */
-  UpdateThing: {
-    method: 'PATCH',
-    pattern: '/things/{thingName}',
-    shape: UpdateThingRequestShape,
-    bindings: { thingName: { in: 'label', name: 'thingName' } },
-  },
+  UpdateThing: { method: 'PATCH', pattern: '/things/{thingName}', shape: UpdateThingRequestShape, bindings: { thingName: { in: 'label', name: 'thingName' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_DeleteThing.html */
-  DeleteThing: {
-    method: 'DELETE',
-    pattern: '/things/{thingName}',
-    shape: DeleteThingRequestShape,
-    bindings: { thingName: { in: 'label', name: 'thingName' }, expectedVersion: { in: 'query', name: 'expectedVersion', type: 'integer' } },
-  },
+  DeleteThing: { method: 'DELETE', pattern: '/things/{thingName}', shape: DeleteThingRequestShape, bindings: { thingName: { in: 'label', name: 'thingName' }, expectedVersion: { in: 'query', name: 'expectedVersion', type: 'integer' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListThings.html */
-  ListThings: {
-    method: 'GET',
-    pattern: '/things',
-    shape: ListThingsRequestShape,
-    bindings: { nextToken: { in: 'query', name: 'nextToken', type: 'string' }, maxResults: { in: 'query', name: 'maxResults', type: 'integer' }, attributeName: { in: 'query', name: 'attributeName', type: 'string' }, attributeValue: { in: 'query', name: 'attributeValue', type: 'string' }, thingTypeName: { in: 'query', name: 'thingTypeName', type: 'string' }, usePrefixAttributeValue: { in: 'query', name: 'usePrefixAttributeValue', type: 'boolean' } },
-  },
+  ListThings: { method: 'GET', pattern: '/things', shape: ListThingsRequestShape, bindings: { nextToken: { in: 'query', name: 'nextToken', type: 'string' }, maxResults: { in: 'query', name: 'maxResults', type: 'integer' }, attributeName: { in: 'query', name: 'attributeName', type: 'string' }, attributeValue: { in: 'query', name: 'attributeValue', type: 'string' }, thingTypeName: { in: 'query', name: 'thingTypeName', type: 'string' }, usePrefixAttributeValue: { in: 'query', name: 'usePrefixAttributeValue', type: 'boolean' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_AttachThingPrincipal.html */
-  AttachThingPrincipal: {
-    method: 'PUT',
-    pattern: '/things/{thingName}/principals',
-    shape: AttachThingPrincipalRequestShape,
-    bindings: { thingName: { in: 'label', name: 'thingName' }, principal: { in: 'header', name: 'x-amzn-principal' }, thingPrincipalType: { in: 'query', name: 'thingPrincipalType', type: 'string' } },
-  },
+  AttachThingPrincipal: { method: 'PUT', pattern: '/things/{thingName}/principals', shape: AttachThingPrincipalRequestShape, bindings: { thingName: { in: 'label', name: 'thingName' }, principal: { in: 'header', name: 'x-amzn-principal' }, thingPrincipalType: { in: 'query', name: 'thingPrincipalType', type: 'string' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_DetachThingPrincipal.html */
-  DetachThingPrincipal: {
-    method: 'DELETE',
-    pattern: '/things/{thingName}/principals',
-    shape: DetachThingPrincipalRequestShape,
-    bindings: { thingName: { in: 'label', name: 'thingName' }, principal: { in: 'header', name: 'x-amzn-principal' } },
-  },
+  DetachThingPrincipal: { method: 'DELETE', pattern: '/things/{thingName}/principals', shape: DetachThingPrincipalRequestShape, bindings: { thingName: { in: 'label', name: 'thingName' }, principal: { in: 'header', name: 'x-amzn-principal' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListThingPrincipals.html */
-  ListThingPrincipals: {
-    method: 'GET',
-    pattern: '/things/{thingName}/principals',
-    shape: ListThingPrincipalsRequestShape,
-    bindings: { nextToken: { in: 'query', name: 'nextToken', type: 'string' }, maxResults: { in: 'query', name: 'maxResults', type: 'integer' }, thingName: { in: 'label', name: 'thingName' } },
-  },
+  ListThingPrincipals: { method: 'GET', pattern: '/things/{thingName}/principals', shape: ListThingPrincipalsRequestShape, bindings: { nextToken: { in: 'query', name: 'nextToken', type: 'string' }, maxResults: { in: 'query', name: 'maxResults', type: 'integer' }, thingName: { in: 'label', name: 'thingName' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListPrincipalThings.html */
-  ListPrincipalThings: {
-    method: 'GET',
-    pattern: '/principals/things',
-    shape: ListPrincipalThingsRequestShape,
-    bindings: { nextToken: { in: 'query', name: 'nextToken', type: 'string' }, maxResults: { in: 'query', name: 'maxResults', type: 'integer' }, principal: { in: 'header', name: 'x-amzn-principal' } },
-  },
+  ListPrincipalThings: { method: 'GET', pattern: '/principals/things', shape: ListPrincipalThingsRequestShape, bindings: { nextToken: { in: 'query', name: 'nextToken', type: 'string' }, maxResults: { in: 'query', name: 'maxResults', type: 'integer' }, principal: { in: 'header', name: 'x-amzn-principal' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_CreatePolicy.html */
-  CreatePolicy: {
-    method: 'POST',
-    pattern: '/policies/{policyName}',
-    shape: CreatePolicyRequestShape,
-    bindings: { policyName: { in: 'label', name: 'policyName' } },
-  },
+  CreatePolicy: { method: 'POST', pattern: '/policies/{policyName}', shape: CreatePolicyRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_GetPolicy.html */
-  GetPolicy: {
-    method: 'GET',
-    pattern: '/policies/{policyName}',
-    shape: GetPolicyRequestShape,
-    bindings: { policyName: { in: 'label', name: 'policyName' } },
-  },
+  GetPolicy: { method: 'GET', pattern: '/policies/{policyName}', shape: GetPolicyRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_DeletePolicy.html */
-  DeletePolicy: {
-    method: 'DELETE',
-    pattern: '/policies/{policyName}',
-    shape: DeletePolicyRequestShape,
-    bindings: { policyName: { in: 'label', name: 'policyName' } },
-  },
+  DeletePolicy: { method: 'DELETE', pattern: '/policies/{policyName}', shape: DeletePolicyRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_AttachPolicy.html */
-  AttachPolicy: {
-    method: 'PUT',
-    pattern: '/target-policies/{policyName}',
-    shape: AttachPolicyRequestShape,
-    bindings: { policyName: { in: 'label', name: 'policyName' } },
-  },
+  AttachPolicy: { method: 'PUT', pattern: '/target-policies/{policyName}', shape: AttachPolicyRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_DetachPolicy.html */
-  DetachPolicy: {
-    method: 'POST',
-    pattern: '/target-policies/{policyName}',
-    shape: DetachPolicyRequestShape,
-    bindings: { policyName: { in: 'label', name: 'policyName' } },
-  },
+  DetachPolicy: { method: 'POST', pattern: '/target-policies/{policyName}', shape: DetachPolicyRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListAttachedPolicies.html */
-  ListAttachedPolicies: {
-    method: 'POST',
-    pattern: '/attached-policies/{target}',
-    shape: ListAttachedPoliciesRequestShape,
-    bindings: { target: { in: 'label', name: 'target' }, recursive: { in: 'query', name: 'recursive', type: 'boolean' }, marker: { in: 'query', name: 'marker', type: 'string' }, pageSize: { in: 'query', name: 'pageSize', type: 'integer' } },
-  },
+  ListAttachedPolicies: { method: 'POST', pattern: '/attached-policies/{target}', shape: ListAttachedPoliciesRequestShape, bindings: { target: { in: 'label', name: 'target' }, recursive: { in: 'query', name: 'recursive', type: 'boolean' }, marker: { in: 'query', name: 'marker', type: 'string' }, pageSize: { in: 'query', name: 'pageSize', type: 'integer' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListTargetsForPolicy.html */
-  ListTargetsForPolicy: {
-    method: 'POST',
-    pattern: '/policy-targets/{policyName}',
-    shape: ListTargetsForPolicyRequestShape,
-    bindings: { policyName: { in: 'label', name: 'policyName' }, marker: { in: 'query', name: 'marker', type: 'string' }, pageSize: { in: 'query', name: 'pageSize', type: 'integer' } },
-  },
+  ListTargetsForPolicy: { method: 'POST', pattern: '/policy-targets/{policyName}', shape: ListTargetsForPolicyRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' }, marker: { in: 'query', name: 'marker', type: 'string' }, pageSize: { in: 'query', name: 'pageSize', type: 'integer' } } },
 } as const satisfies Record<string, RestOperationSpec>;
 
 export type IotOperation = keyof typeof IOT_OPERATION_SPECS;
