@@ -9,7 +9,7 @@ import {
   validateRequest,
   type WireResponse,
 } from '@pki/aws-protocol';
-import { inputShapeFor } from '../shapes';
+import { inputShapeFor, VALIDATION_EXCEPTION } from '../shapes';
 import type { ServiceClient } from '@pki/service-kit';
 import type { GatewayRequest } from './http-types';
 import { JSON_TARGETS } from './operations';
@@ -35,7 +35,7 @@ export class AwsJsonRouter {
       // Every operation the gateway routes has a modelled shape; a missing one is our bug, not the caller's.
       return awsJsonError({ code: 'InternalFailure', message: `No input model for ${target.operation}.`, status: 500 }, { requestId, messageKey });
     }
-    const checked = validateRequest(shape, body.value);
+    const checked = validateRequest(shape, body.value, { validationCode: VALIDATION_EXCEPTION[target.prefix] });
     if (!checked.ok) return awsJsonError(checked.error, { requestId, messageKey });
     // checked.value holds only what the model defines: unknown members are ignored, not stored.
     const reply = await this.services.request(service, target.operation, { caller, requestId, input: checked.value });

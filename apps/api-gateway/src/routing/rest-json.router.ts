@@ -11,16 +11,16 @@ import {
   type WireResponse,
 } from '@pki/aws-protocol';
 import type { ServiceClient } from '@pki/service-kit';
-import { IOT_OPERATION_SPECS, type IotOperation, type IotOperationSpec } from '../shapes/iot.shapes';
+import { IOT_OPERATION_SPECS, VALIDATION_EXCEPTION, type IotOperation, type RestOperationSpec } from '../shapes';
 import type { GatewayRequest } from './http-types';
 
-const ROUTES: readonly RestRoute<IotOperation>[] = (Object.entries(IOT_OPERATION_SPECS) as Array<[IotOperation, IotOperationSpec]>).map(([operation, spec]) => ({
+const ROUTES: readonly RestRoute<IotOperation>[] = (Object.entries(IOT_OPERATION_SPECS) as Array<[IotOperation, RestOperationSpec]>).map(([operation, spec]) => ({
   method: spec.method,
   pattern: spec.pattern,
   operation,
 }));
 
-const invalid = (message: string): AwsError => ({ code: 'InvalidRequestException', message, status: 400 });
+const invalid = (message: string): AwsError => ({ code: VALIDATION_EXCEPTION.iot, message, status: 400 });
 
 type Built = { ok: true; input: Record<string, unknown> } | { ok: false; error: AwsError };
 
@@ -36,7 +36,7 @@ function queryValue(raw: string, type: 'string' | 'integer' | 'boolean', member:
 }
 
 /** Assembles the operation input from the path labels, headers, the query string and the JSON body (Smithy restJson1 bindings). */
-function buildInput(spec: IotOperationSpec, params: Readonly<Record<string, string>>, request: GatewayRequest): Built {
+function buildInput(spec: RestOperationSpec, params: Readonly<Record<string, string>>, request: GatewayRequest): Built {
   const input: Record<string, unknown> = {};
   const bodyMembers = Object.keys(spec.shape.members).filter((member) => spec.bindings[member] === undefined);
   if (bodyMembers.length > 0 && request.body.length > 0) {
@@ -52,7 +52,7 @@ function buildInput(spec: IotOperationSpec, params: Readonly<Record<string, stri
   const queryValues = parseQueryString(request.rawQuery);
   for (const [member, binding] of Object.entries(spec.bindings)) {
     if (binding.in === 'label') {
-      input[member] = params[member];
+      input[member] = params[binding.name];
     } else if (binding.in === 'header') {
       // Smithy @httpHeader: one value; a header sent twice arrives as a list and is refused.
       const raw = request.headers[binding.name];
@@ -84,10 +84,10 @@ export class RestJsonRouter {
     if (!match) {
       return restJsonError({ code: 'UnknownOperationException', message: `No operation matches ${request.method} ${request.rawPath}.`, status: 404 }, { requestId });
     }
-    const spec = IOT_OPERATION_SPECS[match.operation];
+    const spec: RestOperationSpec = IOT_OPERATION_SPECS[match.operation];
     const built = buildInput(spec, match.params, request);
     if (!built.ok) return restJsonError(built.error, { requestId });
-    const checked = validateRequest(spec.shape, built.input, { validationCode: 'InvalidRequestException' });
+    const checked = validateRequest(spec.shape, built.input, { validationCode: VALIDATION_EXCEPTION.iot });
     if (!checked.ok) {
       // A JSON type mismatch is a bad request too: the SDK models nothing else for it.
       return restJsonError(checked.error.code === 'SerializationException' ? invalid(checked.error.message) : checked.error, { requestId });

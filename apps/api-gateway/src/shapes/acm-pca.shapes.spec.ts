@@ -369,9 +369,10 @@ const VIOLATIONS: ReadonlyArray<readonly [string, string, unknown, string]> = [
     'ListCertificateAuthorities',
     'page size 0, empty token, unknown owner',
     { MaxResults: 0, NextToken: '', ResourceOwner: 'ALL' },
+    // In model member order: the current acm-pca model declares MaxResults before NextToken.
     many(
-      failed('', 'nextToken', minLen(1)),
       failed('0', 'maxResults', minVal(1)),
+      failed('', 'nextToken', minLen(1)),
       failed('ALL', 'resourceOwner', enumSet('SELF', 'OTHER_ACCOUNTS')),
     ),
   ],

@@ -1,5 +1,5 @@
 import { validateRequest } from '@pki/aws-protocol';
-import { IOT_OPERATION_SPECS } from './iot.shapes';
+import { IOT_OPERATION_SPECS } from './index';
 
 /** The error the gateway would answer (IoT models InvalidRequestException), or undefined when accepted. */
 const answer = (operation: keyof typeof IOT_OPERATION_SPECS, input: unknown): { code: string; message: string } | undefined => {

@@ -1,0 +1,25 @@
+import {
+  IOT_AUTO_REGISTRATION_STATUSES,
+  IOT_CA_CERTIFICATE_STATUSES,
+  IOT_CERTIFICATE_MODES,
+  IOT_CERTIFICATE_STATUSES,
+  IOT_THING_PRINCIPAL_TYPES,
+} from '@pki/contracts';
+import { AutoRegistrationStatus, CACertificateStatus, CertificateMode, CertificateStatus, ThingPrincipalType } from './generated/iot';
+
+/**
+ * The enums libs/contracts names for the services' domain code are the model's enums: the
+ * gateway validates against the generated ones, so a value the model adds (or drops) must not
+ * leave the services with another list.
+ */
+describe('libs/contracts enums match the AWS model', () => {
+  it.each([
+    ['IOT_CERTIFICATE_STATUSES', IOT_CERTIFICATE_STATUSES, CertificateStatus],
+    ['IOT_CA_CERTIFICATE_STATUSES', IOT_CA_CERTIFICATE_STATUSES, CACertificateStatus],
+    ['IOT_AUTO_REGISTRATION_STATUSES', IOT_AUTO_REGISTRATION_STATUSES, AutoRegistrationStatus],
+    ['IOT_CERTIFICATE_MODES', IOT_CERTIFICATE_MODES, CertificateMode],
+    ['IOT_THING_PRINCIPAL_TYPES', IOT_THING_PRINCIPAL_TYPES, ThingPrincipalType],
+  ])('%s', (_name, contract, model) => {
+    expect([...contract]).toEqual([...model]);
+  });
+});
