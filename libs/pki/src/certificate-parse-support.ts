@@ -279,19 +279,6 @@ export function readValue(bytes: Uint8Array, tag: number, what: string): DerElem
   return expectTag(e, tag, what);
 }
 
-/** Non-empty INTEGER contents -> { bytes, hex, negative } without bigint; rejects non-minimal encodings. */
-export function readSerial(e: DerElement, what: string): { bytes: Uint8Array; hex: string; negative: boolean } {
-  expectTag(e, Tag.INTEGER, what);
-  const c = contents(e);
-  if (c.length === 0) throw new PkiParseError(`empty INTEGER in ${what}`);
-  if (c.length > 1 && ((c[0] === 0 && !(c[1] & 0x80)) || (c[0] === 0xff && c[1] & 0x80))) throw new PkiParseError(`non-minimal INTEGER in ${what}`);
-  const negative = (c[0] & 0x80) !== 0;
-  // Lowercase hex of the magnitude for positive values (the DER sign octet dropped), as AWS prints serials;
-  // negative (non-conforming) serials keep their two's-complement octets, prefixed with '-'.
-  const hex = negative ? '-' + Buffer.from(c).toString('hex') : Buffer.from(c[0] === 0 && c.length > 1 ? c.subarray(1) : c).toString('hex');
-  return { bytes: c, hex, negative };
-}
-
 /** The OID of an OBJECT IDENTIFIER-shaped implicit element (e.g. registeredID) or throws. */
 export function oidOf(bytes: Uint8Array, what: string): string {
   const dotted = decodeOidContents(bytes);

@@ -15,7 +15,6 @@ import {
   checkSignature,
   inputToDer,
   readExtensions,
-  readSerial,
   readSignatureAlgorithm,
   readSmallNonNegative,
   readTime,
@@ -23,7 +22,7 @@ import {
   type SignatureAlgorithmInfo,
   type SignatureCheck,
 } from './certificate-parse-support';
-import { children, contents, expectTag, readBitString, readBoolean, readWhole, whole, type DerElement } from './der/der-reader';
+import { children, readSerial, contents, expectTag, readBitString, readBoolean, readWhole, whole, type DerElement } from './der/der-reader';
 import { Tag } from './der/der-writer';
 import { PkiParseError } from './errors';
 import type { Extension, KeyUsage } from './extensions';

@@ -14,7 +14,6 @@ import {
   checkSignature,
   inputToDer,
   readExtensions,
-  readSerial,
   readSignatureAlgorithm,
   readSmallNonNegative,
   readTime,
@@ -22,7 +21,7 @@ import {
   type SignatureAlgorithmInfo,
   type SignatureCheck,
 } from './certificate-parse-support';
-import { children, expectTag, readBitString, readWhole, whole, type DerElement } from './der/der-reader';
+import { children, readSerial, expectTag, readBitString, readWhole, whole, type DerElement } from './der/der-reader';
 import { Tag } from './der/der-writer';
 import { PkiParseError } from './errors';
 import type { Extension } from './extensions';

@@ -77,10 +77,16 @@ export type { AuthorityKeyIdentifier, BasicConstraints, ParseCertificateOptions,
 export type { SignatureAlgorithmInfo, SignatureCheck } from './certificate-parse-support';
 export { MAX_CRL_OCTETS, checkCrlSignature, findCrlEntry, parseCrl, verifyCrlSignature } from './crl-parse';
 export type { ParseCrlOptions, ParsedCrl, ParsedCrlEntry } from './crl-parse';
+export { CERT_ID_HASHES, MAX_OCSP_REQUESTS, MAX_OCSP_REQUEST_OCTETS, OCSP_NONCE_OID, parseOcspRequest } from './ocsp-request';
+export type { CertIdHash, OcspCertId, OcspRequest } from './ocsp-request';
+export { OCSP_RESPONSE_STATUS, assembleOcspResponse, encodeResponseData, ocspStatusOnly } from './ocsp-response';
+export type { CertStatus, OcspResponseStatus, ResponseDataInput, SingleResponseInput } from './ocsp-response';
 export { verifyChain } from './chain';
 export type { ChainResult, VerifyChainOptions } from './chain';
 
-// The DER writer is exported for sibling encoders (e.g. OCSP responses in revocation-service).
+// The DER writer and the one strict DER reader, for sibling encoders and for code that picks
+// fields out of DER (e.g. issuance-service's lint of what the signer returned).
 export * as der from './der/der-writer';
+export * as derReader from './der/der-reader';
 export { oid as derOid, decodeOidContents, isValidOid } from './der/der-oid';
 export { generalizedTime, time as derTime, utcTime } from './der/der-time';
