@@ -1,5 +1,5 @@
 /**
- * Pieces shared by the certificate and CRL parsers (certificate-parse.ts, crl-parse.ts): input
+ * Pieces shared by the certificate and CRL parsers (certificate-parse.ts, and the test-support crl-parse.spec-helper.ts): input
  * decoding with a size cap, Time (RFC 5280 §4.1.2.5), AlgorithmIdentifier for signatures,
  * Extensions (§4.1.2.9 / §5.1.2.7) and signature verification with node:crypto.
  * Everything here treats its input as hostile and reports failures only as PkiParseError.
@@ -7,7 +7,7 @@
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { describePublicKey } from './algorithms';
 import { decodeOidContents } from './der/der-oid';
-import { children, contents, expectTag, readBoolean, readElement, readOid, whole, type DerElement } from './der/der-reader';
+import { children, contents, expectTag, readBitString, readBoolean, readElement, readOid, readWhole, whole, type DerElement } from './der/der-reader';
 import { Tag } from './der/der-writer';
 import { PkiParseError } from './errors';
 import type { Extension } from './extensions';
@@ -28,6 +28,75 @@ export function inputToDer(input: Uint8Array | string, labels: readonly string[]
   }
   if (der.length > maxDerOctets) throw new PkiParseError(`${what} larger than ${maxDerOctets} octets`);
   return der;
+}
+
+/**
+ * Parses PEM or DER input with `parse`, reporting every failure as PkiParseError (defence in
+ * depth: nothing else should escape, but hostile input must never surface as a crash).
+ */
+export function parseInput<T>(input: Uint8Array | string, labels: readonly string[], what: string, maxDerOctets: number, parse: (der: Uint8Array) => T): T {
+  try {
+    return parse(inputToDer(input, labels, what, maxDerOctets));
+  } catch (error) {
+    if (error instanceof PkiParseError) throw error;
+    throw new PkiParseError(`malformed ${what}`, { cause: error });
+  }
+}
+
+/** Runs `read` on a part of the input, prefixing any failure with `malformed <what>: `. */
+export function readPart<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    const reason = error instanceof PkiParseError ? error.reason : 'malformed';
+    throw new PkiParseError(`malformed ${what}: ${reason}`, { cause: error });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SIGNED{ToBeSigned} ::= SEQUENCE { toBeSigned, algorithmIdentifier, signature BIT STRING }
+// (Certificate RFC 5280 §4.1.1, CertificateList §5.1.1)
+// ---------------------------------------------------------------------------------------------
+
+export interface SignedParts {
+  /** The to-be-signed SEQUENCE (TBSCertificate, TBSCertList). */
+  tbs: DerElement;
+  /** Its fields. */
+  fields: DerElement[];
+  /** Reads the outer signatureAlgorithm and signatureValue; the algorithm must equal the TBS's own `tbsAlgorithm`. */
+  signature(tbsAlgorithm: SignatureAlgorithmInfo, section: string): SignedSignature;
+}
+
+export interface SignedSignature {
+  signatureAlgorithm: SignatureAlgorithmInfo;
+  signature: Uint8Array;
+  /** The BIT STRING's unused-bit count; non-zero is kept so the signature check (not the parser) fails it. */
+  signatureUnusedBits: number;
+}
+
+export function readSigned(der: Uint8Array, what: string, tbsWhat: string): SignedParts {
+  const outer = readWhole(der, what, Tag.SEQUENCE);
+  const [tbs, alg, sig, ...extra] = children(outer, what);
+  if (!tbs || !alg || !sig || extra.length) throw new PkiParseError(`wrong structure: ${what} needs 3 fields`);
+  expectTag(tbs, Tag.SEQUENCE, tbsWhat);
+  return {
+    tbs,
+    fields: children(tbs, tbsWhat),
+    signature(tbsAlgorithm, section) {
+      const signatureAlgorithm = readSignatureAlgorithm(alg, 'signatureAlgorithm');
+      if (Buffer.compare(signatureAlgorithm.der, tbsAlgorithm.der) !== 0) {
+        throw new PkiParseError(`signatureAlgorithm differs from the ${tbsWhat} signature field (RFC 5280 ${section})`);
+      }
+      const { unusedBits, bytes } = readBitString(sig, 'signatureValue');
+      return { signatureAlgorithm, signature: bytes, signatureUnusedBits: unusedBits };
+    },
+  };
+}
+
+/** Signature check of a parsed signed object with its reason; 'unsupported' for SHA-1/MD5, DSA and unknown algorithms. Never throws. */
+export function checkSignedSignature(tbs: Uint8Array, signed: SignedSignature, issuerSpki: Uint8Array): SignatureCheck {
+  if (signed.signatureUnusedBits !== 0) return { status: 'invalid', reason: 'signatureValue has unused bits' };
+  return checkSignature(tbs, signed.signatureAlgorithm, signed.signature, issuerSpki);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,6 +339,23 @@ export function readExtensions(list: DerElement, what: string): Extension[] {
     const value = expectTag(fields[fields.length - 1], Tag.OCTET_STRING, `extnValue of ${id}`);
     return { oid: id, critical, value: contents(value) };
   });
+}
+
+/**
+ * The optional `[tag] EXPLICIT Extensions` that ends a TBS (RFC 5280 §4.1.2.9, §5.1.2.7) at
+ * `fields[i]`, and nothing after it. `versionError` is the refusal when the extensions are present
+ * but the TBS version does not allow them (undefined when it does).
+ */
+export function readFinalExtensions(fields: DerElement[], i: number, tag: number, what: string, tbsWhat: string, versionError: string | undefined): Extension[] {
+  let extensions: Extension[] = [];
+  if (fields[i]?.tag === tag) {
+    if (versionError) throw new PkiParseError(versionError);
+    const [list, ...more] = children(fields[i++], what);
+    if (!list || more.length) throw new PkiParseError(`wrong structure: ${what}`);
+    extensions = readExtensions(list, what);
+  }
+  if (i !== fields.length) throw new PkiParseError(`wrong structure: unexpected field with tag 0x${fields[i].tag.toString(16)} in ${tbsWhat}`);
+  return extensions;
 }
 
 /** Reads exactly one element filling `bytes` (an extension value) with the given tag. */

@@ -75,8 +75,6 @@ export type { BuiltCrlTbs, CrlEntry, CrlInput, RevocationReason } from './crl';
 export { MAX_CERTIFICATE_OCTETS, checkCertificateSignature, parseCertificate, verifyCertificateSignature } from './certificate-parse';
 export type { AuthorityKeyIdentifier, BasicConstraints, ParseCertificateOptions, ParsedCertificate } from './certificate-parse';
 export type { SignatureAlgorithmInfo, SignatureCheck } from './certificate-parse-support';
-export { MAX_CRL_OCTETS, checkCrlSignature, findCrlEntry, parseCrl, verifyCrlSignature } from './crl-parse';
-export type { ParseCrlOptions, ParsedCrl, ParsedCrlEntry } from './crl-parse';
 export { CERT_ID_HASHES, MAX_OCSP_REQUESTS, MAX_OCSP_REQUEST_OCTETS, OCSP_NONCE_OID, parseOcspRequest } from './ocsp-request';
 export type { CertIdHash, OcspCertId, OcspRequest } from './ocsp-request';
 export { OCSP_RESPONSE_STATUS, assembleOcspResponse, encodeResponseData, ocspStatusOnly } from './ocsp-response';
