@@ -49,5 +49,8 @@ describe('module boundaries', () => {
   it('allows what the layering allows', async () => {
     expect(await ruleIds('apps/ca-service/src/application/probe.ts', "import { EventStore } from '@pki/eventstore';\nexport const x = EventStore;\n")).toEqual([]);
     expect(await ruleIds('apps/ca-service/src/domain/probe.ts', "import { DomainError } from '@pki/contracts';\nexport const x = DomainError;\n")).toEqual([]);
+    // pki encodes the AWS values contracts defines once (revocation reasons, algorithms), and nothing with I/O.
+    expect(await ruleIds('libs/pki/src/probe.ts', "import { REVOCATION_REASON_CODES } from '@pki/contracts';\nexport const x = REVOCATION_REASON_CODES;\n")).toEqual([]);
+    expect(await ruleIds('libs/pki/src/probe.ts', "import { EventStore } from '@pki/eventstore';\nexport const x = EventStore;\n")).toContain('@nx/enforce-module-boundaries');
   });
 });

@@ -4,16 +4,21 @@ export { PkiEncodeError, PkiParseError } from './errors';
 export type { SignDigestFn, SignFn } from './signing';
 export { Oid } from './oids';
 
+// The AWS value lists are defined in @pki/contracts; re-exported here for callers that encode with them.
 export {
   KEY_ALGORITHMS,
   SIGNING_ALGORITHMS,
   UNSUPPORTED_KEY_ALGORITHMS,
   UNSUPPORTED_SIGNING_ALGORITHMS,
+  isKeyAlgorithm,
+  isSigningAlgorithm,
+  type KeyAlgorithm,
+  type SigningAlgorithm,
+} from '@pki/contracts';
+export {
   describePublicKey,
   generateKeyPairSpec,
   hashOf,
-  isKeyAlgorithm,
-  isSigningAlgorithm,
   keyAlgorithmOfSpki,
   keyTypeOfSigningAlgorithm,
   signatureAlgorithmIdentifier,
@@ -22,7 +27,7 @@ export {
   signingAlgorithmMatchesKey,
   unsupportedAlgorithmReason,
 } from './algorithms';
-export type { HashName, KeyAlgorithm, KeyPairSpec, PublicKeyInfo, SigningAlgorithm } from './algorithms';
+export type { HashName, KeyPairSpec, PublicKeyInfo } from './algorithms';
 
 export { SUBJECT_ATTRIBUTE_ORDER, encodeName } from './names';
 export type { ASN1Subject, CustomAttribute } from './names';
@@ -70,8 +75,8 @@ export type { TbsCertificateInput } from './certificate';
 export { fromPem, pemBlocks, toPem } from './pem';
 export type { PemBlock, PemLabel } from './pem';
 
-export { CRL_REASON_CODES, CrlBuilder, assembleCrl, assembleCrlChunks, buildCrl, encodeCrlEntry } from './crl';
-export type { BuiltCrlTbs, CrlEntry, CrlInput, RevocationReason } from './crl';
+export { CrlBuilder, assembleCrl, assembleCrlChunks, buildCrl, encodeCrlEntry } from './crl';
+export type { BuiltCrlTbs, CrlEntry, CrlInput } from './crl';
 export { MAX_CERTIFICATE_OCTETS, checkCertificateSignature, parseCertificate, verifyCertificateSignature } from './certificate-parse';
 export type { AuthorityKeyIdentifier, BasicConstraints, ParseCertificateOptions, ParsedCertificate } from './certificate-parse';
 export type { SignatureAlgorithmInfo, SignatureCheck } from './certificate-parse-support';

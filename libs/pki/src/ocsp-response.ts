@@ -13,8 +13,8 @@
  *   CertStatus    ::= CHOICE { good [0] IMPLICIT NULL, revoked [1] IMPLICIT RevokedInfo, unknown [2] IMPLICIT NULL }
  *   RevokedInfo   ::= SEQUENCE { revocationTime GeneralizedTime, revocationReason [0] EXPLICIT CRLReason OPTIONAL }
  */
-import { signatureAlgorithmIdentifier, type SigningAlgorithm } from './algorithms';
-import { CRL_REASON_CODES, type RevocationReason } from './crl';
+import { REVOCATION_REASON_CODES, type RevocationReason, type SigningAlgorithm } from '@pki/contracts';
+import { signatureAlgorithmIdentifier } from './algorithms';
 import { oid as derOid } from './der/der-oid';
 import { generalizedTime } from './der/der-time';
 import * as der from './der/der-writer';
@@ -65,7 +65,7 @@ function certStatus(status: CertStatus): Buffer {
     case 'unknown':
       return Buffer.from([0x82, 0x00]);
     case 'revoked': {
-      const code = CRL_REASON_CODES[status.reason];
+      const code = REVOCATION_REASON_CODES[status.reason];
       if (code === undefined) throw new PkiEncodeError(`unknown revocation reason ${status.reason}`);
       // As in CRLs (RFC 5280 §5.3.1), unspecified is expressed by leaving the reason out.
       const reason = code === 0 ? [] : [der.contextConstructed(0, der.enumerated(code))];

@@ -1,6 +1,6 @@
-import { DomainError, type RevocationReason } from '@pki/contracts';
+import { DomainError, REVOCATION_REASONS, type RevocationReason } from '@pki/contracts';
 import { canonicalSerial } from './certificate-serial';
-import { decide, evolve, initialState, REVOCATION_REASONS, type CaFacts, type IssuedCertificateFacts, type RevokeCertificate } from './revocation.decider';
+import { decide, evolve, initialState, type CaFacts, type IssuedCertificateFacts, type RevokeCertificate } from './revocation.decider';
 
 const OWNER = '111111111111';
 const ca: CaFacts = { id: 'c0ffee00-0000-4000-8000-000000000001', arn: `arn:aws:acm-pca:us-east-1:${OWNER}:certificate-authority/c0ffee00-0000-4000-8000-000000000001`, ownerAccount: OWNER, status: 'ACTIVE', certificateSerial: 'ca5e', subject: 'CN=Root' };
