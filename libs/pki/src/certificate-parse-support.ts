@@ -318,18 +318,26 @@ export function readSignatureAlgorithm(e: DerElement, what: string): SignatureAl
 // Extensions
 // ---------------------------------------------------------------------------------------------
 
+export interface ReadExtensionsOptions {
+  /** Accept an empty list (a CSR's extensionRequest); certificates and CRLs need SIZE (1..MAX). */
+  allowEmpty?: boolean;
+  /** The refusal of a repeated extension. */
+  duplicate?: (oid: string, what: string) => string;
+}
+
 /** Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension, each OID at most once (RFC 5280 §4.2). */
-export function readExtensions(list: DerElement, what: string): Extension[] {
+export function readExtensions(list: DerElement, what: string, options: ReadExtensionsOptions = {}): Extension[] {
   expectTag(list, Tag.SEQUENCE, what);
   const items = children(list, what);
-  if (items.length === 0) throw new PkiParseError(`${what} must not be empty (SIZE (1..MAX))`);
+  if (items.length === 0 && !options.allowEmpty) throw new PkiParseError(`${what} must not be empty (SIZE (1..MAX))`);
+  const duplicate = options.duplicate ?? ((oid: string) => `duplicate extension ${oid} in ${what} (RFC 5280 §4.2)`);
   const seen = new Set<string>();
   return items.map((ext) => {
     expectTag(ext, Tag.SEQUENCE, 'Extension');
     const fields = children(ext, 'Extension');
     if (fields.length < 2 || fields.length > 3) throw new PkiParseError('wrong structure: Extension needs 2 or 3 fields');
     const id = readOid(fields[0], 'extnID');
-    if (seen.has(id)) throw new PkiParseError(`duplicate extension ${id} in ${what} (RFC 5280 §4.2)`);
+    if (seen.has(id)) throw new PkiParseError(duplicate(id, what));
     seen.add(id);
     let critical = false;
     if (fields.length === 3) {
