@@ -4,6 +4,7 @@
  * which service answers each one. Payloads are the AWS request/response shapes as the
  * awsJson1_1 protocol carries them; the gateway validates them before forwarding.
  */
+import type { KeyAlgorithm, SigningAlgorithm } from './acm-pca-algorithms';
 import type { ServiceName } from './subjects';
 
 export const ACM_PCA_TARGET_PREFIX = 'ACMPrivateCA';
@@ -51,15 +52,6 @@ export const CA_EVENT_TYPES = {
   Untagged: 'Untagged',
 } as const;
 
-/** The KeyAlgorithm values a CA of this platform can have (the model's ML_DSA_* and SM2 are refused at creation). */
-export type KeyAlgorithm = 'RSA_2048' | 'RSA_3072' | 'RSA_4096' | 'EC_prime256v1' | 'EC_secp384r1' | 'EC_secp521r1';
-export type SigningAlgorithm =
-  | 'SHA256WITHECDSA'
-  | 'SHA384WITHECDSA'
-  | 'SHA512WITHECDSA'
-  | 'SHA256WITHRSA'
-  | 'SHA384WITHRSA'
-  | 'SHA512WITHRSA';
 export type CertificateAuthorityType = 'ROOT' | 'SUBORDINATE';
 export type CertificateAuthorityStatus =
   | 'CREATING'

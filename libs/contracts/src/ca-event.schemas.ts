@@ -5,12 +5,13 @@
  * schema and type cannot drift (payload-schema.ts).
  */
 import type * as acmPca from './acm-pca';
+import { KEY_ALGORITHMS, SIGNING_ALGORITHMS } from './acm-pca-algorithms';
 import { array, integer, nullable, object, oneOf, openObject, record, string, timestamp, type Schema } from './payload-schema';
 
-// The value lists of the AWS enums the payloads carry. A value missing here or not in the
-// contract's union fails the type check of the annotated schemas below.
-const KEY_ALGORITHMS = oneOf(['RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1']);
-const SIGNING_ALGORITHMS = oneOf(['SHA256WITHECDSA', 'SHA384WITHECDSA', 'SHA512WITHECDSA', 'SHA256WITHRSA', 'SHA384WITHRSA', 'SHA512WITHRSA']);
+// The AWS enums the payloads carry (the algorithm lists are defined once, acm-pca-algorithms.ts).
+// A value missing here or not in the contract's union fails the type check of the annotated schemas below.
+const KEY_ALGORITHM = oneOf(KEY_ALGORITHMS);
+const SIGNING_ALGORITHM = oneOf(SIGNING_ALGORITHMS);
 const CA_STATUSES = oneOf(['CREATING', 'PENDING_CERTIFICATE', 'ACTIVE', 'DELETED', 'DISABLED', 'EXPIRED', 'FAILED']);
 
 /** Every CA lifecycle event names the CA. */
@@ -23,7 +24,7 @@ export const certificateAuthorityCreatedV1: Schema<acmPca.CertificateAuthorityCr
   ownerAccount: string(),
   type: oneOf(['ROOT', 'SUBORDINATE']),
   // The AWS CertificateAuthorityConfiguration as accepted; consumers read the two algorithms.
-  configuration: openObject({ KeyAlgorithm: KEY_ALGORITHMS, SigningAlgorithm: SIGNING_ALGORITHMS }),
+  configuration: openObject({ KeyAlgorithm: KEY_ALGORITHM, SigningAlgorithm: SIGNING_ALGORITHM }),
   revocationConfiguration: record(),
   usageMode: oneOf(['GENERAL_PURPOSE', 'SHORT_LIVED_CERTIFICATE']),
   keyStorageSecurityStandard: oneOf(['FIPS_140_2_LEVEL_2_OR_HIGHER', 'FIPS_140_2_LEVEL_3_OR_HIGHER', 'CCPC_LEVEL_1_OR_HIGHER']),
@@ -36,8 +37,8 @@ export const csrCreatedV1: Schema<acmPca.CsrCreatedV1> = object({
   ...caIds,
   csr: string(),
   publicKeySpki: string(),
-  keyAlgorithm: KEY_ALGORITHMS,
-  signingAlgorithm: SIGNING_ALGORITHMS,
+  keyAlgorithm: KEY_ALGORITHM,
+  signingAlgorithm: SIGNING_ALGORITHM,
   status: oneOf(['PENDING_CERTIFICATE']),
   createdAt: timestamp(),
 });

@@ -4,7 +4,8 @@
  * revocation-service's CertificateRevoked (audit records, IoT, Directory Service). Each is
  * annotated with its contract type, so schema and type cannot drift (payload-schema.ts).
  */
-import { REVOCATION_REASONS, type CertificateIssuedV1, type CertificateRevokedV1 } from './certificates';
+import { type CertificateIssuedV1, type CertificateRevokedV1 } from './certificates';
+import { REVOCATION_REASONS } from './revocation-reasons';
 import { nullable, object, oneOf, string, timestamp, type Schema } from './payload-schema';
 
 export const certificateIssuedV1: Schema<CertificateIssuedV1> = object({

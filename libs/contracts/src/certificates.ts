@@ -3,6 +3,8 @@
  * revocation-service CertificateRevoked). Complete facts, denormalized so that a projection
  * (audit reports, CRLs, OCSP, IoT, Directory Service) never calls back into the source.
  */
+import type { RevocationReason } from './revocation-reasons';
+
 export const ISSUANCE_EVENT_TYPES = {
   CertificateRequested: 'CertificateRequested',
   CertificateIssued: 'CertificateIssued',
@@ -36,19 +38,6 @@ export interface CertificateIssuedV1 {
   /** AWS's audit field: the service principal that asked on a customer's behalf, or null. */
   readonly requestedByServicePrincipal: string | null;
 }
-
-/** AWS `RevocationReason` values (RevokeCertificate). */
-export const REVOCATION_REASONS = [
-  'UNSPECIFIED',
-  'KEY_COMPROMISE',
-  'CERTIFICATE_AUTHORITY_COMPROMISE',
-  'AFFILIATION_CHANGED',
-  'SUPERSEDED',
-  'CESSATION_OF_OPERATION',
-  'PRIVILEGE_WITHDRAWN',
-  'A_A_COMPROMISE',
-] as const;
-export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 
 /** `CertificateRevoked` schema version 1. */
 export interface CertificateRevokedV1 {

@@ -3,7 +3,7 @@
  * event other services consume, lives in certificates.ts with the event type names
  * (ISSUANCE_EVENT_TYPES); these are the other two facts of a certificate's life.
  */
-import type { SigningAlgorithm } from './acm-pca';
+import type { SigningAlgorithm } from './acm-pca-algorithms';
 
 /** Stream of one certificate (one aggregate per issued certificate). */
 export function certificateStream(certificateId: string): string {

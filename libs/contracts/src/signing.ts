@@ -20,7 +20,7 @@
  * - Every signature is recorded as a `CaKeyUsed` event before the reply is sent; a signature
  *   whose record could not be written is never returned.
  */
-import type { SigningAlgorithm } from './acm-pca';
+import type { SigningAlgorithm } from './acm-pca-algorithms';
 
 export const SIGNING_OPERATIONS = {
   SignData: 'SignData',

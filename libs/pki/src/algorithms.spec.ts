@@ -1,18 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { isKeyAlgorithm, isSigningAlgorithm, KEY_ALGORITHMS, SIGNING_ALGORITHMS, UNSUPPORTED_KEY_ALGORITHMS, UNSUPPORTED_SIGNING_ALGORITHMS } from '@pki/contracts';
 import {
   describePublicKey,
   generateKeyPairSpec,
   hashOf,
-  isKeyAlgorithm,
-  isSigningAlgorithm,
-  KEY_ALGORITHMS,
   keyAlgorithmOfSpki,
-  SIGNING_ALGORITHMS,
   signatureAlgorithmIdentifier,
   signingAlgorithmFromOid,
   signingAlgorithmMatchesKey,
-  UNSUPPORTED_KEY_ALGORITHMS,
-  UNSUPPORTED_SIGNING_ALGORITHMS,
   unsupportedAlgorithmReason,
 } from './algorithms';
 import { decodeOidContents } from './der/der-oid';

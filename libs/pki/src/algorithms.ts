@@ -1,38 +1,20 @@
 /**
  * AWS ACM PCA key and signing algorithms (CertificateAuthorityConfiguration.KeyAlgorithm and
- * SigningAlgorithm) and their X.509 encodings.
+ * SigningAlgorithm) and their X.509 encodings. The value lists themselves are defined once, in
+ * @pki/contracts (acm-pca-algorithms.ts); this library re-exports them for its callers.
  *
  * AlgorithmIdentifier parameters: RSA PKCS #1 v1.5 signatures carry an explicit NULL
  * (RFC 4055 §5, RFC 3279 §2.2.1); ECDSA signatures omit the parameters field entirely
  * (RFC 5758 §3.2). Getting this wrong makes strict verifiers reject the signature.
  */
+import { SIGNING_ALGORITHMS, isSigningAlgorithm, type KeyAlgorithm, type SigningAlgorithm } from '@pki/contracts';
 import { children, contents, expectTag, readBitString, readElement, readOid, readWhole } from './der/der-reader';
 import { oid } from './der/der-oid';
 import { nullValue, sequence, Tag } from './der/der-writer';
 import { PkiEncodeError, PkiParseError } from './errors';
 import { Oid } from './oids';
 
-/**
- * The KeyAlgorithm values this platform's own CAs can have (CertificateAuthorityConfiguration
- * KeyAlgorithm): AWS's RSA and ECDSA values ("Supported cryptographic algorithms": RSA_2048,
- * RSA_3072, RSA_4096, EC_prime256v1, EC_secp384r1, EC_secp521r1), which both key backends
- * generate and sign with (node:crypto / @noble/curves, PKCS #11 CKM_RSA_PKCS_KEY_PAIR_GEN and
- * CKM_EC_KEY_PAIR_GEN). The model's other values are in UNSUPPORTED_KEY_ALGORITHMS. The same
- * set is what IssueCertificate certifies in a CSR (API_CertificateAuthorityConfiguration; User
- * Guide "Supported cryptographic algorithms").
- */
-export const KEY_ALGORITHMS = ['RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1'] as const;
-export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
-
-/**
- * Members of the acm-pca model's KeyAlgorithm and SigningAlgorithm enums (botocore
- * acm-pca/2017-08-22 service-2.json) that this platform cannot do: ML-DSA (FIPS 204; Node.js 20's
- * crypto and OpenSSL 3.0 have no implementation) and SM2 / SM3WITHSM2 (GB/T 32918, offered by AWS
- * in the China Regions only; neither key backend generates SM2 keys). They are valid input for the
- * API's validation, so the services refuse them with InvalidArgsException (unsupportedAlgorithmReason).
- */
-export const UNSUPPORTED_KEY_ALGORITHMS = ['ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87', 'SM2'] as const;
-export const UNSUPPORTED_SIGNING_ALGORITHMS = ['SM3WITHSM2', 'ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87'] as const;
+export type { KeyAlgorithm, SigningAlgorithm } from '@pki/contracts';
 
 /**
  * Why `algorithm` (a KeyAlgorithm or SigningAlgorithm value) cannot be used here, as a sentence
@@ -47,16 +29,6 @@ export function unsupportedAlgorithmReason(algorithm: string): string | undefine
   }
   return undefined;
 }
-
-export const SIGNING_ALGORITHMS = [
-  'SHA256WITHECDSA',
-  'SHA384WITHECDSA',
-  'SHA512WITHECDSA',
-  'SHA256WITHRSA',
-  'SHA384WITHRSA',
-  'SHA512WITHRSA',
-] as const;
-export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 
 /** node:crypto digest names. */
 export type HashName = 'sha256' | 'sha384' | 'sha512';
@@ -75,14 +47,6 @@ const SIGNING: Record<SigningAlgorithm, SigningSpec> = {
   SHA384WITHRSA: { oid: Oid.sha384WithRSAEncryption, hash: 'sha384', keyType: 'rsa' },
   SHA512WITHRSA: { oid: Oid.sha512WithRSAEncryption, hash: 'sha512', keyType: 'rsa' },
 };
-
-export function isKeyAlgorithm(value: unknown): value is KeyAlgorithm {
-  return (KEY_ALGORITHMS as readonly unknown[]).includes(value);
-}
-
-export function isSigningAlgorithm(value: unknown): value is SigningAlgorithm {
-  return (SIGNING_ALGORITHMS as readonly unknown[]).includes(value);
-}
 
 function spec(algorithm: SigningAlgorithm): SigningSpec {
   const s = SIGNING[algorithm];

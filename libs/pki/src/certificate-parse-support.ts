@@ -1,5 +1,5 @@
 /**
- * Pieces shared by the certificate and CRL parsers (certificate-parse.ts, crl-parse.ts): input
+ * Pieces shared by the certificate and CRL parsers (certificate-parse.ts, and the test-support crl-parse.spec-helper.ts): input
  * decoding with a size cap, Time (RFC 5280 §4.1.2.5), AlgorithmIdentifier for signatures,
  * Extensions (§4.1.2.9 / §5.1.2.7) and signature verification with node:crypto.
  * Everything here treats its input as hostile and reports failures only as PkiParseError.
@@ -7,7 +7,7 @@
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { describePublicKey } from './algorithms';
 import { decodeOidContents } from './der/der-oid';
-import { children, contents, expectTag, readBoolean, readElement, readOid, whole, type DerElement } from './der/der-reader';
+import { children, contents, expectTag, readBitString, readBoolean, readElement, readOid, readWhole, whole, type DerElement } from './der/der-reader';
 import { Tag } from './der/der-writer';
 import { PkiParseError } from './errors';
 import type { Extension } from './extensions';
@@ -28,6 +28,75 @@ export function inputToDer(input: Uint8Array | string, labels: readonly string[]
   }
   if (der.length > maxDerOctets) throw new PkiParseError(`${what} larger than ${maxDerOctets} octets`);
   return der;
+}
+
+/**
+ * Parses PEM or DER input with `parse`, reporting every failure as PkiParseError (defence in
+ * depth: nothing else should escape, but hostile input must never surface as a crash).
+ */
+export function parseInput<T>(input: Uint8Array | string, labels: readonly string[], what: string, maxDerOctets: number, parse: (der: Uint8Array) => T): T {
+  try {
+    return parse(inputToDer(input, labels, what, maxDerOctets));
+  } catch (error) {
+    if (error instanceof PkiParseError) throw error;
+    throw new PkiParseError(`malformed ${what}`, { cause: error });
+  }
+}
+
+/** Runs `read` on a part of the input, prefixing any failure with `malformed <what>: `. */
+export function readPart<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    const reason = error instanceof PkiParseError ? error.reason : 'malformed';
+    throw new PkiParseError(`malformed ${what}: ${reason}`, { cause: error });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SIGNED{ToBeSigned} ::= SEQUENCE { toBeSigned, algorithmIdentifier, signature BIT STRING }
+// (Certificate RFC 5280 §4.1.1, CertificateList §5.1.1)
+// ---------------------------------------------------------------------------------------------
+
+export interface SignedParts {
+  /** The to-be-signed SEQUENCE (TBSCertificate, TBSCertList). */
+  tbs: DerElement;
+  /** Its fields. */
+  fields: DerElement[];
+  /** Reads the outer signatureAlgorithm and signatureValue; the algorithm must equal the TBS's own `tbsAlgorithm`. */
+  signature(tbsAlgorithm: SignatureAlgorithmInfo, section: string): SignedSignature;
+}
+
+export interface SignedSignature {
+  signatureAlgorithm: SignatureAlgorithmInfo;
+  signature: Uint8Array;
+  /** The BIT STRING's unused-bit count; non-zero is kept so the signature check (not the parser) fails it. */
+  signatureUnusedBits: number;
+}
+
+export function readSigned(der: Uint8Array, what: string, tbsWhat: string): SignedParts {
+  const outer = readWhole(der, what, Tag.SEQUENCE);
+  const [tbs, alg, sig, ...extra] = children(outer, what);
+  if (!tbs || !alg || !sig || extra.length) throw new PkiParseError(`wrong structure: ${what} needs 3 fields`);
+  expectTag(tbs, Tag.SEQUENCE, tbsWhat);
+  return {
+    tbs,
+    fields: children(tbs, tbsWhat),
+    signature(tbsAlgorithm, section) {
+      const signatureAlgorithm = readSignatureAlgorithm(alg, 'signatureAlgorithm');
+      if (Buffer.compare(signatureAlgorithm.der, tbsAlgorithm.der) !== 0) {
+        throw new PkiParseError(`signatureAlgorithm differs from the ${tbsWhat} signature field (RFC 5280 ${section})`);
+      }
+      const { unusedBits, bytes } = readBitString(sig, 'signatureValue');
+      return { signatureAlgorithm, signature: bytes, signatureUnusedBits: unusedBits };
+    },
+  };
+}
+
+/** Signature check of a parsed signed object with its reason; 'unsupported' for SHA-1/MD5, DSA and unknown algorithms. Never throws. */
+export function checkSignedSignature(tbs: Uint8Array, signed: SignedSignature, issuerSpki: Uint8Array): SignatureCheck {
+  if (signed.signatureUnusedBits !== 0) return { status: 'invalid', reason: 'signatureValue has unused bits' };
+  return checkSignature(tbs, signed.signatureAlgorithm, signed.signature, issuerSpki);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -249,18 +318,26 @@ export function readSignatureAlgorithm(e: DerElement, what: string): SignatureAl
 // Extensions
 // ---------------------------------------------------------------------------------------------
 
+export interface ReadExtensionsOptions {
+  /** Accept an empty list (a CSR's extensionRequest); certificates and CRLs need SIZE (1..MAX). */
+  allowEmpty?: boolean;
+  /** The refusal of a repeated extension. */
+  duplicate?: (oid: string, what: string) => string;
+}
+
 /** Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension, each OID at most once (RFC 5280 §4.2). */
-export function readExtensions(list: DerElement, what: string): Extension[] {
+export function readExtensions(list: DerElement, what: string, options: ReadExtensionsOptions = {}): Extension[] {
   expectTag(list, Tag.SEQUENCE, what);
   const items = children(list, what);
-  if (items.length === 0) throw new PkiParseError(`${what} must not be empty (SIZE (1..MAX))`);
+  if (items.length === 0 && !options.allowEmpty) throw new PkiParseError(`${what} must not be empty (SIZE (1..MAX))`);
+  const duplicate = options.duplicate ?? ((oid: string) => `duplicate extension ${oid} in ${what} (RFC 5280 §4.2)`);
   const seen = new Set<string>();
   return items.map((ext) => {
     expectTag(ext, Tag.SEQUENCE, 'Extension');
     const fields = children(ext, 'Extension');
     if (fields.length < 2 || fields.length > 3) throw new PkiParseError('wrong structure: Extension needs 2 or 3 fields');
     const id = readOid(fields[0], 'extnID');
-    if (seen.has(id)) throw new PkiParseError(`duplicate extension ${id} in ${what} (RFC 5280 §4.2)`);
+    if (seen.has(id)) throw new PkiParseError(duplicate(id, what));
     seen.add(id);
     let critical = false;
     if (fields.length === 3) {
@@ -272,24 +349,28 @@ export function readExtensions(list: DerElement, what: string): Extension[] {
   });
 }
 
+/**
+ * The optional `[tag] EXPLICIT Extensions` that ends a TBS (RFC 5280 §4.1.2.9, §5.1.2.7) at
+ * `fields[i]`, and nothing after it. `versionError` is the refusal when the extensions are present
+ * but the TBS version does not allow them (undefined when it does).
+ */
+export function readFinalExtensions(fields: DerElement[], i: number, tag: number, what: string, tbsWhat: string, versionError: string | undefined): Extension[] {
+  let extensions: Extension[] = [];
+  if (fields[i]?.tag === tag) {
+    if (versionError) throw new PkiParseError(versionError);
+    const [list, ...more] = children(fields[i++], what);
+    if (!list || more.length) throw new PkiParseError(`wrong structure: ${what}`);
+    extensions = readExtensions(list, what);
+  }
+  if (i !== fields.length) throw new PkiParseError(`wrong structure: unexpected field with tag 0x${fields[i].tag.toString(16)} in ${tbsWhat}`);
+  return extensions;
+}
+
 /** Reads exactly one element filling `bytes` (an extension value) with the given tag. */
 export function readValue(bytes: Uint8Array, tag: number, what: string): DerElement {
   const e = readElement(bytes, 0, bytes.length, what);
   if (e.end !== bytes.length) throw new PkiParseError(`trailing data after ${what}`);
   return expectTag(e, tag, what);
-}
-
-/** Non-empty INTEGER contents -> { bytes, hex, negative } without bigint; rejects non-minimal encodings. */
-export function readSerial(e: DerElement, what: string): { bytes: Uint8Array; hex: string; negative: boolean } {
-  expectTag(e, Tag.INTEGER, what);
-  const c = contents(e);
-  if (c.length === 0) throw new PkiParseError(`empty INTEGER in ${what}`);
-  if (c.length > 1 && ((c[0] === 0 && !(c[1] & 0x80)) || (c[0] === 0xff && c[1] & 0x80))) throw new PkiParseError(`non-minimal INTEGER in ${what}`);
-  const negative = (c[0] & 0x80) !== 0;
-  // Lowercase hex of the magnitude for positive values (the DER sign octet dropped), as AWS prints serials;
-  // negative (non-conforming) serials keep their two's-complement octets, prefixed with '-'.
-  const hex = negative ? '-' + Buffer.from(c).toString('hex') : Buffer.from(c[0] === 0 && c.length > 1 ? c.subarray(1) : c).toString('hex');
-  return { bytes: c, hex, negative };
 }
 
 /** The OID of an OBJECT IDENTIFIER-shaped implicit element (e.g. registeredID) or throws. */

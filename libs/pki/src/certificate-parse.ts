@@ -11,19 +11,8 @@
  * negative or over-long serial numbers (§4.1.2.2 asks relying parties to handle them gracefully).
  */
 import { describePublicKey, type PublicKeyInfo } from './algorithms';
-import {
-  checkSignature,
-  inputToDer,
-  readExtensions,
-  readSerial,
-  readSignatureAlgorithm,
-  readSmallNonNegative,
-  readTime,
-  readValue,
-  type SignatureAlgorithmInfo,
-  type SignatureCheck,
-} from './certificate-parse-support';
-import { children, contents, expectTag, readBitString, readBoolean, readWhole, whole, type DerElement } from './der/der-reader';
+import { checkSignedSignature, parseInput, readFinalExtensions, readPart, readSigned, readSignatureAlgorithm, readSmallNonNegative, readTime, readValue, type SignatureAlgorithmInfo, type SignatureCheck } from './certificate-parse-support';
+import { children, contents, expectTag, readBitString, readBoolean, readSerial, readWhole, whole, type DerElement } from './der/der-reader';
 import { Tag } from './der/der-writer';
 import { PkiParseError } from './errors';
 import type { Extension, KeyUsage } from './extensions';
@@ -161,13 +150,7 @@ export function readAuthorityKeyIdentifier(value: Uint8Array): AuthorityKeyIdent
 }
 
 function decodeExtension<T>(ext: Extension | undefined, read: (value: Uint8Array) => T): T | undefined {
-  if (!ext) return undefined;
-  try {
-    return read(ext.value);
-  } catch (error) {
-    const reason = error instanceof PkiParseError ? error.reason : 'malformed';
-    throw new PkiParseError(`malformed extension ${ext.oid}: ${reason}`, { cause: error });
-  }
+  return ext && readPart(`extension ${ext.oid}`, () => read(ext.value));
 }
 
 function readValidity(e: DerElement): { notBefore: Date; notAfter: Date } {
@@ -180,20 +163,12 @@ function readValidity(e: DerElement): { notBefore: Date; notAfter: Date } {
 function readNameField(e: DerElement, what: string): { der: Uint8Array; text: string } {
   expectTag(e, Tag.SEQUENCE, what);
   const der = whole(e);
-  try {
-    return { der, text: nameToString(der) };
-  } catch (error) {
-    const reason = error instanceof PkiParseError ? error.reason : 'malformed';
-    throw new PkiParseError(`malformed ${what}: ${reason}`, { cause: error });
-  }
+  return { der, text: readPart(what, () => nameToString(der)) };
 }
 
 function parse(der: Uint8Array): ParsedCertificate {
-  const certificate = readWhole(der, 'Certificate', Tag.SEQUENCE);
-  const [tbs, alg, sig, ...extra] = children(certificate, 'Certificate');
-  if (!tbs || !alg || !sig || extra.length) throw new PkiParseError('wrong structure: Certificate needs 3 fields');
-  expectTag(tbs, Tag.SEQUENCE, 'TBSCertificate');
-  const fields = children(tbs, 'TBSCertificate');
+  const signed = readSigned(der, 'Certificate', 'TBSCertificate');
+  const { tbs, fields } = signed;
   let i = 0;
 
   let version: 1 | 2 | 3 = 1;
@@ -215,33 +190,16 @@ function parse(der: Uint8Array): ParsedCertificate {
   const subject = readNameField(subjectE, 'subject');
   expectTag(spkiE, Tag.SEQUENCE, 'subjectPublicKeyInfo');
   const publicKeySpki = whole(spkiE);
-  let publicKey: PublicKeyInfo;
-  try {
-    publicKey = describePublicKey(publicKeySpki);
-  } catch (error) {
-    const reason = error instanceof PkiParseError ? error.reason : 'malformed';
-    throw new PkiParseError(`malformed subjectPublicKeyInfo: ${reason}`, { cause: error });
-  }
+  const publicKey = readPart('subjectPublicKeyInfo', () => describePublicKey(publicKeySpki));
 
   let issuerUniqueId: Uint8Array | undefined;
   let subjectUniqueId: Uint8Array | undefined;
-  let extensions: Extension[] = [];
   if (fields[i]?.tag === 0x81) issuerUniqueId = contents(fields[i++]);
   if (fields[i]?.tag === 0x82) subjectUniqueId = contents(fields[i++]);
   if ((issuerUniqueId || subjectUniqueId) && version === 1) throw new PkiParseError('unique identifiers require version 2 or 3 (RFC 5280 §4.1.2.8)');
-  if (fields[i]?.tag === 0xa3) {
-    if (version !== 3) throw new PkiParseError('extensions require version 3 (RFC 5280 §4.1.2.9)');
-    const [list, ...more] = children(fields[i++], 'extensions');
-    if (!list || more.length) throw new PkiParseError('wrong structure: extensions');
-    extensions = readExtensions(list, 'extensions');
-  }
-  if (i !== fields.length) throw new PkiParseError(`wrong structure: unexpected field with tag 0x${fields[i].tag.toString(16)} in TBSCertificate`);
+  const extensions = readFinalExtensions(fields, i, 0xa3, 'extensions', 'TBSCertificate', version !== 3 ? 'extensions require version 3 (RFC 5280 §4.1.2.9)' : undefined);
 
-  const signatureAlgorithm = readSignatureAlgorithm(alg, 'signatureAlgorithm');
-  if (Buffer.compare(signatureAlgorithm.der, tbsAlgorithm.der) !== 0) {
-    throw new PkiParseError('signatureAlgorithm differs from the TBSCertificate signature field (RFC 5280 §4.1.1.2)');
-  }
-  const { unusedBits, bytes: signature } = readBitString(sig, 'signatureValue');
+  const { signatureAlgorithm, signature, signatureUnusedBits } = signed.signature(tbsAlgorithm, '§4.1.1.2');
 
   const find = (oid: string): Extension | undefined => extensions.find((e) => e.oid === oid);
   return {
@@ -268,7 +226,7 @@ function parse(der: Uint8Array): ParsedCertificate {
     subjectAltNames: decodeExtension(find(Oid.subjectAltName), readGeneralNames),
     tbsCertificate: whole(tbs),
     signature,
-    signatureUnusedBits: unusedBits,
+    signatureUnusedBits,
   };
 }
 
@@ -277,19 +235,12 @@ function parse(der: Uint8Array): ParsedCertificate {
  * (only) when the input is not a well-formed certificate.
  */
 export function parseCertificate(pemOrDer: Uint8Array | string, options: ParseCertificateOptions = {}): ParsedCertificate {
-  try {
-    return parse(inputToDer(pemOrDer, ['CERTIFICATE', 'X509 CERTIFICATE'], 'certificate', options.maxOctets ?? MAX_CERTIFICATE_OCTETS));
-  } catch (error) {
-    if (error instanceof PkiParseError) throw error;
-    // Defence in depth: nothing else should escape, but hostile input must never surface as a crash.
-    throw new PkiParseError('malformed certificate', { cause: error });
-  }
+  return parseInput(pemOrDer, ['CERTIFICATE', 'X509 CERTIFICATE'], 'certificate', options.maxOctets ?? MAX_CERTIFICATE_OCTETS, parse);
 }
 
 /** Signature check with its reason; 'unsupported' for SHA-1/MD5, DSA and unknown algorithms. Never throws. */
 export function checkCertificateSignature(cert: ParsedCertificate, issuerSpki: Uint8Array): SignatureCheck {
-  if (cert.signatureUnusedBits !== 0) return { status: 'invalid', reason: 'signatureValue has unused bits' };
-  return checkSignature(cert.tbsCertificate, cert.signatureAlgorithm, cert.signature, issuerSpki);
+  return checkSignedSignature(cert.tbsCertificate, cert, issuerSpki);
 }
 
 /**

@@ -10,6 +10,7 @@
  * signers that need the message, the concatenated TBS (sign).
  */
 import { createHash } from 'node:crypto';
+import { REVOCATION_REASON_CODES, type RevocationReason } from '@pki/contracts';
 import { hashOf, signatureAlgorithmIdentifier, type HashName, type SigningAlgorithm } from './algorithms';
 import { time } from './der/der-time';
 import { bitString, contextConstructed, encodeHeader, enumerated, integer, sequence, Tag } from './der/der-writer';
@@ -19,19 +20,6 @@ import { authorityKeyIdentifierExtension, encodeExtensions, type Extension } fro
 import { encodeGeneralName } from './general-names';
 import { Oid } from './oids';
 import type { SignDigestFn, SignFn } from './signing';
-
-/** AWS RevocationReason -> CRLReason code (RFC 5280 §5.3.1). */
-export const CRL_REASON_CODES = {
-  UNSPECIFIED: 0,
-  KEY_COMPROMISE: 1,
-  CERTIFICATE_AUTHORITY_COMPROMISE: 2,
-  AFFILIATION_CHANGED: 3,
-  SUPERSEDED: 4,
-  CESSATION_OF_OPERATION: 5,
-  PRIVILEGE_WITHDRAWN: 9,
-  A_A_COMPROMISE: 10,
-} as const;
-export type RevocationReason = keyof typeof CRL_REASON_CODES;
 
 export interface CrlEntry {
   serial: Uint8Array | bigint;
@@ -72,7 +60,7 @@ const CHUNK_SIZE = 1 << 20;
  * unspecified, as §5.3.1 recommends ("reason code unspecified (0) SHOULD be absent").
  */
 const REASON_EXTENSIONS = new Map<number, Buffer>(
-  Object.values(CRL_REASON_CODES)
+  Object.values(REVOCATION_REASON_CODES)
     .filter((code) => code !== 0)
     .map((code) => [code, encodeExtensions([{ oid: Oid.cRLReason, critical: false, value: enumerated(code) }])]),
 );
@@ -80,7 +68,7 @@ const REASON_EXTENSIONS = new Map<number, Buffer>(
 export function encodeCrlEntry(entry: CrlEntry): Buffer {
   const parts = [encodeSerial(entry.serial), time(entry.revocationDate)];
   if (entry.reason !== undefined) {
-    const code = CRL_REASON_CODES[entry.reason];
+    const code = REVOCATION_REASON_CODES[entry.reason];
     if (code === undefined) throw new PkiEncodeError(`unknown revocation reason ${entry.reason}`);
     const ext = REASON_EXTENSIONS.get(code);
     if (ext) parts.push(ext);

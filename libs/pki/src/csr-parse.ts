@@ -7,18 +7,8 @@
  */
 import { createPublicKey, verify } from 'node:crypto';
 import { describePublicKey, hashOf, keyTypeOfSigningAlgorithm, signingAlgorithmFromOid, type KeyAlgorithm, type SigningAlgorithm } from './algorithms';
-import {
-  children,
-  contents,
-  expectTag,
-  readBitString,
-  readBoolean,
-  readInteger,
-  readOid,
-  readWhole,
-  whole,
-  type DerElement,
-} from './der/der-reader';
+import { readExtensions } from './certificate-parse-support';
+import { children, expectTag, readBitString, readInteger, readOid, readWhole, whole, type DerElement } from './der/der-reader';
 import { Tag } from './der/der-writer';
 import { PkiParseError } from './errors';
 import type { Extension } from './extensions';
@@ -81,23 +71,7 @@ function toDer(input: Uint8Array | string): Uint8Array {
 function parseExtensions(set: DerElement): Extension[] {
   const values = children(set, 'extensionRequest values');
   if (values.length !== 1) throw new PkiParseError('extensionRequest must hold exactly one Extensions value');
-  const list = expectTag(values[0], Tag.SEQUENCE, 'Extensions');
-  const seen = new Set<string>();
-  return children(list, 'Extensions').map((ext) => {
-    expectTag(ext, Tag.SEQUENCE, 'Extension');
-    const fields = children(ext, 'Extension');
-    if (fields.length < 2 || fields.length > 3) throw new PkiParseError('wrong structure: Extension needs 2 or 3 fields');
-    const id = readOid(fields[0], 'extnID');
-    if (seen.has(id)) throw new PkiParseError(`extension ${id} requested twice (RFC 5280 §4.2)`);
-    seen.add(id);
-    let critical = false;
-    if (fields.length === 3) {
-      critical = readBoolean(fields[1], `critical flag of ${id}`);
-      if (!critical) throw new PkiParseError(`extension ${id} encodes the DEFAULT critical=FALSE, which DER forbids`);
-    }
-    const value = expectTag(fields[fields.length - 1], Tag.OCTET_STRING, `extnValue of ${id}`);
-    return { oid: id, critical, value: contents(value) };
-  });
+  return readExtensions(values[0], 'Extensions', { allowEmpty: true, duplicate: (oid) => `extension ${oid} requested twice (RFC 5280 §4.2)` });
 }
 
 function parseSignatureAlgorithm(alg: DerElement): { oid: string; algorithm: SigningAlgorithm } {

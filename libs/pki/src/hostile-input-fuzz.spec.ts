@@ -11,7 +11,7 @@ import { verifyChain } from './chain';
 import { checkCertificateSignature, parseCertificate } from './certificate-parse';
 import { buildCsr } from './csr';
 import { parseCsr, verifyCsrSignature } from './csr-parse';
-import { checkCrlSignature, parseCrl } from './crl-parse';
+import { checkCrlSignature, parseCrl } from './crl-parse.spec-helper';
 import { PkiParseError } from './errors';
 import { subjectAltNameExtension } from './extensions';
 import { toPem } from './pem';

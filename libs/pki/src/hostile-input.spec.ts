@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkCertificateSignature, parseCertificate, verifyCertificateSignature, type ParsedCertificate } from './certificate-parse';
-import { parseCrl, verifyCrlSignature, type ParsedCrl } from './crl-parse';
+import { parseCrl, verifyCrlSignature, type ParsedCrl } from './crl-parse.spec-helper';
 import { PkiParseError } from './errors';
 import { toPem } from './pem';
 

@@ -4,16 +4,21 @@ export { PkiEncodeError, PkiParseError } from './errors';
 export type { SignDigestFn, SignFn } from './signing';
 export { Oid } from './oids';
 
+// The AWS value lists are defined in @pki/contracts; re-exported here for callers that encode with them.
 export {
   KEY_ALGORITHMS,
   SIGNING_ALGORITHMS,
   UNSUPPORTED_KEY_ALGORITHMS,
   UNSUPPORTED_SIGNING_ALGORITHMS,
+  isKeyAlgorithm,
+  isSigningAlgorithm,
+  type KeyAlgorithm,
+  type SigningAlgorithm,
+} from '@pki/contracts';
+export {
   describePublicKey,
   generateKeyPairSpec,
   hashOf,
-  isKeyAlgorithm,
-  isSigningAlgorithm,
   keyAlgorithmOfSpki,
   keyTypeOfSigningAlgorithm,
   signatureAlgorithmIdentifier,
@@ -22,7 +27,7 @@ export {
   signingAlgorithmMatchesKey,
   unsupportedAlgorithmReason,
 } from './algorithms';
-export type { HashName, KeyAlgorithm, KeyPairSpec, PublicKeyInfo, SigningAlgorithm } from './algorithms';
+export type { HashName, KeyPairSpec, PublicKeyInfo } from './algorithms';
 
 export { SUBJECT_ATTRIBUTE_ORDER, encodeName } from './names';
 export type { ASN1Subject, CustomAttribute } from './names';
@@ -70,17 +75,21 @@ export type { TbsCertificateInput } from './certificate';
 export { fromPem, pemBlocks, toPem } from './pem';
 export type { PemBlock, PemLabel } from './pem';
 
-export { CRL_REASON_CODES, CrlBuilder, assembleCrl, assembleCrlChunks, buildCrl, encodeCrlEntry } from './crl';
-export type { BuiltCrlTbs, CrlEntry, CrlInput, RevocationReason } from './crl';
+export { CrlBuilder, assembleCrl, assembleCrlChunks, buildCrl, encodeCrlEntry } from './crl';
+export type { BuiltCrlTbs, CrlEntry, CrlInput } from './crl';
 export { MAX_CERTIFICATE_OCTETS, checkCertificateSignature, parseCertificate, verifyCertificateSignature } from './certificate-parse';
 export type { AuthorityKeyIdentifier, BasicConstraints, ParseCertificateOptions, ParsedCertificate } from './certificate-parse';
 export type { SignatureAlgorithmInfo, SignatureCheck } from './certificate-parse-support';
-export { MAX_CRL_OCTETS, checkCrlSignature, findCrlEntry, parseCrl, verifyCrlSignature } from './crl-parse';
-export type { ParseCrlOptions, ParsedCrl, ParsedCrlEntry } from './crl-parse';
+export { CERT_ID_HASHES, MAX_OCSP_REQUESTS, MAX_OCSP_REQUEST_OCTETS, OCSP_NONCE_OID, parseOcspRequest } from './ocsp-request';
+export type { CertIdHash, OcspCertId, OcspRequest } from './ocsp-request';
+export { OCSP_RESPONSE_STATUS, assembleOcspResponse, encodeResponseData, ocspStatusOnly } from './ocsp-response';
+export type { CertStatus, OcspResponseStatus, ResponseDataInput, SingleResponseInput } from './ocsp-response';
 export { verifyChain } from './chain';
 export type { ChainResult, VerifyChainOptions } from './chain';
 
-// The DER writer is exported for sibling encoders (e.g. OCSP responses in revocation-service).
+// The DER writer and the one strict DER reader, for sibling encoders and for code that picks
+// fields out of DER (e.g. issuance-service's lint of what the signer returned).
 export * as der from './der/der-writer';
+export * as derReader from './der/der-reader';
 export { oid as derOid, decodeOidContents, isValidOid } from './der/der-oid';
 export { generalizedTime, time as derTime, utcTime } from './der/der-time';

@@ -12,17 +12,18 @@
  */
 import { createHash } from 'node:crypto';
 import { REVOCATION_OPERATIONS, type Caller, type OcspRequestInput, type OcspRequestOutput } from '@pki/contracts';
+import { MAX_OCSP_REQUEST_OCTETS, ocspStatusOnly } from '@pki/pki';
 import type { ServiceClient } from '@pki/service-kit';
 import type { GatewayRequest } from '../routing/http-types';
 import { hasSignature, type ObjectResponse } from './objects.route';
 
-/** Largest OCSP request forwarded (DER octets); larger ones are answered malformedRequest here. */
-export const MAX_OCSP_REQUEST_OCTETS = 16 * 1024;
+/** Largest OCSP request forwarded (DER octets, what the responder reads); larger ones are answered malformedRequest here. */
+export { MAX_OCSP_REQUEST_OCTETS };
 
-// OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED } (RFC 6960 §4.2.1): malformedRequest (1), internalError (2), tryLater (3).
-const MALFORMED = Buffer.from([0x30, 0x03, 0x0a, 0x01, 0x01]);
-const INTERNAL_ERROR = Buffer.from([0x30, 0x03, 0x0a, 0x01, 0x02]);
-const TRY_LATER = Buffer.from([0x30, 0x03, 0x0a, 0x01, 0x03]);
+// OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED } (RFC 6960 §4.2.1), unsigned.
+const MALFORMED = ocspStatusOnly('malformedRequest');
+const INTERNAL_ERROR = ocspStatusOnly('internalError');
+const TRY_LATER = ocspStatusOnly('tryLater');
 
 /** OCSP requests are anonymous; the responder works for the CA's account, not the caller's. */
 const ANONYMOUS: Caller = { accountId: '000000000000', accessKeyId: 'anonymous' };

@@ -1,10 +1,14 @@
 import {
+  ACM_PCA_KEY_ALGORITHMS,
+  ACM_PCA_SIGNING_ALGORITHMS,
   IOT_AUTO_REGISTRATION_STATUSES,
   IOT_CA_CERTIFICATE_STATUSES,
   IOT_CERTIFICATE_MODES,
   IOT_CERTIFICATE_STATUSES,
   IOT_THING_PRINCIPAL_TYPES,
+  REVOCATION_REASONS,
 } from '@pki/contracts';
+import { KeyAlgorithm, RevocationReason, SigningAlgorithm } from './generated/acm-pca';
 import { AutoRegistrationStatus, CACertificateStatus, CertificateMode, CertificateStatus, ThingPrincipalType } from './generated/iot';
 
 /**
@@ -14,6 +18,9 @@ import { AutoRegistrationStatus, CACertificateStatus, CertificateMode, Certifica
  */
 describe('libs/contracts enums match the AWS model', () => {
   it.each([
+    ['ACM_PCA_KEY_ALGORITHMS', ACM_PCA_KEY_ALGORITHMS, KeyAlgorithm],
+    ['ACM_PCA_SIGNING_ALGORITHMS', ACM_PCA_SIGNING_ALGORITHMS, SigningAlgorithm],
+    ['REVOCATION_REASONS', REVOCATION_REASONS, RevocationReason],
     ['IOT_CERTIFICATE_STATUSES', IOT_CERTIFICATE_STATUSES, CertificateStatus],
     ['IOT_CA_CERTIFICATE_STATUSES', IOT_CA_CERTIFICATE_STATUSES, CACertificateStatus],
     ['IOT_AUTO_REGISTRATION_STATUSES', IOT_AUTO_REGISTRATION_STATUSES, AutoRegistrationStatus],

@@ -1,5 +1,4 @@
-import { DomainError, type Caller } from '@pki/contracts';
-import { parseCaArn } from '../domain/arn';
+import { DomainError, parseCertificateAuthorityArn, type Caller } from '@pki/contracts';
 import { caDb } from '../infrastructure/database';
 import { findCertificateAuthorityById } from '../infrastructure/certificate-authority.queries';
 import type { CertificateAuthorityRow } from '../infrastructure/tables/certificate-authority.table';
@@ -12,11 +11,11 @@ import { policyAllows } from './policy-access';
  * another account's CA unless its resource policy grants `action` (`acm-pca:<Operation>`).
  */
 export async function loadAccessibleCa(context: CaContext, caller: Caller, arn: string, action: string): Promise<CertificateAuthorityRow> {
-  const parts = parseCaArn(arn);
+  const parts = parseCertificateAuthorityArn(arn);
   if (!parts || parts.region !== context.region) {
     throw new DomainError('Malformed', `The ARN ${arn} is not a valid certificate authority ARN in ${context.region}.`, 'InvalidArnException');
   }
-  const row = await findCertificateAuthorityById(caDb(context.db), parts.certificateAuthorityId);
+  const row = await findCertificateAuthorityById(caDb(context.db), parts.caId);
   if (!row || row.arn !== arn) {
     throw new DomainError('NotFound', `Could not find certificate authority ${arn}.`, 'ResourceNotFoundException');
   }

@@ -1,5 +1,4 @@
-import { DomainError, type CommandMessage } from '@pki/contracts';
-import { caArn } from '../domain/arn';
+import { DomainError, certificateAuthorityArn, type CommandMessage } from '@pki/contracts';
 import { decide, evolve, initialState } from '../domain/certificate-authority.decider';
 import { caStream } from '../domain/certificate-authority.events';
 import type { CreateCertificateAuthorityInput } from '../domain/certificate-authority.types';
@@ -41,7 +40,7 @@ export function createCertificateAuthorityHandler(context: CaContext, env: NodeJ
       if (existing) return { CertificateAuthorityArn: existing };
     }
     const certificateAuthorityId = context.newId();
-    const arn = caArn(context.region, accountId, certificateAuthorityId);
+    const arn = certificateAuthorityArn(context.region, accountId, certificateAuthorityId);
     const events = decide({ type: 'CreateCertificateAuthority', certificateAuthorityId, arn, ownerAccount: accountId, input, now }, initialState);
     const state = events.reduce(evolve, initialState);
     try {

@@ -10,7 +10,7 @@ import {
   type RemoteSignaturePurpose,
   type SigningAlgorithm,
 } from '@pki/contracts';
-import { isSigningAlgorithm } from '@pki/pki';
+import { isSigningAlgorithm, SIGNING_ALGORITHMS } from '@pki/pki';
 import { checkDigestLength } from './signature-forms';
 
 export interface ParsedSignRequest {
@@ -47,7 +47,7 @@ export function parseSignRequest(raw: unknown, kind: 'data' | 'digest'): ParsedS
   const certificateAuthorityId = member(input, 'certificateAuthorityId');
   if (!UUID.test(certificateAuthorityId)) throw invalid(`certificateAuthorityId ${JSON.stringify(certificateAuthorityId.slice(0, 64))} is not a CA id (a UUID).`);
   const signingAlgorithm = member(input, 'signingAlgorithm');
-  if (!isSigningAlgorithm(signingAlgorithm)) throw invalid(`signingAlgorithm ${JSON.stringify(signingAlgorithm.slice(0, 64))} is not one of SHA256WITHECDSA, SHA384WITHECDSA, SHA512WITHECDSA, SHA256WITHRSA, SHA384WITHRSA, SHA512WITHRSA.`);
+  if (!isSigningAlgorithm(signingAlgorithm)) throw invalid(`signingAlgorithm ${JSON.stringify(signingAlgorithm.slice(0, 64))} is not one of ${SIGNING_ALGORITHMS.join(', ')}.`);
   const purpose = member(input, 'purpose');
   if (purpose === 'CSR') throw invalid('purpose CSR is not available to other services: ca-service signs its CA CSRs itself.');
   if (!(REMOTE_SIGNATURE_PURPOSES as readonly string[]).includes(purpose)) throw invalid(`purpose ${JSON.stringify(purpose.slice(0, 64))} is not one of ${REMOTE_SIGNATURE_PURPOSES.join(', ')}.`);

@@ -1,11 +1,10 @@
-import { DomainError, type Caller, type CommandMessage, type Reply, type ServiceName } from '@pki/contracts';
+import { DomainError, parseCertificateAuthorityArn, type Caller, type CommandMessage, type Reply, type ServiceName } from '@pki/contracts';
 
 /** The template of the certificates IoT issues: a TLS client certificate for a device. */
 export const IOT_TEMPLATE_ARN = 'arn:aws:acm-pca:::template/EndEntityClientAuthCertificate/V1';
 /** Validity of the certificates IoT issues. */
 export const IOT_VALIDITY = { Type: 'DAYS', Value: 365 } as const;
 const CONFIG_VARIABLE = 'PKI_IOT_ISSUING_CA_ARN';
-const CA_ARN = /^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:(\d{12}):certificate-authority\/[^/]+$/;
 /** How long GetCertificate is retried while the certificate is still being issued. */
 const GET_CERTIFICATE_ATTEMPTS = 50;
 const GET_CERTIFICATE_PAUSE_MS = 100;
@@ -53,7 +52,7 @@ export function platformIssuer(caArn: string | undefined, request: ServiceReques
   return {
     async issue(csrPem, requestId) {
       if (!caArn) throw notConfigured('No default IoT issuing CA is configured');
-      const owner = CA_ARN.exec(caArn)?.[1];
+      const owner = parseCertificateAuthorityArn(caArn)?.account;
       if (!owner) throw notConfigured(`${CONFIG_VARIABLE} (${caArn}) is not an ACM Private CA ARN`);
       const caller: Caller = { accountId: owner, accessKeyId: 'iot-registry' };
 

@@ -1,4 +1,4 @@
-import { DomainError, type CommandMessage } from '@pki/contracts';
+import { DomainError, parseCertificateArn, type CommandMessage } from '@pki/contracts';
 import { toPem } from '@pki/pki';
 import { serialCandidates } from '../domain/certificate-request';
 import { issuanceDb } from '../infrastructure/database';
@@ -22,7 +22,7 @@ export function getCertificateHandler(context: IssuanceContext) {
   return async (message: CommandMessage): Promise<{ Certificate: string; CertificateChain?: string }> => {
     const input = message.input as GetCertificateInput;
     const ca = await loadIssuingCa(context, message.caller, input.CertificateAuthorityArn, () => true, { action: 'acm-pca:GetCertificate' });
-    if (typeof input.CertificateArn !== 'string' || !/^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[^/]+\/certificate\/[^/]+$/.test(input.CertificateArn)) {
+    if (!parseCertificateArn(input.CertificateArn)) {
       throw new DomainError('Malformed', `${JSON.stringify(input.CertificateArn)} is not a certificate ARN (<CA ARN>/certificate/<serial>)`, 'InvalidArnException');
     }
     const notFound = () => new DomainError('NotFound', `Certificate ${input.CertificateArn} was not issued by ${ca.arn}.`, 'ResourceNotFoundException');

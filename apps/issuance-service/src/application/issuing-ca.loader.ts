@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DomainError, type Caller } from '@pki/contracts';
+import { DomainError, parseCertificateAuthorityArn, type Caller } from '@pki/contracts';
 import type { KeyAlgorithm } from '@pki/pki';
 import type { CaUsageMode } from '../domain/certificate-profile';
 import type { IssuingCaView } from '../domain/issuing-ca';
@@ -9,8 +9,6 @@ import type { IssuingCaRow } from '../infrastructure/tables/issuing-ca.table';
 import { authorizeCertificateAccess, type CertificateAccess } from './certificate-access';
 import { processChainLimits, type ChainLimits } from './chain-limits';
 import type { IssuanceContext } from './issuance-context';
-
-const CA_ARN = /^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function toIssuingCaView(row: IssuingCaRow, chainLimits: ChainLimits = processChainLimits): IssuingCaView {
   return {
@@ -59,7 +57,7 @@ export async function loadIssuingCa(
   ready: (ca: IssuingCaView) => boolean,
   access: CertificateAccess,
 ): Promise<IssuingCaView> {
-  if (typeof arn !== 'string' || !CA_ARN.test(arn)) {
+  if (!parseCertificateAuthorityArn(arn)) {
     throw new DomainError('Malformed', `${JSON.stringify(arn)} is not a certificate authority ARN (arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>)`, 'InvalidArnException');
   }
   const deadline = Date.now() + context.caCatchUpMs;

@@ -4,7 +4,7 @@
  * exact TBSCertificate for a given serial. Pure: serial, ids and time arrive as arguments.
  */
 import { createHash } from 'node:crypto';
-import { DomainError, type CertificateRequestedV1 } from '@pki/contracts';
+import { DomainError, issuedCertificateArn, parseCertificateArn, type CertificateRequestedV1 } from '@pki/contracts';
 import {
   buildTbsCertificate,
   checkPublicKeyQuality,
@@ -126,18 +126,15 @@ export function serialFromRandom(random: Uint8Array): bigint {
 
 export const serialHex = (serial: bigint): string => serial.toString(16);
 
-/** `<CA ARN>/certificate/<serial lowercase hex>`, as AWS returns CertificateArn. */
-export const certificateArn = (caArn: string, serial: string): string => `${caArn}/certificate/${serial}`;
-
 /**
  * The serial a CertificateArn of this CA names, as lowercase hex: the hex form IssueCertificate
  * returns, or the decimal form (the seed's example). Undefined when the ARN is not a certificate
  * ARN of this CA.
  */
 export function serialCandidates(caArn: string, arn: string): string[] | undefined {
-  const prefix = `${caArn}/certificate/`;
-  if (!arn.startsWith(prefix)) return undefined;
-  const raw = arn.slice(prefix.length).toLowerCase();
+  const parts = parseCertificateArn(arn);
+  if (!parts || parts.caArn !== caArn) return undefined;
+  const raw = parts.certificateId.toLowerCase();
   if (!/^[0-9a-f]{1,40}$/.test(raw)) return undefined;
   const hex = raw.replace(/^0+(?=.)/, '');
   const out = [hex];
@@ -184,7 +181,7 @@ export function certificateIntent(args: {
     tbs,
     requested: {
       certificateId: args.certificateId,
-      certificateArn: certificateArn(args.caArn, serial),
+      certificateArn: issuedCertificateArn(args.caArn, serial),
       certificateAuthorityArn: args.caArn,
       certificateAuthorityId: args.caId,
       serial,

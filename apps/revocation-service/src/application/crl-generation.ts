@@ -6,8 +6,8 @@
  * never travels), the signature checked against the CA key before anything is published.
  */
 import { createPublicKey, createVerify } from 'node:crypto';
-import { CrlBuilder, assembleCrlChunks, hashOf, type RevocationReason, type SigningAlgorithm } from '@pki/pki';
-import { REVOCATION_EVENT_TYPES, type CrlGeneratedV1 } from '@pki/contracts';
+import { CrlBuilder, assembleCrlChunks, hashOf, type SigningAlgorithm } from '@pki/pki';
+import { REVOCATION_EVENT_TYPES, type CrlGeneratedV1, type RevocationReason } from '@pki/contracts';
 import { ConcurrencyError } from '@pki/eventstore';
 import { serialOctets } from '../domain/certificate-serial';
 import { crlNextUpdate, entryCutoff, MAX_CRL_NUMBER } from '../domain/crl-schedule';

@@ -13,9 +13,17 @@
  * never cached (a certificate issued a moment later must be answered `good` at once).
  */
 import { DomainError, type CommandMessage, type OcspRequestInput, type OcspRequestOutput, type RevocationReason } from '@pki/contracts';
-import type { SigningAlgorithm } from '@pki/pki';
-import { OcspMalformed, parseOcspRequest, type OcspCertId, type OcspRequest } from '../domain/ocsp-request';
-import { assembleOcspResponse, encodeResponseData, ocspStatusOnly, type CertStatus } from '../domain/ocsp-response';
+import {
+  PkiParseError,
+  assembleOcspResponse,
+  encodeResponseData,
+  ocspStatusOnly,
+  parseOcspRequest,
+  type CertStatus,
+  type OcspCertId,
+  type OcspRequest,
+  type SigningAlgorithm,
+} from '@pki/pki';
 import { findCaByCertId } from '../infrastructure/ca.queries';
 import { revocationDb } from '../infrastructure/database';
 import { findCertificateStatuses } from '../infrastructure/ocsp.queries';
@@ -89,7 +97,7 @@ export async function answerOcsp(context: RevocationContext, message: CommandMes
   try {
     request = parseOcspRequest(Buffer.from(input.requestBase64, 'base64'));
   } catch (error) {
-    if (error instanceof OcspMalformed) return statusOnly('malformedRequest');
+    if (error instanceof PkiParseError) return statusOnly('malformedRequest');
     throw error;
   }
   let ca: RevocationCaRow | undefined;

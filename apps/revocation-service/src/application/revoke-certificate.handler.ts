@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrencyError } from '@pki/eventstore';
-import { DomainError, type CertificateRevokedV1, type CommandMessage, type RevocationReason } from '@pki/contracts';
+import { DomainError, parseCertificateAuthorityArn, type CertificateRevokedV1, type CommandMessage, type RevocationReason } from '@pki/contracts';
 import { canonicalSerial } from '../domain/certificate-serial';
 import { decide, evolve, initialState, type CaFacts, type IssuedCertificateFacts, type RevocationState } from '../domain/revocation.decider';
 import { revocationStream, type RevocationEvent } from '../domain/revocation.events';
@@ -16,8 +16,6 @@ import { revocationDb } from '../infrastructure/database';
 import type { RevocationCaRow } from '../infrastructure/tables/revocation-ca.table';
 import type { IssuedCertificateRow } from '../infrastructure/tables/issued-certificate.table';
 import type { RevocationContext } from './revocation-context';
-
-const CA_ARN = /^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface RevokeInput {
   CertificateAuthorityArn: string;
@@ -58,7 +56,7 @@ async function load(context: RevocationContext, arn: string, serial: string): Pr
 export async function revokeCertificate(context: RevocationContext, message: CommandMessage): Promise<Record<string, never>> {
   const input = message.input as RevokeInput;
   const arn = input.CertificateAuthorityArn;
-  if (typeof arn !== 'string' || !CA_ARN.test(arn)) {
+  if (!parseCertificateAuthorityArn(arn)) {
     throw new DomainError('Malformed', `${JSON.stringify(arn)} is not a certificate authority ARN (arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>)`, 'InvalidArnException');
   }
   const serial = canonicalSerial(input.CertificateSerial);

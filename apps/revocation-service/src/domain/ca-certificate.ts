@@ -5,8 +5,7 @@
  * byKey (SHA-1 of the key, §4.2.1). Pure.
  */
 import { createHash } from 'node:crypto';
-import { describePublicKey, keyIdentifierFromSpki, parseCertificate } from '@pki/pki';
-import type { CertIdHash } from './ocsp-request';
+import { describePublicKey, keyIdentifierFromSpki, parseCertificate, type CertIdHash } from '@pki/pki';
 
 export const CERT_ID_HASH_NAMES: readonly CertIdHash[] = ['sha1', 'sha256', 'sha384', 'sha512'];
 

@@ -3,7 +3,7 @@
  * decide(command, state) -> events, evolve(state, event) -> state. Pure: the clock, the caller
  * and what this service knows of the CA and the certificate arrive in the command.
  */
-import { DomainError, REVOCATION_EVENT_TYPES, REVOCATION_REASONS, type RevocationReason } from '@pki/contracts';
+import { DomainError, REVOCATION_EVENT_TYPES, REVOCATION_REASONS, isRevocationReason, type RevocationReason } from '@pki/contracts';
 import type { CertificateRevokedEvent, RevocationEvent } from './revocation.events';
 
 /**
@@ -61,7 +61,7 @@ function revoke(command: RevokeCertificate, state: RevocationState): Certificate
   if (!REVOCABLE_CA_STATUSES.includes(ca.status)) {
     throw new DomainError('InvalidState', `The certificate authority ${ca.arn} is ${ca.status}; certificates can be revoked only while it is ACTIVE or DISABLED.`, 'InvalidStateException');
   }
-  if (!REVOCATION_REASONS.includes(command.reason)) {
+  if (!isRevocationReason(command.reason)) {
     throw new DomainError('Malformed', `RevocationReason ${JSON.stringify(command.reason)} is not one of ${REVOCATION_REASONS.join(', ')}.`, 'InvalidRequestException');
   }
   if (!certificate) {

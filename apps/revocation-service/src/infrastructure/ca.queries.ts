@@ -1,4 +1,4 @@
-import type { CertIdHash } from '../domain/ocsp-request';
+import type { CertIdHash } from '@pki/pki';
 import type { RevocationDb } from './database';
 import type { NewRevocationCaRow, RevocationCaRow, RevocationCaUpdate } from './tables/revocation-ca.table';
 

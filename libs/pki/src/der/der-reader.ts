@@ -1,9 +1,11 @@
 /**
- * A tiny strict DER reader for untrusted input (CSRs) and for picking fields out of DER this
- * library or a CA produced (names, SPKI). It only splits TLVs: definite lengths in minimal form
- * (X.690 §10.1), single-octet tags, bounds checked against the enclosing element. It never
- * recurses on its own, so hostile nesting cannot exhaust the stack; every failure is a
- * PkiParseError naming what was expected.
+ * The platform's one strict DER reader (exported as `derReader`), for untrusted input (CSRs,
+ * certificates, CRLs, OCSP requests) and for picking fields out of DER this library or a CA
+ * produced (names, SPKI, signed certificates). It only splits TLVs: definite lengths in minimal
+ * form (X.690 §10.1), single-octet tags, bounds checked against the enclosing element, no
+ * trailing octets after a whole element; primitives are read in their DER form only (minimal
+ * INTEGERs, 0x00/0xFF BOOLEANs, minimal OID arcs). It never recurses on its own, so hostile
+ * nesting cannot exhaust the stack; every failure is a PkiParseError naming what was expected.
  */
 import { PkiParseError } from '../errors';
 import { decodeOidContents } from './der-oid';
@@ -68,12 +70,16 @@ export function expectTag(e: DerElement, tag: number, what: string): DerElement 
   return e;
 }
 
-/** The direct children of a constructed element. */
-export function children(parent: DerElement, what: string): DerElement[] {
+/**
+ * The direct children of a constructed element; more than `max` of them is refused (a bound for
+ * lists whose size the caller limits, e.g. an OCSP requestList).
+ */
+export function children(parent: DerElement, what: string, max = Infinity): DerElement[] {
   if (!(parent.tag & 0x20)) throw new PkiParseError(`wrong structure: ${what} is not constructed`);
   const out: DerElement[] = [];
   let offset = parent.valueStart;
   while (offset < parent.end) {
+    if (out.length >= max) throw new PkiParseError(`${what} has more than ${max} elements`);
     const child = readElement(parent.buf, offset, parent.end, `element of ${what}`);
     out.push(child);
     offset = child.end;
@@ -81,8 +87,15 @@ export function children(parent: DerElement, what: string): DerElement[] {
   return out;
 }
 
+/**
+ * Longest OBJECT IDENTIFIER contents read (octets). Real OIDs are far shorter (2.25.<UUID>, the
+ * longest form in use, takes 20); the cap keeps hostile input from costing bigint work per arc.
+ */
+export const MAX_OID_OCTETS = 64;
+
 export function readOid(e: DerElement, what: string): string {
   expectTag(e, Tag.OID, what);
+  if (e.end - e.valueStart > MAX_OID_OCTETS) throw new PkiParseError(`object identifier in ${what} is longer than ${MAX_OID_OCTETS} octets`);
   const dotted = decodeOidContents(contents(e));
   if (dotted === undefined) throw new PkiParseError(`malformed object identifier in ${what}`);
   return dotted;
@@ -99,6 +112,22 @@ export function readInteger(e: DerElement, what: string): bigint {
   let v = BigInt('0x' + Buffer.from(c).toString('hex'));
   if (c[0] & 0x80) v -= 1n << BigInt(8 * c.length);
   return v;
+}
+
+/**
+ * An INTEGER read as a certificate serial number (RFC 5280 §4.1.2.2): its contents octets, the
+ * lowercase hex of the magnitude (the DER sign octet dropped) as AWS prints serials, and whether
+ * it is negative (non-conforming; its hex then keeps the two's-complement octets, '-' prefixed).
+ * Non-minimal encodings are refused.
+ */
+export function readSerial(e: DerElement, what: string): { bytes: Uint8Array; hex: string; negative: boolean } {
+  expectTag(e, Tag.INTEGER, what);
+  const c = contents(e);
+  if (c.length === 0) throw new PkiParseError(`empty INTEGER in ${what}`);
+  if (c.length > 1 && ((c[0] === 0 && !(c[1] & 0x80)) || (c[0] === 0xff && c[1] & 0x80))) throw new PkiParseError(`non-minimal INTEGER in ${what}`);
+  const negative = (c[0] & 0x80) !== 0;
+  const hex = negative ? '-' + Buffer.from(c).toString('hex') : Buffer.from(c[0] === 0 && c.length > 1 ? c.subarray(1) : c).toString('hex');
+  return { bytes: c, hex, negative };
 }
 
 /** BIT STRING contents split into unused-bit count and octets. */

@@ -1,6 +1,6 @@
 /**
- * OCSPResponse encoding (RFC 6960 §4.2.1), pure. The responder signs `responseData` (the DER
- * ResponseData) through ca-service and assembles the BasicOCSPResponse around the signature.
+ * OCSPResponse encoding (RFC 6960 §4.2.1), pure. A responder has `responseData` (the DER
+ * ResponseData) signed by the CA key and assembles the BasicOCSPResponse around the signature.
  *
  *   OCSPResponse  ::= SEQUENCE { responseStatus ENUMERATED, responseBytes [0] EXPLICIT ResponseBytes OPTIONAL }
  *   ResponseBytes ::= SEQUENCE { responseType OID (id-pkix-ocsp-basic), response OCTET STRING }
@@ -13,7 +13,12 @@
  *   CertStatus    ::= CHOICE { good [0] IMPLICIT NULL, revoked [1] IMPLICIT RevokedInfo, unknown [2] IMPLICIT NULL }
  *   RevokedInfo   ::= SEQUENCE { revocationTime GeneralizedTime, revocationReason [0] EXPLICIT CRLReason OPTIONAL }
  */
-import { CRL_REASON_CODES, der, derOid, generalizedTime, signatureAlgorithmIdentifier, type RevocationReason, type SigningAlgorithm } from '@pki/pki';
+import { REVOCATION_REASON_CODES, type RevocationReason, type SigningAlgorithm } from '@pki/contracts';
+import { signatureAlgorithmIdentifier } from './algorithms';
+import { oid as derOid } from './der/der-oid';
+import { generalizedTime } from './der/der-time';
+import * as der from './der/der-writer';
+import { PkiEncodeError } from './errors';
 import { OCSP_NONCE_OID } from './ocsp-request';
 
 /** OCSPResponseStatus (§4.2.1). */
@@ -60,8 +65,8 @@ function certStatus(status: CertStatus): Buffer {
     case 'unknown':
       return Buffer.from([0x82, 0x00]);
     case 'revoked': {
-      const code = CRL_REASON_CODES[status.reason];
-      if (code === undefined) throw new Error(`unknown revocation reason ${status.reason}`);
+      const code = REVOCATION_REASON_CODES[status.reason];
+      if (code === undefined) throw new PkiEncodeError(`unknown revocation reason ${status.reason}`);
       // As in CRLs (RFC 5280 §5.3.1), unspecified is expressed by leaving the reason out.
       const reason = code === 0 ? [] : [der.contextConstructed(0, der.enumerated(code))];
       return der.contextConstructed(1, generalizedTime(status.revokedAt), ...reason);
@@ -79,7 +84,7 @@ function singleResponse(input: SingleResponseInput): Buffer {
 
 /** The DER ResponseData: what the CA key signs. */
 export function encodeResponseData(input: ResponseDataInput): Buffer {
-  if (input.responses.length === 0) throw new Error('an OCSP response needs at least one SingleResponse');
+  if (input.responses.length === 0) throw new PkiEncodeError('an OCSP response needs at least one SingleResponse');
   const parts = [
     der.contextConstructed(2, der.octetString(input.responderKeyHash)),
     generalizedTime(input.producedAt),
