@@ -77,13 +77,16 @@ describe('ProjectionRunner: redelivery after a dead consumer, heartbeats, catch-
         }
       },
     });
-    await runner({ projection, ackWaitMs: 1_000 }).start();
-    await runner({ projection, ackWaitMs: 1_000 }).start();
+    let handled = 0; // deliveries that reached the ack (a redelivered copy is skipped, then acked: it counts)
+    const beforeAck = () => void handled++;
+    await runner({ projection, ackWaitMs: 1_000, beforeAck }).start();
+    await runner({ projection, ackWaitMs: 1_000, beforeAck }).start();
     await relay.start();
     await append(1);
     await waitFor(async () => (await countingRows(h.db, 'ca.counted')).length === 1, { what: 'slow event projected', timeoutMs: 15_000 });
     await waitFor(async () => (await consumerInfo('slow')).num_ack_pending === 0, { what: 'acked' });
-    expect((await consumerInfo('slow')).num_redelivered).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // a redelivery, if any, would have arrived by now
+    expect(handled).toBe(1);
     expect([...projection.calls.values()]).toEqual([1]);
   }, 30_000);
 
