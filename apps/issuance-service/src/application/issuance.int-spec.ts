@@ -261,7 +261,7 @@ describe('issuance handlers (Postgres)', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let signing!: () => void;
     const started = new Promise<void>((resolve) => (signing = resolve));
-    signerImpl = async (input, on) => {
+    signerImpl = async () => {
       signing();
       await held;
       throw new DomainError('InvalidState', 'CA disabled meanwhile');
