@@ -291,6 +291,9 @@ describe('issuance handlers (Postgres)', () => {
     // A known CA never waits for the catch-up.
     const { CertificateArn } = await issue({ Csr: blob(await csrPem(ecKey(), { CommonName: 'known.example.com' })) });
     expect((await issuanceHandlers(patient()).GetCertificate!(command({ CertificateAuthorityArn: caArn, CertificateArn }))) as { Certificate: string }).toMatchObject({ Certificate: expect.stringMatching(/BEGIN CERTIFICATE/) });
+    const unknownCertificate = Date.now();
+    expect(await failure(issuanceHandlers(patient()).GetCertificate!(command({ CertificateAuthorityArn: caArn, CertificateArn: `${caArn}/certificate/d0d0d0` })))).toMatchObject({ code: 'ResourceNotFoundException' });
+    expect(Date.now() - unknownCertificate).toBeLessThan(1_000);
     expect(catchUpCalls).toBe(2);
   });
 });

@@ -352,5 +352,11 @@ describe('revocation-service (Postgres)', () => {
     expect(catchUpCalls).toBe(1);
     caughtUp = false;
     expect((await domainError(revokeOn(patient()))).kind).toBe('Unavailable');
+    // A known CA never waits; an unknown serial on it is answered on issuance's word, at once.
+    const unknownSerial = revocationHandlers(patient()).RevokeCertificate!(msg({ CertificateAuthorityArn: caArn, CertificateSerial: 'd0d0d0', RevocationReason: 'KEY_COMPROMISE' }));
+    const asked = Date.now();
+    expect(await failure(unknownSerial)).toBe('ResourceNotFoundException');
+    expect(Date.now() - asked).toBeLessThan(1_000);
+    expect(catchUpCalls).toBe(2);
   });
 });

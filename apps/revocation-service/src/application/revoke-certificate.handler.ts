@@ -51,10 +51,10 @@ const mayAskIssuance = (ca: RevocationCaRow, message: CommandMessage, input: Rev
   ca.owner_account === message.caller.accountId && REVOCABLE_CA_STATUSES.includes(ca.status) && REVOCATION_REASONS.includes(input.RevocationReason);
 
 /**
- * The CA, as this service's projection of ca-service's events knows it. Missing: missing for good
- * only once the projection has applied ca-service's stream (waiting up to catchUpMs, and only
- * while it has events left to apply); still behind then, the caller hears "try again", never
- * "does not exist".
+ * The CA, as this service's projection of ca-service's events knows it. Missing (or not in a
+ * status that allows revocations): so for good only once the projection has applied ca-service's
+ * stream (waiting up to catchUpMs, and only while it has events left to apply); still behind
+ * then, the caller hears "try again", never "does not exist".
  */
 async function loadCa(context: RevocationContext, arn: string): Promise<RevocationCaRow | undefined> {
   const find = async () => {
@@ -62,7 +62,7 @@ async function loadCa(context: RevocationContext, arn: string): Promise<Revocati
     return found && found.status !== 'PERMANENTLY_DELETED' ? found : undefined;
   };
   const ca = await find();
-  if (ca || !context.caCatchUp) return ca;
+  if ((ca && REVOCABLE_CA_STATUSES.includes(ca.status)) || !context.caCatchUp) return ca;
   if (!(await context.caCatchUp(context.catchUpMs))) {
     throw new DomainError('Unavailable', `Certificate authority ${arn} is not known here yet (its events are still being applied); try again shortly.`);
   }
