@@ -10,6 +10,7 @@ import { meta, openHarness, quietLogger, SCHEMA, SERVICE, type Harness } from '.
 import { catchUp } from './catch-up';
 import { durableName } from './consumer-position';
 import { DEFAULT_ACK_WAIT_MS } from './consumer-setup';
+import { advanceCheckpoint } from './projection.queries';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
@@ -237,7 +238,7 @@ describe('ProjectionRunner (Postgres + JetStream)', () => {
       // No runner: behind, and still behind at the deadline.
       const jsm = await h.nc.jetstreamManager();
       let started = Date.now();
-      expect(await catchUp({ db: h.db, schema: SCHEMA, projection: 'catching', streamName: h.streamName, jsm: async () => jsm })(300)).toBe(false);
+      expect(await catchUp({ db: h.db, schema: SCHEMA, projection: 'catching', streamName: h.streamName, durable: durableName(SCHEMA, 'catching'), jsm: async () => jsm })(300)).toBe(false);
       expect(Date.now() - started).toBeGreaterThanOrEqual(290);
       // Running: it catches up while we wait.
       const r = await run({ projection });
@@ -248,5 +249,29 @@ describe('ProjectionRunner (Postgres + JetStream)', () => {
       expect(await r.catchUp(3_600_000)).toBe(true);
       expect(Date.now() - started).toBeLessThan(1_000);
     }, 30_000);
+
+    it('catch-up with replicas: a checkpoint moved past an event another (dead) replica holds is not caught up', async () => {
+      const projection = countingProjection('shared', 'ca.counted');
+      const first = await run({ projection });
+      await waitFor(async () => !!(await consumerInfo('shared').catch(() => undefined)), { what: 'durable created' });
+      await first.stop();
+      await relay.start();
+      await append(1);
+      await append(2);
+      await waitFor(async () => (await consumerInfo('shared')).num_pending === 2, { what: 'events in the stream' });
+      // A replica takes seq 1 and dies; another applied seq 2 and moved the checkpoint there.
+      const held = await (await h.nc.jetstream().consumers.get(h.streamName, durableName(SCHEMA, 'shared'))).fetch({ max_messages: 1, expires: 2_000 });
+      for await (const msg of held) {
+        expect(msg.seq).toBe(1);
+        break;
+      }
+      await advanceCheckpoint(h.db, SCHEMA, 'shared', 2, null);
+      const jsm = await h.nc.jetstreamManager();
+      const shared = catchUp({ db: h.db, schema: SCHEMA, projection: 'shared', streamName: h.streamName, durable: durableName(SCHEMA, 'shared'), jsm: async () => jsm });
+      expect(await shared(300)).toBe(false);
+      await run({ projection });
+      expect(await shared(20_000)).toBe(true); // seq 1 redelivered after the ack wait, applied, acked
+      expect((await countingRows(h.db, 'ca.counted')).length).toBeGreaterThanOrEqual(1);
+    }, 40_000);
   });
 });

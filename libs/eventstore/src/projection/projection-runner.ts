@@ -54,7 +54,7 @@ export class ProjectionRunner {
     this.ctx = { o, schema, name: o.projection.name, logger: o.logger ?? defaultLogger, sleeper: new StoppableSleep(), lastSeen: { seq: 0, eventId: null } };
     this.durable = o.durableName ?? durableName(o.schema, o.projection.name);
     this.streamName = eventStreamName(o.prefix, o.source);
-    this.catchUp = catchUp({ db: o.db, schema, projection: o.projection.name, streamName: this.streamName, jsm: async () => (this.jsm ??= await o.nc.jetstreamManager()) });
+    this.catchUp = catchUp({ db: o.db, schema, projection: o.projection.name, streamName: this.streamName, durable: this.durable, jsm: async () => (this.jsm ??= await o.nc.jetstreamManager()) });
   }
 
   get projectionName(): string {
