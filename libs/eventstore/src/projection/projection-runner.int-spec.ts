@@ -175,23 +175,27 @@ describe('ProjectionRunner (Postgres + JetStream)', () => {
   describe('after a dead consumer, heartbeats, catch-up', () => {
     const append = (n: number) => store.append(`s-${n}`, 0, evt(n), meta);
     const consumerInfo = async (projection: string) => (await h.nc.jetstreamManager()).consumers.info(h.streamName, durableName(SCHEMA, projection));
-
-    it('a message held by a dead process is redelivered within seconds, not after 30 s', async () => {
-      const projection = countingProjection('dead-holder', 'ca.counted');
-      // The durable exists (made by an earlier runner); then an event arrives.
+    /**
+     * The projection's durable exists (made by an earlier runner), `count` events arrive, and a
+     * process takes the first and dies before acking it: no ack, no nak, no heartbeat.
+     */
+    const durableWithHeldMessage = async (projection: Projection, count: number) => {
       const first = await run({ projection });
-      await waitFor(async () => !!(await consumerInfo('dead-holder').catch(() => undefined)), { what: 'durable created' });
+      await waitFor(async () => !!(await consumerInfo(projection.name).catch(() => undefined)), { what: 'durable created' });
       await first.stop();
       await relay.start();
-      await append(1);
-      await waitFor(async () => (await consumerInfo('dead-holder')).num_pending === 1, { what: 'event in the stream' });
-      // A process takes the message and dies before acking: no ack, no nak, no heartbeat.
-      const held = await h.nc.jetstream().consumers.get(h.streamName, durableName(SCHEMA, 'dead-holder'));
-      const batch = await held.fetch({ max_messages: 1, expires: 2_000 });
-      for await (const msg of batch) {
+      for (let n = 1; n <= count; n++) await append(n);
+      await waitFor(async () => (await consumerInfo(projection.name)).num_pending === count, { what: 'events in the stream' });
+      const held = await (await h.nc.jetstream().consumers.get(h.streamName, durableName(SCHEMA, projection.name))).fetch({ max_messages: 1, expires: 2_000 });
+      for await (const msg of held) {
         expect(msg.seq).toBe(1);
         break;
       }
+    };
+
+    it('a message held by a dead process is redelivered within seconds, not after 30 s', async () => {
+      const projection = countingProjection('dead-holder', 'ca.counted');
+      await durableWithHeldMessage(projection, 1);
       const diedAt = Date.now();
       await run({ projection });
       await waitFor(async () => (await countingRows(h.db, 'ca.counted')).length === 1, { what: 'redelivered event projected', timeoutMs: 40_000 });
@@ -252,19 +256,8 @@ describe('ProjectionRunner (Postgres + JetStream)', () => {
 
     it('catch-up with replicas: a checkpoint moved past an event another (dead) replica holds is not caught up', async () => {
       const projection = countingProjection('shared', 'ca.counted');
-      const first = await run({ projection });
-      await waitFor(async () => !!(await consumerInfo('shared').catch(() => undefined)), { what: 'durable created' });
-      await first.stop();
-      await relay.start();
-      await append(1);
-      await append(2);
-      await waitFor(async () => (await consumerInfo('shared')).num_pending === 2, { what: 'events in the stream' });
-      // A replica takes seq 1 and dies; another applied seq 2 and moved the checkpoint there.
-      const held = await (await h.nc.jetstream().consumers.get(h.streamName, durableName(SCHEMA, 'shared'))).fetch({ max_messages: 1, expires: 2_000 });
-      for await (const msg of held) {
-        expect(msg.seq).toBe(1);
-        break;
-      }
+      // A replica took seq 1 and died; another applied seq 2 and moved the checkpoint there.
+      await durableWithHeldMessage(projection, 2);
       await advanceCheckpoint(h.db, SCHEMA, 'shared', 2, null);
       const jsm = await h.nc.jetstreamManager();
       const shared = catchUp({ db: h.db, schema: SCHEMA, projection: 'shared', streamName: h.streamName, durable: durableName(SCHEMA, 'shared'), jsm: async () => jsm });
