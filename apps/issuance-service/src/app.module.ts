@@ -49,6 +49,7 @@ export const issuanceServiceDefinition = {
           newSerial: () => serialFromRandom(randomBytes(16)),
           signer: (input, on) => ca.signData(input, on),
           caCatchUpMs: caCatchUpMs(env),
+          caCatchUp: runtime.catchUp(issuingCaProjection.name),
         };
         return {
           handlers: { ...notImplementedHandlers(OWNED_OPERATIONS), ...issuanceHandlers(context) },

@@ -10,6 +10,7 @@ import { revocationEnv } from './application/revocation-env';
 import { revocationHandlers } from './application/revocation.handlers';
 import type { RevocationContext } from './application/revocation-context';
 import { REVOCATION_SCHEMA } from './infrastructure/database';
+import { issuanceClient } from './infrastructure/issuance.client';
 import { issuedCertificateProjection } from './infrastructure/projections/issued-certificate.projection';
 import { revocationCaProjection } from './infrastructure/projections/revocation-ca.projection';
 import { revocationMigrations } from './migrations';
@@ -29,6 +30,8 @@ function wire(runtime: ServiceRuntime, services: ServiceClient, config: Platform
     signer: caSignerClient(services),
     publicUrl: config.publicUrl,
     now: () => new Date(),
+    issuance: issuanceClient(services),
+    caCatchUp: runtime.catchUp(revocationCaProjection.name),
     catchUpMs: settings.catchUpMs,
     crlDelayMs: settings.crlDelayMs,
     ocspValiditySeconds: settings.ocspValiditySeconds,

@@ -4,6 +4,7 @@
  * (ISSUANCE_EVENT_TYPES); these are the other two facts of a certificate's life.
  */
 import type { SigningAlgorithm } from './acm-pca-algorithms';
+import type { CertificateIssuedV1 } from './certificates';
 
 /** Stream of one certificate (one aggregate per issued certificate). */
 export function certificateStream(certificateId: string): string {
@@ -56,3 +57,33 @@ export interface CertificateIssuanceFailedV1 {
   readonly accountId: string;
   readonly failedAt: string;
 }
+
+/**
+ * issuance-service's internal queries over request/reply, on
+ * `commandSubject(prefix, 'issuance', ISSUANCE_OPERATIONS.<name>)` with the usual `CommandMessage`
+ * envelope. Not acm-pca operations: the gateway never routes them.
+ *
+ * `LookupIssuedCertificate`: whether a CA issued a serial, answered from issuance's own records
+ * (the owner's truth, committed before IssueCertificate returned). Other services ask when their
+ * projection of CertificateIssued has not caught up (revocation-service: RevokeCertificate, OCSP),
+ * so a certificate that exists is never reported as unknown there.
+ */
+export const ISSUANCE_OPERATIONS = {
+  LookupIssuedCertificate: 'LookupIssuedCertificate',
+} as const;
+
+export interface LookupIssuedCertificateInput {
+  readonly certificateAuthorityId: string;
+  /** Lowercase hexadecimal without separators or leading zeros, as in the certificate ARN. */
+  readonly serial: string;
+}
+
+/**
+ * `ISSUED`: the CertificateIssued event (its id and v1 payload) exactly as published, so a copy
+ * made from this answer and the projected event later are the same row. `IN_PROGRESS`: requested,
+ * not signed or recorded yet (ask again shortly). `NOT_ISSUED`: never requested, or failed.
+ */
+export type LookupIssuedCertificateOutput =
+  | { readonly status: 'ISSUED'; readonly eventId: string; readonly certificate: CertificateIssuedV1 }
+  | { readonly status: 'IN_PROGRESS' }
+  | { readonly status: 'NOT_ISSUED' };

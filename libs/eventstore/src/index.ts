@@ -8,6 +8,8 @@ export { isInterruption, watchConnection, type ConnectionWatch } from './jetstre
 export { OutboxRelay, type OutboxRelayOptions, type RelayLogger } from './relay/outbox-relay';
 export type { Projection } from './projection/projection';
 export { ProjectionRunner, type ProjectionRunnerOptions } from './projection/projection-runner';
+export { catchUp, type CatchUp, type CatchUpTarget } from './projection/catch-up';
+export { DEFAULT_ACK_WAIT_MS } from './projection/consumer-setup';
 export type { PayloadValidator } from './projection/payload-check';
 export { projectionMigrations } from './projection/projection.migrations';
 export type { ProjectionCheckpoint, ParkedMessage } from './projection/projection.tables';

@@ -5,6 +5,7 @@ import { natsReadinessCheck, type ReadinessCheck } from '@pki/service-kit';
 import { createDb, ensureDatabaseExists } from './db/create-db';
 import { migrateToLatest } from './db/migrate-to-latest';
 import { ensureEventStream } from './jetstream/ensure-event-stream';
+import type { CatchUp } from './projection/catch-up';
 import type { Projection } from './projection/projection';
 import { ProjectionRunner } from './projection/projection-runner';
 import { projectionMigrations } from './projection/projection.migrations';
@@ -80,6 +81,16 @@ export class ServiceRuntime {
       await runner.start();
       this.runners.push(runner);
     }
+  }
+
+  /**
+   * The catch-up wait of one of this runtime's projections (by `Projection.name`): callers about
+   * to answer "not found" from it wait only while it has events of its stream still to apply.
+   */
+  catchUp(projection: string): CatchUp {
+    const runner = this.runners.find((r) => r.projectionName === projection);
+    if (!runner) throw new Error(`${this.options.service} keeps no projection named ${projection}`);
+    return runner.catchUp;
   }
 
   readinessChecks(): ReadinessCheck[] {

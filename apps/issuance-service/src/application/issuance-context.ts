@@ -1,5 +1,5 @@
 import type { Caller, SignDataInput } from '@pki/contracts';
-import type { EventStore } from '@pki/eventstore';
+import type { CatchUp, EventStore } from '@pki/eventstore';
 import type { Kysely } from 'kysely';
 
 /**
@@ -26,4 +26,6 @@ export interface IssuanceContext {
    * after ImportCertificateAuthorityCertificate returned).
    */
   readonly caCatchUpMs: number;
+  /** Waits for the issuing-CA projection to apply ca-service's stream (ServiceRuntime.catchUp); absent: the projection is taken as complete. */
+  readonly caCatchUp?: CatchUp;
 }

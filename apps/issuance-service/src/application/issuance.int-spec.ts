@@ -12,8 +12,10 @@ import { randomUUID, sign as cryptoSign } from 'node:crypto';
 import {
   CA_EVENT_TYPES,
   DomainError,
+  ISSUANCE_OPERATIONS,
   type CommandMessage,
   type EventEnvelope,
+  type LookupIssuedCertificateOutput,
   type SignDataInput,
 } from '@pki/contracts';
 import { EventStore, eventStoreMigrations, migrateToLatest, projectionMigrations } from '@pki/eventstore';
@@ -243,5 +245,55 @@ describe('issuance handlers (Postgres)', () => {
     const text = opensslText(tmp, fromPem(got.Certificate, 'CERTIFICATE'), 'own-root.pem');
     expect(text).toMatch(/Issuer: O\s*=\s*Example Corp, CN\s*=\s*Pending Root/);
     expect(text).toMatch(/Basic Constraints: critical\s*\n\s*CA:TRUE/);
+  });
+
+  it('LookupIssuedCertificate: the CertificateIssued event as stored, IN_PROGRESS while signing, NOT_ISSUED for unknown or failed serials', async () => {
+    const lookup = (serial: string, certificateAuthorityId = caId) => handlers()[ISSUANCE_OPERATIONS.LookupIssuedCertificate]!(command({ certificateAuthorityId, serial })) as Promise<LookupIssuedCertificateOutput>;
+    const { CertificateArn } = await issue({ Csr: blob(await csrPem(ecKey(), { CommonName: 'lookup.example.com' })) });
+    const serial = CertificateArn.split('/').pop()!;
+    const answer = await lookup(serial);
+    const stored = (await database.db.withSchema(ISSUANCE_SCHEMA).selectFrom('events').selectAll().where('type', '=', 'CertificateIssued').execute()).find((e) => (e.data as { serial: string }).serial === serial)!;
+    expect(answer).toEqual({ status: 'ISSUED', eventId: stored.id, certificate: stored.data });
+    expect(await lookup('abcdef0123')).toEqual({ status: 'NOT_ISSUED' });
+    expect(await lookup(serial, pendingRootId)).toEqual({ status: 'NOT_ISSUED' });
+
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let signing!: () => void;
+    const started = new Promise<void>((resolve) => (signing = resolve));
+    signerImpl = async () => {
+      signing();
+      await held;
+      throw new DomainError('InvalidState', 'CA disabled meanwhile');
+    };
+    serials = [0x43n << 100n];
+    const failing = failure(issue({ Csr: blob(await csrPem(ecKey(), { CommonName: 'lookup-failing.example.com' })) }));
+    await started;
+    expect(await lookup((0x43n << 100n).toString(16))).toEqual({ status: 'IN_PROGRESS' });
+    release();
+    await failing;
+    expect(await lookup((0x43n << 100n).toString(16))).toEqual({ status: 'NOT_ISSUED' });
+    expect(await failure(lookup('00ab'))).toMatchObject({ kind: 'Malformed' });
+  });
+
+  it('an unknown CA ARN is answered at once when the CA projection has applied its stream; still behind at the deadline: retryable', async () => {
+    let catchUpCalls = 0;
+    let caughtUp = true;
+    const patient = (): IssuanceContext => ({ ...context(), caCatchUpMs: 3_600_000, caCatchUp: async () => (catchUpCalls++, caughtUp) });
+    const unknownArn = `arn:aws:acm-pca:us-east-1:${OWNER.accountId}:certificate-authority/${randomUUID()}`;
+    const getUnknown = (ctx: IssuanceContext) => issuanceHandlers(ctx).GetCertificate!(command({ CertificateAuthorityArn: unknownArn, CertificateArn: `${unknownArn}/certificate/abc` }));
+    const started = Date.now();
+    expect(await failure(getUnknown(patient()))).toMatchObject({ code: 'ResourceNotFoundException' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(catchUpCalls).toBe(1);
+    caughtUp = false;
+    expect(await failure(getUnknown(patient()))).toMatchObject({ kind: 'Unavailable' });
+    // A known CA never waits for the catch-up.
+    const { CertificateArn } = await issue({ Csr: blob(await csrPem(ecKey(), { CommonName: 'known.example.com' })) });
+    expect((await issuanceHandlers(patient()).GetCertificate!(command({ CertificateAuthorityArn: caArn, CertificateArn }))) as { Certificate: string }).toMatchObject({ Certificate: expect.stringMatching(/BEGIN CERTIFICATE/) });
+    const unknownCertificate = Date.now();
+    expect(await failure(issuanceHandlers(patient()).GetCertificate!(command({ CertificateAuthorityArn: caArn, CertificateArn: `${caArn}/certificate/d0d0d0` })))).toMatchObject({ code: 'ResourceNotFoundException' });
+    expect(Date.now() - unknownCertificate).toBeLessThan(1_000);
+    expect(catchUpCalls).toBe(2);
   });
 });

@@ -44,9 +44,11 @@ export function toIssuingCaView(row: IssuingCaRow, chainLimits: ChainLimits = pr
 }
 
 /**
- * The CA `arn` names, as issuance's projection knows it, for `caller`. When it is unknown or not
- * `ready` yet, waits (bounded by caCatchUpMs) for ca-service's events to arrive, so a request
- * made right after a CA change is answered from that change. Unknown: ResourceNotFoundException.
+ * The CA `arn` names, as issuance's projection knows it, for `caller`. When it is unknown, waits
+ * (bounded by caCatchUpMs) only while the projection has ca-service events left to apply; when it
+ * is not `ready` yet, waits (bounded) for ca-service's events to arrive, so a request made right
+ * after a CA change is answered from that change. Unknown: ResourceNotFoundException; projection
+ * still behind at the deadline: ServiceUnavailableException (retryable), never "does not exist".
  * Access: the owning account, or another account the CA's resource policy grants `access`
  * (certificate-access.ts); anyone else gets AccessDeniedException.
  */
@@ -61,12 +63,25 @@ export async function loadIssuingCa(
     throw new DomainError('Malformed', `${JSON.stringify(arn)} is not a certificate authority ARN (arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>)`, 'InvalidArnException');
   }
   const deadline = Date.now() + context.caCatchUpMs;
-  let view: IssuingCaView | undefined;
-  for (;;) {
+  const find = async () => {
     const row = await findIssuingCaByArn(issuanceDb(context.db), arn);
-    view = row && row.status !== 'PERMANENTLY_DELETED' ? toIssuingCaView(row) : undefined;
-    if ((view && ready(view)) || Date.now() >= deadline) break;
+    return row && row.status !== 'PERMANENTLY_DELETED' ? toIssuingCaView(row) : undefined;
+  };
+  let view = await find();
+  // Unknown: unknown for good once the projection has applied ca-service's stream; it waits
+  // only while there are events left to apply (an unknown ARN is answered at once).
+  if (!view && context.caCatchUp) {
+    if (!(await context.caCatchUp(context.caCatchUpMs))) {
+      throw new DomainError('Unavailable', `Certificate authority ${arn} is not known here yet (its events are still being applied); try again shortly.`);
+    }
+    view = await find();
+  }
+  // Known but not ready (e.g. PENDING_CERTIFICATE right after ImportCertificateAuthorityCertificate
+  // returned): the change may not even be in the stream yet (ca-service's outbox relay publishes
+  // it shortly), so keep looking until the deadline.
+  while (view && !ready(view) && Date.now() < deadline) {
     await sleep(50);
+    view = await find();
   }
   if (!view) throw new DomainError('NotFound', `Certificate authority ${arn} does not exist.`, 'ResourceNotFoundException');
   await authorizeCertificateAccess(context, caller, view, access);

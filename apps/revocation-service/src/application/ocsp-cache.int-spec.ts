@@ -21,6 +21,7 @@ import { fromPem, parseCertificate, toPem } from '@pki/pki';
 import { cleanupNatsPrefix, createTestDatabase, testNatsUrl, uniquePrefix, waitFor, type TestDatabase } from '@pki/testing';
 import { makeTestCa, type TestCa } from '../domain/test-ca.spec-helper';
 import { REVOCATION_SCHEMA } from '../infrastructure/database';
+import type { IssuanceQueries } from '../infrastructure/issuance.client';
 import { issuedCertificateProjection } from '../infrastructure/projections/issued-certificate.projection';
 import { revocationCaProjection } from '../infrastructure/projections/revocation-ca.projection';
 import { revocationMigrations } from '../migrations';
@@ -57,9 +58,11 @@ describe('OCSP response cache (Postgres, NATS, openssl)', () => {
       throw new Error('no CRLs here');
     },
   };
+  /** Every certificate here is projected: issuance has nothing to add. */
+  const issuanceKnowsNothing: IssuanceQueries = { lookupIssuedCertificate: async () => ({ status: 'NOT_ISSUED' }) };
   /** One revocation-service process: its own caches, the shared database. */
   const replica = (caches: OcspCaches = ocspCaches({})): RevocationContext => ({
-    db: database.db, store, objects, signer, publicUrl: 'http://pki.example.test', now: () => now, catchUpMs: 0, crlDelayMs: 60_000, ocspValiditySeconds: VALIDITY_SECONDS, ocspCaches: caches,
+    db: database.db, store, objects, signer, publicUrl: 'http://pki.example.test', now: () => now, issuance: issuanceKnowsNothing, catchUpMs: 0, crlDelayMs: 60_000, ocspValiditySeconds: VALIDITY_SECONDS, ocspCaches: caches,
   });
   const msg = (input: unknown): CommandMessage => ({ caller: OWNER, requestId: randomUUID(), input });
 

@@ -11,6 +11,10 @@
  * before RevokeCertificate replies. Requests with a nonce (RFC 8954: the client asks for a
  * fresh response) or several CertIDs are signed fresh every time, and `unknown` answers are
  * never cached (a certificate issued a moment later must be answered `good` at once).
+ *
+ * A serial this service's projection has not seen is asked of issuance-service before it is
+ * answered `unknown` (issued-certificates.ts): a certificate issued but not projected yet is
+ * `good`; one being issued, or any when issuance cannot answer, gets `tryLater` (never cached).
  */
 import { DomainError, type CommandMessage, type OcspRequestInput, type OcspRequestOutput, type RevocationReason } from '@pki/contracts';
 import {
@@ -28,6 +32,7 @@ import { findCaByCertId } from '../infrastructure/ca.queries';
 import { revocationDb } from '../infrastructure/database';
 import { findCertificateStatuses } from '../infrastructure/ocsp.queries';
 import type { RevocationCaRow } from '../infrastructure/tables/revocation-ca.table';
+import { knownCertificate } from './issued-certificates';
 import type { ProducedOcspAnswer } from './ocsp-response-cache';
 import type { RevocationContext } from './revocation-context';
 
@@ -37,15 +42,41 @@ const MAX_AGE_SECONDS = 300;
 
 const statusOnly = (status: Parameters<typeof ocspStatusOnly>[0]): OcspRequestOutput => ({ responseBase64: ocspStatusOnly(status).toString('base64'), cache: null });
 
-async function statuses(context: RevocationContext, ca: RevocationCaRow, certIds: readonly OcspCertId[]): Promise<CertStatus[]> {
+/**
+ * The status of every CertID. A serial without a projected row is looked up with its owner
+ * (issued-certificates.ts), so a certificate issued a moment ago is `good`, never `unknown`:
+ * `unknown` only for serials issuance never issued. Null when some status cannot be known now
+ * (being issued, or issuance cannot answer): the whole response is then `tryLater` (RFC 6960 §2.3).
+ */
+async function statuses(context: RevocationContext, ca: RevocationCaRow, certIds: readonly OcspCertId[], requestId: string): Promise<CertStatus[] | null> {
   const rows = await findCertificateStatuses(context.db, ca.id, [...new Set(certIds.map((c) => c.serialHex))]);
   const bySerial = new Map(rows.map((r) => [r.serial, r]));
-  return certIds.map((certId): CertStatus => {
+  const out: CertStatus[] = [];
+  for (const certId of certIds) {
     const row = bySerial.get(certId.serialHex);
-    if (!row) return { kind: 'unknown' };
-    if (row.revoked_at) return { kind: 'revoked', revokedAt: row.revoked_at, reason: row.reason as RevocationReason };
-    return { kind: 'good' };
-  });
+    if (row) {
+      out.push(row.revoked_at ? { kind: 'revoked', revokedAt: row.revoked_at, reason: row.reason as RevocationReason } : { kind: 'good' });
+      continue;
+    }
+    const known = await ownerSays(context, ca, certId.serialHex, requestId);
+    if (known === null) return null;
+    // Issued, and not revoked: a revocation is written after its certificate's row, which just was missing.
+    out.push({ kind: known === 'ISSUED' ? 'good' : 'unknown' });
+  }
+  return out;
+}
+
+/** issuance's word on a serial the projection has no row for; null when it cannot be had now. */
+async function ownerSays(context: RevocationContext, ca: RevocationCaRow, serialHex: string, requestId: string): Promise<'ISSUED' | 'NOT_ISSUED' | null> {
+  // RFC 5280 §4.1.2.2: no certificate of this platform has a longer serial (nor serial 0).
+  if (serialHex.length > 40 || !/^[1-9a-f][0-9a-f]*$/.test(serialHex)) return 'NOT_ISSUED';
+  try {
+    const known = await knownCertificate(context, ca.id, serialHex, { caller: { accountId: ca.owner_account, accessKeyId: 'revocation-service' }, requestId });
+    return known.status === 'IN_PROGRESS' ? null : known.status;
+  } catch (error) {
+    if (error instanceof DomainError) return null;
+    throw error;
+  }
 }
 
 /** The CA a CertID names (through the process's short-lived CA lookup cache when there is one). */
@@ -61,7 +92,8 @@ function caOf(context: RevocationContext, certId: OcspCertId): Promise<Revocatio
 async function produce(context: RevocationContext, ca: RevocationCaRow, request: OcspRequest, requestId: string): Promise<ProducedOcspAnswer> {
   const now = new Date(Math.floor(context.now().getTime() / 1000) * 1000);
   const nextUpdate = new Date(now.getTime() + context.ocspValiditySeconds * 1000);
-  const certStatuses = await statuses(context, ca, request.certIds);
+  const certStatuses = await statuses(context, ca, request.certIds, requestId);
+  if (!certStatuses) return { responseBase64: ocspStatusOnly('tryLater').toString('base64'), validity: null, cacheable: false };
   const responseData = encodeResponseData({
     responderKeyHash: ca.responder_key_hash!,
     producedAt: now,

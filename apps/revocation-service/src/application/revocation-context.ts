@@ -1,7 +1,8 @@
 import type { Caller, SignDataInput, SignDigestInput } from '@pki/contracts';
-import type { EventStore } from '@pki/eventstore';
+import type { CatchUp, EventStore } from '@pki/eventstore';
 import type { ObjectStorage } from '@pki/object-storage';
 import type { Kysely } from 'kysely';
+import type { IssuanceQueries } from '../infrastructure/issuance.client';
 import type { OcspCaches } from './ocsp-response-cache';
 
 /** ca-service's Signer, as seen from here: SignData (OCSP) and SignDigest (CRLs). Returns the X.509-form signature. */
@@ -18,7 +19,11 @@ export interface RevocationContext {
   /** Base of the CRL URL when the CA has no CustomCname (PKI_PUBLIC_URL). */
   readonly publicUrl: string;
   readonly now: () => Date;
-  /** How long RevokeCertificate waits for a CA or certificate event that has not been projected yet. */
+  /** issuance-service's LookupIssuedCertificate: the owner's word on a serial the projection has no row for (issued-certificates.ts). */
+  readonly issuance: IssuanceQueries;
+  /** Waits for the CA projection to apply ca-service's stream (ServiceRuntime.catchUp); absent: the projection is taken as complete. */
+  readonly caCatchUp?: CatchUp;
+  /** Longest wait for CA events not projected yet, and only while there are some (PKI_REVOCATION_CATCH_UP_MS). */
   readonly catchUpMs: number;
   /** Longest delay between a revocation and the CRL carrying it (PKI_CRL_DELAY_MS, default 60 s). */
   readonly crlDelayMs: number;

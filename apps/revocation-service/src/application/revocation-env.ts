@@ -6,7 +6,7 @@ export interface RevocationEnv {
   readonly crlPollMs: number;
   /** PKI_OCSP_VALIDITY_SECONDS (default 3600): nextUpdate - thisUpdate of OCSP responses. */
   readonly ocspValiditySeconds: number;
-  /** PKI_REVOCATION_CATCH_UP_MS (default 2000): how long RevokeCertificate waits for unprojected CA/certificate events. */
+  /** PKI_REVOCATION_CATCH_UP_MS (default 2000): longest wait of RevokeCertificate for CA events not projected yet (only while ca-service's stream holds events the projection has not applied). */
   readonly catchUpMs: number;
 }
 

@@ -9,13 +9,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CA_EVENT_TYPES, DomainError, ISSUANCE_EVENT_TYPES, REVOCATION_EVENT_TYPES, type CommandMessage, type EventEnvelope, type OcspRequestOutput } from '@pki/contracts';
+import { CA_EVENT_TYPES, DomainError, ISSUANCE_EVENT_TYPES, REVOCATION_EVENT_TYPES, type CertificateIssuedV1, type CommandMessage, type EventEnvelope, type OcspRequestOutput } from '@pki/contracts';
 import { EventStore, eventStoreMigrations, migrateToLatest, projectionMigrations } from '@pki/eventstore';
 import { createObjectStorage } from '@pki/object-storage';
 import { fromPem, parseCertificate, toPem } from '@pki/pki';
 import { createTestDatabase, type TestDatabase } from '@pki/testing';
 import { makeTestCa, type TestCa } from '../domain/test-ca.spec-helper';
 import { REVOCATION_SCHEMA } from '../infrastructure/database';
+import type { IssuanceQueries } from '../infrastructure/issuance.client';
 import { issuedCertificateProjection } from '../infrastructure/projections/issued-certificate.projection';
 import { revocationCaProjection } from '../infrastructure/projections/revocation-ca.projection';
 import { revocationMigrations } from '../migrations';
@@ -54,15 +55,30 @@ describe('revocation-service (Postgres)', () => {
       return ca.dir.read('digest.sig');
     },
   });
-  const context = (): RevocationContext => ({ db: database.db, store, objects, signer: signer(), publicUrl: 'http://pki.example.test', now: () => now, catchUpMs: 0, crlDelayMs: 1000, ocspValiditySeconds: 3600 });
+  // issuance-service as LookupIssuedCertificate answers: what it issued (events this service may not have projected yet).
+  const issuanceKnows = new Map<string, EventEnvelope>();
+  const beingIssued = new Set<string>();
+  let issuanceDown = false;
+  let lookups = 0;
+  const issuance: IssuanceQueries = {
+    lookupIssuedCertificate: async ({ certificateAuthorityId, serial }) => {
+      lookups++;
+      if (issuanceDown) throw new DomainError('Unavailable', 'The issuance service is not available; try again later.');
+      if (beingIssued.has(serial)) return { status: 'IN_PROGRESS' };
+      const event = issuanceKnows.get(serial);
+      return event && certificateAuthorityId === caId ? { status: 'ISSUED', eventId: event.id, certificate: event.data as CertificateIssuedV1 } : { status: 'NOT_ISSUED' };
+    },
+  };
+  const context = (): RevocationContext => ({ db: database.db, store, objects, signer: signer(), publicUrl: 'http://pki.example.test', now: () => now, issuance, catchUpMs: 0, crlDelayMs: 1000, ocspValiditySeconds: 3600 });
   const handlers = () => revocationHandlers(context());
   const msg = (input: unknown, caller = OWNER): CommandMessage => ({ caller, requestId: randomUUID(), input });
   const revoke = (serial: string, reason = 'KEY_COMPROMISE', caller = OWNER, arn = caArn) => handlers().RevokeCertificate!(msg({ CertificateAuthorityArn: arn, CertificateSerial: serial, RevocationReason: reason }, caller));
-  const failure = async (p: Promise<unknown>) => {
+  const failure = async (p: Promise<unknown>) => (await domainError(p)).code;
+  const domainError = async (p: Promise<unknown>) => {
     try {
       await p;
     } catch (error) {
-      if (error instanceof DomainError) return error.code;
+      if (error instanceof DomainError) return error;
       throw error;
     }
     throw new Error('expected a DomainError');
@@ -76,7 +92,8 @@ describe('revocation-service (Postgres)', () => {
     await database.db.transaction().execute((trx) => revocationCaProjection.apply(trx, event));
     return event;
   };
-  const issued = async (name: string, serial: string) => {
+  /** A CertificateIssued as issuance publishes it (`name`.pem made with openssl), projected here by `issued`. */
+  const issuedEvent = (name: string, serial: string): EventEnvelope => {
     if (name !== 'ca') ca.issue(name, serial);
     const der = Buffer.from(fromPem(ca.dir.read(`${name}.pem`).toString('utf8'), 'CERTIFICATE'));
     const parsed = parseCertificate(der);
@@ -84,6 +101,10 @@ describe('revocation-service (Postgres)', () => {
       id: randomUUID(), stream: `certificate-${randomUUID()}`, version: 2, type: ISSUANCE_EVENT_TYPES.CertificateIssued, schemaVersion: 1, occurredAt: now.toISOString(), correlationId: 't', causationId: null, accountId: OWNER.accountId,
       data: { certificateArn: `${caArn}/certificate/${serial}`, certificateAuthorityArn: caArn, certificateAuthorityId: caId, serial, subject: parsed.subject, issuerDn: parsed.issuer, notBefore: parsed.notBefore.toISOString(), notAfter: parsed.notAfter.toISOString(), issuedAt: now.toISOString(), templateArn: 'arn:aws:acm-pca:::template/EndEntityCertificate/V1', certificateDer: der.toString('base64'), sha256Fingerprint: createHash('sha256').update(der).digest('hex'), accountId: OWNER.accountId, requestedByServicePrincipal: null },
     };
+    return event;
+  };
+  const issued = async (name: string, serial: string) => {
+    const event = issuedEvent(name, serial);
     await database.db.transaction().execute((trx) => issuedCertificateProjection.apply(trx, event));
     return event;
   };
@@ -263,5 +284,79 @@ describe('revocation-service (Postgres)', () => {
     const out = (await handlers().OcspRequest!(msg({ requestBase64: stranger.dir.read('x.req').toString('base64'), method: 'POST' }))) as OcspRequestOutput;
     expect(Buffer.from(out.responseBase64, 'base64').toString('hex')).toBe('30030a0106');
     stranger.dir.remove();
+  });
+
+  it('a certificate issuance issued but not projected here yet is revocable at once; the event projected later changes nothing', async () => {
+    const event = issuedEvent('late', '5a5a5a');
+    issuanceKnows.set('5a5a5a', event);
+    await revoke('5A:5A:5A', 'KEY_COMPROMISE');
+    const db = database.db.withSchema(REVOCATION_SCHEMA);
+    const row = await db.selectFrom('issued_certificates').selectAll().where('serial', '=', '5a5a5a').executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ ca_id: caId, event_id: event.id, certificate_arn: `${caArn}/certificate/5a5a5a` });
+    const revoked = await db.selectFrom('revocations').selectAll().where('serial', '=', '5a5a5a').executeTakeFirstOrThrow();
+    expect(revoked.not_after).toEqual(row.not_after);
+    const before = await db.selectFrom('issued_certificates').selectAll().orderBy('serial').execute();
+    await database.db.transaction().execute((trx) => issuedCertificateProjection.apply(trx, event));
+    expect(await db.selectFrom('issued_certificates').selectAll().orderBy('serial').execute()).toEqual(before);
+    expect(await failure(revoke('5a5a5a'))).toBe('RequestAlreadyProcessedException');
+  });
+
+  it('never "not issued" without the word of issuance: being issued or issuance down is retryable; nothing written', async () => {
+    const revocations = await count('revocations');
+    beingIssued.add('6b6b');
+    expect(await domainError(revoke('6b6b'))).toMatchObject({ kind: 'InProgress', code: 'RequestInProgressException' });
+    issuanceDown = true;
+    const down = await domainError(revoke('7c7c'));
+    expect(down.kind).toBe('Unavailable');
+    expect(down.code).toBeUndefined(); // the gateway answers ServiceUnavailableException (503): SDKs retry
+    issuanceDown = false;
+    expect(await failure(revoke('7c7c'))).toBe('ResourceNotFoundException');
+    // Rejected on the CA or the caller alone: issuance is not asked.
+    const asked = lookups;
+    expect(await failure(revoke('7c7c', 'KEY_COMPROMISE', OTHER))).toBe('AccessDeniedException');
+    expect(lookups).toBe(asked);
+    expect(await count('revocations')).toBe(revocations);
+  });
+
+  it('OCSP: a certificate issued but not projected yet is good; being issued or issuance down: tryLater; never issued: unknown', async () => {
+    const ask = async (name: string, certArgs: string[]) => {
+      ca.dir.run('ocsp', '-issuer', 'ca.pem', ...certArgs, '-reqout', `${name}.req`);
+      const out = (await handlers().OcspRequest!(msg({ requestBase64: ca.dir.read(`${name}.req`).toString('base64'), method: 'POST' }))) as OcspRequestOutput;
+      ca.dir.write(`${name}.resp`, Buffer.from(out.responseBase64, 'base64'));
+      return out;
+    };
+    const status = (name: string, certArgs: string[]) => ca.dir.run('ocsp', '-respin', `${name}.resp`, '-issuer', 'ca.pem', '-CAfile', 'ca.pem', ...certArgs, '-no_nonce');
+    now = new Date();
+    issuanceKnows.set('8d8d', issuedEvent('fresh', '8d8d'));
+    await ask('fresh', ['-cert', 'fresh.pem']);
+    expect(status('fresh', ['-cert', 'fresh.pem'])).toMatch(/fresh.pem: good/);
+    beingIssued.add('9e9e');
+    expect(Buffer.from((await ask('pending', ['-serial', '0x9e9e'])).responseBase64, 'base64').toString('hex')).toBe('30030a0103');
+    issuanceDown = true;
+    ca.issue('down', 'afaf');
+    expect(Buffer.from((await ask('down', ['-cert', 'down.pem'])).responseBase64, 'base64').toString('hex')).toBe('30030a0103');
+    issuanceDown = false;
+    await ask('never', ['-serial', '0xbfbf']);
+    expect(status('never', ['-serial', '0xbfbf'])).toMatch(/0xbfbf: unknown/);
+  });
+
+  it('an unknown CA: answered at once once the CA projection has applied its stream, retryable while it has not', async () => {
+    let catchUpCalls = 0;
+    let caughtUp = true;
+    const patient = (): RevocationContext => ({ ...context(), catchUpMs: 3_600_000, caCatchUp: async () => (catchUpCalls++, caughtUp) });
+    const unknownCa = `arn:aws:acm-pca:us-east-1:${OWNER.accountId}:certificate-authority/${randomUUID()}`;
+    const revokeOn = (ctx: RevocationContext) => revocationHandlers(ctx).RevokeCertificate!(msg({ CertificateAuthorityArn: unknownCa, CertificateSerial: '01', RevocationReason: 'KEY_COMPROMISE' }));
+    const started = Date.now();
+    expect(await failure(revokeOn(patient()))).toBe('ResourceNotFoundException');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(catchUpCalls).toBe(1);
+    caughtUp = false;
+    expect((await domainError(revokeOn(patient()))).kind).toBe('Unavailable');
+    // A known CA never waits; an unknown serial on it is answered on issuance's word, at once.
+    const unknownSerial = revocationHandlers(patient()).RevokeCertificate!(msg({ CertificateAuthorityArn: caArn, CertificateSerial: 'd0d0d0', RevocationReason: 'KEY_COMPROMISE' }));
+    const asked = Date.now();
+    expect(await failure(unknownSerial)).toBe('ResourceNotFoundException');
+    expect(Date.now() - asked).toBeLessThan(1_000);
+    expect(catchUpCalls).toBe(2);
   });
 });

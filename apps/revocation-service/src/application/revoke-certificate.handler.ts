@@ -1,20 +1,21 @@
 /**
- * RevokeCertificate: load what this service knows of the CA and the certificate (waiting a
- * bounded time for events not projected yet), decide, append CertificateRevoked with the
+ * RevokeCertificate: load what this service knows of the CA (waiting a bounded time for CA
+ * events not projected yet) and the certificate (asking issuance-service when the projection has
+ * no row: issued-certificates.ts), decide, append CertificateRevoked with the
  * revocation row and the CA's CRL dirty mark in the same transaction. The outbox relay
  * publishes the event; the CRL worker and the OCSP responder read the row.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrencyError } from '@pki/eventstore';
-import { DomainError, parseCertificateAuthorityArn, type CertificateRevokedV1, type CommandMessage, type RevocationReason } from '@pki/contracts';
+import { DomainError, isRevocationReason, parseCertificateAuthorityArn, type CertificateRevokedV1, type CommandMessage, type RevocationReason } from '@pki/contracts';
 import { canonicalSerial } from '../domain/certificate-serial';
-import { decide, evolve, initialState, type CaFacts, type IssuedCertificateFacts, type RevocationState } from '../domain/revocation.decider';
+import { decide, evolve, initialState, REVOCABLE_CA_STATUSES, type CaFacts, type IssuedCertificateFacts, type RevocationState } from '../domain/revocation.decider';
 import { revocationStream, type RevocationEvent } from '../domain/revocation.events';
 import { findCaByArn } from '../infrastructure/ca.queries';
-import { findIssuedCertificate, insertRevocation, markCrlDirty } from '../infrastructure/certificate.queries';
+import { insertRevocation, markCrlDirty } from '../infrastructure/certificate.queries';
 import { revocationDb } from '../infrastructure/database';
 import type { RevocationCaRow } from '../infrastructure/tables/revocation-ca.table';
 import type { IssuedCertificateRow } from '../infrastructure/tables/issued-certificate.table';
+import { knownCertificate } from './issued-certificates';
 import type { RevocationContext } from './revocation-context';
 
 interface RevokeInput {
@@ -40,16 +41,58 @@ const certificateFacts = (row: IssuedCertificateRow, ca: RevocationCaRow): Issue
   selfSigned: ca.certificate_der !== null && row.certificate_der.equals(ca.certificate_der),
 });
 
-/** The CA and certificate rows, waiting up to catchUpMs for ca-service's / issuance's events to arrive. */
-async function load(context: RevocationContext, arn: string, serial: string): Promise<{ ca?: RevocationCaRow; certificate?: IssuedCertificateRow }> {
-  const db = revocationDb(context.db);
-  const deadline = Date.now() + context.catchUpMs;
-  for (;;) {
-    const found = await findCaByArn(db, arn);
-    const ca = found && found.status !== 'PERMANENTLY_DELETED' ? found : undefined;
-    const certificate = ca ? await findIssuedCertificate(db, ca.id, serial) : undefined;
-    if ((ca && certificate) || Date.now() >= deadline) return { ca, certificate };
-    await sleep(50);
+/**
+ * Whether the certificate must be looked up: not when the decider rejects the request on the CA,
+ * the caller or the reason alone (an unauthorized caller learns nothing of the CA's serials).
+ */
+const mayAskIssuance = (ca: RevocationCaRow, message: CommandMessage, input: RevokeInput): boolean =>
+  ca.owner_account === message.caller.accountId && REVOCABLE_CA_STATUSES.includes(ca.status) && isRevocationReason(input.RevocationReason);
+
+/**
+ * The CA, as this service's projection of ca-service's events knows it. Missing (or not in a
+ * status that allows revocations): so for good only once the projection has applied ca-service's
+ * stream (waiting up to catchUpMs, and only while it has events left to apply); still behind
+ * then, the caller hears "try again", never "does not exist".
+ */
+async function loadCa(context: RevocationContext, arn: string): Promise<RevocationCaRow | undefined> {
+  const find = async () => {
+    const found = await findCaByArn(revocationDb(context.db), arn);
+    return found && found.status !== 'PERMANENTLY_DELETED' ? found : undefined;
+  };
+  const ca = await find();
+  if ((ca && REVOCABLE_CA_STATUSES.includes(ca.status)) || !context.caCatchUp) return ca;
+  if (!(await context.caCatchUp(context.catchUpMs))) {
+    throw new DomainError('Unavailable', `Certificate authority ${arn} is not known here yet (its events are still being applied); try again shortly.`);
+  }
+  return find();
+}
+
+/**
+ * The certificate, from the projection or else from issuance-service (issued-certificates.ts).
+ * Only issuance's "never issued" makes it null; "still being issued" and "cannot ask now" are
+ * retryable errors, never ResourceNotFoundException.
+ */
+async function loadCertificate(context: RevocationContext, ca: RevocationCaRow, serial: string, message: CommandMessage): Promise<IssuedCertificateRow | null> {
+  let known;
+  try {
+    known = await knownCertificate(context, ca.id, serial, { caller: message.caller, requestId: message.requestId });
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === 'Unavailable') {
+      throw new DomainError('Unavailable', `Whether ${ca.arn} issued serial ${serial} cannot be confirmed now (${error.message}); try again shortly.`, undefined, { cause: error });
+    }
+    throw error;
+  }
+  switch (known.status) {
+    case 'ISSUED':
+      return known.row;
+    case 'IN_PROGRESS':
+      throw new DomainError('InProgress', `The certificate with serial ${serial} is still being issued; try again shortly.`, 'RequestInProgressException');
+    case 'NOT_ISSUED':
+      return null;
+    default: {
+      const exhaustive: never = known;
+      throw new Error(`unknown lookup answer ${JSON.stringify(exhaustive)}`);
+    }
   }
 }
 
@@ -60,7 +103,9 @@ export async function revokeCertificate(context: RevocationContext, message: Com
     throw new DomainError('Malformed', `${JSON.stringify(arn)} is not a certificate authority ARN (arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>)`, 'InvalidArnException');
   }
   const serial = canonicalSerial(input.CertificateSerial);
-  const { ca, certificate } = await load(context, arn, serial);
+  const ca = await loadCa(context, arn);
+  // Asked only when the decider would get that far: the caller owns the CA, the reason is valid.
+  const certificate = ca && mayAskIssuance(ca, message, input) ? await loadCertificate(context, ca, serial, message) : null;
   const stream = ca ? revocationStream(ca.id, serial) : undefined;
   const history = stream ? await context.store.load(stream) : [];
   const state = history.reduce<RevocationState>((s, e) => evolve(s, e as unknown as RevocationEvent), initialState);

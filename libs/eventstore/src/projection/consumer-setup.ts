@@ -5,6 +5,20 @@ import { hasDiverged, restartSequence, type Seen } from './consumer-position';
 import { findCheckpoint, rewindCheckpoint } from './projection.queries';
 import type { RunnerContext } from './runner-context';
 
+/**
+ * How long JetStream waits for the ack of a delivered message before it delivers it again (to
+ * any replica sharing the durable). Short, so that what a crashed process held is redelivered
+ * within seconds; a live runner heartbeats (`working()`) the messages it holds, so a slow
+ * transaction is not redelivered (projection-runner.ts).
+ */
+export const DEFAULT_ACK_WAIT_MS = 5_000;
+
+export function ackWaitMs(ctx: RunnerContext): number {
+  return ctx.o.ackWaitMs ?? DEFAULT_ACK_WAIT_MS;
+}
+
+const ackWaitNanos = (ctx: RunnerContext) => nanos(ackWaitMs(ctx));
+
 export interface ConsumerTarget {
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
@@ -54,11 +68,14 @@ export async function prepareConsumer(ctx: RunnerContext, target: ConsumerTarget
     await jsm.consumers.add(streamName, {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
-      ack_wait: nanos(ctx.o.ackWaitMs ?? 30_000),
+      ack_wait: ackWaitNanos(ctx),
       max_deliver: -1,
       ...(start > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start } : { deliver_policy: DeliverPolicy.All }),
     });
     ctx.lastSeen = { seq: 0, eventId: null };
+  } else if (consumerInfo.config.ack_wait !== ackWaitNanos(ctx)) {
+    // A durable made by an older release (30 s): after a crash, what the dead process held would wait that long.
+    await jsm.consumers.update(streamName, durable, { ack_wait: ackWaitNanos(ctx) });
   }
   return target.js.consumers.get(streamName, durable);
 }

@@ -1,11 +1,16 @@
 import { eventSubject, type EventEnvelope } from '@pki/contracts';
+import { AckPolicy, nanos } from 'nats';
 import { sql } from 'kysely';
 import { waitFor } from '@pki/testing';
+import { ensureEventStream } from '../jetstream/ensure-event-stream';
 import { OutboxRelay } from '../relay/outbox-relay';
 import { EventStore } from '../store/event-store';
 import { countingProjection, countingRows, createCountingTable } from '../test-support/counting.projection';
 import { meta, openHarness, quietLogger, SCHEMA, SERVICE, type Harness } from '../test-support/harness';
+import { catchUp } from './catch-up';
 import { durableName } from './consumer-position';
+import { DEFAULT_ACK_WAIT_MS } from './consumer-setup';
+import { advanceCheckpoint } from './projection.queries';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
@@ -159,5 +164,107 @@ describe('ProjectionRunner (Postgres + JetStream)', () => {
     expect(Number(marked.n)).toBe(40);
     const checkpoint = await h.db.withSchema(SCHEMA).selectFrom('projection_checkpoints').selectAll().where('projection', '=', 'selective').executeTakeFirstOrThrow();
     expect(Number(checkpoint.stream_seq)).toBe(80);
+  });
+
+  /**
+   * What a dead consumer costs, and how long "not found" waits (issue #12 §2): a message held by a
+   * process that died is redelivered within the (short) ack wait, a live runner's slow transaction
+   * is heartbeaten instead of redelivered, a durable left with an older ack wait is brought to the
+   * current one, and the catch-up wait answers at once when the projection has applied its stream.
+   */
+  describe('after a dead consumer, heartbeats, catch-up', () => {
+    const append = (n: number) => store.append(`s-${n}`, 0, evt(n), meta);
+    const consumerInfo = async (projection: string) => (await h.nc.jetstreamManager()).consumers.info(h.streamName, durableName(SCHEMA, projection));
+    /**
+     * The projection's durable exists (made by an earlier runner), `count` events arrive, and a
+     * process takes the first and dies before acking it: no ack, no nak, no heartbeat.
+     */
+    const durableWithHeldMessage = async (projection: Projection, count: number) => {
+      const first = await run({ projection });
+      await waitFor(async () => !!(await consumerInfo(projection.name).catch(() => undefined)), { what: 'durable created' });
+      await first.stop();
+      await relay.start();
+      for (let n = 1; n <= count; n++) await append(n);
+      await waitFor(async () => (await consumerInfo(projection.name)).num_pending === count, { what: 'events in the stream' });
+      const held = await (await h.nc.jetstream().consumers.get(h.streamName, durableName(SCHEMA, projection.name))).fetch({ max_messages: 1, expires: 2_000 });
+      for await (const msg of held) {
+        expect(msg.seq).toBe(1);
+        break;
+      }
+    };
+
+    it('a message held by a dead process is redelivered within seconds, not after 30 s', async () => {
+      const projection = countingProjection('dead-holder', 'ca.counted');
+      await durableWithHeldMessage(projection, 1);
+      const diedAt = Date.now();
+      await run({ projection });
+      await waitFor(async () => (await countingRows(h.db, 'ca.counted')).length === 1, { what: 'redelivered event projected', timeoutMs: 40_000 });
+      const gapMs = Date.now() - diedAt;
+      console.log(`redelivery after a dead consumer: ${gapMs} ms (ack wait ${DEFAULT_ACK_WAIT_MS} ms)`);
+      expect(gapMs).toBeLessThan(DEFAULT_ACK_WAIT_MS + 5_000);
+    }, 60_000);
+
+    it('a slow transaction is heartbeaten: a replica sharing the durable does not get it again', async () => {
+      let slow = true;
+      const projection = countingProjection('slow', 'ca.counted', {
+        before: async () => {
+          if (slow) {
+            slow = false;
+            await new Promise((resolve) => setTimeout(resolve, 3_500));
+          }
+        },
+      });
+      let handled = 0; // deliveries that reached the ack (a redelivered copy is skipped, then acked: it counts)
+      const beforeAck = () => void handled++;
+      await run({ projection, ackWaitMs: 1_000, beforeAck });
+      await run({ projection, ackWaitMs: 1_000, beforeAck });
+      await relay.start();
+      await append(1);
+      await waitFor(async () => (await countingRows(h.db, 'ca.counted')).length === 1, { what: 'slow event projected', timeoutMs: 15_000 });
+      await waitFor(async () => (await consumerInfo('slow')).num_ack_pending === 0, { what: 'acked' });
+      await new Promise((resolve) => setTimeout(resolve, 1_500)); // a redelivery, if any, would have arrived by now
+      expect(handled).toBe(1);
+      expect([...projection.calls.values()]).toEqual([1]);
+    }, 30_000);
+
+    it('a durable made with an older, longer ack wait is brought to the current one', async () => {
+      await ensureEventStream(await h.nc.jetstreamManager(), h.prefix, SERVICE);
+      await (await h.nc.jetstreamManager()).consumers.add(h.streamName, { durable_name: durableName(SCHEMA, 'old-durable'), ack_policy: AckPolicy.Explicit, ack_wait: nanos(30_000) });
+      await run({ projection: countingProjection('old-durable', 'ca.counted') });
+      await waitFor(async () => (await consumerInfo('old-durable')).config.ack_wait === nanos(DEFAULT_ACK_WAIT_MS), { what: 'ack wait updated' });
+    });
+
+    it('catch-up: answers at once when the projection has applied its stream, waits only while it has not', async () => {
+      const projection = countingProjection('catching', 'ca.counted');
+      await relay.start();
+      await append(1);
+      await waitFor(async () => (await h.nc.jetstreamManager()).streams.info(h.streamName).then((i) => i.state.last_seq === 1, () => false), { what: 'event published' });
+      // No runner: behind, and still behind at the deadline.
+      const jsm = await h.nc.jetstreamManager();
+      let started = Date.now();
+      expect(await catchUp({ db: h.db, schema: SCHEMA, projection: 'catching', streamName: h.streamName, durable: durableName(SCHEMA, 'catching'), jsm: async () => jsm })(300)).toBe(false);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+      // Running: it catches up while we wait.
+      const r = await run({ projection });
+      expect(await r.catchUp(20_000)).toBe(true);
+      expect(await countingRows(h.db, 'ca.counted')).toHaveLength(1);
+      // Caught up: a huge timeout costs nothing.
+      started = Date.now();
+      expect(await r.catchUp(3_600_000)).toBe(true);
+      expect(Date.now() - started).toBeLessThan(1_000);
+    }, 30_000);
+
+    it('catch-up with replicas: a checkpoint moved past an event another (dead) replica holds is not caught up', async () => {
+      const projection = countingProjection('shared', 'ca.counted');
+      // A replica took seq 1 and died; another applied seq 2 and moved the checkpoint there.
+      await durableWithHeldMessage(projection, 2);
+      await advanceCheckpoint(h.db, SCHEMA, 'shared', 2, null);
+      const jsm = await h.nc.jetstreamManager();
+      const shared = catchUp({ db: h.db, schema: SCHEMA, projection: 'shared', streamName: h.streamName, durable: durableName(SCHEMA, 'shared'), jsm: async () => jsm });
+      expect(await shared(300)).toBe(false);
+      await run({ projection });
+      expect(await shared(20_000)).toBe(true); // seq 1 redelivered after the ack wait, applied, acked
+      expect((await countingRows(h.db, 'ca.counted')).length).toBeGreaterThanOrEqual(1);
+    }, 40_000);
   });
 });

@@ -7,7 +7,8 @@ import type { RelayLogger } from '../relay/outbox-relay';
 import { backoffMs } from '../util/backoff';
 import { handleBatch } from './batch-apply';
 import { durableName } from './consumer-position';
-import { prepareConsumer } from './consumer-setup';
+import { catchUp, type CatchUp } from './catch-up';
+import { ackWaitMs, prepareConsumer } from './consumer-setup';
 import type { ProjectionRunnerOptions, RunnerContext } from './runner-context';
 
 export type { ProjectionRunnerOptions } from './runner-context';
@@ -45,12 +46,19 @@ export class ProjectionRunner {
   private loop: Promise<void> | undefined;
   private fetching: ConsumerMessages | undefined;
   private checkedEpoch = -1;
+  /** Waits for this projection to apply what its source stream holds (catch-up.ts); also when the runner is stopped or runs elsewhere. */
+  readonly catchUp: CatchUp;
 
   constructor(private readonly o: ProjectionRunnerOptions & { durableName?: string }) {
     const schema = assertSchemaName(o.schema);
     this.ctx = { o, schema, name: o.projection.name, logger: o.logger ?? defaultLogger, sleeper: new StoppableSleep(), lastSeen: { seq: 0, eventId: null } };
     this.durable = o.durableName ?? durableName(o.schema, o.projection.name);
     this.streamName = eventStreamName(o.prefix, o.source);
+    this.catchUp = catchUp({ db: o.db, schema, projection: o.projection.name, streamName: this.streamName, durable: this.durable, jsm: async () => (this.jsm ??= await o.nc.jetstreamManager()) });
+  }
+
+  get projectionName(): string {
+    return this.ctx.name;
   }
 
   async start(): Promise<void> {
@@ -96,12 +104,19 @@ export class ProjectionRunner {
 
   /**
    * One pull: a reader moves arriving messages into `queue`; the handler takes everything queued
-   * at once as a batch, so messages that arrive during a transaction share the next one.
+   * at once as a batch, so messages that arrive during a transaction share the next one. Every
+   * message held (queued or in the batch being handled) is heartbeaten (`working()`) a few times
+   * per ack wait, so a short ack wait redelivers only what a dead process held.
    */
   private async fetchAndHandle(consumer: Consumer): Promise<void> {
     const messages = await consumer.fetch({ max_messages: this.o.batchSize ?? 100, expires: 5_000 });
     this.fetching = messages;
     const queue: JsMsg[] = [];
+    let batch: JsMsg[] = [];
+    const heartbeat = setInterval(() => {
+      for (const msg of batch) msg.working();
+      for (const msg of queue) msg.working();
+    }, Math.max(100, Math.floor(ackWaitMs(this.ctx) / 3)));
     let ended = false;
     let wake: (() => void) | undefined;
     const reader = (async () => {
@@ -124,15 +139,17 @@ export class ProjectionRunner {
           wake = undefined;
           continue;
         }
-        const batch = queue.splice(0);
+        batch = queue.splice(0);
         if (this.ctx.sleeper.isStopped) {
           for (const msg of batch) msg.nak();
           continue;
         }
         await handleBatch(this.ctx, batch);
+        batch = [];
       }
       await reader;
     } finally {
+      clearInterval(heartbeat);
       if (!ended) messages.stop();
       this.fetching = undefined;
     }

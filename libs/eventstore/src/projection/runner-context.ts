@@ -20,6 +20,7 @@ export interface ProjectionRunnerOptions {
   /** Non-transient failures of one event before it is parked and terminated (default 5). */
   maxAttempts?: number;
   batchSize?: number;
+  /** JetStream's ack wait for the durable (default DEFAULT_ACK_WAIT_MS, 5 s); messages held longer are heartbeaten. */
   ackWaitMs?: number;
   /** Messages to replay before the loss point when JetStream lost messages (default 1000). */
   replayMargin?: number;

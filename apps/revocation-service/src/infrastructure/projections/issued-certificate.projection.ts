@@ -3,11 +3,31 @@ import { ISSUANCE_EVENT_TYPES, type CertificateIssuedV1, type EventEnvelope } fr
 import type { Projection } from '@pki/eventstore';
 import { revocationDb } from '../database';
 import { insertIssuedCertificate } from '../certificate.queries';
+import type { NewIssuedCertificateRow } from '../tables/issued-certificate.table';
+
+/**
+ * The row a CertificateIssued v1 makes: from the projected event, or from issuance's answer to
+ * LookupIssuedCertificate (the same event id and payload), so either way it is the same row.
+ */
+export function issuedCertificateRow(data: CertificateIssuedV1, eventId: string): NewIssuedCertificateRow {
+  return {
+    ca_id: data.certificateAuthorityId,
+    serial: data.serial.toLowerCase().replace(/^0+(?=.)/, ''),
+    certificate_arn: data.certificateArn,
+    issuer_dn: data.issuerDn,
+    sha256_fingerprint: data.sha256Fingerprint,
+    not_after: new Date(data.notAfter),
+    certificate_der: Buffer.from(data.certificateDer, 'base64'),
+    account_id: data.accountId,
+    event_id: eventId,
+  };
+}
 
 /**
  * Projects issuance-service's CertificateIssued into revocation.issued_certificates: the
  * certificates each CA issued, which are the only ones RevokeCertificate accepts and the only
- * serials OCSP answers other than `unknown` for. Idempotent (insert on conflict do nothing).
+ * serials OCSP answers other than `unknown` for. Idempotent (insert on conflict do nothing), also
+ * with a copy made earlier from issuance's LookupIssuedCertificate answer (issued-certificates.ts).
  */
 export const issuedCertificateProjection: Projection = {
   name: 'revocation-issued-certificates',
@@ -15,17 +35,6 @@ export const issuedCertificateProjection: Projection = {
   async apply(trx: Transaction<any>, event: EventEnvelope): Promise<void> {
     if (event.type !== ISSUANCE_EVENT_TYPES.CertificateIssued) return;
     if (event.schemaVersion !== 1) throw new Error(`unsupported ${event.type} schema version ${event.schemaVersion}`);
-    const data = event.data as CertificateIssuedV1;
-    await insertIssuedCertificate(revocationDb(trx), {
-      ca_id: data.certificateAuthorityId,
-      serial: data.serial.toLowerCase().replace(/^0+(?=.)/, ''),
-      certificate_arn: data.certificateArn,
-      issuer_dn: data.issuerDn,
-      sha256_fingerprint: data.sha256Fingerprint,
-      not_after: new Date(data.notAfter),
-      certificate_der: Buffer.from(data.certificateDer, 'base64'),
-      account_id: data.accountId,
-      event_id: event.id,
-    });
+    await insertIssuedCertificate(revocationDb(trx), issuedCertificateRow(event.data as CertificateIssuedV1, event.id));
   },
 };
