@@ -5,12 +5,14 @@
  * CA's read model (exists; ACTIVE, or PENDING_CERTIFICATE for a ROOT CA signing its own
  * CA_CERTIFICATE, or DISABLED for revocation status: a disabled CA issues nothing new but its
  * CRLs and OCSP answers keep telling relying parties what it revoked), then signed and
- * audited through SigningService.
+ * audited through SigningService. A certificate's SignData (purpose CERTIFICATE or
+ * CA_CERTIFICATE, naming its certificateId) signs once per certificate: CertificateSignatures.
  */
 import { DomainError, SIGNING_OPERATIONS, type CommandMessage, type SignatureOutput } from '@pki/contracts';
 import type { CommandHandlers } from '@pki/service-kit';
 import type { CaContext } from '../application/ca-context';
 import { caDb } from '../infrastructure/database';
+import { CertificateSignatures } from './certificate-signatures';
 import { parseSignRequest, type ParsedSignRequest } from './signing-request';
 import { signingServiceFor, type SigningRequest } from './signing.service';
 
@@ -47,10 +49,15 @@ async function authorize(context: SigningContext, request: ParsedSignRequest, me
 
 export function signingHandlers(context: SigningContext): CommandHandlers {
   const signing = signingServiceFor(context);
+  const certificates = new CertificateSignatures(context.db, signing);
   return {
     [SIGNING_OPERATIONS.SignData]: async (message): Promise<SignatureOutput> => {
       const request = parseSignRequest(message.input, 'data');
-      const signature = await signing.sign(await authorize(context, request, message), request.bytes);
+      const { certificateId } = request;
+      const signature =
+        certificateId === null
+          ? await signing.sign(await authorize(context, request, message), request.bytes)
+          : await certificates.sign({ ...request, certificateId }, () => authorize(context, request, message));
       return { signatureBase64: Buffer.from(signature).toString('base64') };
     },
     [SIGNING_OPERATIONS.SignDigest]: async (message): Promise<SignatureOutput> => {
