@@ -35,6 +35,8 @@ describe('issuance recovery worker (Postgres)', () => {
   const caArn = `arn:aws:acm-pca:us-east-1:${OWNER.accountId}:certificate-authority/${caId}`;
   let workerSignCalls = 0;
   let workerSigner: CertificateSigner;
+  /** What the recovery workers asked the signer for. */
+  let workerInputs: SignDataInput[] = [];
 
   const keySign = (key: TestKey): CertificateSigner => async (input: SignDataInput) =>
     cryptoSign(hashOf(input.signingAlgorithm), Buffer.from(input.dataBase64, 'base64'), { key: key.privateKey, dsaEncoding: 'der' });
@@ -52,6 +54,7 @@ describe('issuance recovery worker (Postgres)', () => {
   const workerContext = () =>
     context(async (input, on) => {
       workerSignCalls++;
+      workerInputs.push(input);
       return workerSigner(input, on);
     });
   const command = (input: unknown): CommandMessage => ({ caller: OWNER, requestId: randomUUID(), input });
@@ -70,22 +73,22 @@ describe('issuance recovery worker (Postgres)', () => {
   async function heldRequest(commonName: string) {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    let signing!: () => void;
-    const started = new Promise<void>((resolve) => (signing = resolve));
+    let signing!: (input: SignDataInput) => void;
+    const started = new Promise<SignDataInput>((resolve) => (signing = resolve));
     const ctx = context(async (input, on) => {
-      signing();
+      signing(input);
       await held;
       return keySign(root.key)(input, on);
     });
     const issuing = issuanceHandlers(ctx).IssueCertificate!(
       command({ CertificateAuthorityArn: caArn, SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 10 }, Csr: blob(await csrPem(ecKey(), { CommonName: commonName })) }),
     ) as Promise<{ CertificateArn: string }>;
-    await started;
+    const signed = await started;
     const row = await waitFor(
       () => database.db.withSchema(ISSUANCE_SCHEMA).selectFrom('certificates').selectAll().where('status', '=', 'REQUESTED').orderBy('requested_at', 'desc').executeTakeFirst(),
       { what: `${commonName} REQUESTED` },
     );
-    return { ctx, issuing, release, id: row.id as string, arn: row.arn as string };
+    return { ctx, issuing, release, signed, id: row.id as string, arn: row.arn as string };
   }
   const eventTypes = async (id: string) => (await store.load(certificateStream(id))).map((e) => e.type);
 
@@ -108,6 +111,7 @@ describe('issuance recovery worker (Postgres)', () => {
   });
   beforeEach(() => {
     workerSignCalls = 0;
+    workerInputs = [];
     workerSigner = keySign(root.key);
   });
 
@@ -123,6 +127,10 @@ describe('issuance recovery worker (Postgres)', () => {
     expect(workerSignCalls).toBeGreaterThanOrEqual(1);
     expect(workerSignCalls).toBeLessThanOrEqual(2);
     expect(await eventTypes(crashed.id)).toEqual(['CertificateRequested', 'CertificateIssued']);
+    // The worker asks for the signature of the same certificate as the dead handler did, so
+    // ca-service answers with the signature it made then (SignData is idempotent per certificate).
+    expect(crashed.signed).toMatchObject({ certificateId: crashed.id, purpose: 'CERTIFICATE' });
+    for (const input of workerInputs) expect(input).toEqual({ ...crashed.signed, requestedBy: 'issuance-service/IssuanceRecovery' });
 
     const { Certificate } = await get(crashed.ctx, crashed.arn);
     const certificate = new X509Certificate(fromPem(Certificate, 'CERTIFICATE'));

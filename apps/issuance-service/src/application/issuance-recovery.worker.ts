@@ -3,10 +3,14 @@
  * (the intent: serial + the exact TBSCertificate) and the outcome, so GetCertificate does not
  * answer RequestInProgressException forever. A request is only touched once it is older than
  * `staleAfterMs` (longer than the signer's request timeout, so a live IssueCertificate has
- * finished or failed by then). The recorded TBS is signed through the same SignData path, the
- * result is assembled, linted and decided exactly as IssueCertificate does, and the outcome is
- * appended at expected version 1: a ConcurrencyError means the live request (or another
- * recovering replica) recorded its outcome first, which is fine.
+ * finished or failed by then). The recorded TBS goes to the same SignData as the live request,
+ * for the same certificate id: SignData signs a certificate once, so if ca-service signed it
+ * before the process died, the worker gets that first signature back (never a second one: for
+ * ECDSA that would be a second certificate with the same serial), and the certificate it
+ * finishes is byte for byte the one the first signature made; otherwise this is the first
+ * signature. The result is assembled, linted and decided exactly as IssueCertificate does, and
+ * the outcome is appended at expected version 1: a ConcurrencyError means the live request (or
+ * another recovering replica) recorded its outcome first, which is fine.
  */
 import { Logger } from '@nestjs/common';
 import { certificateStream, DomainError, type CertificateRequestedV1, type EventMetadata } from '@pki/contracts';
@@ -95,6 +99,7 @@ export function issuanceRecoveryWorker(context: IssuanceContext, options: Issuan
           signingAlgorithm: requested.signingAlgorithm,
           purpose: requested.purpose,
           requestedBy: 'issuance-service/IssuanceRecovery',
+          certificateId: requested.certificateId,
           dataBase64: requested.tbsCertificate,
         },
         { caller: { accountId: requested.accountId, accessKeyId: 'issuance-service' }, requestId: `issuance-recovery-${certificateId}` },

@@ -132,13 +132,14 @@ export function issueCertificateHandler(context: IssuanceContext) {
       }
     }
 
-    // Step 2: sign once, through ca-service.
+    // Step 2: sign once, through ca-service. SignData is idempotent per certificate id: if this
+    // process dies before step 3, the recovery worker gets this very signature back.
     const requested = intent.requested;
     const requestedState = evolve(initialState, { type: 'CertificateRequested', schemaVersion: 1, data: requested });
     let signature: Uint8Array;
     try {
       signature = await context.signer(
-        { certificateAuthorityId: ca.id, signingAlgorithm: input.SigningAlgorithm, purpose, requestedBy: 'issuance-service/IssueCertificate', dataBase64: requested.tbsCertificate },
+        { certificateAuthorityId: ca.id, signingAlgorithm: input.SigningAlgorithm, purpose, requestedBy: 'issuance-service/IssueCertificate', certificateId: requested.certificateId, dataBase64: requested.tbsCertificate },
         { caller: message.caller, requestId: message.requestId },
       );
     } catch (error) {
