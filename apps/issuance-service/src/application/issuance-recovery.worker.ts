@@ -30,6 +30,7 @@ import { appendOutcome, caPublicKey } from './issue-certificate.handler';
 import { toIssuingCaView } from './issuing-ca.loader';
 
 export const DEFAULT_RECOVERY_AFTER_MS = 120_000;
+export const DEFAULT_RECOVERY_INTERVAL_MS = 30_000;
 
 /**
  * PKI_ISSUANCE_RECOVERY_AFTER_MS (default 2 minutes, and always more than the signer request
@@ -42,6 +43,15 @@ export function recoveryAfterMs(env: NodeJS.ProcessEnv, signerTimeoutMs: number)
   if (!Number.isInteger(value) || value <= signerTimeoutMs) {
     throw new Error(`PKI_ISSUANCE_RECOVERY_AFTER_MS must be an integer number of milliseconds above the signer request timeout (${signerTimeoutMs}), not "${raw}"`);
   }
+  return value;
+}
+
+/** PKI_ISSUANCE_RECOVERY_INTERVAL_MS: how often the worker looks for such requests (default 30 s). */
+export function recoveryIntervalMs(env: NodeJS.ProcessEnv): number {
+  const raw = env.PKI_ISSUANCE_RECOVERY_INTERVAL_MS;
+  if (raw === undefined || raw === '') return DEFAULT_RECOVERY_INTERVAL_MS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`PKI_ISSUANCE_RECOVERY_INTERVAL_MS must be a positive integer number of milliseconds, not "${raw}"`);
   return value;
 }
 
@@ -153,7 +163,7 @@ export function issuanceRecoveryWorker(context: IssuanceContext, options: Issuan
     return finished;
   };
 
-  const worker = periodicWorker(runOnce, options.intervalMs ?? 30_000, {
+  const worker = periodicWorker(runOnce, options.intervalMs ?? DEFAULT_RECOVERY_INTERVAL_MS, {
     name: 'IssuanceRecovery',
     onError: (error) => log.error('issuance recovery failed', error instanceof Error ? error.stack : String(error)),
   });
