@@ -19,11 +19,10 @@
  * serial with two signatures.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import { connect } from 'nats';
 import { GetCertificateCommand, IssueCertificateCommand } from '@aws-sdk/client-acm-pca';
 import { commandSubject, type CaKeyUsedV1, type CertificateRequestedV1 } from '@pki/contracts';
 import { assembleCertificate, fromPem } from '@pki/pki';
-import { cleanupNatsPrefix, testNatsUrl, uniquePrefix, waitFor } from '@pki/testing';
+import { testNatsUrl, uniquePrefix, waitFor } from '@pki/testing';
 import { sql } from 'kysely';
 import { activeRootCa, bytes, issueCertificate, pcaClient } from './fixtures/acm-pca';
 import { errorOf } from './fixtures/errors';
@@ -70,11 +69,8 @@ describe('issuance-service killed between the signature and the outcome', () => 
   }, 240_000);
   afterAll(async () => {
     pki?.remove();
-    await stack?.stop();
+    await stack?.stop(); // removes the streams of `prefix` too
     await proxy?.close();
-    const nc = await connect({ servers: [testNatsUrl()] });
-    await cleanupNatsPrefix(nc, prefix);
-    await nc.close();
   });
 
   it('finishes the certificate with the first signature, byte for byte, and signs it once', async () => {
