@@ -6,7 +6,9 @@ import type { TestDatabase } from '@pki/testing';
 import { createKeyCustody } from './create-key-custody';
 import { openPrivateKey } from './envelope-encryption';
 import { DEVELOPMENT_KEK } from './key-custody.config';
+import { CertificateAlreadySigned } from './key-usage-journal';
 import { signingHandlers, type SigningContext } from './signing.handlers';
+import { SigningService } from './signing.service';
 import { createCaTestDatabase } from './test/ca-test-database';
 
 const OWNER = '111122223333';
@@ -239,6 +241,20 @@ describe('SignData / SignDigest (Postgres)', () => {
       expect(events.map((e) => e.version)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
       expect(new Set(events.map((e) => e.data.signatureSha256))).toEqual(new Set(signatures.map((s) => createHash('sha256').update(Buffer.from(s, 'base64')).digest('hex'))));
       expect(await recorded(certificateId)).toHaveLength(1);
+    });
+
+    it('keeps the first signature when a replica that missed it signs the certificate again; the rest of the batch commits', async () => {
+      const ca = await insertCa('ACTIVE', 'SUBORDINATE', 'EC_prime256v1');
+      const certificateId = randomUUID();
+      const first = await call('SignData', certificateInput(ca.id, certificateId, tbs('d')));
+      // Another replica's journal, as if its lookup had run just before that commit.
+      const replica = new SigningService(ctx.keys, ctx.store, ctx.now);
+      const request = { certificateAuthorityId: ca.id, signingAlgorithm: 'SHA256WITHECDSA', purpose: 'CERTIFICATE', requestedBy: 'issuance-service', ownerAccountId: OWNER, requestedForAccount: CALLER, correlationId: 'late' } as const;
+      const [late, other] = await Promise.allSettled([replica.sign(request, tbs('d'), certificateId), replica.sign(request, tbs('e'), randomUUID())]);
+      expect(late).toMatchObject({ status: 'rejected', reason: expect.any(CertificateAlreadySigned) });
+      expect(other.status).toBe('fulfilled');
+      expect((await usage(ca.id)).map((e) => e.data.sha256)).toEqual([tbs('d'), tbs('e')].map((t) => createHash('sha256').update(t).digest('hex')));
+      expect((await recorded(certificateId)).map((r) => r.signature)).toEqual([first]);
     });
 
     it('still signs OCSP responses each time they are asked for', async () => {
