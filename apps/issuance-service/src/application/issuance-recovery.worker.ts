@@ -1,6 +1,8 @@
 /**
  * Finishes certificate requests whose process died between the CertificateRequested append
- * (the intent: serial + the exact TBSCertificate) and the outcome, so GetCertificate does not
+ * (the intent: serial + the exact TBSCertificate) and the outcome, or whose signature request
+ * ended without an answer (ca-service unreachable or its reply lost: IssueCertificate then
+ * records no failure, since ca-service may hold a signature), so GetCertificate does not
  * answer RequestInProgressException forever. A request is only touched once it is older than
  * `staleAfterMs` (longer than the signer's request timeout, so a live IssueCertificate has
  * finished or failed by then). The recorded TBS goes to the same SignData as the live request,
@@ -13,7 +15,7 @@
  * another recovering replica) recorded its outcome first, which is fine.
  */
 import { Logger } from '@nestjs/common';
-import { certificateStream, DomainError, type CertificateRequestedV1, type EventMetadata } from '@pki/contracts';
+import { certificateStream, type CertificateRequestedV1, type EventMetadata } from '@pki/contracts';
 import { ConcurrencyError } from '@pki/eventstore';
 import { periodicWorker, type BackgroundWorker } from '@pki/service-kit';
 import { assembleCertificate } from '@pki/pki';
@@ -25,7 +27,7 @@ import type { CertificateEvent } from '../domain/certificate.events';
 import { issuanceDb } from '../infrastructure/database';
 import { findStaleRequests } from '../infrastructure/certificate.queries';
 import { findIssuingCaById } from '../infrastructure/issuing-ca.queries';
-import type { IssuanceContext } from './issuance-context';
+import { signatureMayExist, type IssuanceContext } from './issuance-context';
 import { appendOutcome, caPublicKey } from './issue-certificate.handler';
 import { toIssuingCaView } from './issuing-ca.loader';
 
@@ -69,8 +71,6 @@ export type RecoveryOutcome = 'ISSUED' | 'FAILED' | 'ALREADY_DONE' | 'RETRY_LATE
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** A signer answer worth retrying on a later round rather than failing the request for good. */
-const transient = (error: unknown): boolean => !(error instanceof DomainError) || error.kind === 'Unavailable' || error.kind === 'Internal';
 
 export function issuanceRecoveryWorker(context: IssuanceContext, options: IssuanceRecoveryOptions = {}): BackgroundWorker & { runOnce(): Promise<number> } {
   const log = new Logger('IssuanceRecovery');
@@ -115,7 +115,7 @@ export function issuanceRecoveryWorker(context: IssuanceContext, options: Issuan
         { caller: { accountId: requested.accountId, accessKeyId: 'issuance-service' }, requestId: `issuance-recovery-${certificateId}` },
       );
     } catch (error) {
-      if (transient(error)) {
+      if (signatureMayExist(error)) {
         log.warn(`certificate ${requested.certificateArn}: signing unavailable, retrying on a later round (${reasonOf(error)})`);
         return 'RETRY_LATER';
       }
