@@ -7,8 +7,8 @@
  * second, different certificate with the same serial: what issuance's recovery worker used to
  * make when a process died between the signature and its outcome.
  *
- * Cost per first signature: one primary-key lookup (beside the CA lookup, concurrently) and one
- * row in the journal's batched transaction. Concurrent duplicates in this process share the
+ * Cost per first signature: a primary-key lookup joined to the CA lookup (one statement) and
+ * one row in the journal's batched transaction. Concurrent duplicates in this process share the
  * first request's work (single flight); replicas racing for one certificate are settled by the
  * table's primary key in the journal's transaction.
  */
@@ -20,6 +20,12 @@ import type { CertificateSignatureRow } from './certificate-signature.table';
 import { CertificateAlreadySigned } from './key-usage-journal';
 import type { ParsedSignRequest } from './signing-request';
 import type { SigningRequest, SigningService } from './signing.service';
+
+/** A request the CA may sign, and the signature already recorded for its certificate (if it names one). */
+export interface AuthorizedSigning {
+  readonly request: SigningRequest;
+  readonly recorded: CertificateSignatureRow | undefined;
+}
 
 /** What a certificate's signature covers: a repeat must ask for exactly this. */
 interface SignatureScope {
@@ -54,8 +60,11 @@ export class CertificateSignatures {
     private readonly signing: SigningService,
   ) {}
 
-  /** The certificate's signature: made now if it has none, else the recorded one. `authorize` checks the CA (and names who asks). */
-  sign(request: ParsedSignRequest & { readonly certificateId: string }, authorize: () => Promise<SigningRequest>): Promise<Uint8Array> {
+  /**
+   * The certificate's signature: made now if it has none, else the recorded one. `authorize`
+   * checks the CA, names who asks and reads the signature recorded for the certificate.
+   */
+  sign(request: ParsedSignRequest & { readonly certificateId: string }, authorize: () => Promise<AuthorizedSigning>): Promise<Uint8Array> {
     const scope: SignatureScope = {
       certificateId: request.certificateId,
       certificateAuthorityId: request.certificateAuthorityId,
@@ -72,8 +81,8 @@ export class CertificateSignatures {
     return signature;
   }
 
-  private async signOnce(scope: SignatureScope, tbs: Uint8Array, authorize: () => Promise<SigningRequest>): Promise<Uint8Array> {
-    const [request, recorded] = await Promise.all([authorize(), findCertificateSignature(certificateSignatureDb(this.db), scope.certificateId)]);
+  private async signOnce(scope: SignatureScope, tbs: Uint8Array, authorize: () => Promise<AuthorizedSigning>): Promise<Uint8Array> {
+    const { request, recorded } = await authorize();
     if (recorded) return recordedSignature(recorded, scope);
     try {
       return await this.signing.sign(request, tbs, scope.certificateId);
