@@ -21,7 +21,7 @@
  *
  * A certificate's signature (SignData for CERTIFICATE / CA_CERTIFICATE) is kept in
  * `certificate_signatures` by the same transaction as its CaKeyUsed event, with one multi-row
- * insert per batch. The in-process single flight (CertificateSigner) means only two replicas
+ * insert per batch. The in-process single flight (CertificateSignatures) means only two replicas
  * racing for one certificate can collide there: the row stored first wins, the loser's event is
  * left out (the batch is retried without it) and its record is rejected with
  * CertificateAlreadySigned, so its signature is dropped unreturned and the journal keeps one
@@ -107,25 +107,31 @@ export class KeyUsageJournal {
   private async flush(stream: string): Promise<void> {
     const queue = this.queues.get(stream)!;
     while (queue.length > 0) {
-      let batch = queue.splice(0, this.maxBatch);
+      const batch = queue.splice(0, this.maxBatch);
       try {
-        for (;;) {
-          try {
-            await this.append(stream, batch);
-            break;
-          } catch (error) {
-            if (!(error instanceof SignaturesTaken)) throw error;
-            for (const p of error.losers) p.reject(new CertificateAlreadySigned(p.certificate!.certificateId));
-            batch = batch.filter((p) => !error.losers.has(p));
-            if (batch.length === 0) break;
-          }
-        }
-        for (const p of batch) p.resolve();
+        for (const p of await this.appendUntaken(stream, batch)) p.resolve();
       } catch (error) {
-        for (const p of batch) p.reject(error);
+        for (const p of batch) p.reject(error); // a no-op for those already rejected
       }
     }
     this.queues.delete(stream);
+  }
+
+  /**
+   * Appends the batch; a record whose certificate another replica's signature took first is
+   * rejected (CertificateAlreadySigned) and the rest appended without it. Answers what committed.
+   */
+  private async appendUntaken(stream: string, batch: readonly Pending[]): Promise<readonly Pending[]> {
+    for (let left = batch; ; ) {
+      try {
+        if (left.length > 0) await this.append(stream, left);
+        return left;
+      } catch (error) {
+        if (!(error instanceof SignaturesTaken)) throw error;
+        for (const p of error.losers) p.reject(new CertificateAlreadySigned(p.certificate!.certificateId));
+        left = left.filter((p) => !error.losers.has(p));
+      }
+    }
   }
 
   private async append(stream: string, batch: readonly Pending[]): Promise<void> {
