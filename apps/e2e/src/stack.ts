@@ -71,7 +71,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
       async stop() {
         await stopAll();
         const nc = await connect({ servers: [shared.NATS_URL] });
-        await cleanupNatsPrefix(nc, prefix);
+        await cleanupNatsPrefix(nc, shared.PKI_NATS_PREFIX); // the suite's own prefix when it named one
         await nc.close();
         await database.destroy();
         if (objectDir) rmSync(objectDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { eventSourcedServiceModule } from '@pki/eventstore';
 import { caSignerClient, notImplementedHandlers, type PlatformConfig } from '@pki/service-kit';
 import type { IssuanceContext } from './application/issuance-context';
 import { issuanceHandlers } from './application/issuance.handlers';
-import { issuanceRecoveryWorker, recoveryAfterMs } from './application/issuance-recovery.worker';
+import { issuanceRecoveryWorker, recoveryAfterMs, recoveryIntervalMs } from './application/issuance-recovery.worker';
 import { serialFromRandom } from './domain/certificate-request';
 import { ISSUANCE_SCHEMA } from './infrastructure/database';
 import { caPolicyProjection } from './infrastructure/projections/ca-policy.projection';
@@ -53,7 +53,7 @@ export const issuanceServiceDefinition = {
         };
         return {
           handlers: { ...notImplementedHandlers(OWNED_OPERATIONS), ...issuanceHandlers(context) },
-          workers: [issuanceRecoveryWorker(context, { staleAfterMs: recoveryAfterMs(env, config.requestTimeoutMs) })],
+          workers: [issuanceRecoveryWorker(context, { staleAfterMs: recoveryAfterMs(env, config.requestTimeoutMs), intervalMs: recoveryIntervalMs(env) })],
         };
       },
     }),

@@ -19,6 +19,14 @@
  *   the CA key, a bad digest length or a malformed request -> Malformed (InvalidArgsException).
  * - Every signature is recorded as a `CaKeyUsed` event before the reply is sent; a signature
  *   whose record could not be written is never returned.
+ * - A certificate gets at most one signature, ever: `SignData` for `CERTIFICATE` and
+ *   `CA_CERTIFICATE` names the certificate (`certificateId`) and is idempotent per id. The
+ *   first request signs and keeps the signature with its `CaKeyUsed` record; a repeat with the
+ *   same data (same CA and algorithm) gets that signature again, byte for byte, and nothing new
+ *   is signed or recorded (so a caller that lost the reply, e.g. issuance's recovery worker after
+ *   a crash, finishes the certificate the first signature made); different data for the same id
+ *   -> Conflict. (For ECDSA, signing one TBSCertificate twice makes two certificates with one
+ *   serial.)
  */
 import type { SigningAlgorithm } from './acm-pca-algorithms';
 
@@ -49,7 +57,16 @@ interface SignRequestBase {
 export interface SignDataInput extends SignRequestBase {
   /** The to-be-signed bytes (e.g. a DER TBSCertificate), base64. */
   readonly dataBase64: string;
+  /**
+   * The certificate `data` is the TBSCertificate of (issuance-service's certificate id, 1-256
+   * printable characters): required for purposes CERTIFICATE and CA_CERTIFICATE, refused for
+   * the others. SignData signs each id once (see the contract above).
+   */
+  readonly certificateId?: string;
 }
+
+/** The purposes whose SignData is a certificate's one signature, idempotent per `certificateId`. */
+export const CERTIFICATE_SIGNATURE_PURPOSES: readonly RemoteSignaturePurpose[] = ['CA_CERTIFICATE', 'CERTIFICATE'];
 
 export interface SignDigestInput extends SignRequestBase {
   /** The digest of the to-be-signed bytes under the signing algorithm's hash, base64. */

@@ -18,10 +18,20 @@
  * record's promise resolves only after the transaction holding it committed, and if that
  * transaction fails every record in it is rejected. A signature whose record cannot be written
  * is not returned (SigningService), so no signature escapes without its record.
+ *
+ * A certificate's signature (SignData for CERTIFICATE / CA_CERTIFICATE) is kept in
+ * `certificate_signatures` by the same transaction as its CaKeyUsed event, with one multi-row
+ * insert per batch. The in-process single flight (CertificateSignatures) means only two replicas
+ * racing for one certificate can collide there: the row stored first wins, the loser's event is
+ * left out (the batch is retried without it) and its record is rejected with
+ * CertificateAlreadySigned, so its signature is dropped unreturned and the journal keeps one
+ * signature per certificate.
  */
-import type { CaKeyUsedV1, EventMetadata } from '@pki/contracts';
+import type { CaKeyUsedV1, EventEnvelope, EventMetadata } from '@pki/contracts';
 import { DomainError, KEY_USAGE_EVENT_TYPES, caKeyUsageStream } from '@pki/contracts';
 import { ConcurrencyError, type EventStore } from '@pki/eventstore';
+import type { Transaction } from 'kysely';
+import { insertCertificateSignatures } from './certificate-signature.queries';
 
 export interface KeyUsageJournalOptions {
   /** Appends tried per batch before giving up (conflicts with other replicas only). */
@@ -30,9 +40,30 @@ export interface KeyUsageJournalOptions {
   readonly maxBatch?: number;
 }
 
+/** The certificate a signature is the one signature of (kept with its CaKeyUsed record). */
+export interface CertificateSignatureRecord {
+  readonly certificateId: string;
+  readonly signature: Uint8Array;
+}
+
+/** Another replica's signature of the same certificate committed first; this one was not recorded. */
+export class CertificateAlreadySigned extends Error {
+  constructor(readonly certificateId: string) {
+    super(`Certificate ${certificateId} was signed by another request first.`);
+  }
+}
+
+/** Thrown inside a batch's transaction to roll it back: these certificates already have their signature. */
+class SignaturesTaken extends Error {
+  constructor(readonly losers: ReadonlySet<Pending>) {
+    super('certificate signatures already recorded');
+  }
+}
+
 interface Pending {
   readonly usage: CaKeyUsedV1;
   readonly meta: EventMetadata;
+  readonly certificate: CertificateSignatureRecord | undefined;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -54,12 +85,15 @@ export class KeyUsageJournal {
     this.maxBatch = options.maxBatch ?? 256;
   }
 
-  /** Resolves once the event is committed. */
-  record(usage: CaKeyUsedV1, meta: EventMetadata): Promise<void> {
+  /**
+   * Resolves once the event (and the certificate's signature, if given) is committed; rejects
+   * with CertificateAlreadySigned when the certificate's signature was recorded first elsewhere.
+   */
+  record(usage: CaKeyUsedV1, meta: EventMetadata, certificate?: CertificateSignatureRecord): Promise<void> {
     const stream = caKeyUsageStream(usage.certificateAuthorityId);
     return new Promise<void>((resolve, reject) => {
       const queue = this.queues.get(stream);
-      const pending: Pending = { usage, meta, resolve, reject };
+      const pending: Pending = { usage, meta, certificate, resolve, reject };
       if (queue) {
         queue.push(pending); // a flush is running: it takes this one in its next transaction
         return;
@@ -75,13 +109,29 @@ export class KeyUsageJournal {
     while (queue.length > 0) {
       const batch = queue.splice(0, this.maxBatch);
       try {
-        await this.append(stream, batch);
-        for (const p of batch) p.resolve();
+        for (const p of await this.appendUntaken(stream, batch)) p.resolve();
       } catch (error) {
-        for (const p of batch) p.reject(error);
+        for (const p of batch) p.reject(error); // a no-op for those already rejected
       }
     }
     this.queues.delete(stream);
+  }
+
+  /**
+   * Appends the batch; a record whose certificate another replica's signature took first is
+   * rejected (CertificateAlreadySigned) and the rest appended without it. Answers what committed.
+   */
+  private async appendUntaken(stream: string, batch: readonly Pending[]): Promise<readonly Pending[]> {
+    for (let left = batch; ; ) {
+      try {
+        if (left.length > 0) await this.append(stream, left);
+        return left;
+      } catch (error) {
+        if (!(error instanceof SignaturesTaken)) throw error;
+        for (const p of error.losers) p.reject(new CertificateAlreadySigned(p.certificate!.certificateId));
+        left = left.filter((p) => !error.losers.has(p));
+      }
+    }
   }
 
   private async append(stream: string, batch: readonly Pending[]): Promise<void> {
@@ -90,6 +140,7 @@ export class KeyUsageJournal {
       try {
         const stored = await this.store.appendBatch(
           batch.map((p, i) => ({ stream, expectedVersion: expected + i, events: [{ type: KEY_USAGE_EVENT_TYPES.CaKeyUsed, schemaVersion: 1, data: p.usage }], meta: p.meta })),
+          batch.some((p) => p.certificate) ? (trx, envelopes) => keepCertificateSignatures(trx, batch, envelopes) : undefined,
         );
         this.versions.set(stream, stored[stored.length - 1]![0]!.version);
         return;
@@ -105,4 +156,29 @@ export class KeyUsageJournal {
       }
     }
   }
+}
+
+/** Writes the batch's certificate signatures beside their CaKeyUsed events; any already kept rolls the batch back. */
+async function keepCertificateSignatures(trx: Transaction<any>, batch: readonly Pending[], envelopes: EventEnvelope[][]): Promise<void> {
+  const signed = batch.flatMap((p, i) => (p.certificate ? [{ p, certificate: p.certificate, event: envelopes[i]![0]! }] : []));
+  const kept = await insertCertificateSignatures(
+    trx,
+    signed.map(({ p, certificate, event }) => ({
+      certificate_id: certificate.certificateId,
+      certificate_authority_id: p.usage.certificateAuthorityId,
+      signing_algorithm: p.usage.signingAlgorithm,
+      tbs_sha256: p.usage.sha256!,
+      signature: Buffer.from(certificate.signature),
+      key_used_event_id: event.id,
+      signed_at: new Date(p.usage.at),
+    })),
+  );
+  // A certificate not kept, or named twice in one batch (its first row is the one kept).
+  const seen = new Set<string>();
+  const losers = new Set<Pending>();
+  for (const { p, certificate } of signed) {
+    if (!kept.has(certificate.certificateId) || seen.has(certificate.certificateId)) losers.add(p);
+    seen.add(certificate.certificateId);
+  }
+  if (losers.size > 0) throw new SignaturesTaken(losers);
 }

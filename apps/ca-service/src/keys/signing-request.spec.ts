@@ -9,13 +9,34 @@ describe('parseSignRequest', () => {
     requestedBy: 'issuance-service',
   };
 
+  const certificateId = 'f0e1d2c3-b4a5-4697-8889-9a0b1c2d3e4f';
+
   it('accepts a SignData request and normalises the CA id', () => {
-    const parsed = parseSignRequest({ ...base, dataBase64: Buffer.from('tbs').toString('base64') }, 'data');
-    expect(parsed).toEqual({ ...base, certificateAuthorityId: base.certificateAuthorityId.toLowerCase(), bytes: Buffer.from('tbs') });
+    const parsed = parseSignRequest({ ...base, certificateId, dataBase64: Buffer.from('tbs').toString('base64') }, 'data');
+    expect(parsed).toEqual({ ...base, certificateAuthorityId: base.certificateAuthorityId.toLowerCase(), certificateId, bytes: Buffer.from('tbs') });
+  });
+
+  it('takes no certificate id for OCSP responses', () => {
+    const parsed = parseSignRequest({ ...base, purpose: 'OCSP', dataBase64: Buffer.from('tbs').toString('base64') }, 'data');
+    expect(parsed).toMatchObject({ purpose: 'OCSP', certificateId: null });
   });
 
   it('accepts a SignDigest request whose digest fits the algorithm', () => {
-    expect(parseSignRequest({ ...base, signingAlgorithm: 'SHA384WITHECDSA', digestBase64: Buffer.alloc(48, 7).toString('base64') }, 'digest').bytes).toEqual(Buffer.alloc(48, 7));
+    expect(parseSignRequest({ ...base, purpose: 'CRL', signingAlgorithm: 'SHA384WITHECDSA', digestBase64: Buffer.alloc(48, 7).toString('base64') }, 'digest').bytes).toEqual(Buffer.alloc(48, 7));
+  });
+
+  // A certificate is signed once per certificate id (SignData is idempotent per id), so its
+  // signature must name the certificate and never come through SignDigest, which is not.
+  it.each([
+    [{ ...base, dataBase64: 'AA==' }, 'data', /certificateId is required for purpose CERTIFICATE/],
+    [{ ...base, purpose: 'CA_CERTIFICATE', dataBase64: 'AA==' }, 'data', /certificateId is required for purpose CA_CERTIFICATE/],
+    [{ ...base, certificateId: '', dataBase64: 'AA==' }, 'data', /certificateId must be 1-256 printable characters/],
+    [{ ...base, certificateId: 7, dataBase64: 'AA==' }, 'data', /certificateId is required and must be a string/],
+    [{ ...base, purpose: 'OCSP', certificateId, dataBase64: 'AA==' }, 'data', /certificateId is only for purposes CA_CERTIFICATE, CERTIFICATE/],
+    [{ ...base, digestBase64: Buffer.alloc(32).toString('base64') }, 'digest', /purpose CERTIFICATE is not available through SignDigest: use SignData with the certificateId/],
+  ] as const)('refuses a certificate signature that does not name its certificate (%#)', (input, kind, message) => {
+    expect(() => parseSignRequest(input, kind)).toThrow(message);
+    expect(() => parseSignRequest(input, kind)).toThrow(expect.objectContaining({ kind: 'Malformed', code: 'InvalidArgsException' }));
   });
 
   it.each([
@@ -36,11 +57,11 @@ describe('parseSignRequest', () => {
 
   it('refuses data over 1 MB and points at SignDigest', () => {
     const big = Buffer.alloc(SIGN_DATA_MAX_OCTETS + 1).toString('base64');
-    expect(() => parseSignRequest({ ...base, dataBase64: big }, 'data')).toThrow(`dataBase64 decodes to more than ${SIGN_DATA_MAX_OCTETS} octets: hash the data and use SignDigest.`);
-    expect(parseSignRequest({ ...base, dataBase64: Buffer.alloc(SIGN_DATA_MAX_OCTETS).toString('base64') }, 'data').bytes.length).toBe(SIGN_DATA_MAX_OCTETS);
+    expect(() => parseSignRequest({ ...base, certificateId, dataBase64: big }, 'data')).toThrow(`dataBase64 decodes to more than ${SIGN_DATA_MAX_OCTETS} octets: hash the data and use SignDigest.`);
+    expect(parseSignRequest({ ...base, certificateId, dataBase64: Buffer.alloc(SIGN_DATA_MAX_OCTETS).toString('base64') }, 'data').bytes.length).toBe(SIGN_DATA_MAX_OCTETS);
   });
 
   it('refuses a digest of the wrong length for the algorithm', () => {
-    expect(() => parseSignRequest({ ...base, digestBase64: Buffer.alloc(48).toString('base64') }, 'digest')).toThrow('A SHA256 digest for SHA256WITHRSA is 32 octets, got 48.');
+    expect(() => parseSignRequest({ ...base, purpose: 'CRL', digestBase64: Buffer.alloc(48).toString('base64') }, 'digest')).toThrow('A SHA256 digest for SHA256WITHRSA is 32 octets, got 48.');
   });
 });

@@ -4,6 +4,7 @@
  * every member is checked here before anything is read or signed.
  */
 import {
+  CERTIFICATE_SIGNATURE_PURPOSES,
   DomainError,
   REMOTE_SIGNATURE_PURPOSES,
   SIGN_DATA_MAX_OCTETS,
@@ -18,6 +19,8 @@ export interface ParsedSignRequest {
   readonly signingAlgorithm: SigningAlgorithm;
   readonly purpose: RemoteSignaturePurpose;
   readonly requestedBy: string;
+  /** SignData of a certificate (CERTIFICATE, CA_CERTIFICATE): the certificate it signs once; otherwise null. */
+  readonly certificateId: string | null;
   readonly bytes: Buffer;
 }
 
@@ -25,6 +28,25 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 const invalid = (message: string) => new DomainError('Malformed', message, 'InvalidArgsException');
+
+const printable = (value: string) => value.length >= 1 && value.length <= 256 && !/[\u0000-\u001f\u007f]/.test(value);
+
+/** Certificates are signed once per certificate id, so their SignData names it and SignDigest never signs one. */
+function certificateIdOf(input: Record<string, unknown>, purpose: RemoteSignaturePurpose, kind: 'data' | 'digest'): string | null {
+  const forCertificate = CERTIFICATE_SIGNATURE_PURPOSES.includes(purpose);
+  if (kind === 'digest') {
+    if (forCertificate) throw invalid(`purpose ${purpose} is not available through SignDigest: use SignData with the certificateId, which signs each certificate once.`);
+    return null;
+  }
+  if (input.certificateId === undefined) {
+    if (forCertificate) throw invalid(`certificateId is required for purpose ${purpose}: a certificate is signed once, by its id.`);
+    return null;
+  }
+  const id = member(input, 'certificateId');
+  if (!printable(id)) throw invalid('certificateId must be 1-256 printable characters.');
+  if (!forCertificate) throw invalid(`certificateId is only for purposes ${CERTIFICATE_SIGNATURE_PURPOSES.join(', ')}.`);
+  return id;
+}
 
 function member(input: Record<string, unknown>, name: string): string {
   const value = input[name];
@@ -52,13 +74,15 @@ export function parseSignRequest(raw: unknown, kind: 'data' | 'digest'): ParsedS
   if (purpose === 'CSR') throw invalid('purpose CSR is not available to other services: ca-service signs its CA CSRs itself.');
   if (!(REMOTE_SIGNATURE_PURPOSES as readonly string[]).includes(purpose)) throw invalid(`purpose ${JSON.stringify(purpose.slice(0, 64))} is not one of ${REMOTE_SIGNATURE_PURPOSES.join(', ')}.`);
   const requestedBy = member(input, 'requestedBy');
-  if (requestedBy.length < 1 || requestedBy.length > 256 || /[\u0000-\u001f\u007f]/.test(requestedBy)) throw invalid('requestedBy must be 1-256 printable characters naming the calling service.');
+  if (!printable(requestedBy)) throw invalid('requestedBy must be 1-256 printable characters naming the calling service.');
 
   if (kind === 'data') {
     const bytes = base64('dataBase64', member(input, 'dataBase64'), SIGN_DATA_MAX_OCTETS);
-    return { certificateAuthorityId: certificateAuthorityId.toLowerCase(), signingAlgorithm, purpose: purpose as RemoteSignaturePurpose, requestedBy, bytes };
+    const certificateId = certificateIdOf(input, purpose as RemoteSignaturePurpose, kind);
+    return { certificateAuthorityId: certificateAuthorityId.toLowerCase(), signingAlgorithm, purpose: purpose as RemoteSignaturePurpose, requestedBy, certificateId, bytes };
   }
   const bytes = base64('digestBase64', member(input, 'digestBase64'), 64);
   checkDigestLength(signingAlgorithm, bytes);
-  return { certificateAuthorityId: certificateAuthorityId.toLowerCase(), signingAlgorithm, purpose: purpose as RemoteSignaturePurpose, requestedBy, bytes };
+  const certificateId = certificateIdOf(input, purpose as RemoteSignaturePurpose, kind);
+  return { certificateAuthorityId: certificateAuthorityId.toLowerCase(), signingAlgorithm, purpose: purpose as RemoteSignaturePurpose, requestedBy, certificateId, bytes };
 }

@@ -6,7 +6,9 @@ import type { TestDatabase } from '@pki/testing';
 import { createKeyCustody } from './create-key-custody';
 import { openPrivateKey } from './envelope-encryption';
 import { DEVELOPMENT_KEK } from './key-custody.config';
+import { CertificateAlreadySigned } from './key-usage-journal';
 import { signingHandlers, type SigningContext } from './signing.handlers';
+import { SigningService } from './signing.service';
 import { createCaTestDatabase } from './test/ca-test-database';
 
 const OWNER = '111122223333';
@@ -90,7 +92,7 @@ describe('SignData / SignDigest (Postgres)', () => {
   it('signs data for an ACTIVE CA and records who, what and when before answering', async () => {
     const ca = await insertCa('ACTIVE', 'SUBORDINATE', 'EC_prime256v1');
     const data = Buffer.from('a TBSCertificate');
-    const signature = await call('SignData', { certificateAuthorityId: ca.id, signingAlgorithm: 'SHA256WITHECDSA', purpose: 'CERTIFICATE', requestedBy: 'issuance-service', dataBase64: data.toString('base64') }, 'req-1');
+    const signature = await call('SignData', { certificateAuthorityId: ca.id, signingAlgorithm: 'SHA256WITHECDSA', purpose: 'CERTIFICATE', requestedBy: 'issuance-service', certificateId: randomUUID(), dataBase64: data.toString('base64') }, 'req-1');
     expect(verify('sha256', data, ca.publicKey!, signature)).toBe(true);
     const events = await usage(ca.id);
     expect(events).toHaveLength(1);
@@ -127,9 +129,9 @@ describe('SignData / SignDigest (Postgres)', () => {
   it('lets a ROOT CA sign its own certificate while PENDING_CERTIFICATE, and nothing else', async () => {
     const ca = await insertCa('PENDING_CERTIFICATE', 'ROOT', 'RSA_2048');
     const input = { certificateAuthorityId: ca.id, signingAlgorithm: 'SHA256WITHRSA', requestedBy: 'issuance-service', dataBase64: Buffer.from('root tbs').toString('base64') };
-    const signature = await call('SignData', { ...input, purpose: 'CA_CERTIFICATE' });
+    const signature = await call('SignData', { ...input, purpose: 'CA_CERTIFICATE', certificateId: randomUUID() });
     expect(verify('sha256', Buffer.from('root tbs'), ca.publicKey!, signature)).toBe(true);
-    await expect(call('SignData', { ...input, purpose: 'CERTIFICATE' })).rejects.toMatchObject({ kind: 'InvalidState', code: 'InvalidStateException' });
+    await expect(call('SignData', { ...input, purpose: 'CERTIFICATE', certificateId: randomUUID() })).rejects.toMatchObject({ kind: 'InvalidState', code: 'InvalidStateException' });
     expect(await usage(ca.id)).toHaveLength(1);
   });
 
@@ -140,7 +142,8 @@ describe('SignData / SignDigest (Postgres)', () => {
     ['DELETED', 'ROOT', 'CRL'],
   ] as const)('refuses a %s %s CA (%s) with InvalidStateException and records nothing', async (status, type, purpose) => {
     const ca = await insertCa(status, type, status === 'CREATING' ? null : 'EC_prime256v1');
-    const error = await call('SignData', { certificateAuthorityId: ca.id, signingAlgorithm: 'SHA256WITHECDSA', purpose, requestedBy: 'issuance-service', dataBase64: 'AAAA' }).catch((e) => e);
+    const certificateId = purpose === 'CRL' ? {} : { certificateId: randomUUID() };
+    const error = await call('SignData', { certificateAuthorityId: ca.id, signingAlgorithm: 'SHA256WITHECDSA', purpose, requestedBy: 'issuance-service', ...certificateId, dataBase64: 'AAAA' }).catch((e) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ kind: 'InvalidState', code: 'InvalidStateException' });
     expect(error.message).toContain(`Certificate authority ${ca.id} is ${status}`);
@@ -177,6 +180,90 @@ describe('SignData / SignDigest (Postgres)', () => {
     const events = await usage(ca.id);
     expect(events.map((e) => e.version)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
     expect(new Set(events.map((e) => e.data.signatureSha256))).toEqual(new Set(signatures.map((s) => createHash('sha256').update(s).digest('hex'))));
+  });
+
+  describe('one signature per certificate', () => {
+    const tbs = (text: string) => Buffer.from(`TBSCertificate of ${text}`);
+    const certificateInput = (caId: string, certificateId: string, data: Buffer, purpose = 'CERTIFICATE') => ({
+      certificateAuthorityId: caId, signingAlgorithm: 'SHA256WITHECDSA', purpose, requestedBy: 'issuance-service/IssueCertificate', certificateId, dataBase64: data.toString('base64'),
+    });
+    const recorded = (certificateId: string) => database.db.withSchema('ca').selectFrom('certificate_signatures').selectAll().where('certificate_id', '=', certificateId).execute();
+
+    it('answers a repeated request with the signature recorded the first time, signing and recording nothing new', async () => {
+      const ca = await insertCa('ACTIVE', 'SUBORDINATE', 'EC_prime256v1');
+      const certificateId = randomUUID();
+      const first = await call('SignData', certificateInput(ca.id, certificateId, tbs('a')), 'issue-1');
+      const again = await call('SignData', certificateInput(ca.id, certificateId, tbs('a')), 'recovery-1');
+      // ECDSA signatures are randomised: equal bytes mean the key was not used again.
+      expect(again).toEqual(first);
+      expect(verify('sha256', tbs('a'), ca.publicKey!, again)).toBe(true);
+      const events = await usage(ca.id);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ correlationId: 'issue-1', data: { purpose: 'CERTIFICATE', signatureSha256: createHash('sha256').update(first).digest('hex') } });
+      // Kept beside its CaKeyUsed record, committed in the same transaction.
+      expect(await recorded(certificateId)).toEqual([
+        expect.objectContaining({ certificate_id: certificateId, certificate_authority_id: ca.id, signing_algorithm: 'SHA256WITHECDSA', tbs_sha256: createHash('sha256').update(tbs('a')).digest('hex'), signature: first, key_used_event_id: events[0]!.id }),
+      ]);
+    });
+
+    it('refuses different data for a certificate it already signed (Conflict), and records nothing', async () => {
+      const ca = await insertCa('ACTIVE', 'ROOT', 'EC_prime256v1');
+      const other = await insertCa('ACTIVE', 'ROOT', 'EC_prime256v1');
+      const certificateId = randomUUID();
+      const first = await call('SignData', certificateInput(ca.id, certificateId, tbs('b')));
+      for (const input of [
+        certificateInput(ca.id, certificateId, tbs('b, changed')),
+        { ...certificateInput(ca.id, certificateId, tbs('b')), signingAlgorithm: 'SHA384WITHECDSA' },
+        certificateInput(other.id, certificateId, tbs('b')),
+      ]) {
+        const error = await call('SignData', input).catch((e) => e);
+        expect(error).toBeInstanceOf(DomainError);
+        expect(error).toMatchObject({ kind: 'Conflict', message: expect.stringContaining(`Certificate ${certificateId} is already signed`) });
+      }
+      expect(await usage(ca.id)).toHaveLength(1);
+      expect(await usage(other.id)).toHaveLength(0);
+      expect((await recorded(certificateId)).map((r) => r.signature)).toEqual([first]);
+    });
+
+    it('signs once for 20 concurrent requests for one certificate, from two replicas, beside other certificates', async () => {
+      const ca = await insertCa('ACTIVE', 'SUBORDINATE', 'EC_prime256v1');
+      const replica = signingHandlers({ ...context(), keys: ctx.keys });
+      const certificateId = randomUUID();
+      const others = Array.from({ length: 10 }, () => randomUUID());
+      const replies = await Promise.all([
+        ...Array.from({ length: 20 }, (_, i) => (i % 2 ? replica : handlers).SignData(message(certificateInput(ca.id, certificateId, tbs('c'))))),
+        ...others.map((id, i) => (i % 2 ? replica : handlers).SignData(message(certificateInput(ca.id, id, tbs(id))))),
+      ]);
+      const signatures = replies.map((r) => (r as { signatureBase64: string }).signatureBase64);
+      expect(new Set(signatures.slice(0, 20)).size).toBe(1);
+      const events = await usage(ca.id);
+      expect(events).toHaveLength(11);
+      expect(events.map((e) => e.version)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+      expect(new Set(events.map((e) => e.data.signatureSha256))).toEqual(new Set(signatures.map((s) => createHash('sha256').update(Buffer.from(s, 'base64')).digest('hex'))));
+      expect(await recorded(certificateId)).toHaveLength(1);
+    });
+
+    it('keeps the first signature when a replica that missed it signs the certificate again; the rest of the batch commits', async () => {
+      const ca = await insertCa('ACTIVE', 'SUBORDINATE', 'EC_prime256v1');
+      const certificateId = randomUUID();
+      const first = await call('SignData', certificateInput(ca.id, certificateId, tbs('d')));
+      // Another replica's journal, as if its lookup had run just before that commit.
+      const replica = new SigningService(ctx.keys, ctx.store, ctx.now);
+      const request = { certificateAuthorityId: ca.id, signingAlgorithm: 'SHA256WITHECDSA', purpose: 'CERTIFICATE', requestedBy: 'issuance-service', ownerAccountId: OWNER, requestedForAccount: CALLER, correlationId: 'late' } as const;
+      const [late, other] = await Promise.allSettled([replica.sign(request, tbs('d'), certificateId), replica.sign(request, tbs('e'), randomUUID())]);
+      expect(late).toMatchObject({ status: 'rejected', reason: expect.any(CertificateAlreadySigned) });
+      expect(other.status).toBe('fulfilled');
+      expect((await usage(ca.id)).map((e) => e.data.sha256)).toEqual([tbs('d'), tbs('e')].map((t) => createHash('sha256').update(t).digest('hex')));
+      expect((await recorded(certificateId)).map((r) => r.signature)).toEqual([first]);
+    });
+
+    it('still signs OCSP responses each time they are asked for', async () => {
+      const ca = await insertCa('ACTIVE', 'ROOT', 'EC_prime256v1');
+      const input = { certificateAuthorityId: ca.id, signingAlgorithm: 'SHA256WITHECDSA', purpose: 'OCSP', requestedBy: 'revocation-service', dataBase64: tbs('ocsp').toString('base64') };
+      const [a, b] = [await call('SignData', input), await call('SignData', input)];
+      expect(a).not.toEqual(b);
+      expect(await usage(ca.id)).toHaveLength(2);
+    });
   });
 
   it('puts no private key material in any event, log line or error message', async () => {

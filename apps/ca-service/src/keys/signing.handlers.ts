@@ -5,25 +5,24 @@
  * CA's read model (exists; ACTIVE, or PENDING_CERTIFICATE for a ROOT CA signing its own
  * CA_CERTIFICATE, or DISABLED for revocation status: a disabled CA issues nothing new but its
  * CRLs and OCSP answers keep telling relying parties what it revoked), then signed and
- * audited through SigningService.
+ * audited through SigningService. A certificate's SignData (purpose CERTIFICATE or
+ * CA_CERTIFICATE, naming its certificateId) signs once per certificate: CertificateSignatures.
  */
 import { DomainError, SIGNING_OPERATIONS, type CommandMessage, type SignatureOutput } from '@pki/contracts';
 import type { CommandHandlers } from '@pki/service-kit';
 import type { CaContext } from '../application/ca-context';
-import { caDb } from '../infrastructure/database';
+import { certificateSignatureDb, findSigningCa } from './certificate-signature.queries';
+import { CertificateSignatures, type AuthorizedSigning } from './certificate-signatures';
 import { parseSignRequest, type ParsedSignRequest } from './signing-request';
-import { signingServiceFor, type SigningRequest } from './signing.service';
+import { signingServiceFor } from './signing.service';
 
 /** The part of CaContext the signing operations use. */
 export type SigningContext = Pick<CaContext, 'db' | 'store' | 'now' | 'keys'>;
 
-async function authorize(context: SigningContext, request: ParsedSignRequest, message: CommandMessage): Promise<SigningRequest> {
-  const ca = await caDb(context.db)
-    .selectFrom('certificate_authorities')
-    .select(['id', 'status', 'type', 'owner_account'])
-    .where('id', '=', request.certificateAuthorityId)
-    .executeTakeFirst();
-  if (!ca) throw new DomainError('NotFound', `Certificate authority ${request.certificateAuthorityId} does not exist.`, 'ResourceNotFoundException');
+async function authorize(context: SigningContext, request: ParsedSignRequest, message: CommandMessage): Promise<AuthorizedSigning> {
+  const found = await findSigningCa(certificateSignatureDb(context.db), request.certificateAuthorityId, request.certificateId);
+  if (!found) throw new DomainError('NotFound', `Certificate authority ${request.certificateAuthorityId} does not exist.`, 'ResourceNotFoundException');
+  const { ca, recorded } = found;
   const ownCertificate = request.purpose === 'CA_CERTIFICATE' && ca.status === 'PENDING_CERTIFICATE' && ca.type === 'ROOT';
   // RevokeCertificate works on DISABLED CAs (AWS), so their revocation status must stay published.
   const revocationStatus = (request.purpose === 'CRL' || request.purpose === 'OCSP') && ca.status === 'DISABLED';
@@ -35,27 +34,35 @@ async function authorize(context: SigningContext, request: ParsedSignRequest, me
     );
   }
   return {
-    certificateAuthorityId: ca.id,
-    signingAlgorithm: request.signingAlgorithm,
-    purpose: request.purpose,
-    requestedBy: request.requestedBy,
-    ownerAccountId: ca.owner_account,
-    requestedForAccount: message.caller.accountId,
-    correlationId: message.requestId,
+    request: {
+      certificateAuthorityId: ca.id,
+      signingAlgorithm: request.signingAlgorithm,
+      purpose: request.purpose,
+      requestedBy: request.requestedBy,
+      ownerAccountId: ca.owner_account,
+      requestedForAccount: message.caller.accountId,
+      correlationId: message.requestId,
+    },
+    recorded,
   };
 }
 
 export function signingHandlers(context: SigningContext): CommandHandlers {
   const signing = signingServiceFor(context);
+  const certificates = new CertificateSignatures(context.db, signing);
   return {
     [SIGNING_OPERATIONS.SignData]: async (message): Promise<SignatureOutput> => {
       const request = parseSignRequest(message.input, 'data');
-      const signature = await signing.sign(await authorize(context, request, message), request.bytes);
+      const { certificateId } = request;
+      const signature =
+        certificateId === null
+          ? await signing.sign((await authorize(context, request, message)).request, request.bytes)
+          : await certificates.sign({ ...request, certificateId }, () => authorize(context, request, message));
       return { signatureBase64: Buffer.from(signature).toString('base64') };
     },
     [SIGNING_OPERATIONS.SignDigest]: async (message): Promise<SignatureOutput> => {
       const request = parseSignRequest(message.input, 'digest');
-      const signature = await signing.signDigest(await authorize(context, request, message), request.bytes);
+      const signature = await signing.signDigest((await authorize(context, request, message)).request, request.bytes);
       return { signatureBase64: Buffer.from(signature).toString('base64') };
     },
   };

@@ -9,7 +9,7 @@ import type { CaKeyUsedV1, SignaturePurpose, SigningAlgorithm } from '@pki/contr
 import type { EventStore } from '@pki/eventstore';
 import { hashOf } from '@pki/pki';
 import type { KeyCustody } from './key-custody.port';
-import { KeyUsageJournal } from './key-usage-journal';
+import { KeyUsageJournal, type CertificateSignatureRecord } from './key-usage-journal';
 
 export interface SigningRequest {
   readonly certificateAuthorityId: string;
@@ -42,12 +42,17 @@ export class SigningService {
     return this.keys.backend;
   }
 
-  async sign(request: SigningRequest, data: Uint8Array): Promise<Uint8Array> {
+  /**
+   * Signs `data`. With `certificateId` the signature is the certificate's one signature, kept
+   * with its CaKeyUsed record (CertificateSignatures decides whether to sign at all); the
+   * journal rejects it with CertificateAlreadySigned if another replica's came first.
+   */
+  async sign(request: SigningRequest, data: Uint8Array, certificateId?: string): Promise<Uint8Array> {
     const signature = await this.keys.sign(request.certificateAuthorityId, request.signingAlgorithm, data);
     const sha256 = createHash('sha256').update(data).digest('hex');
     const hash = hashOf(request.signingAlgorithm);
     const digest = hash === 'sha256' ? sha256 : createHash(hash).update(data).digest('hex');
-    await this.record(request, 'DATA', sha256, digest, signature);
+    await this.record(request, 'DATA', sha256, digest, signature, certificateId === undefined ? undefined : { certificateId, signature });
     return signature;
   }
 
@@ -57,7 +62,14 @@ export class SigningService {
     return signature;
   }
 
-  private async record(request: SigningRequest, input: CaKeyUsedV1['input'], sha256: string | null, digest: string, signature: Uint8Array): Promise<void> {
+  private async record(
+    request: SigningRequest,
+    input: CaKeyUsedV1['input'],
+    sha256: string | null,
+    digest: string,
+    signature: Uint8Array,
+    certificate?: CertificateSignatureRecord,
+  ): Promise<void> {
     const usage: CaKeyUsedV1 = {
       certificateAuthorityId: request.certificateAuthorityId,
       purpose: request.purpose,
@@ -71,7 +83,7 @@ export class SigningService {
       keyBackend: this.keys.backend,
       at: this.now().toISOString(),
     };
-    await this.journal.record(usage, { correlationId: request.correlationId, causationId: null, accountId: request.ownerAccountId });
+    await this.journal.record(usage, { correlationId: request.correlationId, causationId: null, accountId: request.ownerAccountId }, certificate);
   }
 }
 

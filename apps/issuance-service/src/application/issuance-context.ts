@@ -1,4 +1,4 @@
-import type { Caller, SignDataInput } from '@pki/contracts';
+import { DomainError, type Caller, type SignDataInput } from '@pki/contracts';
 import type { CatchUp, EventStore } from '@pki/eventstore';
 import type { Kysely } from 'kysely';
 
@@ -8,6 +8,14 @@ import type { Kysely } from 'kysely';
  * ca-service's answer (NotFound, InvalidState, Malformed, Unavailable).
  */
 export type CertificateSigner = (input: SignDataInput, on: { readonly caller: Caller; readonly requestId: string }) => Promise<Uint8Array>;
+
+/**
+ * A signer error after which ca-service may still hold a signature of the certificate (it was
+ * unreachable, slow, or failed inside; the reply may be what was lost), as opposed to a refusal
+ * (NotFound, InvalidState, Malformed, Conflict). Such a request is not failed: SignData is
+ * idempotent per certificate, so asking again later (the recovery worker) gets that signature.
+ */
+export const signatureMayExist = (error: unknown): boolean => !(error instanceof DomainError) || error.kind === 'Unavailable' || error.kind === 'Internal';
 
 /** What issuance's handlers need, injected so tests can pin the clock, ids, serials and the signer. */
 export interface IssuanceContext {

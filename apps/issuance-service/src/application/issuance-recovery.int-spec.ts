@@ -8,7 +8,7 @@
 import { createPublicKey, randomUUID, sign as cryptoSign, X509Certificate } from 'node:crypto';
 import { CA_EVENT_TYPES, certificateStream, DomainError, type CommandMessage, type EventEnvelope, type SignDataInput } from '@pki/contracts';
 import { ConcurrencyError, EventStore, eventStoreMigrations, migrateToLatest, projectionMigrations } from '@pki/eventstore';
-import { buildCsr, fromPem, hashOf, toPem, type ASN1Subject } from '@pki/pki';
+import { assembleCertificate, buildCsr, fromPem, hashOf, toPem, type ASN1Subject } from '@pki/pki';
 import { createTestDatabase, waitFor, type TestDatabase } from '@pki/testing';
 import { ecKey, makeRootCa, signer as keySigner, type TestCa, type TestKey } from '../domain/profile-test-kit.spec-helper';
 import { ISSUANCE_SCHEMA } from '../infrastructure/database';
@@ -35,6 +35,8 @@ describe('issuance recovery worker (Postgres)', () => {
   const caArn = `arn:aws:acm-pca:us-east-1:${OWNER.accountId}:certificate-authority/${caId}`;
   let workerSignCalls = 0;
   let workerSigner: CertificateSigner;
+  /** What the recovery workers asked the signer for. */
+  let workerInputs: SignDataInput[] = [];
 
   const keySign = (key: TestKey): CertificateSigner => async (input: SignDataInput) =>
     cryptoSign(hashOf(input.signingAlgorithm), Buffer.from(input.dataBase64, 'base64'), { key: key.privateKey, dsaEncoding: 'der' });
@@ -52,6 +54,7 @@ describe('issuance recovery worker (Postgres)', () => {
   const workerContext = () =>
     context(async (input, on) => {
       workerSignCalls++;
+      workerInputs.push(input);
       return workerSigner(input, on);
     });
   const command = (input: unknown): CommandMessage => ({ caller: OWNER, requestId: randomUUID(), input });
@@ -70,22 +73,22 @@ describe('issuance recovery worker (Postgres)', () => {
   async function heldRequest(commonName: string) {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    let signing!: () => void;
-    const started = new Promise<void>((resolve) => (signing = resolve));
+    let signing!: (input: SignDataInput) => void;
+    const started = new Promise<SignDataInput>((resolve) => (signing = resolve));
     const ctx = context(async (input, on) => {
-      signing();
+      signing(input);
       await held;
       return keySign(root.key)(input, on);
     });
     const issuing = issuanceHandlers(ctx).IssueCertificate!(
       command({ CertificateAuthorityArn: caArn, SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 10 }, Csr: blob(await csrPem(ecKey(), { CommonName: commonName })) }),
     ) as Promise<{ CertificateArn: string }>;
-    await started;
+    const signed = await started;
     const row = await waitFor(
       () => database.db.withSchema(ISSUANCE_SCHEMA).selectFrom('certificates').selectAll().where('status', '=', 'REQUESTED').orderBy('requested_at', 'desc').executeTakeFirst(),
       { what: `${commonName} REQUESTED` },
     );
-    return { ctx, issuing, release, id: row.id as string, arn: row.arn as string };
+    return { ctx, issuing, release, signed, id: row.id as string, arn: row.arn as string };
   }
   const eventTypes = async (id: string) => (await store.load(certificateStream(id))).map((e) => e.type);
 
@@ -108,6 +111,7 @@ describe('issuance recovery worker (Postgres)', () => {
   });
   beforeEach(() => {
     workerSignCalls = 0;
+    workerInputs = [];
     workerSigner = keySign(root.key);
   });
 
@@ -123,6 +127,10 @@ describe('issuance recovery worker (Postgres)', () => {
     expect(workerSignCalls).toBeGreaterThanOrEqual(1);
     expect(workerSignCalls).toBeLessThanOrEqual(2);
     expect(await eventTypes(crashed.id)).toEqual(['CertificateRequested', 'CertificateIssued']);
+    // The worker asks for the signature of the same certificate as the dead handler did, so
+    // ca-service answers with the signature it made then (SignData is idempotent per certificate).
+    expect(crashed.signed).toMatchObject({ certificateId: crashed.id, purpose: 'CERTIFICATE' });
+    for (const input of workerInputs) expect(input).toEqual({ ...crashed.signed, requestedBy: 'issuance-service/IssuanceRecovery' });
 
     const { Certificate } = await get(crashed.ctx, crashed.arn);
     const certificate = new X509Certificate(fromPem(Certificate, 'CERTIFICATE'));
@@ -149,6 +157,41 @@ describe('issuance recovery worker (Postgres)', () => {
     fresh.release();
     expect((await fresh.issuing).CertificateArn).toBe(fresh.arn);
     expect(await eventTypes(fresh.id)).toEqual(['CertificateRequested', 'CertificateIssued']);
+  });
+
+  it('records no failure when the signature may exist (ca-service unreachable or its reply lost): recovery finishes it with that signature', async () => {
+    // ca-service signed and recorded, then its reply was lost: the live request sees Unavailable.
+    let signed: Uint8Array | undefined;
+    const lost = context(async (input, on) => {
+      signed = await keySign(root.key)(input, on);
+      throw new DomainError('Unavailable', 'The ca service did not answer in time; try again later.');
+    });
+    const csr = blob(await csrPem(ecKey(), { CommonName: 'lost-reply.example.com' }));
+    const error = await errorOf(
+      issuanceHandlers(lost).IssueCertificate!(command({ CertificateAuthorityArn: caArn, SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 10 }, Csr: csr, IdempotencyToken: 'lost-reply' })),
+    );
+    expect(error).toMatchObject({ kind: 'Unavailable' });
+    const row = await database.db.withSchema(ISSUANCE_SCHEMA).selectFrom('certificates').selectAll().where('status', '=', 'REQUESTED').executeTakeFirstOrThrow();
+    // Left to the recovery worker, not FAILED: a failure would orphan the signature ca-service holds.
+    expect(await eventTypes(row.id)).toEqual(['CertificateRequested']);
+    // A retry with the token is the same certificate.
+    const retried = (await issuanceHandlers(lost).IssueCertificate!(
+      command({ CertificateAuthorityArn: caArn, SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 10 }, Csr: csr, IdempotencyToken: 'lost-reply' }),
+    )) as { CertificateArn: string };
+    expect(retried.CertificateArn).toBe(row.arn);
+
+    // ca-service answers the worker with the signature it holds for this certificate.
+    const first = signed!;
+    workerSigner = async (input) => {
+      expect(input.certificateId).toBe(row.id);
+      return first;
+    };
+    const worker = issuanceRecoveryWorker(workerContext(), { staleAfterMs: STALE_AFTER_MS, now: () => new Date(Date.now() + STALE_AFTER_MS + 60_000) });
+    expect(await worker.runOnce()).toBe(1);
+    expect(await eventTypes(row.id)).toEqual(['CertificateRequested', 'CertificateIssued']);
+    const { Certificate } = await get(lost, row.arn);
+    const requested = (await store.load(certificateStream(row.id)))[0]!.data as { tbsCertificate: string };
+    expect(fromPem(Certificate, 'CERTIFICATE')).toEqual(assembleCertificate(Buffer.from(requested.tbsCertificate, 'base64'), 'SHA256WITHECDSA', first));
   });
 
   it('retries on a later round while ca-service is unavailable, and records a refusal as the failure', async () => {

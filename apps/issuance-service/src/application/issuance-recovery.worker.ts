@@ -1,15 +1,21 @@
 /**
  * Finishes certificate requests whose process died between the CertificateRequested append
- * (the intent: serial + the exact TBSCertificate) and the outcome, so GetCertificate does not
+ * (the intent: serial + the exact TBSCertificate) and the outcome, or whose signature request
+ * ended without an answer (ca-service unreachable or its reply lost: IssueCertificate then
+ * records no failure, since ca-service may hold a signature), so GetCertificate does not
  * answer RequestInProgressException forever. A request is only touched once it is older than
  * `staleAfterMs` (longer than the signer's request timeout, so a live IssueCertificate has
- * finished or failed by then). The recorded TBS is signed through the same SignData path, the
- * result is assembled, linted and decided exactly as IssueCertificate does, and the outcome is
- * appended at expected version 1: a ConcurrencyError means the live request (or another
- * recovering replica) recorded its outcome first, which is fine.
+ * finished or failed by then). The recorded TBS goes to the same SignData as the live request,
+ * for the same certificate id: SignData signs a certificate once, so if ca-service signed it
+ * before the process died, the worker gets that first signature back (never a second one: for
+ * ECDSA that would be a second certificate with the same serial), and the certificate it
+ * finishes is byte for byte the one the first signature made; otherwise this is the first
+ * signature. The result is assembled, linted and decided exactly as IssueCertificate does, and
+ * the outcome is appended at expected version 1: a ConcurrencyError means the live request (or
+ * another recovering replica) recorded its outcome first, which is fine.
  */
 import { Logger } from '@nestjs/common';
-import { certificateStream, DomainError, type CertificateRequestedV1, type EventMetadata } from '@pki/contracts';
+import { certificateStream, type CertificateRequestedV1, type EventMetadata } from '@pki/contracts';
 import { ConcurrencyError } from '@pki/eventstore';
 import { periodicWorker, type BackgroundWorker } from '@pki/service-kit';
 import { assembleCertificate } from '@pki/pki';
@@ -21,11 +27,12 @@ import type { CertificateEvent } from '../domain/certificate.events';
 import { issuanceDb } from '../infrastructure/database';
 import { findStaleRequests } from '../infrastructure/certificate.queries';
 import { findIssuingCaById } from '../infrastructure/issuing-ca.queries';
-import type { IssuanceContext } from './issuance-context';
+import { signatureMayExist, type IssuanceContext } from './issuance-context';
 import { appendOutcome, caPublicKey } from './issue-certificate.handler';
 import { toIssuingCaView } from './issuing-ca.loader';
 
 export const DEFAULT_RECOVERY_AFTER_MS = 120_000;
+export const DEFAULT_RECOVERY_INTERVAL_MS = 30_000;
 
 /**
  * PKI_ISSUANCE_RECOVERY_AFTER_MS (default 2 minutes, and always more than the signer request
@@ -38,6 +45,15 @@ export function recoveryAfterMs(env: NodeJS.ProcessEnv, signerTimeoutMs: number)
   if (!Number.isInteger(value) || value <= signerTimeoutMs) {
     throw new Error(`PKI_ISSUANCE_RECOVERY_AFTER_MS must be an integer number of milliseconds above the signer request timeout (${signerTimeoutMs}), not "${raw}"`);
   }
+  return value;
+}
+
+/** PKI_ISSUANCE_RECOVERY_INTERVAL_MS: how often the worker looks for such requests (default 30 s). */
+export function recoveryIntervalMs(env: NodeJS.ProcessEnv): number {
+  const raw = env.PKI_ISSUANCE_RECOVERY_INTERVAL_MS;
+  if (raw === undefined || raw === '') return DEFAULT_RECOVERY_INTERVAL_MS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`PKI_ISSUANCE_RECOVERY_INTERVAL_MS must be a positive integer number of milliseconds, not "${raw}"`);
   return value;
 }
 
@@ -55,8 +71,6 @@ export type RecoveryOutcome = 'ISSUED' | 'FAILED' | 'ALREADY_DONE' | 'RETRY_LATE
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** A signer answer worth retrying on a later round rather than failing the request for good. */
-const transient = (error: unknown): boolean => !(error instanceof DomainError) || error.kind === 'Unavailable' || error.kind === 'Internal';
 
 export function issuanceRecoveryWorker(context: IssuanceContext, options: IssuanceRecoveryOptions = {}): BackgroundWorker & { runOnce(): Promise<number> } {
   const log = new Logger('IssuanceRecovery');
@@ -95,12 +109,13 @@ export function issuanceRecoveryWorker(context: IssuanceContext, options: Issuan
           signingAlgorithm: requested.signingAlgorithm,
           purpose: requested.purpose,
           requestedBy: 'issuance-service/IssuanceRecovery',
+          certificateId: requested.certificateId,
           dataBase64: requested.tbsCertificate,
         },
         { caller: { accountId: requested.accountId, accessKeyId: 'issuance-service' }, requestId: `issuance-recovery-${certificateId}` },
       );
     } catch (error) {
-      if (transient(error)) {
+      if (signatureMayExist(error)) {
         log.warn(`certificate ${requested.certificateArn}: signing unavailable, retrying on a later round (${reasonOf(error)})`);
         return 'RETRY_LATER';
       }
@@ -148,7 +163,7 @@ export function issuanceRecoveryWorker(context: IssuanceContext, options: Issuan
     return finished;
   };
 
-  const worker = periodicWorker(runOnce, options.intervalMs ?? 30_000, {
+  const worker = periodicWorker(runOnce, options.intervalMs ?? DEFAULT_RECOVERY_INTERVAL_MS, {
     name: 'IssuanceRecovery',
     onError: (error) => log.error('issuance recovery failed', error instanceof Error ? error.stack : String(error)),
   });

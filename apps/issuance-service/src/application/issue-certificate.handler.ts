@@ -15,7 +15,7 @@ import { chainFor, issuancePurpose, issuingCaFacts, type IssuingCaView } from '.
 import { issuanceDb } from '../infrastructure/database';
 import { claimIdempotencyToken, findIdempotentCertificate, isSerialCollision, writeCertificates, type CertificateWrite } from '../infrastructure/certificate.queries';
 import { GroupCommit } from '../infrastructure/group-commit';
-import type { IssuanceContext } from './issuance-context';
+import { signatureMayExist, type IssuanceContext } from './issuance-context';
 import { loadIssuingCa } from './issuing-ca.loader';
 
 /** IssueCertificate IdempotencyToken: "Idempotency tokens for IssueCertificate time out after one minute." */
@@ -132,16 +132,22 @@ export function issueCertificateHandler(context: IssuanceContext) {
       }
     }
 
-    // Step 2: sign once, through ca-service.
+    // Step 2: sign once, through ca-service. SignData is idempotent per certificate id: if this
+    // process dies before step 3, the recovery worker gets this very signature back.
     const requested = intent.requested;
     const requestedState = evolve(initialState, { type: 'CertificateRequested', schemaVersion: 1, data: requested });
     let signature: Uint8Array;
     try {
       signature = await context.signer(
-        { certificateAuthorityId: ca.id, signingAlgorithm: input.SigningAlgorithm, purpose, requestedBy: 'issuance-service/IssueCertificate', dataBase64: requested.tbsCertificate },
+        { certificateAuthorityId: ca.id, signingAlgorithm: input.SigningAlgorithm, purpose, requestedBy: 'issuance-service/IssueCertificate', certificateId: requested.certificateId, dataBase64: requested.tbsCertificate },
         { caller: message.caller, requestId: message.requestId },
       );
     } catch (error) {
+      // ca-service may have signed and only the answer failed: a recorded failure would leave
+      // that signature without its certificate. The request stays REQUESTED and the recovery
+      // worker asks SignData again for this certificate, getting the signature ca-service holds
+      // (or the first one); a retry with the IdempotencyToken answers this certificate's ARN.
+      if (signatureMayExist(error)) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       await appendOutcome(context, intent, decide({ type: 'FailIssuance', reason: `signing failed: ${reason}`, now: context.now() }, requestedState), meta);
       throw error;
