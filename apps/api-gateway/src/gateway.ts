@@ -51,7 +51,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
   http.disable('x-powered-by');
   // The first step of closing, before Nest closes the server (which would wait for kept-alive connections).
   const drain = new HttpDrain(app.getHttpServer());
-  resources.shutdown.add('commands', () => drain.close(HTTP_DRAIN_BOUND_MS));
+  resources.shutdown.add('commands', async () => {
+    const { inFlight, cut } = await drain.close(HTTP_DRAIN_BOUND_MS);
+    new Logger('api-gateway').log(`HTTP stopped: ${inFlight} request(s) in flight at the stop, ${cut} cut at the ${HTTP_DRAIN_BOUND_MS} ms bound`);
+  });
   try {
     await app.listen(options.port ?? config.httpPort, config.httpHost);
   } catch (error) {

@@ -45,7 +45,7 @@ describe('HttpDrain (graceful stop of the gateway HTTP server)', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(sockets.size).toBe(1); // the idle one is gone, the busy one stays
     expect(await slow).toEqual({ status: 200, connection: 'close', body: 'done /slow' });
-    await closing; // the server's close: no connection left
+    expect(await closing).toEqual({ inFlight: 1, cut: 0 }); // the server's close: no connection left
     for (let i = 0; i < 50 && sockets.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(sockets.size).toBe(0);
     expect(Date.now() - started).toBeLessThan(1500);
@@ -61,7 +61,7 @@ describe('HttpDrain (graceful stop of the gateway HTTP server)', () => {
     const hung = get(agent, port, '/hang').catch((error: NodeJS.ErrnoException) => error.code);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const started = Date.now();
-    await drain.close(300);
+    expect(await drain.close(300)).toEqual({ inFlight: 1, cut: 1 });
     expect(Date.now() - started).toBeLessThan(1500);
     expect(await hung).toBe('ECONNRESET');
     agent.destroy();

@@ -19,16 +19,23 @@ export class HttpDrain {
     });
   }
 
-  async close(boundMs: number): Promise<void> {
-    if (this.closing) return;
+  /** Stops the server; answers how many requests were in hand when it began, and how many had to be cut at the bound. */
+  async close(boundMs: number): Promise<{ readonly inFlight: number; readonly cut: number }> {
+    if (this.closing) return { inFlight: 0, cut: 0 };
     this.closing = true;
+    const inFlight = this.responses.size;
     for (const res of this.responses) if (!res.headersSent) res.setHeader('Connection', 'close');
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), boundMs)));
-    if ((await Promise.race([closed, late])) === 'late') this.server.closeAllConnections();
+    let cut = 0;
+    if ((await Promise.race([closed, late])) === 'late') {
+      cut = this.responses.size;
+      this.server.closeAllConnections();
+    }
     clearTimeout(timer);
     await closed;
+    return { inFlight, cut };
   }
 }
