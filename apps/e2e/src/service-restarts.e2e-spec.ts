@@ -19,6 +19,11 @@ import { ACCOUNT_A, softwareKeysEnv, startStack, type RunningStack } from './sta
 
 /** The gateway's wait for a service's answer: a lost request would cost this much. */
 const REQUEST_TIMEOUT_MS = 20_000;
+/**
+ * A request dropped by a stopping replica costs at least the gateway's lost-replica detection
+ * (ServiceClient, 3 s) before it is sent again or fails, so no request may take that long.
+ */
+const SLOWEST_ALLOWED_MS = 2500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Outcome {
@@ -77,11 +82,12 @@ describe('service restarts under load', () => {
     ['issuance-service', () => pca().send(new GetCertificateCommand({ CertificateAuthorityArn: caArn, CertificateArn: certificateArn }))],
     [
       'revocation-service',
-      // An OCSP request the responder answers malformedRequest: still a round trip to revocation-service.
+      // An OCSP request the responder answers malformedRequest (RFC 6960 §4.2.1: OCSPResponseStatus 1), a
+      // round trip to revocation-service; the gateway alone would answer tryLater (3) when the service is unavailable.
       async () => {
         const response = await fetch(`${stack.endpoint}/ocsp`, { method: 'POST', headers: { 'Content-Type': 'application/ocsp-request' }, body: Buffer.from([0x30, 0x03, 0x02, 0x01, 0x00]) });
-        if (response.status !== 200) throw new Error(`OCSP answered HTTP ${response.status}`);
-        return response.arrayBuffer();
+        const body = Buffer.from(await response.arrayBuffer()).toString('hex');
+        if (response.status !== 200 || body !== '30030a0101') throw new Error(`OCSP answered HTTP ${response.status} ${body}`);
       },
     ],
     ['iot-registry', () => iotClient(stack.endpoint).send(new ListCertificatesCommand({ pageSize: 5 }))],
@@ -92,18 +98,22 @@ describe('service restarts under load', () => {
     const replica = await stack.spawnReplica(app);
     const original = serving.get(app)!;
     let exit: Awaited<ReturnType<AppProcess['stop']>> | undefined;
-    const outcomes = await underLoad(call, async () => {
-      await sleep(800);
-      exit = await original.stop();
-      await sleep(500);
-    });
+    const outcomes = await underLoad(
+      call,
+      async () => {
+        await sleep(800);
+        exit = await original.stop();
+        await sleep(500);
+      },
+      12,
+    );
     serving.set(app, replica);
     const slowest = Math.max(...outcomes.map((o) => o.ms));
     console.log(`${app}: ${outcomes.length} requests across the SIGTERM, slowest ${slowest} ms`);
     expect(exit).toEqual({ code: 0, signal: null });
     expect(outcomes.filter((o) => !o.ok)).toEqual([]);
     expect(outcomes.length).toBeGreaterThan(10);
-    expect(slowest).toBeLessThan(REQUEST_TIMEOUT_MS / 2);
+    expect(slowest).toBeLessThan(SLOWEST_ALLOWED_MS);
   }, 120_000);
 
   it('SIGKILL of a replica holding requests: reads are answered by the other replica, a write fails fast with a retryable 503', async () => {
