@@ -7,7 +7,7 @@ import type { ServiceName } from './subjects';
  * fails fast with a retryable error instead, and the caller decides, e.g. with AWS's
  * IdempotencyToken). When in doubt an operation stays out.
  */
-const SAFE_TO_RETRY: Readonly<Record<ServiceName, ReadonlySet<string>>> = {
+export const SAFE_TO_RETRY: Readonly<Record<ServiceName, ReadonlySet<string>>> = {
   ca: new Set([
     'DescribeCertificateAuthority',
     'DescribeCertificateAuthorityAuditReport',
