@@ -122,7 +122,7 @@ describe('CommandServer and ServiceClient (real NATS)', () => {
     const client = new ServiceClient(nc, prefix, 5000);
     expect(await client.request('ca', 'Store', message())).toEqual({
       ok: false,
-      error: { kind: 'Unavailable', message: 'The service cannot reach its storage now; try again later (request id r-1).' },
+      error: { kind: 'Unavailable', message: 'The service cannot reach its database or message bus now; try again later (request id r-1).' },
     });
     expect(await client.request('ca', 'Bug', message())).toMatchObject({ ok: false, error: { kind: 'Internal' } });
   });
@@ -166,7 +166,7 @@ describe('CommandServer and ServiceClient (real NATS)', () => {
       // A live replica now: the write is still not repeated behind the caller's back.
       const issued: string[] = [];
       await serve({ IssueCertificate: async (m) => (issued.push(m.requestId), {}) }, undefined, { service: 'issuance' });
-      expect(await reply).toEqual({ ok: false, error: { kind: 'Unavailable', message: 'The issuance service stopped while handling IssueCertificate; try again later.' } });
+      expect(await reply).toEqual({ ok: false, error: { kind: 'Unavailable', message: 'The issuance service went silent while handling IssueCertificate; try again later.' } });
       expect(Date.now() - started).toBeLessThan(3000);
       expect(issued).toEqual([]);
     });

@@ -142,7 +142,7 @@ export class CommandServer {
       if (error instanceof DomainError) return { ok: false, error: error.toServiceError() };
       if (someCause(error, (e) => isNatsUnreachable(e) || (this.o.isUnavailable?.(e) ?? false))) {
         this.log.warn(`${operation} failed, a dependency is unreachable (request ${data.requestId}): ${error instanceof Error ? error.message : String(error)}`);
-        return { ok: false, error: { kind: 'Unavailable', message: `The service cannot reach its storage now; try again later (request id ${data.requestId}).` } };
+        return { ok: false, error: { kind: 'Unavailable', message: `The service cannot reach its database or message bus now; try again later (request id ${data.requestId}).` } };
       }
       this.log.error(`${operation} failed (request ${data.requestId})`, error instanceof Error ? error.stack : String(error));
       return { ok: false, error: { kind: 'Internal', message: `The service failed to process the request (request id ${data.requestId}).` } };

@@ -69,7 +69,7 @@ export class ServiceClient {
         case 'timeout':
           return { ok: false, error: { kind: 'Unavailable', message: `The ${service} service did not answer in time; try again later.` } };
         case 'lost':
-          return { ok: false, error: { kind: 'Unavailable', message: `The ${service} service stopped while handling ${operation}; try again later.` } };
+          return { ok: false, error: { kind: 'Unavailable', message: `The ${service} service went silent while handling ${operation}; try again later.` } };
         default: {
           const _exhaustive: never = outcome;
           throw new Error(`unknown outcome ${JSON.stringify(_exhaustive)}`);
