@@ -5,6 +5,10 @@ import { createObjectStorage, type ObjectStorage } from '@pki/object-storage';
 import { exitGracefullyOnSignals, HealthController, loadConfig, openProcessResources, processModule, type PlatformConfig } from '@pki/service-kit';
 import { GatewayModule } from './app.module';
 import { GatewayHandler } from './http/gateway.handler';
+import { HttpDrain } from './http/http-drain';
+
+/** Longest a graceful stop waits for requests in flight before cutting their connections. */
+const HTTP_DRAIN_BOUND_MS = 10_000;
 
 export interface GatewayOptions {
   readonly config?: PlatformConfig;
@@ -19,8 +23,9 @@ export interface GatewayOptions {
 /**
  * Starts the api-gateway: the only public surface, on ONE NATS connection (every command goes
  * through its ServiceClient). Body parsing is off so SigV4 sees the exact bytes that were
- * signed; every response carries a Date header. Closing it flips readiness, stops HTTP, then
- * drains NATS.
+ * signed; every response carries a Date header. Closing it flips readiness, stops HTTP (HttpDrain:
+ * idle connections close at once, requests that reached it are answered with `Connection: close`),
+ * then drains NATS, which the requests in flight still need until then.
  */
 export async function startGateway(options: GatewayOptions = {}): Promise<INestApplication> {
   const config = options.config ?? loadConfig();
@@ -44,6 +49,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
   app.use(handler.middleware());
   const http = app.getHttpAdapter().getInstance() as { disable(setting: string): void };
   http.disable('x-powered-by');
+  // The first step of closing, before Nest closes the server (which would wait for kept-alive connections).
+  const drain = new HttpDrain(app.getHttpServer());
+  resources.shutdown.add('commands', async () => {
+    const { inFlight, cut } = await drain.close(HTTP_DRAIN_BOUND_MS);
+    new Logger('api-gateway').log(`HTTP stopped: ${inFlight} request(s) in flight at the stop, ${cut} cut at the ${HTTP_DRAIN_BOUND_MS} ms bound`);
+  });
   try {
     await app.listen(options.port ?? config.httpPort, config.httpHost);
   } catch (error) {

@@ -22,10 +22,11 @@ export interface AppProcess {
  * Starts one built app (dist/) as its own process, as `npm start` and Kubernetes run it.
  * The README's test command builds first; run `npm run build` before running a suite alone.
  */
-export async function spawnApp(app: AppName, env: Record<string, string>): Promise<AppProcess> {
+export async function spawnApp(app: AppName, env: Record<string, string>, options: { readonly port?: number } = {}): Promise<AppProcess> {
   const main = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (the README's test command does)`);
-  const port = await freePort();
+  // A given port: a restart takes over its predecessor's address, as behind a Service.
+  const port = options.port ?? (await freePort());
   const portVariable = app === 'api-gateway' ? 'PKI_HTTP_PORT' : 'PKI_HEALTH_PORT';
   const child = spawn(process.execPath, ['-r', path.join(ROOT, 'tools', 'dist-paths.js'), main], {
     env: { ...process.env, NODE_ENV: 'test', ...env, [portVariable]: String(port) },

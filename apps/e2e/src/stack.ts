@@ -24,8 +24,17 @@ export interface RunningStack {
   readonly apps: readonly AppProcess[];
   /** The stack's database, for assertions on read models that have no API yet. */
   readonly db: Kysely<any>;
-  /** Restarts one app with extra environment: configuration naming resources made through the API (e.g. PKI_IOT_ISSUING_CA_ARN). */
+  /**
+   * Restarts one app with extra environment: configuration naming resources made through the API
+   * (e.g. PKI_IOT_ISSUING_CA_ARN). The new process listens on the old one's port, so the
+   * endpoint stays valid when the gateway restarts.
+   */
   restart(app: AppName, env: Record<string, string>): Promise<AppProcess>;
+  /**
+   * Starts one more process of `app` (a replica sharing the stack's database and NATS namespace,
+   * with extra environment) and waits until it is ready; `stop()` stops it too.
+   */
+  spawnReplica(app: AppName, env?: Record<string, string>): Promise<AppProcess>;
   stop(): Promise<void>;
 }
 
@@ -49,8 +58,9 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
     ...env,
   };
   const apps: AppProcess[] = [];
+  const replicas: AppProcess[] = [];
   const stopAll = async () => {
-    await Promise.all(apps.map((app) => app.stop()));
+    await Promise.all([...apps, ...replicas].map((app) => app.stop()));
   };
   try {
     for (const name of APPS) apps.push(await spawnApp(name, shared));
@@ -62,11 +72,18 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
       db: database.db,
       async restart(name, env) {
         const index = apps.findIndex((app) => app.app === name);
+        const port = Number(new URL(apps[index]!.url).port);
         await apps[index]!.stop();
-        const restarted = await spawnApp(name, { ...shared, ...env });
+        const restarted = await spawnApp(name, { ...shared, ...env }, { port });
         apps[index] = restarted;
         await waitUntilReady(restarted);
         return restarted;
+      },
+      async spawnReplica(name, env = {}) {
+        const replica = await spawnApp(name, { ...shared, ...env });
+        replicas.push(replica);
+        await waitUntilReady(replica);
+        return replica;
       },
       async stop() {
         await stopAll();

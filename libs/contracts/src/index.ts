@@ -12,3 +12,4 @@ export * from './issuance';
 export * from './directory';
 export * from './iot';
 export * from './event-payload-schemas';
+export * from './safe-to-retry';

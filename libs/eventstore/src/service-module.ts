@@ -10,10 +10,12 @@ import {
   type BackgroundWorker,
   type CommandHandlers,
   type PlatformConfig,
+  UNAVAILABLE_ERRORS,
 } from '@pki/service-kit';
 import type { Kysely, Migration } from 'kysely';
 import type { Projection } from './projection/projection';
 import { ServiceRuntime } from './service-runtime';
+import { isConnectionError } from './util/pg-errors';
 
 /** What a service builds on its runtime: its command handlers, its background workers, and what to release last. */
 export interface ServiceWiring {
@@ -88,7 +90,9 @@ export function eventSourcedServiceModule(options: ServiceModuleOptions): Dynami
       },
       { provide: COMMAND_HANDLERS, useFactory: (wiring: ServiceWiring) => wiring.handlers, inject: [SERVICE_WIRING] },
       { provide: READINESS_CHECKS, useFactory: (runtime: ServiceRuntime) => runtime.readinessChecks(), inject: [ServiceRuntime] },
+      // A request that fails because Postgres is unreachable answers ServiceUnavailable (retryable).
+      { provide: UNAVAILABLE_ERRORS, useValue: isConnectionError },
     ],
-    exports: [COMMAND_HANDLERS, READINESS_CHECKS, ServiceRuntime],
+    exports: [COMMAND_HANDLERS, READINESS_CHECKS, UNAVAILABLE_ERRORS, ServiceRuntime],
   };
 }

@@ -7,10 +7,24 @@ import { loadConfig, type PlatformConfig } from './config';
 import { HealthController } from './health';
 import { openProcessResources, processModule } from './process-module';
 import { exitGracefullyOnSignals } from './shutdown';
+import { withTestDelays } from './test-delays';
+
+function optional<T>(app: INestApplication, token: symbol): T | undefined {
+  try {
+    return app.get<T>(token, { strict: false });
+  } catch {
+    return undefined;
+  }
+}
 
 /** Token under which a service module exports its operation handlers. */
 export const COMMAND_HANDLERS = Symbol('COMMAND_HANDLERS');
 export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
+/**
+ * Optional token: `(error) => boolean`, true when a handler's error means a dependency is
+ * unreachable (the event-sourced service module provides Postgres's connection errors).
+ */
+export const UNAVAILABLE_ERRORS = Symbol('UNAVAILABLE_ERRORS');
 
 export interface ServiceDefinition {
   readonly service: ServiceName;
@@ -48,7 +62,13 @@ export async function startService(definition: ServiceDefinition, options: Start
 
     app = await NestFactory.create(ServiceRootModule, { logger: ['error', 'warn', 'log'], abortOnError: false });
     await app.init();
-    const server = new CommandServer({ nc: resources.nc, prefix: config.natsPrefix, service: definition.service, handlers: app.get<CommandHandlers>(COMMAND_HANDLERS) });
+    const server = new CommandServer({
+      nc: resources.nc,
+      prefix: config.natsPrefix,
+      service: definition.service,
+      handlers: withTestDelays(app.get<CommandHandlers>(COMMAND_HANDLERS), config.nodeEnv, process.env.PKI_TEST_SLOW_OPERATIONS),
+      isUnavailable: optional<(error: unknown) => boolean>(app, UNAVAILABLE_ERRORS),
+    });
     resources.shutdown.add('commands', () => server.stop());
     await server.start();
     await app.listen(options.healthPort ?? config.healthPort, config.httpHost);

@@ -1,8 +1,12 @@
+import type { Msg } from 'nats';
 import type { CommandMessage, Reply } from '@pki/contracts';
 
 /**
  * The wire format of a command: the request body is a `CommandMessage` as JSON, the reply
  * body a `Reply` as JSON. Both ends live in this library (CommandServer, ServiceClient).
+ * Before the reply a server may send "working" messages (an empty body without headers; NATS's
+ * own "no responders" status is empty too, but carries a 503 header) to say the request is still
+ * in hand.
  */
 export function encodeJson(value: unknown): string {
   return JSON.stringify(value);
@@ -33,4 +37,12 @@ export function isReply(value: unknown): value is Reply<unknown> {
   const reply = value as { ok?: unknown; result?: unknown; error?: { kind?: unknown; message?: unknown } };
   if (reply.ok === true) return 'result' in reply;
   return reply.ok === false && typeof reply.error?.kind === 'string' && typeof reply.error.message === 'string';
+}
+
+/** The body of a "working" message: nothing (see isWorking). */
+export const WORKING = new Uint8Array(0);
+
+/** A "working" message: empty and without headers, which no reply and no NATS status message is. */
+export function isWorking(msg: Msg): boolean {
+  return msg.data.length === 0 && !msg.headers;
 }

@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from 'nats';
-import { commandSubject, DomainError, type CommandMessage } from '@pki/contracts';
+import { commandSubject, DomainError, queueGroup, type CommandMessage, type ServiceName } from '@pki/contracts';
 import { assertNatsReachable, testNatsUrl, uniquePrefix } from '@pki/testing';
 import { CommandServer, type CommandHandlers } from './command-server';
 import { ServiceClient } from './service-client';
@@ -10,8 +10,8 @@ describe('CommandServer and ServiceClient (real NATS)', () => {
   let nc: NatsConnection;
   let prefix: string;
   const servers: CommandServer[] = [];
-  const serve = async (handlers: CommandHandlers, drainTimeoutMs?: number) => {
-    const server = new CommandServer({ nc, prefix, service: 'ca', handlers, drainTimeoutMs });
+  const serve = async (handlers: CommandHandlers, drainTimeoutMs?: number, more: { service?: ServiceName; isUnavailable?: (error: unknown) => boolean; workingIntervalMs?: number } = {}) => {
+    const server = new CommandServer({ nc, prefix, service: more.service ?? 'ca', handlers, drainTimeoutMs, isUnavailable: more.isUnavailable, workingIntervalMs: more.workingIntervalMs });
     servers.push(server);
     await server.start();
     return server;
@@ -104,4 +104,83 @@ describe('CommandServer and ServiceClient (real NATS)', () => {
     await stuck.stop();
     expect(Date.now() - before).toBeLessThan(2000);
   });
+
+  it('answers Unavailable, not Internal, when a dependency is unreachable (the error or its cause)', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    await serve(
+      {
+        Store: async () => {
+          throw new Error('loading the CA failed', { cause: refused });
+        },
+        Bug: async () => {
+          throw new TypeError('x is undefined');
+        },
+      },
+      undefined,
+      { isUnavailable: (error) => (error as { code?: string }).code === 'ECONNREFUSED' },
+    );
+    const client = new ServiceClient(nc, prefix, 5000);
+    expect(await client.request('ca', 'Store', message())).toEqual({
+      ok: false,
+      error: { kind: 'Unavailable', message: 'The service cannot reach its database or message bus now; try again later (request id r-1).' },
+    });
+    expect(await client.request('ca', 'Bug', message())).toMatchObject({ ok: false, error: { kind: 'Internal' } });
+  });
+
+  it('keeps a slow request alive with "working" messages, and sends none for a quick one', async () => {
+    await serve({ Slow: () => new Promise((resolve) => setTimeout(() => resolve({ slow: true }), 1500)), Quick: async () => ({ quick: true }) }, undefined, { workingIntervalMs: 100 });
+    const client = new ServiceClient(nc, prefix, 10_000, { lostAfterMs: 400 });
+    expect(await client.request('ca', 'Slow', message())).toEqual({ ok: true, result: { slow: true } });
+    // What goes on the wire: a quick request's first message is its reply.
+    const first = await nc.request(commandSubject(prefix, 'ca', 'Quick'), JSON.stringify(message()), { timeout: 5000 });
+    expect(first.json()).toEqual({ ok: true, result: { quick: true } });
+  });
+
+  describe('a replica that dies holding a request', () => {
+    /**
+     * A replica that takes the request and dies without a word (as a SIGKILLed process does):
+     * it subscribes in the service's queue group on its own connection and closes that
+     * connection when the request arrives; `swallowed` resolves then.
+     */
+    const dyingReplica = async (service: ServiceName, operation: string) => {
+      const doomed = await connect({ servers: testNatsUrl() });
+      const swallowed = new Promise<void>((resolve) => {
+        doomed.subscribe(commandSubject(prefix, service, operation), {
+          queue: queueGroup(service),
+          callback: () => {
+            void doomed.close();
+            resolve();
+          },
+        });
+      });
+      await doomed.flush();
+      return { swallowed };
+    };
+
+    it('fails a write fast with Unavailable instead of waiting for the timeout', async () => {
+      const { swallowed } = await dyingReplica('issuance', 'IssueCertificate');
+      const client = new ServiceClient(nc, prefix, 20_000, { lostAfterMs: 500 });
+      const started = Date.now();
+      const reply = client.request('issuance', 'IssueCertificate', message());
+      await swallowed;
+      // A live replica now: the write is still not repeated behind the caller's back.
+      const issued: string[] = [];
+      await serve({ IssueCertificate: async (m) => (issued.push(m.requestId), {}) }, undefined, { service: 'issuance' });
+      expect(await reply).toEqual({ ok: false, error: { kind: 'Unavailable', message: 'The issuance service went silent while handling IssueCertificate; try again later.' } });
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(issued).toEqual([]);
+    });
+
+    it('sends a read once more, to another replica', async () => {
+      const { swallowed } = await dyingReplica('issuance', 'GetCertificate');
+      const client = new ServiceClient(nc, prefix, 20_000, { lostAfterMs: 500 });
+      const started = Date.now();
+      const reply = client.request('issuance', 'GetCertificate', message());
+      await swallowed;
+      await serve({ GetCertificate: async () => ({ Certificate: 'pem' }) }, undefined, { service: 'issuance' });
+      expect(await reply).toEqual({ ok: true, result: { Certificate: 'pem' } });
+      expect(Date.now() - started).toBeLessThan(3000);
+    });
+  });
 });
+

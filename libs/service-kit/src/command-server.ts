@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { commandSubject, DomainError, queueGroup, type CommandMessage, type Reply, type ServiceName } from '@pki/contracts';
-import { decodeJson, encodeJson, isCommandMessage } from './command-message';
+import { decodeJson, encodeJson, isCommandMessage, WORKING } from './command-message';
+import { isNatsUnreachable } from './nats-connection';
 
 /** One operation a service answers: the input arrives validated by the gateway. */
 export type CommandHandler = (message: CommandMessage) => Promise<unknown>;
@@ -15,6 +16,26 @@ export interface CommandServerOptions {
   readonly handlers: CommandHandlers;
   /** Longest time a graceful shutdown waits for in-flight requests (default 10 s). */
   readonly drainTimeoutMs?: number;
+  /**
+   * Whether a handler's error means a dependency is unreachable (e.g. Postgres down), answered
+   * as Unavailable (AWS ServiceUnavailableException, 503, which SDKs retry) instead of Internal.
+   * A NATS connection that is closed or reconnecting counts without being named here.
+   */
+  readonly isUnavailable?: (error: unknown) => boolean;
+  /** How often each request held longer than WORKING_AFTER_MS is said to be in hand (default 1 s). */
+  readonly workingIntervalMs?: number;
+}
+
+/** A request answered within this time costs no "working" message. */
+export const WORKING_AFTER_MS = 250;
+export const WORKING_INTERVAL_MS = 1000;
+
+/** The error itself or any error in its `cause` chain (handlers wrap errors with context). */
+function someCause(error: unknown, test: (error: unknown) => boolean): boolean {
+  for (let e = error, depth = 0; e !== undefined && e !== null && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if (test(e)) return true;
+  }
+  return false;
 }
 
 /**
@@ -25,11 +46,18 @@ export interface CommandServerOptions {
  *
  * `stop()` stops taking requests (drains the subscriptions) and waits for the ones in flight, up
  * to the drain timeout; their replies still go out, since the connection is drained only afterwards.
+ *
+ * While a request is in hand for longer than WORKING_AFTER_MS, the server sends its caller an
+ * empty "working" message every WORKING_INTERVAL_MS (one timer for all of them), so a caller
+ * whose replica died holding its request learns it in seconds (ServiceClient). Quick requests,
+ * the common case, cost nothing extra.
  */
 export class CommandServer {
   private readonly log: Logger;
   private readonly subscriptions: Subscription[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Requests in hand: their work, and when they arrived. */
+  private readonly inFlight = new Map<Promise<void>, { readonly msg: Msg; readonly since: number }>();
+  private working: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: CommandServerOptions) {
     this.log = new Logger(`CommandServer:${o.service}`);
@@ -46,11 +74,13 @@ export class CommandServer {
             this.log.error(`${operation} subscription failed: ${error.message}`);
             return;
           }
-          this.track(this.answer(operation, handler, msg));
+          this.track(msg, this.answer(operation, handler, msg));
         },
       });
       this.subscriptions.push(subscription);
     }
+    this.working = setInterval(() => this.sayWorking(), this.o.workingIntervalMs ?? WORKING_INTERVAL_MS);
+    this.working.unref();
     await this.o.nc.flush();
   }
 
@@ -58,17 +88,32 @@ export class CommandServer {
     // Drain, not unsubscribe: a request the server routed here before it saw the UNSUB is still
     // answered instead of being dropped (its caller would wait for its whole timeout).
     await Promise.allSettled(this.subscriptions.splice(0).map((subscription) => subscription.drain()));
-    if (this.inFlight.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.o.drainTimeoutMs ?? 10_000)));
-    await Promise.race([Promise.allSettled([...this.inFlight]), timeout]);
-    clearTimeout(timer);
-    if (this.inFlight.size > 0) this.log.warn(`${this.inFlight.size} request(s) still running after the drain timeout`);
+    if (this.inFlight.size > 0) {
+      // The "working" messages go on while the last requests finish.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.o.drainTimeoutMs ?? 10_000)));
+      await Promise.race([Promise.allSettled([...this.inFlight.keys()]), timeout]);
+      clearTimeout(timer);
+      if (this.inFlight.size > 0) this.log.warn(`${this.inFlight.size} request(s) still running after the drain timeout`);
+    }
+    clearInterval(this.working);
   }
 
-  private track(work: Promise<void>): void {
-    this.inFlight.add(work);
+  private track(msg: Msg, work: Promise<void>): void {
+    this.inFlight.set(work, { msg, since: Date.now() });
     void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private sayWorking(): void {
+    const before = Date.now() - WORKING_AFTER_MS;
+    for (const { msg, since } of this.inFlight.values()) {
+      if (since > before || !msg.reply) continue;
+      try {
+        msg.respond(WORKING);
+      } catch {
+        // the connection is closing; the reply (or the caller's own watch) settles it
+      }
+    }
   }
 
   private async answer(operation: string, handler: CommandHandler, msg: Msg): Promise<void> {
@@ -95,6 +140,10 @@ export class CommandServer {
       return { ok: true, result: result ?? {} };
     } catch (error) {
       if (error instanceof DomainError) return { ok: false, error: error.toServiceError() };
+      if (someCause(error, (e) => isNatsUnreachable(e) || (this.o.isUnavailable?.(e) ?? false))) {
+        this.log.warn(`${operation} failed, a dependency is unreachable (request ${data.requestId}): ${error instanceof Error ? error.message : String(error)}`);
+        return { ok: false, error: { kind: 'Unavailable', message: `The service cannot reach its database or message bus now; try again later (request id ${data.requestId}).` } };
+      }
       this.log.error(`${operation} failed (request ${data.requestId})`, error instanceof Error ? error.stack : String(error));
       return { ok: false, error: { kind: 'Internal', message: `The service failed to process the request (request id ${data.requestId}).` } };
     }

@@ -1,4 +1,4 @@
-import { connect, type NatsConnection } from 'nats';
+import { connect, ErrorCode, type NatsConnection } from 'nats';
 import type { ReadinessCheck } from './health';
 
 /**
@@ -38,4 +38,20 @@ export async function drainNats(nc: NatsConnection): Promise<void> {
   } catch {
     // closed meanwhile
   }
+}
+
+/**
+ * A NATS error meaning the server cannot be reached now (the connection is closed, draining or
+ * reconnecting, or JetStream did not answer in time), as opposed to a mistake in the request.
+ */
+export function isNatsUnreachable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    code === ErrorCode.ConnectionClosed ||
+    code === ErrorCode.ConnectionDraining ||
+    code === ErrorCode.Disconnect ||
+    code === ErrorCode.ConnectionRefused ||
+    code === ErrorCode.NoResponders ||
+    code === ErrorCode.Timeout
+  );
 }

@@ -1,0 +1,44 @@
+import type { ServiceName } from './subjects';
+
+/**
+ * Operations a client may send a second time, to another replica, when the replica that took
+ * the first copy died before answering. Only operations that change nothing are listed: a
+ * write whose first copy may have committed is never repeated behind the caller's back (it
+ * fails fast with a retryable error instead, and the caller decides, e.g. with AWS's
+ * IdempotencyToken). When in doubt an operation stays out.
+ */
+export const SAFE_TO_RETRY: Readonly<Record<ServiceName, ReadonlySet<string>>> = {
+  ca: new Set([
+    'DescribeCertificateAuthority',
+    'DescribeCertificateAuthorityAuditReport',
+    'GetCertificateAuthorityCertificate',
+    'GetCertificateAuthorityCsr',
+    'GetPolicy',
+    'ListCertificateAuthorities',
+    'ListPermissions',
+    'ListTags',
+  ]),
+  issuance: new Set(['GetCertificate']),
+  // OcspRequest signs a fresh response each time, which records one more key use and changes no state.
+  revocation: new Set(['OcspRequest', 'CrlLocation']),
+  iot: new Set([
+    'DescribeCACertificate',
+    'ListCACertificates',
+    'DescribeCertificate',
+    'ListCertificates',
+    'ListCertificatesByCA',
+    'DescribeThing',
+    'ListThings',
+    'ListThingPrincipals',
+    'ListPrincipalThings',
+    'GetPolicy',
+    'ListAttachedPolicies',
+    'ListTargetsForPolicy',
+  ]),
+  directory: new Set(['DescribeDirectories', 'DescribeCertificate', 'ListCertificates', 'DescribeClientAuthenticationSettings', 'DescribeLDAPSSettings']),
+};
+
+/** Whether `operation` of `service` may be sent again after its first copy was lost (see SAFE_TO_RETRY). */
+export function isSafeToRetry(service: ServiceName, operation: string): boolean {
+  return SAFE_TO_RETRY[service].has(operation);
+}
