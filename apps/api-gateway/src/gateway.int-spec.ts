@@ -2,7 +2,8 @@ import * as nats from 'nats';
 import type { INestApplication } from '@nestjs/common';
 import { loadConfig } from '@pki/service-kit';
 import { assertNatsReachable, testNatsUrl, uniquePrefix } from '@pki/testing';
-import { startGateway } from './gateway';
+import type { Server } from 'node:http';
+import { KEEP_ALIVE_TIMEOUT_MS, startGateway } from './gateway';
 
 // Every connection any code in this process opens goes through here, so a second one is counted.
 jest.mock('nats', () => {
@@ -28,6 +29,11 @@ describe('api-gateway process', () => {
 
     const ready = await fetch(`${await app.getUrl()}/health/ready`);
     expect(await ready.json()).toEqual({ status: 'ok', checks: { nats: 'ok' } });
+    // Idle connections outlive a load balancer's 60 s idle timeout (else resets on reuse).
+    const server = app.getHttpServer() as Server;
+    expect(server.keepAliveTimeout).toBe(KEEP_ALIVE_TIMEOUT_MS);
+    expect(KEEP_ALIVE_TIMEOUT_MS).toBeGreaterThan(60_000);
+    expect(server.headersTimeout).toBeGreaterThan(server.keepAliveTimeout);
 
     await app.close();
     app = undefined;

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { Logger, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createObjectStorage, type ObjectStorage } from '@pki/object-storage';
@@ -9,6 +10,8 @@ import { HttpDrain } from './http/http-drain';
 
 /** Longest a graceful stop waits for requests in flight before cutting their connections. */
 const HTTP_DRAIN_BOUND_MS = 10_000;
+/** How long an idle kept-alive connection stays open: past a load balancer's 60 s idle timeout. */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export interface GatewayOptions {
   readonly config?: PlatformConfig;
@@ -49,8 +52,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
   app.use(handler.middleware());
   const http = app.getHttpAdapter().getInstance() as { disable(setting: string): void };
   http.disable('x-powered-by');
+  // Idle keep-alive connections stay open longer than a load balancer's idle timeout (60 s on an
+  // AWS ALB and most ingress controllers): if the gateway closed first, the balancer or an SDK
+  // could write a request on a socket the gateway is closing and get a reset ("socket hang up").
+  // headersTimeout must exceed keepAliveTimeout (Node's http.Server docs).
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   // The first step of closing, before Nest closes the server (which would wait for kept-alive connections).
-  const drain = new HttpDrain(app.getHttpServer());
+  const drain = new HttpDrain(server);
   resources.shutdown.add('commands', async () => {
     const { inFlight, cut } = await drain.close(HTTP_DRAIN_BOUND_MS);
     new Logger('api-gateway').log(`HTTP stopped: ${inFlight} request(s) in flight at the stop, ${cut} cut at the ${HTTP_DRAIN_BOUND_MS} ms bound`);
