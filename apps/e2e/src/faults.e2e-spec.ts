@@ -11,7 +11,7 @@
  * - every acknowledged revocation in the CRL (`openssl crl -verify`) and revoked in OCSP
  *   (`openssl ocsp`); certificates not revoked are good;
  * - one CaKeyUsed certificate signature per issued certificate, no TBS signed twice (§1);
- * - no event appended twice, every outbox drained;
+ * - no event appended twice, every outbox drained, every stored event in the JetStream feed once;
  * - no client ever got a final wrong answer: only retryable errors (503, RequestInProgress,
  *   throttling, a dropped connection) are allowed during a fault.
  * All findings are collected and compared at once, so one run reports every broken promise.
@@ -27,10 +27,11 @@
  */
 import { GetCertificateCommand } from '@aws-sdk/client-acm-pca';
 import { X509Certificate } from 'node:crypto';
+import { connect } from 'nats';
 import { startNatsServer, startPostgresInstance, waitFor, type NatsServerProcess, type PostgresInstance } from '@pki/testing';
 import { waitUntilReady, type AppName } from './app-process';
 import { activeRootCa, bytes, pcaClient } from './fixtures/acm-pca';
-import { auditSignatures, duplicateEvents, outboxSchemas, pendingOutbox } from './fixtures/audit';
+import { auditFeed, auditSignatures, duplicateEvents, outboxSchemas, pendingOutbox, storedEventIds, type FeedAudit } from './fixtures/audit';
 import type { AwsError } from './fixtures/errors';
 import { isRetryable, startLoad, type AcknowledgedCertificate, type ClientError } from './fixtures/fault-load';
 import { OpensslDir } from './fixtures/openssl';
@@ -111,7 +112,7 @@ describe('faults under load: every service, nats-server and Postgres killed once
       const at = Date.now();
       await inject();
       await allReady();
-      timeline.push(`${name}: at ${((at - started) / 1000).toFixed(1)} s, all ready after ${Date.now() - at} ms`);
+      timeline.push(`${name}: at ${((at - started) / 1000).toFixed(1)} s (${new Date(at).toISOString()}), all ready after ${Date.now() - at} ms`);
       await progress(name);
     };
     const killApp = (app: AppName, signal: NodeJS.Signals) => async () => {
@@ -228,6 +229,18 @@ describe('faults under load: every service, nats-server and Postgres killed once
 
     // The checks' own OCSP answers were signed (CaKeyUsed) just now: their outbox rows drain too.
     await settled('every outbox drained after the checks', async () => Object.keys(await pendingOutbox(stack.db, schemas)).length === 0, 30_000);
+    // The published feed: every stored event in JetStream once (the relay repairs what the nats-server crash lost).
+    const stored = await storedEventIds(stack.db, schemas);
+    const nc = await connect({ servers: nats.url });
+    let feed: FeedAudit = { publishedTwice: [], missing: [] };
+    try {
+      await settled('every stored event published once', async () => {
+        feed = await auditFeed(nc, stored);
+        return feed.missing.length === 0 && feed.publishedTwice.length === 0;
+      }, 30_000);
+    } finally {
+      await nc.close();
+    }
     const findings = {
       wrongAnswers: [...record.wrong, ...getErrors].map((e) => `${e.operation} at ${((e.at - started) / 1000).toFixed(1)} s: ${e.name} (${e.status}) ${e.message}`),
       stalls,
@@ -243,6 +256,7 @@ describe('faults under load: every service, nats-server and Postgres killed once
       ocspUnknown,
       signatures: await auditSignatures(stack.db),
       duplicateEvents: await duplicateEvents(stack.db, schemas),
+      feed: { publishedTwice: feed.publishedTwice, missing: feed.missing.length === 0 ? [] : [`${feed.missing.length} of ${stored.size}`, ...feed.missing.slice(0, 5)] },
     };
     const issuedInStore = findings.signatures.certificatesIssued;
     const histogram = record.retryable.reduce<Record<string, number>>((h, e) => ({ ...h, [`${e.operation} ${e.name}`]: (h[`${e.operation} ${e.name}`] ?? 0) + 1 }), {});
@@ -273,6 +287,7 @@ describe('faults under load: every service, nats-server and Postgres killed once
       ocspUnknown: [],
       signatures: { certificateSignatures: issuedInStore, certificatesIssued: issuedInStore, signedTwice: [], unrecorded: [], orphans: [] },
       duplicateEvents: [],
+      feed: { publishedTwice: [], missing: [] },
     });
   }, TEST_TIMEOUT_MS);
 });
