@@ -27,17 +27,13 @@
  * after LOAD_BUDGET_MS; every wait after it has its own bound, and Jest's timeouts (90 s setup,
  * 200 s test) cap a run that goes wrong at under 5 minutes.
  */
-import { GetCertificateCommand } from '@aws-sdk/client-acm-pca';
-import { X509Certificate } from 'node:crypto';
-import { connect } from 'nats';
 import { startNatsServer, startPostgresInstance, waitFor, type NatsServerProcess, type PostgresInstance } from '@pki/testing';
 import { waitUntilReady, type AppName } from './app-process';
 import { activeRootCa, bytes, pcaClient } from './fixtures/acm-pca';
-import { auditFeed, auditSignatures, duplicateEvents, outboxSchemas, pendingOutbox, storedEventIds, type FeedAudit } from './fixtures/audit';
-import type { AwsError } from './fixtures/errors';
-import { isRetryable, startLoad, type AcknowledgedCertificate, type ClientError } from './fixtures/fault-load';
+import { auditSignatures, duplicateEvents, outboxSchemas, pendingOutbox, settledFeed, storedEventIds } from './fixtures/audit';
+import { startLoad } from './fixtures/fault-load';
 import { OpensslDir } from './fixtures/openssl';
-import { bodyIfOk } from './fixtures/revocation';
+import { crlFindings, duplicateSerials, ocspAnswers, retrieveAll, verifyAll } from './fixtures/relying-party-checks';
 import { ACCOUNT_A, softwareKeysEnv, startStack, type RunningStack } from './stack';
 
 const BUCKET = 'faults-crls';
@@ -57,8 +53,6 @@ const settled = (what: string, fn: () => Promise<boolean>, timeoutMs: number): P
     () => true,
     () => false,
   );
-const chunks = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-const serialNumber = (hex: string): bigint => BigInt(`0x${hex}`);
 
 describe('faults under load: every service, nats-server and Postgres killed once', () => {
   let nats: NatsServerProcess;
@@ -157,114 +151,36 @@ describe('faults under load: every service, nats-server and Postgres killed once
     await settled('every outbox drained', async () => Object.keys(await pendingOutbox(stack.db, schemas)).length === 0, 30_000);
     const settledAt = Date.now();
 
-    // Every acknowledged certificate: GetCertificate (retrying only retryable answers), openssl verify, its serial.
+    // Every acknowledged certificate retrievable and verifying; every acknowledged revocation in the CRL and OCSP.
     const certificates = record.certificates;
-    const notRetrievable: string[] = [];
-    const getErrors: ClientError[] = [];
-    /** One bound for all of them: retryable answers are retried until then. */
-    const retrievalDeadline = Date.now() + 30_000;
-    for (const batch of chunks(certificates, 8)) {
-      await Promise.all(
-        batch.map(async (cert: AcknowledgedCertificate) => {
-          const pca = client();
-          let last: AwsError | undefined;
-          const got = await waitFor(
-            async () =>
-              pca.send(new GetCertificateCommand({ CertificateAuthorityArn: caArn, CertificateArn: cert.arn })).catch((error: AwsError) => {
-                last = error;
-                if (isRetryable(error)) return undefined;
-                throw error;
-              }),
-            { timeoutMs: Math.max(1000, retrievalDeadline - Date.now()), intervalMs: 250, what: `GetCertificate ${cert.arn}` },
-          ).catch(() => undefined);
-          if (!got?.Certificate) {
-            notRetrievable.push(`${cert.serial}: ${last?.name ?? 'no certificate'}`);
-            if (last) getErrors.push({ operation: 'GetCertificate', name: last.name, status: last.$metadata?.httpStatusCode, message: String(last.message).slice(0, 300), at: Date.now() });
-            return;
-          }
-          if (cert.pem !== undefined && cert.pem !== got.Certificate) notRetrievable.push(`${cert.serial}: GetCertificate answered another certificate than during the load`);
-          cert.pem = got.Certificate;
-          pki.write(`c-${cert.serial}.pem`, got.Certificate);
-        }),
-      );
-    }
+    const retrieval = await retrieveAll(client, caArn, certificates, pki, Date.now() + 30_000);
     const retrieved = certificates.filter((c) => c.pem !== undefined);
-    const notVerifying: string[] = [];
-    for (const batch of chunks(retrieved, 50)) {
-      const result = pki.exec('verify', '-CAfile', 'root.pem', ...batch.map((c) => `c-${c.serial}.pem`));
-      for (const c of batch) if (!result.output.includes(`c-${c.serial}.pem: OK`)) notVerifying.push(c.serial);
-    }
-    const serialMismatch = retrieved.filter((c) => serialNumber(new X509Certificate(c.pem!).serialNumber) !== serialNumber(c.serial)).map((c) => c.serial);
-    const seen = new Map<bigint, number>();
-    for (const c of certificates) seen.set(serialNumber(c.serial), (seen.get(serialNumber(c.serial)) ?? 0) + 1);
-    const duplicateSerials = [...seen].filter(([, n]) => n > 1).map(([s]) => s.toString(16));
-
-    // Every acknowledged revocation: in a CRL that verifies under the CA, and revoked in OCSP.
     const revoked = [...record.revoked];
-    const caId = caArn.split('/').pop()!;
-    let crlText = '';
-    const crlSerials = () => new Set([...crlText.matchAll(/Serial Number: ([0-9A-F]+)/g)].map((m) => serialNumber(m[1]!)));
-    await settled(
-      'the CRL listing every acknowledged revocation',
-      async () => {
-        const body = await bodyIfOk(`${stack.endpoint}/${BUCKET}/crl/${caId}.crl`);
-        if (!body) return false;
-        pki.write('root.crl', body);
-        crlText = pki.run('crl', '-inform', 'DER', '-in', 'root.crl', '-CAfile', 'root.pem', '-noout', '-text', '-verify');
-        const listed = crlSerials();
-        return /verify OK/.test(crlText) && revoked.every((s) => listed.has(serialNumber(s)));
-      },
-      30_000,
-    );
-    const listed = crlSerials();
-    const notInCrl = revoked.filter((s) => !listed.has(serialNumber(s)));
-    const crlVerifies = /verify OK/.test(crlText);
-
-    const ocspAnswers = (serials: readonly string[]): Map<string, string> => {
-      const answers = new Map<string, string>();
-      // At most 10 certificates per OCSP request (the responder's limit, MAX_OCSP_REQUESTS).
-      for (const batch of chunks(serials, 10)) {
-        const out = pki.exec('ocsp', '-issuer', 'root.pem', '-CAfile', 'root.pem', '-url', `${stack.endpoint}/ocsp`, ...batch.flatMap((s) => ['-cert', `c-${s}.pem`])).output;
-        for (const s of batch) answers.set(s, /Response verify OK/.test(out) ? (new RegExp(`c-${s}\\.pem: (\\w+)`).exec(out)?.[1] ?? 'no answer') : `response does not verify: ${out.slice(0, 200)}`);
-      }
-      return answers;
-    };
+    const crl = await crlFindings(pki, `${stack.endpoint}/${BUCKET}/crl/${caArn.split('/').pop()}.crl`, revoked, 30_000);
     const retrievable = new Set(retrieved.map((c) => c.serial));
-    const ocspNotRevoked = [...ocspAnswers(revoked.filter((s) => retrievable.has(s)))].filter(([, a]) => a !== 'revoked').map(([s, a]) => `${s}: ${a}`);
+    const ocspUrl = `${stack.endpoint}/ocsp`;
+    const ocspNotRevoked = [...ocspAnswers(pki, ocspUrl, revoked.filter((s) => retrievable.has(s)))].filter(([, a]) => a !== 'revoked').map(([s, a]) => `${s}: ${a}`);
+    // Revocations never acknowledged may have happened all the same: of the others, only "unknown" (or no answer) is wrong.
     const notRevoked = retrieved.filter((c) => !record.revoked.has(c.serial)).map((c) => c.serial);
-    // Revocations that were never acknowledged may have happened all the same: only a "good" never seen wrong is "unknown".
-    const ocspUnknown = [...ocspAnswers(notRevoked.slice(0, 30))].filter(([, a]) => a !== 'good' && a !== 'revoked').map(([s, a]) => `${s}: ${a}`);
+    const ocspUnknown = [...ocspAnswers(pki, ocspUrl, notRevoked.slice(0, 30))].filter(([, a]) => a !== 'good' && a !== 'revoked').map(([s, a]) => `${s}: ${a}`);
 
     // The checks' own OCSP answers were signed (CaKeyUsed) just now: their outbox rows drain too.
     await settled('every outbox drained after the checks', async () => Object.keys(await pendingOutbox(stack.db, schemas)).length === 0, 30_000);
-    // The published feed: every stored event in JetStream once (the relay repairs what the nats-server crash lost).
-    const stored = await storedEventIds(stack.db, schemas);
-    const nc = await connect({ servers: nats.url });
-    let feed: FeedAudit = { publishedTwice: [], missing: [] };
-    try {
-      await settled('every stored event published once', async () => {
-        feed = await auditFeed(nc, stored);
-        return feed.missing.length === 0 && feed.publishedTwice.length === 0;
-      }, 30_000);
-    } finally {
-      await nc.close();
-    }
+    const feed = await settledFeed(nats.url, await storedEventIds(stack.db, schemas), 30_000);
     const findings = {
-      wrongAnswers: [...record.wrong, ...getErrors].map((e) => `${e.operation} at ${((e.at - started) / 1000).toFixed(1)} s: ${e.name} (${e.status}) ${e.message}`),
+      wrongAnswers: [...record.wrong, ...retrieval.errors].map((e) => `${e.operation} at ${((e.at - started) / 1000).toFixed(1)} s: ${e.name} (${e.status}) ${e.message}`),
       stalls,
       stillRequested: (await requested()).map((r) => r.serial),
       pendingOutbox: await pendingOutbox(stack.db, schemas),
-      notRetrievable,
-      notVerifying,
-      serialMismatch,
-      duplicateSerials,
-      crlVerifies,
-      notInCrl,
+      notRetrievable: retrieval.notRetrievable,
+      ...verifyAll(pki, retrieved),
+      duplicateSerials: duplicateSerials(certificates),
+      ...crl,
       ocspNotRevoked,
       ocspUnknown,
       signatures: await auditSignatures(stack.db),
       duplicateEvents: await duplicateEvents(stack.db, schemas),
-      feed: { publishedTwice: feed.publishedTwice, missing: feed.missing.length === 0 ? [] : [`${feed.missing.length} of ${stored.size}`, ...feed.missing.slice(0, 5)] },
+      feed,
     };
     const issuedInStore = findings.signatures.certificatesIssued;
     const histogram = record.retryable.reduce<Record<string, number>>((h, e) => ({ ...h, [`${e.operation} ${e.name}`]: (h[`${e.operation} ${e.name}`] ?? 0) + 1 }), {});
