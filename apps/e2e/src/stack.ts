@@ -38,20 +38,28 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
+/** Where the stack keeps its state: by default the shared test servers. */
+export interface StackServers {
+  /** A Postgres server of the suite's own (e.g. one it crashes); the stack's database is made there. */
+  readonly postgresUrl?: string;
+  /** A NATS server of the suite's own (e.g. one it kills), for every app. */
+  readonly natsUrl?: string;
+}
+
 /**
  * The whole platform as it runs in production: every app its own process (from dist/), on
  * this suite's own database and NATS namespace so suites never disturb each other or a
  * running stack.
  */
-export async function startStack(env: Record<string, string> = {}): Promise<RunningStack> {
-  const database = await createTestDatabase();
+export async function startStack(env: Record<string, string> = {}, servers: StackServers = {}): Promise<RunningStack> {
+  const database = await createTestDatabase({ server: servers.postgresUrl });
   const prefix = uniquePrefix();
   // Buckets (CRLs, audit reports) live in this suite's own directory unless the suite names one.
   const objectDir = env.PKI_OBJECT_STORE_DIR ? undefined : mkdtempSync(path.join(tmpdir(), 'pki-objects-'));
   const shared = {
     ...(objectDir ? { PKI_OBJECT_STORE_DIR: objectDir } : {}),
     DATABASE_URL: database.url,
-    NATS_URL: testNatsUrl(),
+    NATS_URL: servers.natsUrl ?? testNatsUrl(),
     PKI_NATS_PREFIX: prefix,
     PKI_ACCESS_KEYS: [ACCOUNT_A, ACCOUNT_B].map((k) => `${k.accessKeyId}:${k.secretAccessKey}:${k.accountId}`).join(','),
     PKI_REQUEST_TIMEOUT_MS: '20000',

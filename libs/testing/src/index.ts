@@ -1,6 +1,6 @@
 export { waitFor } from './wait-for';
 export { freePort } from './free-port';
-export { createTestDatabase, type TestDatabase } from './test-database';
+export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './test-database';
 export { testNatsUrl, assertNatsReachable, uniquePrefix, cleanupNatsPrefix } from './test-nats';
 export { startNatsServer, type NatsServerProcess } from './nats-server.process';
 export { startPostgresInstance, type PostgresInstance } from './postgres-instance.process';

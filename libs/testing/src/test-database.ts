@@ -12,13 +12,18 @@ export interface TestDatabase {
   destroy(): Promise<void>;
 }
 
+export interface TestDatabaseOptions {
+  /** A server of the test's own (e.g. a {@link startPostgresInstance} it may crash); its database part is ignored. */
+  readonly server?: string;
+}
+
 /**
  * A fresh database per call on the test server, so tests (and Jest workers) never share
- * tables. The server is DATABASE_URL's (its database part is ignored), else the local default
- * port, else a Postgres container when a Docker engine is present.
+ * tables. The server is `options.server`, else DATABASE_URL's (its database part is ignored),
+ * else the local default port, else a Postgres container when a Docker engine is present.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const server = await resolveServer();
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  const server = options.server ?? (await resolveServer());
   const name = `test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   await withAdmin(server, (admin) => admin.query(`create database "${name}"`));
   const url = withDatabase(server, name);
