@@ -22,7 +22,7 @@
  * Time budget (CI, loaded 2-core machine): measured 45-80 s in all here. Servers, stack and
  * CA ~10-20 s; load and faults ~30-40 s (each fault waits for all apps to report ready, then for
  * 16 more acknowledged certificates); settling 0-35 s (a request a crash left REQUESTED is
- * finished by the recovery worker after PKI_ISSUANCE_RECOVERY_AFTER_MS = 15 s, on its 30 s
+ * finished by the recovery worker after PKI_ISSUANCE_RECOVERY_AFTER_MS = 15 s, on its 2 s
  * round); checks ~5 s. The load is bounded in count (≤ 4 × 60 certificates) and stops by itself
  * after LOAD_BUDGET_MS; every wait after it has its own bound, and Jest's timeouts (90 s setup,
  * 200 s test) cap a run that goes wrong at under 5 minutes.
@@ -75,6 +75,7 @@ describe('faults under load: every service, nats-server and Postgres killed once
         // A lost request fails within 10 s; a request orphaned by a crash is finished 15 s later.
         PKI_REQUEST_TIMEOUT_MS: '10000',
         PKI_ISSUANCE_RECOVERY_AFTER_MS: '15000',
+        PKI_ISSUANCE_RECOVERY_INTERVAL_MS: '2000',
       },
       { natsUrl: nats.url, postgresUrl: pg.url },
     );
