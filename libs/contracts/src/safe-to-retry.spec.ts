@@ -1,6 +1,7 @@
 import { ACM_PCA_OPERATIONS } from './acm-pca';
 import { REVOCATION_OPERATIONS } from './certificates';
 import { DIRECTORY_OPERATIONS, IOT_OPERATIONS } from './iot-ds';
+import { ISSUANCE_OPERATIONS } from './issuance';
 import { IOT_THING_AND_POLICY_OPERATIONS } from './iot';
 import { isSafeToRetry, SAFE_TO_RETRY } from './safe-to-retry';
 import type { ServiceName } from './subjects';
@@ -8,7 +9,7 @@ import type { ServiceName } from './subjects';
 describe('SAFE_TO_RETRY', () => {
   const owned: Record<ServiceName, readonly string[]> = {
     ca: Object.keys(ACM_PCA_OPERATIONS).filter((operation) => ACM_PCA_OPERATIONS[operation] === 'ca'),
-    issuance: Object.keys(ACM_PCA_OPERATIONS).filter((operation) => ACM_PCA_OPERATIONS[operation] === 'issuance'),
+    issuance: [...Object.keys(ACM_PCA_OPERATIONS).filter((operation) => ACM_PCA_OPERATIONS[operation] === 'issuance'), ...Object.values(ISSUANCE_OPERATIONS)],
     revocation: Object.values(REVOCATION_OPERATIONS),
     iot: [...IOT_OPERATIONS, ...IOT_THING_AND_POLICY_OPERATIONS],
     directory: DIRECTORY_OPERATIONS,
@@ -17,7 +18,7 @@ describe('SAFE_TO_RETRY', () => {
   it.each(Object.keys(owned) as ServiceName[])('names only operations %s owns, none of them a write', (service) => {
     for (const operation of SAFE_TO_RETRY[service]) {
       expect(owned[service]).toContain(operation);
-      expect(operation).toMatch(/^(Get|Describe|List|OcspRequest|CrlLocation)/);
+      expect(operation).toMatch(/^(Get|Describe|List|Lookup|OcspRequest|CrlLocation)/);
     }
   });
 
@@ -27,5 +28,6 @@ describe('SAFE_TO_RETRY', () => {
     expect(isSafeToRetry('ca', 'SignData')).toBe(false);
     expect(isSafeToRetry('iot', 'GetRegistrationCode')).toBe(false); // creates the code on first use
     expect(isSafeToRetry('issuance', 'GetCertificate')).toBe(true);
+    expect(isSafeToRetry('issuance', 'LookupIssuedCertificate')).toBe(true);
   });
 });

@@ -18,7 +18,8 @@ export const SAFE_TO_RETRY: Readonly<Record<ServiceName, ReadonlySet<string>>> =
     'ListPermissions',
     'ListTags',
   ]),
-  issuance: new Set(['GetCertificate']),
+  // LookupIssuedCertificate (internal) reads issuance's records: revocation-service asks it while a RevokeCertificate or OCSP request waits.
+  issuance: new Set(['GetCertificate', 'LookupIssuedCertificate']),
   // OcspRequest signs a fresh response each time, which records one more key use and changes no state.
   revocation: new Set(['OcspRequest', 'CrlLocation']),
   iot: new Set([
