@@ -7,6 +7,7 @@ import { auditReportHandlers } from './application/audit-report.handlers';
 import { auditReportRecoveryWorker } from './application/audit-report.worker';
 import type { CaContext } from './application/ca-context';
 import { lifecycleHandlers } from './application/lifecycle.handlers';
+import { lookupCertificateAuthorityHandlers } from './application/lookup-certificate-authority.handler';
 import { policyHandlers } from './application/policy.handlers';
 import { caLifecycleWorker } from './application/workers';
 import { CA_SCHEMA } from './infrastructure/database';
@@ -26,6 +27,7 @@ export function handlersFor(context: CaContext): CommandHandlers {
     ...policyHandlers(context),
     ...auditReportHandlers(context, context.objects),
     ...signingHandlers(context),
+    ...lookupCertificateAuthorityHandlers(context),
   };
 }
 

@@ -38,7 +38,7 @@ export const issuanceServiceDefinition = {
         { source: 'ca', projection: caPolicyProjection },
       ],
       wire: (runtime, services) => {
-        // ca-service's SignData on the process's connection (the real Signer).
+        // ca-service's SignData (the real Signer) and LookupCertificateAuthority, on the process's connection.
         const ca = caSignerClient(services);
         const context: IssuanceContext = {
           db: runtime.db,
@@ -50,6 +50,7 @@ export const issuanceServiceDefinition = {
           signer: (input, on) => ca.signData(input, on),
           caCatchUpMs: caCatchUpMs(env),
           caCatchUp: runtime.catchUp(issuingCaProjection.name),
+          caExists: (caId, caller) => ca.certificateAuthorityExists(caId, { caller, requestId: randomUUID() }),
         };
         return {
           handlers: { ...notImplementedHandlers(OWNED_OPERATIONS), ...issuanceHandlers(context) },

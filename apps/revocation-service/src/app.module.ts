@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { ACM_PCA_OPERATIONS } from '@pki/contracts';
 import { eventSourcedServiceModule, type ServiceRuntime, type ServiceWiring } from '@pki/eventstore';
@@ -22,16 +23,18 @@ const OWNED_OPERATIONS: readonly string[] = Object.entries(ACM_PCA_OPERATIONS).f
 /** One context shared by the handlers, the CRL worker and the OCSP cache invalidation. */
 function wire(runtime: ServiceRuntime, services: ServiceClient, config: PlatformConfig, env: NodeJS.ProcessEnv): ServiceWiring {
   const settings = revocationEnv(env);
+  const ca = caSignerClient(services);
   const context: RevocationContext = {
     db: runtime.db,
     store: runtime.store,
     objects: createObjectStorage(env),
-    // ca-service's SignData / SignDigest on the process's connection.
-    signer: caSignerClient(services),
+    // ca-service's SignData / SignDigest and LookupCertificateAuthority on the process's connection.
+    signer: ca,
     publicUrl: config.publicUrl,
     now: () => new Date(),
     issuance: issuanceClient(services),
     caCatchUp: runtime.catchUp(revocationCaProjection.name),
+    caExists: (caId, caller) => ca.certificateAuthorityExists(caId, { caller, requestId: randomUUID() }),
     catchUpMs: settings.catchUpMs,
     crlDelayMs: settings.crlDelayMs,
     ocspValiditySeconds: settings.ocspValiditySeconds,

@@ -8,6 +8,7 @@ export * from './revocation-reasons';
 export * from './iot-ds';
 export * from './certificates';
 export * from './signing';
+export * from './ca-lookup';
 export * from './issuance';
 export * from './directory';
 export * from './iot';

@@ -1,4 +1,5 @@
 import { ACM_PCA_OPERATIONS } from './acm-pca';
+import { CA_INTERNAL_OPERATIONS } from './ca-lookup';
 import { REVOCATION_OPERATIONS } from './certificates';
 import { DIRECTORY_OPERATIONS, IOT_OPERATIONS } from './iot-ds';
 import { ISSUANCE_OPERATIONS } from './issuance';
@@ -8,7 +9,7 @@ import type { ServiceName } from './subjects';
 
 describe('SAFE_TO_RETRY', () => {
   const owned: Record<ServiceName, readonly string[]> = {
-    ca: Object.keys(ACM_PCA_OPERATIONS).filter((operation) => ACM_PCA_OPERATIONS[operation] === 'ca'),
+    ca: [...Object.keys(ACM_PCA_OPERATIONS).filter((operation) => ACM_PCA_OPERATIONS[operation] === 'ca'), ...Object.values(CA_INTERNAL_OPERATIONS)],
     issuance: [...Object.keys(ACM_PCA_OPERATIONS).filter((operation) => ACM_PCA_OPERATIONS[operation] === 'issuance'), ...Object.values(ISSUANCE_OPERATIONS)],
     revocation: Object.values(REVOCATION_OPERATIONS),
     iot: [...IOT_OPERATIONS, ...IOT_THING_AND_POLICY_OPERATIONS],

@@ -9,6 +9,7 @@ import type { ServiceName } from './subjects';
  */
 export const SAFE_TO_RETRY: Readonly<Record<ServiceName, ReadonlySet<string>>> = {
   ca: new Set([
+    'LookupCertificateAuthority', // internal (ca-lookup.ts): a read of ca-service's records
     'DescribeCertificateAuthority',
     'DescribeCertificateAuthorityAuditReport',
     'GetCertificateAuthorityCertificate',

@@ -1,4 +1,14 @@
-import { DomainError, SIGNING_OPERATIONS, type Caller, type SignatureOutput, type SignDataInput, type SignDigestInput } from '@pki/contracts';
+import {
+  CA_INTERNAL_OPERATIONS,
+  DomainError,
+  SIGNING_OPERATIONS,
+  type Caller,
+  type LookupCertificateAuthorityInput,
+  type LookupCertificateAuthorityOutput,
+  type SignatureOutput,
+  type SignDataInput,
+  type SignDigestInput,
+} from '@pki/contracts';
 import type { ServiceClient } from './service-client';
 
 /** On whose behalf a signature is asked (carried to ca-service's key-use audit log). */
@@ -7,10 +17,12 @@ export interface SignOn {
   readonly requestId: string;
 }
 
-/** ca-service's signing operations, as another service of the platform calls them. */
+/** ca-service's operations for the platform's other services (signing, and whether a CA exists), as they call them. */
 export interface CaSignerClient {
   signData(input: SignDataInput, on: SignOn): Promise<Buffer>;
   signDigest(input: SignDigestInput, on: SignOn): Promise<Buffer>;
+  /** LookupCertificateAuthority: whether ca-service has the CA, even if its events have not reached JetStream yet. */
+  certificateAuthorityExists(certificateAuthorityId: string, on: SignOn): Promise<boolean>;
 }
 
 /**
@@ -19,13 +31,17 @@ export interface CaSignerClient {
  * including "ca-service is not available", becomes the DomainError it names.
  */
 export function caSignerClient(services: Pick<ServiceClient, 'request'>): CaSignerClient {
-  const call = async (operation: string, input: SignDataInput | SignDigestInput, on: SignOn): Promise<Buffer> => {
-    const reply = await services.request<SignatureOutput>('ca', operation, { caller: on.caller, requestId: on.requestId, input });
+  const call = async <T>(operation: string, input: SignDataInput | SignDigestInput | LookupCertificateAuthorityInput, on: SignOn): Promise<T> => {
+    const reply = await services.request<T>('ca', operation, { caller: on.caller, requestId: on.requestId, input });
     if (!reply.ok) throw new DomainError(reply.error.kind, reply.error.message, reply.error.code);
-    return Buffer.from(reply.result.signatureBase64, 'base64');
+    return reply.result;
   };
+  const sign = async (operation: string, input: SignDataInput | SignDigestInput, on: SignOn): Promise<Buffer> =>
+    Buffer.from((await call<SignatureOutput>(operation, input, on)).signatureBase64, 'base64');
   return {
-    signData: (input, on) => call(SIGNING_OPERATIONS.SignData, input, on),
-    signDigest: (input, on) => call(SIGNING_OPERATIONS.SignDigest, input, on),
+    signData: (input, on) => sign(SIGNING_OPERATIONS.SignData, input, on),
+    signDigest: (input, on) => sign(SIGNING_OPERATIONS.SignDigest, input, on),
+    certificateAuthorityExists: async (certificateAuthorityId, on) =>
+      (await call<LookupCertificateAuthorityOutput>(CA_INTERNAL_OPERATIONS.LookupCertificateAuthority, { certificateAuthorityId }, on)).exists,
   };
 }

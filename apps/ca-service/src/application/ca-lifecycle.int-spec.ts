@@ -17,6 +17,7 @@ import { caMigrations } from '../migrations';
 import type { CaContext } from './ca-context';
 import { CaLifecycleWorker, DEFAULT_LIFECYCLE_WORKER_OPTIONS } from './ca-lifecycle.worker';
 import { createCertificateAuthorityHandler } from './create-certificate-authority.handler';
+import { lookupCertificateAuthorityHandlers } from './lookup-certificate-authority.handler';
 import { lifecycleHandlers } from './lifecycle.handlers';
 
 /**
@@ -224,6 +225,23 @@ describe('CA lifecycle against Postgres (handlers with an injected clock)', () =
     expect((await failure(call('RestoreCertificateAuthority', { CertificateAuthorityArn: arn }))).code).toBe('ResourceNotFoundException');
     const events = await context.store.load(caStream(id));
     expect(events.map((e) => e.type)).toEqual(['CertificateAuthorityCreated', 'CsrCreated', 'CertificateAuthorityDeleted', 'CertificateAuthorityPermanentlyDeleted']);
+  });
+
+  it('LookupCertificateAuthority (internal): a CA exists from its creation until its permanent deletion, for any caller', async () => {
+    const lookup = lookupCertificateAuthorityHandlers(context).LookupCertificateAuthority!;
+    const exists = async (certificateAuthorityId: unknown, accountId = ACCOUNT) =>
+      ((await lookup({ caller: { accountId, accessKeyId: 'AKIDTEST' }, requestId: 'req-lookup', input: { certificateAuthorityId } } as CommandMessage)) as { exists: boolean }).exists;
+    const arn = await pendingCa();
+    const id = arn.split('/')[1]!;
+    expect(await exists(id)).toBe(true);
+    expect(await exists(id, '999999999999')).toBe(true);
+    expect(await exists(randomUUID())).toBe(false);
+    await expect(exists('not-a-uuid')).rejects.toMatchObject({ kind: 'Malformed' });
+    await call('DeleteCertificateAuthority', { CertificateAuthorityArn: arn, PermanentDeletionTimeInDays: 7 });
+    expect(await exists(id)).toBe(true);
+    now = new Date(T0.getTime() + 7 * DAY);
+    await worker.tick();
+    expect(await exists(id)).toBe(false);
   });
 
   it('marks a CA EXPIRED once its certificate notAfter passed', async () => {

@@ -36,4 +36,10 @@ export interface IssuanceContext {
   readonly caCatchUpMs: number;
   /** Waits for the issuing-CA projection to apply ca-service's stream (ServiceRuntime.catchUp); absent: the projection is taken as complete. */
   readonly caCatchUp?: CatchUp;
+  /**
+   * Whether ca-service has the CA (LookupCertificateAuthority), asked when the projection has
+   * applied the stream and still lacks it: an event ca-service committed but has not published
+   * yet. Absent: the projection is taken as complete.
+   */
+  readonly caExists?: (certificateAuthorityId: string, caller: Caller) => Promise<boolean>;
 }

@@ -20,7 +20,7 @@ import {
 } from '@pki/contracts';
 import { EventStore, eventStoreMigrations, migrateToLatest, projectionMigrations } from '@pki/eventstore';
 import { buildCsr, fromPem, hashOf, toPem, type ASN1Subject } from '@pki/pki';
-import { createTestDatabase, type TestDatabase } from '@pki/testing';
+import { createTestDatabase, waitFor, type TestDatabase } from '@pki/testing';
 import { ecKey, makeRootCa, opensslText, TempDir, signer as keySigner, type TestCa, type TestKey } from '../domain/profile-test-kit.spec-helper';
 import { ISSUANCE_SCHEMA } from '../infrastructure/database';
 import { issuingCaProjection } from '../infrastructure/projections/issuing-ca.projection';
@@ -295,5 +295,37 @@ describe('issuance handlers (Postgres)', () => {
     expect(await failure(issuanceHandlers(patient()).GetCertificate!(command({ CertificateAuthorityArn: caArn, CertificateArn: `${caArn}/certificate/d0d0d0` })))).toMatchObject({ code: 'ResourceNotFoundException' });
     expect(Date.now() - unknownCertificate).toBeLessThan(1_000);
     expect(catchUpCalls).toBe(2);
+  });
+
+  it('a CA the projection lacks with its stream applied: ca-service decides; one it has (not published yet) is waited for', async () => {
+    const asked: string[] = [];
+    const fresh = new Set<string>();
+    const patient = (): IssuanceContext => ({
+      ...context(),
+      caCatchUpMs: 3_600_000,
+      caCatchUp: async () => true,
+      caExists: async (id) => (asked.push(id), fresh.has(id)),
+    });
+    const getOn = (arn: string) => issuanceHandlers(patient()).GetCertificate!(command({ CertificateAuthorityArn: arn, CertificateArn: `${arn}/certificate/abc` }));
+    // Unknown to ca-service too: ResourceNotFoundException at once, on its word.
+    const unknownId = randomUUID();
+    const unknownArn = `arn:aws:acm-pca:us-east-1:${OWNER.accountId}:certificate-authority/${unknownId}`;
+    expect(await failure(getOn(unknownArn))).toMatchObject({ code: 'ResourceNotFoundException', message: expect.stringMatching(/^Certificate authority .* does not exist/) });
+    expect(asked).toEqual([unknownId]);
+    // Committed by ca-service, its event still on the way: the request waits for the event instead of answering "does not exist".
+    const freshId = randomUUID();
+    const freshArn = `arn:aws:acm-pca:us-east-1:${OWNER.accountId}:certificate-authority/${freshId}`;
+    fresh.add(freshId);
+    const pending = failure(getOn(freshArn));
+    await waitFor(async () => asked.length === 2, { what: 'issuance to ask ca-service about the fresh CA' });
+    await project(freshId, freshArn, CA_EVENT_TYPES.CertificateAuthorityCreated, {
+      ownerAccount: OWNER.accountId, type: 'ROOT', configuration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA' }, usageMode: 'GENERAL_PURPOSE', revocationConfiguration: {},
+    });
+    // Found: what remains is the certificate's own answer.
+    expect(await pending).toMatchObject({ code: 'ResourceNotFoundException', message: expect.not.stringMatching(/^Certificate authority .* does not exist/) });
+    // A CA the projection has is never asked about.
+    expect(asked).toEqual([unknownId, freshId]);
+    await failure(getOn(freshArn));
+    expect(asked).toEqual([unknownId, freshId]);
   });
 });

@@ -47,8 +47,9 @@ export function toIssuingCaView(row: IssuingCaRow, chainLimits: ChainLimits = pr
  * The CA `arn` names, as issuance's projection knows it, for `caller`. When it is unknown, waits
  * (bounded by caCatchUpMs) only while the projection has ca-service events left to apply; when it
  * is not `ready` yet, waits (bounded) for ca-service's events to arrive, so a request made right
- * after a CA change is answered from that change. Unknown: ResourceNotFoundException; projection
- * still behind at the deadline: ServiceUnavailableException (retryable), never "does not exist".
+ * after a CA change is answered from that change. Unknown to the projection and to ca-service
+ * (asked last, for events not published yet): ResourceNotFoundException; projection still behind
+ * at the deadline: ServiceUnavailableException (retryable), never "does not exist".
  * Access: the owning account, or another account the CA's resource policy grants `access`
  * (certificate-access.ts); anyone else gets AccessDeniedException.
  */
@@ -59,7 +60,8 @@ export async function loadIssuingCa(
   ready: (ca: IssuingCaView) => boolean,
   access: CertificateAccess,
 ): Promise<IssuingCaView> {
-  if (!parseCertificateAuthorityArn(arn)) {
+  const parts = parseCertificateAuthorityArn(arn);
+  if (!parts) {
     throw new DomainError('Malformed', `${JSON.stringify(arn)} is not a certificate authority ARN (arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>)`, 'InvalidArnException');
   }
   const deadline = Date.now() + context.caCatchUpMs;
@@ -75,6 +77,15 @@ export async function loadIssuingCa(
       throw new DomainError('Unavailable', `Certificate authority ${arn} is not known here yet (its events are still being applied); try again shortly.`);
     }
     view = await find();
+  }
+  // Still unknown with the stream applied: ca-service may have committed the CA a moment ago and
+  // not published it yet (its outbox relay). Its word decides; if it has the CA, wait for the event.
+  if (!view && context.caExists && (await context.caExists(parts.caId, caller))) {
+    while (!view && Date.now() < deadline) {
+      await sleep(50);
+      view = await find();
+    }
+    if (!view) throw new DomainError('Unavailable', `Certificate authority ${arn} is not known here yet (its events are still being published); try again shortly.`);
   }
   // Known but not ready (e.g. PENDING_CERTIFICATE right after ImportCertificateAuthorityCertificate
   // returned): the change may not even be in the stream yet (ca-service's outbox relay publishes

@@ -23,6 +23,12 @@ export interface RevocationContext {
   readonly issuance: IssuanceQueries;
   /** Waits for the CA projection to apply ca-service's stream (ServiceRuntime.catchUp); absent: the projection is taken as complete. */
   readonly caCatchUp?: CatchUp;
+  /**
+   * Whether ca-service has the CA (LookupCertificateAuthority), asked when the projection has
+   * applied the stream and still lacks it: an event ca-service committed but has not published
+   * yet. Absent: the projection is taken as complete.
+   */
+  readonly caExists?: (certificateAuthorityId: string, caller: Caller) => Promise<boolean>;
   /** Longest wait for CA events not projected yet, and only while there are some (PKI_REVOCATION_CATCH_UP_MS). */
   readonly catchUpMs: number;
   /** Longest delay between a revocation and the CRL carrying it (PKI_CRL_DELAY_MS, default 60 s). */

@@ -13,7 +13,7 @@ import { CA_EVENT_TYPES, DomainError, ISSUANCE_EVENT_TYPES, REVOCATION_EVENT_TYP
 import { EventStore, eventStoreMigrations, migrateToLatest, projectionMigrations } from '@pki/eventstore';
 import { createObjectStorage } from '@pki/object-storage';
 import { fromPem, parseCertificate, toPem } from '@pki/pki';
-import { createTestDatabase, type TestDatabase } from '@pki/testing';
+import { createTestDatabase, waitFor, type TestDatabase } from '@pki/testing';
 import { makeTestCa, type TestCa } from '../domain/test-ca.spec-helper';
 import { REVOCATION_SCHEMA } from '../infrastructure/database';
 import type { IssuanceQueries } from '../infrastructure/issuance.client';
@@ -358,5 +358,30 @@ describe('revocation-service (Postgres)', () => {
     expect(await failure(unknownSerial)).toBe('ResourceNotFoundException');
     expect(Date.now() - asked).toBeLessThan(1_000);
     expect(catchUpCalls).toBe(2);
+  });
+
+  it('a CA the projection lacks with its stream applied: ca-service decides; one it has (not published yet) is waited for', async () => {
+    const asked: string[] = [];
+    const fresh = new Set<string>();
+    const patient = (): RevocationContext => ({ ...context(), catchUpMs: 3_600_000, caCatchUp: async () => true, caExists: async (id) => (asked.push(id), fresh.has(id)) });
+    const revokeOn = (arn: string) => revocationHandlers(patient()).RevokeCertificate!(msg({ CertificateAuthorityArn: arn, CertificateSerial: '01', RevocationReason: 'KEY_COMPROMISE' }));
+    const unknownId = randomUUID();
+    const unknown = await domainError(revokeOn(`arn:aws:acm-pca:us-east-1:${OWNER.accountId}:certificate-authority/${unknownId}`));
+    expect({ code: unknown.code, message: unknown.message }).toEqual({ code: 'ResourceNotFoundException', message: expect.stringMatching(/^Certificate authority .* does not exist/) });
+    expect(asked).toEqual([unknownId]);
+    // Committed by ca-service, its event still on the way: the request waits for the event instead of answering "does not exist".
+    const freshId = randomUUID();
+    const freshArn = `arn:aws:acm-pca:us-east-1:${OWNER.accountId}:certificate-authority/${freshId}`;
+    fresh.add(freshId);
+    const pending = domainError(revokeOn(freshArn));
+    await waitFor(async () => asked.length === 2, { what: 'revocation to ask ca-service about the fresh CA' });
+    const event: EventEnvelope = {
+      id: randomUUID(), stream: `ca-${freshId}`, version: 1, type: CA_EVENT_TYPES.CertificateAuthorityCreated, schemaVersion: 1, occurredAt: now.toISOString(), correlationId: 't', causationId: null, accountId: OWNER.accountId,
+      data: { certificateAuthorityId: freshId, arn: freshArn, ownerAccount: OWNER.accountId, type: 'ROOT', configuration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA' }, usageMode: 'GENERAL_PURPOSE', revocationConfiguration: {} },
+    };
+    await database.db.transaction().execute((trx) => revocationCaProjection.apply(trx, event));
+    // Found (still CREATING, so not revocable yet): the answer is about its state, not "does not exist".
+    expect((await pending).message).not.toMatch(/^Certificate authority .* does not exist/);
+    expect(asked).toEqual([unknownId, freshId]);
   });
 });

@@ -5,8 +5,9 @@
  * revocation row and the CA's CRL dirty mark in the same transaction. The outbox relay
  * publishes the event; the CRL worker and the OCSP responder read the row.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrencyError } from '@pki/eventstore';
-import { DomainError, isRevocationReason, parseCertificateAuthorityArn, type CertificateRevokedV1, type CommandMessage, type RevocationReason } from '@pki/contracts';
+import { DomainError, isRevocationReason, parseCertificateAuthorityArn, type Caller, type CertificateRevokedV1, type CommandMessage, type RevocationReason } from '@pki/contracts';
 import { canonicalSerial } from '../domain/certificate-serial';
 import { decide, evolve, initialState, REVOCABLE_CA_STATUSES, type CaFacts, type IssuedCertificateFacts, type RevocationState } from '../domain/revocation.decider';
 import { revocationStream, type RevocationEvent } from '../domain/revocation.events';
@@ -54,17 +55,28 @@ const mayAskIssuance = (ca: RevocationCaRow, message: CommandMessage, input: Rev
  * stream (waiting up to catchUpMs, and only while it has events left to apply); still behind
  * then, the caller hears "try again", never "does not exist".
  */
-async function loadCa(context: RevocationContext, arn: string): Promise<RevocationCaRow | undefined> {
+async function loadCa(context: RevocationContext, arn: string, caId: string, caller: Caller): Promise<RevocationCaRow | undefined> {
   const find = async () => {
     const found = await findCaByArn(revocationDb(context.db), arn);
     return found && found.status !== 'PERMANENTLY_DELETED' ? found : undefined;
   };
-  const ca = await find();
+  const deadline = Date.now() + context.catchUpMs;
+  let ca = await find();
   if ((ca && REVOCABLE_CA_STATUSES.includes(ca.status)) || !context.caCatchUp) return ca;
   if (!(await context.caCatchUp(context.catchUpMs))) {
     throw new DomainError('Unavailable', `Certificate authority ${arn} is not known here yet (its events are still being applied); try again shortly.`);
   }
-  return find();
+  ca = await find();
+  // Still unknown with the stream applied: ca-service may have committed the CA a moment ago and
+  // not published it yet (its outbox relay). Its word decides; if it has the CA, wait for the event.
+  if (!ca && context.caExists && (await context.caExists(caId, caller))) {
+    while (!ca && Date.now() < deadline) {
+      await sleep(50);
+      ca = await find();
+    }
+    if (!ca) throw new DomainError('Unavailable', `Certificate authority ${arn} is not known here yet (its events are still being published); try again shortly.`);
+  }
+  return ca;
 }
 
 /**
@@ -99,11 +111,12 @@ async function loadCertificate(context: RevocationContext, ca: RevocationCaRow, 
 export async function revokeCertificate(context: RevocationContext, message: CommandMessage): Promise<Record<string, never>> {
   const input = message.input as RevokeInput;
   const arn = input.CertificateAuthorityArn;
-  if (!parseCertificateAuthorityArn(arn)) {
+  const parts = parseCertificateAuthorityArn(arn);
+  if (!parts) {
     throw new DomainError('Malformed', `${JSON.stringify(arn)} is not a certificate authority ARN (arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>)`, 'InvalidArnException');
   }
   const serial = canonicalSerial(input.CertificateSerial);
-  const ca = await loadCa(context, arn);
+  const ca = await loadCa(context, arn, parts.caId, message.caller);
   // Asked only when the decider would get that far: the caller owns the CA, the reason is valid.
   const certificate = ca && mayAskIssuance(ca, message, input) ? await loadCertificate(context, ca, serial, message) : null;
   const stream = ca ? revocationStream(ca.id, serial) : undefined;

@@ -1,0 +1,25 @@
+import { CA_INTERNAL_OPERATIONS, DomainError, type LookupCertificateAuthorityInput, type LookupCertificateAuthorityOutput } from '@pki/contracts';
+import type { CommandHandlers } from '@pki/service-kit';
+import { findCertificateAuthorityById } from '../infrastructure/certificate-authority.queries';
+import { caDb } from '../infrastructure/database';
+import type { CaContext } from './ca-context';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * LookupCertificateAuthority (internal, libs/contracts CA_INTERNAL_OPERATIONS): whether the CA
+ * exists, from this service's read model, written in the transaction of its events (a
+ * permanently deleted CA's row is gone). Says nothing else about it: access is the asking
+ * service's business, decided on its own projection once the CA's events reach it.
+ */
+export function lookupCertificateAuthorityHandlers(context: CaContext): CommandHandlers {
+  return {
+    [CA_INTERNAL_OPERATIONS.LookupCertificateAuthority]: async (message): Promise<LookupCertificateAuthorityOutput> => {
+      const id = (message.input as Partial<LookupCertificateAuthorityInput> | null)?.certificateAuthorityId;
+      if (typeof id !== 'string' || !UUID.test(id)) {
+        throw new DomainError('Malformed', 'LookupCertificateAuthority needs a certificateAuthorityId (a lowercase UUID).', 'InvalidRequestException');
+      }
+      return { exists: (await findCertificateAuthorityById(caDb(context.db), id)) !== undefined };
+    },
+  };
+}
