@@ -9,6 +9,7 @@ export { OutboxRelay, type OutboxRelayOptions, type RelayLogger } from './relay/
 export type { Projection } from './projection/projection';
 export { ProjectionRunner, type ProjectionRunnerOptions } from './projection/projection-runner';
 export { catchUp, type CatchUp, type CatchUpTarget } from './projection/catch-up';
+export { findAfterCatchUp, type FindAfterCatchUpOptions } from './projection/find-after-catch-up';
 export { DEFAULT_ACK_WAIT_MS } from './projection/consumer-setup';
 export type { PayloadValidator } from './projection/payload-check';
 export { projectionMigrations } from './projection/projection.migrations';

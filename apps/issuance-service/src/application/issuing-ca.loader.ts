@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError, parseCertificateAuthorityArn, type Caller } from '@pki/contracts';
+import { findAfterCatchUp } from '@pki/eventstore';
 import type { KeyAlgorithm } from '@pki/pki';
 import type { CaUsageMode } from '../domain/certificate-profile';
 import type { IssuingCaView } from '../domain/issuing-ca';
@@ -70,22 +71,16 @@ export async function loadIssuingCa(
     return row && row.status !== 'PERMANENTLY_DELETED' ? toIssuingCaView(row) : undefined;
   };
   let view = await find();
-  // Unknown: unknown for good once the projection has applied ca-service's stream; it waits
-  // only while there are events left to apply (an unknown ARN is answered at once).
-  if (!view && context.caCatchUp) {
-    if (!(await context.caCatchUp(context.caCatchUpMs))) {
-      throw new DomainError('Unavailable', `Certificate authority ${arn} is not known here yet (its events are still being applied); try again shortly.`);
-    }
-    view = await find();
-  }
-  // Still unknown with the stream applied: ca-service may have committed the CA a moment ago and
-  // not published it yet (its outbox relay). Its word decides; if it has the CA, wait for the event.
-  if (!view && context.caExists && (await context.caExists(parts.caId, caller))) {
-    while (!view && Date.now() < deadline) {
-      await sleep(50);
-      view = await find();
-    }
-    if (!view) throw new DomainError('Unavailable', `Certificate authority ${arn} is not known here yet (its events are still being published); try again shortly.`);
+  // Unknown: unknown for good once the projection has applied ca-service's stream (it waits only
+  // while there are events left to apply) and ca-service, asked last, does not have it either.
+  const { caExists } = context;
+  if (!view) {
+    view = await findAfterCatchUp(find, {
+      catchUp: context.caCatchUp,
+      ownerHas: caExists && (() => caExists(parts.caId, caller)),
+      timeoutMs: context.caCatchUpMs,
+      what: `Certificate authority ${arn}`,
+    });
   }
   // Known but not ready (e.g. PENDING_CERTIFICATE right after ImportCertificateAuthorityCertificate
   // returned): the change may not even be in the stream yet (ca-service's outbox relay publishes

@@ -5,8 +5,7 @@
  * revocation row and the CA's CRL dirty mark in the same transaction. The outbox relay
  * publishes the event; the CRL worker and the OCSP responder read the row.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ConcurrencyError } from '@pki/eventstore';
+import { ConcurrencyError, findAfterCatchUp } from '@pki/eventstore';
 import { DomainError, isRevocationReason, parseCertificateAuthorityArn, type Caller, type CertificateRevokedV1, type CommandMessage, type RevocationReason } from '@pki/contracts';
 import { canonicalSerial } from '../domain/certificate-serial';
 import { decide, evolve, initialState, REVOCABLE_CA_STATUSES, type CaFacts, type IssuedCertificateFacts, type RevocationState } from '../domain/revocation.decider';
@@ -52,31 +51,24 @@ const mayAskIssuance = (ca: RevocationCaRow, message: CommandMessage, input: Rev
 /**
  * The CA, as this service's projection of ca-service's events knows it. Missing (or not in a
  * status that allows revocations): so for good only once the projection has applied ca-service's
- * stream (waiting up to catchUpMs, and only while it has events left to apply); still behind
- * then, the caller hears "try again", never "does not exist".
+ * stream (waiting up to catchUpMs, and only while it has events left to apply) and ca-service,
+ * asked last, does not have it either (findAfterCatchUp); still behind then, the caller hears
+ * "try again", never "does not exist".
  */
 async function loadCa(context: RevocationContext, arn: string, caId: string, caller: Caller): Promise<RevocationCaRow | undefined> {
   const find = async () => {
     const found = await findCaByArn(revocationDb(context.db), arn);
     return found && found.status !== 'PERMANENTLY_DELETED' ? found : undefined;
   };
-  const deadline = Date.now() + context.catchUpMs;
-  let ca = await find();
+  const ca = await find();
   if ((ca && REVOCABLE_CA_STATUSES.includes(ca.status)) || !context.caCatchUp) return ca;
-  if (!(await context.caCatchUp(context.catchUpMs))) {
-    throw new DomainError('Unavailable', `Certificate authority ${arn} is not known here yet (its events are still being applied); try again shortly.`);
-  }
-  ca = await find();
-  // Still unknown with the stream applied: ca-service may have committed the CA a moment ago and
-  // not published it yet (its outbox relay). Its word decides; if it has the CA, wait for the event.
-  if (!ca && context.caExists && (await context.caExists(caId, caller))) {
-    while (!ca && Date.now() < deadline) {
-      await sleep(50);
-      ca = await find();
-    }
-    if (!ca) throw new DomainError('Unavailable', `Certificate authority ${arn} is not known here yet (its events are still being published); try again shortly.`);
-  }
-  return ca;
+  const { caExists } = context;
+  return findAfterCatchUp(find, {
+    catchUp: context.caCatchUp,
+    ownerHas: caExists && (() => caExists(caId, caller)),
+    timeoutMs: context.catchUpMs,
+    what: `Certificate authority ${arn}`,
+  });
 }
 
 /**
