@@ -93,9 +93,12 @@ export class ServiceClient {
     const token = (this.nextToken++).toString(36);
     return new Promise<Outcome>((resolve, reject) => {
       const timer = setTimeout(() => settle({ kind: 'timeout' }), Math.max(0, deadline - Date.now()));
-      const settle = (outcome: Outcome) => {
+      const forget = () => {
         clearTimeout(timer);
         if (this.pending.delete(token) && this.pending.size === 0) this.stopWatchdog();
+      };
+      const settle = (outcome: Outcome) => {
+        forget();
         resolve(outcome);
       };
       this.pending.set(token, { heardAt: Date.now(), settle });
@@ -103,8 +106,7 @@ export class ServiceClient {
       try {
         this.nc.publish(subject, data, { reply: `${inbox}.${token}` });
       } catch (error) {
-        clearTimeout(timer);
-        if (this.pending.delete(token) && this.pending.size === 0) this.stopWatchdog();
+        forget();
         reject(error);
       }
     });
