@@ -19,7 +19,6 @@ function optional<T>(app: INestApplication, token: symbol): T | undefined {
 
 /** Token under which a service module exports its operation handlers. */
 export const COMMAND_HANDLERS = Symbol('COMMAND_HANDLERS');
-export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
 /**
  * Optional token: `(error) => boolean`, true when a handler's error means a dependency is
  * unreachable (the event-sourced service module provides Postgres's connection errors).
