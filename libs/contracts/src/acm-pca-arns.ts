@@ -10,7 +10,10 @@
  * Anything else is not an ARN of this service: callers answer InvalidArnException (or their own
  * error) when a parser returns undefined.
  */
-const CA_ARN = String.raw`arn:(aws[a-z-]*):acm-pca:([a-z0-9-]+):(\d{12}):certificate-authority/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`;
+/** A lowercase UUID: the form of the ids this platform assigns (CAs, audit reports). */
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const UUID_PATTERN = new RegExp(`^${UUID}$`);
+const CA_ARN = String.raw`arn:(aws[a-z-]*):acm-pca:([a-z0-9-]+):(\d{12}):certificate-authority/(${UUID})`;
 const CA_ARN_PATTERN = new RegExp(`^${CA_ARN}$`);
 const CERTIFICATE_ARN_PATTERN = new RegExp(`^(${CA_ARN})/certificate/([^/]+)$`);
 
@@ -25,6 +28,11 @@ export interface CertificateArnParts extends CertificateAuthorityArnParts {
   /** The issuing CA's ARN (the certificate ARN up to `/certificate/`). */
   readonly caArn: string;
   readonly certificateId: string;
+}
+
+/** Whether `value` is an id in the form this platform assigns: a lowercase UUID (a CA id, an audit report id). */
+export function isPlatformId(value: unknown): value is string {
+  return typeof value === 'string' && UUID_PATTERN.test(value);
 }
 
 export function certificateAuthorityArn(region: string, account: string, caId: string, partition = 'aws'): string {

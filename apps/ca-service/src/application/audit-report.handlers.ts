@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { DomainError, type CommandMessage } from '@pki/contracts';
+import { DomainError, type CommandMessage, isPlatformId } from '@pki/contracts';
 import { bucketNameProblem, createObjectStorage, type ObjectStorage } from '@pki/object-storage';
 import type { CommandHandlers } from '@pki/service-kit';
 import type { AuditReportRequestedV1 } from '../domain/audit-report.events';
@@ -11,7 +11,6 @@ import type { CaContext } from './ca-context';
 
 /** "Generate audits": Yes only for ACTIVE and DISABLED CAs (AWS user guide, "Understand AWS Private CA CA status"). */
 const REPORTABLE_STATUSES = new Set(['ACTIVE', 'DISABLED']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface CreateAuditReportInput {
   readonly CertificateAuthorityArn: string;
@@ -70,7 +69,7 @@ export function auditReportHandlers(context: CaContext, objects: ObjectStorage =
     DescribeCertificateAuthorityAuditReport: async (message: CommandMessage) => {
       const input = message.input as { CertificateAuthorityArn: string; AuditReportId: string };
       const ca = await loadAccessibleCa(context, message.caller, input.CertificateAuthorityArn, 'acm-pca:DescribeCertificateAuthorityAuditReport');
-      const report = UUID.test(input.AuditReportId) ? await findAuditReport(auditDb(context.db), ca.id, input.AuditReportId) : undefined;
+      const report = isPlatformId(input.AuditReportId) ? await findAuditReport(auditDb(context.db), ca.id, input.AuditReportId) : undefined;
       if (!report) {
         throw new DomainError('NotFound', `Could not find audit report ${input.AuditReportId} for certificate authority ${ca.arn}.`, 'ResourceNotFoundException');
       }

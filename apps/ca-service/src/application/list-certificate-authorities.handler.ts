@@ -1,4 +1,4 @@
-import { DomainError, type CommandMessage } from '@pki/contracts';
+import { DomainError, type CommandMessage, isPlatformId } from '@pki/contracts';
 import { caDb } from '../infrastructure/database';
 import { listCertificateAuthoritiesByOwner, type PageCursor } from '../infrastructure/certificate-authority.queries';
 import { listCertificateAuthoritiesSharedWith, policyDb } from '../infrastructure/policy.queries';
@@ -14,7 +14,6 @@ interface ListInput {
 /** Page size when MaxResults is absent (AWS's documented maximum for one page). */
 const DEFAULT_PAGE_SIZE = 1000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function encodeNextToken(cursor: PageCursor): string {
   return Buffer.from(JSON.stringify({ c: cursor.createdAt.toISOString(), i: cursor.id })).toString('base64url');
@@ -29,7 +28,7 @@ export function decodeNextToken(token: string): PageCursor {
     throw invalid();
   }
   const value = parsed as { c?: unknown; i?: unknown };
-  if (typeof value !== 'object' || value === null || typeof value.c !== 'string' || typeof value.i !== 'string' || !UUID.test(value.i)) throw invalid();
+  if (typeof value !== 'object' || value === null || typeof value.c !== 'string' || !isPlatformId(value.i)) throw invalid();
   const createdAt = new Date(value.c);
   if (Number.isNaN(createdAt.getTime())) throw invalid();
   return { createdAt, id: value.i };

@@ -1,10 +1,9 @@
-import { CA_INTERNAL_OPERATIONS, DomainError, type LookupCertificateAuthorityInput, type LookupCertificateAuthorityOutput } from '@pki/contracts';
+import { CA_INTERNAL_OPERATIONS, DomainError, type LookupCertificateAuthorityInput, type LookupCertificateAuthorityOutput, isPlatformId } from '@pki/contracts';
 import type { CommandHandlers } from '@pki/service-kit';
 import { findCertificateAuthorityById } from '../infrastructure/certificate-authority.queries';
 import { caDb } from '../infrastructure/database';
 import type { CaContext } from './ca-context';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * LookupCertificateAuthority (internal, libs/contracts CA_INTERNAL_OPERATIONS): whether the CA
@@ -16,7 +15,7 @@ export function lookupCertificateAuthorityHandlers(context: CaContext): CommandH
   return {
     [CA_INTERNAL_OPERATIONS.LookupCertificateAuthority]: async (message): Promise<LookupCertificateAuthorityOutput> => {
       const id = (message.input as Partial<LookupCertificateAuthorityInput> | null)?.certificateAuthorityId;
-      if (typeof id !== 'string' || !UUID.test(id)) {
+      if (!isPlatformId(id)) {
         throw new DomainError('Malformed', 'LookupCertificateAuthority needs a certificateAuthorityId (a lowercase UUID).', 'InvalidRequestException');
       }
       return { exists: (await findCertificateAuthorityById(caDb(context.db), id)) !== undefined };

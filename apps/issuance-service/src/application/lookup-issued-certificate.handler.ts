@@ -6,12 +6,12 @@ import {
   type CommandMessage,
   type LookupIssuedCertificateInput,
   type LookupIssuedCertificateOutput,
+  isPlatformId,
 } from '@pki/contracts';
 import { issuanceDb } from '../infrastructure/database';
 import { findCertificate } from '../infrastructure/certificate.queries';
 import type { IssuanceContext } from './issuance-context';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The stored form of a serial (certificate.table.ts): lowercase hex, no leading zeros; RFC 5280 §4.1.2.2: positive, at most 20 octets. */
 const SERIAL = /^[1-9a-f][0-9a-f]{0,39}$/;
 
@@ -27,7 +27,7 @@ export function lookupIssuedCertificateHandler(context: IssuanceContext) {
     const input = message.input as Partial<LookupIssuedCertificateInput> | null;
     const caId = input?.certificateAuthorityId;
     const serial = input?.serial;
-    if (typeof caId !== 'string' || !UUID.test(caId) || typeof serial !== 'string' || !SERIAL.test(serial)) {
+    if (!isPlatformId(caId) || typeof serial !== 'string' || !SERIAL.test(serial)) {
       throw new DomainError('Malformed', 'LookupIssuedCertificate needs a certificateAuthorityId (UUID) and a serial (lowercase hex, no leading zeros).', 'InvalidRequestException');
     }
     const row = await findCertificate(issuanceDb(context.db), caId, serial);

@@ -9,18 +9,17 @@
  * The answer does not depend on the CA's status: like the object in an S3 bucket that a CNAME
  * points at, the last published CRL stays reachable (relying parties need it until it expires).
  */
-import { DomainError, type CommandMessage, type CrlLocationInput, type CrlLocationOutput } from '@pki/contracts';
+import { DomainError, type CommandMessage, type CrlLocationInput, type CrlLocationOutput, isPlatformId } from '@pki/contracts';
 import { crlObjectKey } from '../domain/revocation-configuration';
 import { findCaById } from '../infrastructure/ca.queries';
 import { revocationDb } from '../infrastructure/database';
 import type { RevocationContext } from './revocation-context';
 
-const CA_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export async function crlLocation(context: Pick<RevocationContext, 'db'>, message: CommandMessage): Promise<CrlLocationOutput> {
   const input = message.input as Partial<CrlLocationInput> | undefined;
   const id = input?.certificateAuthorityId;
-  if (typeof id !== 'string' || !CA_ID.test(id)) {
+  if (!isPlatformId(id)) {
     throw new DomainError('Malformed', 'certificateAuthorityId must be a certificate authority id (a lower-case UUID).');
   }
   const ca = await findCaById(revocationDb(context.db), id);
