@@ -15,9 +15,11 @@ import { loadThrottleConfig } from './throttle-config';
 const A = '111111111111';
 const B = '222222222222';
 
+/** A monotonic clock starting at 0 and a wall clock at WALL_START, advanced together. */
+const WALL_START = Date.parse('2026-12-07T06:00:00.000Z');
 function clock() {
   let now = 0;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
+  return { now: () => now, wall: () => WALL_START + now, advance: (ms: number) => void (now += ms) };
 }
 
 describe('Throttle', () => {
@@ -42,9 +44,9 @@ describe('Throttle', () => {
     expect(throttle.admit(A, 'acm-pca', 'GetCertificate')).toBeUndefined();
   });
 
-  it('refuses with ThrottlingException, HTTP 400, a message naming the operation, account, limit and setting, and whole seconds to wait', () => {
+  it('refuses with ThrottlingException, HTTP 400, a message naming the operation, account, limit and setting, and when to retry', () => {
     const time = clock();
-    const throttle = new Throttle(loadThrottleConfig(env), time.now);
+    const throttle = new Throttle(loadThrottleConfig(env), time.now, time.wall);
     expect(throttle.admit(A, 'ds', 'ListCertificates')).toBeUndefined();
     time.advance(100);
     const refused = throttle.admit(A, 'ds', 'ListCertificates');
@@ -56,11 +58,17 @@ describe('Throttle', () => {
           'Rate exceeded for ListCertificates by account 111111111111: the limit is 0.5 requests per second with a burst of 1 ' +
           '(per gateway replica). Retry with backoff, or ask the operator to raise ds:ListCertificates in PKI_THROTTLE.',
       },
-      retryAfterSeconds: 2, // 1.9 s until the next token, rounded up
+      retryAt: new Date('2026-12-07T06:00:02.000Z'), // the token is due at 06:00:02.000 (1.9 s after 06:00:00.100)
     });
-    const twoDefaults = new Throttle(loadThrottleConfig({ PKI_THROTTLE_DEFAULT: '1000/1' }), time.now);
-    twoDefaults.admit(A, 'iot', 'ListThings');
-    expect(twoDefaults.admit(A, 'iot', 'ListThings')?.retryAfterSeconds).toBe(1); // never 0: "retry now" would be refused again
+    time.advance(50);
+    // Rounded up to the whole second (an HTTP-date has no fraction): never before the token is due.
+    expect(throttle.admit(A, 'ds', 'ListCertificates')?.retryAt).toEqual(new Date('2026-12-07T06:00:02.000Z'));
+    time.advance(1851); // 06:00:02.001: the token was due 1 ms ago
+    expect(throttle.admit(A, 'ds', 'ListCertificates')).toBeUndefined();
+    const threePerSecond = new Throttle(loadThrottleConfig({ PKI_THROTTLE: 'iot:ListThings=3/1' }), time.now, time.wall);
+    threePerSecond.admit(A, 'iot', 'ListThings');
+    // Due 333 ms after 06:00:02.001; never "now", which would only be refused again.
+    expect(threePerSecond.admit(A, 'iot', 'ListThings')?.retryAt).toEqual(new Date('2026-12-07T06:00:03.000Z'));
   });
 
   it('admits everything when PKI_THROTTLE_ENABLED=false', () => {
@@ -88,7 +96,8 @@ describe('the routers throttle after the operation is known and before anything 
         return { ok: true, result: {} as T };
       },
     } as unknown as ServiceClient;
-    const throttle = new Throttle(loadThrottleConfig({ PKI_THROTTLE: spec }), clock().now);
+    const time = clock();
+    const throttle = new Throttle(loadThrottleConfig({ PKI_THROTTLE: spec }), time.now, time.wall);
     return { json: new AwsJsonRouter(services, throttle), rest: new RestJsonRouter(services, throttle), sent };
   }
 
@@ -97,7 +106,7 @@ describe('the routers throttle after the operation is known and before anything 
     expect((await router.route(json('ACMPrivateCA.ListCertificateAuthorities', '{}'), caller(A), 'r1')).status).toBe(200);
     const refused = await router.route(json('ACMPrivateCA.ListCertificateAuthorities', '{}'), caller(A), 'r2');
     expect(refused.status).toBe(400);
-    expect(refused.headers).toMatchObject({ 'x-amzn-ErrorType': 'ThrottlingException', 'x-amzn-RequestId': 'r2', 'Retry-After': '5' });
+    expect(refused.headers).toMatchObject({ 'x-amzn-ErrorType': 'ThrottlingException', 'x-amzn-RequestId': 'r2', 'Retry-After': 'Mon, 07 Dec 2026 06:00:05 GMT' });
     expect(JSON.parse(refused.body)).toEqual({ __type: 'ThrottlingException', message: expect.stringContaining('ListCertificateAuthorities by account 111111111111') });
     expect(sent).toEqual(['ListCertificateAuthorities']);
     // Another account is still served.
@@ -118,7 +127,7 @@ describe('the routers throttle after the operation is known and before anything 
     expect((await router.route(rest('GET', '/cacertificates'), caller(A), 'r1')).status).toBe(200);
     const refused = await router.route(rest('GET', '/cacertificates'), caller(A), 'r2');
     expect(refused.status).toBe(400);
-    expect(refused.headers).toMatchObject({ 'x-amzn-ErrorType': 'ThrottlingException', 'Retry-After': '5' });
+    expect(refused.headers).toMatchObject({ 'x-amzn-ErrorType': 'ThrottlingException', 'Retry-After': 'Mon, 07 Dec 2026 06:00:05 GMT' });
     expect(JSON.parse(refused.body)).toEqual({ message: expect.stringContaining('ListCACertificates by account 111111111111') });
     expect(sent).toEqual(['ListCACertificates']);
   });

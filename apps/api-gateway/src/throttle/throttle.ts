@@ -7,8 +7,8 @@ import { TokenBucket } from './token-bucket';
 /** A refused request: AWS's throttling exception for its protocol, and when to come back. */
 export interface ThrottleRefusal {
   readonly error: AwsError;
-  /** Whole seconds until the account's bucket holds a token again (the Retry-After header). */
-  readonly retryAfterSeconds: number;
+  /** When the account's bucket holds a token again, rounded up to a whole second (the Retry-After header). */
+  readonly retryAt: Date;
 }
 
 /** One operation's limit and the buckets of the accounts that called it. */
@@ -30,9 +30,14 @@ class OperationBuckets {
 export class Throttle {
   private readonly operations = new Map<ThrottledApi, Map<string, OperationBuckets>>();
 
+  /**
+   * @param nowMs a monotonic clock for the buckets (wall-clock steps must not add or remove tokens)
+   * @param wallMs the wall clock, only for the Retry-After date
+   */
   constructor(
     private readonly config: ThrottleConfig,
     private readonly nowMs: () => number = () => performance.now(),
+    private readonly wallMs: () => number = () => Date.now(),
   ) {
     for (const [api, limits] of config.limits) {
       this.operations.set(api, new Map([...limits].map(([operation, limit]) => [operation, new OperationBuckets(limit)])));
@@ -55,11 +60,11 @@ export class Throttle {
     const waitMs = bucket.take(now);
     if (waitMs === 0) return undefined;
     // TODO(metrics): count pki_throttled_requests_total{api, operation} here once the metrics module is merged.
-    return refusal(accountId, api, operation, buckets.limit, waitMs);
+    return refusal(accountId, api, operation, buckets.limit, new Date(Math.ceil((this.wallMs() + waitMs) / 1000) * 1000));
   }
 }
 
-function refusal(accountId: string, api: ThrottledApi, operation: string, limit: RateLimit, waitMs: number): ThrottleRefusal {
+function refusal(accountId: string, api: ThrottledApi, operation: string, limit: RateLimit, retryAt: Date): ThrottleRefusal {
   // AWS answers throttling with `ThrottlingException` (ACM PCA's common error, IoT's modelled
   // exception, HTTP 400 in both protocols); Directory Service models none, and the SDKs retry
   // this code as throttling in every client (@smithy/service-error-classification).
@@ -70,16 +75,19 @@ function refusal(accountId: string, api: ThrottledApi, operation: string, limit:
     `${api}:${operation} in PKI_THROTTLE.`;
   return {
     error: { code: 'ThrottlingException', message, status: awsErrorStatus(protocol, 'ThrottlingException') },
-    retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+    retryAt,
   };
 }
 
 /**
- * The refusal's response with `Retry-After` (RFC 9110 §10.2.3): the SDKs wait at least that long
- * before their retry (AWS SDK for JavaScript v3 standard retry takes the larger of it and its own
- * backoff), so a retry arrives when the bucket has refilled instead of being refused again.
+ * The refusal's response with `Retry-After` (RFC 9110 §10.2.3): the AWS SDK for JavaScript v3
+ * standard retry waits for the later of it and its own jittered backoff, so the retry arrives when
+ * the bucket has refilled instead of being refused again. It is sent as an HTTP-date, not as
+ * delay-seconds: @smithy/middleware-retry 2.x (the ACM PCA client 3.523 here) reads a number as
+ * seconds since 1970 and so ignores it, while every version reads the date. The date assumes the
+ * clients' clocks are roughly right (NTP); a client ahead of the gateway falls back to its backoff.
  */
 export const withRetryAfter = (response: WireResponse, refused: ThrottleRefusal): WireResponse => ({
   ...response,
-  headers: { ...response.headers, 'Retry-After': String(refused.retryAfterSeconds) },
+  headers: { ...response.headers, 'Retry-After': refused.retryAt.toUTCString() },
 });
