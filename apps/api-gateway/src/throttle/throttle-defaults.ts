@@ -53,9 +53,10 @@ export const ACM_PCA_AWS_QUOTAS: Readonly<Record<string, number>> = {
 };
 
 /**
- * AWS IoT Core gives each control-plane API its own "<Operation> API TPS" quota; the certificate,
- * thing and policy APIs routed here sit at AWS's common control-plane figure of 10 requests per
- * second, which is the baseline used for all of them (override per operation with PKI_THROTTLE).
+ * AWS IoT Core gives each control-plane API its own "<Operation> API TPS" quota (Service Quotas,
+ * AWS IoT Core), whose values could not be checked when these defaults were set: every routed IoT
+ * operation gets the common AWS control-plane figure of 10 requests per second as its baseline
+ * (override per operation with PKI_THROTTLE).
  */
 export const IOT_AWS_BASELINE = 10;
 
