@@ -2,6 +2,7 @@ import { ListCertificateAuthoritiesCommand } from '@aws-sdk/client-acm-pca';
 import { DescribeDirectoriesCommand, DirectoryServiceClient } from '@aws-sdk/client-directory-service';
 import { IoTClient, ListCACertificatesCommand, ListCertificatesCommand, ThrottlingException } from '@aws-sdk/client-iot';
 import { waitFor } from '@pki/testing';
+import { spawnApp } from './app-process';
 import { pcaClient, type AccessKey } from './fixtures/acm-pca';
 import { errorOf, type AwsError } from './fixtures/errors';
 import { iotClient } from './fixtures/iot';
@@ -127,5 +128,13 @@ describe('throttling per account and operation, through the AWS SDKs', () => {
     }
     expect(outcomes.other).toEqual([]);
     expect(outcomes.throttled).toBeGreaterThan(outcomes.ok);
+  });
+
+  it('a bad setting stops the gateway at start-up, before it connects to anything, naming the entry and what is wrong', async () => {
+    const gateway = await spawnApp('api-gateway', { NATS_URL: 'nats://127.0.0.1:1', PKI_THROTTLE: 'acm-pca:IssueCertificate=250/500,acm-pca:IssueCertficate=250/500' });
+    expect(await gateway.exited).toEqual({ code: 1, signal: null });
+    expect(gateway.output()).toContain(
+      'api-gateway failed to start: PKI_THROTTLE entry 2 ("acm-pca:IssueCertficate=250/500"): acm-pca has no operation IssueCertficate that this gateway serves',
+    );
   });
 });
