@@ -7,6 +7,8 @@ import { exitGracefullyOnSignals, HealthController, loadConfig, openProcessResou
 import { GatewayModule } from './app.module';
 import { GatewayHandler } from './http/gateway.handler';
 import { HttpDrain } from './http/http-drain';
+import { Throttle } from './throttle/throttle';
+import { describeThrottle, loadThrottleConfig, type ThrottleConfig } from './throttle/throttle-config';
 
 /** Longest a graceful stop waits for requests in flight before cutting their connections. */
 const HTTP_DRAIN_BOUND_MS = 10_000;
@@ -21,6 +23,8 @@ export interface GatewayOptions {
   readonly now?: () => Date;
   /** Where `GET /<bucket>/<key>` reads objects (default: PKI_OBJECT_STORE / PKI_OBJECT_STORE_DIR). */
   readonly objects?: ObjectStorage;
+  /** Per account and operation limits (default: PKI_THROTTLE_ENABLED, PKI_THROTTLE_DEFAULT, PKI_THROTTLE). */
+  readonly throttle?: ThrottleConfig;
 }
 
 /**
@@ -32,6 +36,7 @@ export interface GatewayOptions {
  */
 export async function startGateway(options: GatewayOptions = {}): Promise<INestApplication> {
   const config = options.config ?? loadConfig();
+  const throttle = options.throttle ?? loadThrottleConfig();
   const resources = await openProcessResources(config, 'api-gateway');
 
   @Module({ imports: [processModule(resources), GatewayModule.forRoot()], controllers: [HealthController] })
@@ -44,7 +49,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
     await resources.shutdown.run();
     throw error;
   }
-  const handler = new GatewayHandler(config, resources.services, options.now, options.objects ?? createObjectStorage(process.env));
+  const handler = new GatewayHandler(config, resources.services, options.now, options.objects ?? createObjectStorage(process.env), new Throttle(throttle));
   app.use((_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
     res.setHeader('Date', new Date().toUTCString());
     next();
@@ -73,5 +78,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
   }
   if (options.signalHandlers ?? true) exitGracefullyOnSignals(app, 'api-gateway');
   new Logger('api-gateway').log(`listening on ${await app.getUrl()}`);
+  new Logger('api-gateway').log(describeThrottle(throttle));
   return app;
 }

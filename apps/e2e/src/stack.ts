@@ -63,6 +63,9 @@ export async function startStack(env: Record<string, string> = {}, servers: Stac
     PKI_NATS_PREFIX: prefix,
     PKI_ACCESS_KEYS: [ACCOUNT_A, ACCOUNT_B].map((k) => `${k.accessKeyId}:${k.secretAccessKey}:${k.accountId}`).join(','),
     PKI_REQUEST_TIMEOUT_MS: '20000',
+    // Suites send bursts with one SDK attempt (a CA per test, 30 at once for pagination): they test
+    // what they name, not the gateway's throttle, which throttling.e2e-spec.ts turns on and tests.
+    PKI_THROTTLE_ENABLED: 'false',
     ...env,
   };
   const apps: AppProcess[] = [];

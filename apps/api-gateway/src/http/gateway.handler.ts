@@ -9,6 +9,7 @@ import { RestJsonRouter } from '../routing/rest-json.router';
 import type { GatewayRequest } from '../routing/http-types';
 import { SIGNING_NAMES } from '../routing/operations';
 import type { ServiceClient } from '@pki/service-kit';
+import type { Throttle } from '../throttle/throttle';
 import { CrlCnameRoute } from './crl-cname.route';
 import { ObjectsRoute, type ObjectResponse } from './objects.route';
 import { OcspRoute } from './ocsp.route';
@@ -64,9 +65,11 @@ export class GatewayHandler {
     services: ServiceClient,
     private readonly now: () => Date = () => new Date(),
     objects?: ObjectStorage,
+    throttle?: Throttle,
   ) {
-    this.json = new AwsJsonRouter(services);
-    this.rest = new RestJsonRouter(services);
+    // Throttling (per account and operation) happens in the routers, after SigV4 and before NATS.
+    this.json = new AwsJsonRouter(services, throttle);
+    this.rest = new RestJsonRouter(services, throttle);
     this.ocsp = new OcspRoute(services);
     this.crlCname = new CrlCnameRoute(services);
     this.objects = objects && new ObjectsRoute(objects, { region: config.region, now, credentials: (id) => this.credentials(id) });

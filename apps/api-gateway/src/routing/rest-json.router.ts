@@ -12,6 +12,7 @@ import {
 } from '@pki/aws-protocol';
 import type { ServiceClient } from '@pki/service-kit';
 import { IOT_OPERATION_SPECS, VALIDATION_EXCEPTION, type IotOperation, type RestOperationSpec } from '../shapes';
+import { withRetryAfter, type Throttle } from '../throttle/throttle';
 import type { GatewayRequest } from './http-types';
 
 const ROUTES: readonly RestRoute<IotOperation>[] = (Object.entries(IOT_OPERATION_SPECS) as Array<[IotOperation, RestOperationSpec]>).map(([operation, spec]) => ({
@@ -77,13 +78,19 @@ function buildInput(spec: RestOperationSpec, params: Readonly<Record<string, str
  * the `x-amzn-ErrorType` header the SDK reads.
  */
 export class RestJsonRouter {
-  constructor(private readonly services: ServiceClient) {}
+  constructor(
+    private readonly services: ServiceClient,
+    private readonly throttle?: Throttle,
+  ) {}
 
   async route(request: GatewayRequest, caller: Caller, requestId: string): Promise<WireResponse> {
     const match = matchRoute(request.method, request.rawPath, ROUTES);
     if (!match) {
       return restJsonError({ code: 'UnknownOperationException', message: `No operation matches ${request.method} ${request.rawPath}.`, status: 404 }, { requestId });
     }
+    // Per account and operation, before the input is built: a throttled request costs nothing downstream.
+    const refused = this.throttle?.admit(caller.accountId, 'iot', match.operation);
+    if (refused) return withRetryAfter(restJsonError(refused.error, { requestId }), refused);
     const spec: RestOperationSpec = IOT_OPERATION_SPECS[match.operation];
     const built = buildInput(spec, match.params, request);
     if (!built.ok) return restJsonError(built.error, { requestId });
