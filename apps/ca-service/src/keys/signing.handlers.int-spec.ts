@@ -4,7 +4,8 @@ import { DomainError, caKeyUsageStream, type CaKeyUsedV1, type CommandMessage, t
 import { EventStore } from '@pki/eventstore';
 import type { TestDatabase } from '@pki/testing';
 import { createKeyCustody } from './create-key-custody';
-import { openPrivateKey } from './envelope-encryption';
+import { caKeyDb, sealedPrivateKeyOf } from './ca-key.queries';
+import { kekRing, openPrivateKey } from './envelope-encryption';
 import { DEVELOPMENT_KEK } from './key-custody.config';
 import { CertificateAlreadySigned } from './key-usage-journal';
 import { signingHandlers, type SigningContext } from './signing.handlers';
@@ -267,19 +268,11 @@ describe('SignData / SignDigest (Postgres)', () => {
   });
 
   it('puts no private key material in any event, log line or error message', async () => {
-    const rows = await database.db.withSchema('ca').selectFrom('ca_keys').selectAll().execute();
+    const rows = await caKeyDb(database.db).selectFrom('ca_keys').selectAll().execute();
     expect(rows.length).toBeGreaterThan(5);
     const secrets: string[] = ['PRIVATE KEY', DEVELOPMENT_KEK.key.toString('base64'), DEVELOPMENT_KEK.key.toString('hex')];
     for (const row of rows) {
-      const pkcs8 = openPrivateKey(DEVELOPMENT_KEK, row.ca_id, {
-        kekId: row.kek_id!,
-        wrappedDek: row.wrapped_dek!,
-        dekIv: row.dek_iv!,
-        dekTag: row.dek_tag!,
-        ciphertext: row.ciphertext!,
-        iv: row.iv!,
-        tag: row.tag!,
-      });
+      const pkcs8 = openPrivateKey(kekRing(DEVELOPMENT_KEK), row.ca_id, sealedPrivateKeyOf(row));
       const jwk = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ format: 'jwk' });
       const scalar = Buffer.from(jwk.d!, 'base64url');
       secrets.push(pkcs8.toString('base64'), pkcs8.toString('hex'), scalar.toString('hex'), scalar.toString('base64'), jwk.d!);

@@ -1,0 +1,106 @@
+/**
+ * KEK rotation (README "Rotating the key-encryption key"): every software CA key not wrapped
+ * under the current KEK gets its data key re-wrapped under it. Only the wrapped DEK changes;
+ * the encrypted PKCS #8 stays, so the CA's key, and every KeyObject a replica already opened
+ * from it, are the same before and after.
+ *
+ * Safe online and with several re-wrappers at once (the rewrap-keys command, the worker of each
+ * ca-service replica): each row is one compare-and-set update on the wrapping that was read
+ * (replaceWrappedDek), so a crash leaves every row either as it was or fully re-wrapped, a row
+ * another re-wrapper changed first is left to it, and a rerun continues with what is left.
+ * Progress goes to the log as CA ids, KEK ids and counts, never key material.
+ */
+import type { Kysely } from 'kysely';
+import { caKeyDb, countCaKeysByKek, findCaKeysNotUnderKek, replaceWrappedDek, sealedPrivateKeyOf } from './ca-key.queries';
+import type { CaKeyRow } from './ca-key.table';
+import { rewrapPrivateKey, type KekRing } from './envelope-encryption';
+
+export interface RewrapLog {
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+export interface RewrapOptions {
+  /** Rows read per query. */
+  readonly batchSize?: number;
+  /** Pause after each re-wrapped row: spreads the work of a large rotation (default none). */
+  readonly pauseMs?: number;
+  /** Checked before each row: a stopping worker ends its pass early; the rest waits for the next. */
+  readonly shouldStop?: () => boolean;
+  readonly logger: RewrapLog;
+}
+
+export interface RewrapFailure {
+  readonly certificateAuthorityId: string;
+  readonly kekId: string;
+  /** Names the CA and KEK ids and what to do; never key material. */
+  readonly reason: string;
+}
+
+export interface RewrapResult {
+  /** Rows this run re-wrapped under the current KEK. */
+  readonly rewrapped: number;
+  /** Rows another re-wrapper (or a key deletion) changed between our read and our write. */
+  readonly changedConcurrently: number;
+  /** Rows that could not be re-wrapped: KEK not configured, or the row failed authentication. */
+  readonly failed: readonly RewrapFailure[];
+  /** True when shouldStop ended the run before it had looked at every row. */
+  readonly stopped: boolean;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One row: re-wrap in memory, then compare-and-set. */
+async function rewrapRow(db: ReturnType<typeof caKeyDb>, keks: KekRing, row: CaKeyRow): Promise<'rewrapped' | 'changed'> {
+  const sealed = sealedPrivateKeyOf(row);
+  const next = rewrapPrivateKey(keks, row.ca_id, sealed);
+  const replaced = await replaceWrappedDek(db, row.ca_id, sealed, next);
+  return replaced ? 'rewrapped' : 'changed';
+}
+
+/**
+ * One pass over the software keys not under `keks.current`, in CA id order. A row that fails is
+ * reported and skipped (the pass goes on); database errors end the pass (the caller retries).
+ */
+export async function rewrapCaKeys(db: Kysely<any>, keks: KekRing, options: RewrapOptions): Promise<RewrapResult> {
+  const keyDb = caKeyDb(db);
+  const { logger } = options;
+  const batchSize = options.batchSize ?? 100;
+  const to = keks.current.id;
+  let rewrapped = 0;
+  let changedConcurrently = 0;
+  const failed: RewrapFailure[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const rows = await findCaKeysNotUnderKek(keyDb, to, after, batchSize);
+    for (const row of rows) {
+      if (options.shouldStop?.()) return { rewrapped, changedConcurrently, failed, stopped: true };
+      after = row.ca_id;
+      const from = row.kek_id ?? 'none';
+      try {
+        if ((await rewrapRow(keyDb, keks, row)) === 'changed') {
+          changedConcurrently++;
+          continue;
+        }
+      } catch (error) {
+        // KeyUnsealError messages name CA and KEK ids only (envelope-encryption.ts).
+        const reason = error instanceof Error ? error.message : String(error);
+        failed.push({ certificateAuthorityId: row.ca_id, kekId: from, reason });
+        logger.warn(`KEK rotation: CA ${row.ca_id} not re-wrapped: ${reason}`);
+        continue;
+      }
+      rewrapped++;
+      logger.log(`KEK rotation: CA ${row.ca_id}: data key re-wrapped from KEK ${from} to KEK ${to} (${rewrapped} re-wrapped in this run)`);
+      if (options.pauseMs) await sleep(options.pauseMs);
+    }
+    if (rows.length < batchSize) return { rewrapped, changedConcurrently, failed, stopped: false };
+  }
+}
+
+/** Software keys per KEK id, and how many are not yet under the current KEK. */
+export async function rewrapStatus(db: Kysely<any>, keks: KekRing): Promise<{ readonly byKek: ReadonlyMap<string, number>; readonly remaining: number }> {
+  const byKek = await countCaKeysByKek(caKeyDb(db));
+  let remaining = 0;
+  for (const [id, count] of byKek) if (id !== keks.current.id) remaining += count;
+  return { byKek, remaining };
+}
