@@ -47,7 +47,7 @@ function wire(runtime: ServiceRuntime, config: PlatformConfig, env: NodeJS.Proce
     csrCreation: { kick: (certificateAuthorityId) => lifecycle.kick(certificateAuthorityId) },
   };
   const lifecycle = caLifecycleWorker(context, env);
-  const rewrap = kekRewrapWorker(env, runtime.db);
+  const rewrap = kekRewrapWorker(env, context);
   return { handlers: handlersFor(context), workers: [lifecycle, auditReportRecoveryWorker(context, context.objects), ...(rewrap ? [rewrap] : [])] };
 }
 

@@ -8,9 +8,15 @@
  * ca-service replica): each row is one compare-and-set update on the wrapping that was read
  * (replaceWrappedDek), so a crash leaves every row either as it was or fully re-wrapped, a row
  * another re-wrapper changed first is left to it, and a rerun continues with what is left.
+ * Each change is recorded as a `CaKeyRewrapped` event in the CA's key-usage stream, committed in
+ * the same transaction as the row, so there is one event per change, never one without it.
  * Progress goes to the log as CA ids, KEK ids and counts, never key material.
  */
 import type { Kysely } from 'kysely';
+import { KEY_USAGE_EVENT_TYPES, caKeyUsageStream, type CaKeyRewrappedV1, type EventMetadata } from '@pki/contracts';
+import { ConcurrencyError, type EventStore } from '@pki/eventstore';
+import { caDb } from '../infrastructure/database';
+import { findCertificateAuthorityById } from '../infrastructure/certificate-authority.queries';
 import { caKeyDb, countCaKeysByKek, findCaKeysNotUnderKek, replaceWrappedDek, sealedPrivateKeyOf } from './ca-key.queries';
 import type { CaKeyRow } from './ca-key.table';
 import { rewrapPrivateKey, type KekRing } from './envelope-encryption';
@@ -18,6 +24,13 @@ import { rewrapPrivateKey, type KekRing } from './envelope-encryption';
 export interface RewrapLog {
   log(message: string): void;
   warn(message: string): void;
+}
+
+/** Where the keys and the CA key-usage streams are (ca-service's schema). */
+export interface RewrapContext {
+  readonly db: Kysely<any>;
+  readonly store: EventStore;
+  readonly now: () => Date;
 }
 
 export interface RewrapOptions {
@@ -50,20 +63,47 @@ export interface RewrapResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One row: re-wrap in memory, then compare-and-set. */
-async function rewrapRow(db: ReturnType<typeof caKeyDb>, keks: KekRing, row: CaKeyRow): Promise<'rewrapped' | 'changed'> {
+/** The row changed between our read and our write: this transaction and its event are dropped. */
+class RowChanged extends Error {}
+
+/** Appends tried against a busy key-usage stream (signatures append there concurrently) before the pass gives up. */
+const MAX_APPEND_ATTEMPTS = 50;
+
+/**
+ * One row: re-wrap in memory, then, in one transaction, compare-and-set the row and append its
+ * CaKeyRewrapped event. The stream's version is learnt from the first conflict (reading a CA's
+ * whole key-usage stream would cost one row per signature it ever made).
+ */
+async function rewrapRow(context: RewrapContext, keks: KekRing, row: CaKeyRow): Promise<'rewrapped' | 'changed'> {
   const sealed = sealedPrivateKeyOf(row);
   const next = rewrapPrivateKey(keks, row.ca_id, sealed);
-  const replaced = await replaceWrappedDek(db, row.ca_id, sealed, next);
-  return replaced ? 'rewrapped' : 'changed';
+  const ca = await findCertificateAuthorityById(caDb(context.db), row.ca_id);
+  // A system action in the CA owner's account (as the lifecycle worker's); a key whose CA row is
+  // gone (never in normal operation) is recorded under the anonymous account id.
+  const meta: EventMetadata = { accountId: ca?.owner_account ?? '000000000000', correlationId: `kek-rewrap:${row.ca_id}:${next.kekId}`, causationId: null };
+  const data: CaKeyRewrappedV1 = { certificateAuthorityId: row.ca_id, fromKekId: sealed.kekId, toKekId: next.kekId, at: context.now().toISOString() };
+  const stream = caKeyUsageStream(row.ca_id);
+  for (let attempt = 1, version = 0; ; attempt++) {
+    try {
+      await context.store.append(stream, version, [{ type: KEY_USAGE_EVENT_TYPES.CaKeyRewrapped, schemaVersion: 1, data }], meta, async (trx) => {
+        if (!(await replaceWrappedDek(caKeyDb(trx), row.ca_id, sealed, next))) throw new RowChanged();
+      });
+      return 'rewrapped';
+    } catch (error) {
+      if (error instanceof RowChanged) return 'changed';
+      if (!(error instanceof ConcurrencyError) || attempt >= MAX_APPEND_ATTEMPTS) throw error;
+      version = Math.max(0, error.actualVersion);
+      if (attempt > 1) await sleep(Math.floor(Math.random() * Math.min(50, 2 * attempt)) + 1);
+    }
+  }
 }
 
 /**
  * One pass over the software keys not under `keks.current`, in CA id order. A row that fails is
  * reported and skipped (the pass goes on); database errors end the pass (the caller retries).
  */
-export async function rewrapCaKeys(db: Kysely<any>, keks: KekRing, options: RewrapOptions): Promise<RewrapResult> {
-  const keyDb = caKeyDb(db);
+export async function rewrapCaKeys(context: RewrapContext, keks: KekRing, options: RewrapOptions): Promise<RewrapResult> {
+  const keyDb = caKeyDb(context.db);
   const { logger } = options;
   const batchSize = options.batchSize ?? 100;
   const to = keks.current.id;
@@ -78,7 +118,7 @@ export async function rewrapCaKeys(db: Kysely<any>, keks: KekRing, options: Rewr
       after = row.ca_id;
       const from = row.kek_id ?? 'none';
       try {
-        if ((await rewrapRow(keyDb, keks, row)) === 'changed') {
+        if ((await rewrapRow(context, keks, row)) === 'changed') {
           changedConcurrently++;
           continue;
         }

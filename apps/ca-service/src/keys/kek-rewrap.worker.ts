@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { Kysely } from 'kysely';
 import { periodicWorker, type BackgroundWorker } from '@pki/service-kit';
 import { describeKekRing } from './envelope-encryption';
 import { keyCustodyConfig } from './key-custody.config';
-import { rewrapCaKeys } from './kek-rewrap';
+import { rewrapCaKeys, type RewrapContext } from './kek-rewrap';
 
 /**
  * The online side of KEK rotation: with PKI_KEK_REWRAP_INTERVAL_MS > 0, each ca-service replica
@@ -11,7 +10,7 @@ import { rewrapCaKeys } from './kek-rewrap';
  * compare-and-set, so replicas and the rewrap-keys command may all run at once). Signing goes
  * on meanwhile: a re-wrapped row holds the same key. Undefined when off or not software keys.
  */
-export function kekRewrapWorker(env: NodeJS.ProcessEnv, db: Kysely<any>): BackgroundWorker | undefined {
+export function kekRewrapWorker(env: NodeJS.ProcessEnv, context: RewrapContext): BackgroundWorker | undefined {
   const config = keyCustodyConfig(env);
   if (config.backend !== 'software' || config.rewrapIntervalMs === 0) return undefined;
   const { keks } = config;
@@ -19,7 +18,7 @@ export function kekRewrapWorker(env: NodeJS.ProcessEnv, db: Kysely<any>): Backgr
   let reportedDone = false;
   const worker = periodicWorker(
     async () => {
-      const result = await rewrapCaKeys(db, keks, { logger, shouldStop: () => worker.stopping });
+      const result = await rewrapCaKeys(context, keks, { logger, shouldStop: () => worker.stopping });
       const changed = result.rewrapped + result.changedConcurrently + result.failed.length;
       if (changed > 0) {
         logger.log(

@@ -10,7 +10,7 @@ import { DEVELOPMENT_KEK } from './key-custody.config';
 import { CertificateAlreadySigned } from './key-usage-journal';
 import { signingHandlers, type SigningContext } from './signing.handlers';
 import { SigningService } from './signing.service';
-import { createCaTestDatabase } from './test/ca-test-database';
+import { createCaTestDatabase, insertCaRow } from './test/ca-test-database';
 
 const OWNER = '111122223333';
 const CALLER = '444455556666';
@@ -37,25 +37,7 @@ describe('SignData / SignDigest (Postgres)', () => {
 
   async function insertCa(status: string, type: 'ROOT' | 'SUBORDINATE', keyAlgorithm: KeyAlgorithm | null): Promise<{ id: string; publicKey?: ReturnType<typeof createPublicKey> }> {
     const id = randomUUID();
-    await database.db
-      .withSchema('ca')
-      .insertInto('certificate_authorities')
-      .values({
-        id,
-        arn: `arn:aws:acm-pca:us-east-1:${OWNER}:certificate-authority/${id}`,
-        owner_account: OWNER,
-        type,
-        status,
-        configuration: JSON.stringify({}),
-        revocation_configuration: JSON.stringify({}),
-        usage_mode: 'GENERAL_PURPOSE',
-        key_storage_security_standard: 'FIPS_140_2_LEVEL_3_OR_HIGHER',
-        tags: JSON.stringify([]),
-        created_at: new Date(),
-        last_state_change_at: new Date(),
-        version: 1,
-      })
-      .execute();
+    await insertCaRow(database.db, id, OWNER, status, type);
     if (!keyAlgorithm) return { id };
     const { publicKeySpki } = await ctx.keys.generate(id, keyAlgorithm);
     return { id, publicKey: createPublicKey({ key: Buffer.from(publicKeySpki), format: 'der', type: 'spki' }) };

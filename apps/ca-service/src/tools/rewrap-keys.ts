@@ -8,13 +8,15 @@
  * Re-wraps every software CA key not under the current KEK (kek-rewrap.ts), online: ca-service
  * keeps signing, other runs and the ca-service worker may run at the same time, and a run that
  * is killed is simply run again. `--status` changes nothing and reports keys per KEK id.
+ * Each re-wrap is recorded as a CaKeyRewrapped event (ca-service's outbox publishes it).
  * Exit status: 0 when every software key is under the current KEK (the old KEKs may be removed),
  * 1 when some are not (failed, or stopped early), 2 for a usage or configuration error.
  * Prints CA ids, KEK ids (fingerprints) and counts; never key material.
  */
 import { parseArgs } from 'node:util';
-import { createDb } from '@pki/eventstore';
+import { EventStore, createDb } from '@pki/eventstore';
 import { ConfigError, loadConfig } from '@pki/service-kit';
+import { CA_SCHEMA } from '../infrastructure/database';
 import { describeKekRing } from '../keys/envelope-encryption';
 import { keyCustodyConfig } from '../keys/key-custody.config';
 import { rewrapCaKeys, rewrapStatus, type RewrapLog } from '../keys/kek-rewrap';
@@ -56,7 +58,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   try {
     logger.log(`PKI_KEK: ${describeKekRing(keks)}`);
     if (!values.status) {
-      const result = await rewrapCaKeys(db, keks, { logger, pauseMs, batchSize, shouldStop: () => stopping });
+      const result = await rewrapCaKeys({ db, store: new EventStore(db, { schema: CA_SCHEMA }), now: () => new Date() }, keks, { logger, pauseMs, batchSize, shouldStop: () => stopping });
       logger.log(
         `${result.rewrapped} re-wrapped, ${result.changedConcurrently} changed concurrently (another re-wrapper or a deletion), ${result.failed.length} failed${result.stopped ? ', stopped early' : ''}`,
       );
@@ -76,8 +78,11 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
 main(process.argv.slice(2), process.env).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const usage = error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    logger.warn(`${error instanceof Error ? error.message : String(error)}${usage ? `\n${USAGE}` : ''}`);
+    const code = (error as { code?: string }).code;
+    const usage = error instanceof ConfigError || code?.startsWith('ERR_PARSE_ARGS');
+    // 42P01 undefined_table: not ca-service's database, or ca-service never started on it.
+    const hint = code === '42P01' ? ' (is DATABASE_URL the database of ca-service? ca-service creates ca.ca_keys when it starts)' : '';
+    logger.warn(`${error instanceof Error ? error.message : String(error)}${hint}${usage ? `\n${USAGE}` : ''}`);
     process.exit(usage ? 2 : 1);
   },
 );
