@@ -12,6 +12,7 @@ import { policyHandlers } from './application/policy.handlers';
 import { caLifecycleWorker } from './application/workers';
 import { CA_SCHEMA } from './infrastructure/database';
 import { createKeyCustody, validateKeyCustodyConfig } from './keys/create-key-custody';
+import { kekRewrapWorker } from './keys/kek-rewrap.worker';
 import { signingHandlers } from './keys/signing.handlers';
 import { auditProjections } from './infrastructure/projections/audit-records.projection';
 import { caMigrations } from './migrations';
@@ -46,7 +47,8 @@ function wire(runtime: ServiceRuntime, config: PlatformConfig, env: NodeJS.Proce
     csrCreation: { kick: (certificateAuthorityId) => lifecycle.kick(certificateAuthorityId) },
   };
   const lifecycle = caLifecycleWorker(context, env);
-  return { handlers: handlersFor(context), workers: [lifecycle, auditReportRecoveryWorker(context, context.objects)] };
+  const rewrap = kekRewrapWorker(env, context);
+  return { handlers: handlersFor(context), workers: [lifecycle, auditReportRecoveryWorker(context, context.objects), ...(rewrap ? [rewrap] : [])] };
 }
 
 export const caServiceDefinition = {

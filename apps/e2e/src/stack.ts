@@ -24,6 +24,8 @@ export interface RunningStack {
   readonly apps: readonly AppProcess[];
   /** The stack's database, for assertions on read models that have no API yet. */
   readonly db: Kysely<any>;
+  /** The environment every app was started with (before per-app extras), e.g. for a command run beside the stack. */
+  readonly env: Readonly<Record<string, string>>;
   /**
    * Restarts one app with extra environment: configuration naming resources made through the API
    * (e.g. PKI_IOT_ISSUING_CA_ARN). The new process listens on the old one's port, so the
@@ -81,6 +83,7 @@ export async function startStack(env: Record<string, string> = {}, servers: Stac
       endpoint: gateway.url,
       apps,
       db: database.db,
+      env: shared,
       async restart(name, env) {
         const index = apps.findIndex((app) => app.app === name);
         const port = Number(new URL(apps[index]!.url).port);

@@ -79,6 +79,7 @@ export interface SignatureOutput {
 
 export const KEY_USAGE_EVENT_TYPES = {
   CaKeyUsed: 'CaKeyUsed',
+  CaKeyRewrapped: 'CaKeyRewrapped',
 } as const;
 
 /** The key-use audit stream of one CA. */
@@ -106,5 +107,19 @@ export interface CaKeyUsedV1 {
   /** The account the signature was made for (the caller of the originating request). */
   readonly requestedForAccount: string;
   readonly keyBackend: 'software' | 'pkcs11';
+  readonly at: string;
+}
+
+/**
+ * `CaKeyRewrapped` v1: KEK rotation re-wrapped a CA's software key under another key-encryption
+ * key (README "Rotating the key-encryption key"). The key pair is unchanged; the event is
+ * committed with the row's change, once per change. KEK ids are fingerprints, never key material.
+ */
+export interface CaKeyRewrappedV1 {
+  readonly certificateAuthorityId: string;
+  /** The KEK the data key was wrapped under before. */
+  readonly fromKekId: string;
+  /** The current KEK it is wrapped under now. */
+  readonly toKekId: string;
   readonly at: string;
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Kysely } from 'kysely';
+import { describeKekRing } from './envelope-encryption';
 import { keyCustodyConfig, type KeyCustodyConfig } from './key-custody.config';
 import type { KeyCustody } from './key-custody.port';
 import { Pkcs11KeyCustody } from './pkcs11/pkcs11-key-custody';
@@ -25,12 +26,12 @@ export function createKeyCustody(env: NodeJS.ProcessEnv, db: Kysely<any>): KeyCu
   if (config.backend === 'software') {
     if (config.developmentKek) {
       log.warn(
-        `PKI_KEK is not set: CA private keys are encrypted with the public development KEK (id ${config.kek.id}), which protects nothing. Set PKI_KEK to the base64 of 32 random octets before storing keys you care about (required when NODE_ENV=production).`,
+        `PKI_KEK is not set: CA private keys are encrypted with the public development KEK (id ${config.keks.current.id}), which protects nothing. Set PKI_KEK to the base64 of 32 random octets before storing keys you care about (required when NODE_ENV=production).`,
       );
     } else {
-      log.log(`CA keys: software backend, envelope-encrypted under KEK ${config.kek.id}`);
+      log.log(`CA keys: software backend, envelope-encrypted under KEK ${describeKekRing(config.keks)}`);
     }
-    return new SoftwareKeyCustody(db, config.kek);
+    return new SoftwareKeyCustody(db, config.keks);
   }
   const custody = Pkcs11KeyCustody.open(db, { library: config.library, tokenLabel: config.tokenLabel, pin: config.pin });
   log.log(`CA keys: PKCS #11 token ${JSON.stringify(config.tokenLabel)} via ${config.library}`);

@@ -4,12 +4,13 @@ import { DomainError, caKeyUsageStream, type CaKeyUsedV1, type CommandMessage, t
 import { EventStore } from '@pki/eventstore';
 import type { TestDatabase } from '@pki/testing';
 import { createKeyCustody } from './create-key-custody';
-import { openPrivateKey } from './envelope-encryption';
+import { caKeyDb, sealedPrivateKeyOf } from './ca-key.queries';
+import { kekRing, openPrivateKey } from './envelope-encryption';
 import { DEVELOPMENT_KEK } from './key-custody.config';
 import { CertificateAlreadySigned } from './key-usage-journal';
 import { signingHandlers, type SigningContext } from './signing.handlers';
 import { SigningService } from './signing.service';
-import { createCaTestDatabase } from './test/ca-test-database';
+import { createCaTestDatabase, insertCaRow } from './test/ca-test-database';
 
 const OWNER = '111122223333';
 const CALLER = '444455556666';
@@ -36,25 +37,7 @@ describe('SignData / SignDigest (Postgres)', () => {
 
   async function insertCa(status: string, type: 'ROOT' | 'SUBORDINATE', keyAlgorithm: KeyAlgorithm | null): Promise<{ id: string; publicKey?: ReturnType<typeof createPublicKey> }> {
     const id = randomUUID();
-    await database.db
-      .withSchema('ca')
-      .insertInto('certificate_authorities')
-      .values({
-        id,
-        arn: `arn:aws:acm-pca:us-east-1:${OWNER}:certificate-authority/${id}`,
-        owner_account: OWNER,
-        type,
-        status,
-        configuration: JSON.stringify({}),
-        revocation_configuration: JSON.stringify({}),
-        usage_mode: 'GENERAL_PURPOSE',
-        key_storage_security_standard: 'FIPS_140_2_LEVEL_3_OR_HIGHER',
-        tags: JSON.stringify([]),
-        created_at: new Date(),
-        last_state_change_at: new Date(),
-        version: 1,
-      })
-      .execute();
+    await insertCaRow(database.db, id, OWNER, status, type);
     if (!keyAlgorithm) return { id };
     const { publicKeySpki } = await ctx.keys.generate(id, keyAlgorithm);
     return { id, publicKey: createPublicKey({ key: Buffer.from(publicKeySpki), format: 'der', type: 'spki' }) };
@@ -267,19 +250,11 @@ describe('SignData / SignDigest (Postgres)', () => {
   });
 
   it('puts no private key material in any event, log line or error message', async () => {
-    const rows = await database.db.withSchema('ca').selectFrom('ca_keys').selectAll().execute();
+    const rows = await caKeyDb(database.db).selectFrom('ca_keys').selectAll().execute();
     expect(rows.length).toBeGreaterThan(5);
     const secrets: string[] = ['PRIVATE KEY', DEVELOPMENT_KEK.key.toString('base64'), DEVELOPMENT_KEK.key.toString('hex')];
     for (const row of rows) {
-      const pkcs8 = openPrivateKey(DEVELOPMENT_KEK, row.ca_id, {
-        kekId: row.kek_id!,
-        wrappedDek: row.wrapped_dek!,
-        dekIv: row.dek_iv!,
-        dekTag: row.dek_tag!,
-        ciphertext: row.ciphertext!,
-        iv: row.iv!,
-        tag: row.tag!,
-      });
+      const pkcs8 = openPrivateKey(kekRing(DEVELOPMENT_KEK), row.ca_id, sealedPrivateKeyOf(row));
       const jwk = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ format: 'jwk' });
       const scalar = Buffer.from(jwk.d!, 'base64url');
       secrets.push(pkcs8.toString('base64'), pkcs8.toString('hex'), scalar.toString('hex'), scalar.toString('base64'), jwk.d!);

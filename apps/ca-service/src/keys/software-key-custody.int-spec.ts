@@ -2,7 +2,7 @@ import { createPublicKey, randomBytes, randomUUID, verify, createHash } from 'no
 import { sql } from 'kysely';
 import type { TestDatabase } from '@pki/testing';
 import { hashOf, SIGNING_ALGORITHMS, keyTypeOfSigningAlgorithm, describePublicKey, type KeyAlgorithm } from '@pki/pki';
-import { kekFrom } from './envelope-encryption';
+import { kekFrom, kekRing } from './envelope-encryption';
 import { SoftwareKeyCustody } from './software-key-custody';
 import { createCaTestDatabase } from './test/ca-test-database';
 
@@ -11,13 +11,14 @@ const ALGORITHMS: KeyAlgorithm[] = ['RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prim
 describe('SoftwareKeyCustody (Postgres)', () => {
   let database: TestDatabase;
   const kek = kekFrom(randomBytes(32));
+  const keks = kekRing(kek);
   beforeAll(async () => {
     database = await createCaTestDatabase();
   });
   afterAll(() => database?.destroy());
 
   it.each(ALGORITHMS)('generates %s and signs data and digests with every matching algorithm, verifiable with node:crypto', async (keyAlgorithm) => {
-    const custody = new SoftwareKeyCustody(database.db, kek);
+    const custody = new SoftwareKeyCustody(database.db, keks);
     const caId = randomUUID();
     const { publicKeySpki } = await custody.generate(caId, keyAlgorithm);
     expect(describePublicKey(publicKeySpki).keyAlgorithm).toBe(keyAlgorithm);
@@ -40,8 +41,8 @@ describe('SoftwareKeyCustody (Postgres)', () => {
 
   it('signs with the same key after a restart (new instance, same database)', async () => {
     const caId = randomUUID();
-    const { publicKeySpki } = await new SoftwareKeyCustody(database.db, kek).generate(caId, 'EC_prime256v1');
-    const restarted = new SoftwareKeyCustody(database.db, kekFrom(Buffer.from(kek.key)));
+    const { publicKeySpki } = await new SoftwareKeyCustody(database.db, keks).generate(caId, 'EC_prime256v1');
+    const restarted = new SoftwareKeyCustody(database.db, kekRing(kekFrom(Buffer.from(kek.key))));
     const data = Buffer.from('after restart');
     const signature = await restarted.sign(caId, 'SHA256WITHECDSA', data);
     expect(verify('sha256', data, createPublicKey({ key: Buffer.from(publicKeySpki), format: 'der', type: 'spki' }), signature)).toBe(true);
@@ -51,8 +52,8 @@ describe('SoftwareKeyCustody (Postgres)', () => {
 
   it('creates exactly one key when many generate() calls race (two instances)', async () => {
     const caId = randomUUID();
-    const a = new SoftwareKeyCustody(database.db, kek);
-    const b = new SoftwareKeyCustody(database.db, kek);
+    const a = new SoftwareKeyCustody(database.db, keks);
+    const b = new SoftwareKeyCustody(database.db, keks);
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).generate(caId, 'EC_secp384r1')));
     const distinct = new Set(results.map((r) => Buffer.from(r.publicKeySpki).toString('hex')));
     expect(distinct.size).toBe(1);
@@ -67,7 +68,7 @@ describe('SoftwareKeyCustody (Postgres)', () => {
   });
 
   it.each(['ML_DSA_65', 'SM2'])('refuses the model value %s with InvalidArgsException and stores nothing', async (keyAlgorithm) => {
-    const custody = new SoftwareKeyCustody(database.db, kek);
+    const custody = new SoftwareKeyCustody(database.db, keks);
     const caId = randomUUID();
     await expect(custody.generate(caId, keyAlgorithm as KeyAlgorithm)).rejects.toMatchObject({
       kind: 'Malformed',
@@ -78,7 +79,7 @@ describe('SoftwareKeyCustody (Postgres)', () => {
   });
 
   it('refuses a second key of another algorithm for the same CA', async () => {
-    const custody = new SoftwareKeyCustody(database.db, kek);
+    const custody = new SoftwareKeyCustody(database.db, keks);
     const caId = randomUUID();
     await custody.generate(caId, 'EC_prime256v1');
     await expect(custody.generate(caId, 'RSA_2048')).rejects.toThrow(`CA ${caId} already has a EC_prime256v1 key; it cannot also have a RSA_2048 key.`);
@@ -86,21 +87,21 @@ describe('SoftwareKeyCustody (Postgres)', () => {
 
   it('fails clearly, without key material, when started with another KEK or when the row was altered', async () => {
     const caId = randomUUID();
-    await new SoftwareKeyCustody(database.db, kek).generate(caId, 'RSA_2048');
+    await new SoftwareKeyCustody(database.db, keks).generate(caId, 'RSA_2048');
     const wrongKek = kekFrom(randomBytes(32));
-    const error = await new SoftwareKeyCustody(database.db, wrongKek).sign(caId, 'SHA256WITHRSA', Buffer.from('x')).catch((e: Error) => e);
+    const error = await new SoftwareKeyCustody(database.db, kekRing(wrongKek)).sign(caId, 'SHA256WITHRSA', Buffer.from('x')).catch((e: Error) => e);
     expect((error as Error).message).toBe(
-      `The private key of CA ${caId} is wrapped with key-encryption key ${kek.id}, but the configured PKI_KEK has id ${wrongKek.id}: start ca-service with the KEK the key was stored under.`,
+      `The private key of CA ${caId} is wrapped with key-encryption key ${kek.id}, which is not configured (PKI_KEK holds current ${wrongKek.id}): add the KEK with id ${kek.id} to PKI_KEK after the current one, restart ca-service, and re-wrap (README "Rotating the key-encryption key").`,
     );
 
     await sql`update ca.ca_keys set ciphertext = overlay(ciphertext placing '\\x00'::bytea from 10 for 1) where ca_id = ${caId}`.execute(database.db);
-    await expect(new SoftwareKeyCustody(database.db, kek).sign(caId, 'SHA256WITHRSA', Buffer.from('x'))).rejects.toThrow(
+    await expect(new SoftwareKeyCustody(database.db, keks).sign(caId, 'SHA256WITHRSA', Buffer.from('x'))).rejects.toThrow(
       `The encrypted private key of CA ${caId} failed authentication: the stored row was altered or belongs to another CA.`,
     );
   });
 
   it('refuses to sign for a CA without a key, and forgets a destroyed key', async () => {
-    const custody = new SoftwareKeyCustody(database.db, kek);
+    const custody = new SoftwareKeyCustody(database.db, keks);
     const caId = randomUUID();
     await expect(custody.sign(caId, 'SHA256WITHRSA', Buffer.from('x'))).rejects.toThrow(`CA ${caId} has no key pair in this key store`);
     await custody.generate(caId, 'RSA_2048');

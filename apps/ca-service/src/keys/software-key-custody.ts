@@ -1,17 +1,19 @@
 /**
  * Software key custody: key pairs made by node:crypto, kept in ca.ca_keys envelope-encrypted
- * (envelope-encryption.ts) under the KEK from configuration. Opened keys are cached in memory
- * as KeyObjects (never exported again, never logged).
+ * (envelope-encryption.ts) under the current KEK from configuration; a key stored under an older
+ * configured KEK opens too (KEK rotation, kek-rewrap.ts). Opened keys are cached in memory as
+ * KeyObjects (never exported again, never logged); re-wrapping a row does not change its key,
+ * so a cached key stays valid through a rotation.
  */
 import { constants, createPrivateKey, generateKeyPair, privateEncrypt, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Kysely } from 'kysely';
 import { DomainError, type KeyAlgorithm, type SigningAlgorithm } from '@pki/contracts';
 import { generateKeyPairSpec, hashOf, isKeyAlgorithm, KEY_ALGORITHMS, unsupportedAlgorithmReason } from '@pki/pki';
-import { caKeyDb, deleteCaKey, findCaKey, insertCaKeyIfAbsent } from './ca-key.queries';
+import { caKeyDb, deleteCaKey, findCaKey, insertCaKeyIfAbsent, sealedPrivateKeyOf } from './ca-key.queries';
 import type { CaKeyDatabase, CaKeyRow } from './ca-key.table';
 import { signEcdsaDigest } from './ecdsa-digest-signer';
-import { openPrivateKey, sealPrivateKey, type Kek } from './envelope-encryption';
+import { openPrivateKey, sealPrivateKey, type KekRing } from './envelope-encryption';
 import { KeyMismatchError, KeyNotFoundError } from './key-custody.errors';
 import type { KeyCustody } from './key-custody.port';
 import { checkDigestLength, checkSigningAlgorithm, digestInfo, keyTypeOf } from './signature-forms';
@@ -50,14 +52,14 @@ export class SoftwareKeyCustody implements KeyCustody {
 
   constructor(
     db: Kysely<any>,
-    private readonly kek: Kek,
+    private readonly keks: KekRing,
   ) {
     this.db = caKeyDb(db);
   }
 
   /** The KEK id new keys are wrapped under. */
   get kekId(): string {
-    return this.kek.id;
+    return this.keks.current.id;
   }
 
   async generate(certificateAuthorityId: string, keyAlgorithm: KeyAlgorithm): Promise<{ readonly publicKeySpki: Uint8Array }> {
@@ -69,7 +71,7 @@ export class SoftwareKeyCustody implements KeyCustody {
     const { privateKey, publicKey } = spec.type === 'rsa' ? await generateKeyPairAsync('rsa', spec.options) : await generateKeyPairAsync('ec', spec.options);
     const publicKeySpki = publicKey.export({ type: 'spki', format: 'der' });
     const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
-    const sealed = sealPrivateKey(this.kek, certificateAuthorityId, pkcs8);
+    const sealed = sealPrivateKey(this.keks.current, certificateAuthorityId, pkcs8);
     pkcs8.fill(0);
 
     const stored = await insertCaKeyIfAbsent(this.db, {
@@ -130,18 +132,7 @@ export class SoftwareKeyCustody implements KeyCustody {
     const row = await findCaKey(this.db, certificateAuthorityId);
     if (!row) throw new KeyNotFoundError(certificateAuthorityId);
     if (row.backend !== this.backend) throw new KeyMismatchError(`The key of CA ${certificateAuthorityId} is held by the ${row.backend} backend, but ca-service runs with PKI_KEY_BACKEND=${this.backend}.`);
-    if (!row.kek_id || !row.wrapped_dek || !row.dek_iv || !row.dek_tag || !row.ciphertext || !row.iv || !row.tag) {
-      throw new Error(`the stored key of CA ${certificateAuthorityId} is incomplete`);
-    }
-    const pkcs8 = openPrivateKey(this.kek, certificateAuthorityId, {
-      kekId: row.kek_id,
-      wrappedDek: row.wrapped_dek,
-      dekIv: row.dek_iv,
-      dekTag: row.dek_tag,
-      ciphertext: row.ciphertext,
-      iv: row.iv,
-      tag: row.tag,
-    });
+    const pkcs8 = openPrivateKey(this.keks, certificateAuthorityId, sealedPrivateKeyOf(row));
     try {
       const key: OpenKey = { keyAlgorithm: row.key_algorithm as KeyAlgorithm, privateKey: createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }) };
       this.open.set(certificateAuthorityId, key);
