@@ -14,7 +14,7 @@ import type { ServiceClient } from '@pki/service-kit';
 import { IOT_OPERATION_SPECS, VALIDATION_EXCEPTION, type IotOperation, type RestOperationSpec } from '../shapes';
 import type { GatewayRequest } from './http-types';
 
-const ROUTES: readonly RestRoute<IotOperation>[] = (Object.entries(IOT_OPERATION_SPECS) as Array<[IotOperation, RestOperationSpec]>).map(([operation, spec]) => ({
+export const IOT_ROUTES: readonly RestRoute<IotOperation>[] = (Object.entries(IOT_OPERATION_SPECS) as Array<[IotOperation, RestOperationSpec]>).map(([operation, spec]) => ({
   method: spec.method,
   pattern: spec.pattern,
   operation,
@@ -80,7 +80,7 @@ export class RestJsonRouter {
   constructor(private readonly services: ServiceClient) {}
 
   async route(request: GatewayRequest, caller: Caller, requestId: string): Promise<WireResponse> {
-    const match = matchRoute(request.method, request.rawPath, ROUTES);
+    const match = matchRoute(request.method, request.rawPath, IOT_ROUTES);
     if (!match) {
       return restJsonError({ code: 'UnknownOperationException', message: `No operation matches ${request.method} ${request.rawPath}.`, status: 404 }, { requestId });
     }
