@@ -19,6 +19,8 @@ const VALID = [
   '# TYPE pki_level gauge',
   'pki_level -1.5e3',
   'pki_nan NaN',
+  '# HELP pki_untouched_total Declared, no sample yet',
+  '# TYPE pki_untouched_total counter',
   '',
 ].join('\n');
 
@@ -34,6 +36,7 @@ describe('parsePrometheusText', () => {
     expect(sampleSum(families, 'pki_level')).toBe(-1500);
     expect(families.get('pki_nan')).toMatchObject({ type: 'untyped' });
     expect(sampleSum(families, 'pki_absent')).toBe(0);
+    expect(families.get('pki_untouched_total')).toEqual({ name: 'pki_untouched_total', type: 'counter', help: 'Declared, no sample yet', samples: [] });
   });
 
   it.each([

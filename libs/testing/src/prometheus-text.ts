@@ -139,22 +139,26 @@ function checkFamily(family: MetricFamily): string | undefined {
   return undefined;
 }
 
-/** Parses an exposition; throws PrometheusTextError on the first violation. */
+/**
+ * Parses an exposition; throws PrometheusTextError on the first violation. A family declared
+ * by `# TYPE` / `# HELP` without samples (a labelled metric nothing has touched yet) is kept,
+ * with no samples.
+ */
 export function parsePrometheusText(text: string): Map<string, MetricFamily> {
-  const families = new Map<string, MetricFamily & { samples: Sample[] }>();
   const types = new Map<string, MetricType>();
   const helps = new Map<string, string>();
+  const samplesBy = new Map<string, Sample[]>();
   const closed = new Set<string>();
   const seen = new Set<string>();
   let current: string | undefined;
-  const open = (name: string, lineNumber: number, line: string) => {
-    if (current === name) return families.get(name)!;
-    if (closed.has(name)) throw new PrometheusTextError(lineNumber, line, `the samples of ${name} are not contiguous`);
-    if (current !== undefined) closed.add(current);
-    current = name;
-    const family = { name, type: types.get(name) ?? 'untyped', help: helps.get(name) ?? '', samples: [] as Sample[] };
-    families.set(name, family);
-    return family;
+  const samplesOfFamily = (name: string, lineNumber: number, line: string): Sample[] => {
+    if (current !== name) {
+      if (closed.has(name)) throw new PrometheusTextError(lineNumber, line, `the samples of ${name} are not contiguous`);
+      if (current !== undefined) closed.add(current);
+      current = name;
+      samplesBy.set(name, []);
+    }
+    return samplesBy.get(name)!;
   };
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
@@ -173,7 +177,7 @@ export function parsePrometheusText(text: string): Map<string, MetricFamily> {
       }
       if (!TYPES.includes(rest)) throw new PrometheusTextError(lineNumber, line, `unknown type ${JSON.stringify(rest)}`);
       if (types.has(name!)) throw new PrometheusTextError(lineNumber, line, `second TYPE for ${name}`);
-      if (families.has(name!)) throw new PrometheusTextError(lineNumber, line, `TYPE of ${name} after its samples`);
+      if (samplesBy.has(name!)) throw new PrometheusTextError(lineNumber, line, `TYPE of ${name} after its samples`);
       types.set(name!, rest as MetricType);
       return;
     }
@@ -182,11 +186,14 @@ export function parsePrometheusText(text: string): Map<string, MetricFamily> {
     const key = seriesKey(parsed.sample);
     if (seen.has(key)) throw new PrometheusTextError(lineNumber, line, 'the same series twice');
     seen.add(key);
-    open(familyOf(parsed.sample.name, types), lineNumber, line).samples.push(parsed.sample);
+    samplesOfFamily(familyOf(parsed.sample.name, types), lineNumber, line).push(parsed.sample);
   });
-  for (const family of families.values()) {
+  const families = new Map<string, MetricFamily>();
+  for (const name of new Set([...types.keys(), ...helps.keys(), ...samplesBy.keys()])) {
+    const family: MetricFamily = { name, type: types.get(name) ?? 'untyped', help: helps.get(name) ?? '', samples: samplesBy.get(name) ?? [] };
     const problem = checkFamily(family);
     if (problem) throw new Error(`invalid exposition: ${problem}`);
+    families.set(name, family);
   }
   return families;
 }
