@@ -63,6 +63,9 @@ describe('GET /metrics on every app, after real API calls', () => {
     for (let i = 0; i < 2; i++) expect((await fetch(getUrl)).status).toBe(200);
     const malformed = await fetch(`${stack.endpoint}/ocsp`, { method: 'POST', headers: { 'Content-Type': 'application/ocsp-request' }, body: Buffer.from('30030a0101', 'hex') });
     expect(malformed.status).toBe(200);
+    // Too large to be an OCSP request: the gateway answers malformedRequest without forwarding it.
+    const oversize = await fetch(`${stack.endpoint}/ocsp`, { method: 'POST', headers: { 'Content-Type': 'application/ocsp-request' }, body: Buffer.alloc(64 * 1024, 0x30) });
+    expect(oversize.status).toBe(200);
 
     for (const app of stack.apps) scraped.set(app.app, await scrape(app.app));
   }, 300_000);
@@ -90,6 +93,7 @@ describe('GET /metrics on every app, after real API calls', () => {
     expect(sampleSum(gateway, 'pki_api_requests_total', { api: 'ocsp', operation: 'OcspRequest', outcome: 'success' })).toBeGreaterThanOrEqual(5);
     expect(sampleSum(gateway, 'pki_api_request_duration_seconds_count', { api: 'acm-pca', operation: 'IssueCertificate', outcome: 'success' })).toBe(issued);
     expect(sampleSum(gateway, 'pki_command_client_duration_seconds_count', { service: 'issuance', operation: 'IssueCertificate', outcome: 'ok' })).toBe(issued);
+    expect(sampleSum(gateway, 'pki_ocsp_responses_total', { status: 'malformed' })).toBe(1);
     // /metrics itself is neither an API request nor an AWS route: a POST is refused like any unsigned AWS call.
     expect(sampleSum(gateway, 'pki_api_requests_total', { api: 'unknown' })).toBe(0);
     const post = await fetch(`${stack.endpoint}/metrics`, { method: 'POST', body: '{}' });
