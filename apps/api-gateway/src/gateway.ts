@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { Logger, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createObjectStorage, type ObjectStorage } from '@pki/object-storage';
-import { exitGracefullyOnSignals, HealthController, loadConfig, openProcessResources, processModule, type PlatformConfig } from '@pki/service-kit';
+import { exitGracefullyOnSignals, HealthController, loadConfig, MetricsController, openProcessResources, processModule, type PlatformConfig } from '@pki/service-kit';
 import { GatewayModule } from './app.module';
 import { GatewayHandler } from './http/gateway.handler';
 import { HttpDrain } from './http/http-drain';
@@ -39,7 +39,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
   const throttle = options.throttle ?? loadThrottleConfig();
   const resources = await openProcessResources(config, 'api-gateway');
 
-  @Module({ imports: [processModule(resources), GatewayModule.forRoot()], controllers: [HealthController] })
+  @Module({ imports: [processModule(resources), GatewayModule.forRoot()], controllers: [HealthController, MetricsController] })
   class GatewayRootModule {}
 
   let app: INestApplication;

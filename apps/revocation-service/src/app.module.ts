@@ -10,6 +10,7 @@ import { ocspCaches } from './application/ocsp-response-cache';
 import { revocationEnv } from './application/revocation-env';
 import { revocationHandlers } from './application/revocation.handlers';
 import type { RevocationContext } from './application/revocation-context';
+import { collectCrlMetrics } from './application/revocation-metrics';
 import { REVOCATION_SCHEMA } from './infrastructure/database';
 import { issuanceClient } from './infrastructure/issuance.client';
 import { issuedCertificateProjection } from './infrastructure/projections/issued-certificate.projection';
@@ -45,7 +46,8 @@ function wire(runtime: ServiceRuntime, services: ServiceClient, config: Platform
   const responses = context.ocspCaches?.responses;
   // Other replicas' revocations reach this process's OCSP response cache through their events.
   const invalidation = responses ? [ocspCacheInvalidation(runtime.nc, config.natsPrefix, responses, { error: (m, e) => new Logger('ocsp').error(m, e instanceof Error ? e.stack : e) })] : [];
-  return { handlers: { ...notImplementedHandlers(OWNED_OPERATIONS), ...revocationHandlers(context) }, workers: [worker, ...invalidation] };
+  const stopCrlMetrics = collectCrlMetrics(runtime.db);
+  return { handlers: { ...notImplementedHandlers(OWNED_OPERATIONS), ...revocationHandlers(context) }, workers: [worker, ...invalidation], close: async () => stopCrlMetrics() };
 }
 
 export const revocationServiceDefinition = {

@@ -1,9 +1,10 @@
-import type { NatsConnection } from 'nats';
+import type { JetStreamManager, NatsConnection } from 'nats';
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { ServiceName } from '@pki/contracts';
 import { natsReadinessCheck, type ReadinessCheck } from '@pki/service-kit';
 import { createDb, ensureDatabaseExists } from './db/create-db';
 import { migrateToLatest } from './db/migrate-to-latest';
+import { collectRuntimeMetrics, type ObservedProjection } from './eventstore-metrics';
 import { ensureEventStream } from './jetstream/ensure-event-stream';
 import type { CatchUp } from './projection/catch-up';
 import type { Projection } from './projection/projection';
@@ -39,6 +40,7 @@ export interface ServiceRuntimeOptions {
 export class ServiceRuntime {
   private relay: OutboxRelay | undefined;
   private readonly runners: ProjectionRunner[] = [];
+  private stopMetrics: (() => void) | undefined;
 
   private constructor(
     readonly db: Kysely<any>,
@@ -76,11 +78,25 @@ export class ServiceRuntime {
     await ensureEventStream(await this.nc.jetstreamManager(), options.prefix, options.service);
     this.relay = new OutboxRelay({ db: this.db, schema: options.schema, nc: this.nc, prefix: options.prefix, service: options.service, logger: options.logger });
     await this.relay.start();
+    const observed: ObservedProjection[] = [];
     for (const { source, projection } of options.projections?.(this.db) ?? []) {
       const runner = new ProjectionRunner({ db: this.db, schema: options.schema, nc: this.nc, prefix: options.prefix, source, projection, logger: options.logger });
       await runner.start();
       this.runners.push(runner);
+      observed.push({ projection: runner.projectionName, source, streamName: runner.streamName });
     }
+    // Outbox backlog, projection lag, parked messages and pool usage, read at each scrape of /metrics.
+    let jsm: Promise<JetStreamManager> | undefined;
+    this.stopMetrics = collectRuntimeMetrics({
+      db: this.db,
+      schema: options.schema,
+      jsm: () =>
+        (jsm ??= this.nc.jetstreamManager().catch((error: unknown) => {
+          jsm = undefined;
+          throw error;
+        })),
+      projections: observed,
+    });
   }
 
   /**
@@ -107,6 +123,8 @@ export class ServiceRuntime {
 
   /** Stops the projections, then the relay (what they hold in flight is nak'd or stays pending). */
   async stopBackground(): Promise<void> {
+    this.stopMetrics?.();
+    this.stopMetrics = undefined;
     for (const runner of this.runners.splice(0)) await runner.stop();
     await this.relay?.stop();
     this.relay = undefined;

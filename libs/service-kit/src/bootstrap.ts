@@ -5,6 +5,7 @@ import { commandWildcard, type ServiceName } from '@pki/contracts';
 import { CommandServer, type CommandHandlers } from './command-server';
 import { loadConfig, type PlatformConfig } from './config';
 import { HealthController } from './health';
+import { MetricsController } from './metrics.controller';
 import { openProcessResources, processModule } from './process-module';
 import { exitGracefullyOnSignals } from './shutdown';
 import { withTestDelays } from './test-delays';
@@ -56,7 +57,7 @@ export async function startService(definition: ServiceDefinition, options: Start
   const resources = await openProcessResources(config, definition.service);
   let app: INestApplication | undefined;
   try {
-    @Module({ imports: [processModule(resources), serviceModule], controllers: [HealthController] })
+    @Module({ imports: [processModule(resources), serviceModule], controllers: [HealthController, MetricsController] })
     class ServiceRootModule {}
 
     app = await NestFactory.create(ServiceRootModule, { logger: ['error', 'warn', 'log'], abortOnError: false });

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { commandSubject, DomainError, queueGroup, type CommandMessage, type Reply, type ServiceName } from '@pki/contracts';
 import { decodeJson, encodeJson, isCommandMessage, WORKING } from './command-message';
+import { observeCommand } from './command-metrics';
 import { isNatsUnreachable } from './nats-connection';
 
 /** One operation a service answers: the input arrives validated by the gateway. */
@@ -117,7 +118,7 @@ export class CommandServer {
   }
 
   private async answer(operation: string, handler: CommandHandler, msg: Msg): Promise<void> {
-    const reply = await this.run(operation, handler, decodeJson(msg.data));
+    const reply = await observeCommand('server', this.o.service, operation, () => this.run(operation, handler, decodeJson(msg.data)));
     if (!msg.reply) return;
     try {
       msg.respond(encodeJson(reply));

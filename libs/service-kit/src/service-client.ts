@@ -1,6 +1,7 @@
 import { createInbox, ErrorCode, type Msg, type NatsConnection, type NatsError } from 'nats';
 import { commandSubject, isSafeToRetry, type CommandMessage, type Reply, type ServiceName } from '@pki/contracts';
 import { decodeJson, encodeJson, isReply, isWorking } from './command-message';
+import { observeCommand } from './command-metrics';
 
 export interface ServiceClientOptions {
   /**
@@ -51,7 +52,11 @@ export class ServiceClient {
     this.lostAfterMs = options.lostAfterMs ?? DEFAULT_LOST_AFTER_MS;
   }
 
-  async request<T>(service: ServiceName, operation: string, message: CommandMessage): Promise<Reply<T>> {
+  request<T>(service: ServiceName, operation: string, message: CommandMessage): Promise<Reply<T>> {
+    return observeCommand('client', service, operation, () => this.send<T>(service, operation, message));
+  }
+
+  private async send<T>(service: ServiceName, operation: string, message: CommandMessage): Promise<Reply<T>> {
     const subject = commandSubject(this.prefix, service, operation);
     const deadline = Date.now() + this.timeoutMs;
     try {

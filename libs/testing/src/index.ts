@@ -17,3 +17,4 @@ export {
   type DeciderWhen,
   type ErrorExpectation,
 } from './decider-spec';
+export { parsePrometheusText, samplesOf, sampleSum, PrometheusTextError, type MetricFamily, type MetricType, type Sample } from './prometheus-text';

@@ -10,6 +10,7 @@ import type { GatewayRequest } from '../routing/http-types';
 import { SIGNING_NAMES } from '../routing/operations';
 import type { ServiceClient } from '@pki/service-kit';
 import type { Throttle } from '../throttle/throttle';
+import { METRICS_PATH, observeApiRequest } from './api-metrics';
 import { CrlCnameRoute } from './crl-cname.route';
 import { ObjectsRoute, type ObjectResponse } from './objects.route';
 import { OcspRoute } from './ocsp.route';
@@ -80,11 +81,12 @@ export class GatewayHandler {
     return key ? { secretAccessKey: key.secretAccessKey, accountId: key.accountId } : undefined;
   }
 
-  /** Express-style middleware; health routes fall through to Nest. */
+  /** Express-style middleware; health routes and GET /metrics fall through to Nest. */
   middleware() {
     return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
       const url = req.url ?? '/';
-      if (url === '/health/live' || url === '/health/ready') return next();
+      if (url === '/health/live' || url === '/health/ready' || (url === METRICS_PATH && req.method === 'GET')) return next();
+      observeApiRequest(req, res);
       this.handle(req, res).catch((error: unknown) => {
         this.log.error('request failed', error instanceof Error ? error.stack : String(error));
         if (!res.headersSent) this.send(res, this.internalError(req));

@@ -1,4 +1,6 @@
 import type { CommandMessage, OcspRequestInput, Reply } from '@pki/contracts';
+import { metricsText } from '@pki/service-kit';
+import { parsePrometheusText, sampleSum } from '@pki/testing';
 import type { GatewayRequest } from '../routing/http-types';
 import { MAX_OCSP_REQUEST_OCTETS, OcspRoute } from './ocsp.route';
 
@@ -100,5 +102,18 @@ describe('OcspRoute', () => {
     expect(res.headers).toMatchObject({ 'Cache-Control': 'max-age=300, public, no-transform, must-revalidate', Expires: 'Sun, 22 Nov 2026 11:00:00 GMT', 'Last-Modified': 'Sun, 22 Nov 2026 10:00:00 GMT' });
     reply = { ok: false, error: { kind: 'Unavailable', message: 'down' } };
     expect(Buffer.from((await route.handle(req('POST', '/ocsp', Buffer.from([0x30, 0x00])), 'r')).body).toString('hex')).toBe('30030a0103');
+  });
+
+  it('counts the answers it gives itself: malformed before forwarding, tryLater when revocation-service is unreachable', async () => {
+    const counted = async (status: string) => sampleSum(parsePrometheusText(await metricsText()), 'pki_ocsp_responses_total', { status });
+    const [malformed, tryLater] = [await counted('malformed'), await counted('tryLater')];
+    await route.handle(req('POST', '/ocsp', Buffer.alloc(MAX_OCSP_REQUEST_OCTETS + 1, 0x30)), 'r');
+    reply = { ok: false, error: { kind: 'Unavailable', message: 'down' } };
+    try {
+      await route.handle(req('POST', '/ocsp', Buffer.from('3003020101', 'hex')), 'r');
+    } finally {
+      reply = { ok: true, result: { responseBase64: Buffer.from('3003', 'hex').toString('base64'), cache: null } };
+    }
+    expect([await counted('malformed'), await counted('tryLater')]).toEqual([malformed + 1, tryLater + 1]);
   });
 });

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { REVOCATION_OPERATIONS, type Caller, type OcspRequestInput, type OcspRequestOutput } from '@pki/contracts';
 import { MAX_OCSP_REQUEST_OCTETS, ocspStatusOnly } from '@pki/pki';
-import type { ServiceClient } from '@pki/service-kit';
+import { counter, type ServiceClient } from '@pki/service-kit';
 import type { GatewayRequest } from '../routing/http-types';
 import { hasSignature, type ObjectResponse } from './objects.route';
 
@@ -24,6 +24,14 @@ export { MAX_OCSP_REQUEST_OCTETS };
 const MALFORMED = ocspStatusOnly('malformedRequest');
 const INTERNAL_ERROR = ocspStatusOnly('internalError');
 const TRY_LATER = ocspStatusOnly('tryLater');
+
+const ocspResponses = counter('pki_ocsp_responses_total', 'OCSP answers the gateway gives itself, by status: malformed (refused before forwarding), tryLater (revocation-service unreachable), internalError; revocation-service counts the rest', ['status']);
+
+/** Counts an OCSP answer the gateway made without revocation-service, and returns it. */
+function gatewayOcspAnswer(status: 'malformed' | 'tryLater' | 'internalError', answer: ObjectResponse): ObjectResponse {
+  ocspResponses.inc({ status });
+  return answer;
+}
 
 /** OCSP requests are anonymous; the responder works for the CA's account, not the caller's. */
 const ANONYMOUS: Caller = { accountId: '000000000000', accessKeyId: 'anonymous' };
@@ -109,12 +117,12 @@ export class OcspRoute {
   }
 
   async handle(request: GatewayRequest, requestId: string): Promise<ObjectResponse> {
-    if (request.method === 'POST' && request.body.length > MAX_OCSP_REQUEST_OCTETS) return respond(MALFORMED);
+    if (request.method === 'POST' && request.body.length > MAX_OCSP_REQUEST_OCTETS) return gatewayOcspAnswer('malformed', respond(MALFORMED));
     const der = OcspRoute.requestDer(request);
-    if (!der || der.length === 0 || der.length > MAX_OCSP_REQUEST_OCTETS) return respond(MALFORMED);
+    if (!der || der.length === 0 || der.length > MAX_OCSP_REQUEST_OCTETS) return gatewayOcspAnswer('malformed', respond(MALFORMED));
     const input: OcspRequestInput = { requestBase64: der.toString('base64'), method: request.method === 'GET' ? 'GET' : 'POST' };
     const reply = await this.services.request<OcspRequestOutput>('revocation', REVOCATION_OPERATIONS.OcspRequest, { caller: ANONYMOUS, requestId, input });
-    if (!reply.ok) return respond(reply.error.kind === 'Unavailable' ? TRY_LATER : INTERNAL_ERROR);
+    if (!reply.ok) return reply.error.kind === 'Unavailable' ? gatewayOcspAnswer('tryLater', respond(TRY_LATER)) : gatewayOcspAnswer('internalError', respond(INTERNAL_ERROR));
     const body = Buffer.from(reply.result.responseBase64, 'base64');
     const cache = reply.result.cache;
     if (!cache) return respond(body);

@@ -15,7 +15,7 @@ import { IOT_OPERATION_SPECS, VALIDATION_EXCEPTION, type IotOperation, type Rest
 import { withRetryAfter, type Throttle } from '../throttle/throttle';
 import type { GatewayRequest } from './http-types';
 
-const ROUTES: readonly RestRoute<IotOperation>[] = (Object.entries(IOT_OPERATION_SPECS) as Array<[IotOperation, RestOperationSpec]>).map(([operation, spec]) => ({
+export const IOT_ROUTES: readonly RestRoute<IotOperation>[] = (Object.entries(IOT_OPERATION_SPECS) as Array<[IotOperation, RestOperationSpec]>).map(([operation, spec]) => ({
   method: spec.method,
   pattern: spec.pattern,
   operation,
@@ -84,7 +84,7 @@ export class RestJsonRouter {
   ) {}
 
   async route(request: GatewayRequest, caller: Caller, requestId: string): Promise<WireResponse> {
-    const match = matchRoute(request.method, request.rawPath, ROUTES);
+    const match = matchRoute(request.method, request.rawPath, IOT_ROUTES);
     if (!match) {
       return restJsonError({ code: 'UnknownOperationException', message: `No operation matches ${request.method} ${request.rawPath}.`, status: 404 }, { requestId });
     }

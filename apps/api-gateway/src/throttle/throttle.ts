@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { awsErrorStatus, type AwsError, type WireResponse } from '@pki/aws-protocol';
+import { counter } from '@pki/service-kit';
 import type { RateLimit, ThrottleConfig } from './throttle-config';
 import type { ThrottledApi } from './throttle-defaults';
 import { TokenBucket } from './token-bucket';
@@ -10,6 +11,8 @@ export interface ThrottleRefusal {
   /** When the account's bucket holds a token again, rounded up to a whole second (the Retry-After header). */
   readonly retryAt: Date;
 }
+
+const throttled = counter('pki_throttled_requests_total', 'Requests the gateway refused with ThrottlingException, by API and operation (accounts are not labelled: see the access log)', ['api', 'operation']);
 
 /** One operation's limit and the buckets of the accounts that called it. */
 class OperationBuckets {
@@ -59,7 +62,7 @@ export class Throttle {
     }
     const waitMs = bucket.take(now);
     if (waitMs === 0) return undefined;
-    // TODO(metrics): count pki_throttled_requests_total{api, operation} here once the metrics module is merged.
+    throttled.inc({ api, operation });
     return refusal(accountId, api, operation, buckets.limit, new Date(Math.ceil((this.wallMs() + waitMs) / 1000) * 1000));
   }
 }

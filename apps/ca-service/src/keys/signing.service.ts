@@ -10,6 +10,7 @@ import type { EventStore } from '@pki/eventstore';
 import { hashOf } from '@pki/pki';
 import type { KeyCustody } from './key-custody.port';
 import { KeyUsageJournal, type CertificateSignatureRecord } from './key-usage-journal';
+import { observeSigning } from './signing-metrics';
 
 export interface SigningRequest {
   readonly certificateAuthorityId: string;
@@ -48,7 +49,7 @@ export class SigningService {
    * journal rejects it with CertificateAlreadySigned if another replica's came first.
    */
   async sign(request: SigningRequest, data: Uint8Array, certificateId?: string): Promise<Uint8Array> {
-    const signature = await this.keys.sign(request.certificateAuthorityId, request.signingAlgorithm, data);
+    const signature = await observeSigning(this.keys.backend, request.purpose, () => this.keys.sign(request.certificateAuthorityId, request.signingAlgorithm, data));
     const sha256 = createHash('sha256').update(data).digest('hex');
     const hash = hashOf(request.signingAlgorithm);
     const digest = hash === 'sha256' ? sha256 : createHash(hash).update(data).digest('hex');
@@ -57,7 +58,7 @@ export class SigningService {
   }
 
   async signDigest(request: SigningRequest, digest: Uint8Array): Promise<Uint8Array> {
-    const signature = await this.keys.signDigest(request.certificateAuthorityId, request.signingAlgorithm, digest);
+    const signature = await observeSigning(this.keys.backend, request.purpose, () => this.keys.signDigest(request.certificateAuthorityId, request.signingAlgorithm, digest));
     await this.record(request, 'DIGEST', null, hex(digest), signature);
     return signature;
   }

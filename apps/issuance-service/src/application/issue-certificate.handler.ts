@@ -17,6 +17,7 @@ import { claimIdempotencyToken, findIdempotentCertificate, isSerialCollision, wr
 import { GroupCommit } from '../infrastructure/group-commit';
 import { signatureMayExist, type IssuanceContext } from './issuance-context';
 import { loadIssuingCa } from './issuing-ca.loader';
+import { countOutcome } from './issuance-metrics';
 
 /** IssueCertificate IdempotencyToken: "Idempotency tokens for IssueCertificate time out after one minute." */
 export const IDEMPOTENCY_WINDOW_SECONDS = 60;
@@ -71,6 +72,7 @@ export async function appendOutcome(context: IssuanceContext, intent: Certificat
         }
       : undefined;
   await groupCommitFor(context).append(certificateStream(r.certificateId), 1, events, meta, write && { writer: writeCertificates, item: write });
+  countOutcome(r, write?.kind);
 }
 
 export function issueCertificateHandler(context: IssuanceContext) {

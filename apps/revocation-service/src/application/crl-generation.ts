@@ -17,6 +17,7 @@ import { findCaById } from '../infrastructure/ca.queries';
 import { allocateCrlNumber, clearCrlDirty, crlEntryRows, ensureCrlState, lockCrlState, updateCrlState } from '../infrastructure/crl.queries';
 import { revocationDb } from '../infrastructure/database';
 import type { RevocationContext } from './revocation-context';
+import { crlPublished } from './revocation-metrics';
 
 export type CrlOutcome = { readonly kind: 'published'; readonly event: CrlGeneratedV1 } | { readonly kind: 'busy' } | { readonly kind: 'not-applicable'; readonly why: string };
 
@@ -29,6 +30,7 @@ function verifySignature(spki: Buffer, algorithm: SigningAlgorithm, chunks: read
 }
 
 export async function generateCrl(context: RevocationContext, caId: string): Promise<CrlOutcome> {
+  const start = process.hrtime.bigint();
   await ensureCrlState(revocationDb(context.db), caId);
   const outcome = await context.db.transaction().execute(async (trx): Promise<CrlOutcome> => {
     const state = await lockCrlState(trx, caId);
@@ -91,7 +93,10 @@ export async function generateCrl(context: RevocationContext, caId: string): Pro
     await clearCrlDirty(db, caId, ca.crl_dirty_seq);
     return { kind: 'published', event };
   });
-  if (outcome.kind === 'published') await recordCrlGenerated(context, outcome.event);
+  if (outcome.kind === 'published') {
+    crlPublished(caId, Number(process.hrtime.bigint() - start) / 1e9, outcome.event.size);
+    await recordCrlGenerated(context, outcome.event);
+  }
   return outcome;
 }
 

@@ -10,6 +10,7 @@ import { crlCandidates, recordCrlFailure } from '../infrastructure/crl.queries';
 import { revocationDb } from '../infrastructure/database';
 import { generateCrl, recordCrlGenerated } from './crl-generation';
 import type { RevocationContext } from './revocation-context';
+import { crlFailed } from './revocation-metrics';
 
 export interface CrlWorkerLogger {
   log(message: string): void;
@@ -42,6 +43,7 @@ export async function runCrlPass(context: RevocationContext, logger?: CrlWorkerL
         logger?.log(`CRL ${outcome.event.crlNumber} of ${candidate.id}: ${outcome.event.entryCount} entries, ${outcome.event.size} octets -> ${outcome.event.url}`);
       }
     } catch (error) {
+      crlFailed(candidate.id);
       const state = await revocationDb(context.db).selectFrom('crl_states').select('failures').where('ca_id', '=', candidate.id).executeTakeFirst();
       const retryAfter = new Date(context.now().getTime() + retryDelayMs((state?.failures ?? 0) + 1));
       const message = error instanceof Error ? error.message : String(error);

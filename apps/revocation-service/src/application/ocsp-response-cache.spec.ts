@@ -15,7 +15,7 @@ function producer(options: { cacheable?: boolean; validityMs?: number } = {}) {
   let calls = 0;
   const produce = async (at = T0): Promise<ProducedOcspAnswer> => {
     calls++;
-    return { responseBase64: `response-${calls}`, validity: { producedAt: at, nextUpdate: at + (options.validityMs ?? HOUR) }, cacheable: options.cacheable ?? true };
+    return { responseBase64: `response-${calls}`, status: 'good', validity: { producedAt: at, nextUpdate: at + (options.validityMs ?? HOUR) }, cacheable: options.cacheable ?? true };
   };
   return { produce, calls: () => calls };
 }
@@ -26,7 +26,7 @@ function gatedProducer() {
   const produce = () => new Promise<ProducedOcspAnswer>((resolve) => resolvers.push(resolve));
   return {
     produce,
-    release: (n: number, name: string) => resolvers[n]!({ responseBase64: name, validity: { producedAt: T0, nextUpdate: T0 + HOUR }, cacheable: true }),
+    release: (n: number, name: string) => resolvers[n]!({ responseBase64: name, status: 'good', validity: { producedAt: T0, nextUpdate: T0 + HOUR }, cacheable: true }),
     calls: () => resolvers.length,
   };
 }
@@ -37,7 +37,7 @@ describe('OcspResponseCache', () => {
     const p = producer();
     const first = await cache.answer('certid-sha1', scope(), T0, () => p.produce());
     const second = await cache.answer('certid-sha1', scope(), T0 + 60_000, () => p.produce());
-    expect(first).toEqual({ responseBase64: 'response-1', validity: { producedAt: T0, nextUpdate: T0 + HOUR }, cacheable: true });
+    expect(first).toEqual({ responseBase64: 'response-1', status: 'good', validity: { producedAt: T0, nextUpdate: T0 + HOUR }, cacheable: true });
     expect(second).toEqual(first);
     expect(p.calls()).toBe(1);
     expect(cache.stats).toMatchObject({ hits: 1, misses: 1 });
@@ -64,7 +64,7 @@ describe('OcspResponseCache', () => {
     await cache.answer('k', scope(), T0, () => p.produce(T0));
     expect((await cache.answer('k', scope(), T0 + HOUR / 2 - 1, () => p.produce(T0 + HOUR / 2 - 1))).responseBase64).toBe('response-1');
     const refreshed = await cache.answer('k', scope(), T0 + HOUR / 2, () => p.produce(T0 + HOUR / 2));
-    expect(refreshed).toEqual({ responseBase64: 'response-2', validity: { producedAt: T0 + HOUR / 2, nextUpdate: T0 + HOUR / 2 + HOUR }, cacheable: true });
+    expect(refreshed).toEqual({ responseBase64: 'response-2', status: 'good', validity: { producedAt: T0 + HOUR / 2, nextUpdate: T0 + HOUR / 2 + HOUR }, cacheable: true });
     expect((await cache.answer('k', scope(), T0 + HOUR / 2 + 1000, () => p.produce())).responseBase64).toBe('response-2');
     expect(p.calls()).toBe(2);
   });
@@ -151,7 +151,7 @@ describe('OcspResponseCache', () => {
     await cache.answer('k', scope(), T0, () => unknown.produce());
     await cache.answer('k', scope(), T0, () => unknown.produce());
     expect(unknown.calls()).toBe(2);
-    await cache.answer('t', scope('t'), T0, async () => ({ responseBase64: 'MAMKAQM=', validity: null, cacheable: true }));
+    await cache.answer('t', scope('t'), T0, async () => ({ responseBase64: 'MAMKAQM=', status: 'tryLater', validity: null, cacheable: true }));
     await expect(cache.answer('e', scope('e'), T0, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(cache.size).toBe(0);
     // A failed signing leaves nothing in flight behind it.

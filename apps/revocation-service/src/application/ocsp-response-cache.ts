@@ -28,6 +28,7 @@
  */
 import { TtlCache } from '@pki/service-kit';
 import type { RevocationCaRow } from '../infrastructure/tables/revocation-ca.table';
+import { ocspCacheHits, ocspCacheMisses } from './revocation-metrics';
 
 /** Which certificate an entry answers for, and under which version of the CA's read model. */
 export interface OcspCacheScope {
@@ -37,9 +38,13 @@ export interface OcspCacheScope {
   readonly caVersion: number;
 }
 
+/** What an answer says, for the metrics: the worst status of its CertIDs (revoked, unknown, good), or the status-only response. */
+export type OcspAnswerStatus = 'good' | 'revoked' | 'unknown' | 'malformed' | 'unauthorized' | 'tryLater';
+
 /** A successful, signed OCSPResponse and its validity (epoch milliseconds). */
 export interface SignedOcspResponse {
   readonly responseBase64: string;
+  readonly status: OcspAnswerStatus;
   readonly producedAt: number;
   readonly nextUpdate: number;
 }
@@ -47,6 +52,7 @@ export interface SignedOcspResponse {
 /** What the producer made: the answer for this request, and whether it may answer later ones. */
 export interface ProducedOcspAnswer {
   readonly responseBase64: string;
+  readonly status: OcspAnswerStatus;
   /** Set for signed responses; null for status-only answers (tryLater, unauthorized). */
   readonly validity: { readonly producedAt: number; readonly nextUpdate: number } | null;
   /** False for anything that must not be reused (status-only answers, `unknown` statuses). */
@@ -97,18 +103,21 @@ export class OcspResponseCache {
         this.entries.delete(certIdKey);
         this.entries.set(certIdKey, entry);
         this.stats.hits++;
-        const { responseBase64, producedAt, nextUpdate } = entry.response;
-        return { responseBase64, validity: { producedAt, nextUpdate }, cacheable: true };
+        ocspCacheHits.inc();
+        const { responseBase64, status, producedAt, nextUpdate } = entry.response;
+        return { responseBase64, status, validity: { producedAt, nextUpdate }, cacheable: true };
       }
       this.remove(certIdKey, entry);
     }
     const flight = this.flights.get(certIdKey);
     if (flight && sameScope(flight.scope, scope)) {
       this.stats.joined++;
+      ocspCacheHits.inc();
       return flight.promise;
     }
     if (flight) flight.poisoned = true; // signed under an older CA version: let it finish, keep nothing
     this.stats.misses++;
+    ocspCacheMisses.inc();
     return this.fly(certIdKey, scope, produce).promise;
   }
 
@@ -142,7 +151,7 @@ export class OcspResponseCache {
     flight.promise = (async () => {
       try {
         const produced = await produce();
-        if (produced.cacheable && produced.validity && !flight.poisoned) this.store(certIdKey, scope, { responseBase64: produced.responseBase64, ...produced.validity });
+        if (produced.cacheable && produced.validity && !flight.poisoned) this.store(certIdKey, scope, { responseBase64: produced.responseBase64, status: produced.status, ...produced.validity });
         return produced;
       } finally {
         if (this.flights.get(certIdKey) === flight) this.flights.delete(certIdKey);

@@ -33,14 +33,20 @@ import { revocationDb } from '../infrastructure/database';
 import { findCertificateStatuses } from '../infrastructure/ocsp.queries';
 import type { RevocationCaRow } from '../infrastructure/tables/revocation-ca.table';
 import { knownCertificate } from './issued-certificates';
-import type { ProducedOcspAnswer } from './ocsp-response-cache';
+import type { OcspAnswerStatus, ProducedOcspAnswer } from './ocsp-response-cache';
 import type { RevocationContext } from './revocation-context';
+import { countOcsp } from './revocation-metrics';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 /** RFC 5019 §6.2: max-age no later than nextUpdate; kept short so HTTP caches pick up revocations soon. */
 const MAX_AGE_SECONDS = 300;
 
-const statusOnly = (status: Parameters<typeof ocspStatusOnly>[0]): OcspRequestOutput => ({ responseBase64: ocspStatusOnly(status).toString('base64'), cache: null });
+const statusOnly = (status: 'malformedRequest' | 'unauthorized'): OcspRequestOutput =>
+  countOcsp(status === 'malformedRequest' ? 'malformed' : status, { responseBase64: ocspStatusOnly(status).toString('base64'), cache: null });
+
+/** The worst status of a response's CertIDs, for the metrics. */
+const worst = (statuses: readonly CertStatus[]): OcspAnswerStatus =>
+  statuses.some((s) => s.kind === 'revoked') ? 'revoked' : statuses.some((s) => s.kind === 'unknown') ? 'unknown' : 'good';
 
 /**
  * The status of every CertID. A serial without a projected row is looked up with its owner
@@ -93,7 +99,7 @@ async function produce(context: RevocationContext, ca: RevocationCaRow, request:
   const now = new Date(Math.floor(context.now().getTime() / 1000) * 1000);
   const nextUpdate = new Date(now.getTime() + context.ocspValiditySeconds * 1000);
   const certStatuses = await statuses(context, ca, request.certIds, requestId);
-  if (!certStatuses) return { responseBase64: ocspStatusOnly('tryLater').toString('base64'), validity: null, cacheable: false };
+  if (!certStatuses) return { responseBase64: ocspStatusOnly('tryLater').toString('base64'), status: 'tryLater', validity: null, cacheable: false };
   const responseData = encodeResponseData({
     responderKeyHash: ca.responder_key_hash!,
     producedAt: now,
@@ -111,12 +117,13 @@ async function produce(context: RevocationContext, ca: RevocationCaRow, request:
     // The CA cannot sign now (not ACTIVE, ca-service down): RFC 6960 §2.3 tryLater.
     if (error instanceof DomainError) {
       const status = error.kind === 'InvalidState' || error.kind === 'NotFound' ? 'unauthorized' : 'tryLater';
-      return { responseBase64: ocspStatusOnly(status).toString('base64'), validity: null, cacheable: false };
+      return { responseBase64: ocspStatusOnly(status).toString('base64'), status, validity: null, cacheable: false };
     }
     throw error;
   }
   return {
     responseBase64: assembleOcspResponse(responseData, algorithm, signature).toString('base64'),
+    status: worst(certStatuses),
     validity: { producedAt: now.getTime(), nextUpdate: nextUpdate.getTime() },
     cacheable: request.nonce === null && certStatuses.every((s) => s.kind !== 'unknown'),
   };
@@ -151,11 +158,11 @@ export async function answerOcsp(context: RevocationContext, message: CommandMes
   // max-age stays short (HTTP caches pick up revocations soon) and never reaches past nextUpdate (§6.2).
   const cacheable = input.method === 'GET' && request.nonce === null && answer.validity !== null;
   const remainingSeconds = answer.validity ? Math.floor((answer.validity.nextUpdate - context.now().getTime()) / 1000) : 0;
-  return {
+  return countOcsp(answer.status, {
     responseBase64: answer.responseBase64,
     cache:
       cacheable && remainingSeconds > 0
         ? { producedAt: new Date(answer.validity!.producedAt).toISOString(), nextUpdate: new Date(answer.validity!.nextUpdate).toISOString(), maxAgeSeconds: Math.min(MAX_AGE_SECONDS, remainingSeconds) }
         : null,
-  };
+  });
 }

@@ -17,6 +17,7 @@ import type { RevocationCaRow } from '../infrastructure/tables/revocation-ca.tab
 import type { IssuedCertificateRow } from '../infrastructure/tables/issued-certificate.table';
 import { knownCertificate } from './issued-certificates';
 import type { RevocationContext } from './revocation-context';
+import { certificatesRevoked } from './revocation-metrics';
 
 interface RevokeInput {
   CertificateAuthorityArn: string;
@@ -154,6 +155,10 @@ export async function revokeCertificate(context: RevocationContext, message: Com
       throw new DomainError('Conflict', `The certificate with serial ${serial} has already been revoked.`, 'RequestAlreadyProcessedException', { cause: error });
     }
     throw error;
+  }
+  for (const event of events) {
+    const data = event.data as CertificateRevokedV1;
+    certificatesRevoked.inc({ ca: data.certificateAuthorityId, reason: data.revocationReason });
   }
   // Committed: this process's pre-signed OCSP responses for the serial go before the caller hears
   // back, so its next OCSP request here answers revoked (other replicas: ocsp-cache-invalidation.ts).

@@ -12,7 +12,16 @@ export function createDb(url: string, opts: { max?: number } = {}): Kysely<any> 
   const pool = new Pool({ connectionString: url, max: opts.max ?? 10, connectionTimeoutMillis: 10_000 });
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  return new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+const pools = new WeakMap<Kysely<any>, Pool>();
+
+/** The pg Pool under a Kysely instance made by createDb (its usage is a metric). */
+export function poolOf(db: Kysely<any>): Pool | undefined {
+  return pools.get(db);
 }
 
 /**

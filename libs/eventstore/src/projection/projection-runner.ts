@@ -40,7 +40,8 @@ const defaultLogger: RelayLogger = { log: () => undefined, error: (msg, err) => 
 export class ProjectionRunner {
   private readonly ctx: RunnerContext;
   private readonly durable: string;
-  private readonly streamName: string;
+  /** The source service's event stream. */
+  readonly streamName: string;
   private jsm: JetStreamManager | undefined;
   private watch: ConnectionWatch | undefined;
   private loop: Promise<void> | undefined;

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { EventEnvelope, EventMetadata, NewEvent } from '@pki/contracts';
 import { assertSchemaName } from '../db/schema-name';
 import { isUniqueViolation } from '../util/pg-errors';
+import { observeAppend } from '../eventstore-metrics';
 import { ConcurrencyError } from './concurrency.error';
 import { buildEnvelopes, envelopeToRow, rowToEnvelope } from './envelope.mapping';
 import { currentVersion, currentVersionsOf, insertEventsWithOutbox, selectStream } from './events.queries';
@@ -52,14 +53,14 @@ export class EventStore {
     if (badType) throw new Error(`invalid event type ${JSON.stringify(badType.type)}: letters, digits, '_' and '-' only`);
     const envelopes = buildEnvelopes(stream, expectedVersion, events, meta, this.now(), this.newId);
     try {
-      await this.db.transaction().execute(async (trx) => {
+      await observeAppend(this.schema, envelopes.length, () => this.db.transaction().execute(async (trx) => {
         // The unique (stream, version) constraint catches racing writers; this check catches a
         // caller that is ahead of the stream, which would otherwise leave a gap.
         const actual = await currentVersion(trx, this.schema, stream);
         if (actual !== expectedVersion) throw new ConcurrencyError(stream, expectedVersion, actual);
         await insertEventsWithOutbox(trx, this.schema, envelopes.map(envelopeToRow));
         if (project) await project(trx, envelopes);
-      });
+      }));
     } catch (error) {
       if (error instanceof ConcurrencyError) throw error;
       if (isUniqueViolation(error, 'events_stream_version_key')) {
@@ -96,14 +97,14 @@ export class EventStore {
     const rows = stored.flat().map(envelopeToRow);
     if (rows.length === 0) return stored;
     try {
-      await this.db.transaction().execute(async (trx) => {
+      await observeAppend(this.schema, rows.length, () => this.db.transaction().execute(async (trx) => {
         const actual = await this.currentVersions(trx, [...expected.keys()]);
         for (const [stream, version] of expected) {
           if ((actual.get(stream) ?? 0) !== version) throw new ConcurrencyError(stream, version, actual.get(stream) ?? 0);
         }
         await insertEventsWithOutbox(trx, this.schema, rows);
         if (project) await project(trx, stored);
-      });
+      }));
     } catch (error) {
       if (error instanceof ConcurrencyError) throw error;
       if (isUniqueViolation(error, 'events_stream_version_key')) {
