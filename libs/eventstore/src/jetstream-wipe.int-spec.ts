@@ -135,6 +135,26 @@ describe('JetStream wiped (Postgres + JetStream)', () => {
     expect([...resumed.calls.values()]).toEqual([1]);
   });
 
+  it('a stream deleted while its relay and projection run is refilled within the reconcile interval, without a restart', async () => {
+    const running = relay({ reconcileIntervalMs: 500 });
+    stoppable.push(running);
+    await running.start();
+    await createCountingTable(h.db, 'ca.counted');
+    await run(countingProjection('counter', 'ca.counted'));
+    await store.appendMany(Array.from({ length: 5 }, (_, n) => ({ stream: `x-${n}`, expectedVersion: 0, events: evt(n), meta })));
+    await waitFor(async () => (await countingRows(h.db, 'ca.counted')).length === 5, { what: 'the first events projected' });
+
+    await (await h.nc.jetstreamManager()).streams.delete(h.streamName);
+    await store.appendMany(Array.from({ length: 3 }, (_, n) => ({ stream: `y-${n}`, expectedVersion: 0, events: evt(n), meta })));
+    const all = await idsByPosition();
+    await waitFor(async () => {
+      const ids = (await streamMessages(h.nc, h.streamName).catch(() => [])).map((m) => m.msgId);
+      return ids.length === all.length && new Set(ids).size === all.length && ids.every((id) => all.includes(id));
+    }, { what: 'the recreated stream to hold every event once' });
+    await waitFor(async () => (await countingRows(h.db, 'ca.counted')).length === all.length && (await consumerIdle('counter')()), { what: 'every event projected' });
+    expect((await countingRows(h.db, 'ca.counted')).every((r) => r.count === 1)).toBe(true);
+  });
+
   it('one relay replica queues the events again, however many notice the new stream at once', async () => {
     await store.appendMany(Array.from({ length: 30 }, (_, n) => ({ stream: `x-${n}`, expectedVersion: 0, events: evt(n), meta })));
     const before = relay();

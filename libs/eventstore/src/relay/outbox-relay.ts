@@ -123,7 +123,7 @@ export class OutboxRelay {
       retentionMs: this.o.retentionMs ?? 24 * 3600_000,
       verifyRecent: this.o.verifyRecent ?? 200,
     });
-    if (report.requeuedAll && report.republish > 0) this.logger.log(`outbox relay ${this.schema}: ${this.streamName} is a new stream (JetStream lost it); publishing all ${report.republish} event(s) again`);
+    if (report.requeuedAll && report.republish > 0) this.logger.log(`outbox relay ${this.schema}: ${this.streamName} is not the stream it published into (created anew, e.g. JetStream lost it); publishing all ${report.republish} event(s) into it`);
     else if (report.republish > 0) this.logger.log(`outbox relay ${this.schema}: ${report.republish} event(s) missing from ${this.streamName}, publishing them again`);
   }
 
