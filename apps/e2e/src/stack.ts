@@ -26,6 +26,13 @@ export interface RunningStack {
   readonly db: Kysely<any>;
   /** The environment every app was started with (before per-app extras), e.g. for a command run beside the stack. */
   readonly env: Readonly<Record<string, string>>;
+  /** The stack's PKI_NATS_PREFIX: its NATS subjects and JetStream streams are named after it. */
+  readonly natsPrefix: string;
+  /**
+   * Stops every app (and replica), runs `whileStopped`, then starts every app again on its port
+   * with the stack's environment, and waits until all are ready.
+   */
+  restartAll(whileStopped?: () => Promise<void>): Promise<void>;
   /**
    * Restarts one app with extra environment: configuration naming resources made through the API
    * (e.g. PKI_IOT_ISSUING_CA_ARN). The new process listens on the old one's port, so the
@@ -84,6 +91,14 @@ export async function startStack(env: Record<string, string> = {}, servers: Stac
       apps,
       db: database.db,
       env: shared,
+      natsPrefix: shared.PKI_NATS_PREFIX,
+      async restartAll(whileStopped) {
+        await stopAll();
+        replicas.splice(0);
+        await whileStopped?.();
+        for (const [index, app] of apps.entries()) apps[index] = await spawnApp(app.app, shared, { port: Number(new URL(app.url).port) });
+        await Promise.all(apps.map((app) => waitUntilReady(app)));
+      },
       async restart(name, env) {
         const index = apps.findIndex((app) => app.app === name);
         const port = Number(new URL(apps[index]!.url).port);

@@ -41,5 +41,11 @@ export function projectionMigrations(schema: string): Record<string, Migration> 
         await s.createIndex('projection_parked_projection_idx').on('projection_parked').columns(['projection', 'parked_at']).execute();
       },
     },
+    '20261207T060000Z-eventstore-checkpoint-stream-created': {
+      async up(db: Kysely<any>) {
+        // The incarnation (JetStream's creation time) of the source stream `stream_seq` counts in.
+        await db.schema.withSchema(schema).alterTable('projection_checkpoints').addColumn('stream_created', 'text').execute();
+      },
+    },
   };
 }

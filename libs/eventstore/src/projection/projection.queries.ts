@@ -63,3 +63,28 @@ export async function findCheckpoint(db: Db, schema: string, projection: string)
 export async function insertParked(db: Db, schema: string, parked: NewParkedMessage): Promise<void> {
   await db.withSchema(schema).insertInto('projection_parked').values(parked).execute();
 }
+
+/** Records the source stream's incarnation where none is: a new projection, or one checkpointed by an older release. */
+export async function recordStreamCreated(db: Db, schema: string, projection: string, created: string): Promise<void> {
+  await db
+    .withSchema(schema)
+    .insertInto('projection_checkpoints')
+    .values({ projection, stream_seq: '0', event_id: null, updated_at: new Date(), stream_created: created })
+    .onConflict((oc) => oc.column('projection').doUpdateSet({ stream_created: created }).where('projection_checkpoints.stream_created', 'is', null))
+    .execute();
+}
+
+/**
+ * Compare-and-set back to the start of a recreated source stream (incarnation `from` -> `to`):
+ * true for the one replica that moved it.
+ */
+export async function restartAtStreamStart(db: Db, schema: string, projection: string, from: string, to: string): Promise<boolean> {
+  const result = await db
+    .withSchema(schema)
+    .updateTable('projection_checkpoints')
+    .set({ stream_seq: '0', event_id: null, stream_created: to, updated_at: new Date() })
+    .where('projection', '=', projection)
+    .where('stream_created', '=', from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

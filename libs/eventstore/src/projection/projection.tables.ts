@@ -7,6 +7,8 @@ export interface ProjectionCheckpointsTable {
   /** Event id at `stream_seq`, to detect a stream that lost or renumbered messages. Null after a forced rewind. */
   event_id: string | null;
   updated_at: ColumnType<Date, Date | undefined, Date | undefined>;
+  /** StreamInfo.created of the source stream `stream_seq` counts in; null until first recorded. */
+  stream_created: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** One row per (projection, event) applied or parked: what makes redelivery harmless. */

@@ -47,4 +47,6 @@ export interface RunnerContext {
   readonly sleeper: StoppableSleep;
   /** The last message acked (to notice a stream that lost or renumbered messages). */
   lastSeen: Seen;
+  /** The source stream's incarnation (StreamInfo.created) `lastSeen` is in; undefined before the first consumer setup. */
+  streamCreated?: string;
 }

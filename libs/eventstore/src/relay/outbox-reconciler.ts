@@ -1,7 +1,8 @@
 import type { JetStreamManager } from 'nats';
 import { storedMessage } from '../jetstream/jetstream-api';
 import type { Kysely } from 'kysely';
-import { prunePublished, recentPublished, resetPublished, resetPublishedAbove } from './outbox.queries';
+import { relayStreamAction } from '../jetstream/stream-incarnation';
+import { moveStreamCreated, prunePublished, recentPublished, recordedStreamCreated, requeueAllEvents, resetPublished, resetPublishedAbove } from './outbox.queries';
 
 export interface ReconcileInput {
   db: Kysely<any>;
@@ -13,19 +14,33 @@ export interface ReconcileInput {
   now?: () => Date;
 }
 
+export interface ReconcileReport {
+  /** Events to publish again (their outbox rows are pending once more). */
+  readonly republish: number;
+  readonly pruned: number;
+  /** The stream was recreated (or found empty on first sight): every event was queued again. */
+  readonly requeuedAll: boolean;
+}
+
 /**
- * Repairs what JetStream lost. The Debian nats-server (2.9) acknowledges writes before they
+ * Repairs what JetStream lost. A stream that is not the incarnation the relay recorded (its
+ * storage was lost and it was created again; stream-incarnation.ts) gets every event of the
+ * events table again, in position order: the outbox alone cannot tell, its published rows are
+ * pruned after the retention. One relay replica makes that switch (compare-and-set in the
+ * transaction that queues the events). The Debian nats-server (2.9) acknowledges writes before they
  * reach disk, so a SIGKILL can drop the tail of the stream: every retained outbox row whose
  * recorded sequence is beyond the stream's last sequence is published again. Sequences are
  * reused after such a loss, so the most recent rows are also checked message by message
  * (Nats-Msg-Id must still be the event id). Rows older than the retention that the stream
  * still holds are pruned.
  */
-export async function reconcileOutbox(input: ReconcileInput): Promise<{ republish: number; pruned: number }> {
+export async function reconcileOutbox(input: ReconcileInput): Promise<ReconcileReport> {
   const { db, schema, jsm, streamName } = input;
   const info = await jsm.streams.info(streamName);
   const lastSeq = info.state.last_seq;
-  let republish = await resetPublishedAbove(db, schema, lastSeq);
+  const requeued = await adoptStream(input, info.created, lastSeq);
+  let republish = requeued ?? 0;
+  republish += await resetPublishedAbove(db, schema, lastSeq);
 
   const recent = await recentPublished(db, schema, lastSeq, input.verifyRecent);
   const mismatched: string[] = [];
@@ -40,5 +55,16 @@ export async function reconcileOutbox(input: ReconcileInput): Promise<{ republis
 
   const before = new Date((input.now?.() ?? new Date()).getTime() - input.retentionMs);
   const pruned = await prunePublished(db, schema, before, lastSeq);
-  return { republish, pruned };
+  return { republish, pruned, requeuedAll: requeued !== undefined };
+}
+
+/** Records the stream's incarnation; the events queued again when it is a new one (undefined: none). */
+async function adoptStream({ db, schema, streamName }: ReconcileInput, created: string, lastSeq: number): Promise<number | undefined> {
+  const recorded = await recordedStreamCreated(db, schema, streamName);
+  const action = relayStreamAction(recorded, { created, lastSeq });
+  if (action === 'none') return undefined;
+  return db.transaction().execute(async (trx) => {
+    if (!(await moveStreamCreated(trx, schema, streamName, recorded, created))) return undefined; // another replica did
+    return action === 'republish-all' ? requeueAllEvents(trx, schema) : undefined;
+  });
 }

@@ -100,6 +100,8 @@ export class OutboxRelay {
         if (published < this.batchSize) await this.sleeper.sleep(this.o.pollIntervalMs ?? 200);
       } catch (error) {
         failures++;
+        // The stream may be gone (deleted, JetStream's storage lost): reconcile, which recreates it, before the next pass.
+        this.reconciledEpoch = -1;
         this.logger.error(`outbox relay ${this.schema} -> ${this.streamName}: pass failed (attempt ${failures})`, error);
         await this.sleeper.sleep(backoffMs(failures, { baseMs: 200, maxMs: 5_000 }));
       }
@@ -121,7 +123,8 @@ export class OutboxRelay {
       retentionMs: this.o.retentionMs ?? 24 * 3600_000,
       verifyRecent: this.o.verifyRecent ?? 200,
     });
-    if (report.republish > 0) this.logger.log(`outbox relay ${this.schema}: ${report.republish} event(s) missing from ${this.streamName}, publishing them again`);
+    if (report.requeuedAll && report.republish > 0) this.logger.log(`outbox relay ${this.schema}: ${this.streamName} is not the stream it published into (created anew, e.g. JetStream lost it); publishing all ${report.republish} event(s) into it`);
+    else if (report.republish > 0) this.logger.log(`outbox relay ${this.schema}: ${report.republish} event(s) missing from ${this.streamName}, publishing them again`);
   }
 
   private async publishBatch(epoch: number): Promise<number> {

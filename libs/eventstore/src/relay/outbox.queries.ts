@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { EventRow } from '../store/events.table';
+import type { OutboxStreamRow } from '../store/outbox-stream.table';
 
 type Db = Kysely<any> | Transaction<any>;
 
@@ -63,4 +64,36 @@ export async function prunePublished(db: Db, schema: string, before: Date, maxSe
     .where('js_seq', '<=', String(maxSeq))
     .executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** StreamInfo.created of the stream the relay last published into, or null before the first reconcile. */
+export async function recordedStreamCreated(db: Db, schema: string, stream: string): Promise<string | null> {
+  const row = (await db.withSchema(schema).selectFrom('outbox_stream').select('created').where('stream', '=', stream).executeTakeFirst()) as Pick<OutboxStreamRow, 'created'> | undefined;
+  return row?.created ?? null;
+}
+
+/**
+ * Compare-and-set of the recorded incarnation, from `from` (null: none recorded) to `to`: true
+ * for the one caller (relay replica) that moved it. Run in the transaction that acts on the change.
+ */
+export async function moveStreamCreated(db: Db, schema: string, stream: string, from: string | null, to: string): Promise<boolean> {
+  const table = sql.table(`${schema}.outbox_stream`);
+  const result =
+    from === null
+      ? await sql`insert into ${table} (stream, created) values (${stream}, ${to}) on conflict (stream) do nothing`.execute(db)
+      : await sql`update ${table} set created = ${to}, recorded_at = now() where stream = ${stream} and created = ${from}`.execute(db);
+  return Number(result.numAffectedRows ?? 0) === 1;
+}
+
+/**
+ * Every event back into the outbox as unpublished (rows still retained are reset, pruned ones
+ * made again): the relay claims them in position order, i.e. each aggregate's events in version
+ * order. For a stream that lost everything; the events table is the truth.
+ */
+export async function requeueAllEvents(db: Db, schema: string): Promise<number> {
+  const result = await sql`
+    insert into ${sql.table(`${schema}.outbox`)} (position, event_id)
+    select position, id from ${sql.table(`${schema}.events`)}
+    on conflict (position) do update set published_at = null, js_seq = null`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
 }

@@ -44,5 +44,18 @@ export function eventStoreMigrations(schema: string): Record<string, Migration> 
         await s.createIndex('outbox_published_at_idx').on('outbox').column('published_at').where(sql.ref('published_at'), 'is not', null).execute();
       },
     },
+    '20261207T060000Z-eventstore-create-outbox-stream': {
+      async up(db: Kysely<any>) {
+        // The incarnation (JetStream's creation time) of the stream the relay publishes into: a
+        // recreated stream gets every event again. Keyed by stream name, read once per reconcile.
+        await db.schema
+          .withSchema(schema)
+          .createTable('outbox_stream')
+          .addColumn('stream', 'text', (c) => c.primaryKey())
+          .addColumn('created', 'text', (c) => c.notNull())
+          .addColumn('recorded_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+          .execute();
+      },
+    },
   };
 }
