@@ -4,7 +4,7 @@
 //     package happens to pull it in, at whatever version that one wants);
 //   - unused: a package declared but imported nowhere and not in CONFIG_ONLY below;
 //   - dev-only in production code: a devDependency imported by code the image runs (the image
-//     drops devDependencies: deploy/Dockerfile runs `npm prune --omit=dev`).
+//     drops devDependencies: deploy/Dockerfile installs with `npm ci --omit=dev`).
 // Import specifiers (import/export ... from, import(), require()) are read with TypeScript's
 // own pre-processor, so strings and comments that merely look like imports do not count.
 'use strict';

@@ -18,18 +18,28 @@ export interface AppProcess {
   stop(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null } | 'timeout'>;
 }
 
+/** How to start an app other than node on the repository's dist/: a command, its directory and its whole base environment. */
+export interface Launch {
+  readonly command: readonly string[];
+  readonly cwd: string;
+  readonly env: Record<string, string>;
+}
+
 /**
- * Starts one built app (dist/) as its own process, as `npm start` and Kubernetes run it.
+ * Starts one built app (dist/) as its own process, as `npm start` and Kubernetes run it (or as
+ * `launch` says: the image suite runs the Dockerfile's CMD in the assembled image).
  * The README's test command builds first; run `npm run build` before running a suite alone.
  */
-export async function spawnApp(app: AppName, env: Record<string, string>, options: { readonly port?: number } = {}): Promise<AppProcess> {
+export async function spawnApp(app: AppName, env: Record<string, string>, options: { readonly port?: number; readonly launch?: (app: AppName) => Launch } = {}): Promise<AppProcess> {
   const main = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
-  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (the README's test command does)`);
+  if (!options.launch && !existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (the README's test command does)`);
   // A given port: a restart takes over its predecessor's address, as behind a Service.
   const port = options.port ?? (await freePort());
   const portVariable = app === 'api-gateway' ? 'PKI_HTTP_PORT' : 'PKI_HEALTH_PORT';
-  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'tools', 'dist-paths.js'), main], {
-    env: { ...process.env, NODE_ENV: 'test', ...env, [portVariable]: String(port) },
+  const launch = options.launch?.(app) ?? { command: [process.execPath, '-r', path.join(ROOT, 'tools', 'dist-paths.js'), main], cwd: ROOT, env: { ...process.env, NODE_ENV: 'test' } as Record<string, string> };
+  const child = spawn(launch.command[0]!, launch.command.slice(1), {
+    cwd: launch.cwd,
+    env: { ...launch.env, ...env, [portVariable]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

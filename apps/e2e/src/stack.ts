@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cleanupNatsPrefix, createTestDatabase, testNatsUrl, uniquePrefix } from '@pki/testing';
 import type { Kysely } from 'kysely';
-import { APPS, spawnApp, waitUntilReady, type AppName, type AppProcess } from './app-process';
+import { APPS, spawnApp, waitUntilReady, type AppName, type AppProcess, type Launch } from './app-process';
 
 export const ACCOUNT_A = { accessKeyId: 'AKIDACCOUNTA', secretAccessKey: 'secret-a', accountId: '111111111111' };
 export const ACCOUNT_B = { accessKeyId: 'AKIDACCOUNTB', secretAccessKey: 'secret-b', accountId: '222222222222' };
@@ -47,12 +47,14 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-/** Where the stack keeps its state: by default the shared test servers. */
+/** Where the stack keeps its state (by default the shared test servers), and how it starts its apps. */
 export interface StackServers {
   /** A Postgres server of the suite's own (e.g. one it crashes); the stack's database is made there. */
   readonly postgresUrl?: string;
   /** A NATS server of the suite's own (e.g. one it kills), for every app. */
   readonly natsUrl?: string;
+  /** How each app is started (default: node on the repository's dist/). */
+  readonly launch?: (app: AppName) => Launch;
 }
 
 /**
@@ -83,7 +85,7 @@ export async function startStack(env: Record<string, string> = {}, servers: Stac
     await Promise.all([...apps, ...replicas].map((app) => app.stop()));
   };
   try {
-    for (const name of APPS) apps.push(await spawnApp(name, shared));
+    for (const name of APPS) apps.push(await spawnApp(name, shared, { launch: servers.launch }));
     await Promise.all(apps.map((app) => waitUntilReady(app)));
     const gateway = apps.find((app) => app.app === 'api-gateway')!;
     return {
@@ -103,13 +105,13 @@ export async function startStack(env: Record<string, string> = {}, servers: Stac
         const index = apps.findIndex((app) => app.app === name);
         const port = Number(new URL(apps[index]!.url).port);
         await apps[index]!.stop();
-        const restarted = await spawnApp(name, { ...shared, ...env }, { port });
+        const restarted = await spawnApp(name, { ...shared, ...env }, { port, launch: servers.launch });
         apps[index] = restarted;
         await waitUntilReady(restarted);
         return restarted;
       },
       async spawnReplica(name, env = {}) {
-        const replica = await spawnApp(name, { ...shared, ...env });
+        const replica = await spawnApp(name, { ...shared, ...env }, { launch: servers.launch });
         replicas.push(replica);
         await waitUntilReady(replica);
         return replica;

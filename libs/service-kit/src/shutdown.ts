@@ -1,11 +1,17 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 
 /**
+ * Longest a graceful stop may take before the process exits anyway (deploy/: a pod's
+ * terminationGracePeriodSeconds must exceed it, plus any preStop delay).
+ */
+export const SHUTDOWN_BOUND_MS = 25_000;
+
+/**
  * SIGTERM/SIGINT close the app gracefully (readiness flips, no new requests, in-flight ones
  * finish, NATS drains, pools close) and then exit 0, so an orchestrator sees a clean stop.
  * A second signal, or a close that hangs past the bound, exits at once with an error code.
  */
-export function exitGracefullyOnSignals(app: INestApplication, name: string, boundMs = 25_000): void {
+export function exitGracefullyOnSignals(app: INestApplication, name: string, boundMs = SHUTDOWN_BOUND_MS): void {
   const log = new Logger(name);
   let closing = false;
   const onSignal = (signal: NodeJS.Signals) => {
