@@ -29,7 +29,7 @@ export async function spawnApp(app: AppName, env: Record<string, string>, option
   const port = options.port ?? (await freePort());
   const portVariable = app === 'api-gateway' ? 'PKI_HTTP_PORT' : 'PKI_HEALTH_PORT';
   const child = spawn(process.execPath, ['-r', path.join(ROOT, 'tools', 'dist-paths.js'), main], {
-    env: { ...process.env, NODE_ENV: 'test', ...env, [portVariable]: String(port) },
+    env: { ...process.env, NODE_ENV: 'test', PKI_LOG_LEVEL: 'info', ...env, [portVariable]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

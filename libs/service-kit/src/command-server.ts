@@ -3,6 +3,7 @@ import type { Msg, NatsConnection, Subscription } from 'nats';
 import { commandSubject, DomainError, queueGroup, type CommandMessage, type Reply, type ServiceName } from '@pki/contracts';
 import { decodeJson, encodeJson, isCommandMessage, WORKING } from './command-message';
 import { isNatsUnreachable } from './nats-connection';
+import { observeCommand } from './telemetry/command-telemetry';
 
 /** One operation a service answers: the input arrives validated by the gateway. */
 export type CommandHandler = (message: CommandMessage) => Promise<unknown>;
@@ -117,7 +118,8 @@ export class CommandServer {
   }
 
   private async answer(operation: string, handler: CommandHandler, msg: Msg): Promise<void> {
-    const reply = await this.run(operation, handler, decodeJson(msg.data));
+    const data = decodeJson(msg.data);
+    const reply = await observeCommand(this.o.service, operation, msg, isCommandMessage(data) ? data.requestId : undefined, () => this.run(operation, handler, data));
     if (!msg.reply) return;
     try {
       msg.respond(encodeJson(reply));

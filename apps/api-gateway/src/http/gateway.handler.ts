@@ -12,6 +12,7 @@ import type { ServiceClient } from '@pki/service-kit';
 import { CrlCnameRoute } from './crl-cname.route';
 import { ObjectsRoute, type ObjectResponse } from './objects.route';
 import { OcspRoute } from './ocsp.route';
+import { noteAccount, observeHttpRequest } from './request-telemetry';
 
 class BodyTooLarge extends Error {}
 
@@ -82,10 +83,13 @@ export class GatewayHandler {
     return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
       const url = req.url ?? '/';
       if (url === '/health/live' || url === '/health/ready') return next();
-      this.handle(req, res).catch((error: unknown) => {
-        this.log.error('request failed', error instanceof Error ? error.stack : String(error));
-        if (!res.headersSent) this.send(res, this.internalError(req));
-      });
+      // Request id, access line and span: see request-telemetry.ts.
+      void observeHttpRequest(req, res, (requestId) =>
+        this.handle(req, res, requestId).catch((error: unknown) => {
+          this.log.error('request failed', error instanceof Error ? error.stack : String(error));
+          if (!res.headersSent) this.send(res, this.internalError(req));
+        }),
+      );
     };
   }
 
@@ -103,8 +107,7 @@ export class GatewayHandler {
     return this.errorFor(req, { code: 'InternalFailure', message: 'The request processing has failed because of an unknown error.', status: 500 }, 'unknown');
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = randomUUID();
+  async handle(req: IncomingMessage, res: ServerResponse, requestId: string = randomUUID()): Promise<void> {
     res.setHeader('x-amzn-RequestId', requestId);
     let body: Buffer;
     try {
@@ -147,6 +150,7 @@ export class GatewayHandler {
     });
     if (!auth.ok) return this.send(res, this.errorFor(req, { code: auth.code, message: auth.message, status: auth.status }, requestId));
     const caller = { accountId: auth.accountId, accessKeyId: auth.accessKeyId };
+    noteAccount(auth.accountId);
     if (this.isJsonProtocol(req)) {
       return this.send(res, await this.json.route(request, caller, requestId));
     }

@@ -20,6 +20,9 @@ const ROUTES: readonly RestRoute<IotOperation>[] = (Object.entries(IOT_OPERATION
   operation,
 }));
 
+/** The IoT operation a request names, if any (for its access log line and span). */
+export const iotOperationOf = (method: string, rawPath: string): IotOperation | undefined => matchRoute(method, rawPath, ROUTES)?.operation;
+
 const invalid = (message: string): AwsError => ({ code: VALIDATION_EXCEPTION.iot, message, status: 400 });
 
 type Built = { ok: true; input: Record<string, unknown> } | { ok: false; error: AwsError };

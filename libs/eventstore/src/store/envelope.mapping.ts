@@ -1,4 +1,5 @@
 import type { EventEnvelope, EventMetadata, NewEvent } from '@pki/contracts';
+import { currentTraceParent } from '@pki/service-kit';
 import type { EventRow, NewEventRow } from './events.table';
 
 /** Stored row -> wire envelope. `occurredAt` is ISO-8601 UTC; `data` is the jsonb value as stored. */
@@ -13,11 +14,15 @@ export function rowToEnvelope(row: EventRow): EventEnvelope {
     correlationId: row.correlation_id,
     causationId: row.causation_id,
     accountId: row.account_id,
+    ...(row.trace_parent ? { traceParent: row.trace_parent } : {}),
     data: row.data,
   };
 }
 
-/** The envelopes an append will store: versions follow `expectedVersion`, ids and time are injected. */
+/**
+ * The envelopes an append will store: versions follow `expectedVersion`, ids and time are injected;
+ * the trace context is the metadata's, else the active span's (none when tracing is off).
+ */
 export function buildEnvelopes(
   stream: string,
   expectedVersion: number,
@@ -27,6 +32,7 @@ export function buildEnvelopes(
   newId: () => string,
 ): EventEnvelope[] {
   const occurredAt = now.toISOString();
+  const traceParent = meta.traceParent === undefined ? currentTraceParent() : (meta.traceParent ?? undefined);
   return events.map((event, i) => ({
     id: newId(),
     stream,
@@ -37,6 +43,7 @@ export function buildEnvelopes(
     correlationId: meta.correlationId,
     causationId: meta.causationId,
     accountId: meta.accountId,
+    ...(traceParent ? { traceParent } : {}),
     data: event.data,
   }));
 }
@@ -52,6 +59,7 @@ export function envelopeToRow(envelope: EventEnvelope): NewEventRow {
     correlation_id: envelope.correlationId,
     causation_id: envelope.causationId,
     account_id: envelope.accountId,
+    trace_parent: envelope.traceParent ?? null,
     // jsonb via a JSON string: pg would turn a top-level array into a Postgres array literal.
     data: JSON.stringify(envelope.data ?? null),
   };
