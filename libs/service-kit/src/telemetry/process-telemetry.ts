@@ -11,3 +11,20 @@ export async function startProcessTelemetry(app: string): Promise<Tracing | unde
   if (tracingStarted()) return undefined;
   return startTracing(app);
 }
+
+/**
+ * For main.ts: a process that cannot start writes one fatal JSON line saying why (a bad
+ * configuration, an unreachable server) and exits 1.
+ */
+export function exitOnStartFailure(app: string): (error: unknown) => never {
+  return (error: unknown): never => {
+    const msg = `${app} failed to start: ${error instanceof Error ? error.message : String(error)}`;
+    try {
+      installProcessLogger(app).pino.fatal(msg);
+    } catch {
+      // The logger itself could not be made (a bad PKI_LOG_LEVEL): the same line, by hand.
+      process.stdout.write(`${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), app, msg })}\n`);
+    }
+    process.exit(1);
+  };
+}
