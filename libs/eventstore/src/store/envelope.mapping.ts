@@ -20,6 +20,18 @@ export function rowToEnvelope(row: EventRow): EventEnvelope {
 }
 
 /**
+ * `meta` with the trace context of the active span (when tracing is on and the metadata names
+ * none). An append takes it where it runs; code that queues appends to commit them later in
+ * another request's batch (group commit) stamps the metadata when it queues, so each event keeps
+ * its own request's trace.
+ */
+export function withActiveTrace(meta: EventMetadata): EventMetadata {
+  if (meta.traceParent !== undefined) return meta;
+  const traceParent = currentTraceParent();
+  return traceParent ? { ...meta, traceParent } : meta;
+}
+
+/**
  * The envelopes an append will store: versions follow `expectedVersion`, ids and time are injected;
  * the trace context is the metadata's, else the active span's (none when tracing is off).
  */
@@ -32,7 +44,7 @@ export function buildEnvelopes(
   newId: () => string,
 ): EventEnvelope[] {
   const occurredAt = now.toISOString();
-  const traceParent = meta.traceParent === undefined ? currentTraceParent() : (meta.traceParent ?? undefined);
+  const traceParent = withActiveTrace(meta).traceParent ?? undefined;
   return events.map((event, i) => ({
     id: newId(),
     stream,
