@@ -74,7 +74,7 @@ describe('JSON logs and traces across the stack', () => {
   beforeAll(async () => {
     receiver = await OtlpReceiver.start();
     pki = new OpensslDir('logs-traces-e2e');
-    stack = await startStack({ ...keys, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '200' });
+    stack = await startStack({ ...keys, PKI_LOG_PRETTY: '0', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '200' });
   }, 180_000);
   afterAll(async () => {
     await stack?.stop();

@@ -19,9 +19,12 @@ function contextFields(): Record<string, unknown> {
   return { ...(request ? { requestId: request.requestId } : {}), ...trace };
 }
 
-/** pino-pretty (a devDependency) for a person at a terminal, never in production nor when it is not installed. */
+/**
+ * pino-pretty (a devDependency) for a person at a terminal (or under `npm start`, whose launcher
+ * sets PKI_LOG_PRETTY=1 when it has one), never in production nor when it is not installed.
+ */
 function prettyWanted(env: NodeJS.ProcessEnv): boolean {
-  if (!process.stdout.isTTY || env.NODE_ENV === 'production') return false;
+  if (!(process.stdout.isTTY || env.PKI_LOG_PRETTY === '1') || env.NODE_ENV === 'production') return false;
   try {
     require.resolve('pino-pretty');
     return true;
