@@ -1,4 +1,6 @@
-import { installProcessLogger } from './logger';
+import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import { installProcessLogger, structuredLogger, type PinoLogger } from './logger';
+import { outsideRequestContext } from './request-context';
 import { startTracing, tracingStarted, type Tracing } from './tracing';
 
 /**
@@ -9,7 +11,17 @@ import { startTracing, tracingStarted, type Tracing } from './tracing';
 export async function startProcessTelemetry(app: string): Promise<Tracing | undefined> {
   installProcessLogger(app);
   if (tracingStarted()) return undefined;
-  return startTracing(app);
+  const tracing = await startTracing(app);
+  // The SDK's own warnings (a collector that cannot be reached, dropped spans) as JSON lines too.
+  if (tracing) diag.setLogger(diagnostics(structuredLogger('opentelemetry')), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  return tracing;
+}
+
+function diagnostics(log: PinoLogger): DiagLogger {
+  // The SDK exports on timers a request's span started: its lines are no request's.
+  const write = (level: 'error' | 'warn' | 'info' | 'debug' | 'trace') => (message: string, ...args: unknown[]) =>
+    outsideRequestContext(() => log[level](args.length > 0 ? { detail: args.map((a) => (a instanceof Error ? a.message : a)) } : {}, message));
+  return { error: write('error'), warn: write('warn'), info: write('info'), debug: write('debug'), verbose: write('trace') };
 }
 
 /**

@@ -20,3 +20,8 @@ export function withRequestContext<T>(context: RequestContext, work: () => T): T
 export function currentRequest(): RequestContext | undefined {
   return storage.getStore();
 }
+
+/** Runs `work` as no request's (e.g. a background export that a request's timer happened to start). */
+export function outsideRequestContext<T>(work: () => T): T {
+  return storage.exit(work);
+}
