@@ -34,6 +34,7 @@ const CONFIG_ONLY = {
   rxjs: 'peer dependency of @nestjs/common and @nestjs/core',
   '@nestjs/platform-express': 'loaded by NestFactory for the HTTP adapter',
   pkcs11js: 'the native binding graphene-pk11 loads (and allowScripts builds)',
+  'pino-pretty': 'pino transport target by name, for a terminal outside production (libs/service-kit/src/telemetry/logger.ts)',
 };
 
 /** Files the production image never runs: tests, their helpers, benchmarks, tools. */

@@ -31,6 +31,8 @@ function stopAll(code) {
 
 function startApp(app, healthPort) {
   const env = { ...process.env };
+  // The apps' stdout is a pipe to this launcher: at a terminal, they print human-readable lines.
+  if (process.stdout.isTTY && env.PKI_LOG_PRETTY === undefined) env.PKI_LOG_PRETTY = '1';
   // Each service gets its own health port (8081-8085, or PKI_HEALTH_PORT_<APP> to override).
   if (healthPort !== undefined) env.PKI_HEALTH_PORT = env[`PKI_HEALTH_PORT_${app.toUpperCase().replace(/-/g, '_')}`] || String(healthPort);
   const child = spawn(process.execPath, ['-r', path.join(__dirname, 'dist-paths.js'), path.join(root, 'dist', 'apps', app, 'src', 'main.js')], {

@@ -1,7 +1,5 @@
 import 'reflect-metadata';
+import { exitOnStartFailure } from '@pki/service-kit';
 import { startGateway } from './gateway';
 
-startGateway().catch((error: unknown) => {
-  console.error('api-gateway failed to start:', error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+startGateway().catch(exitOnStartFailure('api-gateway'));

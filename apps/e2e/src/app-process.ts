@@ -13,6 +13,9 @@ export interface AppProcess {
   /** Base URL of the app's HTTP server (the gateway's public port, or a service's health port). */
   readonly url: string;
   readonly output: () => string;
+  /** Everything the app wrote to stdout (its JSON log lines) and to stderr, kept whole. */
+  readonly stdout: () => string;
+  readonly stderr: () => string;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM, then wait for the exit (SIGKILL after the bound). */
   stop(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null } | 'timeout'>;
@@ -39,7 +42,7 @@ export async function spawnApp(app: AppName, env: Record<string, string>, option
   const launch = options.launch?.(app) ?? { command: [process.execPath, '-r', path.join(ROOT, 'tools', 'dist-paths.js'), main], cwd: ROOT, env: { ...process.env, NODE_ENV: 'test' } as Record<string, string> };
   const child = spawn(launch.command[0]!, launch.command.slice(1), {
     cwd: launch.cwd,
-    env: { ...launch.env, ...env, [portVariable]: String(port) },
+    env: { ...launch.env, PKI_LOG_LEVEL: 'info', ...env, [portVariable]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -47,14 +50,24 @@ export async function spawnApp(app: AppName, env: Record<string, string>, option
     output += chunk.toString();
     if (output.length > 200_000) output = output.slice(-100_000);
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => {
+    collect(chunk);
+    stdout.push(chunk);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    collect(chunk);
+    stderr.push(chunk);
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return {
     app,
     child,
     url: `http://127.0.0.1:${port}`,
     output: () => output,
+    stdout: () => Buffer.concat(stdout).toString(),
+    stderr: () => Buffer.concat(stderr).toString(),
     exited,
     async stop(timeoutMs = 30_000) {
       if (child.exitCode !== null || child.signalCode !== null) return exited;

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ACM_PCA_OPERATIONS } from '@pki/contracts';
 import { eventSourcedServiceModule } from '@pki/eventstore';
-import { caSignerClient, notImplementedHandlers, type PlatformConfig } from '@pki/service-kit';
+import { caSignerClient, currentRequest, notImplementedHandlers, type PlatformConfig } from '@pki/service-kit';
 import type { IssuanceContext } from './application/issuance-context';
 import { issuanceHandlers } from './application/issuance.handlers';
 import { issuanceRecoveryWorker, recoveryAfterMs, recoveryIntervalMs } from './application/issuance-recovery.worker';
@@ -50,7 +50,7 @@ export const issuanceServiceDefinition = {
           signer: (input, on) => ca.signData(input, on),
           caCatchUpMs: caCatchUpMs(env),
           caCatchUp: runtime.catchUp(issuingCaProjection.name),
-          caExists: (caId, caller) => ca.certificateAuthorityExists(caId, { caller, requestId: randomUUID() }),
+          caExists: (caId, caller) => ca.certificateAuthorityExists(caId, { caller, requestId: currentRequest()?.requestId ?? randomUUID() }),
         };
         return {
           handlers: { ...notImplementedHandlers(OWNED_OPERATIONS), ...issuanceHandlers(context) },

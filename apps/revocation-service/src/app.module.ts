@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { ACM_PCA_OPERATIONS } from '@pki/contracts';
 import { eventSourcedServiceModule, type ServiceRuntime, type ServiceWiring } from '@pki/eventstore';
 import { createObjectStorage } from '@pki/object-storage';
-import { caSignerClient, notImplementedHandlers, type PlatformConfig, type ServiceClient } from '@pki/service-kit';
+import { caSignerClient, currentRequest, notImplementedHandlers, type PlatformConfig, type ServiceClient } from '@pki/service-kit';
 import { crlWorker } from './application/crl.worker';
 import { ocspCacheInvalidation } from './application/ocsp-cache-invalidation';
 import { ocspCaches } from './application/ocsp-response-cache';
@@ -35,7 +35,7 @@ function wire(runtime: ServiceRuntime, services: ServiceClient, config: Platform
     now: () => new Date(),
     issuance: issuanceClient(services),
     caCatchUp: runtime.catchUp(revocationCaProjection.name),
-    caExists: (caId, caller) => ca.certificateAuthorityExists(caId, { caller, requestId: randomUUID() }),
+    caExists: (caId, caller) => ca.certificateAuthorityExists(caId, { caller, requestId: currentRequest()?.requestId ?? randomUUID() }),
     catchUpMs: settings.catchUpMs,
     crlDelayMs: settings.crlDelayMs,
     ocspValiditySeconds: settings.ocspValiditySeconds,

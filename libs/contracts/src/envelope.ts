@@ -19,6 +19,11 @@ export interface EventEnvelope<TData = unknown, TType extends string = string> {
   readonly causationId: string | null;
   /** The AWS account the event belongs to. */
   readonly accountId: string;
+  /**
+   * W3C `traceparent` of the span the event was appended in, when tracing was on (absent
+   * otherwise, and in events stored before it existed): links the event to its request's trace.
+   */
+  readonly traceParent?: string;
   readonly data: TData;
 }
 
@@ -34,4 +39,6 @@ export interface EventMetadata {
   readonly correlationId: string;
   readonly causationId: string | null;
   readonly accountId: string;
+  /** The request's trace context; when absent the store takes the active span's (if tracing is on). */
+  readonly traceParent?: string | null;
 }

@@ -2,6 +2,7 @@ export { createDb, ensureDatabaseExists } from './db/create-db';
 export { migrateToLatest } from './db/migrate-to-latest';
 export { eventStoreMigrations } from './store/event-store.migrations';
 export { ConcurrencyError } from './store/concurrency.error';
+export { withActiveTrace } from './store/envelope.mapping';
 export { EventStore, type EventStoreOptions, type ProjectInTransaction } from './store/event-store';
 export { ensureEventStream, eventStreamConfig, type EventStreamOptions } from './jetstream/ensure-event-stream';
 export { isInterruption, watchConnection, type ConnectionWatch } from './jetstream/connection-watch';

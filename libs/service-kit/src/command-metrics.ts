@@ -12,6 +12,6 @@ const handled = histogram('pki_command_server_duration_seconds', `NATS commands 
  * The outcome is `ok` or the reply's error kind (NotFound, Unavailable, ...: a fixed set), or
  * `exception` when the work threw.
  */
-export function observeCommand<T>(side: 'client' | 'server', service: ServiceName, operation: string, work: () => Promise<Reply<T>>): Promise<Reply<T>> {
+export function measureCommand<T>(side: 'client' | 'server', service: ServiceName, operation: string, work: () => Promise<Reply<T>>): Promise<Reply<T>> {
   return timed(side === 'client' ? sent : handled, work, (o) => ({ service, operation, outcome: !o.ok ? 'exception' : o.result.ok ? 'ok' : o.result.error.kind }));
 }

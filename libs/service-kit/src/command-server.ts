@@ -2,8 +2,9 @@ import { Logger } from '@nestjs/common';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { commandSubject, DomainError, queueGroup, type CommandMessage, type Reply, type ServiceName } from '@pki/contracts';
 import { decodeJson, encodeJson, isCommandMessage, WORKING } from './command-message';
-import { observeCommand } from './command-metrics';
+import { measureCommand } from './command-metrics';
 import { isNatsUnreachable } from './nats-connection';
+import { observeCommand } from './telemetry/command-telemetry';
 
 /** One operation a service answers: the input arrives validated by the gateway. */
 export type CommandHandler = (message: CommandMessage) => Promise<unknown>;
@@ -118,7 +119,9 @@ export class CommandServer {
   }
 
   private async answer(operation: string, handler: CommandHandler, msg: Msg): Promise<void> {
-    const reply = await observeCommand('server', this.o.service, operation, () => this.run(operation, handler, decodeJson(msg.data)));
+    const data = decodeJson(msg.data);
+    const requestId = isCommandMessage(data) ? data.requestId : undefined;
+    const reply = await measureCommand('server', this.o.service, operation, () => observeCommand(this.o.service, operation, msg, requestId, () => this.run(operation, handler, data)));
     if (!msg.reply) return;
     try {
       msg.respond(encodeJson(reply));

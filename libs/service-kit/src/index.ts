@@ -13,3 +13,4 @@ export * from './process-module';
 export * from './periodic-worker';
 export * from './stoppable-sleep';
 export * from './ttl-cache';
+export * from './telemetry';

@@ -1,5 +1,5 @@
 import { parsePrometheusText, sampleSum } from '@pki/testing';
-import { observeCommand } from './command-metrics';
+import { measureCommand } from './command-metrics';
 import { counter, enableDefaultMetrics, gauge, histogram, metricsRegistry, metricsText, onScrape, timed } from './metrics';
 
 const scrape = async (timeoutMs?: number) => parsePrometheusText(await metricsText(timeoutMs));
@@ -52,10 +52,10 @@ describe('metrics helpers', () => {
     expect(families.get('nodejs_eventloop_lag_seconds')?.type).toBe('gauge');
   });
 
-  it('observeCommand labels commands by service, operation and outcome (ok, the error kind, or exception)', async () => {
-    await observeCommand('client', 'issuance', 'IssueCertificate', async () => ({ ok: true, result: {} }));
-    await observeCommand('client', 'issuance', 'IssueCertificate', async () => ({ ok: false, error: { kind: 'NotFound', message: 'no such CA' } }));
-    await expect(observeCommand('server', 'ca', 'SignData', async () => Promise.reject(new Error('bug')))).rejects.toThrow('bug');
+  it('measureCommand labels commands by service, operation and outcome (ok, the error kind, or exception)', async () => {
+    await measureCommand('client', 'issuance', 'IssueCertificate', async () => ({ ok: true, result: {} }));
+    await measureCommand('client', 'issuance', 'IssueCertificate', async () => ({ ok: false, error: { kind: 'NotFound', message: 'no such CA' } }));
+    await expect(measureCommand('server', 'ca', 'SignData', async () => Promise.reject(new Error('bug')))).rejects.toThrow('bug');
     const families = await scrape();
     const client = (outcome: string) => sampleSum(families, 'pki_command_client_duration_seconds_count', { service: 'issuance', operation: 'IssueCertificate', outcome });
     expect([client('ok'), client('NotFound')]).toEqual([1, 1]);

@@ -5,6 +5,7 @@ import { Lifecycle } from './health';
 import { connectNats, drainNats } from './nats-connection';
 import { ServiceClient } from './service-client';
 import { ShutdownSequence } from './shutdown-sequence';
+import { startProcessTelemetry } from './telemetry/process-telemetry';
 
 /** Token of the process's one NATS connection. */
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
@@ -39,11 +40,17 @@ export interface ProcessResources {
   readonly shutdown: ShutdownSequence;
 }
 
-/** Connects the process's one NATS connection; draining it is a step of the shutdown sequence. */
+/**
+ * Connects the process's one NATS connection; draining it is a step of the shutdown sequence.
+ * First it installs the JSON logger and, when configured, starts tracing (telemetry/).
+ */
 export async function openProcessResources(config: PlatformConfig, name: string): Promise<ProcessResources> {
+  const tracing = await startProcessTelemetry(name);
   const nc = await connectNats(config.natsServers, `pki-${name}`);
   const shutdown = new ShutdownSequence(name);
   shutdown.add('nats', () => drainNats(nc));
+  // Last: the spans of the requests finished during the drain are exported too.
+  if (tracing) shutdown.add('database', () => tracing.shutdown());
   return { nc, services: new ServiceClient(nc, config.natsPrefix, config.requestTimeoutMs), shutdown };
 }
 

@@ -1,7 +1,8 @@
-import { createInbox, ErrorCode, type Msg, type NatsConnection, type NatsError } from 'nats';
+import { createInbox, ErrorCode, type Msg, type MsgHdrs, type NatsConnection, type NatsError } from 'nats';
 import { commandSubject, isSafeToRetry, type CommandMessage, type Reply, type ServiceName } from '@pki/contracts';
 import { decodeJson, encodeJson, isReply, isWorking } from './command-message';
-import { observeCommand } from './command-metrics';
+import { measureCommand } from './command-metrics';
+import { commandHeaders, traceCommandRequest } from './telemetry/command-telemetry';
 
 export interface ServiceClientOptions {
   /**
@@ -53,16 +54,16 @@ export class ServiceClient {
   }
 
   request<T>(service: ServiceName, operation: string, message: CommandMessage): Promise<Reply<T>> {
-    return observeCommand('client', service, operation, () => this.send<T>(service, operation, message));
+    return measureCommand('client', service, operation, () => traceCommandRequest(service, operation, () => this.send<T>(service, operation, message, commandHeaders(message.requestId))));
   }
 
-  private async send<T>(service: ServiceName, operation: string, message: CommandMessage): Promise<Reply<T>> {
+  private async send<T>(service: ServiceName, operation: string, message: CommandMessage, headers: MsgHdrs): Promise<Reply<T>> {
     const subject = commandSubject(this.prefix, service, operation);
     const deadline = Date.now() + this.timeoutMs;
     try {
       const data = encodeJson(message);
-      let outcome = await this.attempt(subject, data, deadline);
-      if (outcome.kind === 'lost' && isSafeToRetry(service, operation)) outcome = await this.attempt(subject, data, deadline);
+      let outcome = await this.attempt(subject, data, headers, deadline);
+      if (outcome.kind === 'lost' && isSafeToRetry(service, operation)) outcome = await this.attempt(subject, data, headers, deadline);
       switch (outcome.kind) {
         case 'reply': {
           const decoded = decodeJson(outcome.msg.data);
@@ -93,7 +94,7 @@ export class ServiceClient {
   }
 
   /** One copy of the request, answered by its reply, "no responders", the deadline or a lost replica. */
-  private attempt(subject: string, data: string, deadline: number): Promise<Outcome> {
+  private attempt(subject: string, data: string, headers: MsgHdrs, deadline: number): Promise<Outcome> {
     const inbox = this.replyInbox();
     const token = (this.nextToken++).toString(36);
     return new Promise<Outcome>((resolve, reject) => {
@@ -109,7 +110,7 @@ export class ServiceClient {
       this.pending.set(token, { heardAt: Date.now(), settle });
       this.startWatchdog();
       try {
-        this.nc.publish(subject, data, { reply: `${inbox}.${token}` });
+        this.nc.publish(subject, data, { reply: `${inbox}.${token}`, headers });
       } catch (error) {
         forget();
         reject(error);

@@ -14,6 +14,7 @@ import { METRICS_PATH, observeApiRequest } from './api-metrics';
 import { CrlCnameRoute } from './crl-cname.route';
 import { ObjectsRoute, type ObjectResponse } from './objects.route';
 import { OcspRoute } from './ocsp.route';
+import { noteAccount, observeHttpRequest } from './request-telemetry';
 
 class BodyTooLarge extends Error {}
 
@@ -87,10 +88,13 @@ export class GatewayHandler {
       const url = req.url ?? '/';
       if (url === '/health/live' || url === '/health/ready' || (url === METRICS_PATH && req.method === 'GET')) return next();
       observeApiRequest(req, res);
-      this.handle(req, res).catch((error: unknown) => {
-        this.log.error('request failed', error instanceof Error ? error.stack : String(error));
-        if (!res.headersSent) this.send(res, this.internalError(req));
-      });
+      // Request id, access line and span: see request-telemetry.ts.
+      void observeHttpRequest(req, res, (requestId) =>
+        this.handle(req, res, requestId).catch((error: unknown) => {
+          this.log.error('request failed', error instanceof Error ? error.stack : String(error));
+          if (!res.headersSent) this.send(res, this.internalError(req));
+        }),
+      );
     };
   }
 
@@ -108,8 +112,7 @@ export class GatewayHandler {
     return this.errorFor(req, { code: 'InternalFailure', message: 'The request processing has failed because of an unknown error.', status: 500 }, 'unknown');
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = randomUUID();
+  async handle(req: IncomingMessage, res: ServerResponse, requestId: string = randomUUID()): Promise<void> {
     res.setHeader('x-amzn-RequestId', requestId);
     let body: Buffer;
     try {
@@ -152,6 +155,7 @@ export class GatewayHandler {
     });
     if (!auth.ok) return this.send(res, this.errorFor(req, { code: auth.code, message: auth.message, status: auth.status }, requestId));
     const caller = { accountId: auth.accountId, accessKeyId: auth.accessKeyId };
+    noteAccount(auth.accountId);
     if (this.isJsonProtocol(req)) {
       return this.send(res, await this.json.route(request, caller, requestId));
     }

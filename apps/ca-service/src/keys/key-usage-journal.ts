@@ -29,7 +29,7 @@
  */
 import type { CaKeyUsedV1, EventEnvelope, EventMetadata } from '@pki/contracts';
 import { DomainError, KEY_USAGE_EVENT_TYPES, caKeyUsageStream } from '@pki/contracts';
-import { ConcurrencyError, type EventStore } from '@pki/eventstore';
+import { ConcurrencyError, withActiveTrace, type EventStore } from '@pki/eventstore';
 import type { Transaction } from 'kysely';
 import { insertCertificateSignatures } from './certificate-signature.queries';
 
@@ -93,7 +93,8 @@ export class KeyUsageJournal {
     const stream = caKeyUsageStream(usage.certificateAuthorityId);
     return new Promise<void>((resolve, reject) => {
       const queue = this.queues.get(stream);
-      const pending: Pending = { usage, meta, certificate, resolve, reject };
+      // The trace is this signature's request, not the one whose turn commits the batch.
+      const pending: Pending = { usage, meta: withActiveTrace(meta), certificate, resolve, reject };
       if (queue) {
         queue.push(pending); // a flush is running: it takes this one in its next transaction
         return;

@@ -17,7 +17,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { EventEnvelope, EventMetadata, NewEvent } from '@pki/contracts';
-import type { EventStore } from '@pki/eventstore';
+import { withActiveTrace, type EventStore } from '@pki/eventstore';
 
 /** Writes the read-model rows of several appends in the appends' transaction (each item with its stored events). */
 export type BatchWriter<T> = (trx: Transaction<any>, items: ReadonlyArray<{ readonly item: T; readonly stored: EventEnvelope[] }>) => Promise<void>;
@@ -62,7 +62,8 @@ export class GroupCommit {
   /** `EventStore.append`, possibly committed together with other concurrent appends. */
   append(stream: string, expectedVersion: number, events: NewEvent[], meta: EventMetadata, project?: BatchedWrite): Promise<EventEnvelope[]> {
     return new Promise<EventEnvelope[]>((resolve, reject) => {
-      this.queue.push({ stream, expectedVersion, events, meta, project, resolve, reject });
+      // The trace is this request's, not the one whose turn commits the batch.
+      this.queue.push({ stream, expectedVersion, events, meta: withActiveTrace(meta), project, resolve, reject });
       this.pump();
     });
   }

@@ -57,5 +57,11 @@ export function eventStoreMigrations(schema: string): Record<string, Migration> 
           .execute();
       },
     },
+    // Issue #13: the W3C traceparent of the span an event was appended in (nullable: tracing is optional).
+    '20261207T060000Z-eventstore-add-trace-parent': {
+      async up(db: Kysely<any>) {
+        await db.schema.withSchema(schema).alterTable('events').addColumn('trace_parent', 'text').execute();
+      },
+    },
   };
 }

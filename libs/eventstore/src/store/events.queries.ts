@@ -19,12 +19,12 @@ export async function insertEventsWithOutbox(db: Db, schema: string, rows: NewEv
   const column = <K extends keyof NewEventRow>(key: K) => rows.map((r) => r[key] ?? null);
   await sql`
     with inserted as (
-      insert into ${sql.table(`${schema}.events`)} (id, stream, version, type, schema_version, occurred_at, correlation_id, causation_id, account_id, data)
-      select id, stream, version, type, schema_version, occurred_at, correlation_id, causation_id, account_id, data::jsonb
+      insert into ${sql.table(`${schema}.events`)} (id, stream, version, type, schema_version, occurred_at, correlation_id, causation_id, account_id, trace_parent, data)
+      select id, stream, version, type, schema_version, occurred_at, correlation_id, causation_id, account_id, trace_parent, data::jsonb
       from unnest(${column('id')}::uuid[], ${column('stream')}::text[], ${column('version')}::integer[], ${column('type')}::text[],
                   ${column('schema_version')}::integer[], ${column('occurred_at')}::timestamptz[], ${column('correlation_id')}::text[],
-                  ${column('causation_id')}::text[], ${column('account_id')}::text[], ${column('data')}::text[])
-        with ordinality as r(id, stream, version, type, schema_version, occurred_at, correlation_id, causation_id, account_id, data, ord)
+                  ${column('causation_id')}::text[], ${column('account_id')}::text[], ${column('trace_parent')}::text[], ${column('data')}::text[])
+        with ordinality as r(id, stream, version, type, schema_version, occurred_at, correlation_id, causation_id, account_id, trace_parent, data, ord)
       order by ord
       returning position, id
     )

@@ -13,6 +13,8 @@ export interface EventsTable {
   correlation_id: string;
   causation_id: string | null;
   account_id: string;
+  /** W3C traceparent of the span that appended the event; null without tracing (added 2026-12-07). */
+  trace_parent: ColumnType<string | null, string | null | undefined, never>;
   data: ColumnType<unknown, string, never>;
 }
 

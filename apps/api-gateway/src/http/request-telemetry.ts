@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { apiOperationOf, type ApiOperation } from './api-metrics';
+import { currentRequest, inSpan, SpanKind, SpanStatusCode, structuredLogger, traceContextFrom, withRequestContext, type PinoLogger, type RequestContext } from '@pki/service-kit';
+
+/** Which API and operation a request is for, as its access line and span name it. */
+export type ApiCall = ApiOperation;
+
+/**
+ * Read from the request line and headers only (the body is not read yet, and never logged); the
+ * same names as the API metrics (api-metrics.ts), so a log line and a series match.
+ */
+export function describeRequest(req: IncomingMessage): ApiCall {
+  return apiOperationOf(req.method ?? 'GET', req.url ?? '/', req.headers);
+}
+
+/** At the gateway, once SigV4 named the caller: its account goes on the access line. */
+export function noteAccount(accountId: string): void {
+  const request = currentRequest();
+  if (request) request.account = accountId;
+}
+
+let accessLog: PinoLogger | undefined;
+
+/**
+ * One API request at the gateway: it gets its request id here, runs as the current request (log
+ * lines carry the id) inside a server span continuing the caller's W3C trace context
+ * (`traceparent`), and ends with its one access line: request id, account, API, operation, HTTP
+ * status, AWS exception name (x-amzn-ErrorType) when it failed, latency.
+ */
+export function observeHttpRequest(req: IncomingMessage, res: ServerResponse, work: (requestId: string) => Promise<void>): Promise<void> {
+  const requestId = randomUUID();
+  const call = describeRequest(req);
+  const start = performance.now();
+  const header = (name: string) => {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const context: RequestContext = { requestId };
+  const attributes = { 'http.request.method': req.method ?? 'GET', 'rpc.system': 'aws-api', 'rpc.service': call.api, 'rpc.method': call.operation, 'aws.request_id': requestId };
+  return withRequestContext(context, () =>
+    inSpan(`${call.api} ${call.operation}`, SpanKind.SERVER, attributes, async (span) => {
+      await work(requestId);
+      const status = res.statusCode;
+      const exception = res.getHeader('x-amzn-ErrorType');
+      span?.setAttribute('http.response.status_code', status);
+      if (status >= 500) span?.setStatus({ code: SpanStatusCode.ERROR, message: typeof exception === 'string' ? exception : String(status) });
+      const line = {
+        kind: 'access',
+        requestId,
+        account: context.account ?? null,
+        api: call.api,
+        operation: call.operation,
+        status,
+        ...(typeof exception === 'string' ? { exception } : {}),
+        latencyMs: Math.round((performance.now() - start) * 10) / 10,
+      };
+      accessLog ??= structuredLogger('access');
+      if (status >= 500) accessLog.warn(line, `${call.api} ${call.operation} ${status}`);
+      else accessLog.info(line, `${call.api} ${call.operation} ${status}`);
+    }, traceContextFrom(header, () => Object.keys(req.headers))),
+  );
+}
