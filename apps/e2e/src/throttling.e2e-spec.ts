@@ -133,8 +133,15 @@ describe('throttling per account and operation, through the AWS SDKs', () => {
   it('a bad setting stops the gateway at start-up, before it connects to anything, naming the entry and what is wrong', async () => {
     const gateway = await spawnApp('api-gateway', { NATS_URL: 'nats://127.0.0.1:1', PKI_THROTTLE: 'acm-pca:IssueCertificate=250/500,acm-pca:IssueCertficate=250/500' });
     expect(await gateway.exited).toEqual({ code: 1, signal: null });
-    expect(gateway.output()).toContain(
+    // The start failure is one fatal JSON line (the apps log JSON only).
+    const fatal = gateway
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level?: string; msg?: string })
+      .filter((line) => line.level === 'fatal');
+    expect(fatal.map((line) => line.msg)).toEqual([
       'api-gateway failed to start: PKI_THROTTLE entry 2 ("acm-pca:IssueCertficate=250/500"): acm-pca has no operation IssueCertficate that this gateway serves',
-    );
+    ]);
   });
 });
