@@ -209,6 +209,26 @@ configure_cluster() { # version name: trust auth for local + loopback, listen on
   fi
 }
 
+# The e2e suites run stacks with two replicas of every app (about 10 connections each), and
+# Debian's default max_connections (100) is too few for them: raise it on the local cluster.
+PG_MIN_CONNECTIONS=${PKI_PG_MIN_CONNECTIONS:-300}
+ensure_max_connections() {
+  local have cluster ver name
+  have=$(psql_admin -tAc 'SHOW max_connections' 2>/dev/null) || return 0
+  [ "${have:-0}" -ge "$PG_MIN_CONNECTIONS" ] && return 0
+  cluster=$(pg_cluster_on_5432)
+  if ! is_root || [ -z "$cluster" ]; then
+    log "Postgres: max_connections is $have; the test suites need $PG_MIN_CONNECTIONS (ALTER SYSTEM SET max_connections = $PG_MIN_CONNECTIONS, then restart Postgres)"
+    return 0
+  fi
+  read -r ver name <<<"$cluster"
+  log "Postgres: raising max_connections from $have to $PG_MIN_CONNECTIONS (the suites run stacks of replicas) and restarting cluster $ver/$name"
+  psql_admin -c "ALTER SYSTEM SET max_connections = $PG_MIN_CONNECTIONS" || die "could not raise max_connections"
+  pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" restart || die "could not restart Postgres cluster $ver/$name"
+  pg_wait_ready || die "Postgres cluster $ver/$name restarted but does not accept connections"
+  changed
+}
+
 ensure_postgres_local() {
   local rc=0 cluster ver name
   if ! command -v pg_isready >/dev/null 2>&1 && tcp_open 127.0.0.1 5432; then
@@ -259,6 +279,7 @@ $(pg_lsclusters)
   if ! command -v psql >/dev/null 2>&1; then
     apt_install postgresql-client
   fi
+  ensure_max_connections
   ensure_database pki
   [ "$PG_DB" = pki ] || ensure_database "$PG_DB"
 }
