@@ -25,8 +25,8 @@
  */
 import { RevokeCertificateCommand } from '@aws-sdk/client-acm-pca';
 import { waitFor } from '@pki/testing';
-import { APPS, type AppProcess } from './app-process';
-import { activeRootCa, bytes, issueCertificate, pcaClient } from './fixtures/acm-pca';
+import type { AppProcess } from './app-process';
+import { bytes, issueCertificate } from './fixtures/acm-pca';
 import { auditSignatures, duplicateEvents, eventsOf, outboxSchemas, pendingOutbox } from './fixtures/audit';
 import { observeCrl } from './fixtures/crl-observer';
 import { startLoad } from './fixtures/fault-load';
@@ -34,8 +34,9 @@ import { GatewayRotation } from './fixtures/gateway-rotation';
 import { OcspProbe } from './fixtures/ocsp-replicas';
 import { OpensslDir } from './fixtures/openssl';
 import { crlSequenceFindings, projectionFindings, signatureTableFindings } from './fixtures/replica-audit';
+import { revocableRoot, startReplicatedStack, type ReplicatedStack } from './fixtures/replicated-stack';
 import { crlFindings, duplicateSerials, retrieveAll, verifyAll } from './fixtures/relying-party-checks';
-import { ACCOUNT_A, softwareKeysEnv, startStack, type RunningStack } from './stack';
+import type { RunningStack } from './stack';
 
 const BUCKET = 'scale-out-crls';
 const CLIENTS = 12;
@@ -50,6 +51,7 @@ const settled = (what: string, fn: () => Promise<boolean>, timeoutMs: number): P
   );
 
 describe('scale-out: two replicas of every app and two gateways under load', () => {
+  let replicated: ReplicatedStack;
   let stack: RunningStack;
   let pki: OpensslDir;
   let rotation: GatewayRotation;
@@ -60,21 +62,12 @@ describe('scale-out: two replicas of every app and two gateways under load', () 
   let csr: Uint8Array;
 
   beforeAll(async () => {
-    stack = await startStack({ ...softwareKeysEnv(), PKI_PUBLIC_URL: 'http://pki.scale-out.test', PKI_CRL_DELAY_MS: '300', PKI_CRL_POLL_MS: '150' });
-    const replicas = await Promise.all(APPS.map((app) => stack.spawnReplica(app)));
-    gateways = [stack.endpoint, replicas.find((r) => r.app === 'api-gateway')!.url];
-    revocationReplicas = [stack.apps.find((a) => a.app === 'revocation-service')!, replicas.find((r) => r.app === 'revocation-service')!];
-    // The SDK's standard retries on (3 attempts), as users run it; the rotation counts what they absorbed.
-    rotation = new GatewayRotation(gateways, (endpoint) => pcaClient(endpoint, ACCOUNT_A, { maxAttempts: 3 }));
+    replicated = await startReplicatedStack({ PKI_PUBLIC_URL: 'http://pki.scale-out.test', PKI_CRL_DELAY_MS: '300', PKI_CRL_POLL_MS: '150' });
+    ({ stack, gateways, rotation } = replicated);
+    revocationReplicas = replicated.processes.get('revocation-service')!;
     pki = new OpensslDir('scale-out-e2e');
-    const root = await activeRootCa(rotation.client(), {
-      subject: { Organization: 'Example Corp', CommonName: 'Scale-out Root' },
-      revocation: { CrlConfiguration: { Enabled: true, S3BucketName: BUCKET, ExpirationInDays: 7 }, OcspConfiguration: { Enabled: true } },
-      validity: { Type: 'YEARS', Value: 5 },
-    });
-    caArn = root.arn;
+    caArn = await revocableRoot(replicated, pki, BUCKET, 'Scale-out Root');
     caId = caArn.split('/').pop()!;
-    pki.write('root.pem', root.certificate);
     csr = bytes(pki.csr('leaf', '/CN=leaf.scale-out.test'));
   }, 180_000);
 
