@@ -3,7 +3,8 @@
  * SDK clients issuing EC P-256 certificates, reading each back and revoking every third without
  * pause, and meanwhile every app rolled one replica at a time, as a Deployment's rollout does
  * (maxUnavailable 1, maxSurge 0): SIGTERM, wait for the exit, start the new process, wait until
- * it reports ready, next. Services first, the gateways last.
+ * it reports ready, next. Every service's Deployment is rolled at the same time (a release rolls
+ * them all), then the gateways'.
  *
  * The clients use both gateways in turn, as behind a load balancer (GatewayRotation): a gateway
  * about to be stopped leaves the rotation first and rejoins once its successor is ready -- what
@@ -22,7 +23,7 @@
  *   applied twice, every outbox drained.
  *
  * Time budget (loaded 2-core machine): stack of twelve processes and CA ~40-70 s; the rollout
- * of twelve processes ~60-100 s (each restart is a drain plus a Node start); settling and checks
+ * ~60-90 s (a drain of about a second, then a Node start of 10-35 s while five start at once); settling and checks
  * ~10-20 s. Every wait has its own bound; Jest's timeouts (180 s setup, 300 s test) cap a run
  * that goes wrong.
  */
@@ -30,9 +31,10 @@ import { waitFor } from '@pki/testing';
 import { APPS, type AppName } from './app-process';
 import { bytes } from './fixtures/acm-pca';
 import { auditSignatures, duplicateEvents, outboxSchemas, pendingOutbox } from './fixtures/audit';
+import { observeCrl } from './fixtures/crl-observer';
 import { startLoad } from './fixtures/fault-load';
 import { OpensslDir } from './fixtures/openssl';
-import { projectionFindings, signatureTableFindings } from './fixtures/replica-audit';
+import { crlSequenceFindings, projectionFindings, signatureTableFindings } from './fixtures/replica-audit';
 import { revocableRoot, startReplicatedStack, type ReplicatedStack } from './fixtures/replicated-stack';
 import { crlFindings, duplicateSerials, ocspAnswers, retrieveAll, verifyAll } from './fixtures/relying-party-checks';
 
@@ -71,6 +73,9 @@ describe('rolling restart of every app under load', () => {
   it('loses no request while every replica of every app is restarted one at a time', async () => {
     const { stack, processes, rotation, gateways } = replicated;
     const started = Date.now();
+    const caId = caArn.split('/').pop()!;
+    const crlUrls = gateways.map((g) => `${g}/${BUCKET}/crl/${caId}.crl`);
+    const observer = observeCrl(crlUrls, 250);
     const load = startLoad({ clients: CLIENTS, caArn, csr, client: () => rotation.client(), maxIssuesPerClient: 1000, pauseMs: 50, deadline: started + LOAD_BUDGET_MS });
     const { record } = load;
     const steps: string[] = [];
@@ -122,7 +127,10 @@ describe('rolling restart of every app under load', () => {
     const retrieval = await retrieveAll(() => rotation.client(), caArn, certificates, pki, Date.now() + 30_000);
     const retrieved = certificates.filter((c) => c.pem !== undefined);
     const revoked = [...record.revoked];
-    const crl = await crlFindings(pki, `${gateways[0]}/${BUCKET}/crl/${caArn.split('/').pop()}.crl`, revoked, 30_000);
+    const crl = await crlFindings(pki, crlUrls[0]!, revoked, 30_000);
+    const observed = await observer.stop();
+    // The processes that published the CRLs are gone (and their logs with them): the sequence is judged from CrlGenerated.
+    const crlSequence = await crlSequenceFindings(stack.db, caId, []);
     const ocspNotRevoked = gateways.flatMap((gateway) =>
       [...ocspAnswers(pki, `${gateway}/ocsp`, revoked)].filter(([, answer]) => answer !== 'revoked').map(([serial, answer]) => `${gateway} ${serial}: ${answer}`),
     );
@@ -136,6 +144,8 @@ describe('rolling restart of every app under load', () => {
       ...verifyAll(pki, retrieved),
       duplicateSerials: duplicateSerials(certificates),
       crl,
+      crlSequence: crlSequence.findings,
+      crlObserved: observed.findings,
       ocspNotRevoked,
       duplicateEvents: await duplicateEvents(stack.db, schemas),
       signatures: await auditSignatures(stack.db),
@@ -148,6 +158,7 @@ describe('rolling restart of every app under load', () => {
         `rolling restart e2e: ${certificates.length} certificates (${beforeRollout} before the rollout, ${rolledOut - beforeRollout} during it) and ${revoked.length} revocations acknowledged; ${issued} issued in all; load ended at ${((loadEnded - started) / 1000).toFixed(1)} s`,
         `SDK: ${rotation.sdk.requests} requests, ${rotation.sdk.retries} retries made by the SDK itself ${JSON.stringify(rotation.sdk.retried)}`,
         `gateway drains: ${drains.join('; ')}`,
+        `CRLs: ${crlSequence.numbers} generated; the observer read ${observed.fetched} copies through both gateways, numbers ${observed.numbers.join(',')}`,
         ...steps,
       ].join('\n'),
     );
@@ -155,6 +166,7 @@ describe('rolling restart of every app under load', () => {
     // Not vacuous: the load ran through the whole rollout.
     expect(rolledOut - beforeRollout).toBeGreaterThanOrEqual(APPS.length * 2);
     expect(revoked.length).toBeGreaterThanOrEqual(10);
+    expect(crlSequence.numbers).toBeGreaterThanOrEqual(2);
     expect(findings).toEqual({
       clientErrors: [],
       exits: [],
@@ -166,6 +178,8 @@ describe('rolling restart of every app under load', () => {
       serialMismatch: [],
       duplicateSerials: [],
       crl: { crlVerifies: true, notInCrl: [] },
+      crlSequence: [],
+      crlObserved: [],
       ocspNotRevoked: [],
       duplicateEvents: [],
       signatures: { certificateSignatures: issued, certificatesIssued: issued, signedTwice: [], unrecorded: [], orphans: [] },

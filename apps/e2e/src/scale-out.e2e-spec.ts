@@ -2,10 +2,12 @@
  * Issue #13, scale-out: two replicas of every service and two gateways, sharing one database,
  * one NATS namespace and one object store, under a bounded load through the real ACM PCA SDK
  * (twelve clients, each issuing ten EC P-256 certificates, reading each back and revoking every
- * third; every request goes to the next gateway in turn, as behind a load balancer). Then what
- * must hold however the replicas shared the work:
- * - no double issuance: one CertificateIssued per acknowledged IssueCertificate (same ARNs), no
- *   event appended twice, no serial twice;
+ * third; beside them two AWS IoT clients creating certificates from a CSR through the same CA and
+ * describing them; every request goes to the next gateway in turn, as behind a load balancer).
+ * Then what must hold however the replicas shared the work:
+ * - no double issuance: exactly one certificate per acknowledged IssueCertificate and
+ *   CreateCertificateFromCsr (the issued certificates' fingerprints are exactly those
+ *   acknowledged), no event appended twice, no serial twice, one IoT registration each;
  * - no double signing: one CaKeyUsed per issued certificate's TBS and one kept signature each in
  *   ca.certificate_signatures, the one the certificate carries;
  * - one cRLNumber sequence per CA: both revocation-service replicas generate CRLs (their CRL
@@ -24,24 +26,29 @@
  * setup, 240 s test) cap a run that goes wrong.
  */
 import { RevokeCertificateCommand } from '@aws-sdk/client-acm-pca';
+import { CreateCertificateFromCsrCommand, DescribeCertificateCommand, IoTClient } from '@aws-sdk/client-iot';
 import { waitFor } from '@pki/testing';
 import type { AppProcess } from './app-process';
 import { bytes, issueCertificate } from './fixtures/acm-pca';
 import { auditSignatures, duplicateEvents, eventsOf, outboxSchemas, pendingOutbox } from './fixtures/audit';
 import { observeCrl } from './fixtures/crl-observer';
+import { countRows } from './fixtures/db';
 import { startLoad } from './fixtures/fault-load';
 import { GatewayRotation } from './fixtures/gateway-rotation';
+import { certificateId } from './fixtures/iot';
 import { OcspProbe } from './fixtures/ocsp-replicas';
 import { OpensslDir } from './fixtures/openssl';
 import { crlSequenceFindings, projectionFindings, signatureTableFindings } from './fixtures/replica-audit';
 import { revocableRoot, startReplicatedStack, type ReplicatedStack } from './fixtures/replicated-stack';
 import { crlFindings, duplicateSerials, retrieveAll, verifyAll } from './fixtures/relying-party-checks';
-import type { RunningStack } from './stack';
+import { ACCOUNT_A, type RunningStack } from './stack';
 
 const BUCKET = 'scale-out-crls';
 const CLIENTS = 12;
 const ISSUES_PER_CLIENT = 10;
 const LOAD_BUDGET_MS = 90_000;
+const IOT_CLIENTS = 2;
+const IOT_ISSUES_PER_CLIENT = 6;
 
 /** `waitFor` whose timeout is a finding, not an exception: answers whether it held in time. */
 const settled = (what: string, fn: () => Promise<boolean>, timeoutMs: number): Promise<boolean> =>
@@ -49,6 +56,29 @@ const settled = (what: string, fn: () => Promise<boolean>, timeoutMs: number): P
     () => true,
     () => false,
   );
+
+/**
+ * IoT beside the ACM PCA load: each client creates certificates from one CSR (CreateCertificateFromCsr,
+ * ACTIVE) and describes each through the rotation's next gateway. Answers the certificate ids
+ * created and every error a client saw.
+ */
+function iotLoad(rotation: GatewayRotation<IoTClient>, csr: string): { readonly created: string[]; readonly errors: string[]; readonly finished: Promise<void> } {
+  const created: string[] = [];
+  const errors: string[] = [];
+  const client = async () => {
+    for (let i = 0; i < IOT_ISSUES_PER_CLIENT; i++) {
+      try {
+        const { certificateId: id } = await rotation.send(new CreateCertificateFromCsrCommand({ certificateSigningRequest: csr, setAsActive: true }));
+        created.push(id!);
+        const { certificateDescription } = await rotation.send(new DescribeCertificateCommand({ certificateId: id! }));
+        if (certificateDescription?.status !== 'ACTIVE') errors.push(`${id}: described ${certificateDescription?.status}`);
+      } catch (error) {
+        errors.push(`${(error as Error).name}: ${(error as Error).message}`);
+      }
+    }
+  };
+  return { created, errors, finished: Promise.all(Array.from({ length: IOT_CLIENTS }, client)).then(() => undefined) };
+}
 
 describe('scale-out: two replicas of every app and two gateways under load', () => {
   let replicated: ReplicatedStack;
@@ -60,6 +90,8 @@ describe('scale-out: two replicas of every app and two gateways under load', () 
   let caArn: string;
   let caId: string;
   let csr: Uint8Array;
+  let deviceCsr: string;
+  let iotRotation: GatewayRotation<IoTClient>;
 
   beforeAll(async () => {
     replicated = await startReplicatedStack({ PKI_PUBLIC_URL: 'http://pki.scale-out.test', PKI_CRL_DELAY_MS: '300', PKI_CRL_POLL_MS: '150' });
@@ -69,6 +101,12 @@ describe('scale-out: two replicas of every app and two gateways under load', () 
     caArn = await revocableRoot(replicated, pki, BUCKET, 'Scale-out Root');
     caId = caArn.split('/').pop()!;
     csr = bytes(pki.csr('leaf', '/CN=leaf.scale-out.test'));
+    deviceCsr = pki.csr('device', '/O=Example Corp/CN=thing.scale-out.test');
+    // Both iot-registry replicas issue IoT certificates through the new CA (configuration read at start).
+    const iotReplicas = replicated.processes.get('iot-registry')!;
+    const replaced = await Promise.all(iotReplicas.map((p) => stack.replace(p, { PKI_IOT_ISSUING_CA_ARN: caArn })));
+    replaced.forEach((r, i) => (iotReplicas[i] = r.process));
+    iotRotation = new GatewayRotation(gateways, (endpoint) => new IoTClient({ endpoint, region: 'us-east-1', credentials: ACCOUNT_A, maxAttempts: 3 }));
   }, 180_000);
 
   afterAll(async () => {
@@ -87,7 +125,8 @@ describe('scale-out: two replicas of every app and two gateways under load', () 
     const crlUrls = gateways.map((g) => `${g}/${BUCKET}/crl/${caId}.crl`);
     const observer = observeCrl(crlUrls, 200);
     const load = startLoad({ clients: CLIENTS, caArn, csr, client: () => rotation.client(), maxIssuesPerClient: ISSUES_PER_CLIENT, pauseMs: 50, deadline: started + LOAD_BUDGET_MS });
-    await load.finished;
+    const iot = iotLoad(iotRotation, deviceCsr);
+    await Promise.all([load.finished, iot.finished]);
     const { record } = load;
     const loadEnded = Date.now();
 
@@ -105,16 +144,19 @@ describe('scale-out: two replicas of every app and two gateways under load', () 
 
     const retrieval = await retrieveAll(() => rotation.client(), caArn, record.certificates, pki, Date.now() + 30_000);
     // Each IssueCertificate acknowledged gave one certificate, and nothing else was issued (the CA's own certificate aside).
-    const issuedArns = (await eventsOf(stack.db, 'issuance', ['CertificateIssued']))
+    // By SHA-256 fingerprint (IoT's certificate id), across both APIs.
+    const issuedIds = (await eventsOf(stack.db, 'issuance', ['CertificateIssued']))
       .filter((e) => !String(e.data.templateArn).includes('/RootCACertificate/'))
-      .map((e) => e.data.certificateArn as string)
+      .map((e) => e.data.sha256Fingerprint as string)
       .sort();
-    const acknowledgedArns = [...record.certificates.map((c) => c.arn), probe.arn].sort();
+    const acknowledgedIds = [...record.certificates.map((c) => (c.pem ? certificateId(c.pem) : `no PEM for ${c.arn}`)), certificateId(probe.certificate), ...iot.created].sort();
     const crlSequence = await crlSequenceFindings(stack.db, caId, revocationReplicas);
     const findings = {
       clientErrors: [...record.wrong, ...record.retryable, ...retrieval.errors].map((e) => `${e.operation}: ${e.name} (${e.status}) ${e.message}`),
+      iotErrors: iot.errors,
+      iotRegistered: await countRows(stack.db, 'iot', 'certificates'),
       drained,
-      issuedArns,
+      issuedIds,
       notRetrievable: retrieval.notRetrievable,
       ...verifyAll(pki, record.certificates),
       duplicateSerials: duplicateSerials(record.certificates),
@@ -133,9 +175,10 @@ describe('scale-out: two replicas of every app and two gateways under load', () 
     console.log(
       [
         `scale-out e2e: ${record.certificates.length} certificates and ${record.revoked.size} revocations acknowledged in ${((loadEnded - started) / 1000).toFixed(1)} s through ${gateways.length} gateways; ${issued} certificates issued in all`,
-        `SDK: ${rotation.sdk.requests} requests, ${rotation.sdk.retries} retries ${JSON.stringify(rotation.sdk.retried)}`,
+        `IoT: ${iot.created.length} certificates created and described through both gateways`,
+        `SDK: ${rotation.sdk.requests + iotRotation.sdk.requests} requests, ${rotation.sdk.retries + iotRotation.sdk.retries} retries ${JSON.stringify([...rotation.sdk.retried, ...iotRotation.sdk.retried])}`,
         `CRLs: ${crlSequence.numbers} generated, per revocation replica ${JSON.stringify(crlSequence.byReplica)}; observer read ${observed.fetched} copies, numbers ${observed.numbers.join(',')}`,
-        `OCSP: good cached on every replica after ${goodEverywhere.answers} requests; revoked everywhere after ${revokedEverywhere.answers} requests (${revokedEverywhere.others} answers other than revoked after RevokeCertificate returned)`,
+        `OCSP: ${goodEverywhere.met ? '' : 'NOT '}good cached on every replica after ${goodEverywhere.answers} requests; ${revokedEverywhere.met ? '' : 'NOT '}revoked on every replica after ${revokedEverywhere.answers} requests (${revokedEverywhere.others} answers other than revoked after RevokeCertificate returned)`,
       ].join('\n'),
     );
 
@@ -143,10 +186,13 @@ describe('scale-out: two replicas of every app and two gateways under load', () 
     expect(record.certificates.length).toBe(CLIENTS * ISSUES_PER_CLIENT);
     expect(record.revoked.size).toBeGreaterThanOrEqual(CLIENTS * Math.floor(ISSUES_PER_CLIENT / 3));
     expect(crlSequence.numbers).toBeGreaterThanOrEqual(2);
+    expect(iot.created.length).toBe(IOT_CLIENTS * IOT_ISSUES_PER_CLIENT);
     expect(findings).toEqual({
       clientErrors: [],
+      iotErrors: [],
+      iotRegistered: iot.created.length,
       drained: true,
-      issuedArns: acknowledgedArns,
+      issuedIds: acknowledgedIds,
       notRetrievable: [],
       notVerifying: [],
       serialMismatch: [],
