@@ -27,7 +27,6 @@
  * ~10-20 s. Every wait has its own bound; Jest's timeouts (180 s setup, 300 s test) cap a run
  * that goes wrong.
  */
-import { waitFor } from '@pki/testing';
 import { APPS, type AppName } from './app-process';
 import { bytes } from './fixtures/acm-pca';
 import { auditSignatures, duplicateEvents, outboxSchemas, pendingOutbox } from './fixtures/audit';
@@ -37,6 +36,7 @@ import { OpensslDir } from './fixtures/openssl';
 import { crlSequenceFindings, projectionFindings, signatureTableFindings } from './fixtures/replica-audit';
 import { revocableRoot, startReplicatedStack, type ReplicatedStack } from './fixtures/replicated-stack';
 import { crlFindings, duplicateSerials, ocspAnswers, retrieveAll, verifyAll } from './fixtures/relying-party-checks';
+import { settled } from './fixtures/settled';
 
 const BUCKET = 'rolling-crls';
 const CLIENTS = 8;
@@ -45,12 +45,6 @@ const LOAD_BUDGET_MS = 200_000;
 /** The gateway's closing log line: requests it had read and how many of them it had to cut. */
 const DRAIN_LINE = /HTTP stopped: (\d+) request\(s\) in flight at the stop, (\d+) cut/;
 
-/** `waitFor` whose timeout is a finding, not an exception: answers whether it held in time. */
-const settled = (what: string, fn: () => Promise<boolean>, timeoutMs: number): Promise<boolean> =>
-  waitFor(async () => fn(), { what, timeoutMs, intervalMs: 250 }).then(
-    () => true,
-    () => false,
-  );
 
 describe('rolling restart of every app under load', () => {
   let replicated: ReplicatedStack;

@@ -27,7 +27,6 @@
  */
 import { RevokeCertificateCommand } from '@aws-sdk/client-acm-pca';
 import { CreateCertificateFromCsrCommand, DescribeCertificateCommand, IoTClient } from '@aws-sdk/client-iot';
-import { waitFor } from '@pki/testing';
 import type { AppProcess } from './app-process';
 import { bytes, issueCertificate } from './fixtures/acm-pca';
 import { auditSignatures, duplicateEvents, eventsOf, outboxSchemas, pendingOutbox } from './fixtures/audit';
@@ -41,6 +40,7 @@ import { OpensslDir } from './fixtures/openssl';
 import { crlSequenceFindings, projectionFindings, signatureTableFindings } from './fixtures/replica-audit';
 import { revocableRoot, startReplicatedStack, type ReplicatedStack } from './fixtures/replicated-stack';
 import { crlFindings, duplicateSerials, retrieveAll, verifyAll } from './fixtures/relying-party-checks';
+import { settled } from './fixtures/settled';
 import { ACCOUNT_A, type RunningStack } from './stack';
 
 const BUCKET = 'scale-out-crls';
@@ -50,12 +50,6 @@ const LOAD_BUDGET_MS = 90_000;
 const IOT_CLIENTS = 2;
 const IOT_ISSUES_PER_CLIENT = 6;
 
-/** `waitFor` whose timeout is a finding, not an exception: answers whether it held in time. */
-const settled = (what: string, fn: () => Promise<boolean>, timeoutMs: number): Promise<boolean> =>
-  waitFor(async () => fn(), { what, timeoutMs, intervalMs: 250 }).then(
-    () => true,
-    () => false,
-  );
 
 /**
  * IoT beside the ACM PCA load: each client creates certificates from one CSR (CreateCertificateFromCsr,
