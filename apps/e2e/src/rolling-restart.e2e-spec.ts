@@ -151,6 +151,7 @@ describe('rolling restart of every app under load', () => {
       [
         `rolling restart e2e: ${certificates.length} certificates (${beforeRollout} before the rollout, ${rolledOut - beforeRollout} during it) and ${revoked.length} revocations acknowledged; ${issued} issued in all; load ended at ${((loadEnded - started) / 1000).toFixed(1)} s`,
         `SDK: ${rotation.sdk.requests} requests, ${rotation.sdk.retries} retries made by the SDK itself ${JSON.stringify(rotation.sdk.retried)}`,
+        `failed attempts: ${JSON.stringify(rotation.sdk.failedAttempts)}`,
         `gateway drains: ${drains.join('; ')}`,
         `CRLs: ${crlSequence.numbers} generated; the observer read ${observed.fetched} copies through both gateways, numbers ${observed.numbers.join(',')}`,
         ...steps,

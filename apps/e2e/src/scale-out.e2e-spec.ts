@@ -171,6 +171,7 @@ describe('scale-out: two replicas of every app and two gateways under load', () 
         `scale-out e2e: ${record.certificates.length} certificates and ${record.revoked.size} revocations acknowledged in ${((loadEnded - started) / 1000).toFixed(1)} s through ${gateways.length} gateways; ${issued} certificates issued in all`,
         `IoT: ${iot.created.length} certificates created and described through both gateways`,
         `SDK: ${rotation.sdk.requests + iotRotation.sdk.requests} requests, ${rotation.sdk.retries + iotRotation.sdk.retries} retries ${JSON.stringify([...rotation.sdk.retried, ...iotRotation.sdk.retried])}`,
+        `failed attempts: ${JSON.stringify([...rotation.sdk.failedAttempts, ...iotRotation.sdk.failedAttempts])}`,
         `CRLs: ${crlSequence.numbers} generated, per revocation replica ${JSON.stringify(crlSequence.byReplica)}; observer read ${observed.fetched} copies, numbers ${observed.numbers.join(',')}`,
         `OCSP: ${goodEverywhere.met ? '' : 'NOT '}good cached on every replica after ${goodEverywhere.answers} requests; ${revokedEverywhere.met ? '' : 'NOT '}revoked on every replica after ${revokedEverywhere.answers} requests (${revokedEverywhere.others} answers other than revoked after RevokeCertificate returned)`,
       ].join('\n'),
