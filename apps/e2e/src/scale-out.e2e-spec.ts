@@ -37,8 +37,8 @@ import { GatewayRotation } from './fixtures/gateway-rotation';
 import { certificateId } from './fixtures/iot';
 import { OcspProbe } from './fixtures/ocsp-replicas';
 import { OpensslDir } from './fixtures/openssl';
-import { crlSequenceFindings, projectionFindings, signatureTableFindings, stillRequested } from './fixtures/replica-audit';
-import { revocableRoot, startReplicatedStack, type ReplicatedStack } from './fixtures/replicated-stack';
+import { crlSequenceFindings, projectionFindings, sampleConnections, signatureTableFindings, stillRequested } from './fixtures/replica-audit';
+import { POOL_SIZE, revocableRoot, startReplicatedStack, type ReplicatedStack } from './fixtures/replicated-stack';
 import { crlFindings, duplicateSerials, retrieveAll, verifyAll } from './fixtures/relying-party-checks';
 import { settled } from './fixtures/settled';
 import { ACCOUNT_A, type RunningStack } from './stack';
@@ -118,11 +118,13 @@ describe('scale-out: two replicas of every app and two gateways under load', () 
 
     const crlUrls = gateways.map((g) => `${g}/${BUCKET}/crl/${caId}.crl`);
     const observer = observeCrl(crlUrls, 200);
+    const connections = sampleConnections(stack.db, 250);
     const load = startLoad({ clients: CLIENTS, caArn, csr, client: () => rotation.client(), maxIssuesPerClient: ISSUES_PER_CLIENT, pauseMs: 50, deadline: started + LOAD_BUDGET_MS });
     const iot = iotLoad(iotRotation, deviceCsr);
     await Promise.all([load.finished, iot.finished]);
     const { record } = load;
     const loadEnded = Date.now();
+    const peakConnections = await connections.stop();
 
     // Revoked through one gateway (one replica); every replica must stop answering its cached `good`.
     await rotation.send(new RevokeCertificateCommand({ CertificateAuthorityArn: caArn, CertificateSerial: probe.serial, RevocationReason: 'KEY_COMPROMISE' }));
@@ -174,6 +176,7 @@ describe('scale-out: two replicas of every app and two gateways under load', () 
         `IoT: ${iot.created.length} certificates created and described through both gateways`,
         `SDK: ${rotation.sdk.requests + iotRotation.sdk.requests} requests, ${rotation.sdk.retries + iotRotation.sdk.retries} retries ${JSON.stringify([...rotation.sdk.retried, ...iotRotation.sdk.retried])}`,
         `failed attempts: ${JSON.stringify([...rotation.sdk.failedAttempts, ...iotRotation.sdk.failedAttempts])}`,
+        `Postgres: at most ${peakConnections} connections to the stack's database during the load (service pools of ${POOL_SIZE})`,
         `CRLs: ${crlSequence.numbers} generated, per revocation replica ${JSON.stringify(crlSequence.byReplica)}; observer read ${observed.fetched} copies, numbers ${observed.numbers.join(',')}`,
         `OCSP: ${goodEverywhere.met ? '' : 'NOT '}good cached on every replica after ${goodEverywhere.answers} requests; ${revokedEverywhere.met ? '' : 'NOT '}revoked on every replica after ${revokedEverywhere.answers} requests (${revokedEverywhere.others} answers other than revoked after RevokeCertificate returned)`,
       ].join('\n'),
@@ -184,6 +187,8 @@ describe('scale-out: two replicas of every app and two gateways under load', () 
     expect(record.revoked.size).toBeGreaterThanOrEqual(CLIENTS * Math.floor(ISSUES_PER_CLIENT / 3));
     expect(crlSequence.numbers).toBeGreaterThanOrEqual(2);
     expect(iot.created.length).toBe(IOT_CLIENTS * IOT_ISSUES_PER_CLIENT);
+    // PKI_DATABASE_POOL_SIZE holds: ten service processes' pools and this suite's own (10) at most.
+    expect(peakConnections).toBeLessThanOrEqual(10 * POOL_SIZE + 10);
     // Retries the SDK made by itself (listed above): near zero, not a share of the load.
     expect(rotation.sdk.retries + iotRotation.sdk.retries).toBeLessThanOrEqual(Math.ceil((rotation.sdk.requests + iotRotation.sdk.requests) / 100));
     expect(findings).toEqual({
