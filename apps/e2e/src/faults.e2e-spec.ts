@@ -27,13 +27,14 @@
  * after LOAD_BUDGET_MS; every wait after it has its own bound, and Jest's timeouts (90 s setup,
  * 200 s test) cap a run that goes wrong at under 5 minutes.
  */
-import { startNatsServer, startPostgresInstance, waitFor, type NatsServerProcess, type PostgresInstance } from '@pki/testing';
+import { startNatsServer, startPostgresInstance, type NatsServerProcess, type PostgresInstance } from '@pki/testing';
 import { waitUntilReady, type AppName } from './app-process';
 import { activeRootCa, bytes, pcaClient } from './fixtures/acm-pca';
 import { auditSignatures, duplicateEvents, outboxSchemas, pendingOutbox, settledFeed, storedEventIds } from './fixtures/audit';
 import { startLoad } from './fixtures/fault-load';
 import { OpensslDir } from './fixtures/openssl';
 import { crlFindings, duplicateSerials, ocspAnswers, retrieveAll, verifyAll } from './fixtures/relying-party-checks';
+import { settled } from './fixtures/settled';
 import { ACCOUNT_A, softwareKeysEnv, startStack, type RunningStack } from './stack';
 
 const BUCKET = 'faults-crls';
@@ -47,12 +48,6 @@ const LOAD_BUDGET_MS = 100_000;
 const TEST_TIMEOUT_MS = 200_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** `waitFor` whose timeout is a finding, not an exception: answers whether it held in time. */
-const settled = (what: string, fn: () => Promise<boolean>, timeoutMs: number): Promise<boolean> =>
-  waitFor(async () => fn(), { what, timeoutMs, intervalMs: 250 }).then(
-    () => true,
-    () => false,
-  );
 
 describe('faults under load: every service, nats-server and Postgres killed once', () => {
   let nats: NatsServerProcess;

@@ -44,6 +44,12 @@ export interface RunningStack {
    * with extra environment) and waits until it is ready; `stop()` stops it too.
    */
   spawnReplica(app: AppName, env?: Record<string, string>): Promise<AppProcess>;
+  /**
+   * One step of a rolling restart: SIGTERM `process` (the stack's or a replica) and wait for its
+   * exit, then start the same app with the same environment (plus `env`) on the same port and
+   * wait until it is ready. Answers the old process's exit and the new process.
+   */
+  replace(process: AppProcess, env?: Record<string, string>): Promise<{ exit: Awaited<ReturnType<AppProcess['stop']>>; process: AppProcess }>;
   stop(): Promise<void>;
 }
 
@@ -81,6 +87,22 @@ export async function startStack(env: Record<string, string> = {}, servers: Stac
   };
   const apps: AppProcess[] = [];
   const replicas: AppProcess[] = [];
+  /** The extra environment each process was started with, so a replacement gets the same. */
+  const extraEnv = new Map<AppProcess, Record<string, string>>();
+  /** Stops `old` and starts its app on its port with `env` (or, keeping its own, with its own plus `env`). */
+  const respawn = async (old: AppProcess, env: Record<string, string>, keepOwnEnv: boolean) => {
+    const list = apps.includes(old) ? apps : replicas;
+    const index = list.indexOf(old);
+    if (index < 0) throw new Error(`${old.app} at ${old.url} is not a process of this stack`);
+    const port = Number(new URL(old.url).port);
+    const exit = await old.stop();
+    const merged = keepOwnEnv ? { ...extraEnv.get(old), ...env } : env;
+    const started = await spawnApp(old.app, { ...shared, ...merged }, { port, launch: servers.launch });
+    list[index] = started;
+    extraEnv.set(started, merged);
+    await waitUntilReady(started);
+    return { exit, process: started };
+  };
   const stopAll = async () => {
     await Promise.all([...apps, ...replicas].map((app) => app.stop()));
   };
@@ -98,24 +120,20 @@ export async function startStack(env: Record<string, string> = {}, servers: Stac
         await stopAll();
         replicas.splice(0);
         await whileStopped?.();
-        for (const [index, app] of apps.entries()) apps[index] = await spawnApp(app.app, shared, { port: Number(new URL(app.url).port) });
+        for (const [index, app] of apps.entries()) apps[index] = await spawnApp(app.app, shared, { port: Number(new URL(app.url).port), launch: servers.launch });
         await Promise.all(apps.map((app) => waitUntilReady(app)));
       },
       async restart(name, env) {
-        const index = apps.findIndex((app) => app.app === name);
-        const port = Number(new URL(apps[index]!.url).port);
-        await apps[index]!.stop();
-        const restarted = await spawnApp(name, { ...shared, ...env }, { port, launch: servers.launch });
-        apps[index] = restarted;
-        await waitUntilReady(restarted);
-        return restarted;
+        return (await respawn(apps.find((app) => app.app === name)!, env, false)).process;
       },
       async spawnReplica(name, env = {}) {
         const replica = await spawnApp(name, { ...shared, ...env }, { launch: servers.launch });
         replicas.push(replica);
+        extraEnv.set(replica, env);
         await waitUntilReady(replica);
         return replica;
       },
+      replace: (old, env = {}) => respawn(old, env, true),
       async stop() {
         await stopAll();
         const nc = await connect({ servers: [shared.NATS_URL] });

@@ -60,6 +60,7 @@ export function eventSourcedServiceModule(options: ServiceModuleOptions): Dynami
         useFactory: async (nc: NatsConnection, shutdown: ShutdownSequence) => {
           const runtime = await ServiceRuntime.start({
             databaseUrl: options.config.databaseUrl,
+            poolSize: options.config.databasePoolSize,
             nc,
             prefix: options.config.natsPrefix,
             service: options.service,

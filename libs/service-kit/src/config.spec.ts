@@ -5,6 +5,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/pki',
+      databasePoolSize: 10,
       natsUrl: 'nats://127.0.0.1:4222',
       region: 'us-east-1',
       publicUrl: 'http://127.0.0.1:4566',
@@ -41,6 +42,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PKI_HTTP_PORT: '99999' })).toThrow(/PKI_HTTP_PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ PKI_PUBLIC_URL: 'not a url' })).toThrow(/PKI_PUBLIC_URL/);
+    for (const size of ['0', '-1', '2.5', 'ten']) expect(() => loadConfig({ PKI_DATABASE_POOL_SIZE: size })).toThrow(/PKI_DATABASE_POOL_SIZE/);
+  });
+
+  it('sizes each process\'s Postgres pool from PKI_DATABASE_POOL_SIZE', () => {
+    expect(loadConfig({ PKI_DATABASE_POOL_SIZE: '4' }).databasePoolSize).toBe(4);
   });
 
   it('reads NATS_URL as one seed URL or a comma-separated list of them (a NATS cluster)', () => {

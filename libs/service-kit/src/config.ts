@@ -11,6 +11,12 @@ export interface AccessKey {
 export interface PlatformConfig {
   readonly nodeEnv: string;
   readonly databaseUrl: string;
+  /**
+   * Most Postgres connections this process opens (PKI_DATABASE_POOL_SIZE). Every replica of
+   * every service has its own pool, so replicas x this must stay under the server's
+   * max_connections, with room for a rollout's extra pods.
+   */
+  readonly databasePoolSize: number;
   /** NATS_URL as given: one seed URL or a comma-separated list of them (a NATS cluster). */
   readonly natsUrl: string;
   /** The seed URLs of NATS_URL, each validated; the client connects to one and learns the cluster. */
@@ -31,6 +37,7 @@ export interface PlatformConfig {
 
 export const DEFAULTS = {
   databaseUrl: 'postgres://postgres@127.0.0.1:5432/pki',
+  databasePoolSize: 10,
   natsUrl: 'nats://127.0.0.1:4222',
   natsPrefix: 'pki',
   region: 'us-east-1',
@@ -132,9 +139,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
   const natsServers = parseNatsServers(natsUrl);
   const timeout = env.PKI_REQUEST_TIMEOUT_MS ? Number(env.PKI_REQUEST_TIMEOUT_MS) : DEFAULTS.requestTimeoutMs;
   if (!Number.isInteger(timeout) || timeout <= 0) throw new ConfigError('PKI_REQUEST_TIMEOUT_MS must be a positive integer');
+  const poolSize = env.PKI_DATABASE_POOL_SIZE ? Number(env.PKI_DATABASE_POOL_SIZE) : DEFAULTS.databasePoolSize;
+  if (!Number.isInteger(poolSize) || poolSize <= 0) throw new ConfigError('PKI_DATABASE_POOL_SIZE must be a positive integer');
   return {
     nodeEnv,
     databaseUrl: url(env, 'DATABASE_URL', DEFAULTS.databaseUrl, ['postgres:', 'postgresql:']),
+    databasePoolSize: poolSize,
     natsUrl,
     natsServers,
     natsPrefix,

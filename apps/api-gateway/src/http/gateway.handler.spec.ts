@@ -21,6 +21,7 @@ const OCSP_DER = Buffer.from([0x30, 0x05, 0xfb, 0xff, 0xfe, 0x3e, 0x00]);
 const CONFIG: PlatformConfig = {
   nodeEnv: 'test',
   databaseUrl: 'postgres://unused',
+  databasePoolSize: 1,
   natsUrl: 'nats://unused',
   natsServers: ['nats://unused'],
   natsPrefix: 'test',
