@@ -128,9 +128,12 @@ describe('deploy/dependencies', () => {
     expect(values!.config.merge.max_payload).toBeGreaterThanOrEqual(required);
   });
 
-  it('Postgres: max_connections covers a pool of 10 per service replica at the autoscaling maxima', () => {
+  it('Postgres: max_connections covers the configured pool (PKI_DATABASE_POOL_SIZE) per service replica at the autoscaling maxima', () => {
     const hpas = production().filter((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name !== 'api-gateway');
-    const needed = 10 * hpas.reduce((sum, h) => sum + (h.spec as Doc).maxReplicas, 0);
+    const config = production().find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('pki-config'));
+    const pool = Number((config as Doc | undefined)?.data?.PKI_DATABASE_POOL_SIZE);
+    expect(pool).toBeGreaterThan(0);
+    const needed = pool * hpas.reduce((sum, h) => sum + (h.spec as Doc).maxReplicas, 0);
     const [values] = yaml('postgresql-values.yaml');
     expect(Number(/max_connections = (\d+)/.exec(values!.primary.extendedConfiguration)![1])).toBeGreaterThan(needed);
     const [cluster] = yaml('postgres-cluster.yaml');
