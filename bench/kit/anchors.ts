@@ -156,12 +156,12 @@ export async function cfsslAnchor(csrPems: readonly string[], count: number, con
     child = spawn('cfssl', ['serve', '-address', '127.0.0.1', '-port', String(port), '-ca', join(dir, 'ca.pem'), '-ca-key', join(dir, 'ca-key.pem'), '-config', join(dir, 'config.json')], {
       stdio: ['ignore', logFd, logFd],
     });
-    let exited: string | undefined;
-    child.once('exit', (code, signal) => (exited = `cfssl serve exited (${signal ?? code})`));
+    const state: { exited?: string } = {};
+    child.once('exit', (code, signal) => (state.exited = `cfssl serve exited (${signal ?? code})`));
     const sign1 = (i: number) => postJson(agent, port, '/api/v1/cfssl/sign', JSON.stringify({ certificate_request: csrPems[i % csrPems.length] }));
     const deadline = Date.now() + 20_000;
     for (;;) {
-      if (exited) return { available: false, reason: `${exited}: ${readFileSync(join(dir, 'cfssl.log'), 'utf8').trim().split('\n').slice(-3).join(' / ')}` };
+      if (state.exited) return { available: false, reason: `${state.exited}: ${readFileSync(join(dir, 'cfssl.log'), 'utf8').trim().split('\n').slice(-3).join(' / ')}` };
       try {
         const first = await sign1(0);
         if (first.status === 200 && first.json?.success === true) break;
@@ -180,7 +180,7 @@ export async function cfsslAnchor(csrPems: readonly string[], count: number, con
       }),
     );
     const serverMs = processCpuMs(child.pid!)! - cpu0;
-    return { available: true, version: version.stdout.split('\n')[0]!.trim(), ...throughput(count, loop.seconds, loop.results, serverMs, loop.clientCpuMs) };
+    return { available: true, version: `cfssl ${version.stdout.split('\n')[0]!.replace(/^Version:\s*/, '').trim()}`, ...throughput(count, loop.seconds, loop.results, serverMs, loop.clientCpuMs) };
   } catch (error) {
     return { available: false, reason: `cfssl anchor failed: ${(error as Error).message}` };
   } finally {

@@ -9,7 +9,7 @@ import { signRequest, type Credentials } from './sigv4';
 
 export class AwsError extends Error {
   constructor(
-    readonly name: string,
+    override readonly name: string,
     readonly status: number,
     message: string,
   ) {
