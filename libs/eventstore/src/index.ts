@@ -1,4 +1,4 @@
-export { createDb, ensureDatabaseExists } from './db/create-db';
+export { createDb, ensureDatabaseExists, poolOf } from './db/create-db';
 export { migrateToLatest } from './db/migrate-to-latest';
 export { eventStoreMigrations } from './store/event-store.migrations';
 export { ConcurrencyError } from './store/concurrency.error';

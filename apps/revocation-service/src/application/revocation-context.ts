@@ -2,6 +2,7 @@ import type { Caller, SignDataInput, SignDigestInput } from '@pki/contracts';
 import type { CatchUp, EventStore } from '@pki/eventstore';
 import type { ObjectStorage } from '@pki/object-storage';
 import type { Kysely } from 'kysely';
+import type { PgPool } from '../infrastructure/crl-entries.copy';
 import type { IssuanceQueries } from '../infrastructure/issuance.client';
 import type { OcspCaches } from './ocsp-response-cache';
 
@@ -13,6 +14,12 @@ export interface RemoteSigner {
 
 export interface RevocationContext {
   readonly db: Kysely<any>;
+  /**
+   * The pg Pool under `db`, for what Kysely cannot run (the CRL entries' binary COPY). Absent:
+   * the one @pki/eventstore's createDb registered for `db` (every service's runtime); tests on
+   * their own Kysely hand theirs.
+   */
+  readonly pgPool?: PgPool;
   readonly store: EventStore;
   readonly objects: ObjectStorage;
   readonly signer: RemoteSigner;

@@ -69,7 +69,7 @@ describe('revocation-service (Postgres)', () => {
       return event && certificateAuthorityId === caId ? { status: 'ISSUED', eventId: event.id, certificate: event.data as CertificateIssuedV1 } : { status: 'NOT_ISSUED' };
     },
   };
-  const context = (): RevocationContext => ({ db: database.db, store, objects, signer: signer(), publicUrl: 'http://pki.example.test', now: () => now, issuance, catchUpMs: 0, crlDelayMs: 1000, ocspValiditySeconds: 3600 });
+  const context = (): RevocationContext => ({ db: database.db, pgPool: database.pool, store, objects, signer: signer(), publicUrl: 'http://pki.example.test', now: () => now, issuance, catchUpMs: 0, crlDelayMs: 1000, ocspValiditySeconds: 3600 });
   const handlers = () => revocationHandlers(context());
   const msg = (input: unknown, caller = OWNER): CommandMessage => ({ caller, requestId: randomUUID(), input });
   const revoke = (serial: string, reason = 'KEY_COMPROMISE', caller = OWNER, arn = caArn) => handlers().RevokeCertificate!(msg({ CertificateAuthorityArn: arn, CertificateSerial: serial, RevocationReason: reason }, caller));
