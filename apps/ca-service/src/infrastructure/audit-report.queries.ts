@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CertificateIssuedV1, CertificateRevokedV1 } from '@pki/contracts';
 import type { AuditReportRequestedV1 } from '../domain/audit-report.events';
 import type { AuditRecord } from '../domain/audit-report.format';
@@ -64,20 +64,30 @@ export function toAuditRecord(row: AuditRecordRow, cutoff: Date): AuditRecord {
 
 /**
  * The CA's certificates issued up to `cutoff` (revocations after it are not yet in the
- * report), in issuance order. A record whose CertificateIssued has not been projected yet
- * has no subject or validity to report and is left out until it has.
+ * report), in issuance order, `pageSize` at a time: keyset pages on (issued_at, serial), each
+ * read in the order of audit_records_ca_issued_idx, so memory and the cost of a page stay the
+ * same however many certificates the CA has. A record whose CertificateIssued has not been
+ * projected yet has no subject or validity to report and is left out until it has.
  */
-export async function listAuditRecords(db: AuditDb, certificateAuthorityId: string, cutoff: Date): Promise<AuditRecord[]> {
-  const rows = await db
-    .selectFrom('audit_records')
-    .selectAll()
-    .where('certificate_authority_id', '=', certificateAuthorityId)
-    .where('issued_at', 'is not', null)
-    .where('issued_at', '<=', cutoff)
-    .orderBy('issued_at')
-    .orderBy('serial')
-    .execute();
-  return rows.map((row) => toAuditRecord(row, cutoff));
+export async function* auditRecordPages(db: AuditDb, certificateAuthorityId: string, cutoff: Date, pageSize = 5000): AsyncGenerator<AuditRecord[]> {
+  // The cursor's timestamp travels as Postgres text: a JavaScript Date would drop its microseconds.
+  let after: { issuedAt: string; serial: string } | undefined;
+  for (;;) {
+    let query = db
+      .selectFrom('audit_records')
+      .selectAll()
+      .select(sql<string>`issued_at::text`.as('cursor_issued_at'))
+      .where('certificate_authority_id', '=', certificateAuthorityId)
+      .where('issued_at', 'is not', null)
+      .where('issued_at', '<=', cutoff);
+    if (after) query = query.where(sql<boolean>`(issued_at, serial) > (${after.issuedAt}::timestamptz, ${after.serial})`);
+    const rows = await query.orderBy('issued_at').orderBy('serial').limit(pageSize).execute();
+    if (rows.length === 0) return;
+    yield rows.map((row) => toAuditRecord(row, cutoff));
+    if (rows.length < pageSize) return;
+    const last = rows[rows.length - 1]!;
+    after = { issuedAt: last.cursor_issued_at, serial: last.serial };
+  }
 }
 
 export async function insertAuditReport(db: AuditDb, requested: AuditReportRequestedV1, version: number): Promise<void> {
