@@ -18,21 +18,46 @@ export function auditDb(db: Kysely<any> | Transaction<any>): AuditDb {
   return db.withSchema(CA_SCHEMA) as AuditDb;
 }
 
-/** CertificateIssued: fills the issuance half of the record (a revocation may have arrived first). */
-export async function upsertIssuedRecord(db: AuditDb, issued: CertificateIssuedV1): Promise<void> {
-  const issuance = {
-    requested_by_service_principal: issued.requestedByServicePrincipal,
-    subject: issued.subject,
-    not_before: new Date(issued.notBefore),
-    not_after: new Date(issued.notAfter),
-    issued_at: new Date(issued.issuedAt),
-    template_arn: issued.templateArn,
-  };
-  await db
-    .insertInto('audit_records')
-    .values({ certificate_arn: issued.certificateArn, certificate_authority_id: issued.certificateAuthorityId, serial: issued.serial, account_id: issued.accountId, ...issuance })
-    .onConflict((oc) => oc.column('certificate_arn').doUpdateSet(issuance))
-    .execute();
+/** Records per statement: 10 parameters each, far below Postgres's 65,535 bind parameters. */
+const UPSERT_CHUNK = 500;
+
+/**
+ * CertificateIssued: fills the issuance half of each record (a revocation may have arrived
+ * first), one statement per UPSERT_CHUNK records (a projection batch is one round trip). A
+ * certificate ARN repeated in `issued` keeps its last event's values, as one upsert per event in
+ * order would (one statement may not update a row twice).
+ */
+export async function upsertIssuedRecords(db: AuditDb, issued: readonly CertificateIssuedV1[]): Promise<void> {
+  const last = [...new Map(issued.map((i) => [i.certificateArn, i])).values()];
+  for (let i = 0; i < last.length; i += UPSERT_CHUNK) {
+    await db
+      .insertInto('audit_records')
+      .values(
+        last.slice(i, i + UPSERT_CHUNK).map((issued) => ({
+          certificate_arn: issued.certificateArn,
+          certificate_authority_id: issued.certificateAuthorityId,
+          serial: issued.serial,
+          account_id: issued.accountId,
+          requested_by_service_principal: issued.requestedByServicePrincipal,
+          subject: issued.subject,
+          not_before: new Date(issued.notBefore),
+          not_after: new Date(issued.notAfter),
+          issued_at: new Date(issued.issuedAt),
+          template_arn: issued.templateArn,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('certificate_arn').doUpdateSet((eb) => ({
+          requested_by_service_principal: eb.ref('excluded.requested_by_service_principal'),
+          subject: eb.ref('excluded.subject'),
+          not_before: eb.ref('excluded.not_before'),
+          not_after: eb.ref('excluded.not_after'),
+          issued_at: eb.ref('excluded.issued_at'),
+          template_arn: eb.ref('excluded.template_arn'),
+        })),
+      )
+      .execute();
+  }
 }
 
 /** CertificateRevoked: fills the revocation half (a certificate is revoked at most once). */

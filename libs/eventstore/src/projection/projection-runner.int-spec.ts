@@ -226,6 +226,55 @@ describe('ProjectionRunner (Postgres + JetStream)', () => {
     expect((await consumerInfoOf('migrating')).delivered.consumer_seq - delivered).toBe(2);
   }, 60_000);
 
+  it('applyMany: a batch reaches the projection in one call (stream order, only the types it applies); a failing batch is retried event by event and the poison one parked', async () => {
+    await store.appendBatch(
+      Array.from({ length: 60 }, (_, i) => ({
+        stream: `many-${i}`,
+        expectedVersion: 0,
+        events: [i % 3 === 2 ? { type: 'Ignored', schemaVersion: 1, data: { n: i } } : { type: 'Numbered', schemaVersion: 1, data: { n: i, poison: i === 31 } }],
+        meta,
+      })),
+    );
+    await relay.start();
+    await waitFor(async () => (await (await h.nc.jetstreamManager()).streams.info(h.streamName)).state.last_seq === 60, { what: '60 events relayed' });
+
+    const calls: number[][] = [];
+    const write = async (trx: Parameters<Projection['apply']>[0], events: readonly EventEnvelope[]) => {
+      if (events.some((e) => (e.data as { poison: boolean }).poison)) throw new Error('poison');
+      await trx
+        .insertInto('ca.counted')
+        .values(events.map((e) => ({ event_id: e.id, count: 1, stream: e.stream })))
+        .onConflict((oc) => oc.column('event_id').doUpdateSet((eb) => ({ count: eb(eb.ref('ca.counted.count'), '+', 1) })))
+        .execute();
+    };
+    const projection: Projection = {
+      name: 'many',
+      eventTypes: ['Numbered'],
+      apply: async (trx, event) => {
+        calls.push([(event.data as { n: number }).n]);
+        await write(trx, [event]);
+      },
+      applyMany: async (trx, events) => {
+        calls.push(events.map((e) => (e.data as { n: number }).n));
+        await write(trx, events);
+      },
+    };
+    await run({ projection, validatePayload: () => undefined, maxAttempts: 2 });
+    await waitFor(consumerIdle('many'), { what: 'every message acked or parked' });
+
+    const numbered = Array.from({ length: 60 }, (_, i) => i).filter((i) => i % 3 !== 2);
+    // Some call held several events (a batch), each call's events are in stream order, and no ignored type reached it.
+    expect(calls.some((c) => c.length > 1)).toBe(true);
+    for (const c of calls) expect(c).toEqual([...c].sort((a, b) => a - b));
+    expect(calls.flat().every((n) => n % 3 !== 2)).toBe(true);
+    // Every event but the poison one applied exactly once (the failed batch rolled back whole).
+    const rows = await countingRows(h.db, 'ca.counted');
+    expect(rows.every((r) => r.count === 1)).toBe(true);
+    expect(rows.map((r) => Number(r.stream.slice('many-'.length))).sort((a, b) => a - b)).toEqual(numbered.filter((n) => n !== 31));
+    const parked = await h.db.withSchema(SCHEMA).selectFrom('projection_parked').select(['event_id', 'attempts']).where('projection', '=', 'many').execute();
+    expect(parked).toHaveLength(1);
+  });
+
   /**
    * What a dead consumer costs, and how long "not found" waits (issue #12 §2): a message held by a
    * process that died is redelivered within the (short) ack wait, a live runner's slow transaction
