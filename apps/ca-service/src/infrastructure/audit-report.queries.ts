@@ -1,3 +1,4 @@
+import { CompiledOnce } from '@pki/eventstore';
 import type { Kysely, Transaction } from 'kysely';
 import type { CertificateIssuedV1, CertificateRevokedV1 } from '@pki/contracts';
 import type { AuditReportRequestedV1 } from '../domain/audit-report.events';
@@ -15,25 +16,57 @@ export type AuditDb = Kysely<AuditDatabase> | Transaction<AuditDatabase>;
 
 /** ca-service's audit tables (schema `ca`), through this area's own table types. */
 export function auditDb(db: Kysely<any> | Transaction<any>): AuditDb {
-  return db.withSchema(CA_SCHEMA) as AuditDb;
+  let handle = bound.get(db);
+  if (!handle) {
+    handle = db.withSchema(CA_SCHEMA) as AuditDb;
+    bound.set(db, handle);
+  }
+  return handle;
 }
+
+/** One schema-bound handle per pool or transaction (withSchema builds a new Kysely each call; the audit projection calls this per event). */
+const bound = new WeakMap<Kysely<any>, AuditDb>();
 
 /** CertificateIssued: fills the issuance half of the record (a revocation may have arrived first). */
 export async function upsertIssuedRecord(db: AuditDb, issued: CertificateIssuedV1): Promise<void> {
-  const issuance = {
-    requested_by_service_principal: issued.requestedByServicePrincipal,
-    subject: issued.subject,
-    not_before: new Date(issued.notBefore),
-    not_after: new Date(issued.notAfter),
-    issued_at: new Date(issued.issuedAt),
-    template_arn: issued.templateArn,
-  };
-  await db
-    .insertInto('audit_records')
-    .values({ certificate_arn: issued.certificateArn, certificate_authority_id: issued.certificateAuthorityId, serial: issued.serial, account_id: issued.accountId, ...issuance })
-    .onConflict((oc) => oc.column('certificate_arn').doUpdateSet(issuance))
-    .execute();
+  await upsertIssued.execute(
+    db,
+    issued.certificateArn,
+    issued.certificateAuthorityId,
+    issued.serial,
+    issued.accountId,
+    issued.requestedByServicePrincipal,
+    issued.subject,
+    new Date(issued.notBefore),
+    new Date(issued.notAfter),
+    new Date(issued.issuedAt),
+    issued.templateArn,
+  );
 }
+
+/** Once per issued certificate (the audit projection): compiled once (CompiledOnce). */
+const upsertIssued = new CompiledOnce(
+  (
+    db: Kysely<any>,
+    certificateArn: string,
+    certificateAuthorityId: string,
+    serial: string,
+    accountId: string,
+    requestedByServicePrincipal: string | null,
+    subject: string,
+    notBefore: Date,
+    notAfter: Date,
+    issuedAt: Date,
+    templateArn: string,
+  ) => {
+    const issuance = { requested_by_service_principal: requestedByServicePrincipal, subject, not_before: notBefore, not_after: notAfter, issued_at: issuedAt, template_arn: templateArn };
+    return (db as Kysely<AuditDatabase>)
+      .withSchema(CA_SCHEMA)
+      .insertInto('audit_records')
+      .values({ certificate_arn: certificateArn, certificate_authority_id: certificateAuthorityId, serial, account_id: accountId, ...issuance })
+      .onConflict((oc) => oc.column('certificate_arn').doUpdateSet(issuance));
+  },
+);
 
 /** CertificateRevoked: fills the revocation half (a certificate is revoked at most once). */
 export async function upsertRevokedRecord(db: AuditDb, revoked: CertificateRevokedV1): Promise<void> {
