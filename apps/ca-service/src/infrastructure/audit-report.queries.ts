@@ -14,8 +14,16 @@ export interface AuditDatabase {
 export type AuditDb = Kysely<AuditDatabase> | Transaction<AuditDatabase>;
 
 /** ca-service's audit tables (schema `ca`), through this area's own table types. */
+/** One schema-bound handle per pool or transaction (withSchema builds a new Kysely each call; the audit projection calls this per batch). */
+const bound = new WeakMap<Kysely<any>, AuditDb>();
+
 export function auditDb(db: Kysely<any> | Transaction<any>): AuditDb {
-  return db.withSchema(CA_SCHEMA) as AuditDb;
+  let handle = bound.get(db);
+  if (!handle) {
+    handle = db.withSchema(CA_SCHEMA) as AuditDb;
+    bound.set(db, handle);
+  }
+  return handle;
 }
 
 /** Records per statement: 10 parameters each, far below Postgres's 65,535 bind parameters. */

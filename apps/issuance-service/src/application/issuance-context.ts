@@ -1,6 +1,7 @@
 import { DomainError, type Caller, type SignDataInput } from '@pki/contracts';
 import type { CatchUp, EventStore } from '@pki/eventstore';
 import type { Kysely } from 'kysely';
+import type { IssuingCaViews } from './issuing-ca-views';
 
 /**
  * The Signer port as issuance sees it: ca-service's `SignData` (the CA key never leaves
@@ -42,4 +43,6 @@ export interface IssuanceContext {
    * yet. Absent: the projection is taken as complete.
    */
   readonly caExists?: (certificateAuthorityId: string, caller: Caller) => Promise<boolean>;
+  /** The CAs this process read recently, kept in step by ca-service's events (issuing-ca-views.ts); absent: every request reads the table. */
+  readonly caViews?: IssuingCaViews;
 }
