@@ -40,10 +40,11 @@ export const ascending = (values: readonly number[]): number[] => [...values].so
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function positiveInt(name: string, fallback: number): number {
+/** A whole number from the environment, at least `min` (default 1), or `fallback` when unset. */
+export function positiveInt(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not "${raw}"`);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be ${min === 1 ? 'a positive integer' : `an integer >= ${min}`}, not "${raw}"`);
   return value;
 }

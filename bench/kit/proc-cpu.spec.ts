@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpuBetween, nodeGroupOf, parseStat, postgresRole, processCpuMs, readStat, ticksPerSecond, type CpuSample } from './proc-cpu';
+import { cpuBetween, nodeGroupOf, parseStat, parseStatusMemory, pidsOf, postgresRole, processCpuMs, processMemoryMb, readStat, ticksPerSecond, type CpuSample } from './proc-cpu';
 
 describe('per-process CPU from /proc', () => {
   it('parses a stat line whose command holds spaces and parentheses', () => {
@@ -26,6 +26,16 @@ describe('per-process CPU from /proc', () => {
     }
     await exited;
     expect(last).toBeGreaterThan(0);
+  });
+
+  it('reads resident memory now and at its peak from a status text and from this process', () => {
+    const status = 'Name:\tnode\nVmPeak:\t 1100000 kB\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\nThreads:\t11\n';
+    expect(parseStatusMemory(status)).toEqual({ rss: 100, peak: 200 });
+    expect(parseStatusMemory('Name:\tkthreadd\n')).toEqual({ rss: NaN, peak: NaN });
+    const own = processMemoryMb(process.pid)!;
+    expect(own.rss).toBeGreaterThan(1);
+    expect(own.peak).toBeGreaterThanOrEqual(own.rss);
+    expect(processMemoryMb(2 ** 22 + 1)).toBeUndefined();
   });
 
   it("groups run-stack's node processes by their argv", () => {
@@ -85,5 +95,7 @@ describe('per-process CPU from /proc', () => {
     expect(usage.exited).toBe(1);
     expect(usage.machineBusyMs).toBeCloseTo(200 * tick);
     expect(usage.wallMs).toBe(2000);
+    expect(pidsOf(after, 'postgres')).toEqual([11, 14]);
+    expect(pidsOf(after, 'ca-service')).toEqual([]);
   });
 });

@@ -227,3 +227,21 @@ export function processCpuMs(pid: number): number | undefined {
   const stat = readStat(pid);
   return stat ? (stat.ticks * 1000) / ticksPerSecond() : undefined;
 }
+
+/** Resident memory of one process now (VmRSS) and at its peak so far (VmHWM), in MB; undefined when it is gone. */
+export function processMemoryMb(pid: number): { rss: number; peak: number } | undefined {
+  try {
+    return parseStatusMemory(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** VmRSS and VmHWM of a /proc/<pid>/status text (proc(5), in kB), in MB; NaN where absent (a kernel thread). */
+export function parseStatusMemory(status: string): { rss: number; peak: number } {
+  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+/** The pids of a group in a sample (e.g. ca-service's, to follow its memory or CPU alone). */
+export const pidsOf = (sample: CpuSample, group: Group): number[] => [...sample.processes.values()].filter((p) => p.group === group).map((p) => p.pid);

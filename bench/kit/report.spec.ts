@@ -1,4 +1,4 @@
-import { meets, renderReport } from './report';
+import { meets, renderComparison, renderReport } from './report';
 
 describe('report printer', () => {
   it('compares a value with each kind of threshold', () => {
@@ -30,5 +30,26 @@ describe('report printer', () => {
     expect(lines[lines.length - 1]).toBe('- 64 clients');
     // every table line has the same width
     expect(new Set(lines.slice(2, 8).map((l) => l.length)).size).toBe(1);
+  });
+
+  it('prints measured columns side by side, judging the last one or the value given', () => {
+    const text = renderComparison(
+      'bench:y',
+      ['empty', 'seeded'],
+      [
+        { figure: 'audit report', unit: 's', measured: [{ value: 0.5, detail: 'SUCCESS' }, { value: 42, detail: 'SUCCESS' }], gate: { op: '<=', value: 60 } },
+        { figure: 'growth', unit: '%', measured: [{}, { value: 31 }], gate: { op: '<=', value: 20 } },
+        { figure: 'start-up', unit: 's', digits: 2, measured: [{ value: 1 }, { value: 2 }], judged: Infinity, gate: { op: '<', value: 10 }, goal: { op: '<', value: 5 } },
+        { figure: 'size', unit: 'B', digits: 0, measured: [{ detail: '' }, { value: 3000 }], goal: { op: '<=', value: 4096 } },
+      ],
+    );
+    const lines = text.split('\n');
+    expect(lines[2]).toMatch(/^\| figure +\| empty +\| seeded +\| gate +\| goal +\|$/);
+    expect(lines[4]).toMatch(/^\| audit report +\| 0\.5 s \(SUCCESS\) +\| 42\.0 s \(SUCCESS\) +\| <= 60 s: met +\| +\|$/);
+    expect(lines[5]).toMatch(/^\| growth +\| not measured +\| 31\.0 % +\| <= 20 %: NOT met +\|/);
+    expect(lines[6]).toContain('< 10 s: NOT met');
+    expect(lines[6]).toContain('< 5 s: NOT met');
+    expect(lines[7]).toContain('<= 4,096 B: met');
+    expect(new Set(lines.slice(2).map((l) => l.length)).size).toBe(1);
   });
 });

@@ -1,99 +1,12 @@
 /**
- * What bench:scale reads of the running stack besides its API: per-process CPU and resident
- * memory from /proc (the stack's six apps, found by their command line and environment; the
- * Postgres backends serving the stack's database; the shared nats-server), bytes on disk of each
- * service schema and JetStream stream, whether every outbox and projection has caught up, and
- * EXPLAIN of the hot queries. The least bench:scale needs until bench/kit lands (the lead unifies).
+ * What bench:scale reads of the running stack besides its API and /proc (bench/kit/proc-cpu.ts):
+ * bytes on disk of each service schema and JetStream stream, whether every outbox and projection
+ * has caught up, and EXPLAIN of the hot queries.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { sql, type Kysely } from 'kysely';
 import type { JetStreamManager } from 'nats';
 
-/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ; 100 on Linux). */
-const CLK_TCK = 100;
 export const SCHEMAS = ['ca', 'issuance', 'revocation', 'iot', 'directory'] as const;
-export const APPS = ['ca-service', 'issuance-service', 'revocation-service', 'iot-registry', 'directory-certs', 'api-gateway'] as const;
-
-const read = (path: string): string | undefined => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-};
-
-/** CPU time (user + system) of a process so far, in ms; undefined when it is gone. */
-export function cpuMs(pid: number): number | undefined {
-  const stat = read(`/proc/${pid}/stat`);
-  if (!stat) return undefined;
-  // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
-
-/** Resident memory now (VmRSS) and at its peak so far (VmHWM), in MB. */
-export function memoryMb(pid: number): { rss: number; peak: number } | undefined {
-  const status = read(`/proc/${pid}/status`);
-  if (!status) return undefined;
-  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-}
-
-/** The stack's apps: node processes running dist/apps/<app>/src/main.js with this NATS prefix and database. */
-export function stackApps(prefix: string, databaseUrl: string): Map<string, number> {
-  const found = new Map<string, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = read(`/proc/${entry}/cmdline`)?.split('\0') ?? [];
-    const main = cmdline.find((arg) => /dist\/apps\/[a-z-]+\/src\/main\.js$/.test(arg));
-    if (!main) continue;
-    const env = new Map((read(`/proc/${entry}/environ`) ?? '').split('\0').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as const));
-    if ((env.get('PKI_NATS_PREFIX') ?? 'pki') !== prefix) continue;
-    const app = /dist\/apps\/([a-z-]+)\//.exec(main)![1]!;
-    if (app !== 'api-gateway' && (env.get('DATABASE_URL') ?? '') !== databaseUrl) continue;
-    if (!found.has(app)) found.set(app, Number(entry));
-  }
-  return found;
-}
-
-function natsServerPids(): number[] {
-  return readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e) && read(`/proc/${e}/comm`)?.trim() === 'nats-server')
-    .map(Number);
-}
-
-/** Postgres backends serving this database (the stack's pools and this bench's own connection). */
-async function backendPids(db: Kysely<any>): Promise<number[]> {
-  const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(db);
-  return rows.map((r) => r.pid);
-}
-
-export interface CpuSnapshot {
-  readonly apps: Map<string, number>;
-  readonly backends: Map<number, number>;
-  readonly nats: number;
-}
-
-/** CPU so far of every process of the stack (apps by name, this database's backends, nats-server). */
-export async function cpuSnapshot(db: Kysely<any>, apps: Map<string, number>): Promise<CpuSnapshot> {
-  const byApp = new Map<string, number>();
-  for (const [app, pid] of apps) byApp.set(app, cpuMs(pid) ?? NaN);
-  const backends = new Map<number, number>();
-  for (const pid of await backendPids(db)) backends.set(pid, cpuMs(pid) ?? 0);
-  return { apps: byApp, backends, nats: natsServerPids().reduce((sum, pid) => sum + (cpuMs(pid) ?? 0), 0) };
-}
-
-/** CPU spent between two snapshots, ms per group: each app, `postgres` (this database's backends) and `nats-server (shared)`. */
-export function cpuSpent(before: CpuSnapshot, after: CpuSnapshot): Map<string, number> {
-  const spent = new Map<string, number>();
-  for (const [app, ms] of after.apps) spent.set(app, ms - (before.apps.get(app) ?? ms));
-  let pg = 0;
-  // A backend that started during the run counts from zero; one that ended is lost (pools keep theirs).
-  for (const [pid, ms] of after.backends) pg += ms - (before.backends.get(pid) ?? 0);
-  spent.set('postgres', pg);
-  spent.set('nats-server (shared)', after.nats - before.nats);
-  return spent;
-}
 
 /** Bytes on disk (tables, indexes, TOAST) of each service schema, and of each JetStream event stream of the prefix. */
 export async function diskBytes(db: Kysely<any>, jsm: JetStreamManager, prefix: string): Promise<Map<string, number>> {

@@ -26,7 +26,7 @@
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sql, type Kysely } from 'kysely';
-import { dist } from './dist';
+import { dist } from '../kit/dist';
 
 const contracts = dist<any>('libs/contracts/src/index.js');
 const { ConcurrencyError, EventStore } = dist<any>('libs/eventstore/src/index.js');

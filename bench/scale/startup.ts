@@ -10,8 +10,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { cpuMs, memoryMb } from './probe';
-import { ROOT } from './dist';
+import { ROOT } from '../kit/dist';
+import { sleep } from '../kit/load';
+import { processCpuMs, processMemoryMb } from '../kit/proc-cpu';
 
 export interface StartupFigure {
   readonly app: string;
@@ -53,10 +54,10 @@ export async function timeStartup(app: string, port: number, timeoutMs = 120_000
       if (await ready(port)) break;
       if (exited !== undefined) throw new Error(`${app} exited (${exited}) before it was ready:\n${log.slice(-20).join('\n')}`);
       if (performance.now() - start > timeoutMs) throw new Error(`${app} was not ready within ${timeoutMs} ms:\n${log.slice(-20).join('\n')}`);
-      await new Promise((r) => setTimeout(r, 25));
+      await sleep(25);
     }
     const seconds = (performance.now() - start) / 1000;
-    return { app, seconds, cpuMs: cpuMs(child.pid!) ?? NaN, rssMb: memoryMb(child.pid!)?.rss ?? NaN, rebuilds };
+    return { app, seconds, cpuMs: processCpuMs(child.pid!) ?? NaN, rssMb: processMemoryMb(child.pid!)?.rss ?? NaN, rebuilds };
   } finally {
     if (exited === undefined) {
       child.kill('SIGTERM');

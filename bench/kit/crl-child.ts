@@ -1,19 +1,30 @@
 /**
- * CRL generation for bench:scale: revocation-service's own generateCrl (from dist/) for one CA,
- * in a fresh node process so that its peak RSS is the generation's alone. The same child as
- * bench:revocation's (copied until bench/kit holds one; the lead unifies).
+ * One CRL generation by revocation-service's own `generateCrl` (from a build's dist/) for one CA,
+ * in a fresh node process reporting over IPC: plain JavaScript on the compiled code (no
+ * TypeScript loader in that process), so its peak RSS is what a revocation-service process needs
+ * for the generation, not the benchmark's own baggage. The stack's CRL worker may hold the CA's
+ * CRL lock for a moment: a `busy` answer is tried again (up to 30 s).
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './dist';
 
 export interface CrlChildResult {
-  ms: number;
-  entryCount: number;
-  size: number;
-  crlNumber: string;
-  baselineRssMb: number;
-  peakRssMb: number;
+  readonly ms: number;
+  readonly entryCount: number;
+  readonly size: number;
+  readonly crlNumber: string;
+  readonly baselineRssMb: number;
+  readonly peakRssMb: number;
+  /** generateCrl's own split (ms); absent from builds that do not report it (an older dist/). */
+  readonly phases?: { read: number; build: number; sign: number; publish: number };
+}
+
+export interface CrlChildOptions {
+  /** The checkout whose dist/ (and tools/dist-paths.js) generates the CRL (default this one). */
+  readonly root?: string;
+  /** Who asks, in the NATS connection name and the failure message (default `bench`). */
+  readonly name?: string;
 }
 
 const CRL_CHILD = `
@@ -29,7 +40,7 @@ const { revocationEnv } = dist('apps/revocation-service/src/application/revocati
   const config = loadConfig(process.env);
   const settings = revocationEnv(process.env);
   const db = createDb(config.databaseUrl, { max: 2 });
-  const nc = await connectNats(config.natsServers, 'pki-bench-scale-crl');
+  const nc = await connectNats(config.natsServers, 'pki-' + process.env.BENCH_NAME + '-crl');
   const signer = caSignerClient(new ServiceClient(nc, config.natsPrefix, Math.max(config.requestTimeoutMs, 30000)));
   const context = { db, store: new EventStore(db, { schema: 'revocation' }), objects: createObjectStorage(process.env), signer, publicUrl: config.publicUrl,
     now: () => new Date(), catchUpMs: settings.catchUpMs, crlDelayMs: settings.crlDelayMs, ocspValiditySeconds: settings.ocspValiditySeconds };
@@ -41,24 +52,25 @@ const { revocationEnv } = dist('apps/revocation-service/src/application/revocati
       const start = performance.now();
       const outcome = await generateCrl(context, caId);
       const ms = performance.now() - start;
-      // The stack's own CRL worker may hold the CA's CRL lock for a moment: try again.
       if (outcome.kind === 'busy' && attempt < 300) { await new Promise((r) => setTimeout(r, 100)); continue; }
       if (outcome.kind !== 'published') throw new Error('generateCrl answered ' + outcome.kind + (outcome.why ? ': ' + outcome.why : ''));
       const e = outcome.event;
-      process.send({ ms, entryCount: e.entryCount, size: e.size, crlNumber: e.crlNumber, baselineRssMb, peakRssMb: process.resourceUsage().maxRSS / 1024 });
+      process.send({ ms, entryCount: e.entryCount, size: e.size, crlNumber: e.crlNumber, baselineRssMb, peakRssMb: process.resourceUsage().maxRSS / 1024, phases: outcome.phases });
       break;
     }
   } finally {
     await nc.drain();
     await db.destroy();
   }
-})().catch((error) => { console.error('bench:scale CRL process failed:', error && error.stack || error); process.exit(1); });
+})().catch((error) => { console.error(process.env.BENCH_NAME + ': the CRL generation process failed:', error && error.stack || error); process.exit(1); });
 `;
 
-export function generateCrlInChild(caId: string): Promise<CrlChildResult> {
+/** generateCrl of the CA `caId` in its own process, against the stack of this process's environment (DATABASE_URL, NATS_URL, PKI_NATS_PREFIX, ...). */
+export function generateCrlInChild(caId: string, options: CrlChildOptions = {}): Promise<CrlChildResult> {
+  const root = options.root ?? ROOT;
   return new Promise((resolveResult, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '-r', join(ROOT, 'tools', 'dist-paths.js'), '-e', CRL_CHILD], {
-      env: { ...process.env, BENCH_ROOT: ROOT, BENCH_CA_ID: caId },
+    const child = spawn(process.execPath, ['--expose-gc', '-r', join(root, 'tools', 'dist-paths.js'), '-e', CRL_CHILD], {
+      env: { ...process.env, BENCH_ROOT: root, BENCH_CA_ID: caId, BENCH_NAME: options.name ?? 'bench' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let result: CrlChildResult | undefined;
