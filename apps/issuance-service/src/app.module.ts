@@ -6,6 +6,7 @@ import { caSignerClient, currentRequest, notImplementedHandlers, type PlatformCo
 import { caEventAnnouncements } from './application/ca-event-announcements';
 import type { IssuanceContext } from './application/issuance-context';
 import { IssuingCaViews } from './application/issuing-ca-views';
+import { RecentlyIssued } from './application/recently-issued';
 import { issuanceHandlers } from './application/issuance.handlers';
 import { issuanceRecoveryWorker, recoveryAfterMs, recoveryIntervalMs } from './application/issuance-recovery.worker';
 import { serialFromRandom } from './domain/certificate-request';
@@ -68,6 +69,7 @@ export const issuanceServiceDefinition = {
           caCatchUp: runtime.catchUp(issuingCaProjection.name),
           caExists: (caId, caller) => ca.certificateAuthorityExists(caId, { caller, requestId: currentRequest()?.requestId ?? randomUUID() }),
           caViews,
+          recentlyIssued: new RecentlyIssued(),
         };
         const announcements = caEventAnnouncements(runtime.nc, config.natsPrefix, caViews, { error: (m, e) => new Logger('issuing-cas').error(m, e instanceof Error ? e.stack : e) });
         return {

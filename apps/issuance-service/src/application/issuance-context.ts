@@ -2,6 +2,7 @@ import { DomainError, type Caller, type SignDataInput } from '@pki/contracts';
 import type { CatchUp, EventStore } from '@pki/eventstore';
 import type { Kysely } from 'kysely';
 import type { IssuingCaViews } from './issuing-ca-views';
+import type { RecentlyIssued } from './recently-issued';
 
 /**
  * The Signer port as issuance sees it: ca-service's `SignData` (the CA key never leaves
@@ -45,4 +46,6 @@ export interface IssuanceContext {
   readonly caExists?: (certificateAuthorityId: string, caller: Caller) => Promise<boolean>;
   /** The CAs this process read recently, kept in step by ca-service's events (issuing-ca-views.ts); absent: every request reads the table. */
   readonly caViews?: IssuingCaViews;
+  /** The certificates this process issued last, for the GetCertificate that follows (recently-issued.ts); absent: GetCertificate reads the table. */
+  readonly recentlyIssued?: RecentlyIssued;
 }

@@ -27,6 +27,8 @@ import { issuingCaProjection } from '../infrastructure/projections/issuing-ca.pr
 import { issuanceMigrations } from '../migrations';
 import { issuanceHandlers } from './issuance.handlers';
 import type { CertificateSigner, IssuanceContext } from './issuance-context';
+import { IssuingCaViews } from './issuing-ca-views';
+import { RecentlyIssued } from './recently-issued';
 
 const OWNER = { accountId: '111111111111', accessKeyId: 'AKIDA' };
 const OTHER = { accountId: '222222222222', accessKeyId: 'AKIDB' };
@@ -232,6 +234,35 @@ describe('issuance handlers (Postgres)', () => {
     expect(await failure(get(`${unknownCa}/certificate/${serial}`, unknownCa))).toMatchObject({ code: 'ResourceNotFoundException' });
     expect(await failure(get(`${caArn}/certificate/ffff`))).toMatchObject({ code: 'ResourceNotFoundException' });
     expect(await failure(get('not-an-arn'))).toMatchObject({ code: 'InvalidArnException' });
+  });
+
+  it('with the in-process CA view and recent certificates: the table\'s answers, access still checked, an announced CA change read from the table', async () => {
+    const id = randomUUID();
+    const arn = `arn:aws:acm-pca:us-east-1:${OWNER.accountId}:certificate-authority/${id}`;
+    const created = { ownerAccount: OWNER.accountId, type: 'ROOT', configuration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA' }, usageMode: 'GENERAL_PURPOSE', revocationConfiguration: {} };
+    await project(id, arn, CA_EVENT_TYPES.CertificateAuthorityCreated, created);
+    await project(id, arn, CA_EVENT_TYPES.CsrCreated, { csr: 'unused', publicKeySpki: root.key.spki.toString('base64'), keyAlgorithm: 'EC_prime256v1', signingAlgorithm: 'SHA256WITHECDSA', status: 'PENDING_CERTIFICATE' });
+    await project(id, arn, CA_EVENT_TYPES.CertificateImported, { certificate: root.pem, certificateChain: null, notAfter: root.facts.notAfter!.toISOString(), status: 'ACTIVE' });
+    const caViews = new IssuingCaViews({ maxAgeMs: 3_600_000 });
+    caViews.listening(true);
+    const recentlyIssued = new RecentlyIssued();
+    const remembering = issuanceHandlers({ ...context(), caViews, recentlyIssued });
+    const issueThere = async (caller = OWNER) =>
+      remembering.IssueCertificate!(command({ CertificateAuthorityArn: arn, SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 10 }, Csr: blob(await csrPem(ecKey(), { CommonName: 'viewed.example.com' })) }, caller)) as Promise<{ CertificateArn: string }>;
+
+    const { CertificateArn } = await issueThere();
+    expect(caViews.fresh(arn)?.status).toBe('ACTIVE');
+    expect(recentlyIssued.find(id, CertificateArn.split('/').pop()!)).toBeDefined();
+    const fromMemory = await remembering.GetCertificate!(command({ CertificateAuthorityArn: arn, CertificateArn }));
+    expect(fromMemory).toEqual(await get(CertificateArn, arn));
+    expect(await failure(remembering.GetCertificate!(command({ CertificateAuthorityArn: arn, CertificateArn }, OTHER)))).toMatchObject({ code: 'AccessDeniedException' });
+    expect(await failure(issueThere(OTHER))).toMatchObject({ code: 'AccessDeniedException' });
+
+    // Disabled: once its event is announced, the remembered ACTIVE view is not used again.
+    const disabled = await project(id, arn, CA_EVENT_TYPES.StatusChanged, { status: 'DISABLED' });
+    caViews.announce(id, disabled.version);
+    expect(await failure(issueThere())).toMatchObject({ code: 'InvalidStateException' });
+    expect(caViews.fresh(arn)?.status).toBe('DISABLED');
   });
 
   it('lets a PENDING_CERTIFICATE root issue only its own certificate from its own CSR', async () => {

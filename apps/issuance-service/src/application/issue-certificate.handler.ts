@@ -149,6 +149,7 @@ export function issueCertificateHandler(context: IssuanceContext) {
     await appendOutcome(context, intent, outcome, meta);
     const failure = outcome.find((e) => e.type === 'CertificateIssuanceFailed');
     if (failure) throw new DomainError('Internal', `The certificate could not be issued (${failure.data.reason}); nothing was released.`);
+    context.recentlyIssued?.remember(ca.id, requested.serial, { certificateDer, certificateChainPem: certificateChain });
     return { CertificateArn: requested.certificateArn };
   };
 }
