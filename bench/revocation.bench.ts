@@ -41,7 +41,7 @@ import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 import { Agent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -61,7 +61,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { sql, type Kysely } from 'kysely';
 // Types only (erased): at run time the compiled code in dist/ is loaded (`npm run build`), with
 // tools/dist-paths.js resolving its `@pki/*` imports, exactly as the stack runs it.
-import { renderReport, type Row } from './kit';
+import { cpuBetween, renderReport, sampleStack, type CpuUsage, type Group, type Row } from './kit';
 import type * as EventStoreLib from '../libs/eventstore/src';
 import type * as PkiLib from '../libs/pki/src';
 import type * as ServiceKitLib from '../libs/service-kit/src';
@@ -110,6 +110,10 @@ interface CrlChildResult {
   crlNumber: string;
   baselineRssMb: number;
   peakRssMb: number;
+  /** CPU of the generating process during generateCrl */
+  cpuMs: number;
+  /** CPU of the stack's processes (Postgres backends of its database, ca-service, ...) from the child's start to its report */
+  stack?: CpuUsage;
   /** generateCrl's own split (ms); absent from builds that do not report it (an older BENCH_CRL_DIST). */
   phases?: { read: number; build: number; sign: number; publish: number };
 }
@@ -142,13 +146,17 @@ const { revocationEnv } = dist('apps/revocation-service/src/application/revocati
     const baselineRssMb = process.memoryUsage().rss / 1048576;
     for (let attempt = 0; ; attempt++) {
       const start = performance.now();
+      const cpu = process.cpuUsage();
       const outcome = await generateCrl(context, caId);
       const ms = performance.now() - start;
+      const used = process.cpuUsage(cpu);
       // The stack's own CRL worker may hold the CA's CRL lock for a moment: try again.
       if (outcome.kind === 'busy' && attempt < 300) { await new Promise((r) => setTimeout(r, 100)); continue; }
       if (outcome.kind !== 'published') throw new Error('generateCrl answered ' + outcome.kind + (outcome.why ? ': ' + outcome.why : ''));
       const e = outcome.event;
-      process.send({ ms, entryCount: e.entryCount, size: e.size, crlNumber: e.crlNumber, baselineRssMb, peakRssMb: process.resourceUsage().maxRSS / 1024, phases: outcome.phases });
+      process.send({ ms, cpuMs: (used.user + used.system) / 1000, entryCount: e.entryCount, size: e.size, crlNumber: e.crlNumber, baselineRssMb, peakRssMb: process.resourceUsage().maxRSS / 1024, phases: outcome.phases });
+      // Keep the connections (and so their Postgres backends' CPU counters) until the parent has read them.
+      await new Promise((r) => process.once('message', r));
       break;
     }
   } finally {
@@ -159,6 +167,8 @@ const { revocationEnv } = dist('apps/revocation-service/src/application/revocati
 `;
 
 function runCrlChild(caId: string): Promise<CrlChildResult> {
+  const selector = { httpPort: process.env.PKI_HTTP_PORT || new URL(endpoint).port || '4566' };
+  const before = sampleStack(selector);
   return new Promise((resolveResult, reject) => {
     const root = process.env.BENCH_CRL_DIST ? resolve(process.env.BENCH_CRL_DIST) : ROOT;
     const child = spawn(process.execPath, ['--expose-gc', '-r', join(root, 'tools', 'dist-paths.js'), '-e', CRL_CHILD], {
@@ -166,7 +176,10 @@ function runCrlChild(caId: string): Promise<CrlChildResult> {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let result: CrlChildResult | undefined;
-    child.on('message', (m) => (result = m as CrlChildResult));
+    child.on('message', (m) => {
+      result = { ...(m as CrlChildResult), stack: cpuBetween(before, sampleStack(selector)) };
+      child.send('done');
+    });
     child.on('error', reject);
     child.on('exit', (code) => (result && code === 0 ? resolveResult(result) : reject(new Error(`the CRL generation process exited with ${code}`))));
   });
@@ -190,7 +203,9 @@ async function crlBenchmark(db: Kysely<any>, caId: string, caArn: string, sizes:
                (array['KEY_COMPROMISE','SUPERSEDED','CESSATION_OF_OPERATION','AFFILIATION_CHANGED','UNSPECIFIED'])[1 + g % 5],
                now() + interval '365 days', gen_random_uuid()
         from generate_series(${seeded + 1}::bigint, ${n}::bigint) g`.execute(db);
-      await sql`analyze ${sql.id(REVOCATION_SCHEMA, 'revocations')}`.execute(db);
+      // As autovacuum leaves a table in service (hint bits set, visibility map): a first scan of
+      // freshly inserted rows would write every page, which neither a real CRL nor the previous one pays.
+      await sql`vacuum (analyze) ${sql.id(REVOCATION_SCHEMA, 'revocations')}`.execute(db);
       seeded = n;
     }
     const seedSeconds = (performance.now() - seedStart) / 1000;
@@ -208,7 +223,8 @@ async function crlBenchmark(db: Kysely<any>, caId: string, caArn: string, sizes:
     }
     const anchors = crlAnchors(Math.min(n, opensslMax), crl.length, work);
     const p = result.phases;
-    const split = p ? `read ${f(p.read / 1000, 2)} + build ${f(p.build / 1000, 2)} + sign ${f(p.sign / 1000, 2)} + publish ${f(p.publish / 1000, 2)} s; ` : '';
+    const rest = p ? result.ms - p.read - p.build - p.sign - p.publish : 0;
+    const split = p ? `read ${f(p.read / 1000, 2)} + build ${f(p.build / 1000, 2)} + sign ${f(p.sign / 1000, 2)} + publish ${f(p.publish / 1000, 2)} + lock and cRLNumber ${f(rest / 1000, 2)} s; ` : '';
     const gated = n === CRL_GATE.entries;
     rows.push({
       figure: `CRL of ${n.toLocaleString('en-US')} entries: read, build, sign, publish`,
@@ -217,7 +233,15 @@ async function crlBenchmark(db: Kysely<any>, caId: string, caArn: string, sizes:
       digits: 2,
       detail: `${split}${f(mb(result.size), 1)} MB CRL #${result.crlNumber}, ${checked}`,
       ...(gated ? { gate: { op: '<=', value: CRL_GATE.seconds }, goal: { op: '<=', value: CRL_GATE.goalSeconds } } : {}),
-      anchors: `openssl ca -gencrl over ${anchors.opensslEntries.toLocaleString('en-US')} entries: ${anchors.opensslSeconds === undefined ? anchors.opensslError : `${f(anchors.opensslSeconds, 2)} s`}; SHA-256 of ${f(mb(crl.length), 1)} MB: ${f(anchors.hashMs, 1)} ms; one P-256 signature: ${f(anchors.signMs, 3)} ms`,
+      anchors: `openssl ca -gencrl over ${anchors.opensslEntries.toLocaleString('en-US')} entries: ${anchors.opensslSeconds === undefined ? anchors.opensslError : `${f(anchors.opensslSeconds, 2)} s`}; SHA-256 of ${f(mb(crl.length), 1)} MB: ${f(anchors.hashMs, 1)} ms (${f(anchors.hashCpuMs, 1)} ms CPU); one P-256 signature: ${f(anchors.signMs, 3)} ms`,
+    });
+    const group = (g: Group) => (result.stack?.groups.get(g) ?? 0) / 1000;
+    rows.push({
+      figure: `  CPU of that generation`,
+      value: result.cpuMs / 1000 + group('postgres') + group('ca-service'),
+      unit: 's',
+      digits: 2,
+      detail: `generating process ${f(result.cpuMs / 1000, 2)} + Postgres backends ${f(group('postgres'), 2)} + ca-service ${f(group('ca-service'), 2)} s; the machine was ${f((100 * (result.stack?.machineBusyMs ?? 0)) / (cpus().length * (result.stack?.wallMs ?? 1)), 0)} % busy`,
     });
     rows.push({
       figure: `  peak RSS of that generation (${f(result.baselineRssMb, 0)} MB before it)`,
@@ -241,6 +265,7 @@ interface CrlAnchors {
   opensslSeconds?: number;
   opensslError?: string;
   hashMs: number;
+  hashCpuMs: number;
   signMs: number;
 }
 
@@ -280,8 +305,11 @@ function crlAnchors(entries: number, crlSize: number, work: string): CrlAnchors 
   const bytes = randomBytes(crlSize);
   createHash('sha256').update(bytes).digest(); // warm
   const h0 = performance.now();
+  const c0 = process.cpuUsage();
   createHash('sha256').update(bytes).digest();
+  const hashCpu = process.cpuUsage(c0);
   const hashMs = performance.now() - h0;
+  const hashCpuMs = (hashCpu.user + hashCpu.system) / 1000;
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const digest = createHash('sha256').update(bytes.subarray(0, 1024)).digest();
   for (let i = 0; i < 50; i++) sign(null, digest, privateKey);
@@ -289,8 +317,8 @@ function crlAnchors(entries: number, crlSize: number, work: string): CrlAnchors 
   for (let i = 0; i < 500; i++) sign(null, digest, privateKey);
   const signMs = (performance.now() - s0) / 500;
   return run.status === 0
-    ? { opensslEntries: entries, opensslSeconds, hashMs, signMs }
-    : { opensslEntries: entries, opensslError: `failed (${(run.stderr || '').trim().split('\n').pop()})`, hashMs, signMs };
+    ? { opensslEntries: entries, opensslSeconds, hashMs, hashCpuMs, signMs }
+    : { opensslEntries: entries, opensslError: `failed (${(run.stderr || '').trim().split('\n').pop()})`, hashMs, hashCpuMs, signMs };
 }
 
 // ---------------------------------------------------------------- minimal DER for OCSP

@@ -12,7 +12,7 @@ import { hashOf, type SigningAlgorithm } from '@pki/pki';
 import { REVOCATION_EVENT_TYPES, type CrlGeneratedV1 } from '@pki/contracts';
 import { ConcurrencyError, poolOf } from '@pki/eventstore';
 import { crlNextUpdate, entryCutoff, MAX_CRL_NUMBER } from '../domain/crl-schedule';
-import { CrlWriter } from '../domain/crl-writer';
+import { crlCapacityFor, CrlWriter } from '../domain/crl-writer';
 import { crlObjectKey, crlUrl } from '../domain/revocation-configuration';
 import { crlStream } from '../domain/revocation.events';
 import { findCaById } from '../infrastructure/ca.queries';
@@ -74,7 +74,9 @@ export async function generateCrl(context: RevocationContext, caId: string): Pro
     if (crlNumber > MAX_CRL_NUMBER) throw new Error(`cRLNumber space of ${caId} exhausted (RFC 5280 §5.2.3 allows 20 octets)`);
     const thisUpdate = new Date(Math.floor(context.now().getTime() / 1000) * 1000);
     const nextUpdate = crlNextUpdate(thisUpdate, ca.crl_expiration_days);
-    const writer = new CrlWriter({ issuerDer: ca.subject_der, signingAlgorithm: algorithm, thisUpdate, nextUpdate, crlNumber, authorityKeyIdentifier: ca.subject_key_identifier });
+    // Room for a few more entries than the previous CRL had, so the buffer rarely has to grow.
+    const capacity = crlCapacityFor(Math.ceil((state.entry_count ?? 0) * 1.05));
+    const writer = new CrlWriter({ issuerDer: ca.subject_der, signingAlgorithm: algorithm, thisUpdate, nextUpdate, crlNumber, authorityKeyIdentifier: ca.subject_key_identifier }, capacity);
     const t0 = performance.now();
     const entryCount = await copyCrlEntries(pgPoolOf(context), caId, entryCutoff(state.this_update), (text, from, to, seconds, reason) => writer.add(text, from, to, seconds, reason));
     const t1 = performance.now();

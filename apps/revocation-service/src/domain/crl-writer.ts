@@ -44,6 +44,15 @@ const MAX_ENTRY = 56;
 const SECONDS_PER_DAY = 86_400;
 
 /**
+ * A buffer size that holds `entries` of the largest kind and the rest of the CRL: memory the
+ * writer never reaches is reserved but not resident (a large allocation's pages are mapped on
+ * first write), so sizing for the worst case costs no RSS.
+ */
+export function crlCapacityFor(entries: number): number {
+  return Math.max(1 << 20, entries * MAX_ENTRY + (64 << 10));
+}
+
+/**
  * crlEntryExtensions { reasonCode } per CRLReason code (RFC 5280 §5.3.1), encoded once by
  * @pki/pki as CrlBuilder does; none for unspecified (0): "the reason code extension SHOULD be
  * absent instead of using the unspecified (0) reasonCode value".
@@ -151,8 +160,8 @@ export class CrlWriter {
     if (reasonCode !== 0) {
       const extension = REASON_EXTENSIONS[reasonCode];
       if (!extension) throw new CrlEncodeError(`unknown CRLReason code ${reasonCode}`);
-      extension.copy(out, o);
-      o += extension.length;
+      // A loop, not Buffer#copy: for a few octets its argument checks cost more than the copy.
+      for (let k = 0; k < extension.length; k++) out[o++] = extension[k]!;
     }
     out[start] = 0x30;
     out[start + 1] = o - start - 2;
@@ -218,8 +227,8 @@ export class CrlWriter {
     if (!Number.isSafeInteger(seconds)) throw new CrlEncodeError(`invalid revocation time ${seconds}`);
     const day = Math.floor(seconds / SECONDS_PER_DAY);
     if (day !== this.day) this.startDay(day);
-    this.dayPrefix.copy(out, o, 0, this.dayPrefixLength);
-    o += this.dayPrefixLength;
+    const prefix = this.dayPrefix;
+    for (let k = 0; k < this.dayPrefixLength; k++) out[o++] = prefix[k]!;
     let rest = seconds - day * SECONDS_PER_DAY;
     const hours = Math.floor(rest / 3600);
     rest -= hours * 3600;
