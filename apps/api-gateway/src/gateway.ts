@@ -7,6 +7,7 @@ import { exitGracefullyOnSignals, HealthController, loadConfig, MetricsControlle
 import { GatewayModule } from './app.module';
 import { GatewayHandler } from './http/gateway.handler';
 import { HttpDrain } from './http/http-drain';
+import { startOcspResponder } from './ocsp/start-ocsp-responder';
 import { Throttle } from './throttle/throttle';
 import { describeThrottle, loadThrottleConfig, type ThrottleConfig } from './throttle/throttle-config';
 
@@ -49,7 +50,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
     await resources.shutdown.run();
     throw error;
   }
-  const handler = new GatewayHandler(config, resources.services, options.now, options.objects ?? createObjectStorage(process.env), new Throttle(throttle));
+  // OCSP answered from this process's pre-signed responses while its lease runs (ocsp/).
+  const ocsp = await startOcspResponder(resources, config, process.env);
+  const handler = new GatewayHandler(config, resources.services, options.now, options.objects ?? createObjectStorage(process.env), new Throttle(throttle), ocsp);
   app.use((_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
     res.setHeader('Date', new Date().toUTCString());
     next();

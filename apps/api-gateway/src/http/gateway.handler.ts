@@ -13,6 +13,7 @@ import type { Throttle } from '../throttle/throttle';
 import { METRICS_PATH, observeApiRequest } from './api-metrics';
 import { CrlCnameRoute } from './crl-cname.route';
 import { ObjectsRoute, type ObjectResponse } from './objects.route';
+import type { OcspResponder } from '../ocsp/ocsp-responder';
 import { OcspRoute } from './ocsp.route';
 import { noteAccount, observeHttpRequest } from './request-telemetry';
 
@@ -68,11 +69,12 @@ export class GatewayHandler {
     private readonly now: () => Date = () => new Date(),
     objects?: ObjectStorage,
     throttle?: Throttle,
+    ocsp?: OcspResponder,
   ) {
     // Throttling (per account and operation) happens in the routers, after SigV4 and before NATS.
     this.json = new AwsJsonRouter(services, throttle);
     this.rest = new RestJsonRouter(services, throttle);
-    this.ocsp = new OcspRoute(services);
+    this.ocsp = new OcspRoute(services, ocsp);
     this.crlCname = new CrlCnameRoute(services);
     this.objects = objects && new ObjectsRoute(objects, { region: config.region, now, credentials: (id) => this.credentials(id) });
   }
