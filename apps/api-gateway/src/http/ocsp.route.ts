@@ -15,6 +15,7 @@ import type { ServiceClient } from '@pki/service-kit';
 import { MAX_OCSP_REQUEST_OCTETS, ocspStatusOnly } from '@pki/pki';
 import { counter } from '@pki/service-kit';
 import { OcspResponder } from '../ocsp/ocsp-responder';
+import type { PresignedEntry } from '../ocsp/presigned-responses';
 import type { GatewayRequest } from '../routing/http-types';
 import { hasSignature, type ObjectResponse } from './objects.route';
 
@@ -122,6 +123,18 @@ export class OcspRoute {
     return Buffer.from(encoded, 'base64');
   }
 
+  /**
+   * The answer from this process's pre-signed responses, when the request has one (synchronous:
+   * no request id, span or access line is made for it; the gateway's API metrics count it).
+   */
+  answerPresigned(request: GatewayRequest): ObjectResponse | undefined {
+    if (request.method === 'POST' && request.body.length > MAX_OCSP_REQUEST_OCTETS) return undefined;
+    const der = OcspRoute.requestDer(request);
+    if (!der || der.length === 0 || der.length > MAX_OCSP_REQUEST_OCTETS) return undefined;
+    const entry = this.responder.presigned(der);
+    return entry && this.httpResponse(request, entry.body, entry);
+  }
+
   async handle(request: GatewayRequest, requestId: string): Promise<ObjectResponse> {
     if (request.method === 'POST' && request.body.length > MAX_OCSP_REQUEST_OCTETS) return gatewayOcspAnswer('malformed', respond(MALFORMED));
     const der = OcspRoute.requestDer(request);
@@ -129,7 +142,15 @@ export class OcspRoute {
     const outcome = await this.responder.answer(der, requestId);
     if (outcome.kind === 'unavailable') return gatewayOcspAnswer('tryLater', respond(TRY_LATER));
     if (outcome.kind === 'failed') return gatewayOcspAnswer('internalError', respond(INTERNAL_ERROR));
-    const { body, entry } = outcome;
+    return this.httpResponse(request, outcome.body, outcome.entry);
+  }
+
+  /** An internalError answer, for a request whose handling failed unexpectedly. */
+  static internalError(): ObjectResponse {
+    return gatewayOcspAnswer('internalError', respond(INTERNAL_ERROR));
+  }
+
+  private httpResponse(request: GatewayRequest, body: Buffer, entry: PresignedEntry | null): ObjectResponse {
     // RFC 5019 §5/§6: GET responses without a nonce may be cached by HTTP caches (a nonce asks for a
     // fresh one); max-age stays short (HTTP caches pick up revocations soon) and never reaches past nextUpdate (§6.2).
     const remainingSeconds = entry ? Math.floor((entry.presigned.nextUpdate - this.now()) / 1000) : 0;

@@ -43,18 +43,22 @@ export class OcspResponder {
     );
   }
 
+  /** The pre-signed response for these request octets, when there is one and the lease runs. */
+  presigned(der: Buffer): PresignedEntry | undefined {
+    const responses = this.responses;
+    if (!responses || !this.lease?.holds()) return undefined;
+    const entry = responses.get(der.toString('base64'), this.now(), (caId) => this.lease!.caVersion(caId));
+    if (!entry) return undefined;
+    ocspCacheHits.inc();
+    presignedAnswers.inc({ status: entry.presigned.status });
+    return entry;
+  }
+
   /** The answer to one DER OCSPRequest. */
   answer(der: Buffer, requestId: string): Promise<OcspOutcome> {
+    const entry = this.presigned(der);
+    if (entry) return Promise.resolve({ kind: 'response', body: entry.body, entry });
     const key = der.toString('base64');
-    const responses = this.responses;
-    if (responses && this.lease?.holds()) {
-      const entry = responses.get(key, this.now(), (caId) => this.lease!.caVersion(caId));
-      if (entry) {
-        ocspCacheHits.inc();
-        presignedAnswers.inc({ status: entry.presigned.status });
-        return Promise.resolve({ kind: 'response', body: entry.body, entry });
-      }
-    }
     const joined = this.forwarding.get(key);
     if (joined) return joined;
     ocspCacheMisses.inc();
