@@ -9,11 +9,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CA_EVENT_TYPES, DomainError, ISSUANCE_EVENT_TYPES, REVOCATION_EVENT_TYPES, type CertificateIssuedV1, type CommandMessage, type EventEnvelope, type OcspRequestsOutput, type OcspResponseItem } from '@pki/contracts';
+import { CA_EVENT_TYPES, DomainError, ISSUANCE_EVENT_TYPES, REVOCATION_EVENT_TYPES, type CertificateIssuedV1, type CommandMessage, type EventEnvelope, type OcspRequestsOutput, type OcspResponderLeaseOutput, type OcspResponseItem } from '@pki/contracts';
 import { EventStore, eventStoreMigrations, migrateToLatest, projectionMigrations } from '@pki/eventstore';
 import { createObjectStorage } from '@pki/object-storage';
 import { fromPem, parseCertificate, toPem } from '@pki/pki';
 import { createTestDatabase, waitFor, type TestDatabase } from '@pki/testing';
+import { sql } from 'kysely';
 import { makeTestCa, type TestCa } from '../domain/test-ca.spec-helper';
 import { REVOCATION_SCHEMA } from '../infrastructure/database';
 import type { IssuanceQueries } from '../infrastructure/issuance.client';
@@ -290,6 +291,30 @@ describe('revocation-service (Postgres)', () => {
     const out = await ocspOne(stranger.dir.read('x.req').toString('base64'));
     expect(Buffer.from(out.responseBase64, 'base64').toString('hex')).toBe('30030a0106');
     stranger.dir.remove();
+  });
+
+  it('OCSP freshness: revocations take the gap-free sequence; a lease renewal brings those after its cursor, a reset without one, and the CA versions when they changed', async () => {
+    const lease = async (cursor: string | null, caEpoch: string | null = null) =>
+      (await handlers().OcspResponderLease!(msg({ responderId: 'gateway-1', cursor, caEpoch }))) as OcspResponderLeaseOutput;
+    const first = await lease(null);
+    expect(first).toMatchObject({ leaseMs: 1000, reset: true, revoked: [] });
+    expect(first.cas).toEqual([[caId, caVersion]]);
+    const db = database.db.withSchema(REVOCATION_SCHEMA);
+    // Every revocation so far holds its own sequence number, 1..n, and the counter is at n.
+    const sequences = (await db.selectFrom('revocations').select('sequence').where('sequence', 'is not', null).orderBy('sequence').execute()).map((r) => Number(r.sequence));
+    expect(sequences).toEqual(sequences.map((_, i) => i + 1));
+    expect(first.sequence).toBe(String(sequences.length));
+    const leaseRow = await db.selectFrom('ocsp_responders').select(sql<boolean>`lease_until > now()`.as('running')).where('id', '=', 'gateway-1').executeTakeFirstOrThrow();
+    expect(leaseRow.running).toBe(true);
+    // Nothing new since: an empty list, no CA versions (the epoch is current).
+    expect(await lease(first.sequence, first.caEpoch)).toMatchObject({ reset: false, revoked: [], sequence: first.sequence, cas: null });
+    // A revocation later: the next renewal names it.
+    await issued('leaf9', '9a9a');
+    await revoke('9a9a', 'SUPERSEDED');
+    expect(await lease(first.sequence, first.caEpoch)).toMatchObject({ reset: false, revoked: [[caId, '9a9a']], sequence: String(sequences.length + 1) });
+    // A cursor from another database (ahead of the sequence): reset.
+    expect((await lease('999999', first.caEpoch)).reset).toBe(true);
+    await expect(handlers().OcspResponderLease!(msg({ responderId: 'not ok!', cursor: null, caEpoch: null }))).rejects.toMatchObject({ kind: 'Malformed' });
   });
 
   it('a certificate issuance issued but not projected here yet is revocable at once; the event projected later changes nothing', async () => {
