@@ -26,7 +26,7 @@
  *   BENCH_CONCURRENCY     OCSP clients in flight (default 64)
  *   BENCH_NONCE_COUNT     OCSP requests with a nonce (always signed fresh) in the second run (default 1000)
  *   BENCH_REVOKES         certificates revoked for the revocation-to-OCSP latency (default 10)
- *   BENCH_OCSP_CERTS      certificates the OCSP requests go round (default 64)
+ *   BENCH_OCSP_CERTS      certificates the OCSP requests go round (default 64, at most BENCH_COUNT)
  *   DATABASE_URL, NATS_URL, PKI_NATS_PREFIX, PKI_OBJECT_STORE_DIR / PKI_OBJECT_STORE, PKI_PUBLIC_URL
  *                         as for the stack (service-kit defaults)
  */
@@ -265,7 +265,7 @@ async function main(): Promise<void> {
 
     // 2. OCSP (bench/ocsp/ocsp-bench.ts): nonce-less and nonce rates, CPU per response per process, anchors.
     const leafCsr = makeLeafCsr(work);
-    const ocspCerts = positiveInt('BENCH_OCSP_CERTS', 64);
+    const ocspCerts = positiveInt('BENCH_OCSP_CERTS', Math.min(64, count));
     const leaves: string[] = [];
     for (let i = 0; i < ocspCerts + revokes; i += 16) leaves.push(...(await Promise.all(Array.from({ length: Math.min(16, ocspCerts + revokes - i) }, () => issue(leafCsr)))));
     const serials = leaves.map((pem) => Buffer.from(parseCertificate(pemToDer(pem)).serialNumber));
