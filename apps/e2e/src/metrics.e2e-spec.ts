@@ -145,7 +145,8 @@ describe('GET /metrics on every app, after real API calls', () => {
     expect(inDays).toBeLessThanOrEqual(CRL_DAYS);
     const ocsp = (status: string) => sampleSum(revocation, 'pki_ocsp_responses_total', { status });
     expect(ocsp('revoked')).toBeGreaterThanOrEqual(1);
-    expect(ocsp('good')).toBeGreaterThanOrEqual(2);
+    // The second GET of the same request was answered by the gateway from its pre-signed response (counted there).
+    expect(ocsp('good')).toBeGreaterThanOrEqual(1);
     expect(ocsp('unknown')).toBeGreaterThanOrEqual(1);
     expect(ocsp('malformed')).toBeGreaterThanOrEqual(1);
   });
