@@ -7,6 +7,9 @@ import { exitGracefullyOnSignals, HealthController, loadConfig, MetricsControlle
 import { GatewayModule } from './app.module';
 import { GatewayHandler } from './http/gateway.handler';
 import { HttpDrain } from './http/http-drain';
+import { serveOcspFirst } from './ocsp/ocsp-http';
+import { startOcspResponder } from './ocsp/start-ocsp-responder';
+import { OcspRoute } from './http/ocsp.route';
 import { Throttle } from './throttle/throttle';
 import { describeThrottle, loadThrottleConfig, type ThrottleConfig } from './throttle/throttle-config';
 
@@ -49,7 +52,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
     await resources.shutdown.run();
     throw error;
   }
-  const handler = new GatewayHandler(config, resources.services, options.now, options.objects ?? createObjectStorage(process.env), new Throttle(throttle));
+  // OCSP answered from this process's pre-signed responses while its lease runs (ocsp/).
+  const ocsp = await startOcspResponder(resources, config, process.env);
+  const handler = new GatewayHandler(config, resources.services, options.now, options.objects ?? createObjectStorage(process.env), new Throttle(throttle), ocsp);
   const http = app.getHttpAdapter().getInstance() as { disable(setting: string): void };
   http.disable('x-powered-by');
   const server = app.getHttpServer() as Server;
@@ -72,6 +77,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   // The first step of closing, before Nest closes the server (which would wait for kept-alive connections).
   const drain = new HttpDrain(server);
+  // OCSP on node:http ahead of Express (ocsp/ocsp-http.ts), after HttpDrain's listener.
+  serveOcspFirst(server, new OcspRoute(resources.services, ocsp));
   resources.shutdown.add('commands', async () => {
     const { inFlight, cut } = await drain.close(HTTP_DRAIN_BOUND_MS);
     new Logger('api-gateway').log(`HTTP stopped: ${inFlight} request(s) in flight at the stop, ${cut} cut at the ${HTTP_DRAIN_BOUND_MS} ms bound`);

@@ -81,3 +81,11 @@ export function eventStreamName(prefix: string, service: ServiceName): string {
 export function queueGroup(service: ServiceName | 'gateway'): string {
   return `pki-${service}`;
 }
+
+/**
+ * Where revocation-service announces a committed revocation to every OCSP responder (each gateway
+ * process subscribes, no queue group) and collects their acknowledgements (docs/DESIGN.md "OCSP freshness").
+ */
+export function ocspInvalidationSubject(prefix: string): string {
+  return `${token(prefix, 'prefix')}.ocsp.invalidate`;
+}

@@ -13,6 +13,7 @@ import type { Throttle } from '../throttle/throttle';
 import { METRICS_PATH, observeApiRequest } from './api-metrics';
 import { CrlCnameRoute } from './crl-cname.route';
 import { ObjectsRoute, type ObjectResponse } from './objects.route';
+import type { OcspResponder } from '../ocsp/ocsp-responder';
 import { OcspRoute } from './ocsp.route';
 import { describeRequest, noteAccount, observeHttpRequest } from './request-telemetry';
 
@@ -73,11 +74,12 @@ export class GatewayHandler {
     now: () => Date = () => new Date(),
     objects?: ObjectStorage,
     throttle?: Throttle,
+    ocsp?: OcspResponder,
   ) {
     // Throttling (per account and operation) happens in the routers, after SigV4 and before NATS.
     this.json = new AwsJsonRouter(services, throttle);
     this.rest = new RestJsonRouter(services, throttle);
-    this.ocsp = new OcspRoute(services);
+    this.ocsp = new OcspRoute(services, ocsp);
     this.crlCname = new CrlCnameRoute(services);
     this.objects = objects && new ObjectsRoute(objects, { region: config.region, now, credentials: (id) => this.credentials(id) });
     this.keys = new Map(config.accessKeys.map((k) => [k.accessKeyId, { secretAccessKey: k.secretAccessKey, accountId: k.accountId }]));
