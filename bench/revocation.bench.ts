@@ -36,13 +36,12 @@
  *   DATABASE_URL, NATS_URL, PKI_NATS_PREFIX, PKI_OBJECT_STORE_DIR / PKI_OBJECT_STORE, PKI_PUBLIC_URL
  *                         as for the stack (service-kit defaults)
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { Agent } from 'node:http';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import {
   ACMPCAClient,
@@ -60,22 +59,12 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { sql, type Kysely } from 'kysely';
 // Types only (erased): at run time the compiled code in dist/ is loaded (`npm run build`), with
 // tools/dist-paths.js resolving its `@pki/*` imports, exactly as the stack runs it.
-import { cpuBetween, renderReport, sampleStack, type CpuUsage, type Group, type Row } from './kit';
+import { cpuBetween, dist, generateCrlInChild, renderReport, sampleStack, type CpuUsage, type CrlChildResult, type Group, type Row } from './kit';
 import type * as EventStoreLib from '../libs/eventstore/src';
 import type * as PkiLib from '../libs/pki/src';
 import type * as ServiceKitLib from '../libs/service-kit/src';
 import { issuerFrom, runOcspBench } from './ocsp/ocsp-bench';
 
-const ROOT = resolve(__dirname, '..');
-const load = createRequire(__filename);
-load(join(ROOT, 'tools', 'dist-paths.js'));
-const dist = <T>(path: string): T => {
-  try {
-    return load(join(ROOT, 'dist', path)) as T;
-  } catch (error) {
-    throw new Error(`cannot load dist/${path} (run \`npm run build\` first): ${(error as Error).message}`);
-  }
-};
 const { createDb } = dist<typeof EventStoreLib>('libs/eventstore/src/index.js');
 const { parseCertificate } = dist<typeof PkiLib>('libs/pki/src/index.js');
 const { loadConfig } = dist<typeof ServiceKitLib>('libs/service-kit/src/index.js');
@@ -98,88 +87,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const f = (n: number, digits = 1) => n.toFixed(digits);
 const mb = (bytes: number) => bytes / (1024 * 1024);
 
-// ---------------------------------------------------------------- child: one CRL generation
+// ---------------------------------------------------------------- one CRL generation
 
-interface CrlChildResult {
-  ms: number;
-  entryCount: number;
-  size: number;
-  crlNumber: string;
-  baselineRssMb: number;
-  peakRssMb: number;
-  /** CPU of the generating process during generateCrl */
-  cpuMs: number;
-  /** CPU of the stack's processes (Postgres backends of its database, ca-service, ...) from the child's start to its report */
-  stack?: CpuUsage;
-  /** generateCrl's own split (ms); absent from builds that do not report it (an older BENCH_CRL_DIST). */
-  phases?: { read: number; build: number; sign: number; publish: number };
-}
-
-/**
- * One generateCrl of the CA in a fresh node process, reported over IPC. Plain JavaScript on the
- * compiled dist/ (no TypeScript loader in that process), so its peak RSS is what a
- * revocation-service process needs for the generation, not this benchmark's own baggage.
- */
-const CRL_CHILD = `
-const { performance } = require('node:perf_hooks');
-const dist = (p) => require(require('node:path').join(process.env.BENCH_ROOT, 'dist', p));
-const { createDb, EventStore } = dist('libs/eventstore/src/index.js');
-const { createObjectStorage } = dist('libs/object-storage/src/index.js');
-const { caSignerClient, connectNats, loadConfig, ServiceClient } = dist('libs/service-kit/src/index.js');
-const { generateCrl } = dist('apps/revocation-service/src/application/crl-generation.js');
-const { revocationEnv } = dist('apps/revocation-service/src/application/revocation-env.js');
-(async () => {
-  const caId = process.env.BENCH_CA_ID;
-  const config = loadConfig(process.env);
-  const settings = revocationEnv(process.env);
-  const db = createDb(config.databaseUrl, { max: 2 });
-  const nc = await connectNats(config.natsServers, 'pki-bench-crl');
-  const signer = caSignerClient(new ServiceClient(nc, config.natsPrefix, Math.max(config.requestTimeoutMs, 30000)));
-  const context = { db, store: new EventStore(db, { schema: 'revocation' }), objects: createObjectStorage(process.env), signer, publicUrl: config.publicUrl,
-    now: () => new Date(), catchUpMs: settings.catchUpMs, crlDelayMs: settings.crlDelayMs, ocspValiditySeconds: settings.ocspValiditySeconds };
-  try {
-    await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
-    global.gc();
-    const baselineRssMb = process.memoryUsage().rss / 1048576;
-    for (let attempt = 0; ; attempt++) {
-      const start = performance.now();
-      const cpu = process.cpuUsage();
-      const outcome = await generateCrl(context, caId);
-      const ms = performance.now() - start;
-      const used = process.cpuUsage(cpu);
-      // The stack's own CRL worker may hold the CA's CRL lock for a moment: try again.
-      if (outcome.kind === 'busy' && attempt < 300) { await new Promise((r) => setTimeout(r, 100)); continue; }
-      if (outcome.kind !== 'published') throw new Error('generateCrl answered ' + outcome.kind + (outcome.why ? ': ' + outcome.why : ''));
-      const e = outcome.event;
-      process.send({ ms, cpuMs: (used.user + used.system) / 1000, entryCount: e.entryCount, size: e.size, crlNumber: e.crlNumber, baselineRssMb, peakRssMb: process.resourceUsage().maxRSS / 1024, phases: outcome.phases });
-      // Keep the connections (and so their Postgres backends' CPU counters) until the parent has read them.
-      await new Promise((r) => process.once('message', r));
-      break;
-    }
-  } finally {
-    await nc.drain();
-    await db.destroy();
-  }
-})().catch((error) => { console.error('bench:revocation CRL process failed:', error && error.stack || error); process.exit(1); });
-`;
-
-function runCrlChild(caId: string): Promise<CrlChildResult> {
+/** The kit's CRL generation process (BENCH_CRL_DIST's build or this one), with the stack's CPU from its start to its report. */
+async function runCrlChild(caId: string): Promise<CrlChildResult & { stack?: CpuUsage }> {
   const selector = { httpPort: process.env.PKI_HTTP_PORT || new URL(endpoint).port || '4566' };
   const before = sampleStack(selector);
-  return new Promise((resolveResult, reject) => {
-    const root = process.env.BENCH_CRL_DIST ? resolve(process.env.BENCH_CRL_DIST) : ROOT;
-    const child = spawn(process.execPath, ['--expose-gc', '-r', join(root, 'tools', 'dist-paths.js'), '-e', CRL_CHILD], {
-      env: { ...process.env, BENCH_ROOT: root, BENCH_CA_ID: caId },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let result: CrlChildResult | undefined;
-    child.on('message', (m) => {
-      result = { ...(m as CrlChildResult), stack: cpuBetween(before, sampleStack(selector)) };
-      child.send('done');
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => (result && code === 0 ? resolveResult(result) : reject(new Error(`the CRL generation process exited with ${code}`))));
+  let stack: CpuUsage | undefined;
+  const result = await generateCrlInChild(caId, {
+    ...(process.env.BENCH_CRL_DIST ? { root: resolve(process.env.BENCH_CRL_DIST) } : {}),
+    name: 'bench-revocation',
+    onReport: () => (stack = cpuBetween(before, sampleStack(selector))),
   });
+  return { ...result, ...(stack ? { stack } : {}) };
 }
 
 /**

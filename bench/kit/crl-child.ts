@@ -16,6 +16,8 @@ export interface CrlChildResult {
   readonly crlNumber: string;
   readonly baselineRssMb: number;
   readonly peakRssMb: number;
+  /** CPU of the generating process during generateCrl (ms). */
+  readonly cpuMs: number;
   /** generateCrl's own split (ms); absent from builds that do not report it (an older dist/). */
   readonly phases?: { read: number; build: number; sign: number; publish: number };
 }
@@ -25,6 +27,11 @@ export interface CrlChildOptions {
   readonly root?: string;
   /** Who asks, in the NATS connection name and the failure message (default `bench`). */
   readonly name?: string;
+  /**
+   * Called once the child has reported, while it still holds its connections (so the CPU
+   * counters of its Postgres backends can still be read); the child closes them afterwards.
+   */
+  readonly onReport?: () => void;
 }
 
 const CRL_CHILD = `
@@ -50,12 +57,16 @@ const { revocationEnv } = dist('apps/revocation-service/src/application/revocati
     const baselineRssMb = process.memoryUsage().rss / 1048576;
     for (let attempt = 0; ; attempt++) {
       const start = performance.now();
+      const cpu = process.cpuUsage();
       const outcome = await generateCrl(context, caId);
       const ms = performance.now() - start;
+      const used = process.cpuUsage(cpu);
       if (outcome.kind === 'busy' && attempt < 300) { await new Promise((r) => setTimeout(r, 100)); continue; }
       if (outcome.kind !== 'published') throw new Error('generateCrl answered ' + outcome.kind + (outcome.why ? ': ' + outcome.why : ''));
       const e = outcome.event;
-      process.send({ ms, entryCount: e.entryCount, size: e.size, crlNumber: e.crlNumber, baselineRssMb, peakRssMb: process.resourceUsage().maxRSS / 1024, phases: outcome.phases });
+      process.send({ ms, cpuMs: (used.user + used.system) / 1000, entryCount: e.entryCount, size: e.size, crlNumber: e.crlNumber, baselineRssMb, peakRssMb: process.resourceUsage().maxRSS / 1024, phases: outcome.phases });
+      // Keep the connections (and so their Postgres backends' CPU counters) until the parent has read them.
+      await new Promise((r) => process.once('message', r));
       break;
     }
   } finally {
@@ -74,7 +85,11 @@ export function generateCrlInChild(caId: string, options: CrlChildOptions = {}):
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let result: CrlChildResult | undefined;
-    child.on('message', (m) => (result = m as CrlChildResult));
+    child.on('message', (m) => {
+      result = m as CrlChildResult;
+      options.onReport?.();
+      child.send('done');
+    });
     child.on('error', reject);
     child.on('exit', (code) => (result && code === 0 ? resolveResult(result) : reject(new Error(`the CRL generation process exited with ${code}`))));
   });

@@ -17,12 +17,13 @@
  * compare with the anchors of the same run.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { rawSigningRate } from '../kit';
 
 export const GATES = {
   nonceless: { gate: 5000, goal: 10_000 },
@@ -361,19 +362,6 @@ function parseTbs(der: Buffer): { subject: Buffer; spki: Buffer } {
   return { subject: encode(fields[offset + 4]!), spki: encode(fields[offset + 5]!) };
 }
 
-/** Raw SHA256WITHECDSA (P-256) signatures per second, one thread of this process, over a ResponseData-sized input. */
-export function rawP256SigningRate(): number {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const data = randomBytes(300);
-  const start = performance.now();
-  let n = 0;
-  while (performance.now() - start < 1000) {
-    sign('sha256', data, privateKey);
-    n++;
-  }
-  return n / ((performance.now() - start) / 1000);
-}
-
 // ---------------------------------------------------------------- report
 
 export function reportLine(figure: string, measured: string, gate: string, goal: string, anchors: string): string {
@@ -435,7 +423,7 @@ export async function runOcspBench(input: OcspBenchInput): Promise<{ nonceless: 
   ocsp.close();
 
   // Anchors, by the same client loop.
-  const raw = rawP256SigningRate();
+  const raw = rawSigningRate('EC_prime256v1');
   const bare = await bareHttpServer(Buffer.from(await new OcspClient(url, 1).post(plain[0]!)));
   let bareRun: { result: RunResult; cpu: CpuReading };
   try {

@@ -20,8 +20,11 @@ import { softwareKeysEnv, startStack, type RunningStack } from './stack';
 const PUBLIC_URL = 'http://pki.jetstream-wipe-e2e.test';
 /** Each service's schema is named after it (ca, issuance, revocation, iot, directory). */
 const SCHEMAS: readonly ServiceName[] = SERVICES;
-/** What a restart changes by design: the relay's bookkeeping and the projections' positions in the (new) streams. */
-const BOOKKEEPING = ['outbox', 'outbox_stream', 'projection_checkpoints', 'kysely_migration', 'kysely_migration_lock'];
+/**
+ * What a restart changes by design: the relay's bookkeeping, the projections' positions in the
+ * (new) streams, and the OCSP responders' leases (each gateway that starts registers its own).
+ */
+const BOOKKEEPING = ['outbox', 'outbox_stream', 'projection_checkpoints', 'kysely_migration', 'kysely_migration_lock', 'ocsp_responders'];
 
 interface StoredEvent {
   readonly id: string;

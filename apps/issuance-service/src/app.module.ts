@@ -68,6 +68,7 @@ export const issuanceServiceDefinition = {
           caCatchUpMs: caCatchUpMs(env),
           caCatchUp: runtime.catchUp(issuingCaProjection.name),
           caExists: (caId, caller) => ca.certificateAuthorityExists(caId, { caller, requestId: currentRequest()?.requestId ?? randomUUID() }),
+          caStatus: (caId, caller) => ca.certificateAuthorityStatus(caId, { caller, requestId: currentRequest()?.requestId ?? randomUUID() }),
           caViews,
           recentlyIssued: new RecentlyIssued(),
         };

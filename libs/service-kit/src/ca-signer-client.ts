@@ -27,6 +27,8 @@ export interface CaSignerClient {
   signDataBatch(input: SignDataBatchInput, on: SignOn): Promise<Buffer[]>;
   /** LookupCertificateAuthority: whether ca-service has the CA, even if its events have not reached JetStream yet. */
   certificateAuthorityExists(certificateAuthorityId: string, on: SignOn): Promise<boolean>;
+  /** LookupCertificateAuthority: the CA's status in ca-service (undefined: it does not exist), ahead of any projection of it. */
+  certificateAuthorityStatus(certificateAuthorityId: string, on: SignOn): Promise<string | undefined>;
 }
 
 /**
@@ -48,5 +50,9 @@ export function caSignerClient(services: Pick<ServiceClient, 'request'>): CaSign
     signDataBatch: async (input, on) => (await call<SignatureBatchOutput>(SIGNING_OPERATIONS.SignDataBatch, input, on)).signaturesBase64.map((s) => Buffer.from(s, 'base64')),
     certificateAuthorityExists: async (certificateAuthorityId, on) =>
       (await call<LookupCertificateAuthorityOutput>(CA_INTERNAL_OPERATIONS.LookupCertificateAuthority, { certificateAuthorityId }, on)).exists,
+    certificateAuthorityStatus: async (certificateAuthorityId, on) => {
+      const found = await call<LookupCertificateAuthorityOutput>(CA_INTERNAL_OPERATIONS.LookupCertificateAuthority, { certificateAuthorityId }, on);
+      return found.exists ? found.status : undefined;
+    },
   };
 }

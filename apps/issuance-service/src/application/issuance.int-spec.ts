@@ -278,6 +278,25 @@ describe('issuance handlers (Postgres)', () => {
     expect(text).toMatch(/Basic Constraints: critical\s*\n\s*CA:TRUE/);
   });
 
+  it('a CA not ready here but in another status at ca-service (this projection behind): retryable, not InvalidState', async () => {
+    const asked: string[] = [];
+    let truth: string | undefined = 'ACTIVE';
+    const behind = (): IssuanceContext => ({ ...context(), caStatus: async (id) => (asked.push(id), truth) });
+    const issuePending = async () =>
+      issuanceHandlers(behind()).IssueCertificate!(
+        command({ CertificateAuthorityArn: pendingRootArn, SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 10 }, Csr: blob(await csrPem(ecKey(), { CommonName: 'behind.example.com' })) }),
+      );
+    // ca-service has the CA ACTIVE already (its certificate imported), this projection not yet.
+    expect(await failure(issuePending())).toMatchObject({ kind: 'Unavailable', message: expect.stringMatching(/is ACTIVE, and that change is still on its way/) });
+    // The same status there: the CA refuses for real.
+    truth = 'PENDING_CERTIFICATE';
+    expect(await failure(issuePending())).toMatchObject({ code: 'InvalidStateException' });
+    expect(asked).toEqual([pendingRootId, pendingRootId]);
+    // A CA ready here is not asked about.
+    await issuanceHandlers(behind()).IssueCertificate!(command({ CertificateAuthorityArn: caArn, SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 10 }, Csr: blob(await csrPem(ecKey(), { CommonName: 'ready.example.com' })) }));
+    expect(asked).toHaveLength(2);
+  });
+
   it('LookupIssuedCertificate: the CertificateIssued event as stored, IN_PROGRESS while signing, NOT_ISSUED for unknown or failed serials', async () => {
     const lookup = (serial: string, certificateAuthorityId = caId) => handlers()[ISSUANCE_OPERATIONS.LookupIssuedCertificate]!(command({ certificateAuthorityId, serial })) as Promise<LookupIssuedCertificateOutput>;
     const { CertificateArn } = await issue({ Csr: blob(await csrPem(ecKey(), { CommonName: 'lookup.example.com' })) });

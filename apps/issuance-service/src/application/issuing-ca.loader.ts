@@ -111,6 +111,15 @@ export async function loadIssuingCa(
     view = await find();
   }
   if (!view) throw new DomainError('NotFound', `Certificate authority ${arn} does not exist.`, 'ResourceNotFoundException');
+  // Still not ready at the deadline, and ca-service (the CA's truth) has it in another status: this
+  // projection is behind (under load, its events not yet applied or not yet published), so say
+  // "try again" (retryable) rather than refuse on a state the CA has already left.
+  if (!ready(view) && context.caStatus) {
+    const current = await context.caStatus(parts.caId, caller);
+    if (current !== undefined && current !== view.status) {
+      throw new DomainError('Unavailable', `Certificate authority ${arn} is ${current}, and that change is still on its way here; try again shortly.`);
+    }
+  }
   await authorizeCertificateAccess(context, caller, view, access);
   return view;
 }
