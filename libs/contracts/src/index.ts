@@ -1,6 +1,5 @@
 export * from './envelope';
 export * from './subjects';
-export * from './event-topics';
 export * from './errors';
 export * from './acm-pca';
 export * from './acm-pca-algorithms';

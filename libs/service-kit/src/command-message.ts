@@ -14,8 +14,7 @@ export function encodeJson(value: unknown): string {
 
 export function decodeJson(data: Uint8Array): unknown {
   try {
-    // A view on the message's bytes (Buffer.from(data) alone would copy them first).
-    return JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
+    return JSON.parse(Buffer.from(data).toString('utf8'));
   } catch {
     return undefined;
   }

@@ -4,8 +4,7 @@ import type { IotDb } from './database';
 import { decodeMarker, encodeMarker } from './page-marker';
 import type { CertificateRow, NewCertificateRow } from './tables/certificate.table';
 
-/** The read-model row of a registered certificate's state (also what bench:scale writes for the certificates it seeds). */
-export function certificateRow(state: Exclude<CertificateState, { status: 'Absent' }>): NewCertificateRow {
+function toRow(state: Exclude<CertificateState, { status: 'Absent' }>): NewCertificateRow {
   return {
     certificate_id: state.certificateId,
     certificate_arn: state.certificateArn,
@@ -32,7 +31,7 @@ export async function saveCertificate(db: IotDb, certificateId: string, state: C
     await db.deleteFrom('certificates').where('certificate_id', '=', certificateId).execute();
     return;
   }
-  const row = certificateRow(state);
+  const row = toRow(state);
   await db
     .insertInto('certificates')
     .values(row)
