@@ -9,6 +9,7 @@
 #   openssl    CLI
 #   aws        CLI (Debian's awscli, only when no `aws` is on PATH)
 #   SoftHSM2   softhsm2-util and the token directory /var/lib/softhsm/tokens
+#   cfssl      CLI (Debian's golang-cfssl): the benchmarks' same-run anchor, a stateless signer
 #
 # When DATABASE_URL / NATS_URL name another host or port, that server is not installed or started
 # here: the script only checks that it answers (and, for NATS, that it has JetStream and a large
@@ -529,6 +530,12 @@ if command -v aws >/dev/null 2>&1; then
 else
   missing+=(awscli)
 fi
+# `cfssl serve` is the stateless signer the issuance benchmark measures beside the stack (bench/kit/anchors.ts).
+if command -v cfssl >/dev/null 2>&1; then
+  log "cfssl: already installed"
+else
+  missing+=(golang-cfssl)
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
   apt_install "${missing[@]}"
 fi
@@ -554,4 +561,5 @@ log "  $NATS_SUMMARY"
 log "  $(openssl version 2>/dev/null || echo 'openssl: missing')"
 log "  SoftHSM2 $(softhsm2-util --version 2>/dev/null || echo '?') (tokens in $SOFTHSM_TOKENS)"
 log "  $(command -v aws >/dev/null 2>&1 && AWS_PAGER='' aws --version 2>&1 | head -n 1 || echo 'aws CLI: missing')"
+log "  $(command -v cfssl >/dev/null 2>&1 && cfssl version 2>/dev/null | head -n 1 || echo 'cfssl: missing')"
 log "  node $(node --version 2>/dev/null || echo 'missing'), npm $(npm --version 2>/dev/null || echo 'missing')"

@@ -40,4 +40,22 @@ describe('api-gateway process', () => {
     expect(nc.isClosed()).toBe(true);
     expect(connect.mock.calls).toHaveLength(1);
   });
+
+  it('answers the AWS routes itself and leaves health and GET /metrics to Nest, each with a Date header and no X-Powered-By', async () => {
+    await assertNatsReachable();
+    app = await startGateway({ config: loadConfig({ NATS_URL: testNatsUrl(), PKI_NATS_PREFIX: uniquePrefix() }), port: 0, signalHandlers: false });
+    const base = await app.getUrl();
+    const unsigned = await fetch(base, { method: 'POST', headers: { 'x-amz-target': 'ACMPrivateCA.ListCertificateAuthorities', 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
+    expect(unsigned.status).toBe(403);
+    expect(unsigned.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
+    expect(unsigned.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+    const live = await fetch(`${base}/health/live`);
+    expect(live.status).toBe(200);
+    const metrics = await fetch(`${base}/metrics`);
+    expect(await metrics.text()).toMatch(/^pki_api_requests_total\{api="acm-pca",operation="ListCertificateAuthorities",outcome="client_error"\} 1$/m);
+    for (const response of [unsigned, live, metrics]) {
+      expect(Date.parse(response.headers.get('date') ?? '')).not.toBeNaN();
+      expect(response.headers.get('x-powered-by')).toBeNull();
+    }
+  });
 });

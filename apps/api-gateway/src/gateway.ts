@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Logger, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createObjectStorage, type ObjectStorage } from '@pki/object-storage';
@@ -7,6 +7,9 @@ import { exitGracefullyOnSignals, HealthController, loadConfig, MetricsControlle
 import { GatewayModule } from './app.module';
 import { GatewayHandler } from './http/gateway.handler';
 import { HttpDrain } from './http/http-drain';
+import { serveOcspFirst } from './ocsp/ocsp-http';
+import { startOcspResponder } from './ocsp/start-ocsp-responder';
+import { OcspRoute } from './http/ocsp.route';
 import { Throttle } from './throttle/throttle';
 import { describeThrottle, loadThrottleConfig, type ThrottleConfig } from './throttle/throttle-config';
 
@@ -49,23 +52,33 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
     await resources.shutdown.run();
     throw error;
   }
-  const handler = new GatewayHandler(config, resources.services, options.now, options.objects ?? createObjectStorage(process.env), new Throttle(throttle));
-  app.use((_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
-    res.setHeader('Date', new Date().toUTCString());
-    next();
-  });
-  app.use(handler.middleware());
+  // OCSP answered from this process's pre-signed responses while its lease runs (ocsp/).
+  const ocsp = await startOcspResponder(resources, config, process.env);
+  const handler = new GatewayHandler(config, resources.services, options.now, options.objects ?? createObjectStorage(process.env), new Throttle(throttle), ocsp);
   const http = app.getHttpAdapter().getInstance() as { disable(setting: string): void };
   http.disable('x-powered-by');
+  const server = app.getHttpServer() as Server;
+  // The AWS routes are answered by the gateway's own request listener, ahead of Express: Nest's
+  // Express app (the server's listener until now) only serves what the handler passes on
+  // (health, GET /metrics). Every answer carries a Date header (node:http's sendDate).
+  const nest = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  server.removeAllListeners('request');
+  server.on(
+    'request',
+    handler.listener((req, res) => {
+      for (const listener of nest) listener.call(server, req, res);
+    }),
+  );
   // Idle keep-alive connections stay open longer than a load balancer's idle timeout (60 s on an
   // AWS ALB and most ingress controllers): if the gateway closed first, the balancer or an SDK
   // could write a request on a socket the gateway is closing and get a reset ("socket hang up").
   // headersTimeout must exceed keepAliveTimeout (Node's http.Server docs).
-  const server = app.getHttpServer() as Server;
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   // The first step of closing, before Nest closes the server (which would wait for kept-alive connections).
   const drain = new HttpDrain(server);
+  // OCSP on node:http ahead of Express (ocsp/ocsp-http.ts), after HttpDrain's listener.
+  serveOcspFirst(server, new OcspRoute(resources.services, ocsp));
   resources.shutdown.add('commands', async () => {
     const { inFlight, cut } = await drain.close(HTTP_DRAIN_BOUND_MS);
     new Logger('api-gateway').log(`HTTP stopped: ${inFlight} request(s) in flight at the stop, ${cut} cut at the ${HTTP_DRAIN_BOUND_MS} ms bound`);

@@ -7,7 +7,7 @@
  * table skipping what it had applied, so no read model changes; and the stack works on.
  */
 import { RevokeCertificateCommand } from '@aws-sdk/client-acm-pca';
-import { connect, type NatsConnection } from 'nats';
+import { connect, type ConsumerInfo, type NatsConnection, type StreamInfo } from 'nats';
 import { sql } from 'kysely';
 import { eventStreamName, SERVICES, type ServiceName } from '@pki/contracts';
 import { testNatsUrl, waitFor } from '@pki/testing';
@@ -20,8 +20,11 @@ import { softwareKeysEnv, startStack, type RunningStack } from './stack';
 const PUBLIC_URL = 'http://pki.jetstream-wipe-e2e.test';
 /** Each service's schema is named after it (ca, issuance, revocation, iot, directory). */
 const SCHEMAS: readonly ServiceName[] = SERVICES;
-/** What a restart changes by design: the relay's bookkeeping and the projections' positions in the (new) streams. */
-const BOOKKEEPING = ['outbox', 'outbox_stream', 'projection_checkpoints', 'kysely_migration', 'kysely_migration_lock'];
+/**
+ * What a restart changes by design: the relay's bookkeeping, the projections' positions in the
+ * (new) streams, and the OCSP responders' leases (each gateway that starts registers its own).
+ */
+const BOOKKEEPING = ['outbox', 'outbox_stream', 'projection_checkpoints', 'kysely_migration', 'kysely_migration_lock', 'ocsp_responders'];
 
 interface StoredEvent {
   readonly id: string;
@@ -73,9 +76,20 @@ describe('JetStream wiped while the stack is stopped', () => {
     return found;
   };
 
+  /** The stream's last sequence on a durable's filter subject (the whole stream's without one; 0: none matches). */
+  const lastDelivered = async (stream: StreamInfo, consumer: ConsumerInfo): Promise<number> => {
+    const filter = consumer.config.filter_subject;
+    if (!filter) return stream.state.last_seq;
+    return (await nc.jetstreamManager()).streams.getMessage(stream.config.name, { last_by_subj: filter }).then(
+      (m) => m.seq,
+      () => 0,
+    );
+  };
+
   /**
    * Nothing left to publish or to project: no pending outbox row, every stream holding as many
-   * messages as its service has events, every projection's durable having acked its whole stream.
+   * messages as its service has events, every projection's durable having acked all it delivers
+   * of its stream (what its filter subject matches).
    */
   const settled = () =>
     waitFor(
@@ -87,7 +101,12 @@ describe('JetStream wiped while the stack is stopped', () => {
           if (info.state.messages !== (await storedEvents(schema)).length) return false;
         }
         const all = await consumers();
-        return all.length > 0 && all.every(({ stream, consumer }) => consumer.num_pending === 0 && consumer.num_ack_pending === 0 && consumer.ack_floor.stream_seq === stream.state.last_seq) && all;
+        if (all.length === 0) return false;
+        for (const { stream, consumer } of all) {
+          // nats-server 2.9 moves a filtered durable's floor past the messages it does not match once it looked at them: at least its last match.
+          if (consumer.num_pending !== 0 || consumer.num_ack_pending !== 0 || consumer.ack_floor.stream_seq < (await lastDelivered(stream, consumer))) return false;
+        }
+        return all;
       },
       { timeoutMs: 60_000, intervalMs: 250, what: 'every event published and every projection caught up' },
     );
@@ -140,9 +159,9 @@ describe('JetStream wiped while the stack is stopped', () => {
       expect((await jsm.streams.info(streamOf(service))).created).not.toBe(createdBefore.get(service));
       expect(await streamIds(service)).toEqual(eventsBefore.get(service)!.map((e) => e.id));
     }
-    // Every projection read its recreated source stream from the first message to the last...
+    // Every projection read its recreated source stream from the first message to the last it delivers (its filter's)...
     expect(all.map(({ consumer }) => consumer.config.deliver_policy)).toEqual(all.map(() => 'all'));
-    expect(all.every(({ stream, consumer }) => consumer.delivered.stream_seq === stream.state.last_seq)).toBe(true);
+    for (const { stream, consumer } of all) expect(consumer.delivered.stream_seq).toBeGreaterThanOrEqual(await lastDelivered(stream, consumer));
     expect(new Set(all.map(({ service }) => service))).toEqual(new Set(['ca', 'issuance', 'revocation']));
     // ...and applied none of it again: every table of every service is as it was (events included: nothing new
     // happened). The projections' own writes are idempotent too, so this alone would not show a second application;

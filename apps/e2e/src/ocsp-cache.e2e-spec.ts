@@ -1,14 +1,14 @@
 /**
- * The OCSP responder's pre-signed responses end to end (RFC 5019 style; revocation-service's
- * OcspResponseCache): through the gateway's public `/ocsp` route, the real ca-service Signer and
- * `openssl ocsp -url` as the relying party.
+ * The OCSP responder's pre-signed responses end to end (RFC 5019 style; kept by the gateway that
+ * receives the request, apps/api-gateway/src/ocsp): through the gateway's public `/ocsp` route,
+ * the real ca-service Signer and `openssl ocsp -url` as the relying party.
  * - Two requests without nonce for a good certificate get the very same response: identical
  *   octets (an ECDSA signature is randomized, so a second signing could not produce them) and
  *   the same producedAt although the second request comes in a later second than the first
  *   response was produced (waited for on the clock, not slept).
  * - A request with a nonce is signed fresh and echoes its nonce.
  * - Immediately after RevokeCertificate returns, a request without nonce answers revoked: the
- *   cached "good" was dropped before the revocation was acknowledged (no polling here).
+ *   gateway acknowledged dropping its pre-signed "good" before RevokeCertificate replied (no polling here).
  */
 import { RevokeCertificateCommand } from '@aws-sdk/client-acm-pca';
 import { waitFor } from '@pki/testing';

@@ -3,10 +3,10 @@ import { Logger } from '@nestjs/common';
 import { ACM_PCA_OPERATIONS } from '@pki/contracts';
 import { eventSourcedServiceModule, type ServiceRuntime, type ServiceWiring } from '@pki/eventstore';
 import { createObjectStorage } from '@pki/object-storage';
-import { caSignerClient, currentRequest, notImplementedHandlers, type PlatformConfig, type ServiceClient } from '@pki/service-kit';
+import { caSignerClient, currentRequest, notImplementedHandlers, TtlCache, type PlatformConfig, type ServiceClient } from '@pki/service-kit';
 import { crlWorker } from './application/crl.worker';
-import { ocspCacheInvalidation } from './application/ocsp-cache-invalidation';
-import { ocspCaches } from './application/ocsp-response-cache';
+import { CA_LOOKUP_MAX_ENTRIES, CA_LOOKUP_TTL_MS } from './application/ocsp.handler';
+import { ocspAnnouncer } from './application/ocsp-responders';
 import { revocationEnv } from './application/revocation-env';
 import { revocationHandlers } from './application/revocation.handlers';
 import type { RevocationContext } from './application/revocation-context';
@@ -21,7 +21,7 @@ export { REVOCATION_SCHEMA };
 
 const OWNED_OPERATIONS: readonly string[] = Object.entries(ACM_PCA_OPERATIONS).filter(([, service]) => service === 'revocation').map(([operation]) => operation);
 
-/** One context shared by the handlers, the CRL worker and the OCSP cache invalidation. */
+/** One context shared by the handlers and the CRL worker. */
 function wire(runtime: ServiceRuntime, services: ServiceClient, config: PlatformConfig, env: NodeJS.ProcessEnv): ServiceWiring {
   const settings = revocationEnv(env);
   const ca = caSignerClient(services);
@@ -39,15 +39,13 @@ function wire(runtime: ServiceRuntime, services: ServiceClient, config: Platform
     catchUpMs: settings.catchUpMs,
     crlDelayMs: settings.crlDelayMs,
     ocspValiditySeconds: settings.ocspValiditySeconds,
-    ocspCaches: ocspCaches(env),
+    caLookups: new TtlCache(CA_LOOKUP_TTL_MS, CA_LOOKUP_MAX_ENTRIES),
+    ocspAnnouncer: ocspAnnouncer(runtime.nc, config.natsPrefix, runtime.db, { warn: (m) => new Logger('ocsp').warn(m) }),
   };
   const logger = new Logger('crl');
   const worker = crlWorker(context, settings.crlPollMs, { log: (m) => logger.log(m), error: (m, e) => logger.error(m, e instanceof Error ? e.stack : e) });
-  const responses = context.ocspCaches?.responses;
-  // Other replicas' revocations reach this process's OCSP response cache through their events.
-  const invalidation = responses ? [ocspCacheInvalidation(runtime.nc, config.natsPrefix, responses, { error: (m, e) => new Logger('ocsp').error(m, e instanceof Error ? e.stack : e) })] : [];
   const stopCrlMetrics = collectCrlMetrics(runtime.db);
-  return { handlers: { ...notImplementedHandlers(OWNED_OPERATIONS), ...revocationHandlers(context) }, workers: [worker, ...invalidation], close: async () => stopCrlMetrics() };
+  return { handlers: { ...notImplementedHandlers(OWNED_OPERATIONS), ...revocationHandlers(context) }, workers: [worker], close: async () => stopCrlMetrics() };
 }
 
 export const revocationServiceDefinition = {

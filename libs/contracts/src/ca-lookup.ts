@@ -20,4 +20,6 @@ export interface LookupCertificateAuthorityInput {
 export interface LookupCertificateAuthorityOutput {
   /** The CA exists (in any status short of permanently deleted). */
   readonly exists: boolean;
+  /** Its status in ca-service's own read model (written with its events), when it exists. */
+  readonly status?: string;
 }

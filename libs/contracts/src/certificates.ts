@@ -73,27 +73,98 @@ export interface CrlGeneratedV1 {
 }
 
 /**
- * revocation-service's internal operation behind the gateway's public OCSP route (`GET|POST
- * /ocsp...`, unsigned as on AWS): the gateway forwards the raw DER OCSPRequest, the service
- * answers a DER OCSPResponse (RFC 6960) and how long HTTP caches may keep it (RFC 5019 §6).
+ * revocation-service's internal operations behind the gateway's public OCSP route (`GET|POST
+ * /ocsp...`, unsigned as on AWS).
+ *
+ * `OcspRequests`: the gateway forwards the raw DER OCSPRequests it cannot answer itself, several
+ * in one message (the requests that arrived while its previous ones were in flight), and gets one
+ * DER OCSPResponse (RFC 6960) per request, in order. A response the gateway may keep and answer
+ * again for requests without a nonce (RFC 5019 §2.2.2: one CertID, no nonce, not `unknown`)
+ * comes with `presigned`: whose status it tells and until when.
+ *
+ * `OcspResponderLease`: a gateway answers from its pre-signed responses only while it holds a
+ * lease, renewed every few hundred milliseconds; each renewal brings the revocations committed
+ * since its cursor and the CAs' read-model versions (docs/DESIGN.md "OCSP freshness").
  */
 export const REVOCATION_OPERATIONS = {
-  OcspRequest: 'OcspRequest',
+  OcspRequests: 'OcspRequests',
+  OcspResponderLease: 'OcspResponderLease',
   CrlLocation: 'CrlLocation',
 } as const;
 
-export interface OcspRequestInput {
+/** Most OCSP requests in one OcspRequests message. */
+export const MAX_OCSP_REQUESTS_PER_MESSAGE = 128;
+
+export interface OcspRequestItem {
   /** The DER OCSPRequest, base64. */
   readonly requestBase64: string;
-  /** GET responses may be cached by HTTP caches (RFC 5019 §5); POST responses are not. */
-  readonly method: 'GET' | 'POST';
+  /** The gateway's request id of the HTTP request it came in (logs, the key-use audit's correlation id). */
+  readonly requestId: string;
 }
 
-export interface OcspRequestOutput {
+export interface OcspRequestsInput {
+  readonly requests: readonly OcspRequestItem[];
+}
+
+/** Which certificate a reusable response answers for, under which CA read-model version, and its validity. */
+export interface OcspPresigned {
+  readonly certificateAuthorityId: string;
+  /** Canonical serial (lowercase hex, no leading zeros), as revocations name it. */
+  readonly serial: string;
+  /** What the response says of the certificate (never `unknown`: those are not reused). */
+  readonly status: 'good' | 'revoked';
+  /** The CA read-model version the response was produced under (OcspResponderLeaseOutput.cas). */
+  readonly caVersion: number;
+  /** producedAt / thisUpdate and nextUpdate, epoch milliseconds. */
+  readonly producedAt: number;
+  readonly nextUpdate: number;
+}
+
+export interface OcspResponseItem {
   /** The DER OCSPResponse, base64 (also for malformedRequest / unauthorized / tryLater). */
   readonly responseBase64: string;
-  /** HTTP caching facts (RFC 5019 §6.2) when the response may be cached; null otherwise. */
-  readonly cache: { readonly producedAt: string; readonly nextUpdate: string; readonly maxAgeSeconds: number } | null;
+  /** Set when the response may answer later requests without a nonce for the same CertID; null otherwise. */
+  readonly presigned: OcspPresigned | null;
+}
+
+export interface OcspRequestsOutput {
+  /** One per request, in the order of the input. */
+  readonly responses: readonly OcspResponseItem[];
+}
+
+export interface OcspResponderLeaseInput {
+  /** The responder (one gateway process), a random id it keeps for its lifetime. */
+  readonly responderId: string;
+  /** The revocation sequence it has applied (the previous answer's `sequence`), or null at its start. */
+  readonly cursor: string | null;
+  /** The `caEpoch` of the CA versions it holds, or null. */
+  readonly caEpoch: string | null;
+}
+
+export interface OcspResponderLeaseOutput {
+  /** How long from the moment the request was SENT the responder may answer from its pre-signed responses. */
+  readonly leaseMs: number;
+  /** The revocation sequence this answer brings the responder to (decimal). */
+  readonly sequence: string;
+  /** Revocations committed after `cursor` up to `sequence` ([CA id, canonical serial]); empty when `reset`. */
+  readonly revoked: ReadonlyArray<readonly [string, string]>;
+  /** True when the responder must drop every pre-signed response (no cursor, or too many revocations to list). */
+  readonly reset: boolean;
+  /** A digest of every CA's read-model version; `cas` is sent when it differs from the responder's. */
+  readonly caEpoch: string;
+  /** Every CA's read-model version ([CA id, version]), or null when the responder's caEpoch is current. */
+  readonly cas: ReadonlyArray<readonly [string, number]> | null;
+}
+
+/** What revocation-service broadcasts to every responder after a revocation committed, before RevokeCertificate replies. */
+export interface OcspInvalidation {
+  readonly certificateAuthorityId: string;
+  readonly serial: string;
+}
+
+/** A responder's acknowledgement: it dropped the serial's responses (and poisoned its fills in flight). */
+export interface OcspInvalidationAck {
+  readonly responderId: string;
 }
 
 /**

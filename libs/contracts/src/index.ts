@@ -1,5 +1,6 @@
 export * from './envelope';
 export * from './subjects';
+export * from './event-topics';
 export * from './errors';
 export * from './acm-pca';
 export * from './acm-pca-algorithms';

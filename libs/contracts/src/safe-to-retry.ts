@@ -21,8 +21,8 @@ export const SAFE_TO_RETRY: Readonly<Record<ServiceName, ReadonlySet<string>>> =
   ]),
   // LookupIssuedCertificate (internal) reads issuance's records: revocation-service asks it while a RevokeCertificate or OCSP request waits.
   issuance: new Set(['GetCertificate', 'LookupIssuedCertificate']),
-  // OcspRequest signs a fresh response each time, which records one more key use and changes no state.
-  revocation: new Set(['OcspRequest', 'CrlLocation']),
+  // OcspRequests signs fresh responses, which records more key uses and changes no state; a lease renewal is an idempotent upsert.
+  revocation: new Set(['OcspRequests', 'OcspResponderLease', 'CrlLocation']),
   iot: new Set([
     'DescribeCACertificate',
     'ListCACertificates',

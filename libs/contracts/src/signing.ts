@@ -33,6 +33,7 @@ import type { SigningAlgorithm } from './acm-pca-algorithms';
 export const SIGNING_OPERATIONS = {
   SignData: 'SignData',
   SignDigest: 'SignDigest',
+  SignDataBatch: 'SignDataBatch',
 } as const;
 
 /** Largest `data` SignData accepts (decoded); anything larger goes through SignDigest. */
@@ -75,6 +76,28 @@ export interface SignDigestInput extends SignRequestBase {
 
 export interface SignatureOutput {
   readonly signatureBase64: string;
+}
+
+/**
+ * `SignDataBatch`: several SignData of one CA in one message (revocation-service's OCSP
+ * responses signed per request, coalesced while earlier ones are in flight). The CA is checked
+ * once; each item is signed and gets its own `CaKeyUsed` record (its own correlation id), all
+ * appended in one transaction, committed before any signature is returned; if that commit fails
+ * no signature is. Only for purposes without a certificate id (OCSP): a certificate's one
+ * signature stays a SignData naming it.
+ */
+export interface SignDataBatchInput extends SignRequestBase {
+  readonly items: readonly { readonly dataBase64: string; readonly requestId: string }[];
+}
+
+/** Most items in one SignDataBatch (one key-use journal transaction). */
+export const SIGN_DATA_BATCH_MAX_ITEMS = 256;
+/** The purposes SignDataBatch signs. */
+export const BATCH_SIGNATURE_PURPOSES: readonly RemoteSignaturePurpose[] = ['OCSP'];
+
+export interface SignatureBatchOutput {
+  /** One per item, in order. */
+  readonly signaturesBase64: readonly string[];
 }
 
 export const KEY_USAGE_EVENT_TYPES = {

@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import type { JetStreamManager } from 'nats';
 import { counter, gauge, histogram, onScrape, timed } from '@pki/service-kit';
 import { poolOf } from './db/create-db';
-import { isStreamNotFound } from './jetstream/jetstream-api';
+import { isStreamNotFound, lastSequenceOn } from './jetstream/jetstream-api';
 import { isUniqueViolation } from './util/pg-errors';
 import { ConcurrencyError } from './store/concurrency.error';
 
@@ -19,7 +19,7 @@ const appended = counter('pki_eventstore_events_appended_total', 'Events committ
 
 const outboxBacklog = gauge('pki_outbox_unpublished_events', `Outbox rows not yet published to JetStream, by schema (counted up to ${OUTBOX_COUNT_CAP})`, ['schema']);
 const outboxAge = gauge('pki_outbox_oldest_unpublished_age_seconds', 'Age of the oldest outbox row not yet published to JetStream (0 when none), by schema', ['schema']);
-const lagEvents = gauge('pki_projection_lag_events', "Events of the source stream a projection has not applied yet (stream's last sequence - checkpoint)", ['schema', 'projection', 'source']);
+const lagEvents = gauge('pki_projection_lag_events', "Source stream sequences from a projection's checkpoint to the last message it applies (the stream's last one for a consumer of every event); 0 when caught up", ['schema', 'projection', 'source']);
 const lagSeconds = gauge('pki_projection_lag_seconds', 'Age of the oldest event a projection has not applied yet (0 when caught up)', ['schema', 'projection', 'source']);
 const parked = gauge('pki_projection_parked_messages', 'Poison messages a projection parked (projection_parked rows), waiting for an operator', ['schema', 'projection']);
 const poolTotal = gauge('pki_db_pool_connections', 'Connections open in the pg pool, by schema', ['schema']);
@@ -43,6 +43,8 @@ export interface ObservedProjection {
   readonly projection: string;
   readonly source: string;
   readonly streamName: string;
+  /** The subject its durable delivers (undefined, or absent: the whole stream). */
+  readonly filter?: () => string | undefined;
 }
 
 export interface RuntimeMetricsTarget {
@@ -84,10 +86,12 @@ async function readDbFigures(db: Kysely<any>, schema: string): Promise<DbFigures
   });
 }
 
-/** The oldest unapplied event's age: the stream message right after the checkpoint (undefined when it is gone). */
-async function secondsBehind(jsm: JetStreamManager, streamName: string, checkpoint: number): Promise<number | undefined> {
+/** The oldest unapplied event's age: the stream message (on `filter`) right after the checkpoint (undefined when it is gone). */
+async function secondsBehind(jsm: JetStreamManager, streamName: string, checkpoint: number, filter: string | undefined): Promise<number | undefined> {
   try {
-    const msg = await jsm.streams.getMessage(streamName, { seq: checkpoint + 1 });
+    // next_by_subj: the first message from `seq` on the subject (nats-server 2.9; the client types it for direct get only).
+    const request = filter === undefined ? { seq: checkpoint + 1 } : ({ seq: checkpoint + 1, next_by_subj: filter } as unknown as { seq: number });
+    const msg = await jsm.streams.getMessage(streamName, request);
     return Math.max(0, (Date.now() - msg.time.getTime()) / 1000);
   } catch {
     return undefined;
@@ -115,13 +119,15 @@ async function collect(target: RuntimeMetricsTarget): Promise<void> {
     return seq;
   };
   await Promise.all(
-    target.projections.map(async ({ projection, source, streamName }) => {
+    target.projections.map(async ({ projection, source, streamName, filter: filterOf }) => {
       const labels = { schema, projection, source };
       parked.set({ schema, projection }, figures.parked.get(projection) ?? 0);
       const checkpoint = figures.checkpoints.get(projection) ?? 0;
-      const behind = Math.max(0, (await lastSeqOf(streamName)) - checkpoint);
+      const filter = filterOf?.();
+      const last = filter === undefined ? await lastSeqOf(streamName) : await lastSequenceOn(jsm, streamName, filter);
+      const behind = Math.max(0, last - checkpoint);
       lagEvents.set(labels, behind);
-      const seconds = behind === 0 ? 0 : await secondsBehind(jsm, streamName, checkpoint);
+      const seconds = behind === 0 ? 0 : await secondsBehind(jsm, streamName, checkpoint, filter);
       if (seconds !== undefined) lagSeconds.set(labels, seconds);
     }),
   );

@@ -1,5 +1,6 @@
-export { createDb, ensureDatabaseExists } from './db/create-db';
+export { createDb, ensureDatabaseExists, poolOf } from './db/create-db';
 export { migrateToLatest } from './db/migrate-to-latest';
+export { CompiledOnce } from './db/compiled-query';
 export { eventStoreMigrations } from './store/event-store.migrations';
 export { ConcurrencyError } from './store/concurrency.error';
 export { withActiveTrace } from './store/envelope.mapping';

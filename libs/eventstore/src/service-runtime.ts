@@ -83,7 +83,7 @@ export class ServiceRuntime {
       const runner = new ProjectionRunner({ db: this.db, schema: options.schema, nc: this.nc, prefix: options.prefix, source, projection, logger: options.logger });
       await runner.start();
       this.runners.push(runner);
-      observed.push({ projection: runner.projectionName, source, streamName: runner.streamName });
+      observed.push({ projection: runner.projectionName, source, streamName: runner.streamName, filter: () => runner.filterSubject });
     }
     // Outbox backlog, projection lag, parked messages and pool usage, read at each scrape of /metrics.
     let jsm: Promise<JetStreamManager> | undefined;

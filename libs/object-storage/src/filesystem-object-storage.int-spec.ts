@@ -64,6 +64,25 @@ describe('FilesystemObjectStorage (real files)', () => {
     expect(files.some((f) => f.includes('.tmp-'))).toBe(false);
   });
 
+  it('putStream writes the chunks as one object; a failing source leaves the old object and no temp file', async () => {
+    const chunks = ['[', '{"a":1}', '', ',{"b":2}', ']'];
+    async function* source(failAfter?: number) {
+      for (let i = 0; i < chunks.length; i++) {
+        if (i === failAfter) throw new Error('the database went away');
+        yield bytes(chunks[i]!);
+      }
+    }
+    expect(await store.putStream('audit-bucket', 'r.json', source(), privateMeta)).toBe(chunks.join('').length);
+    const whole = await store.get('audit-bucket', 'r.json');
+    expect(Buffer.from(whole!.body).toString()).toBe(chunks.join(''));
+    await store.put('audit-bucket', 'same.json', bytes(chunks.join('')), privateMeta);
+    expect(whole!.etag).toBe((await store.get('audit-bucket', 'same.json'))!.etag);
+
+    await expect(store.putStream('audit-bucket', 'r.json', source(3), privateMeta)).rejects.toThrow('the database went away');
+    expect(Buffer.from((await store.get('audit-bucket', 'r.json'))!.body).toString()).toBe(chunks.join(''));
+    expect((await filesUnder(path.join(root, 'objects'))).some((f) => f.includes('.tmp-'))).toBe(false);
+  });
+
   it('never turns a key into a path: traversal attempts are refused and nothing is written outside the root', async () => {
     await writeFile(path.join(root, 'secret.txt'), 'do not serve');
     for (const key of ['../secret.txt', '../../secret.txt', '/etc/passwd', 'a/../../secret.txt', 'a\\..\\secret.txt']) {

@@ -60,14 +60,40 @@ export class FilesystemObjectStorage implements ObjectStorage {
   }
 
   async put(bucket: string, key: string, body: Uint8Array, meta: ObjectMeta): Promise<void> {
+    await this.putStream(bucket, key, [body], meta);
+  }
+
+  async putStream(bucket: string, key: string, chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, meta: ObjectMeta): Promise<number> {
     assertValidMeta(meta);
     const { dir, base } = this.location(bucket, key);
     await mkdir(dir, { recursive: true });
-    const md5 = createHash('md5').update(body).digest('hex');
     const sidecarPath = path.join(dir, `${base}.meta.json`);
     const previous = await this.readSidecar(sidecarPath);
-    const bodyFile = `${base}.${md5}.body`;
-    await writeAtomically(path.join(dir, bodyFile), body);
+    // The body goes to a temp file as it comes (its MD5 is known only at the end), then is renamed into place.
+    const temp = path.join(dir, `${base}.tmp-${randomBytes(8).toString('hex')}`);
+    const md5 = createHash('md5');
+    let size = 0;
+    let etag: string;
+    let bodyFile: string;
+    try {
+      const handle = await open(temp, 'wx', 0o600);
+      try {
+        for await (const chunk of chunks) {
+          md5.update(chunk);
+          size += chunk.length;
+          for (let written = 0; written < chunk.length; ) written += (await handle.write(chunk, written)).bytesWritten;
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      etag = md5.digest('hex');
+      bodyFile = `${base}.${etag}.body`;
+      await rename(temp, path.join(dir, bodyFile));
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
     const sidecar: Sidecar = {
       version: 1,
       bucket,
@@ -76,12 +102,13 @@ export class FilesystemObjectStorage implements ObjectStorage {
       acl: meta.acl,
       ownerAccount: meta.ownerAccount,
       lastModified: this.now().toISOString(),
-      etag: `"${md5}"`,
-      contentLength: body.length,
+      etag: `"${etag}"`,
+      contentLength: size,
       bodyFile,
     };
     await writeAtomically(sidecarPath, JSON.stringify(sidecar, null, 2));
     if (previous && previous.bodyFile !== bodyFile) await unlink(path.join(dir, previous.bodyFile)).catch(() => undefined);
+    return size;
   }
 
   async get(bucket: string, key: string): Promise<StoredObject | undefined> {

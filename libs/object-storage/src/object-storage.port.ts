@@ -22,6 +22,12 @@ export interface StoredObject extends ObjectMeta {
 export interface ObjectStorage {
   /** Writes (or replaces) an object; readers see the old or the new object, never a mix. */
   put(bucket: string, key: string, body: Uint8Array, meta: ObjectMeta): Promise<void>;
+  /**
+   * `put` of a body given in chunks, never held whole in memory (an audit report over a million
+   * certificates is hundreds of MB); the same visibility: the old object or the complete new one.
+   * Answers the body's size in octets. A failing chunk source leaves the old object in place.
+   */
+  putStream(bucket: string, key: string, chunks: AsyncIterable<Uint8Array>, meta: ObjectMeta): Promise<number>;
   /** The object, or undefined when there is none. */
   get(bucket: string, key: string): Promise<StoredObject | undefined>;
 }

@@ -1,4 +1,13 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { assertValidBucketName, assertValidMeta, assertValidObjectKey } from './object-names';
 import type { ObjectAcl, ObjectMeta, ObjectStorage, StoredObject } from './object-storage.port';
 
@@ -33,6 +42,9 @@ export function getObjectCommand(bucket: string, key: string): GetObjectCommand 
   return new GetObjectCommand({ Bucket: bucket, Key: key });
 }
 
+/** Parts of a multipart upload (S3's minimum is 5 MiB for every part but the last). */
+export const MULTIPART_PART_SIZE = 8 * 1024 * 1024;
+
 const isAcl = (value: string | undefined): value is ObjectAcl => value === 'PUBLIC_READ' || value === 'BUCKET_OWNER_FULL_CONTROL';
 
 /** Real S3 buckets (or an S3-compatible server) through `@aws-sdk/client-s3`. */
@@ -41,6 +53,47 @@ export class S3ObjectStorage implements ObjectStorage {
 
   async put(bucket: string, key: string, body: Uint8Array, meta: ObjectMeta): Promise<void> {
     await this.client.send(putObjectCommand(bucket, key, body, meta));
+  }
+
+  /**
+   * A body that fits in one part is one PutObject; a larger one a multipart upload of
+   * MULTIPART_PART_SIZE parts (S3 shows the object only once it is completed; an aborted upload
+   * leaves the old one). Holds one part in memory at a time.
+   */
+  async putStream(bucket: string, key: string, chunks: AsyncIterable<Uint8Array>, meta: ObjectMeta): Promise<number> {
+    const command = putObjectCommand(bucket, key, new Uint8Array(), meta); // validates, and is the template of the upload
+    let pending: Uint8Array[] = [];
+    let pendingSize = 0;
+    let size = 0;
+    let uploadId: string | undefined;
+    const parts: Array<{ ETag: string; PartNumber: number }> = [];
+    const flush = async () => {
+      const body = Buffer.concat(pending, pendingSize);
+      pending = [];
+      pendingSize = 0;
+      uploadId ??= (await this.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: command.input.ContentType, ACL: command.input.ACL, Metadata: command.input.Metadata }))).UploadId!;
+      const PartNumber = parts.length + 1;
+      const { ETag } = await this.client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber, Body: body, ContentLength: body.length }));
+      parts.push({ ETag: ETag!, PartNumber });
+    };
+    try {
+      for await (const chunk of chunks) {
+        pending.push(chunk);
+        pendingSize += chunk.length;
+        size += chunk.length;
+        if (pendingSize >= MULTIPART_PART_SIZE) await flush();
+      }
+      if (uploadId === undefined) {
+        await this.client.send(putObjectCommand(bucket, key, Buffer.concat(pending, pendingSize), meta));
+        return size;
+      }
+      if (pendingSize > 0) await flush();
+      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+      return size;
+    } catch (error) {
+      if (uploadId !== undefined) await this.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+      throw error;
+    }
   }
 
   async get(bucket: string, key: string): Promise<StoredObject | undefined> {

@@ -8,6 +8,10 @@
  * objects), the headers are written once the length is known, and the digest is computed over
  * the chunks without concatenating them. The CA key signs the digest (signDigest) or, for
  * signers that need the message, the concatenated TBS (sign).
+ *
+ * revocation-service publishes its CRLs with its own streaming writer (one binary COPY into one
+ * buffer, apps/revocation-service/src/domain/crl-writer.ts), whose tests compare its octets with
+ * this builder's: change both together.
  */
 import { createHash } from 'node:crypto';
 import { REVOCATION_REASON_CODES, type RevocationReason } from '@pki/contracts';

@@ -5,7 +5,7 @@
  * The signature is checked by verifyCsrSignature over the request's own
  * CertificationRequestInfo octets (never a re-encoding).
  */
-import { createPublicKey, verify } from 'node:crypto';
+import { verify, type KeyObject } from 'node:crypto';
 import { describePublicKey, hashOf, keyTypeOfSigningAlgorithm, signingAlgorithmFromOid, type KeyAlgorithm, type SigningAlgorithm } from './algorithms';
 import { readExtensions } from './certificate-parse-support';
 import { children, expectTag, readBitString, readInteger, readOid, readWhole, whole, type DerElement } from './der/der-reader';
@@ -16,6 +16,7 @@ import { readGeneralNames, type ParsedGeneralName } from './general-names-parse'
 import { nameToString, readName, type NameAttribute } from './name-render';
 import { Oid } from './oids';
 import { fromPem } from './pem';
+import { publicKeyFromSpki } from './public-key';
 
 /** AWS IssueCertificate caps Csr at 32 KiB; PEM adds a third, so 64 KiB bounds every valid request. */
 export const MAX_CSR_INPUT_OCTETS = 65536;
@@ -182,10 +183,14 @@ export function parseCsr(input: Uint8Array | string): ParsedCsr {
   }
 }
 
-/** Checks the request's self-signature with its own public key (RFC 2986 §3 proof of possession). */
-export function verifyCsrSignature(csr: ParsedCsr): boolean {
+/**
+ * Checks the request's self-signature with its own public key (RFC 2986 §3 proof of possession).
+ * `publicKey` makes the KeyObject from the request's SPKI: publicKeyFromSpki, or a caller's
+ * cache of it (a key seen before need not be imported again).
+ */
+export function verifyCsrSignature(csr: ParsedCsr, publicKey: (spki: Uint8Array) => KeyObject = publicKeyFromSpki): boolean {
   try {
-    const key = createPublicKey({ key: Buffer.from(csr.publicKeySpki), format: 'der', type: 'spki' });
+    const key = publicKey(csr.publicKeySpki);
     const expected = keyTypeOfSigningAlgorithm(csr.signingAlgorithm);
     if (key.asymmetricKeyType !== expected) return false;
     return verify(hashOf(csr.signingAlgorithm), csr.certificationRequestInfo, { key, dsaEncoding: 'der' }, csr.signature);

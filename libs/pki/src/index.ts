@@ -68,6 +68,7 @@ export { buildCertificationRequestInfo, buildCsr } from './csr';
 export type { BuildCsrInput } from './csr';
 export { MAX_CSR_INPUT_OCTETS, MAX_RSA_BITS, MIN_RSA_BITS, parseAndVerifyCsr, parseCsr, verifyCsrSignature } from './csr-parse';
 export type { ParsedCsr } from './csr-parse';
+export { publicKeyFromSpki } from './public-key';
 export { checkPublicKeyQuality, type PublicKeyQuality } from './key-quality';
 
 export { assembleCertificate, buildCertificate, buildTbsCertificate, encodeSerial } from './certificate';

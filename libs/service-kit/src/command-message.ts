@@ -14,7 +14,8 @@ export function encodeJson(value: unknown): string {
 
 export function decodeJson(data: Uint8Array): unknown {
   try {
-    return JSON.parse(Buffer.from(data).toString('utf8'));
+    // A view on the message's bytes (Buffer.from(data) alone would copy them first).
+    return JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
   } catch {
     return undefined;
   }

@@ -9,6 +9,8 @@ const START_HINT = 'start the local servers with `bash scripts/ensure-services.s
 export interface TestDatabase {
   readonly url: string;
   readonly db: Kysely<any>;
+  /** The pg Pool under `db`, for what Kysely cannot run (COPY). */
+  readonly pool: Pool;
   destroy(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   return {
     url,
     db,
+    pool,
     async destroy() {
       await db.destroy();
       await withAdmin(server, (admin) => admin.query(`drop database if exists "${name}" with (force)`));

@@ -52,11 +52,14 @@ function outcomeOf(res: ServerResponse): string {
   return res.statusCode >= 400 ? 'client_error' : 'success';
 }
 
-/** Counts and times the request when its answer is written (or the connection closes first). */
-export function observeApiRequest(req: IncomingMessage, res: ServerResponse): void {
+/**
+ * Counts and times the request when its answer is written (or the connection closes first);
+ * `call` is its API and operation when the caller already has them (see apiOperationOf).
+ */
+export function observeApiRequest(req: IncomingMessage, res: ServerResponse, call?: ApiOperation): void {
   const start = process.hrtime.bigint();
   res.once('close', () => {
-    const { api, operation } = apiOperationOf(req.method ?? 'GET', req.url ?? '/', req.headers);
+    const { api, operation } = call ?? apiOperationOf(req.method ?? 'GET', req.url ?? '/', req.headers);
     const outcome = outcomeOf(res);
     requests.inc({ api, operation, outcome });
     latency.observe({ api, operation, outcome }, secondsSince(start));

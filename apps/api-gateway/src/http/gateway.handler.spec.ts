@@ -39,6 +39,13 @@ class MemoryObjects implements ObjectStorage {
   async put(bucket: string, key: string, body: Uint8Array, meta: ObjectMeta): Promise<void> {
     this.objects.set(`${bucket}/${key}`, { ...meta, body, lastModified: NOW, etag: '"0123456789abcdef0123456789abcdef"' });
   }
+  async putStream(bucket: string, key: string, chunks: AsyncIterable<Uint8Array>, meta: ObjectMeta): Promise<number> {
+    const parts: Uint8Array[] = [];
+    for await (const chunk of chunks) parts.push(chunk);
+    const body = Buffer.concat(parts);
+    await this.put(bucket, key, body, meta);
+    return body.length;
+  }
   async get(bucket: string, key: string): Promise<StoredObject | undefined> {
     return this.objects.get(`${bucket}/${key}`);
   }
@@ -85,7 +92,7 @@ describe('GatewayHandler routing of the CustomCname forms', () => {
   beforeEach(async () => {
     calls = [];
     replies = {
-      OcspRequest: { ok: true, result: { responseBase64: Buffer.from('30030a0106', 'hex').toString('base64'), cache: null } },
+      OcspRequests: { ok: true, result: { responses: [{ responseBase64: Buffer.from('30030a0106', 'hex').toString('base64'), presigned: null }] } },
       CrlLocation: { ok: true, result: { location: { customCname: 'crl.example.test', bucket: 'crl-bucket', key: `crl/${CA_ID}.crl` } } },
     };
     const services = {
@@ -128,8 +135,8 @@ describe('GatewayHandler routing of the CustomCname forms', () => {
       expect(res.body.toString('hex')).toBe('30030a0106');
     }
     expect(calls).toEqual([
-      { service: 'revocation', operation: 'OcspRequest', input: { requestBase64: OCSP_DER.toString('base64'), method: 'POST' } },
-      { service: 'revocation', operation: 'OcspRequest', input: { requestBase64: OCSP_DER.toString('base64'), method: 'GET' } },
+      { service: 'revocation', operation: 'OcspRequests', input: { requests: [{ requestBase64: OCSP_DER.toString('base64'), requestId: expect.any(String) }] } },
+      { service: 'revocation', operation: 'OcspRequests', input: { requests: [{ requestBase64: OCSP_DER.toString('base64'), requestId: expect.any(String) }] } },
     ]);
   });
 

@@ -11,6 +11,13 @@ class MemoryObjects implements ObjectStorage {
   async put(bucket: string, key: string, body: Uint8Array, meta: ObjectMeta): Promise<void> {
     this.objects.set(`${bucket}/${key}`, { ...meta, body, lastModified: new Date('2026-11-22T10:00:00Z'), etag: '"0123456789abcdef0123456789abcdef"' });
   }
+  async putStream(bucket: string, key: string, chunks: AsyncIterable<Uint8Array>, meta: ObjectMeta): Promise<number> {
+    const parts: Uint8Array[] = [];
+    for await (const chunk of chunks) parts.push(chunk);
+    const body = Buffer.concat(parts);
+    await this.put(bucket, key, body, meta);
+    return body.length;
+  }
   async get(bucket: string, key: string): Promise<StoredObject | undefined> {
     this.reads.push(`${bucket}/${key}`);
     return this.objects.get(`${bucket}/${key}`);

@@ -1,4 +1,4 @@
-import type { CommandMessage, OcspRequestInput, Reply } from '@pki/contracts';
+import type { CommandMessage, OcspRequestItem, OcspRequestsInput, OcspResponseItem, Reply } from '@pki/contracts';
 import { metricsText } from '@pki/service-kit';
 import { parsePrometheusText, sampleSum } from '@pki/testing';
 import type { GatewayRequest } from '../routing/http-types';
@@ -7,14 +7,20 @@ import { MAX_OCSP_REQUEST_OCTETS, OcspRoute } from './ocsp.route';
 const req = (method: string, rawPath: string, body = Buffer.alloc(0), contentType = 'application/ocsp-request'): GatewayRequest => ({ method, rawPath, rawQuery: '', headers: { 'content-type': contentType }, body });
 
 describe('OcspRoute', () => {
-  const forwarded: OcspRequestInput[] = [];
-  let reply: Reply<unknown> = { ok: true, result: { responseBase64: Buffer.from('3003', 'hex').toString('base64'), cache: null } };
-  const route = new OcspRoute({
-    request: async <T>(_service: string, _op: string, message: CommandMessage) => {
-      forwarded.push(message.input as OcspRequestInput);
-      return reply as Reply<T>;
+  const forwarded: OcspRequestItem[] = [];
+  let reply: Reply<OcspResponseItem> = { ok: true, result: { responseBase64: Buffer.from('3003', 'hex').toString('base64'), presigned: null } };
+  const route = new OcspRoute(
+    {
+      // revocation-service's OcspRequests: one answer per forwarded request.
+      request: async <T>(_service: string, _op: string, message: CommandMessage) => {
+        const { requests } = message.input as OcspRequestsInput;
+        forwarded.push(...requests);
+        return (reply.ok ? { ok: true, result: { responses: requests.map(() => reply.ok && reply.result) } } : reply) as Reply<T>;
+      },
     },
-  });
+    undefined,
+    () => Date.parse('2026-11-22T10:00:00Z'),
+  );
   beforeEach(() => (forwarded.length = 0));
 
   it('matches GET /ocsp/<anything> and POST /ocsp only', () => {
@@ -68,11 +74,8 @@ describe('OcspRoute', () => {
       await route.handle(get(`/${b64}`), 'r1');
       await route.handle(get(`/${encodeURIComponent(b64)}`), 'r2');
       await route.handle(post({ 'content-type': 'application/ocsp-request' }), 'r3');
-      expect(forwarded).toEqual([
-        { requestBase64: b64, method: 'GET' },
-        { requestBase64: b64, method: 'GET' },
-        { requestBase64: b64, method: 'POST' },
-      ]);
+      expect(forwarded.map((f) => f.requestBase64)).toEqual([b64, b64, b64]);
+      expect(forwarded.map((f) => f.requestId)).toEqual(['r1', 'r2', 'r3']);
     });
   });
 
@@ -83,7 +86,6 @@ describe('OcspRoute', () => {
     await route.handle(req('GET', `/ocsp/${b64}`), 'r1');
     await route.handle(req('GET', `/ocsp/${encodeURIComponent(b64)}`), 'r2');
     expect(forwarded.map((f) => f.requestBase64)).toEqual([b64, b64]);
-    expect(forwarded[0]!.method).toBe('GET');
   });
 
   it('malformed, empty, wrong content type and oversized requests get malformedRequest without reaching the service', async () => {
@@ -96,10 +98,21 @@ describe('OcspRoute', () => {
     expect(forwarded).toHaveLength(0);
   });
 
-  it('caching headers for cacheable responses; tryLater when the responder is unavailable', async () => {
-    reply = { ok: true, result: { responseBase64: 'MAA=', cache: { producedAt: '2026-11-22T10:00:00Z', nextUpdate: '2026-11-22T11:00:00Z', maxAgeSeconds: 300 } } };
-    const res = await route.handle(req('POST', '/ocsp', Buffer.from([0x30, 0x00])), 'r');
-    expect(res.headers).toMatchObject({ 'Cache-Control': 'max-age=300, public, no-transform, must-revalidate', Expires: 'Sun, 22 Nov 2026 11:00:00 GMT', 'Last-Modified': 'Sun, 22 Nov 2026 10:00:00 GMT' });
+  it('RFC 5019 §6.2 caching headers for GET responses that may be reused; none for POST; tryLater when the responder is unavailable', async () => {
+    const presigned = { certificateAuthorityId: 'ca', serial: '1', status: 'good' as const, caVersion: 1, producedAt: Date.parse('2026-11-22T10:00:00Z'), nextUpdate: Date.parse('2026-11-22T11:00:00Z') };
+    reply = { ok: true, result: { responseBase64: 'MAA=', presigned } };
+    const get = await route.handle(req('GET', `/ocsp/${encodeURIComponent(Buffer.from([0x30, 0x00]).toString('base64'))}`), 'r');
+    expect(get.headers).toMatchObject({
+      'Cache-Control': 'max-age=300, public, no-transform, must-revalidate',
+      Expires: 'Sun, 22 Nov 2026 11:00:00 GMT',
+      'Last-Modified': 'Sun, 22 Nov 2026 10:00:00 GMT',
+      ETag: expect.stringMatching(/^"[0-9a-f]{40}"$/),
+    });
+    const post = await route.handle(req('POST', '/ocsp', Buffer.from([0x30, 0x00])), 'r');
+    expect(post.headers['Cache-Control']).toBe('no-cache');
+    expect(post.headers.ETag).toBeUndefined();
+    reply = { ok: true, result: { responseBase64: 'MAA=', presigned: null } };
+    expect((await route.handle(req('GET', `/ocsp/${encodeURIComponent(Buffer.from([0x30, 0x00]).toString('base64'))}`), 'r')).headers['Cache-Control']).toBe('no-cache');
     reply = { ok: false, error: { kind: 'Unavailable', message: 'down' } };
     expect(Buffer.from((await route.handle(req('POST', '/ocsp', Buffer.from([0x30, 0x00])), 'r')).body).toString('hex')).toBe('30030a0103');
   });
@@ -112,7 +125,7 @@ describe('OcspRoute', () => {
     try {
       await route.handle(req('POST', '/ocsp', Buffer.from('3003020101', 'hex')), 'r');
     } finally {
-      reply = { ok: true, result: { responseBase64: Buffer.from('3003', 'hex').toString('base64'), cache: null } };
+      reply = { ok: true, result: { responseBase64: Buffer.from('3003', 'hex').toString('base64'), presigned: null } };
     }
     expect([await counted('malformed'), await counted('tryLater')]).toEqual([malformed + 1, tryLater + 1]);
   });

@@ -6,14 +6,16 @@
  * - `POST /ocsp` (or `/ocsp/`) with `Content-Type: application/ocsp-request` and the DER body;
  * - the same two forms at the root (`GET /<base64>`, `POST /`) for CAs whose certificates name
  *   `http://<OcspCustomCname>/` (AWS `OcspConfiguration.OcspCustomCname`): see `matchesRoot`.
- * The request is forwarded to revocation-service over NATS; the answer is always an
+ * The request is answered by the gateway's OcspResponder (../ocsp: from a pre-signed response,
+ * or forwarded to revocation-service over NATS); the answer is always an
  * `application/ocsp-response`: malformed input gets the RFC's malformedRequest response (never
  * a 500), an unavailable responder tryLater.
  */
-import { createHash } from 'node:crypto';
-import { REVOCATION_OPERATIONS, type Caller, type OcspRequestInput, type OcspRequestOutput } from '@pki/contracts';
+import type { ServiceClient } from '@pki/service-kit';
 import { MAX_OCSP_REQUEST_OCTETS, ocspStatusOnly } from '@pki/pki';
-import { counter, type ServiceClient } from '@pki/service-kit';
+import { counter } from '@pki/service-kit';
+import { OcspResponder } from '../ocsp/ocsp-responder';
+import type { PresignedEntry } from '../ocsp/presigned-responses';
 import type { GatewayRequest } from '../routing/http-types';
 import { hasSignature, type ObjectResponse } from './objects.route';
 
@@ -33,8 +35,8 @@ function gatewayOcspAnswer(status: 'malformed' | 'tryLater' | 'internalError', a
   return answer;
 }
 
-/** OCSP requests are anonymous; the responder works for the CA's account, not the caller's. */
-const ANONYMOUS: Caller = { accountId: '000000000000', accessKeyId: 'anonymous' };
+/** RFC 5019 §6.2: max-age no later than nextUpdate; kept short so HTTP caches pick up revocations soon. */
+const MAX_AGE_SECONDS = 300;
 
 const contentType = (request: GatewayRequest): string => String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 
@@ -60,7 +62,12 @@ const respond = (body: Buffer, status = 200, extra: Record<string, string> = {})
 });
 
 export class OcspRoute {
-  constructor(private readonly services: Pick<ServiceClient, 'request'>) {}
+  private readonly responder: OcspResponder;
+
+  /** `responder`: the process's (with its pre-signed responses and lease); by default one that forwards every request. */
+  constructor(services: Pick<ServiceClient, 'request'>, responder?: OcspResponder, private readonly now: () => number = Date.now) {
+    this.responder = responder ?? new OcspResponder(services);
+  }
 
   static matches(method: string, rawPath: string): boolean {
     if (method !== 'GET' && method !== 'POST') return false;
@@ -116,22 +123,43 @@ export class OcspRoute {
     return Buffer.from(encoded, 'base64');
   }
 
+  /**
+   * The answer from this process's pre-signed responses, when the request has one (synchronous:
+   * no request id, span or access line is made for it; the gateway's API metrics count it).
+   */
+  answerPresigned(request: GatewayRequest): ObjectResponse | undefined {
+    if (request.method === 'POST' && request.body.length > MAX_OCSP_REQUEST_OCTETS) return undefined;
+    const der = OcspRoute.requestDer(request);
+    if (!der || der.length === 0 || der.length > MAX_OCSP_REQUEST_OCTETS) return undefined;
+    const entry = this.responder.presigned(der);
+    return entry && this.httpResponse(request, entry.body, entry);
+  }
+
   async handle(request: GatewayRequest, requestId: string): Promise<ObjectResponse> {
     if (request.method === 'POST' && request.body.length > MAX_OCSP_REQUEST_OCTETS) return gatewayOcspAnswer('malformed', respond(MALFORMED));
     const der = OcspRoute.requestDer(request);
     if (!der || der.length === 0 || der.length > MAX_OCSP_REQUEST_OCTETS) return gatewayOcspAnswer('malformed', respond(MALFORMED));
-    const input: OcspRequestInput = { requestBase64: der.toString('base64'), method: request.method === 'GET' ? 'GET' : 'POST' };
-    const reply = await this.services.request<OcspRequestOutput>('revocation', REVOCATION_OPERATIONS.OcspRequest, { caller: ANONYMOUS, requestId, input });
-    if (!reply.ok) return reply.error.kind === 'Unavailable' ? gatewayOcspAnswer('tryLater', respond(TRY_LATER)) : gatewayOcspAnswer('internalError', respond(INTERNAL_ERROR));
-    const body = Buffer.from(reply.result.responseBase64, 'base64');
-    const cache = reply.result.cache;
-    if (!cache) return respond(body);
-    // RFC 5019 §6.2 caching headers for GET responses without a nonce.
+    const outcome = await this.responder.answer(der, requestId);
+    if (outcome.kind === 'unavailable') return gatewayOcspAnswer('tryLater', respond(TRY_LATER));
+    if (outcome.kind === 'failed') return gatewayOcspAnswer('internalError', respond(INTERNAL_ERROR));
+    return this.httpResponse(request, outcome.body, outcome.entry);
+  }
+
+  /** An internalError answer, for a request whose handling failed unexpectedly. */
+  static internalError(): ObjectResponse {
+    return gatewayOcspAnswer('internalError', respond(INTERNAL_ERROR));
+  }
+
+  private httpResponse(request: GatewayRequest, body: Buffer, entry: PresignedEntry | null): ObjectResponse {
+    // RFC 5019 §5/§6: GET responses without a nonce may be cached by HTTP caches (a nonce asks for a
+    // fresh one); max-age stays short (HTTP caches pick up revocations soon) and never reaches past nextUpdate (§6.2).
+    const remainingSeconds = entry ? Math.floor((entry.presigned.nextUpdate - this.now()) / 1000) : 0;
+    if (request.method !== 'GET' || !entry || remainingSeconds <= 0) return respond(body);
     return respond(body, 200, {
-      'Cache-Control': `max-age=${cache.maxAgeSeconds}, public, no-transform, must-revalidate`,
-      'Last-Modified': new Date(cache.producedAt).toUTCString(),
-      Expires: new Date(cache.nextUpdate).toUTCString(),
-      ETag: `"${createHash('sha1').update(body).digest('hex')}"`,
+      'Cache-Control': `max-age=${Math.min(MAX_AGE_SECONDS, remainingSeconds)}, public, no-transform, must-revalidate`,
+      'Last-Modified': entry.lastModified,
+      Expires: entry.expires,
+      ETag: entry.etag,
     });
   }
 }

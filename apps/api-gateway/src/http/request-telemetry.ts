@@ -29,9 +29,8 @@ let accessLog: PinoLogger | undefined;
  * (`traceparent`), and ends with its one access line: request id, account, API, operation, HTTP
  * status, AWS exception name (x-amzn-ErrorType) when it failed, latency.
  */
-export function observeHttpRequest(req: IncomingMessage, res: ServerResponse, work: (requestId: string) => Promise<void>): Promise<void> {
+export function observeHttpRequest(req: IncomingMessage, res: ServerResponse, call: ApiCall, work: (requestId: string) => Promise<void>): Promise<void> {
   const requestId = randomUUID();
-  const call = describeRequest(req);
   const start = performance.now();
   const header = (name: string) => {
     const value = req.headers[name];

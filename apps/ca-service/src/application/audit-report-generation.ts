@@ -1,7 +1,7 @@
 import { DomainError } from '@pki/contracts';
 import type { ObjectStorage } from '@pki/object-storage';
-import { formatAuditReport } from '../domain/audit-report.format';
-import { auditDb, listAuditRecords } from '../infrastructure/audit-report.queries';
+import { auditReportChunks, auditReportContentType, type AuditRecord } from '../domain/audit-report.format';
+import { auditDb, auditRecordPages } from '../infrastructure/audit-report.queries';
 import type { AuditReportRow } from '../infrastructure/tables/audit-report.table';
 import { executeAuditReportCommand } from './audit-report.stream';
 import type { CaContext } from './ca-context';
@@ -15,16 +15,15 @@ import type { CaContext } from './ca-context';
 export async function generateAuditReport(context: CaContext, objects: ObjectStorage, report: AuditReportRow, correlationId: string): Promise<'SUCCESS' | 'FAILED'> {
   const meta = { accountId: report.owner_account, correlationId };
   const base = { auditReportId: report.id, certificateAuthorityId: report.certificate_authority_id };
-  let recordCount: number;
+  let recordCount = 0;
   try {
-    const records = await listAuditRecords(auditDb(context.db), report.certificate_authority_id, report.created_at);
-    const { body, contentType } = formatAuditReport(records, report.format === 'CSV' ? 'CSV' : 'JSON');
-    await objects.put(report.s3_bucket_name, report.s3_key, new TextEncoder().encode(body), {
-      contentType,
+    const format = report.format === 'CSV' ? 'CSV' : 'JSON';
+    const pages = counted(auditRecordPages(auditDb(context.db), report.certificate_authority_id, report.created_at), (n) => (recordCount += n));
+    await objects.putStream(report.s3_bucket_name, report.s3_key, utf8(auditReportChunks(pages, format)), {
+      contentType: auditReportContentType(format),
       acl: 'BUCKET_OWNER_FULL_CONTROL',
       ownerAccount: report.owner_account,
     });
-    recordCount = records.length;
   } catch (error) {
     const reason = `could not write s3://${report.s3_bucket_name}/${report.s3_key}: ${error instanceof Error ? error.message : String(error)}`;
     await record(context, report, { type: 'RecordAuditReportFailed', ...base, reason, now: context.now() }, meta);
@@ -32,6 +31,17 @@ export async function generateAuditReport(context: CaContext, objects: ObjectSto
   }
   await record(context, report, { type: 'RecordAuditReportCreated', ...base, recordCount, now: context.now(), s3BucketName: report.s3_bucket_name, s3Key: report.s3_key }, meta);
   return 'SUCCESS';
+}
+
+async function* counted(pages: AsyncIterable<AuditRecord[]>, count: (n: number) => void): AsyncGenerator<AuditRecord[]> {
+  for await (const page of pages) {
+    count(page.length);
+    yield page;
+  }
+}
+
+async function* utf8(chunks: AsyncIterable<string>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) yield Buffer.from(chunk, 'utf8');
 }
 
 /** Records the outcome; another generator that finished first (Conflict) already did. */

@@ -17,7 +17,7 @@ import {
 import { FilesystemObjectStorage } from '@pki/object-storage';
 import { assertNatsReachable, cleanupNatsPrefix, createTestDatabase, testNatsUrl, uniquePrefix, waitFor, type TestDatabase } from '@pki/testing';
 import { auditReportStream } from '../domain/audit-report.events';
-import { auditDb } from '../infrastructure/audit-report.queries';
+import { auditDb, auditRecordPages } from '../infrastructure/audit-report.queries';
 import { auditProjections, auditRecordsFromIssuance } from '../infrastructure/projections/audit-records.projection';
 import { caMigrations } from '../migrations';
 import { auditReportHandlers } from './audit-report.handlers';
@@ -233,6 +233,27 @@ describe('audit reports (real Postgres, JetStream and files)', () => {
     expect(lines[0]).toBe('awsAccountId,requestedByServicePrincipal,certificateArn,serial,subject,notBefore,notAfter,issuedAt,revokedAt,revocationReason,templateArn');
     expect(lines.slice(1, -1).map((line) => line.split(',')[3])).toEqual(['0a:01', '7f:0b:02', '0d:04']);
     expect(lines[1]).toContain(',"CN=device 0a01,O=Example, Inc.",');
+  });
+
+  it('pages the records by (issued_at, serial): ties and microseconds neither skip nor repeat a record, later issuances are left out', async () => {
+    const caId = randomUUID();
+    const at = ['2026-11-22 09:00:00.000001+00', '2026-11-22 09:00:00.000001+00', '2026-11-22 09:00:00.000002+00', '2026-11-22 09:00:00.000002+00', '2026-11-22 09:00:01+00', '2026-11-22 11:00:00+00'];
+    for (const [i, issuedAt] of at.entries()) {
+      await auditDb(db)
+        .insertInto('audit_records')
+        .values({
+          certificate_arn: `arn:paging/${caId}/${i}`, certificate_authority_id: caId, serial: `0${5 - i}`, account_id: OWNER, requested_by_service_principal: null, subject: 'CN=x',
+          not_before: new Date(), not_after: new Date(), issued_at: issuedAt as never, template_arn: 'arn:aws:acm-pca:::template/EndEntityCertificate/V1', revoked_at: null, revocation_reason: null,
+        })
+        .execute();
+    }
+    const cutoff = new Date('2026-11-22T10:00:00Z');
+    for (const pageSize of [1, 2, 3, 5, 100]) {
+      const pages: string[][] = [];
+      for await (const page of auditRecordPages(auditDb(db), caId, cutoff, pageSize)) pages.push(page.map((r) => r.serial));
+      expect(pages.flat()).toEqual(['04', '05', '02', '03', '01']);
+      expect(pages.every((p) => p.length <= pageSize)).toBe(true);
+    }
   });
 
   it('applies an event twice to the same rows (redelivery is harmless)', async () => {

@@ -8,8 +8,9 @@ import type { CaContext } from './ca-context';
 /**
  * LookupCertificateAuthority (internal, libs/contracts CA_INTERNAL_OPERATIONS): whether the CA
  * exists, from this service's read model, written in the transaction of its events (a
- * permanently deleted CA's row is gone). Says nothing else about it: access is the asking
- * service's business, decided on its own projection once the CA's events reach it.
+ * permanently deleted CA's row is gone), and its status there (so an asking service can tell its
+ * projection is behind). Says nothing else about it: access is the asking service's business,
+ * decided on its own projection once the CA's events reach it.
  */
 export function lookupCertificateAuthorityHandlers(context: CaContext): CommandHandlers {
   return {
@@ -18,7 +19,8 @@ export function lookupCertificateAuthorityHandlers(context: CaContext): CommandH
       if (!isPlatformId(id)) {
         throw new DomainError('Malformed', 'LookupCertificateAuthority needs a certificateAuthorityId (a lowercase UUID).', 'InvalidRequestException');
       }
-      return { exists: (await findCertificateAuthorityById(caDb(context.db), id)) !== undefined };
+      const row = await findCertificateAuthorityById(caDb(context.db), id);
+      return row === undefined ? { exists: false } : { exists: true, status: row.status };
     },
   };
 }

@@ -1,4 +1,4 @@
-import { AUDIT_REPORT_FIELDS, csvField, formatAuditReport, formatSerial, formatTimestamp, type AuditRecord } from './audit-report.format';
+import { AUDIT_REPORT_FIELDS, auditReportChunks, csvField, formatAuditReport, formatSerial, formatTimestamp, type AuditRecord } from './audit-report.format';
 
 const issued: AuditRecord = {
   awsAccountId: '123456789012',
@@ -76,5 +76,22 @@ describe('audit report formatting (PcaAuditReport.md)', () => {
   it('writes an empty report for a CA that issued nothing', () => {
     expect(JSON.parse(formatAuditReport([], 'JSON').body)).toEqual([]);
     expect(formatAuditReport([], 'CSV').body).toBe(`${AUDIT_REPORT_FIELDS.join(',')}\r\n`);
+  });
+
+  it('streams the same text as the whole report, whatever the pages (empty pages, one record, none at all)', async () => {
+    const many = Array.from({ length: 7 }, (_, i) => ({ ...(i % 2 ? revoked : issued), serial: `0${i}`, subject: i === 3 ? 'CN=a,\nb' : issued.subject }));
+    const paged = async function* (pages: AuditRecord[][]) {
+      yield* pages;
+    };
+    const joined = async (pages: AuditRecord[][], format: 'JSON' | 'CSV') => {
+      let text = '';
+      for await (const chunk of auditReportChunks(paged(pages), format)) text += chunk;
+      return text;
+    };
+    for (const format of ['JSON', 'CSV'] as const) {
+      for (const pages of [[], [[]], [many.slice(0, 1)], [many.slice(0, 3), [], many.slice(3)], many.map((r) => [r])]) {
+        expect(await joined(pages, format)).toBe(formatAuditReport(pages.flat(), format).body);
+      }
+    }
   });
 });

@@ -79,6 +79,42 @@ export function formatJson(records: readonly AuditRecord[]): string {
   return JSON.stringify(records.map(fields), null, 3);
 }
 
+export function auditReportContentType(format: AuditReportFormat): string {
+  return format === 'JSON' ? 'application/json' : 'text/csv';
+}
+
 export function formatAuditReport(records: readonly AuditRecord[], format: AuditReportFormat): { body: string; contentType: string } {
-  return format === 'JSON' ? { body: formatJson(records), contentType: 'application/json' } : { body: formatCsv(records), contentType: 'text/csv' };
+  return { body: format === 'JSON' ? formatJson(records) : formatCsv(records), contentType: auditReportContentType(format) };
+}
+
+/**
+ * The report's body piece by piece, one piece per page of records: the same text as
+ * `formatAuditReport` of all the records, without ever holding it whole (a million certificates
+ * make a JSON report of ~600 MB, longer than a JavaScript string may be).
+ */
+export async function* auditReportChunks(pages: AsyncIterable<readonly AuditRecord[]>, format: AuditReportFormat): AsyncGenerator<string> {
+  if (format === 'CSV') {
+    yield `${AUDIT_REPORT_FIELDS.join(',')}\r\n`;
+    for await (const page of pages) {
+      let chunk = '';
+      for (const record of page) {
+        const values = fields(record);
+        chunk += `${AUDIT_REPORT_FIELDS.map((name) => csvField(values[name] ?? '')).join(',')}\r\n`;
+      }
+      if (chunk) yield chunk;
+    }
+    return;
+  }
+  // JSON.stringify(records, null, 3): each element is its own stringify, indented one level deeper.
+  let first = true;
+  yield '[';
+  for await (const page of pages) {
+    let chunk = '';
+    for (const record of page) {
+      chunk += `${first ? '\n' : ',\n'}${JSON.stringify(fields(record), null, 3).replace(/^/gm, '   ')}`;
+      first = false;
+    }
+    if (chunk) yield chunk;
+  }
+  yield first ? ']' : '\n]';
 }

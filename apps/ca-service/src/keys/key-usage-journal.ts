@@ -90,18 +90,39 @@ export class KeyUsageJournal {
    * with CertificateAlreadySigned when the certificate's signature was recorded first elsewhere.
    */
   record(usage: CaKeyUsedV1, meta: EventMetadata, certificate?: CertificateSignatureRecord): Promise<void> {
-    const stream = caKeyUsageStream(usage.certificateAuthorityId);
-    return new Promise<void>((resolve, reject) => {
-      const queue = this.queues.get(stream);
-      // The trace is this signature's request, not the one whose turn commits the batch.
-      const pending: Pending = { usage, meta: withActiveTrace(meta), certificate, resolve, reject };
-      if (queue) {
-        queue.push(pending); // a flush is running: it takes this one in its next transaction
-        return;
-      }
-      this.queues.set(stream, [pending]);
-      void this.flush(stream);
-    });
+    return this.enqueue([{ usage, meta, certificate }])[0]!;
+  }
+
+  /**
+   * Several records of one CA at once (SignDataBatch): queued together, so they commit in one
+   * transaction (up to `maxBatch`), each resolving once it committed.
+   */
+  recordMany(records: readonly { readonly usage: CaKeyUsedV1; readonly meta: EventMetadata }[]): Promise<void[]> {
+    return Promise.all(this.enqueue(records.map((r) => ({ ...r, certificate: undefined }))));
+  }
+
+  private enqueue(records: readonly { usage: CaKeyUsedV1; meta: EventMetadata; certificate: CertificateSignatureRecord | undefined }[]): Promise<void>[] {
+    const promises: Promise<void>[] = [];
+    const started = new Set<string>();
+    for (const { usage, meta, certificate } of records) {
+      const stream = caKeyUsageStream(usage.certificateAuthorityId);
+      promises.push(
+        new Promise<void>((resolve, reject) => {
+          // The trace is this signature's request, not the one whose turn commits the batch.
+          const pending: Pending = { usage, meta: withActiveTrace(meta), certificate, resolve, reject };
+          const queue = this.queues.get(stream);
+          if (queue) {
+            queue.push(pending); // a flush is running (or about to start): it takes this one in its next transaction
+            return;
+          }
+          this.queues.set(stream, [pending]);
+          started.add(stream);
+        }),
+      );
+    }
+    // Started after every record of the call is queued, so they share the first transaction.
+    for (const stream of started) void this.flush(stream);
+    return promises;
   }
 
   /** Commits the stream's queue batch by batch until it is empty, then forgets the queue. */

@@ -4,7 +4,9 @@
  * every member is checked here before anything is read or signed.
  */
 import {
+  BATCH_SIGNATURE_PURPOSES,
   CERTIFICATE_SIGNATURE_PURPOSES,
+  SIGN_DATA_BATCH_MAX_ITEMS,
   DomainError,
   REMOTE_SIGNATURE_PURPOSES,
   SIGN_DATA_MAX_OCTETS,
@@ -85,4 +87,32 @@ export function parseSignRequest(raw: unknown, kind: 'data' | 'digest'): ParsedS
   checkDigestLength(signingAlgorithm, bytes);
   const certificateId = certificateIdOf(input, purpose as RemoteSignaturePurpose, kind);
   return { certificateAuthorityId: certificateAuthorityId.toLowerCase(), signingAlgorithm, purpose: purpose as RemoteSignaturePurpose, requestedBy, certificateId, bytes };
+}
+
+/** A SignDataBatch: one CA, algorithm and purpose; each item its own data and correlation id. */
+export interface ParsedSignBatchRequest {
+  readonly certificateAuthorityId: string;
+  readonly signingAlgorithm: SigningAlgorithm;
+  readonly purpose: RemoteSignaturePurpose;
+  readonly requestedBy: string;
+  readonly items: readonly { readonly bytes: Buffer; readonly requestId: string }[];
+}
+
+export function parseSignBatchRequest(raw: unknown): ParsedSignBatchRequest {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('The request must be a JSON object.');
+  const input = raw as Record<string, unknown>;
+  const { items, ...common } = input;
+  if (!Array.isArray(items) || items.length === 0 || items.length > SIGN_DATA_BATCH_MAX_ITEMS) throw invalid(`items must be a list of 1-${SIGN_DATA_BATCH_MAX_ITEMS} signing requests.`);
+  // The members every item shares are checked as one SignData's (with the first item's data).
+  const first = items[0] as Record<string, unknown> | null;
+  const head = parseSignRequest({ ...common, dataBase64: typeof first === 'object' && first !== null ? first.dataBase64 : undefined }, 'data');
+  if (!BATCH_SIGNATURE_PURPOSES.includes(head.purpose)) throw invalid(`purpose ${head.purpose} is not available through SignDataBatch (only ${BATCH_SIGNATURE_PURPOSES.join(', ')}).`);
+  const parsed = items.map((item: unknown) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw invalid('Each item must be a JSON object.');
+    const entry = item as Record<string, unknown>;
+    const requestId = member(entry, 'requestId');
+    if (!printable(requestId)) throw invalid('requestId must be 1-256 printable characters.');
+    return { bytes: base64('dataBase64', member(entry, 'dataBase64'), SIGN_DATA_MAX_OCTETS), requestId };
+  });
+  return { certificateAuthorityId: head.certificateAuthorityId, signingAlgorithm: head.signingAlgorithm, purpose: head.purpose, requestedBy: head.requestedBy, items: parsed };
 }

@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, createPublicKey, randomUUID, verify } fro
 import { Logger, type LoggerService } from '@nestjs/common';
 import { DomainError, caKeyUsageStream, type CaKeyUsedV1, type CommandMessage, type KeyAlgorithm } from '@pki/contracts';
 import { EventStore } from '@pki/eventstore';
+import { sql } from 'kysely';
 import type { TestDatabase } from '@pki/testing';
 import { createKeyCustody } from './create-key-custody';
 import { caKeyDb, sealedPrivateKeyOf } from './ca-key.queries';
@@ -247,6 +248,34 @@ describe('SignData / SignDigest (Postgres)', () => {
       expect(a).not.toEqual(b);
       expect(await usage(ca.id)).toHaveLength(2);
     });
+  });
+
+  it('SignDataBatch: one CA check, a signature per item in order, each with its own CaKeyUsed record, all committed in one transaction', async () => {
+    const ca = await insertCa('ACTIVE', 'ROOT', 'EC_prime256v1');
+    const items = ['one', 'two', 'three'].map((name) => ({ dataBase64: Buffer.from(`ResponseData ${name}`).toString('base64'), requestId: `http-${name}` }));
+    const common = { certificateAuthorityId: ca.id, signingAlgorithm: 'SHA256WITHECDSA', purpose: 'OCSP', requestedBy: 'revocation-service (OCSP responder)' };
+    const { signaturesBase64 } = (await handlers.SignDataBatch!(message({ ...common, items }, 'batch-1'))) as { signaturesBase64: string[] };
+    expect(signaturesBase64).toHaveLength(3);
+    signaturesBase64.forEach((signature, i) => expect(verify('sha256', Buffer.from(items[i]!.dataBase64, 'base64'), ca.publicKey!, Buffer.from(signature, 'base64'))).toBe(true));
+    const events = await usage(ca.id);
+    expect(events.map((e) => [e.correlationId, e.data.purpose, e.data.signatureSha256])).toEqual(
+      items.map((item, i) => [item.requestId, 'OCSP', createHash('sha256').update(Buffer.from(signaturesBase64[i]!, 'base64')).digest('hex')]),
+    );
+    // One transaction: every row carries the id of the transaction that wrote it.
+    const { rows } = await sql<{ xmin: string }>`select xmin::text from ca.events where stream = ${caKeyUsageStream(ca.id)}`.execute(database.db);
+    expect(new Set(rows.map((r) => r.xmin)).size).toBe(1);
+  });
+
+  it('SignDataBatch refuses certificate purposes and CAs that may not sign, and records nothing', async () => {
+    const active = await insertCa('ACTIVE', 'ROOT', 'EC_prime256v1');
+    const pending = await insertCa('PENDING_CERTIFICATE', 'ROOT', 'EC_prime256v1');
+    const items = [{ dataBase64: Buffer.from('x').toString('base64'), requestId: 'r' }];
+    const common = { signingAlgorithm: 'SHA256WITHECDSA', requestedBy: 'revocation-service' };
+    await expect(handlers.SignDataBatch!(message({ ...common, certificateAuthorityId: active.id, purpose: 'CERTIFICATE', items }))).rejects.toMatchObject({ code: 'InvalidArgsException' });
+    await expect(handlers.SignDataBatch!(message({ ...common, certificateAuthorityId: active.id, purpose: 'OCSP', items: [] }))).rejects.toMatchObject({ code: 'InvalidArgsException' });
+    await expect(handlers.SignDataBatch!(message({ ...common, certificateAuthorityId: pending.id, purpose: 'OCSP', items }))).rejects.toMatchObject({ kind: 'InvalidState' });
+    expect(await usage(active.id)).toHaveLength(0);
+    expect(await usage(pending.id)).toHaveLength(0);
   });
 
   it('puts no private key material in any event, log line or error message', async () => {

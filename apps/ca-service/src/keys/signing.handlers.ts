@@ -8,18 +8,18 @@
  * audited through SigningService. A certificate's SignData (purpose CERTIFICATE or
  * CA_CERTIFICATE, naming its certificateId) signs once per certificate: CertificateSignatures.
  */
-import { DomainError, SIGNING_OPERATIONS, type CommandMessage, type SignatureOutput } from '@pki/contracts';
+import { DomainError, SIGNING_OPERATIONS, type CommandMessage, type SignatureBatchOutput, type SignatureOutput } from '@pki/contracts';
 import type { CommandHandlers } from '@pki/service-kit';
 import type { CaContext } from '../application/ca-context';
 import { certificateSignatureDb, findSigningCa } from './certificate-signature.queries';
 import { CertificateSignatures, type AuthorizedSigning } from './certificate-signatures';
-import { parseSignRequest, type ParsedSignRequest } from './signing-request';
+import { parseSignBatchRequest, parseSignRequest, type ParsedSignRequest } from './signing-request';
 import { signingServiceFor } from './signing.service';
 
 /** The part of CaContext the signing operations use. */
 export type SigningContext = Pick<CaContext, 'db' | 'store' | 'now' | 'keys'>;
 
-async function authorize(context: SigningContext, request: ParsedSignRequest, message: CommandMessage): Promise<AuthorizedSigning> {
+async function authorize(context: SigningContext, request: Omit<ParsedSignRequest, 'bytes'>, message: CommandMessage): Promise<AuthorizedSigning> {
   const found = await findSigningCa(certificateSignatureDb(context.db), request.certificateAuthorityId, request.certificateId);
   if (!found) throw new DomainError('NotFound', `Certificate authority ${request.certificateAuthorityId} does not exist.`, 'ResourceNotFoundException');
   const { ca, recorded } = found;
@@ -59,6 +59,14 @@ export function signingHandlers(context: SigningContext): CommandHandlers {
           ? await signing.sign((await authorize(context, request, message)).request, request.bytes)
           : await certificates.sign({ ...request, certificateId }, () => authorize(context, request, message));
       return { signatureBase64: Buffer.from(signature).toString('base64') };
+    },
+    // Several OCSP responses of one CA: the CA checked once, one journal transaction for all their CaKeyUsed records.
+    [SIGNING_OPERATIONS.SignDataBatch]: async (message): Promise<SignatureBatchOutput> => {
+      const batch = parseSignBatchRequest(message.input);
+      const { request } = await authorize(context, { ...batch, certificateId: null }, message);
+      const { correlationId: _, ...common } = request;
+      const signatures = await signing.signMany(common, batch.items);
+      return { signaturesBase64: signatures.map((s) => Buffer.from(s).toString('base64')) };
     },
     [SIGNING_OPERATIONS.SignDigest]: async (message): Promise<SignatureOutput> => {
       const request = parseSignRequest(message.input, 'digest');

@@ -57,6 +57,26 @@ export class SigningService {
     return signature;
   }
 
+  /**
+   * Signs each item with one CA key (SignDataBatch); every signature gets its own CaKeyUsed record
+   * (its own correlation id), all queued at once so they commit in one journal transaction, and
+   * none is returned before that commit.
+   */
+  async signMany(request: Omit<SigningRequest, 'correlationId'>, items: readonly { readonly bytes: Uint8Array; readonly requestId: string }[]): Promise<Uint8Array[]> {
+    const hash = hashOf(request.signingAlgorithm);
+    const signatures: Uint8Array[] = [];
+    const records = [];
+    for (const item of items) {
+      const signature = await observeSigning(this.keys.backend, request.purpose, () => this.keys.sign(request.certificateAuthorityId, request.signingAlgorithm, item.bytes));
+      const sha256 = createHash('sha256').update(item.bytes).digest('hex');
+      const digest = hash === 'sha256' ? sha256 : createHash(hash).update(item.bytes).digest('hex');
+      signatures.push(signature);
+      records.push({ usage: this.usage({ ...request, correlationId: item.requestId }, 'DATA', sha256, digest, signature), meta: { correlationId: item.requestId, causationId: null, accountId: request.ownerAccountId } });
+    }
+    await this.journal.recordMany(records);
+    return signatures;
+  }
+
   async signDigest(request: SigningRequest, digest: Uint8Array): Promise<Uint8Array> {
     const signature = await observeSigning(this.keys.backend, request.purpose, () => this.keys.signDigest(request.certificateAuthorityId, request.signingAlgorithm, digest));
     await this.record(request, 'DIGEST', null, hex(digest), signature);
@@ -71,7 +91,11 @@ export class SigningService {
     signature: Uint8Array,
     certificate?: CertificateSignatureRecord,
   ): Promise<void> {
-    const usage: CaKeyUsedV1 = {
+    await this.journal.record(this.usage(request, input, sha256, digest, signature), { correlationId: request.correlationId, causationId: null, accountId: request.ownerAccountId }, certificate);
+  }
+
+  private usage(request: SigningRequest, input: CaKeyUsedV1['input'], sha256: string | null, digest: string, signature: Uint8Array): CaKeyUsedV1 {
+    return {
       certificateAuthorityId: request.certificateAuthorityId,
       purpose: request.purpose,
       signingAlgorithm: request.signingAlgorithm,
@@ -84,7 +108,6 @@ export class SigningService {
       keyBackend: this.keys.backend,
       at: this.now().toISOString(),
     };
-    await this.journal.record(usage, { correlationId: request.correlationId, causationId: null, accountId: request.ownerAccountId }, certificate);
   }
 }
 

@@ -4,7 +4,8 @@ import type { IotDb } from './database';
 import { decodeMarker, encodeMarker } from './page-marker';
 import type { CertificateRow, NewCertificateRow } from './tables/certificate.table';
 
-function toRow(state: Exclude<CertificateState, { status: 'Absent' }>): NewCertificateRow {
+/** The read-model row of a registered certificate's state (also what bench:scale writes for the certificates it seeds). */
+export function certificateRow(state: Exclude<CertificateState, { status: 'Absent' }>): NewCertificateRow {
   return {
     certificate_id: state.certificateId,
     certificate_arn: state.certificateArn,
@@ -31,7 +32,7 @@ export async function saveCertificate(db: IotDb, certificateId: string, state: C
     await db.deleteFrom('certificates').where('certificate_id', '=', certificateId).execute();
     return;
   }
-  const row = toRow(state);
+  const row = certificateRow(state);
   await db
     .insertInto('certificates')
     .values(row)

@@ -1,6 +1,8 @@
 import { DomainError, type Caller, type SignDataInput } from '@pki/contracts';
 import type { CatchUp, EventStore } from '@pki/eventstore';
 import type { Kysely } from 'kysely';
+import type { IssuingCaViews } from './issuing-ca-views';
+import type { RecentlyIssued } from './recently-issued';
 
 /**
  * The Signer port as issuance sees it: ca-service's `SignData` (the CA key never leaves
@@ -42,4 +44,15 @@ export interface IssuanceContext {
    * yet. Absent: the projection is taken as complete.
    */
   readonly caExists?: (certificateAuthorityId: string, caller: Caller) => Promise<boolean>;
+  /**
+   * The CA's status in ca-service (undefined: unknown there), asked when the projection's CA is
+   * still not ready for a request at the deadline: a different status there means this
+   * projection is behind (its events not applied or not published yet), not that the CA refuses.
+   * Absent: the projection's status is taken as current.
+   */
+  readonly caStatus?: (certificateAuthorityId: string, caller: Caller) => Promise<string | undefined>;
+  /** The CAs this process read recently, kept in step by ca-service's events (issuing-ca-views.ts); absent: every request reads the table. */
+  readonly caViews?: IssuingCaViews;
+  /** The certificates this process issued last, for the GetCertificate that follows (recently-issued.ts); absent: GetCertificate reads the table. */
+  readonly recentlyIssued?: RecentlyIssued;
 }

@@ -27,6 +27,8 @@ import { issuingCaProjection } from '../infrastructure/projections/issuing-ca.pr
 import { issuanceMigrations } from '../migrations';
 import { issuanceHandlers } from './issuance.handlers';
 import type { CertificateSigner, IssuanceContext } from './issuance-context';
+import { IssuingCaViews } from './issuing-ca-views';
+import { RecentlyIssued } from './recently-issued';
 
 const OWNER = { accountId: '111111111111', accessKeyId: 'AKIDA' };
 const OTHER = { accountId: '222222222222', accessKeyId: 'AKIDB' };
@@ -234,6 +236,35 @@ describe('issuance handlers (Postgres)', () => {
     expect(await failure(get('not-an-arn'))).toMatchObject({ code: 'InvalidArnException' });
   });
 
+  it('with the in-process CA view and recent certificates: the table\'s answers, access still checked, an announced CA change read from the table', async () => {
+    const id = randomUUID();
+    const arn = `arn:aws:acm-pca:us-east-1:${OWNER.accountId}:certificate-authority/${id}`;
+    const created = { ownerAccount: OWNER.accountId, type: 'ROOT', configuration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA' }, usageMode: 'GENERAL_PURPOSE', revocationConfiguration: {} };
+    await project(id, arn, CA_EVENT_TYPES.CertificateAuthorityCreated, created);
+    await project(id, arn, CA_EVENT_TYPES.CsrCreated, { csr: 'unused', publicKeySpki: root.key.spki.toString('base64'), keyAlgorithm: 'EC_prime256v1', signingAlgorithm: 'SHA256WITHECDSA', status: 'PENDING_CERTIFICATE' });
+    await project(id, arn, CA_EVENT_TYPES.CertificateImported, { certificate: root.pem, certificateChain: null, notAfter: root.facts.notAfter!.toISOString(), status: 'ACTIVE' });
+    const caViews = new IssuingCaViews({ maxAgeMs: 3_600_000 });
+    caViews.listening(true);
+    const recentlyIssued = new RecentlyIssued();
+    const remembering = issuanceHandlers({ ...context(), caViews, recentlyIssued });
+    const issueThere = async (caller = OWNER) =>
+      remembering.IssueCertificate!(command({ CertificateAuthorityArn: arn, SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 10 }, Csr: blob(await csrPem(ecKey(), { CommonName: 'viewed.example.com' })) }, caller)) as Promise<{ CertificateArn: string }>;
+
+    const { CertificateArn } = await issueThere();
+    expect(caViews.fresh(arn)?.status).toBe('ACTIVE');
+    expect(recentlyIssued.find(id, CertificateArn.split('/').pop()!)).toBeDefined();
+    const fromMemory = await remembering.GetCertificate!(command({ CertificateAuthorityArn: arn, CertificateArn }));
+    expect(fromMemory).toEqual(await get(CertificateArn, arn));
+    expect(await failure(remembering.GetCertificate!(command({ CertificateAuthorityArn: arn, CertificateArn }, OTHER)))).toMatchObject({ code: 'AccessDeniedException' });
+    expect(await failure(issueThere(OTHER))).toMatchObject({ code: 'AccessDeniedException' });
+
+    // Disabled: once its event is announced, the remembered ACTIVE view is not used again.
+    const disabled = await project(id, arn, CA_EVENT_TYPES.StatusChanged, { status: 'DISABLED' });
+    caViews.announce(id, disabled.version);
+    expect(await failure(issueThere())).toMatchObject({ code: 'InvalidStateException' });
+    expect(caViews.fresh(arn)?.status).toBe('DISABLED');
+  });
+
   it('lets a PENDING_CERTIFICATE root issue only its own certificate from its own CSR', async () => {
     signerImpl = testSigner(pendingRootKey);
     const iss = (input: Record<string, unknown>) => issue({ CertificateAuthorityArn: pendingRootArn, Validity: { Type: 'YEARS', Value: 10 }, ...input });
@@ -245,6 +276,25 @@ describe('issuance handlers (Postgres)', () => {
     const text = opensslText(tmp, fromPem(got.Certificate, 'CERTIFICATE'), 'own-root.pem');
     expect(text).toMatch(/Issuer: O\s*=\s*Example Corp, CN\s*=\s*Pending Root/);
     expect(text).toMatch(/Basic Constraints: critical\s*\n\s*CA:TRUE/);
+  });
+
+  it('a CA not ready here but in another status at ca-service (this projection behind): retryable, not InvalidState', async () => {
+    const asked: string[] = [];
+    let truth: string | undefined = 'ACTIVE';
+    const behind = (): IssuanceContext => ({ ...context(), caStatus: async (id) => (asked.push(id), truth) });
+    const issuePending = async () =>
+      issuanceHandlers(behind()).IssueCertificate!(
+        command({ CertificateAuthorityArn: pendingRootArn, SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 10 }, Csr: blob(await csrPem(ecKey(), { CommonName: 'behind.example.com' })) }),
+      );
+    // ca-service has the CA ACTIVE already (its certificate imported), this projection not yet.
+    expect(await failure(issuePending())).toMatchObject({ kind: 'Unavailable', message: expect.stringMatching(/is ACTIVE, and that change is still on its way/) });
+    // The same status there: the CA refuses for real.
+    truth = 'PENDING_CERTIFICATE';
+    expect(await failure(issuePending())).toMatchObject({ code: 'InvalidStateException' });
+    expect(asked).toEqual([pendingRootId, pendingRootId]);
+    // A CA ready here is not asked about.
+    await issuanceHandlers(behind()).IssueCertificate!(command({ CertificateAuthorityArn: caArn, SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 10 }, Csr: blob(await csrPem(ecKey(), { CommonName: 'ready.example.com' })) }));
+    expect(asked).toHaveLength(2);
   });
 
   it('LookupIssuedCertificate: the CertificateIssued event as stored, IN_PROGRESS while signing, NOT_ISSUED for unknown or failed serials', async () => {

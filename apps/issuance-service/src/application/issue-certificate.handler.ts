@@ -3,7 +3,6 @@
  * check what was signed -> record the outcome. The reply comes after the outcome is committed,
  * so the returned ARN is retrievable at once; a failure is recorded before it is answered.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import { certificateStream, DomainError, type CommandMessage, type EventMetadata } from '@pki/contracts';
 import { assembleCertificate } from '@pki/pki';
 import { certificateIntent, checkedCsr, checkSigningAlgorithm, profileFor, templateFor, type CertificateIntent, type IssueCertificateInput } from '../domain/certificate-request';
@@ -18,6 +17,7 @@ import { GroupCommit } from '../infrastructure/group-commit';
 import { signatureMayExist, type IssuanceContext } from './issuance-context';
 import { loadIssuingCa } from './issuing-ca.loader';
 import { countOutcome } from './issuance-metrics';
+import { processPublicKeys } from './public-keys';
 
 /** IssueCertificate IdempotencyToken: "Idempotency tokens for IssueCertificate time out after one minute." */
 export const IDEMPOTENCY_WINDOW_SECONDS = 60;
@@ -29,19 +29,6 @@ class TokenAlreadyClaimed extends Error {}
 /** The CA state that lets `template` issue (issuancePurpose decides; this only says when to stop waiting for the projection). */
 const canIssueWith = (template: CertificateTemplate) => (ca: IssuingCaView): boolean =>
   ca.status === 'ACTIVE' || (template.selfSigned && ca.type === 'ROOT' && ca.status === 'PENDING_CERTIFICATE' && ca.publicKeySpki !== null);
-
-/** Public keys of CAs, imported once (importing a key costs more than a signature). */
-const publicKeys = new Map<string, KeyObject>();
-export function caPublicKey(spki: Uint8Array): KeyObject {
-  const id = Buffer.from(spki).toString('base64');
-  let key = publicKeys.get(id);
-  if (!key) {
-    if (publicKeys.size > 1000) publicKeys.clear();
-    key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
-    publicKeys.set(id, key);
-  }
-  return key;
-}
 
 /**
  * One group committer per event store: concurrent requests' appends share transactions (see
@@ -86,7 +73,7 @@ export function issueCertificateHandler(context: IssuanceContext) {
     });
     const purpose = issuancePurpose(ca, template);
     checkSigningAlgorithm(input.SigningAlgorithm, ca.keyAlgorithm);
-    const csr = checkedCsr(input.Csr);
+    const csr = checkedCsr(input.Csr, (spki) => processPublicKeys.of(spki));
     const now = context.now();
     const token = input.IdempotencyToken ?? null;
     if (token !== null) {
@@ -157,11 +144,12 @@ export function issueCertificateHandler(context: IssuanceContext) {
 
     // Step 3: check what came back against what was recorded, then record the outcome.
     const certificateDer = assembleCertificate(intent.tbs, input.SigningAlgorithm, signature);
-    const lintProblems = lintCertificate(certificateDer, { serial: requested.serial, signingAlgorithm: input.SigningAlgorithm, issuerDer: profile.issuerDer, extensions: profile.extensions, template }, caPublicKey(ca.publicKeySpki!));
+    const lintProblems = lintCertificate(certificateDer, { serial: requested.serial, signingAlgorithm: input.SigningAlgorithm, issuerDer: profile.issuerDer, extensions: profile.extensions, template }, processPublicKeys.of(ca.publicKeySpki!));
     const outcome = decide({ type: 'RecordSignature', certificateDer, lintProblems, now: context.now() }, requestedState);
     await appendOutcome(context, intent, outcome, meta);
     const failure = outcome.find((e) => e.type === 'CertificateIssuanceFailed');
     if (failure) throw new DomainError('Internal', `The certificate could not be issued (${failure.data.reason}); nothing was released.`);
+    context.recentlyIssued?.remember(ca.id, requested.serial, { certificateDer, certificateChainPem: certificateChain });
     return { CertificateArn: requested.certificateArn };
   };
 }

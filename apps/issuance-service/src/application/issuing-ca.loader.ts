@@ -53,6 +53,7 @@ export function toIssuingCaView(row: IssuingCaRow, chainLimits: ChainLimits = pr
  * at the deadline: ServiceUnavailableException (retryable), never "does not exist".
  * Access: the owning account, or another account the CA's resource policy grants `access`
  * (certificate-access.ts); anyone else gets AccessDeniedException.
+ * With `context.caViews`, a CA read recently and not changed since answers without a query.
  */
 export async function loadIssuingCa(
   context: IssuanceContext,
@@ -65,12 +66,32 @@ export async function loadIssuingCa(
   if (!parts) {
     throw new DomainError('Malformed', `${JSON.stringify(arn)} is not a certificate authority ARN (arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>)`, 'InvalidArnException');
   }
+  const { caViews } = context;
+  // A CA remembered from the table (issuing-ca-views.ts) serves only when it is ready for this
+  // request; otherwise the table is read, exactly as without it.
+  const remembered = caViews?.fresh(arn);
+  if (remembered && ready(remembered)) {
+    await authorizeCertificateAccess(context, caller, remembered, access);
+    return remembered;
+  }
   const deadline = Date.now() + context.caCatchUpMs;
   const find = async () => {
+    const token = caViews?.beginRead();
     const row = await findIssuingCaByArn(issuanceDb(context.db), arn);
-    return row && row.status !== 'PERMANENTLY_DELETED' ? toIssuingCaView(row) : undefined;
+    if (!row || row.status === 'PERMANENTLY_DELETED') return undefined;
+    const found = toIssuingCaView(row);
+    if (token) caViews!.remember(found, row.version, token);
+    return found;
   };
-  let view = await find();
+  let view: IssuingCaView | undefined;
+  if (caViews) {
+    // Requests for the same CA share one read; a joiner then takes what it remembered, unless an
+    // event announced meanwhile makes it stale (then it reads for itself).
+    await caViews.readOnce(arn, find).catch(() => undefined);
+    view = caViews.fresh(arn) ?? (await find());
+  } else {
+    view = await find();
+  }
   // Unknown: unknown for good once the projection has applied ca-service's stream (it waits only
   // while there are events left to apply) and ca-service, asked last, does not have it either.
   const { caExists } = context;
@@ -90,6 +111,15 @@ export async function loadIssuingCa(
     view = await find();
   }
   if (!view) throw new DomainError('NotFound', `Certificate authority ${arn} does not exist.`, 'ResourceNotFoundException');
+  // Still not ready at the deadline, and ca-service (the CA's truth) has it in another status: this
+  // projection is behind (under load, its events not yet applied or not yet published), so say
+  // "try again" (retryable) rather than refuse on a state the CA has already left.
+  if (!ready(view) && context.caStatus) {
+    const current = await context.caStatus(parts.caId, caller);
+    if (current !== undefined && current !== view.status) {
+      throw new DomainError('Unavailable', `Certificate authority ${arn} is ${current}, and that change is still on its way here; try again shortly.`);
+    }
+  }
   await authorizeCertificateAccess(context, caller, view, access);
   return view;
 }

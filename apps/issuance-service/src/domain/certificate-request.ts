@@ -3,7 +3,7 @@
  * signing algorithm checked, the profile built (templates.ts + certificate-profile.ts), and the
  * exact TBSCertificate for a given serial. Pure: serial, ids and time arrive as arguments.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { DomainError, issuedCertificateArn, parseCertificateArn, type CertificateRequestedV1 } from '@pki/contracts';
 import {
   buildTbsCertificate,
@@ -54,9 +54,10 @@ function describeKey(csr: ParsedCsr): string {
  * possession), a key AWS Private CA certifies (RSA 2048/3072/4096, ECDSA P-256/P-384/P-521:
  * "Supported cryptographic algorithms"), no weak key, no SHA-1/MD5. Anything else: MalformedCSRException.
  * The subject key's algorithm is independent of the CA's (a P-256 CA certifies an RSA-3072 key);
- * only the signing algorithm must match the CA key (checkSigningAlgorithm).
+ * only the signing algorithm must match the CA key (checkSigningAlgorithm). `publicKey` makes
+ * the request key's KeyObject (default: imported afresh; the handler passes its cache).
  */
-export function checkedCsr(csrBlobBase64: string): ParsedCsr {
+export function checkedCsr(csrBlobBase64: string, publicKey?: (spki: Uint8Array) => KeyObject): ParsedCsr {
   const bytes = Buffer.from(csrBlobBase64, 'base64');
   let csr: ParsedCsr;
   try {
@@ -70,7 +71,7 @@ export function checkedCsr(csrBlobBase64: string): ParsedCsr {
   // before the signature check, which imports the key.
   const quality = checkPublicKeyQuality(csr.publicKeySpki);
   if (!quality.ok) throw malformedCsr(quality.reason);
-  if (!verifyCsrSignature(csr)) throw malformedCsr('bad signature: the CSR is not signed by the key it carries');
+  if (!verifyCsrSignature(csr, publicKey)) throw malformedCsr('bad signature: the CSR is not signed by the key it carries');
   return csr;
 }
 

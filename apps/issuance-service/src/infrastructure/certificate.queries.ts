@@ -1,5 +1,6 @@
-import { sql, type Transaction } from 'kysely';
-import { issuanceDb, ISSUANCE_SCHEMA, type IssuanceDb } from './database';
+import { CompiledOnce } from '@pki/eventstore';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { issuanceDb, ISSUANCE_SCHEMA, type IssuanceDatabase, type IssuanceDb } from './database';
 import type { BatchWriter } from './group-commit';
 import type { CertificateRow, NewCertificateRow } from './tables/certificate.table';
 
@@ -57,8 +58,13 @@ async function recordOutcomes(
     where c.id = v.id`.execute(trx);
 }
 
+/** GetCertificate's lookup, once per request: compiled once (CompiledOnce). */
+const certificateBySerial = new CompiledOnce((db: Kysely<any>, caId: string, serial: string) =>
+  (db as Kysely<IssuanceDatabase>).withSchema(ISSUANCE_SCHEMA).selectFrom('certificates').selectAll().where('ca_id', '=', caId).where('serial', '=', serial),
+);
+
 export async function findCertificate(db: IssuanceDb, caId: string, serial: string): Promise<CertificateRow | undefined> {
-  return db.selectFrom('certificates').selectAll().where('ca_id', '=', caId).where('serial', '=', serial).executeTakeFirst();
+  return (await certificateBySerial.execute(db, caId, serial)).rows[0];
 }
 
 /** Requests whose outcome was never recorded (a crash between intent and signature), oldest first. */

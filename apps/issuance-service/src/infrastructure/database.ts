@@ -15,6 +15,14 @@ export interface IssuanceDatabase {
 
 export type IssuanceDb = Kysely<IssuanceDatabase> | Transaction<IssuanceDatabase>;
 
+/** One schema-bound handle per pool or transaction: `withSchema` builds a new Kysely each call, which hot paths felt. */
+const bound = new WeakMap<Kysely<any>, Kysely<IssuanceDatabase>>();
+
 export function issuanceDb(db: Kysely<any>): Kysely<IssuanceDatabase> {
-  return db.withSchema(ISSUANCE_SCHEMA) as Kysely<IssuanceDatabase>;
+  let handle = bound.get(db);
+  if (!handle) {
+    handle = db.withSchema(ISSUANCE_SCHEMA) as Kysely<IssuanceDatabase>;
+    bound.set(db, handle);
+  }
+  return handle;
 }

@@ -1,4 +1,6 @@
-import type { IssuanceDb } from './database';
+import { CompiledOnce } from '@pki/eventstore';
+import type { Kysely } from 'kysely';
+import { ISSUANCE_SCHEMA, type IssuanceDatabase, type IssuanceDb } from './database';
 import type { IssuingCaRow, IssuingCaUpdate, NewIssuingCaRow } from './tables/issuing-ca.table';
 
 /** Idempotent: a replayed creation event leaves the row as it is. */
@@ -19,8 +21,11 @@ export async function updateIssuingCa(db: IssuanceDb, id: string, version: numbe
     .execute();
 }
 
+/** Every IssueCertificate and GetCertificate that misses the in-process view looks its CA up: compiled once (CompiledOnce). */
+const issuingCaByArn = new CompiledOnce((db: Kysely<any>, arn: string) => (db as Kysely<IssuanceDatabase>).withSchema(ISSUANCE_SCHEMA).selectFrom('issuing_cas').selectAll().where('arn', '=', arn));
+
 export async function findIssuingCaByArn(db: IssuanceDb, arn: string): Promise<IssuingCaRow | undefined> {
-  return db.selectFrom('issuing_cas').selectAll().where('arn', '=', arn).executeTakeFirst();
+  return (await issuingCaByArn.execute(db, arn)).rows[0];
 }
 
 export async function findIssuingCaById(db: IssuanceDb, id: string): Promise<IssuingCaRow | undefined> {

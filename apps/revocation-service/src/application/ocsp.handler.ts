@@ -3,20 +3,33 @@
  * Every answer is a DER OCSPResponse: garbage gets `malformedRequest`, CertIDs naming no CA
  * this platform serves (or one with OCSP disabled) `unauthorized` (RFC 5019 §2.2.3), a signer
  * that cannot sign now `tryLater`. Responses are signed by the CA key through ca-service
- * (SignData, purpose OCSP; responderID byKey).
+ * (purpose OCSP; responderID byKey).
  *
- * RFC 5019 §2.2.2 / §6 style pre-signed responses: a request with one CertID and no nonce is
- * answered from the process's OcspResponseCache (see ocsp-response-cache.ts) while more than
- * half of the response's validity remains; a revocation drops the serial's cached responses
- * before RevokeCertificate replies. Requests with a nonce (RFC 8954: the client asks for a
- * fresh response) or several CertIDs are signed fresh every time, and `unknown` answers are
- * never cached (a certificate issued a moment later must be answered `good` at once).
+ * The gateway sends the requests it cannot answer from its pre-signed responses several at a
+ * time (`OcspRequests`: those that arrived while its previous ones were in flight), and this
+ * handler keeps them together: one status query per CA for all their serials, one SignDataBatch
+ * per CA for all their responses (ca-service signs them and commits their CaKeyUsed records in
+ * one transaction). A response to one CertID without a nonce that is not `unknown` comes back
+ * marked `presigned`: the gateway keeps it and answers later requests for that CertID from it
+ * (RFC 5019 §2.2.2), as long as its lease runs (ocsp-responders.ts). `unknown` is never marked
+ * (a certificate issued a moment later must be answered `good` at once), nor anything with a
+ * nonce (RFC 8954: the client asks for a fresh response) or several CertIDs.
  *
  * A serial this service's projection has not seen is asked of issuance-service before it is
  * answered `unknown` (issued-certificates.ts): a certificate issued but not projected yet is
- * `good`; one being issued, or any when issuance cannot answer, gets `tryLater` (never cached).
+ * `good`; one being issued, or any when issuance cannot answer, gets `tryLater`.
  */
-import { DomainError, type CommandMessage, type OcspRequestInput, type OcspRequestOutput, type RevocationReason } from '@pki/contracts';
+import {
+  DomainError,
+  MAX_OCSP_REQUESTS_PER_MESSAGE,
+  SIGN_DATA_BATCH_MAX_ITEMS,
+  type CommandMessage,
+  type OcspRequestItem,
+  type OcspRequestsInput,
+  type OcspRequestsOutput,
+  type OcspResponseItem,
+  type RevocationReason,
+} from '@pki/contracts';
 import {
   PkiParseError,
   assembleOcspResponse,
@@ -30,46 +43,32 @@ import {
 } from '@pki/pki';
 import { findCaByCertId } from '../infrastructure/ca.queries';
 import { revocationDb } from '../infrastructure/database';
-import { findCertificateStatuses } from '../infrastructure/ocsp.queries';
+import { findCertificateStatuses, type CertificateStatusRow } from '../infrastructure/ocsp.queries';
 import type { RevocationCaRow } from '../infrastructure/tables/revocation-ca.table';
 import { knownCertificate } from './issued-certificates';
-import type { OcspAnswerStatus, ProducedOcspAnswer } from './ocsp-response-cache';
 import type { RevocationContext } from './revocation-context';
-import { countOcsp } from './revocation-metrics';
+import { countOcsp, type OcspAnswerStatus } from './revocation-metrics';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-/** RFC 5019 §6.2: max-age no later than nextUpdate; kept short so HTTP caches pick up revocations soon. */
-const MAX_AGE_SECONDS = 300;
+const REQUEST_ID = /^[\x21-\x7e]{1,256}$/;
 
-const statusOnly = (status: 'malformedRequest' | 'unauthorized'): OcspRequestOutput =>
-  countOcsp(status === 'malformedRequest' ? 'malformed' : status, { responseBase64: ocspStatusOnly(status).toString('base64'), cache: null });
+/** CertID issuer hashes -> CA rows are reused this long (a CA change reaches the responder within it). */
+export const CA_LOOKUP_TTL_MS = 1_000;
+export const CA_LOOKUP_MAX_ENTRIES = 4_096;
+
+const statusOnly = (status: 'malformedRequest' | 'unauthorized' | 'tryLater'): OcspResponseItem =>
+  countOcsp(status === 'malformedRequest' ? 'malformed' : status, { responseBase64: ocspStatusOnly(status).toString('base64'), presigned: null });
 
 /** The worst status of a response's CertIDs, for the metrics. */
 const worst = (statuses: readonly CertStatus[]): OcspAnswerStatus =>
   statuses.some((s) => s.kind === 'revoked') ? 'revoked' : statuses.some((s) => s.kind === 'unknown') ? 'unknown' : 'good';
 
-/**
- * The status of every CertID. A serial without a projected row is looked up with its owner
- * (issued-certificates.ts), so a certificate issued a moment ago is `good`, never `unknown`:
- * `unknown` only for serials issuance never issued. Null when some status cannot be known now
- * (being issued, or issuance cannot answer): the whole response is then `tryLater` (RFC 6960 §2.3).
- */
-async function statuses(context: RevocationContext, ca: RevocationCaRow, certIds: readonly OcspCertId[], requestId: string): Promise<CertStatus[] | null> {
-  const rows = await findCertificateStatuses(context.db, ca.id, [...new Set(certIds.map((c) => c.serialHex))]);
-  const bySerial = new Map(rows.map((r) => [r.serial, r]));
-  const out: CertStatus[] = [];
-  for (const certId of certIds) {
-    const row = bySerial.get(certId.serialHex);
-    if (row) {
-      out.push(row.revoked_at ? { kind: 'revoked', revokedAt: row.revoked_at, reason: row.reason as RevocationReason } : { kind: 'good' });
-      continue;
-    }
-    const known = await ownerSays(context, ca, certId.serialHex, requestId);
-    if (known === null) return null;
-    // Issued, and not revoked: a revocation is written after its certificate's row, which just was missing.
-    out.push({ kind: known === 'ISSUED' ? 'good' : 'unknown' });
-  }
-  return out;
+/** A request that names one CA this responder serves: what is still to be done for it. */
+interface Pending {
+  readonly index: number;
+  readonly item: OcspRequestItem;
+  readonly request: OcspRequest;
+  readonly ca: RevocationCaRow;
 }
 
 /** issuance's word on a serial the projection has no row for; null when it cannot be had now. */
@@ -85,56 +84,43 @@ async function ownerSays(context: RevocationContext, ca: RevocationCaRow, serial
   }
 }
 
+/**
+ * The status of every CertID of one request, from the rows read for its CA. A serial without a
+ * row is looked up with its owner (issued-certificates.ts), so a certificate issued a moment ago
+ * is `good`, never `unknown`. Null when some status cannot be known now (being issued, or
+ * issuance cannot answer): the response is then `tryLater` (RFC 6960 §2.3).
+ */
+async function statusesOf(context: RevocationContext, p: Pending, rows: ReadonlyMap<string, CertificateStatusRow>): Promise<CertStatus[] | null> {
+  const out: CertStatus[] = [];
+  for (const certId of p.request.certIds) {
+    const row = rows.get(certId.serialHex);
+    if (row) {
+      out.push(row.revoked_at ? { kind: 'revoked', revokedAt: row.revoked_at, reason: row.reason as RevocationReason } : { kind: 'good' });
+      continue;
+    }
+    const known = await ownerSays(context, p.ca, certId.serialHex, p.item.requestId);
+    if (known === null) return null;
+    // Issued, and not revoked: a revocation is written after its certificate's row, which just was missing.
+    out.push({ kind: known === 'ISSUED' ? 'good' : 'unknown' });
+  }
+  return out;
+}
+
 /** The CA a CertID names (through the process's short-lived CA lookup cache when there is one). */
 function caOf(context: RevocationContext, certId: OcspCertId): Promise<RevocationCaRow | undefined> {
   const find = () => findCaByCertId(revocationDb(context.db), certId.hash, certId.issuerKeyHash, certId.issuerNameHash);
-  const cas = context.ocspCaches?.cas;
+  const cas = context.caLookups;
   if (!cas) return find();
   const key = `${certId.hash}:${certId.issuerKeyHash.toString('base64')}:${certId.issuerNameHash.toString('base64')}`;
   return cas.get(key, Date.now(), find);
 }
 
-/** Looks the statuses up and signs one ResponseData for every CertID of the request. */
-async function produce(context: RevocationContext, ca: RevocationCaRow, request: OcspRequest, requestId: string): Promise<ProducedOcspAnswer> {
-  const now = new Date(Math.floor(context.now().getTime() / 1000) * 1000);
-  const nextUpdate = new Date(now.getTime() + context.ocspValiditySeconds * 1000);
-  const certStatuses = await statuses(context, ca, request.certIds, requestId);
-  if (!certStatuses) return { responseBase64: ocspStatusOnly('tryLater').toString('base64'), status: 'tryLater', validity: null, cacheable: false };
-  const responseData = encodeResponseData({
-    responderKeyHash: ca.responder_key_hash!,
-    producedAt: now,
-    nonce: request.nonce,
-    responses: request.certIds.map((certId, i) => ({ certIdDer: certId.der, status: certStatuses[i]!, thisUpdate: now, nextUpdate })),
-  });
-  const algorithm = ca.signing_algorithm as SigningAlgorithm;
-  let signature: Buffer;
-  try {
-    signature = await context.signer.signData(
-      { certificateAuthorityId: ca.id, signingAlgorithm: algorithm, purpose: 'OCSP', requestedBy: 'revocation-service (OCSP responder)', dataBase64: responseData.toString('base64') },
-      { caller: { accountId: ca.owner_account, accessKeyId: 'revocation-service' }, requestId },
-    );
-  } catch (error) {
-    // The CA cannot sign now (not ACTIVE, ca-service down): RFC 6960 §2.3 tryLater.
-    if (error instanceof DomainError) {
-      const status = error.kind === 'InvalidState' || error.kind === 'NotFound' ? 'unauthorized' : 'tryLater';
-      return { responseBase64: ocspStatusOnly(status).toString('base64'), status, validity: null, cacheable: false };
-    }
-    throw error;
-  }
-  return {
-    responseBase64: assembleOcspResponse(responseData, algorithm, signature).toString('base64'),
-    status: worst(certStatuses),
-    validity: { producedAt: now.getTime(), nextUpdate: nextUpdate.getTime() },
-    cacheable: request.nonce === null && certStatuses.every((s) => s.kind !== 'unknown'),
-  };
-}
-
-export async function answerOcsp(context: RevocationContext, message: CommandMessage): Promise<OcspRequestOutput> {
-  const input = message.input as Partial<OcspRequestInput>;
-  if (typeof input?.requestBase64 !== 'string' || !BASE64.test(input.requestBase64)) return statusOnly('malformedRequest');
+/** The request parsed and its CA found, or the status-only answer it gets at once. */
+async function admit(context: RevocationContext, index: number, item: OcspRequestItem): Promise<Pending | OcspResponseItem> {
+  if (typeof item?.requestBase64 !== 'string' || !BASE64.test(item.requestBase64)) return statusOnly('malformedRequest');
   let request: OcspRequest;
   try {
-    request = parseOcspRequest(Buffer.from(input.requestBase64, 'base64'));
+    request = parseOcspRequest(Buffer.from(item.requestBase64, 'base64'));
   } catch (error) {
     if (error instanceof PkiParseError) return statusOnly('malformedRequest');
     throw error;
@@ -147,22 +133,82 @@ export async function answerOcsp(context: RevocationContext, message: CommandMes
     ca = found;
   }
   if (!ca || !ca.ocsp_enabled || !ca.responder_key_hash) return statusOnly('unauthorized');
+  return { index, item, request, ca };
+}
 
-  const responses = context.ocspCaches?.responses;
-  const [only] = request.certIds;
-  const answer =
-    responses && request.nonce === null && request.certIds.length === 1
-      ? await responses.answer(only!.der.toString('base64'), { caId: ca.id, serialHex: only!.serialHex, caVersion: ca.version }, context.now().getTime(), () => produce(context, ca, request, message.requestId))
-      : await produce(context, ca, request, message.requestId);
-  // RFC 5019 §5/§6: GET responses without a nonce may be cached by HTTP caches; a nonce asks for a fresh one.
-  // max-age stays short (HTTP caches pick up revocations soon) and never reaches past nextUpdate (§6.2).
-  const cacheable = input.method === 'GET' && request.nonce === null && answer.validity !== null;
-  const remainingSeconds = answer.validity ? Math.floor((answer.validity.nextUpdate - context.now().getTime()) / 1000) : 0;
-  return countOcsp(answer.status, {
-    responseBase64: answer.responseBase64,
-    cache:
-      cacheable && remainingSeconds > 0
-        ? { producedAt: new Date(answer.validity!.producedAt).toISOString(), nextUpdate: new Date(answer.validity!.nextUpdate).toISOString(), maxAgeSeconds: Math.min(MAX_AGE_SECONDS, remainingSeconds) }
-        : null,
+/** Every pending request of one CA: one status query, one SignDataBatch per SIGN_DATA_BATCH_MAX_ITEMS responses. */
+async function answerForCa(context: RevocationContext, ca: RevocationCaRow, pending: readonly Pending[], out: OcspResponseItem[], requestId: string): Promise<void> {
+  const serials = [...new Set(pending.flatMap((p) => p.request.certIds.map((c) => c.serialHex)))];
+  const rows = new Map((await findCertificateStatuses(context.db, ca.id, serials)).map((r) => [r.serial, r]));
+  const now = new Date(Math.floor(context.now().getTime() / 1000) * 1000);
+  const nextUpdate = new Date(now.getTime() + context.ocspValiditySeconds * 1000);
+  const toSign: { p: Pending; statuses: CertStatus[]; responseData: Buffer }[] = [];
+  for (const p of pending) {
+    const statuses = await statusesOf(context, p, rows);
+    if (!statuses) {
+      out[p.index] = statusOnly('tryLater');
+      continue;
+    }
+    const responseData = encodeResponseData({
+      responderKeyHash: ca.responder_key_hash!,
+      producedAt: now,
+      nonce: p.request.nonce,
+      responses: p.request.certIds.map((certId, i) => ({ certIdDer: certId.der, status: statuses[i]!, thisUpdate: now, nextUpdate })),
+    });
+    toSign.push({ p, statuses, responseData });
+  }
+  const algorithm = ca.signing_algorithm as SigningAlgorithm;
+  for (let from = 0; from < toSign.length; from += SIGN_DATA_BATCH_MAX_ITEMS) {
+    const chunk = toSign.slice(from, from + SIGN_DATA_BATCH_MAX_ITEMS);
+    let signatures: Buffer[];
+    try {
+      signatures = await context.signer.signDataBatch(
+        {
+          certificateAuthorityId: ca.id,
+          signingAlgorithm: algorithm,
+          purpose: 'OCSP',
+          requestedBy: 'revocation-service (OCSP responder)',
+          items: chunk.map(({ p, responseData }) => ({ dataBase64: responseData.toString('base64'), requestId: p.item.requestId })),
+        },
+        { caller: { accountId: ca.owner_account, accessKeyId: 'revocation-service' }, requestId },
+      );
+    } catch (error) {
+      // The CA cannot sign now (not ACTIVE, ca-service down): RFC 6960 §2.3 tryLater.
+      if (!(error instanceof DomainError)) throw error;
+      const status = error.kind === 'InvalidState' || error.kind === 'NotFound' ? 'unauthorized' : 'tryLater';
+      for (const { p } of chunk) out[p.index] = statusOnly(status);
+      continue;
+    }
+    chunk.forEach(({ p, statuses, responseData }, i) => {
+      const reusable = p.request.nonce === null && p.request.certIds.length === 1 && statuses[0]!.kind !== 'unknown';
+      out[p.index] = countOcsp(worst(statuses), {
+        responseBase64: assembleOcspResponse(responseData, algorithm, signatures[i]!).toString('base64'),
+        presigned: reusable
+          ? { certificateAuthorityId: ca.id, serial: p.request.certIds[0]!.serialHex, status: statuses[0]!.kind === 'revoked' ? 'revoked' : 'good', caVersion: ca.version, producedAt: now.getTime(), nextUpdate: nextUpdate.getTime() }
+          : null,
+      });
+    });
+  }
+}
+
+export async function answerOcspRequests(context: RevocationContext, message: CommandMessage): Promise<OcspRequestsOutput> {
+  const input = message.input as Partial<OcspRequestsInput> | null;
+  const items = input?.requests;
+  if (!Array.isArray(items) || items.length === 0 || items.length > MAX_OCSP_REQUESTS_PER_MESSAGE) {
+    throw new DomainError('Malformed', `requests must be a list of 1-${MAX_OCSP_REQUESTS_PER_MESSAGE} OCSP requests.`);
+  }
+  const checked = items.map((item: OcspRequestItem) => ({ ...item, requestId: typeof item?.requestId === 'string' && REQUEST_ID.test(item.requestId) ? item.requestId : message.requestId }));
+  const out: OcspResponseItem[] = new Array(checked.length);
+  const byCa = new Map<string, Pending[]>();
+  const admitted = await Promise.all(checked.map((item, i) => admit(context, i, item)));
+  admitted.forEach((a, i) => {
+    if ('responseBase64' in a) out[i] = a;
+    else {
+      const ofCa = byCa.get(a.ca.id);
+      if (ofCa) ofCa.push(a);
+      else byCa.set(a.ca.id, [a]);
+    }
   });
+  await Promise.all([...byCa.values()].map((pending) => answerForCa(context, pending[0]!.ca, pending, out, message.requestId)));
+  return { responses: out };
 }

@@ -1,18 +1,28 @@
-import type { Caller, SignDataInput, SignDigestInput } from '@pki/contracts';
+import type { Caller, SignDataBatchInput, SignDataInput, SignDigestInput } from '@pki/contracts';
 import type { CatchUp, EventStore } from '@pki/eventstore';
 import type { ObjectStorage } from '@pki/object-storage';
 import type { Kysely } from 'kysely';
+import type { PgPool } from '../infrastructure/crl-entries.copy';
 import type { IssuanceQueries } from '../infrastructure/issuance.client';
-import type { OcspCaches } from './ocsp-response-cache';
+import type { TtlCache } from '@pki/service-kit';
+import type { RevocationCaRow } from '../infrastructure/tables/revocation-ca.table';
+import type { OcspAnnouncer } from './ocsp-responders';
 
-/** ca-service's Signer, as seen from here: SignData (OCSP) and SignDigest (CRLs). Returns the X.509-form signature. */
+/** ca-service's Signer, as seen from here: SignDataBatch (OCSP), SignDigest (CRLs). Returns X.509-form signatures. */
 export interface RemoteSigner {
   signData(input: SignDataInput, on: { caller: Caller; requestId: string }): Promise<Buffer>;
   signDigest(input: SignDigestInput, on: { caller: Caller; requestId: string }): Promise<Buffer>;
+  signDataBatch(input: SignDataBatchInput, on: { caller: Caller; requestId: string }): Promise<Buffer[]>;
 }
 
 export interface RevocationContext {
   readonly db: Kysely<any>;
+  /**
+   * The pg Pool under `db`, for what Kysely cannot run (the CRL entries' binary COPY). Absent:
+   * the one @pki/eventstore's createDb registered for `db` (every service's runtime); tests on
+   * their own Kysely hand theirs.
+   */
+  readonly pgPool?: PgPool;
   readonly store: EventStore;
   readonly objects: ObjectStorage;
   readonly signer: RemoteSigner;
@@ -35,6 +45,8 @@ export interface RevocationContext {
   readonly crlDelayMs: number;
   /** Validity of an OCSP response: nextUpdate - thisUpdate (PKI_OCSP_VALIDITY_SECONDS, default 3600). */
   readonly ocspValiditySeconds: number;
-  /** The OCSP responder's pre-signed responses and CA lookups (ocsp-response-cache.ts); absent: none, every response signed fresh. */
-  readonly ocspCaches?: OcspCaches;
+  /** CertID issuer hashes -> the CA's row (or undefined: "no such CA" is remembered too), reused for CA_LOOKUP_TTL_MS; absent: every OCSP request looks its CA up. */
+  readonly caLookups?: TtlCache<RevocationCaRow | undefined>;
+  /** Tells every OCSP responder (gateway) about a committed revocation before RevokeCertificate replies (ocsp-responders.ts); absent: no responder keeps responses. */
+  readonly ocspAnnouncer?: OcspAnnouncer;
 }

@@ -1,16 +1,16 @@
 /**
- * revocation-service's metrics: revocations, CRLs per CA, OCSP answers and the OCSP response
- * cache. CRL figures per CA (number, entries, thisUpdate/nextUpdate) are read from crl_states at
+ * revocation-service's metrics: revocations, CRLs per CA, OCSP answers (the gateway counts the
+ * ones it gives from its pre-signed responses). CRL figures per CA (number, entries, thisUpdate/nextUpdate) are read from crl_states at
  * each scrape, so every replica reports every CA's current CRL, also right after a restart.
  */
 import { counter, gauge, histogram, onScrape } from '@pki/service-kit';
 import { revocationDb, type RevocationDb } from '../infrastructure/database';
-import type { OcspAnswerStatus } from './ocsp-response-cache';
+
+/** What an OCSP answer says, for the metrics: the worst status of its CertIDs (revoked, unknown, good), or the status-only response. */
+export type OcspAnswerStatus = 'good' | 'revoked' | 'unknown' | 'malformed' | 'unauthorized' | 'tryLater';
 
 export const certificatesRevoked = counter('pki_certificates_revoked_total', 'Certificates revoked (RevokeCertificate committed), by CA id and revocation reason', ['ca', 'reason']);
 
-export const ocspCacheHits = counter('pki_ocsp_cache_hits_total', 'OCSP requests answered from a pre-signed response, or by joining a signing in flight for the same CertID');
-export const ocspCacheMisses = counter('pki_ocsp_cache_misses_total', 'OCSP requests eligible for the pre-signed cache (one CertID, no nonce) that had to be signed');
 const ocspResponses = counter('pki_ocsp_responses_total', 'OCSP answers by status: good, revoked, unknown (the worst of the CertIDs), or the status-only malformed, unauthorized, tryLater, internalError', ['status']);
 
 /** Counts one OCSP answer and returns it. */

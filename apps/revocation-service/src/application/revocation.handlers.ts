@@ -1,14 +1,16 @@
 import { REVOCATION_OPERATIONS } from '@pki/contracts';
 import type { CommandHandlers } from '@pki/service-kit';
 import { crlLocation } from './crl-location.handler';
-import { answerOcsp } from './ocsp.handler';
+import { answerOcspRequests } from './ocsp.handler';
+import { renewOcspLease } from './ocsp-responders';
 import { revokeCertificate } from './revoke-certificate.handler';
 import type { RevocationContext } from './revocation-context';
 
 export function revocationHandlers(context: RevocationContext): CommandHandlers {
   return {
     RevokeCertificate: (message) => revokeCertificate(context, message),
-    [REVOCATION_OPERATIONS.OcspRequest]: (message) => answerOcsp(context, message),
+    [REVOCATION_OPERATIONS.OcspRequests]: (message) => answerOcspRequests(context, message),
+    [REVOCATION_OPERATIONS.OcspResponderLease]: (message) => renewOcspLease(context, message),
     [REVOCATION_OPERATIONS.CrlLocation]: (message) => crlLocation(context, message),
   };
 }

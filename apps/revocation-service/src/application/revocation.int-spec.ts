@@ -9,11 +9,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CA_EVENT_TYPES, DomainError, ISSUANCE_EVENT_TYPES, REVOCATION_EVENT_TYPES, type CertificateIssuedV1, type CommandMessage, type EventEnvelope, type OcspRequestOutput } from '@pki/contracts';
+import { CA_EVENT_TYPES, DomainError, ISSUANCE_EVENT_TYPES, REVOCATION_EVENT_TYPES, type CertificateIssuedV1, type CommandMessage, type EventEnvelope, type OcspRequestsOutput, type OcspResponderLeaseOutput, type OcspResponseItem } from '@pki/contracts';
 import { EventStore, eventStoreMigrations, migrateToLatest, projectionMigrations } from '@pki/eventstore';
 import { createObjectStorage } from '@pki/object-storage';
 import { fromPem, parseCertificate, toPem } from '@pki/pki';
 import { createTestDatabase, waitFor, type TestDatabase } from '@pki/testing';
+import { sql } from 'kysely';
 import { makeTestCa, type TestCa } from '../domain/test-ca.spec-helper';
 import { REVOCATION_SCHEMA } from '../infrastructure/database';
 import type { IssuanceQueries } from '../infrastructure/issuance.client';
@@ -46,6 +47,10 @@ describe('revocation-service (Postgres)', () => {
       signCount++;
       return ca.sign(Buffer.from(input.dataBase64, 'base64'));
     },
+    signDataBatch: async (input) => {
+      signCount += input.items.length;
+      return input.items.map((item) => ca.sign(Buffer.from(item.dataBase64, 'base64')));
+    },
     signDigest: async (input) => {
       signCount++;
       if (signDigestFailure) throw signDigestFailure;
@@ -69,9 +74,12 @@ describe('revocation-service (Postgres)', () => {
       return event && certificateAuthorityId === caId ? { status: 'ISSUED', eventId: event.id, certificate: event.data as CertificateIssuedV1 } : { status: 'NOT_ISSUED' };
     },
   };
-  const context = (): RevocationContext => ({ db: database.db, store, objects, signer: signer(), publicUrl: 'http://pki.example.test', now: () => now, issuance, catchUpMs: 0, crlDelayMs: 1000, ocspValiditySeconds: 3600 });
+  const context = (): RevocationContext => ({ db: database.db, pgPool: database.pool, store, objects, signer: signer(), publicUrl: 'http://pki.example.test', now: () => now, issuance, catchUpMs: 0, crlDelayMs: 1000, ocspValiditySeconds: 3600 });
   const handlers = () => revocationHandlers(context());
   const msg = (input: unknown, caller = OWNER): CommandMessage => ({ caller, requestId: randomUUID(), input });
+  /** One OCSP request through OcspRequests (the gateway's batches), its one response. */
+  const ocspOne = async (requestBase64: string): Promise<OcspResponseItem> =>
+    ((await handlers().OcspRequests!(msg({ requests: [{ requestBase64, requestId: randomUUID() }] }))) as OcspRequestsOutput).responses[0]!;
   const revoke = (serial: string, reason = 'KEY_COMPROMISE', caller = OWNER, arn = caArn) => handlers().RevokeCertificate!(msg({ CertificateAuthorityArn: arn, CertificateSerial: serial, RevocationReason: reason }, caller));
   const failure = async (p: Promise<unknown>) => (await domainError(p)).code;
   const domainError = async (p: Promise<unknown>) => {
@@ -250,14 +258,13 @@ describe('revocation-service (Postgres)', () => {
   });
 
   it('OCSP: revoked / good / unknown verify with openssl; garbage is malformedRequest; nothing written', async () => {
-    const ocsp = async (reqFile: string, method: 'GET' | 'POST' = 'POST') => {
-      const out = (await handlers().OcspRequest!(msg({ requestBase64: ca.dir.read(reqFile).toString('base64'), method }))) as OcspRequestOutput;
-      return out;
+    const ocsp = async (reqFile: string) => {
+      return ocspOne(ca.dir.read(reqFile).toString('base64'));
     };
     const check = async (name: string, certArgs: string[]) => {
       ca.dir.run('ocsp', '-issuer', 'ca.pem', ...certArgs, '-reqout', `${name}.req`);
       const out = await ocsp(`${name}.req`);
-      expect(out.cache).toBeNull();
+      expect(out.presigned).toBeNull(); // a nonce: signed for this request only
       ca.dir.write(`${name}.resp`, Buffer.from(out.responseBase64, 'base64'));
       ca.dir.run('ocsp', '-respin', `${name}.resp`, '-reqin', `${name}.req`, '-CAfile', 'ca.pem', '-verify_other', 'ca.pem');
       return ca.dir.run('ocsp', '-respin', `${name}.resp`, '-issuer', 'ca.pem', '-CAfile', 'ca.pem', ...certArgs, '-no_nonce');
@@ -270,10 +277,10 @@ describe('revocation-service (Postgres)', () => {
     expect(await check('o3', ['-cert', 'leaf4b.pem'])).toMatch(/leaf4b.pem: good/);
     expect(await check('o4', ['-serial', '0x4444'])).toMatch(/0x4444: unknown/);
     ca.dir.run('ocsp', '-issuer', 'ca.pem', '-cert', 'leaf4b.pem', '-no_nonce', '-reqout', 'get.req');
-    expect((await ocsp('get.req', 'GET')).cache).toMatchObject({ maxAgeSeconds: 300 });
+    expect((await ocsp('get.req')).presigned).toMatchObject({ certificateAuthorityId: caId, serial: '4445', status: 'good' });
     const before = signCount;
     for (const garbage of ['', 'AAAA', Buffer.from('not der').toString('base64'), '!!!not base64', Buffer.alloc(20_000, 0x30).toString('base64')]) {
-      const out = (await handlers().OcspRequest!(msg({ requestBase64: garbage, method: 'POST' }))) as OcspRequestOutput;
+      const out = await ocspOne(garbage);
       expect(Buffer.from(out.responseBase64, 'base64').toString('hex')).toBe('30030a0101');
     }
     expect(signCount).toBe(before);
@@ -281,9 +288,33 @@ describe('revocation-service (Postgres)', () => {
     const stranger = makeTestCa('ec');
     stranger.issue('x', '99');
     stranger.dir.run('ocsp', '-issuer', 'ca.pem', '-cert', 'x.pem', '-reqout', 'x.req');
-    const out = (await handlers().OcspRequest!(msg({ requestBase64: stranger.dir.read('x.req').toString('base64'), method: 'POST' }))) as OcspRequestOutput;
+    const out = await ocspOne(stranger.dir.read('x.req').toString('base64'));
     expect(Buffer.from(out.responseBase64, 'base64').toString('hex')).toBe('30030a0106');
     stranger.dir.remove();
+  });
+
+  it('OCSP freshness: revocations take the gap-free sequence; a lease renewal brings those after its cursor, a reset without one, and the CA versions when they changed', async () => {
+    const lease = async (cursor: string | null, caEpoch: string | null = null) =>
+      (await handlers().OcspResponderLease!(msg({ responderId: 'gateway-1', cursor, caEpoch }))) as OcspResponderLeaseOutput;
+    const first = await lease(null);
+    expect(first).toMatchObject({ leaseMs: 1000, reset: true, revoked: [] });
+    expect(first.cas).toEqual([[caId, caVersion]]);
+    const db = database.db.withSchema(REVOCATION_SCHEMA);
+    // Every revocation so far holds its own sequence number, 1..n, and the counter is at n.
+    const sequences = (await db.selectFrom('revocations').select('sequence').where('sequence', 'is not', null).orderBy('sequence').execute()).map((r) => Number(r.sequence));
+    expect(sequences).toEqual(sequences.map((_, i) => i + 1));
+    expect(first.sequence).toBe(String(sequences.length));
+    const leaseRow = await db.selectFrom('ocsp_responders').select(sql<boolean>`lease_until > now()`.as('running')).where('id', '=', 'gateway-1').executeTakeFirstOrThrow();
+    expect(leaseRow.running).toBe(true);
+    // Nothing new since: an empty list, no CA versions (the epoch is current).
+    expect(await lease(first.sequence, first.caEpoch)).toMatchObject({ reset: false, revoked: [], sequence: first.sequence, cas: null });
+    // A revocation later: the next renewal names it.
+    await issued('leaf9', '9a9a');
+    await revoke('9a9a', 'SUPERSEDED');
+    expect(await lease(first.sequence, first.caEpoch)).toMatchObject({ reset: false, revoked: [[caId, '9a9a']], sequence: String(sequences.length + 1) });
+    // A cursor from another database (ahead of the sequence): reset.
+    expect((await lease('999999', first.caEpoch)).reset).toBe(true);
+    await expect(handlers().OcspResponderLease!(msg({ responderId: 'not ok!', cursor: null, caEpoch: null }))).rejects.toMatchObject({ kind: 'Malformed' });
   });
 
   it('a certificate issuance issued but not projected here yet is revocable at once; the event projected later changes nothing', async () => {
@@ -321,7 +352,7 @@ describe('revocation-service (Postgres)', () => {
   it('OCSP: a certificate issued but not projected yet is good; being issued or issuance down: tryLater; never issued: unknown', async () => {
     const ask = async (name: string, certArgs: string[]) => {
       ca.dir.run('ocsp', '-issuer', 'ca.pem', ...certArgs, '-reqout', `${name}.req`);
-      const out = (await handlers().OcspRequest!(msg({ requestBase64: ca.dir.read(`${name}.req`).toString('base64'), method: 'POST' }))) as OcspRequestOutput;
+      const out = await ocspOne(ca.dir.read(`${name}.req`).toString('base64'));
       ca.dir.write(`${name}.resp`, Buffer.from(out.responseBase64, 'base64'));
       return out;
     };

@@ -13,6 +13,7 @@ import { revocationStream, type RevocationEvent } from '../domain/revocation.eve
 import { findCaByArn } from '../infrastructure/ca.queries';
 import { insertRevocation, markCrlDirty } from '../infrastructure/certificate.queries';
 import { revocationDb } from '../infrastructure/database';
+import { takeRevocationSequence } from '../infrastructure/ocsp-freshness.queries';
 import type { RevocationCaRow } from '../infrastructure/tables/revocation-ca.table';
 import type { IssuedCertificateRow } from '../infrastructure/tables/issued-certificate.table';
 import { knownCertificate } from './issued-certificates';
@@ -115,8 +116,9 @@ export async function revokeCertificate(context: RevocationContext, message: Com
   const stream = ca ? revocationStream(ca.id, serial) : undefined;
   const history = stream ? await context.store.load(stream) : [];
   const state = history.reduce<RevocationState>((s, e) => evolve(s, e as unknown as RevocationEvent), initialState);
-  // Already revoked (maybe by another replica whose event has not reached us yet): RequestAlreadyProcessed tells the caller so; no cached "good" may contradict it.
-  if (ca && history.length > 0) context.ocspCaches?.responses?.invalidate(ca.id, serial);
+  // Already revoked (maybe the first attempt's reply was lost between its commit and its
+  // announcement): RequestAlreadyProcessed tells the caller so; no pre-signed "good" may contradict it.
+  if (ca && history.length > 0) await context.ocspAnnouncer?.announce(ca.id, serial);
   const events = decide(
     {
       type: 'RevokeCertificate',
@@ -135,6 +137,9 @@ export async function revokeCertificate(context: RevocationContext, message: Com
       const db = revocationDb(trx);
       for (const event of stored) {
         const data = event.data as CertificateRevokedV1;
+        await markCrlDirty(db, data.certificateAuthorityId, new Date(data.revokedAt));
+        // Last, so that its row lock (which orders revocation commits: ocsp-freshness.queries.ts) is held only until the commit.
+        const sequence = await takeRevocationSequence(db);
         await insertRevocation(db, {
           ca_id: data.certificateAuthorityId,
           serial: data.serial,
@@ -143,15 +148,15 @@ export async function revokeCertificate(context: RevocationContext, message: Com
           reason: data.revocationReason,
           not_after: certificate!.not_after,
           event_id: event.id,
+          sequence,
         });
-        await markCrlDirty(db, data.certificateAuthorityId, new Date(data.revokedAt));
       }
     });
   } catch (error) {
     // Another request revoked the same certificate between our load and our append.
     if (error instanceof ConcurrencyError) {
-      // Committed by another request, maybe on another replica whose event has not reached us yet.
-      context.ocspCaches?.responses?.invalidate(ca!.id, serial);
+      // Committed by another request, which announces it too; this caller hears back only once every responder has it.
+      await context.ocspAnnouncer?.announce(ca!.id, serial);
       throw new DomainError('Conflict', `The certificate with serial ${serial} has already been revoked.`, 'RequestAlreadyProcessedException', { cause: error });
     }
     throw error;
@@ -160,8 +165,8 @@ export async function revokeCertificate(context: RevocationContext, message: Com
     const data = event.data as CertificateRevokedV1;
     certificatesRevoked.inc({ ca: data.certificateAuthorityId, reason: data.revocationReason });
   }
-  // Committed: this process's pre-signed OCSP responses for the serial go before the caller hears
-  // back, so its next OCSP request here answers revoked (other replicas: ocsp-cache-invalidation.ts).
-  context.ocspCaches?.responses?.invalidate(ca!.id, serial);
+  // Committed: every OCSP responder (gateway) drops its pre-signed responses for the serial, or can
+  // no longer answer from them, before the caller hears back (ocsp-responders.ts).
+  await context.ocspAnnouncer?.announce(ca!.id, serial);
   return {};
 }

@@ -32,8 +32,3 @@ export function canonicalSerial(input: string): string {
   }
   return hex;
 }
-
-/** Magnitude octets of a canonical serial, for CRL entries. */
-export function serialOctets(hex: string): Buffer {
-  return Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
-}

@@ -5,7 +5,25 @@ import type { NewRevocationRow } from './tables/revocation.table';
 
 /** Idempotent: a redelivered CertificateIssued leaves the row as it is. */
 export async function insertIssuedCertificate(db: RevocationDb, row: NewIssuedCertificateRow): Promise<void> {
-  await db.insertInto('issued_certificates').values(row).onConflict((oc) => oc.columns(['ca_id', 'serial']).doNothing()).execute();
+  await insertIssuedCertificates(db, [row]);
+}
+
+/** Rows per statement: 9 parameters each, far below Postgres's 65,535 bind parameters. */
+const INSERT_CHUNK = 500;
+
+/**
+ * `insertIssuedCertificate` for several rows, one statement per INSERT_CHUNK rows (a projection
+ * batch is one round trip). A row whose (ca_id, serial) is already stored, or repeats an earlier
+ * row of `rows`, is skipped: the first one stays, as with one insert per row in order.
+ */
+export async function insertIssuedCertificates(db: RevocationDb, rows: readonly NewIssuedCertificateRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await db
+      .insertInto('issued_certificates')
+      .values(rows.slice(i, i + INSERT_CHUNK))
+      .onConflict((oc) => oc.columns(['ca_id', 'serial']).doNothing())
+      .execute();
+  }
 }
 
 export async function findIssuedCertificate(db: RevocationDb, caId: string, serial: string): Promise<IssuedCertificateRow | undefined> {

@@ -53,22 +53,3 @@ export async function crlCandidates(db: RevocationDb) {
 export async function clearCrlDirty(db: RevocationDb, caId: string, seq: string): Promise<void> {
   await db.updateTable('cas').set({ crl_dirty_since: null }).where('id', '=', caId).where('crl_dirty_seq', '=', seq).execute();
 }
-
-/**
- * A CA's CRL entries through a server-side cursor in the caller's transaction, `batch` rows at
- * a time: a million revocations never become a million objects at once.
- */
-export async function* crlEntryRows(trx: Transaction<any>, caId: string, notAfterFrom: Date, batch = 10_000): AsyncGenerator<{ serial: string; revoked_at: Date; reason: string }> {
-  await sql`declare crl_entries no scroll cursor for
-    select serial, revoked_at, reason from ${sql.id(REVOCATION_SCHEMA, 'revocations')}
-    where ca_id = ${caId} and not_after >= ${notAfterFrom}`.execute(trx);
-  try {
-    for (;;) {
-      const { rows } = await sql<{ serial: string; revoked_at: Date; reason: string }>`fetch ${sql.raw(String(batch))} from crl_entries`.execute(trx);
-      for (const row of rows) yield row;
-      if (rows.length < batch) return;
-    }
-  } finally {
-    await sql`close crl_entries`.execute(trx);
-  }
-}

@@ -3,7 +3,9 @@ import type { CaKeyHashTable } from './tables/ca-key-hash.table';
 import type { CrlNumberTable } from './tables/crl-number.table';
 import type { CrlStateTable } from './tables/crl-state.table';
 import type { IssuedCertificateTable } from './tables/issued-certificate.table';
+import type { OcspResponderTable } from './tables/ocsp-responder.table';
 import type { RevocationCaTable } from './tables/revocation-ca.table';
+import type { RevocationSequenceTable } from './tables/revocation-sequence.table';
 import type { RevocationTable } from './tables/revocation.table';
 
 export const REVOCATION_SCHEMA = 'revocation';
@@ -15,6 +17,8 @@ export interface RevocationDatabase {
   revocations: RevocationTable;
   crl_numbers: CrlNumberTable;
   crl_states: CrlStateTable;
+  revocation_sequence: RevocationSequenceTable;
+  ocsp_responders: OcspResponderTable;
 }
 
 export type RevocationDb = Kysely<RevocationDatabase> | Transaction<RevocationDatabase>;

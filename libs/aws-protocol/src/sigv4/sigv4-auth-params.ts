@@ -28,6 +28,7 @@ export const headerValue = (headers: SigV4Request['headers'], name: string): str
 /** Decoded query parameters, first value wins (AWS reads the first occurrence). */
 const queryParams = (query: string): Map<string, string> => {
   const params = new Map<string, string>();
+  if (query.length === 0) return params;
   for (const { rawKey, rawValue } of splitRawQuery(query)) {
     const key = percentDecode(rawKey);
     if (key !== undefined && !params.has(key)) params.set(key, percentDecode(rawValue) ?? rawValue);

@@ -25,7 +25,8 @@ export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
  */
 export const canonicalUri = (rawPath: string, service: string): string => {
   const path = rawPath.length === 0 ? '/' : rawPath;
-  if (service === 's3') return path;
+  // The root (every awsJson1_1 call) is its own canonical form.
+  if (service === 's3' || path === '/') return path;
   const segments: string[] = [];
   for (const segment of path.split('/')) {
     if (segment.length === 0 || segment === '.') continue;
@@ -42,8 +43,9 @@ export const canonicalUri = (rawPath: string, service: string): string => {
  * encoded name then encoded value (SigV4 docs), `name=` for parameters without a value,
  * and `X-Amz-Signature` left out (it cannot sign itself; the SDK drops it in any case).
  */
-export const canonicalQuery = (rawQuery: string): string =>
-  splitRawQuery(rawQuery)
+export const canonicalQuery = (rawQuery: string): string => {
+  if (rawQuery.length === 0) return '';
+  return splitRawQuery(rawQuery)
     .map(({ rawKey, rawValue }) => ({
       key: uriEncodeBytes(percentDecodeToBytes(rawKey)),
       value: uriEncodeBytes(percentDecodeToBytes(rawValue)),
@@ -52,10 +54,12 @@ export const canonicalQuery = (rawQuery: string): string =>
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
     .map(({ key, value }) => `${key}=${value}`)
     .join('&');
+};
 
 /** Header value canonical form: trimmed, inner whitespace runs collapsed; repeated headers joined by `,`. */
 const canonicalHeaderValue = (value: string | readonly string[]): string =>
-  (typeof value === 'string' ? [value] : value).map((v) => v.trim().replace(/\s+/g, ' ')).join(',');
+  typeof value === 'string' ? canonicalValue(value) : value.map(canonicalValue).join(',');
+const canonicalValue = (value: string): string => value.trim().replace(/\s+/g, ' ');
 
 /**
  * CanonicalHeaders for the names the client listed in SignedHeaders, in the client's order
@@ -65,14 +69,14 @@ const canonicalHeaderValue = (value: string | readonly string[]): string =>
 export const canonicalHeaders = (
   signedHeaders: readonly string[],
   headers: Readonly<Record<string, string | readonly string[] | undefined>>,
-): string =>
-  signedHeaders
-    .map((name) => {
-      const value = headers[name] ?? (name === 'host' ? headers[':authority'] : undefined);
-      return value === undefined ? undefined : `${name}:${canonicalHeaderValue(value)}\n`;
-    })
-    .filter((line): line is string => line !== undefined)
-    .join('');
+): string => {
+  let lines = '';
+  for (const name of signedHeaders) {
+    const value = headers[name] ?? (name === 'host' ? headers[':authority'] : undefined);
+    if (value !== undefined) lines += `${name}:${canonicalHeaderValue(value)}\n`;
+  }
+  return lines;
+};
 
 export interface CanonicalRequestParts {
   readonly method: string;

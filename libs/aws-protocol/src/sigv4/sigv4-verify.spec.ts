@@ -1,3 +1,4 @@
+import * as canonical from './sigv4-canonical';
 import { canonicalRequest, sha256Hex, signatureHex, signingKey, stringToSign } from './sigv4-canonical';
 import { SIGV4_MESSAGES } from './sigv4-messages';
 import { ACCESS_KEY_ID, ACCOUNT_ID, SECRET, signer, toWire, type SdkRequest } from '../test/sigv4-signing.test-helpers';
@@ -141,6 +142,29 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4', () => {
       'UnrecognizedClientException',
       'The security token included in the request is invalid.',
     );
+  });
+
+  it('derives a signing key once per access key and scope, and again when the secret changes', async () => {
+    const derive = jest.spyOn(canonical, 'signingKey');
+    let secret = 'first-secret';
+    const keyed = options({ credentials: (id) => (id === 'AKIDCACHED' ? { secretAccessKey: secret, accountId: ACCOUNT_ID } : undefined) });
+    const first = await sign(jsonPost(), 'acm-pca', { service: 'acm-pca', accessKeyId: 'AKIDCACHED', secret });
+    expect(verifySigV4(first, keyed)).toMatchObject({ ok: true });
+    expect(verifySigV4(first, keyed)).toMatchObject({ ok: true });
+    expect(derive).toHaveBeenCalledTimes(1);
+    // Same access key, new secret: the key derived from the old one must not verify anything.
+    secret = 'rotated-secret';
+    expectFailure(verifySigV4(first, keyed), 'InvalidSignatureException', SIGV4_MESSAGES.signatureMismatch);
+    expect(verifySigV4(await sign(jsonPost(), 'acm-pca', { service: 'acm-pca', accessKeyId: 'AKIDCACHED', secret }), keyed)).toMatchObject({ ok: true });
+    expect(derive).toHaveBeenCalledTimes(2);
+    derive.mockRestore();
+  });
+
+  it('refuses X-Amz-Date values that are no calendar time (month 13, day 31 of November, hour 24, year 0099)', async () => {
+    const wire = await sign(jsonPost());
+    for (const date of ['20261322T060000Z', '20261131T060000Z', '20261122T240000Z', '20261122T066000Z', '00991122T060000Z']) {
+      expectFailure(verifySigV4({ ...wire, headers: { ...wire.headers, 'x-amz-date': date } }, options()), 'IncompleteSignatureException', /^Date must be in ISO-8601 'basic format'/);
+    }
   });
 
   it('refuses a wrong region or service with AWS scope messages', async () => {

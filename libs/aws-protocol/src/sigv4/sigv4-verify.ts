@@ -6,10 +6,10 @@ import {
   SCOPE_TERMINATOR,
   sha256Hex,
   signatureHex,
-  signingKey,
   stringToSign,
   UNSIGNED_PAYLOAD,
 } from './sigv4-canonical';
+import { cachedSigningKey } from './sigv4-signing-keys';
 import {
   badDateFormat,
   credentialParts,
@@ -38,11 +38,17 @@ const parseRequestTime = (params: AuthParams): { time: Date; amzDate: string } |
   }
   const m = AMZ_DATE.exec(params.date);
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
+  const [year, month, day, hour, minute, second] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])];
   const time = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  // Reject dates that Date.UTC silently rolls over (20261332T...).
-  if (formatAmzDate(time) !== params.date) return undefined;
-  return { time, amzDate: params.date };
+  // Reject dates that Date.UTC silently rolls over (20261332T...) or maps elsewhere (years 0000-0099 to 19xx).
+  const exact =
+    time.getUTCFullYear() === year &&
+    time.getUTCMonth() === month - 1 &&
+    time.getUTCDate() === day &&
+    time.getUTCHours() === hour &&
+    time.getUTCMinutes() === minute &&
+    time.getUTCSeconds() === second;
+  return exact ? { time, amzDate: params.date } : undefined;
 };
 
 /** Request time within the allowed window (header form) or the presigned URL not yet expired. */
@@ -172,7 +178,7 @@ export const verifySigV4 = (req: SigV4Request, opts: SigV4Options): SigV4Result 
   });
   const scope = parts.slice(1).join('/');
   const expected = signatureHex(
-    signingKey(credentials.secretAccessKey, date, region, service),
+    cachedSigningKey(accessKeyId, credentials.secretAccessKey, date, region, service),
     stringToSign(parsedTime.amzDate, scope, canonical),
   );
   if (!constantTimeEqualHex(expected, params.signature)) {

@@ -1,4 +1,4 @@
-import { fromBase64 } from '../serde/blob.serde';
+import { isBase64 } from '../serde/blob.serde';
 import { fullMatch, patternSource } from './pattern-cache';
 import type { Shape } from './shape.dsl';
 
@@ -13,10 +13,33 @@ export const CONSTRAINT = {
   minValue: (n: number) => `Member must have value greater than or equal to ${n}`,
 } as const;
 
+/** Code points of a string, as `[...value].length` counts them (a lone surrogate counts as one), without the array. */
+const codePoints = (value: string): number => {
+  let count = value.length;
+  for (let i = 0; i < value.length - 1; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
+};
+
+/** Bytes that canonical padded base64 decodes to; undefined when the value is not that (as fromBase64 refuses it). */
+const base64Bytes = (value: unknown): number | undefined => {
+  if (typeof value !== 'string' || !isBase64(value)) return undefined;
+  const padding = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
+  return (value.length / 4) * 3 - padding;
+};
+
 /** Smithy @length counts Unicode scalar values for strings, bytes for blobs, entries for lists and maps. */
 const lengthOf = (shape: Shape, value: unknown): number | undefined => {
-  if (shape.type === 'string' && typeof value === 'string') return [...value].length;
-  if (shape.type === 'blob') return fromBase64(value)?.length;
+  if (shape.type === 'string' && typeof value === 'string') return codePoints(value);
+  if (shape.type === 'blob') return base64Bytes(value);
   if (shape.type === 'list' && Array.isArray(value)) return value.length;
   if (shape.type === 'map' && value !== null && typeof value === 'object') return Object.keys(value).length;
   return undefined;

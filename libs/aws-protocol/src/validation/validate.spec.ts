@@ -110,6 +110,26 @@ describe('validate (AWS ValidationException wording)', () => {
 
   it('counts string length in Unicode code points', () => {
     expect(validate(S.structure({ N: S.string({ max: 2 }) }), { N: '😀😀' })).toEqual([]);
+    // A lone surrogate is one code point; a pair is one; a pair split by another unit is two.
+    const exact = (value: string, n: number) => {
+      const shape = S.structure({ N: S.string({ min: n, max: n }) });
+      expect([[...value].length, validate(shape, { N: value })]).toEqual([n, []]);
+      expect(validate(S.structure({ N: S.string({ max: n - 1 }) }), { N: value })).toHaveLength(1);
+    };
+    exact('a😀b', 3);
+    exact('\ud83d', 1);
+    exact('\ude00\ud83d', 2);
+    exact('x\ud83d', 2);
+    exact('\ud83dx\ude00', 3);
+    exact('😀\ud83d😀', 3);
+  });
+
+  it('measures blobs as the bytes their padded base64 decodes to', () => {
+    for (let n = 1; n <= 7; n++) {
+      const csr = Buffer.alloc(n, 0xfb).toString('base64');
+      expect(validate(S.structure({ Csr: S.blob({ min: n, max: n }) }), { Csr: csr })).toEqual([]);
+      expect(validate(S.structure({ Csr: S.blob({ max: n - 1 }) }), { Csr: csr })).toHaveLength(1);
+    }
   });
 });
 

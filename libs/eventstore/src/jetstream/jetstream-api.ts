@@ -26,3 +26,13 @@ export async function storedMessage(jsm: JetStreamManager, stream: string, seq: 
     throw error;
   }
 }
+
+/** The sequence of the last message on `subject` (wildcards allowed), or 0 when the stream holds none (or does not exist). */
+export async function lastSequenceOn(jsm: JetStreamManager, stream: string, subject: string): Promise<number> {
+  try {
+    return (await jsm.streams.getMessage(stream, { last_by_subj: subject })).seq;
+  } catch (error) {
+    if (isJetStreamApiError(error, JS_API_ERRORS.NoMessageFound) || isStreamNotFound(error)) return 0;
+    throw error;
+  }
+}

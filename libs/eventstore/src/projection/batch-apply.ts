@@ -74,11 +74,18 @@ async function handleRun(ctx: RunnerContext, run: readonly Delivered[]): Promise
   try {
     await ctx.o.db.transaction().execute(async (trx) => {
       const claimed = await markProcessedMany(trx, ctx.schema, ctx.name, relevant.map((d) => ({ eventId: d.event.id, streamSeq: d.msg.seq })));
-      for (let i = 0; i < run.length; i++) {
-        const { event } = run[i]!;
-        if (!claimed.delete(event.id)) continue; // ignored type, processed before, or a duplicate in this batch
-        failing = i;
-        await ctx.o.projection.apply(trx, event);
+      const { projection } = ctx.o;
+      if (projection.applyMany) {
+        // One call for the batch: a failure is not attributable to an event (failing stays undefined), so it is retried one by one.
+        const events = run.map((d) => d.event).filter((event) => claimed.delete(event.id));
+        if (events.length > 0) await projection.applyMany(trx, events);
+      } else {
+        for (let i = 0; i < run.length; i++) {
+          const { event } = run[i]!;
+          if (!claimed.delete(event.id)) continue; // ignored type, processed before, or a duplicate in this batch
+          failing = i;
+          await projection.apply(trx, event);
+        }
       }
       failing = undefined;
       await advanceCheckpoint(trx, ctx.schema, ctx.name, last.msg.seq, last.event.id);

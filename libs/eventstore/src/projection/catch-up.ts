@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { JetStreamManager } from 'nats';
-import { isJetStreamApiError, isStreamNotFound, JS_API_ERRORS } from '../jetstream/jetstream-api';
+import { isJetStreamApiError, isStreamNotFound, JS_API_ERRORS, lastSequenceOn } from '../jetstream/jetstream-api';
 import { findCheckpoint } from './projection.queries';
 
 /**
@@ -22,13 +22,16 @@ export interface CatchUpTarget {
   readonly streamName: string;
   /** The projection's durable consumer (shared by the replicas). */
   readonly durable: string;
+  /** The subject the durable delivers (undefined, or absent: the whole stream). */
+  readonly filter?: () => string | undefined;
   /** How often the checkpoint is read while behind (default 25 ms). */
   readonly pollMs?: number;
 }
 
 /**
- * One stream-info request (the stream's last sequence), then the checkpoint, read every `pollMs`
- * until it reaches that sequence (it moves past ignored and parked events too). Replicas share
+ * One request for the stream's last sequence (of a message on the durable's filter subject:
+ * none, nothing to wait for), then the checkpoint, read every `pollMs` until it reaches that
+ * sequence (it moves past ignored and parked events too). Replicas share
  * the durable and each moves the checkpoint forward only, so one may have moved it past an event
  * another still holds (or a dead one held): once the checkpoint has reached the sequence, the
  * consumer's ack floor (every message up to it acked, i.e. committed or parked) must have too.
@@ -37,12 +40,15 @@ export function catchUp(target: CatchUpTarget): CatchUp {
   return async (timeoutMs) => {
     const deadline = Date.now() + timeoutMs;
     let lastSeq: number;
+    const filter = target.filter?.();
     try {
-      lastSeq = (await (await target.jsm()).streams.info(target.streamName)).state.last_seq;
+      const jsm = await target.jsm();
+      lastSeq = filter === undefined ? (await jsm.streams.info(target.streamName)).state.last_seq : await lastSequenceOn(jsm, target.streamName, filter);
     } catch (error) {
       if (isStreamNotFound(error)) return true; // no stream: the source never published anything
       throw error;
     }
+    if (lastSeq === 0) return true; // nothing this projection applies was published
     for (;;) {
       if (await applied(target, lastSeq)) return true;
       if (Date.now() >= deadline) return false;

@@ -1,6 +1,7 @@
-import { AckPolicy, DeliverPolicy, nanos, type Consumer, type JetStreamClient, type JetStreamManager } from 'nats';
+import { AckPolicy, DeliverPolicy, nanos, type Consumer, type ConsumerInfo, type JetStreamClient, type JetStreamManager } from 'nats';
+import { legacyEventWildcard } from '@pki/contracts';
 import { ensureEventStream } from '../jetstream/ensure-event-stream';
-import { isJetStreamApiError, isStreamNotFound, JS_API_ERRORS, storedMessage } from '../jetstream/jetstream-api';
+import { isJetStreamApiError, isStreamNotFound, JS_API_ERRORS, lastSequenceOn, storedMessage } from '../jetstream/jetstream-api';
 import { projectionStreamAction } from '../jetstream/stream-incarnation';
 import { hasDiverged, restartSequence, type Seen } from './consumer-position';
 import { findCheckpoint, recordStreamCreated, restartAtStreamStart, rewindCheckpoint } from './projection.queries';
@@ -21,6 +22,9 @@ export function ackWaitMs(ctx: RunnerContext): number {
 
 const ackWaitNanos = (ctx: RunnerContext) => nanos(ackWaitMs(ctx));
 
+/** How often a runner that met messages on legacy subjects in its source stream looks for new ones (an older release still publishing). */
+export const LEGACY_RECHECK_MS = 30_000;
+
 export interface ConsumerTarget {
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
@@ -36,6 +40,14 @@ export interface ConsumerTarget {
  * A source stream that was recreated (another incarnation than the checkpoint's, see
  * stream-incarnation.ts) is replayed from its first message: its sequences say nothing about
  * the old ones, and its relay publishes every event into it again.
+ *
+ * The durable delivers only what the projection applies (its filter subject, eventFilterSubject
+ * in libs/contracts), except while the stream holds messages of an older release (legacy
+ * subjects, which no filter of today's matches) not handled yet: then it reads the whole stream
+ * and skips what it does not apply, and the runner sets the filter once it is past them
+ * (chooseFilter). A durable whose filter is not the one chosen (made by an older release, or
+ * before the legacy messages were handled) is recreated from the last message handled
+ * (handledFloor): the processed-event table skips what it delivers again.
  */
 export async function prepareConsumer(ctx: RunnerContext, target: ConsumerTarget): Promise<Consumer> {
   const { jsm, streamName, durable } = target;
@@ -53,6 +65,7 @@ export async function prepareConsumer(ctx: RunnerContext, target: ConsumerTarget
     // What this process acked was in another incarnation of the stream (or in none yet).
     ctx.lastSeen = { seq: 0, eventId: null };
     ctx.streamCreated = info.created;
+    Object.assign(ctx.legacy, { seen: 0, handled: 0, until: undefined });
   }
   const { checkpoint, replayAll } = await adoptSourceStream(ctx, streamName, info.created);
   const checkpointSeen: Seen = { seq: Number(checkpoint?.stream_seq ?? 0), eventId: checkpoint?.event_id ?? null };
@@ -68,11 +81,21 @@ export async function prepareConsumer(ctx: RunnerContext, target: ConsumerTarget
     diverged = hasDiverged(seen, lastSeq, stored?.header?.get('Nats-Msg-Id'));
   }
 
-  if (replayAll || diverged || !consumerInfo) {
-    const start = replayAll ? 1 : restartSequence(checkpointSeen.seq, lastSeq, diverged, ctx.o.replayMargin ?? 1000);
+  const floor = replayAll || diverged ? 0 : handledFloor(checkpointSeen.seq, lastSeq, consumerInfo);
+  const wasHandled = ctx.legacy.handled;
+  const durableFilter = consumerInfo && (consumerInfo.config.filter_subject || null);
+  const filter = await chooseFilter(ctx, jsm, streamName, floor, durableFilter);
+  const refilter = consumerInfo !== undefined && durableFilter !== filter;
+
+  if (replayAll || diverged || !consumerInfo || refilter) {
+    let start = replayAll ? 1 : restartSequence(checkpointSeen.seq, lastSeq, diverged, ctx.o.replayMargin ?? 1000);
     if (diverged && !replayAll) {
       ctx.logger.log(`projection ${ctx.name}: ${streamName} lost or renumbered messages; replaying from ${start}`);
       await rewindCheckpoint(ctx.o.db, ctx.schema, ctx.name, start - 1);
+    } else if (refilter && !replayAll) {
+      // Back to the whole stream after an older release published again: from the last legacy message known handled.
+      start = (filter === null && wasHandled > 0 ? Math.min(floor, wasHandled) : floor) + 1;
+      ctx.logger.log(`projection ${ctx.name}: ${streamName} read ${filter === null ? 'whole (messages of an older release to handle first)' : `through ${filter}`} from ${start}`);
     }
     if (consumerInfo) await jsm.consumers.delete(streamName, durable);
     await jsm.consumers.add(streamName, {
@@ -80,6 +103,7 @@ export async function prepareConsumer(ctx: RunnerContext, target: ConsumerTarget
       ack_policy: AckPolicy.Explicit,
       ack_wait: ackWaitNanos(ctx),
       max_deliver: -1,
+      ...(filter === null ? {} : { filter_subject: filter }),
       ...(start > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start } : { deliver_policy: DeliverPolicy.All }),
     });
     ctx.lastSeen = { seq: 0, eventId: null };
@@ -87,7 +111,60 @@ export async function prepareConsumer(ctx: RunnerContext, target: ConsumerTarget
     // A durable made by an older release (30 s): after a crash, what the dead process held would wait that long.
     await jsm.consumers.update(streamName, durable, { ack_wait: ackWaitNanos(ctx) });
   }
+  ctx.consumerFilter = filter;
   return target.js.consumers.get(streamName, durable);
+}
+
+/**
+ * The last stream sequence up to which every message the durable delivers is handled (applied,
+ * skipped or parked, then acked): its ack floor (nats-server 2.9 reports 0 until the first ack
+ * of a durable made to start later: then the sequence before its start); when it holds nothing
+ * unacked, the last message it delivered; when it has nothing left to deliver either, the
+ * stream's last sequence (read before the consumer: a filtered durable's floor stays at the last
+ * message it matched). Without a durable, the checkpoint.
+ */
+export function handledFloor(checkpointSeq: number, lastSeq: number, consumer: ConsumerInfo | undefined): number {
+  if (!consumer) return checkpointSeq;
+  const acked = Math.max(consumer.ack_floor.stream_seq, (consumer.config.opt_start_seq ?? 1) - 1);
+  if (consumer.num_ack_pending > 0) return acked;
+  return Math.max(acked, consumer.delivered.stream_seq, consumer.num_pending === 0 ? lastSeq : 0);
+}
+
+/**
+ * The filter subject the durable should have (null: the whole stream). The projection's filter,
+ * unless the stream holds messages on legacy subjects past what is known handled: up to `floor`
+ * when the durable reads the whole stream; else the last one this process found handled, or, on
+ * its first look, `floor`.
+ */
+async function chooseFilter(ctx: RunnerContext, jsm: JetStreamManager, streamName: string, floor: number, durableFilter: string | null | undefined): Promise<string | null> {
+  if (ctx.filter === undefined) return null;
+  const legacy = ctx.legacy;
+  legacy.seen = await lastSequenceOn(jsm, streamName, legacyEventWildcard(ctx.o.prefix, ctx.o.source));
+  legacy.checkedAt = Date.now();
+  const handled = durableFilter === null ? Math.max(legacy.handled, floor) : legacy.handled > 0 ? legacy.handled : floor;
+  if (legacy.seen > handled) {
+    legacy.until = legacy.seen;
+    return null;
+  }
+  legacy.handled = legacy.seen;
+  legacy.until = undefined;
+  return ctx.filter;
+}
+
+/**
+ * Whether the durable's filter should be chosen again: reading the whole stream, the runner has
+ * acked past the last legacy message; or, the stream having held legacy messages, a new one
+ * appeared (looked for every LEGACY_RECHECK_MS; while reading the whole stream, chosen again as often).
+ */
+export async function filterDue(ctx: RunnerContext, jsm: JetStreamManager, streamName: string): Promise<boolean> {
+  const legacy = ctx.legacy;
+  if (ctx.filter === undefined || legacy.seen === 0) return false;
+  if (legacy.until !== undefined && ctx.lastSeen.seq >= legacy.until) return true;
+  if (Date.now() - legacy.checkedAt < (ctx.o.legacyRecheckMs ?? LEGACY_RECHECK_MS)) return false;
+  legacy.checkedAt = Date.now();
+  // Reading the whole stream: whether the durable is past them (another replica may have acked the last).
+  if (legacy.until !== undefined) return true;
+  return (await lastSequenceOn(jsm, streamName, legacyEventWildcard(ctx.o.prefix, ctx.o.source))) > legacy.seen;
 }
 
 /**

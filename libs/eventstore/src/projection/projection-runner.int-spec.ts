@@ -1,4 +1,4 @@
-import { eventSubject, type EventEnvelope } from '@pki/contracts';
+import { eventFilterSubject, eventSubject, type EventEnvelope } from '@pki/contracts';
 import { AckPolicy, nanos } from 'nats';
 import { sql } from 'kysely';
 import { waitFor } from '@pki/testing';
@@ -27,6 +27,7 @@ describe('ProjectionRunner (Postgres + JetStream)', () => {
     await runner.start();
     return runner;
   };
+  const consumerInfoOf = async (projection: string) => (await h.nc.jetstreamManager()).consumers.info(h.streamName, durableName(SCHEMA, projection));
   const consumerIdle = (projection: string) => async () => {
     const info = await (await h.nc.jetstreamManager()).consumers.info(h.streamName, durableName(SCHEMA, projection));
     return info.num_pending === 0 && info.num_ack_pending === 0 && info;
@@ -163,7 +164,115 @@ describe('ProjectionRunner (Postgres + JetStream)', () => {
     const marked = await h.db.withSchema(SCHEMA).selectFrom('projection_processed').select((eb) => eb.fn.countAll().as('n')).where('projection', '=', 'selective').executeTakeFirstOrThrow();
     expect(Number(marked.n)).toBe(40);
     const checkpoint = await h.db.withSchema(SCHEMA).selectFrom('projection_checkpoints').selectAll().where('projection', '=', 'selective').executeTakeFirstOrThrow();
-    expect(Number(checkpoint.stream_seq)).toBe(80);
+    expect(Number(checkpoint.stream_seq)).toBe(79); // the last 'Numbered'
+    // Its durable delivered only those: the ignored ones never left JetStream.
+    const consumer = await (await h.nc.jetstreamManager()).consumers.info(h.streamName, durableName(SCHEMA, 'selective'));
+    expect(consumer.config.filter_subject).toBe(eventFilterSubject(h.prefix, SERVICE, ['Numbered']));
+    expect(consumer.delivered.consumer_seq).toBe(40);
+  });
+
+  it('migrates a durable of an older release: reads its legacy-subject messages unfiltered, then only what it applies; nothing lost, nothing applied twice', async () => {
+    const jsm = await h.nc.jetstreamManager();
+    await ensureEventStream(jsm, h.prefix, SERVICE);
+    const mixed = (from: number, count: number) =>
+      store.appendBatch(
+        Array.from({ length: count }, (_, i) => ({
+          stream: `legacy-${from + i}`,
+          expectedVersion: 0,
+          events: [(from + i) % 2 === 0 ? { type: 'Numbered', schemaVersion: 1, data: { n: from + i } } : { type: 'Ignored', schemaVersion: 1, data: { n: from + i } }],
+          meta,
+        })),
+      );
+    // What a release before topics published: `<prefix>.evt.<service>.<type>`.
+    const publishLegacy = async (events: EventEnvelope[]) => {
+      for (const e of events) await h.nc.jetstream().publish(`${h.prefix}.evt.${SERVICE}.${e.type}`, JSON.stringify(e), { msgID: e.id });
+    };
+    const counted = countingProjection('migrating', 'ca.counted');
+    const onlyNumbered = (eventTypes?: string[]): Projection => ({ name: 'migrating', ...(eventTypes ? { eventTypes } : {}), apply: (trx, event) => (event.type === 'Numbered' ? counted.apply(trx, event) : Promise.resolve()) });
+    const numberedRows = async () => (await countingRows(h.db, 'ca.counted')).length;
+
+    // The older release: its durable reads the whole stream (no eventTypes here: no filter).
+    await publishLegacy((await mixed(0, 10)).flat());
+    const old = await run({ projection: onlyNumbered(), validatePayload: () => undefined });
+    await waitFor(async () => (await numberedRows()) === 5 && (await consumerIdle('migrating')()), { what: 'the older release applied its 10 messages' });
+    await old.stop();
+    expect((await consumerInfoOf('migrating')).config.filter_subject ?? '').toBe('');
+
+    // While no consumer runs, an older replica publishes 6 more, then this release's relay publishes the rest.
+    await publishLegacy((await mixed(10, 6)).flat());
+    await mixed(16, 6);
+    await relay.start();
+    await waitFor(async () => (await jsm.streams.info(h.streamName)).state.last_seq === 22, { what: '22 messages in the stream' });
+
+    await run({ projection: onlyNumbered(['Numbered']), validatePayload: () => undefined, legacyRecheckMs: 200 });
+    const filter = eventFilterSubject(h.prefix, SERVICE, ['Numbered']);
+    await waitFor(async () => (await numberedRows()) === 11 && (await consumerInfoOf('migrating')).config.filter_subject === filter && (await consumerIdle('migrating')()), {
+      what: 'legacy messages applied, then the durable filtered',
+    });
+
+    // An older replica still publishing after the switch: found by the periodic look, applied once.
+    await publishLegacy((await mixed(22, 2)).flat());
+    await waitFor(async () => (await numberedRows()) === 12, { what: 'a late legacy message applied' });
+    await mixed(24, 4);
+    await waitFor(async () => (await numberedRows()) === 14 && (await consumerInfoOf('migrating')).config.filter_subject === filter && (await consumerIdle('migrating')()), {
+      what: 'filtered again after the late legacy message',
+    });
+    expect((await countingRows(h.db, 'ca.counted')).every((r) => r.count === 1)).toBe(true);
+    expect([...counted.calls.values()]).toEqual(Array(14).fill(1));
+    // Filtered from here on: 4 new events, 2 of them delivered.
+    const delivered = (await consumerInfoOf('migrating')).delivered.consumer_seq;
+    await mixed(28, 4);
+    await waitFor(async () => (await numberedRows()) === 16 && (await consumerIdle('migrating')()), { what: 'filtered deliveries applied' });
+    expect((await consumerInfoOf('migrating')).delivered.consumer_seq - delivered).toBe(2);
+  }, 60_000);
+
+  it('applyMany: a batch reaches the projection in one call (stream order, only the types it applies); a failing batch is retried event by event and the poison one parked', async () => {
+    await store.appendBatch(
+      Array.from({ length: 60 }, (_, i) => ({
+        stream: `many-${i}`,
+        expectedVersion: 0,
+        events: [i % 3 === 2 ? { type: 'Ignored', schemaVersion: 1, data: { n: i } } : { type: 'Numbered', schemaVersion: 1, data: { n: i, poison: i === 31 } }],
+        meta,
+      })),
+    );
+    await relay.start();
+    await waitFor(async () => (await (await h.nc.jetstreamManager()).streams.info(h.streamName)).state.last_seq === 60, { what: '60 events relayed' });
+
+    const calls: number[][] = [];
+    const write = async (trx: Parameters<Projection['apply']>[0], events: readonly EventEnvelope[]) => {
+      if (events.some((e) => (e.data as { poison: boolean }).poison)) throw new Error('poison');
+      await trx
+        .insertInto('ca.counted')
+        .values(events.map((e) => ({ event_id: e.id, count: 1, stream: e.stream })))
+        .onConflict((oc) => oc.column('event_id').doUpdateSet((eb) => ({ count: eb(eb.ref('ca.counted.count'), '+', 1) })))
+        .execute();
+    };
+    const projection: Projection = {
+      name: 'many',
+      eventTypes: ['Numbered'],
+      apply: async (trx, event) => {
+        calls.push([(event.data as { n: number }).n]);
+        await write(trx, [event]);
+      },
+      applyMany: async (trx, events) => {
+        calls.push(events.map((e) => (e.data as { n: number }).n));
+        await write(trx, events);
+      },
+    };
+    await run({ projection, validatePayload: () => undefined, maxAttempts: 2 });
+    await waitFor(consumerIdle('many'), { what: 'every message acked or parked' });
+
+    const numbered = Array.from({ length: 60 }, (_, i) => i).filter((i) => i % 3 !== 2);
+    // Some call held several events (a batch), each call's events are in stream order, and no ignored type reached it.
+    expect(calls.some((c) => c.length > 1)).toBe(true);
+    for (const c of calls) expect(c).toEqual([...c].sort((a, b) => a - b));
+    expect(calls.flat().every((n) => n % 3 !== 2)).toBe(true);
+    // Every event but the poison one applied exactly once (the failed batch rolled back whole).
+    const rows = await countingRows(h.db, 'ca.counted');
+    expect(rows.every((r) => r.count === 1)).toBe(true);
+    expect(rows.map((r) => Number(r.stream.slice('many-'.length))).sort((a, b) => a - b)).toEqual(numbered.filter((n) => n !== 31));
+    const parked = await h.db.withSchema(SCHEMA).selectFrom('projection_parked').select(['event_id', 'attempts']).where('projection', '=', 'many').execute();
+    expect(parked).toHaveLength(1);
   });
 
   /**

@@ -1,5 +1,5 @@
 import type { Consumer, ConsumerMessages, JetStreamManager, JsMsg } from 'nats';
-import { eventStreamName } from '@pki/contracts';
+import { eventFilterSubject, eventStreamName } from '@pki/contracts';
 import { StoppableSleep } from '@pki/service-kit';
 import { assertSchemaName } from '../db/schema-name';
 import { watchConnection, type ConnectionWatch } from '../jetstream/connection-watch';
@@ -8,7 +8,7 @@ import { backoffMs } from '../util/backoff';
 import { handleBatch } from './batch-apply';
 import { durableName } from './consumer-position';
 import { catchUp, type CatchUp } from './catch-up';
-import { ackWaitMs, prepareConsumer } from './consumer-setup';
+import { ackWaitMs, filterDue, prepareConsumer } from './consumer-setup';
 import type { ProjectionRunnerOptions, RunnerContext } from './runner-context';
 
 export type { ProjectionRunnerOptions } from './runner-context';
@@ -24,8 +24,10 @@ const defaultLogger: RelayLogger = { log: () => undefined, error: (msg, err) => 
  *
  * Messages that have arrived while the previous transaction ran are handled together, in
  * order, in ONE transaction (one marker statement, their applies, one checkpoint move): under
- * load a consumer pays one commit per batch instead of one per event. Events of a type the
- * projection declares it ignores (`Projection.eventTypes`) are neither marked nor applied. If
+ * load a consumer pays one commit per batch instead of one per event. The durable delivers only
+ * the types the projection declares (`Projection.eventTypes`, through its filter subject,
+ * consumer-setup.ts); any other type that reaches it (an older release's messages, a set of
+ * types no single filter subject selects) is neither marked nor applied. If
  * a batch fails, the events before the failing one are committed again as a batch and the
  * failing one goes down the single-message path, with the failure counted (batch-apply.ts).
  *
@@ -52,14 +54,36 @@ export class ProjectionRunner {
 
   constructor(private readonly o: ProjectionRunnerOptions & { durableName?: string }) {
     const schema = assertSchemaName(o.schema);
-    this.ctx = { o, schema, name: o.projection.name, logger: o.logger ?? defaultLogger, sleeper: new StoppableSleep(), lastSeen: { seq: 0, eventId: null } };
+    this.ctx = {
+      o,
+      schema,
+      name: o.projection.name,
+      logger: o.logger ?? defaultLogger,
+      sleeper: new StoppableSleep(),
+      lastSeen: { seq: 0, eventId: null },
+      filter: eventFilterSubject(o.prefix, o.source, o.projection.eventTypes),
+      legacy: { seen: 0, handled: 0, checkedAt: 0 },
+    };
     this.durable = o.durableName ?? durableName(o.schema, o.projection.name);
     this.streamName = eventStreamName(o.prefix, o.source);
-    this.catchUp = catchUp({ db: o.db, schema, projection: o.projection.name, streamName: this.streamName, durable: this.durable, jsm: async () => (this.jsm ??= await o.nc.jetstreamManager()) });
+    this.catchUp = catchUp({
+      db: o.db,
+      schema,
+      projection: o.projection.name,
+      streamName: this.streamName,
+      durable: this.durable,
+      jsm: async () => (this.jsm ??= await o.nc.jetstreamManager()),
+      filter: () => this.filterSubject,
+    });
   }
 
   get projectionName(): string {
     return this.ctx.name;
+  }
+
+  /** The subject the durable delivers (undefined: the whole stream, also before it is set up). */
+  get filterSubject(): string | undefined {
+    return this.ctx.consumerFilter ?? undefined;
   }
 
   async start(): Promise<void> {
@@ -85,8 +109,8 @@ export class ProjectionRunner {
     while (!sleeper.isStopped) {
       try {
         const epoch = this.watch?.epoch ?? 0;
-        if (!consumer || epoch !== this.checkedEpoch) {
-          this.jsm ??= await this.o.nc.jetstreamManager();
+        this.jsm ??= await this.o.nc.jetstreamManager();
+        if (!consumer || epoch !== this.checkedEpoch || (await filterDue(this.ctx, this.jsm, this.streamName))) {
           consumer = await prepareConsumer(this.ctx, { js: this.o.nc.jetstream(), jsm: this.jsm, streamName: this.streamName, durable: this.durable });
           this.checkedEpoch = epoch;
         }

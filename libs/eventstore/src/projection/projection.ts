@@ -21,4 +21,13 @@ export interface Projection {
    */
   readonly eventTypes?: readonly string[];
   apply(trx: Transaction<any>, event: EventEnvelope): Promise<void>;
+  /**
+   * Optional: applies several events (in stream order, each claimed once) in one call, so a
+   * projection writes a batch with one statement instead of one per event. When present, the
+   * runner calls it for a batch's events in the batch's transaction instead of `apply` per
+   * event; `apply` still serves events handled alone (a batch that failed is retried event by
+   * event, so a failure is still attributed to its event). Must write exactly what `apply` on
+   * each event in turn would.
+   */
+  applyMany?(trx: Transaction<any>, events: readonly EventEnvelope[]): Promise<void>;
 }

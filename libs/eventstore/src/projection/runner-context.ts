@@ -24,6 +24,8 @@ export interface ProjectionRunnerOptions {
   ackWaitMs?: number;
   /** Messages to replay before the loss point when JetStream lost messages (default 1000). */
   replayMargin?: number;
+  /** How often a stream that held messages of an older release is looked at for new ones (default LEGACY_RECHECK_MS, 30 s). */
+  legacyRecheckMs?: number;
   /** Checks the payloads of the types the projection declares (default: the schemas in libs/contracts). */
   validatePayload?: PayloadValidator;
   /** Test seam: runs after commit and before ack; throwing skips the ack, as a crash there would. */
@@ -49,4 +51,14 @@ export interface RunnerContext {
   lastSeen: Seen;
   /** The source stream's incarnation (StreamInfo.created) `lastSeen` is in; undefined before the first consumer setup. */
   streamCreated?: string;
+  /** The filter subject selecting the events the projection applies (eventFilterSubject); undefined: the whole stream. */
+  readonly filter: string | undefined;
+  /** The filter the durable was last set up with: null for the whole stream, undefined before the first setup. */
+  consumerFilter?: string | null;
+  /**
+   * Messages on the subjects of releases before topics (legacyEventWildcard) in this incarnation
+   * of the source stream: the last one's sequence seen (0: none), the last one known handled, and
+   * while the durable reads the whole stream to handle them, the sequence to get past.
+   */
+  readonly legacy: { seen: number; handled: number; until?: number; checkedAt: number };
 }

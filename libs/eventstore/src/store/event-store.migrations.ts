@@ -63,5 +63,18 @@ export function eventStoreMigrations(schema: string): Record<string, Migration> 
         await db.schema.withSchema(schema).alterTable('events').addColumn('trace_parent', 'text').execute();
       },
     },
+    // Issue #14 (Postgres cost per event): outbox rows are written only by the statement that
+    // inserts their events (insertEventsWithOutbox, from its RETURNING) or from the events table
+    // itself (requeueAllEvents), so the foreign key proved nothing new while costing, per event,
+    // a trigger query that also locks the new events row (FOR KEY SHARE, a WAL record). The
+    // unique event_id index duplicated events_id_key through the 1:1 position key and was
+    // maintained on every insert and every publish update, and no query reads by it.
+    '20261214T090000Z-eventstore-outbox-drop-fk-and-event-id-key': {
+      async up(db: Kysely<any>) {
+        const s = db.schema.withSchema(schema);
+        await s.alterTable('outbox').dropConstraint('outbox_position_fkey').ifExists().execute();
+        await s.alterTable('outbox').dropConstraint('outbox_event_id_key').ifExists().execute();
+      },
+    },
   };
 }

@@ -3,7 +3,7 @@ import { headers as natsHeaders, type Msg, type MsgHdrs } from 'nats';
 import type { Reply, ServiceName } from '@pki/contracts';
 import { structuredLogger, type PinoLogger } from './logger';
 import { withRequestContext } from './request-context';
-import { injectTraceContext, inSpan, SpanKind, SpanStatusCode, traceContextFrom, type Span } from './tracing';
+import { injectTraceContext, inSpan, SpanKind, SpanStatusCode, traceContextFrom, tracingStarted, type Span } from './tracing';
 
 /** NATS header carrying a command's request id (also in the body's `requestId`), for tools that read headers only. */
 export const REQUEST_ID_HEADER = 'Pki-Request-Id';
@@ -26,6 +26,8 @@ function markFailure(span: Span | undefined, reply: Reply<unknown>): void {
 
 /** The client side of a command (ServiceClient): one span around the request and its retry. */
 export function traceCommandRequest<T>(service: ServiceName, operation: string, send: () => Promise<Reply<T>>): Promise<Reply<T>> {
+  // Tracing off: no span to open or mark, so no wrapper either (this runs for every command sent).
+  if (!tracingStarted()) return send();
   return inSpan(`${service}.${operation} request`, SpanKind.CLIENT, { 'messaging.system': 'nats', 'rpc.service': service, 'rpc.method': operation }, async (span) => {
     const reply = await send();
     markFailure(span, reply);

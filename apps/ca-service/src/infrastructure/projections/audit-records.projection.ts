@@ -8,7 +8,7 @@ import {
   type ServiceName,
 } from '@pki/contracts';
 import type { Projection } from '@pki/eventstore';
-import { auditDb, upsertIssuedRecord, upsertRevokedRecord } from '../audit-report.queries';
+import { auditDb, upsertIssuedRecords, upsertRevokedRecord } from '../audit-report.queries';
 
 /**
  * The audit report's source: CertificateIssued (issuance-service) and CertificateRevoked
@@ -19,11 +19,15 @@ import { auditDb, upsertIssuedRecord, upsertRevokedRecord } from '../audit-repor
 export const auditRecordsFromIssuance: Projection = {
   name: 'audit-records-issuance',
   eventTypes: [ISSUANCE_EVENT_TYPES.CertificateIssued],
-  async apply(trx: Transaction<any>, event: EventEnvelope): Promise<void> {
-    if (event.type !== ISSUANCE_EVENT_TYPES.CertificateIssued || event.schemaVersion !== 1) return;
-    await upsertIssuedRecord(auditDb(trx), event.data as CertificateIssuedV1);
-  },
+  apply: (trx, event) => upsertIssued(trx, [event]),
+  applyMany: upsertIssued,
 };
+
+/** A batch of CertificateIssued as one multi-row upsert (issue #14: one round trip per batch). */
+async function upsertIssued(trx: Transaction<any>, events: readonly EventEnvelope[]): Promise<void> {
+  const issued = events.filter((e) => e.type === ISSUANCE_EVENT_TYPES.CertificateIssued && e.schemaVersion === 1).map((e) => e.data as CertificateIssuedV1);
+  if (issued.length > 0) await upsertIssuedRecords(auditDb(trx), issued);
+}
 
 export const auditRecordsFromRevocation: Projection = {
   name: 'audit-records-revocation',

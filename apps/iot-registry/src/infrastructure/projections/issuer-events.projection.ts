@@ -49,30 +49,41 @@ export const issuerRevocations: Projection = {
 export const autoRegistrations: Projection = {
   name: 'iot-auto-registrations',
   eventTypes: [ISSUANCE_EVENT_TYPES.CertificateIssued],
-  async apply(trx: Transaction<any>, event: EventEnvelope): Promise<void> {
-    if (event.type !== ISSUANCE_EVENT_TYPES.CertificateIssued || event.schemaVersion !== 1) return;
+  apply: (trx, event) => autoRegister(trx, [event]),
+  applyMany: autoRegister,
+};
+
+/**
+ * One look for auto-registering CA certificates per batch (issue #14: not a query per issued
+ * certificate; with none, which is the common case, nothing else is done), then the effects.
+ */
+async function autoRegister(trx: Transaction<any>, events: readonly EventEnvelope[]): Promise<void> {
+  const issuedEvents = events.filter((e) => e.type === ISSUANCE_EVENT_TYPES.CertificateIssued && e.schemaVersion === 1);
+  if (issuedEvents.length === 0) return;
+  const db = iotDb(trx);
+  const cas = await autoRegisteringCaCertificates(db);
+  if (cas.length === 0) return;
+  const signers = cas.map((ca) => ({ ca, certificate: parseCertificate(ca.certificate_pem) }));
+  for (const event of issuedEvents) {
     const issued = event.data as CertificateIssuedV1;
-    const db = iotDb(trx);
-    const cas = await autoRegisteringCaCertificates(db);
-    if (cas.length === 0) return;
     let device;
     try {
       device = parseCertificate(Buffer.from(issued.certificateDer, 'base64'));
     } catch (error) {
       // A certificate the issuer published but nobody can parse cannot be registered; nothing to do.
-      if (error instanceof PkiParseError) return;
+      if (error instanceof PkiParseError) continue;
       throw error;
     }
-    for (const ca of cas) {
+    for (const { ca, certificate } of signers) {
       // Only certificates issued after the CA was registered: judged by the issuance time, not by
       // when this projection happens to see the event (which would make the outcome timing-dependent).
       if (new Date(issued.issuedAt) < ca.creation_date) continue;
-      if (!isIssuedBy(device, parseCertificate(ca.certificate_pem))) continue;
+      if (!isIssuedBy(device, certificate)) continue;
       const payload: AutoRegistrationEffect = { certificateDer: issued.certificateDer, caCertificateId: ca.certificate_id, ownedBy: ca.owned_by };
       await addPendingEffect(db, { id: `${event.id}:auto-register:${ca.certificate_id}`, kind: 'auto-registration', certificateId: issued.sha256Fingerprint.toLowerCase(), payload, createdAt: new Date(event.occurredAt) });
     }
-  },
-};
+  }
+}
 
 export function iotProjections(): Array<{ readonly source: ServiceName; readonly projection: Projection }> {
   return [

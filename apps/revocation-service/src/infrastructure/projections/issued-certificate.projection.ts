@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import { ISSUANCE_EVENT_TYPES, type CertificateIssuedV1, type EventEnvelope } from '@pki/contracts';
 import type { Projection } from '@pki/eventstore';
 import { revocationDb } from '../database';
-import { insertIssuedCertificate } from '../certificate.queries';
+import { insertIssuedCertificates } from '../certificate.queries';
 import type { NewIssuedCertificateRow } from '../tables/issued-certificate.table';
 
 /**
@@ -23,6 +23,17 @@ export function issuedCertificateRow(data: CertificateIssuedV1, eventId: string)
   };
 }
 
+/** The rows a batch of CertificateIssued makes, as one multi-row insert (issue #14: one round trip per batch). */
+async function insertIssued(trx: Transaction<any>, events: readonly EventEnvelope[]): Promise<void> {
+  const rows: NewIssuedCertificateRow[] = [];
+  for (const event of events) {
+    if (event.type !== ISSUANCE_EVENT_TYPES.CertificateIssued) continue;
+    if (event.schemaVersion !== 1) throw new Error(`unsupported ${event.type} schema version ${event.schemaVersion}`);
+    rows.push(issuedCertificateRow(event.data as CertificateIssuedV1, event.id));
+  }
+  if (rows.length > 0) await insertIssuedCertificates(revocationDb(trx), rows);
+}
+
 /**
  * Projects issuance-service's CertificateIssued into revocation.issued_certificates: the
  * certificates each CA issued, which are the only ones RevokeCertificate accepts and the only
@@ -32,9 +43,6 @@ export function issuedCertificateRow(data: CertificateIssuedV1, eventId: string)
 export const issuedCertificateProjection: Projection = {
   name: 'revocation-issued-certificates',
   eventTypes: [ISSUANCE_EVENT_TYPES.CertificateIssued],
-  async apply(trx: Transaction<any>, event: EventEnvelope): Promise<void> {
-    if (event.type !== ISSUANCE_EVENT_TYPES.CertificateIssued) return;
-    if (event.schemaVersion !== 1) throw new Error(`unsupported ${event.type} schema version ${event.schemaVersion}`);
-    await insertIssuedCertificate(revocationDb(trx), issuedCertificateRow(event.data as CertificateIssuedV1, event.id));
-  },
+  apply: (trx, event) => insertIssued(trx, [event]),
+  applyMany: insertIssued,
 };

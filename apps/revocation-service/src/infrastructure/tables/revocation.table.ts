@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { ColumnType, Insertable, Selectable } from 'kysely';
 
 /** One row per revoked certificate, written with its CertificateRevoked event. */
 export interface RevocationTable {
@@ -9,6 +9,8 @@ export interface RevocationTable {
   reason: string;
   not_after: Date;
   event_id: string;
+  /** The revocation sequence (revocation_sequence) its transaction took; null for revocations before it existed. Bigint, read as a string. */
+  sequence: ColumnType<string | null, string | number | null | undefined, never>;
 }
 
 export type RevocationRow = Selectable<RevocationTable>;
