@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, waitFor } from '@pki/testing';
 
@@ -52,13 +52,23 @@ export async function spawnApp(app: AppName, env: Record<string, string>, option
   };
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
+  // PKI_E2E_LOG_DIR: every app's output also goes to a file there, to read after a failed run.
+  const logDir = process.env.PKI_E2E_LOG_DIR;
+  let file: ReturnType<typeof createWriteStream> | undefined;
+  if (logDir) {
+    mkdirSync(logDir, { recursive: true });
+    file = createWriteStream(path.join(logDir, `${new Date().toISOString().replace(/[:.]/g, '')}-${app}-${port}-${child.pid}.log`));
+    child.on('exit', () => file!.end());
+  }
   child.stdout!.on('data', (chunk: Buffer) => {
     collect(chunk);
     stdout.push(chunk);
+    file?.write(chunk);
   });
   child.stderr!.on('data', (chunk: Buffer) => {
     collect(chunk);
     stderr.push(chunk);
+    file?.write(chunk);
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return {

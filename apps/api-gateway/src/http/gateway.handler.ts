@@ -17,18 +17,48 @@ import type { OcspResponder } from '../ocsp/ocsp-responder';
 import { OcspRoute } from './ocsp.route';
 import { describeRequest, noteAccount, observeHttpRequest } from './request-telemetry';
 
-class BodyTooLarge extends Error {}
+/** `drained`: the whole body was read (the connection can stay open); otherwise it is closed after the answer. */
+class BodyTooLarge extends Error {
+  constructor(readonly drained: boolean) {
+    super('request body too large');
+  }
+}
 
 /** The signing names a credential scope may carry: each awsJson1_1 API's, IoT's and API Gateway's (`execute-api`). */
 const ALLOWED_SERVICES: readonly string[] = Object.values(SIGNING_NAMES).concat(['iot', 'execute-api']);
+
+/**
+ * How much of an oversized body is read and discarded before the 413 is sent. Answering while the
+ * client is still writing makes most clients (undici, the SDKs' handlers) fail with EPIPE or
+ * ECONNRESET instead of reading the answer; beyond this, the answer goes out at once and the
+ * connection is closed.
+ */
+const DRAIN_LIMIT_BYTES = 8 * MAX_REQUEST_BODY_BYTES;
+
+/** Discards the rest of `req`, then rejects with BodyTooLarge (at once, not drained, past DRAIN_LIMIT_BYTES). */
+function refuseAfterDrain(req: IncomingMessage, seen: number, reject: (error: BodyTooLarge) => void): void {
+  req.removeAllListeners('data');
+  req.removeAllListeners('end');
+  let drained = seen;
+  if (drained > DRAIN_LIMIT_BYTES) {
+    req.resume();
+    reject(new BodyTooLarge(false));
+    return;
+  }
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_LIMIT_BYTES) reject(new BodyTooLarge(false));
+  });
+  req.once('end', () => reject(new BodyTooLarge(true)));
+  req.resume();
+}
 
 /** Reads the whole body, refusing more than MAX_REQUEST_BODY_BYTES without buffering it. */
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > MAX_REQUEST_BODY_BYTES) {
-      req.resume();
-      reject(new BodyTooLarge());
+      refuseAfterDrain(req, declared > DRAIN_LIMIT_BYTES ? declared : 0, reject);
       return;
     }
     const chunks: Buffer[] = [];
@@ -36,9 +66,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_REQUEST_BODY_BYTES) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new BodyTooLarge());
+        refuseAfterDrain(req, size, reject);
         return;
       }
       chunks.push(chunk);
@@ -140,7 +168,7 @@ export class GatewayHandler {
       body = await readBody(req);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        res.setHeader('Connection', 'close');
+        if (!error.drained) res.setHeader('Connection', 'close');
         return this.send(res, this.errorFor(req, requestTooLargeError(MAX_REQUEST_BODY_BYTES), requestId));
       }
       throw error;
