@@ -103,6 +103,8 @@ describe('faults under load: every service, nats-server and Postgres killed once
       const target = Math.min(record.certificates.length + PROGRESS_PER_FAULT, CLIENTS * MAX_ISSUES_PER_CLIENT);
       // Bounded by the load's own deadline too, so a stalled stack cannot stretch the test.
       const bound = Math.max(0, Math.min(30_000, started + LOAD_BUDGET_MS - Date.now()));
+      // No load time left (a slow start on a loaded machine used it up): nothing to measure, not a stall.
+      if (bound < 5_000) return void timeline.push(`no load time left to measure progress after ${after}`);
       if (!(await settled(`load progress after ${after}`, async () => record.certificates.length >= target, bound))) stalls.push(`fewer than ${PROGRESS_PER_FAULT} certificates in ${bound} ms after ${after}`);
     };
     const fault = async (name: string, inject: () => Promise<void>) => {

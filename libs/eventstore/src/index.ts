@@ -9,6 +9,7 @@ export { ensureEventStream, eventStreamConfig, type EventStreamOptions } from '.
 export { isInterruption, watchConnection, type ConnectionWatch } from './jetstream/connection-watch';
 export { OutboxRelay, type OutboxRelayOptions, type RelayLogger } from './relay/outbox-relay';
 export type { Projection } from './projection/projection';
+export { EventTooEarly, inStreamOrder } from './projection/event-too-early';
 export { ProjectionRunner, type ProjectionRunnerOptions } from './projection/projection-runner';
 export { catchUp, type CatchUp, type CatchUpTarget } from './projection/catch-up';
 export { findAfterCatchUp, type FindAfterCatchUpOptions } from './projection/find-after-catch-up';

@@ -21,6 +21,12 @@ export async function updateIssuingCa(db: IssuanceDb, id: string, version: numbe
     .execute();
 }
 
+/** The stream version the CA's row reflects (locked until the transaction ends), or undefined without a row. */
+export async function lockedIssuingCaVersion(db: IssuanceDb, id: string): Promise<number | undefined> {
+  const row = await db.selectFrom('issuing_cas').select('version').where('id', '=', id).forUpdate().executeTakeFirst();
+  return row === undefined ? undefined : Number(row.version);
+}
+
 /** Every IssueCertificate and GetCertificate that misses the in-process view looks its CA up: compiled once (CompiledOnce). */
 const issuingCaByArn = new CompiledOnce((db: Kysely<any>, arn: string) => (db as Kysely<IssuanceDatabase>).withSchema(ISSUANCE_SCHEMA).selectFrom('issuing_cas').selectAll().where('arn', '=', arn));
 

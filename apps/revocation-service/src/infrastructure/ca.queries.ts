@@ -18,6 +18,12 @@ export async function updateCa(db: RevocationDb, id: string, version: number, ch
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** The stream version the CA's row reflects (locked until the transaction ends), or undefined without a row. */
+export async function lockedCaVersion(db: RevocationDb, id: string): Promise<number | undefined> {
+  const row = await db.selectFrom('cas').select('version').where('id', '=', id).forUpdate().executeTakeFirst();
+  return row === undefined ? undefined : Number(row.version);
+}
+
 export async function replaceKeyHashes(db: RevocationDb, caId: string, hashes: ReadonlyArray<{ hash: CertIdHash; keyHash: Buffer; nameHash: Buffer }>): Promise<void> {
   await db.deleteFrom('ca_key_hashes').where('ca_id', '=', caId).execute();
   if (hashes.length) {

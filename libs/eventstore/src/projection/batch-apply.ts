@@ -1,6 +1,7 @@
 import type { JsMsg } from 'nats';
 import type { EventEnvelope } from '@pki/contracts';
 import { backoffMs } from '../util/backoff';
+import { EventTooEarly, MAX_TOO_EARLY_DELIVERIES, tooEarlyDelayMs } from './event-too-early';
 import { isTransientError } from '../util/pg-errors';
 import { parseEnvelope } from './parse-envelope';
 import { park } from './park';
@@ -97,7 +98,7 @@ async function handleRun(ctx: RunnerContext, run: readonly Delivered[]): Promise
       return;
     }
     const d = run[failing]!;
-    ctx.logger.error(`projection ${ctx.name}: event ${d.event.id} (seq ${d.msg.seq}) failed in a batch, retrying it alone`, error);
+    if (!(error instanceof EventTooEarly)) ctx.logger.error(`projection ${ctx.name}: event ${d.event.id} (seq ${d.msg.seq}) failed in a batch, retrying it alone`, error);
     await handleRun(ctx, run.slice(0, failing));
     if (ctx.sleeper.isStopped) d.msg.nak();
     else await handleOne(ctx, d, isTransientError(error) ? 0 : 1);
@@ -125,6 +126,17 @@ async function handleOne(ctx: RunnerContext, { msg, event }: Delivered, priorFai
     } catch (error) {
       if (ctx.sleeper.isStopped) {
         msg.nak();
+        return;
+      }
+      if (error instanceof EventTooEarly) {
+        // Its predecessor is with another replica (or on its way): deliver it again shortly, to
+        // whichever replica pulls then; this one goes on with what it holds. See event-too-early.ts.
+        const deliveries = msg.info.redeliveryCount;
+        if (deliveries < MAX_TOO_EARLY_DELIVERIES) {
+          msg.nak(tooEarlyDelayMs(deliveries));
+          return;
+        }
+        await park(ctx, msg, event, error, attempt);
         return;
       }
       if (!isTransientError(error) && ++failures >= (ctx.o.maxAttempts ?? 5)) {

@@ -10,6 +10,7 @@ import { meta, openHarness, quietLogger, SCHEMA, SERVICE, type Harness } from '.
 import { catchUp } from './catch-up';
 import { durableName } from './consumer-position';
 import { DEFAULT_ACK_WAIT_MS } from './consumer-setup';
+import { inStreamOrder } from './event-too-early';
 import { advanceCheckpoint } from './projection.queries';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
@@ -97,6 +98,35 @@ describe('ProjectionRunner (Postgres + JetStream)', () => {
     expect(await countingRows(h.db, 'ca.counted_replay')).toEqual(rows);
     const checkpoint = await h.db.withSchema(SCHEMA).selectFrom('projection_checkpoints').selectAll().where('projection', '=', 'counter-replay').executeTakeFirstOrThrow();
     expect(Number(checkpoint.stream_seq)).toBe(26); // 25 events + the republished copy
+  });
+
+  it('two replicas sharing the durable apply each stream in order: an event whose predecessor another replica holds comes back until it applies', async () => {
+    await sql`create table ca.ordered (stream text primary key, version int not null, applied int[] not null)`.execute(h.db);
+    // A projection that needs each stream in order (as a CA's lifecycle does): it keeps the last version applied per stream.
+    const ordered: Projection = {
+      name: 'ordered',
+      eventTypes: ['Numbered'],
+      async apply(trx, event) {
+        const row = await sql<{ version: number }>`select version from ca.ordered where stream = ${event.stream} for update`.execute(trx);
+        if (inStreamOrder(event, row.rows[0]?.version) === 'skip') return;
+        await sql`insert into ca.ordered (stream, version, applied) values (${event.stream}, ${event.version}, array[${event.version}]::int[])
+          on conflict (stream) do update set version = excluded.version, applied = ca.ordered.applied || excluded.version`.execute(trx);
+      },
+    };
+    await run({ projection: ordered, batchSize: 1, validatePayload: () => undefined });
+    await run({ projection: ordered, batchSize: 1, validatePayload: () => undefined });
+    await relay.start();
+    // Each stream's three events are published together, so JetStream spreads them over both replicas' pulls.
+    const STREAMS = 30;
+    await store.appendMany(Array.from({ length: STREAMS }, (_, i) => ({ stream: `o-${i}`, expectedVersion: 0, events: [...evt(1), ...evt(2), ...evt(3)], meta })));
+    await waitFor(async () => Number((await sql<{ n: string }>`select count(*) as n from ca.ordered where version = 3`.execute(h.db)).rows[0]!.n) === STREAMS, { what: 'every stream applied to its last event', timeoutMs: 20_000 }).catch(async (e) => {
+      console.log(JSON.stringify((await sql`select * from ca.ordered`.execute(h.db)).rows), JSON.stringify(await consumerInfoOf('ordered')), JSON.stringify(await h.db.withSchema(SCHEMA).selectFrom('projection_parked').selectAll().execute()));
+      throw e;
+    });
+    await waitFor(consumerIdle('ordered'), { what: 'every message acked' });
+    const rows = (await sql<{ stream: string; applied: number[] }>`select stream, applied from ca.ordered order by stream`.execute(h.db)).rows;
+    expect(rows.filter((r) => r.applied.join(',') !== '1,2,3')).toEqual([]);
+    expect(await h.db.withSchema(SCHEMA).selectFrom('projection_parked').selectAll().execute()).toEqual([]);
   });
 
   it('retries transient failures in order, and parks poison messages where an operator sees them', async () => {

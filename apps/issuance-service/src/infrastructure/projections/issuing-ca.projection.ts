@@ -12,11 +12,11 @@ import {
   type RevocationConfigurationUpdatedV1,
   type StatusChangedV1,
 } from '@pki/contracts';
-import type { Projection } from '@pki/eventstore';
+import { inStreamOrder, type Projection } from '@pki/eventstore';
 import { fromPem } from '@pki/pki';
 import { caCertificateFacts } from '../../domain/issuing-ca';
 import type { IssuanceDatabase } from '../database';
-import { insertIssuingCa, updateIssuingCa } from '../issuing-ca.queries';
+import { insertIssuingCa, lockedIssuingCaVersion, updateIssuingCa } from '../issuing-ca.queries';
 import type { IssuingCaUpdate } from '../tables/issuing-ca.table';
 
 /** The columns a RevocationConfiguration (AWS shape, as ca-service accepted it) sets. */
@@ -84,8 +84,9 @@ function changesOf(event: EventEnvelope): IssuingCaUpdate | undefined {
 
 /**
  * Projects ca-service's CA events into issuance.issuing_cas (the runner commits row + checkpoint
- * together). Each event applies only when its stream version is newer than the row's, so a
- * replay changes nothing. ca-service's other events (key use, policies, audit reports) are skipped.
+ * together). Events apply in their CA stream's order: one whose predecessor is not applied yet
+ * (being applied by another replica sharing the durable) is delivered again shortly
+ * (inStreamOrder, EventTooEarly); one applied before changes nothing. ca-service's other events (key use, policies, audit reports) are skipped.
  */
 export const issuingCaProjection: Projection = {
   name: 'issuance-issuing-cas',
@@ -115,6 +116,9 @@ export const issuingCaProjection: Projection = {
     if (changes === undefined) return;
     if (event.schemaVersion !== 1) throw new Error(`unsupported ${event.type} schema version ${event.schemaVersion}`);
     const { certificateAuthorityId } = event.data as { certificateAuthorityId: string };
+    // In stream order: each event changes only some columns, so one applied before its
+    // predecessor would lose the predecessor's changes (EventTooEarly: delivered again shortly).
+    if (inStreamOrder(event, await lockedIssuingCaVersion(db, certificateAuthorityId)) === 'skip') return;
     await updateIssuingCa(db, certificateAuthorityId, event.version, changes);
   },
 };

@@ -6,12 +6,12 @@ import {
   type EventEnvelope,
   type RevocationConfigurationUpdatedV1,
 } from '@pki/contracts';
-import type { Projection } from '@pki/eventstore';
+import { inStreamOrder, type Projection } from '@pki/eventstore';
 import { fromPem } from '@pki/pki';
 import { caCertificateFacts } from '../../domain/ca-certificate';
 import { revocationSettings } from '../../domain/revocation-configuration';
 import { revocationDb } from '../database';
-import { insertCa, replaceKeyHashes, updateCa } from '../ca.queries';
+import { insertCa, lockedCaVersion, replaceKeyHashes, updateCa } from '../ca.queries';
 import type { RevocationCaUpdate } from '../tables/revocation-ca.table';
 
 function settingsColumns(configuration: Record<string, unknown> | undefined): RevocationCaUpdate {
@@ -39,8 +39,10 @@ const STATUS_EVENTS: ReadonlySet<string> = new Set([
 
 /**
  * Projects ca-service's CA events into revocation.cas (and the OCSP CertID hashes of each CA
- * certificate). Each event applies only when its stream version is newer than the row's, so a
- * replay or a late duplicate changes nothing; the runner dedupes by event id as well.
+ * certificate). Events apply in their CA stream's order: one whose predecessor is not applied yet
+ * (being applied by another replica sharing the durable) is delivered again shortly
+ * (inStreamOrder, EventTooEarly); one applied before changes nothing; the runner dedupes by
+ * event id as well.
  */
 export const revocationCaProjection: Projection = {
   name: 'revocation-cas',
@@ -51,6 +53,9 @@ export const revocationCaProjection: Projection = {
     if (!known) return; // key use, policies, audit reports: nothing revocation keeps
     if (event.schemaVersion !== 1) throw new Error(`unsupported ${event.type} schema version ${event.schemaVersion}`);
     const data = event.data as { certificateAuthorityId: string; status?: string };
+    // In stream order after the creation: each event changes only some columns, so one applied
+    // before its predecessor would lose the predecessor's changes (EventTooEarly: delivered again shortly).
+    if (event.type !== CA_EVENT_TYPES.CertificateAuthorityCreated && inStreamOrder(event, await lockedCaVersion(db, data.certificateAuthorityId)) === 'skip') return;
     switch (event.type) {
       case CA_EVENT_TYPES.CertificateAuthorityCreated: {
         const created = event.data as CertificateAuthorityCreatedV1;
