@@ -128,8 +128,10 @@ describe('CommandServer and ServiceClient (real NATS)', () => {
   });
 
   it('keeps a slow request alive with "working" messages, and sends none for a quick one', async () => {
-    await serve({ Slow: () => new Promise((resolve) => setTimeout(() => resolve({ slow: true }), 1500)), Quick: async () => ({ quick: true }) }, undefined, { workingIntervalMs: 100 });
-    const client = new ServiceClient(nc, prefix, 10_000, { lostAfterMs: 400 });
+    // Lost after 1.5 s of silence, said "working" every 100 ms, answered after 4 s: alive only thanks to
+    // the "working" messages, with room for a loaded machine's stalls (a 400 ms bound failed in CI).
+    await serve({ Slow: () => new Promise((resolve) => setTimeout(() => resolve({ slow: true }), 4000)), Quick: async () => ({ quick: true }) }, undefined, { workingIntervalMs: 100 });
+    const client = new ServiceClient(nc, prefix, 10_000, { lostAfterMs: 1500 });
     expect(await client.request('ca', 'Slow', message())).toEqual({ ok: true, result: { slow: true } });
     // What goes on the wire: a quick request's first message is its reply.
     const first = await nc.request(commandSubject(prefix, 'ca', 'Quick'), JSON.stringify(message()), { timeout: 5000 });
