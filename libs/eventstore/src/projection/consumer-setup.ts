@@ -60,7 +60,6 @@ export async function prepareConsumer(ctx: RunnerContext, target: ConsumerTarget
     await ensureEventStream(jsm, ctx.o.prefix, ctx.o.source);
     info = await jsm.streams.info(streamName);
   }
-  const lastSeq = info.state.last_seq;
   if (ctx.streamCreated !== info.created) {
     // What this process acked was in another incarnation of the stream (or in none yet).
     ctx.lastSeen = { seq: 0, eventId: null };
@@ -73,6 +72,12 @@ export async function prepareConsumer(ctx: RunnerContext, target: ConsumerTarget
     if (isJetStreamApiError(error, JS_API_ERRORS.ConsumerNotFound)) return undefined;
     throw error;
   });
+  // The stream's end, read after the checkpoint and the durable: a message published and
+  // delivered (or checkpointed by another replica) while this replica set up is then within it.
+  // Read before them, it made a replica starting under load see "delivered past the end of the
+  // stream", take it for lost messages and recreate the durable: everything in flight delivered
+  // again, and the other replicas' pulls left on the deleted durable.
+  const lastSeq = (await jsm.streams.info(streamName)).state.last_seq;
 
   let diverged = consumerInfo !== undefined && consumerInfo.delivered.stream_seq > lastSeq;
   for (const seen of [ctx.lastSeen, checkpointSeen]) {
@@ -81,7 +86,8 @@ export async function prepareConsumer(ctx: RunnerContext, target: ConsumerTarget
     diverged = hasDiverged(seen, lastSeq, stored?.header?.get('Nats-Msg-Id'));
   }
 
-  const floor = replayAll || diverged ? 0 : handledFloor(checkpointSeen.seq, lastSeq, consumerInfo);
+  // The end read before the durable (handledFloor's contract: a message published after it may be undelivered).
+  const floor = replayAll || diverged ? 0 : handledFloor(checkpointSeen.seq, info.state.last_seq, consumerInfo);
   const wasHandled = ctx.legacy.handled;
   const durableFilter = consumerInfo && (consumerInfo.config.filter_subject || null);
   const filter = await chooseFilter(ctx, jsm, streamName, floor, durableFilter);
