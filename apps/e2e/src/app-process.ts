@@ -58,7 +58,7 @@ export async function spawnApp(app: AppName, env: Record<string, string>, option
   if (logDir) {
     mkdirSync(logDir, { recursive: true });
     file = createWriteStream(path.join(logDir, `${new Date().toISOString().replace(/[:.]/g, '')}-${app}-${port}-${child.pid}.log`));
-    child.on('exit', () => file!.end());
+    child.on('close', () => file!.end()); // after the output streams closed: no write after the end
   }
   child.stdout!.on('data', (chunk: Buffer) => {
     collect(chunk);
