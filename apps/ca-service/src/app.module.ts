@@ -16,6 +16,7 @@ import { kekRewrapWorker } from './keys/kek-rewrap.worker';
 import { signingHandlers } from './keys/signing.handlers';
 import { auditProjections } from './infrastructure/projections/audit-records.projection';
 import { caMigrations } from './migrations';
+import { caPublicEvents } from './application/public-events';
 
 const OWNED_OPERATIONS = Object.entries(ACM_PCA_OPERATIONS)
   .filter(([, service]) => service === 'ca')
@@ -61,6 +62,7 @@ export const caServiceDefinition = {
       service: 'ca',
       schema: CA_SCHEMA,
       migrations: caMigrations(CA_SCHEMA),
+      publicEvents: caPublicEvents,
       projections: () => auditProjections(),
       wire: (runtime) => wire(runtime, config, env),
     });

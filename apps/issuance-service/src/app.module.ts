@@ -14,6 +14,7 @@ import { ISSUANCE_SCHEMA } from './infrastructure/database';
 import { caPolicyProjection } from './infrastructure/projections/ca-policy.projection';
 import { issuingCaProjection } from './infrastructure/projections/issuing-ca.projection';
 import { issuanceMigrations } from './migrations';
+import { issuancePublicEvents } from './application/public-events';
 
 const OWNED_OPERATIONS = Object.entries(ACM_PCA_OPERATIONS)
   .filter(([, service]) => service === 'issuance')
@@ -48,6 +49,7 @@ export const issuanceServiceDefinition = {
       service: 'issuance',
       schema: ISSUANCE_SCHEMA,
       migrations: issuanceMigrations(ISSUANCE_SCHEMA),
+      publicEvents: issuancePublicEvents,
       projections: () => [
         { source: 'ca', projection: issuingCaProjection },
         { source: 'ca', projection: caPolicyProjection },

@@ -16,6 +16,7 @@ import { issuanceClient } from './infrastructure/issuance.client';
 import { issuedCertificateProjection } from './infrastructure/projections/issued-certificate.projection';
 import { revocationCaProjection } from './infrastructure/projections/revocation-ca.projection';
 import { revocationMigrations } from './migrations';
+import { revocationPublicEvents } from './application/public-events';
 
 export { REVOCATION_SCHEMA };
 
@@ -56,6 +57,7 @@ export const revocationServiceDefinition = {
       service: 'revocation',
       schema: REVOCATION_SCHEMA,
       migrations: revocationMigrations(REVOCATION_SCHEMA),
+      publicEvents: revocationPublicEvents,
       projections: () => [
         { source: 'ca', projection: revocationCaProjection },
         { source: 'issuance', projection: issuedCertificateProjection },

@@ -15,3 +15,4 @@ export * from './directory';
 export * from './iot';
 export * from './event-payload-schemas';
 export * from './safe-to-retry';
+export * from './public-events';

@@ -1,6 +1,6 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
-import type { ServiceName } from '@pki/contracts';
+import type { PublicEventTranslator, ServiceName } from '@pki/contracts';
 import {
   COMMAND_HANDLERS,
   NATS_CONNECTION,
@@ -32,6 +32,8 @@ export interface ServiceModuleOptions {
   readonly schema: string;
   readonly migrations: Record<string, Migration>;
   readonly projections?: (runtimeDb: Kysely<any>) => ReadonlyArray<{ readonly source: ServiceName; readonly projection: Projection }>;
+  /** The service's translation of its own events into the public feed (libs/contracts public-events.ts), if it has public events. */
+  readonly publicEvents?: PublicEventTranslator;
   /**
    * Called once per runtime: the service's handlers and workers, sharing whatever context they
    * build. `services` is the process's request/reply client (on its one NATS connection).
@@ -67,6 +69,11 @@ export function eventSourcedServiceModule(options: ServiceModuleOptions): Dynami
             schema: options.schema,
             migrations: options.migrations,
             projections: options.projections,
+            publicFeed: options.publicEvents && options.config.publicEvents.enabled ? {
+              translate: options.publicEvents,
+              context: { region: options.config.region },
+              stream: { name: options.config.publicEvents.stream, maxAgeMs: options.config.publicEvents.maxAgeMs },
+            } : undefined,
             logger: { log: (m) => logger.log(m), error: (m, e) => logger.error(m, e instanceof Error ? e.stack : e) },
           });
           shutdown.add('background', () => runtime.stopBackground());

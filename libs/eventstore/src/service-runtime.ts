@@ -10,7 +10,7 @@ import type { CatchUp } from './projection/catch-up';
 import type { Projection } from './projection/projection';
 import { ProjectionRunner } from './projection/projection-runner';
 import { projectionMigrations } from './projection/projection.migrations';
-import { OutboxRelay } from './relay/outbox-relay';
+import { OutboxRelay, type PublicFeedOptions } from './relay/outbox-relay';
 import { EventStore } from './store/event-store';
 import { eventStoreMigrations } from './store/event-store.migrations';
 
@@ -27,6 +27,8 @@ export interface ServiceRuntimeOptions {
   /** Projections of other services' events this service keeps (given the service's database). */
   readonly projections?: (db: Kysely<any>) => ReadonlyArray<{ readonly source: ServiceName; readonly projection: Projection }>;
   readonly poolSize?: number;
+  /** The service's public feed (issue #15), published by its relay; none: the service has no public events. */
+  readonly publicFeed?: PublicFeedOptions;
   readonly logger?: { log(message: string): void; error(message: string, error?: unknown): void };
 }
 
@@ -76,7 +78,7 @@ export class ServiceRuntime {
   private async startBackground(): Promise<void> {
     const { options } = this;
     await ensureEventStream(await this.nc.jetstreamManager(), options.prefix, options.service);
-    this.relay = new OutboxRelay({ db: this.db, schema: options.schema, nc: this.nc, prefix: options.prefix, service: options.service, logger: options.logger });
+    this.relay = new OutboxRelay({ db: this.db, schema: options.schema, nc: this.nc, prefix: options.prefix, service: options.service, publicFeed: options.publicFeed, logger: options.logger });
     await this.relay.start();
     const observed: ObservedProjection[] = [];
     for (const { source, projection } of options.projections?.(this.db) ?? []) {

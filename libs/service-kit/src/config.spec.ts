@@ -16,6 +16,16 @@ describe('loadConfig', () => {
     expect(config.accessKeys).toEqual([{ accessKeyId: 'test', secretAccessKey: 'test', accountId: '000000000000' }]);
   });
 
+  it('names the public event stream after the prefix and keeps it 7 days unless told otherwise', () => {
+    expect(loadConfig({}).publicEvents).toEqual({ enabled: true, stream: 'PKI_PUBLIC_EVENTS', maxAgeMs: 7 * 24 * 3600_000 });
+    expect(loadConfig({ PKI_PUBLIC_EVENTS_ENABLED: 'false' }).publicEvents.enabled).toBe(false);
+    expect(() => loadConfig({ PKI_PUBLIC_EVENTS_ENABLED: 'off' })).toThrow(/PKI_PUBLIC_EVENTS_ENABLED must be true or false/);
+    expect(loadConfig({ PKI_NATS_PREFIX: 'my-stack' }).publicEvents.stream).toBe('MY_STACK_PUBLIC_EVENTS');
+    expect(loadConfig({ PKI_PUBLIC_EVENTS_STREAM: 'FEED', PKI_PUBLIC_EVENTS_MAX_AGE_HOURS: '1.5' }).publicEvents).toEqual({ enabled: true, stream: 'FEED', maxAgeMs: 5_400_000 });
+    expect(() => loadConfig({ PKI_PUBLIC_EVENTS_STREAM: 'a.b' })).toThrow(/PKI_PUBLIC_EVENTS_STREAM/);
+    expect(() => loadConfig({ PKI_PUBLIC_EVENTS_MAX_AGE_HOURS: '0' })).toThrow(/PKI_PUBLIC_EVENTS_MAX_AGE_HOURS/);
+  });
+
   it('refuses the development key in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/development access key/);
     expect(loadConfig({ NODE_ENV: 'production', PKI_ACCESS_KEYS: 'AKIAPROD:s3cr3t:123456789012' }).accessKeys).toHaveLength(1);

@@ -33,6 +33,8 @@ export interface PlatformConfig {
   readonly healthPort: number;
   /** How long the gateway waits for a service's reply. */
   readonly requestTimeoutMs: number;
+  /** The public event feed's JetStream stream (PKI_PUBLIC_EVENTS_STREAM) and its retention (PKI_PUBLIC_EVENTS_MAX_AGE_HOURS). */
+  readonly publicEvents: { readonly enabled: boolean; readonly stream: string; readonly maxAgeMs: number };
 }
 
 export const DEFAULTS = {
@@ -47,6 +49,7 @@ export const DEFAULTS = {
   httpPort: 4566,
   healthPort: 8080,
   requestTimeoutMs: 30000,
+  publicEventsMaxAgeHours: 168,
 } as const;
 
 export class ConfigError extends Error {
@@ -141,6 +144,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
   if (!Number.isInteger(timeout) || timeout <= 0) throw new ConfigError('PKI_REQUEST_TIMEOUT_MS must be a positive integer');
   const poolSize = env.PKI_DATABASE_POOL_SIZE ? Number(env.PKI_DATABASE_POOL_SIZE) : DEFAULTS.databasePoolSize;
   if (!Number.isInteger(poolSize) || poolSize <= 0) throw new ConfigError('PKI_DATABASE_POOL_SIZE must be a positive integer');
+  const publicStream = env.PKI_PUBLIC_EVENTS_STREAM || `${natsPrefix}_PUBLIC_EVENTS`.toUpperCase().replace(/-/g, '_');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(publicStream)) throw new ConfigError('PKI_PUBLIC_EVENTS_STREAM must be 1-64 letters, digits, _ or - (a JetStream stream name)');
+  const maxAgeHours = env.PKI_PUBLIC_EVENTS_MAX_AGE_HOURS ? Number(env.PKI_PUBLIC_EVENTS_MAX_AGE_HOURS) : DEFAULTS.publicEventsMaxAgeHours;
+  if (!Number.isFinite(maxAgeHours) || maxAgeHours <= 0) throw new ConfigError('PKI_PUBLIC_EVENTS_MAX_AGE_HOURS must be a positive number of hours (how long subscribers can replay)');
+  const feedSwitch = (env.PKI_PUBLIC_EVENTS_ENABLED || 'true').toLowerCase();
+  if (feedSwitch !== 'true' && feedSwitch !== 'false') throw new ConfigError('PKI_PUBLIC_EVENTS_ENABLED must be true or false');
   return {
     nodeEnv,
     databaseUrl: url(env, 'DATABASE_URL', DEFAULTS.databaseUrl, ['postgres:', 'postgresql:']),
@@ -155,5 +164,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     httpPort: port(env, 'PKI_HTTP_PORT', DEFAULTS.httpPort),
     healthPort: port(env, 'PKI_HEALTH_PORT', DEFAULTS.healthPort),
     requestTimeoutMs: timeout,
+    publicEvents: { enabled: feedSwitch === 'true', stream: publicStream, maxAgeMs: Math.round(maxAgeHours * 3600_000) },
   };
 }

@@ -18,3 +18,5 @@ export {
   type ErrorExpectation,
 } from './decider-spec';
 export { parsePrometheusText, samplesOf, sampleSum, PrometheusTextError, type MetricFamily, type MetricType, type Sample } from './prometheus-text';
+export { publicEventProblems, publicSchemaFile, PUBLIC_SCHEMA_DIR } from './public-event-schemas';
+export { AWS_PCA_EVENT_EXAMPLES, shapeDifferences } from './aws-pca-events';

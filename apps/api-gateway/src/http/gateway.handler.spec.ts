@@ -34,6 +34,7 @@ const CONFIG: PlatformConfig = {
   httpPort: 4566,
   healthPort: 8080,
   requestTimeoutMs: 1000,
+  publicEvents: { enabled: true, stream: 'T_PUBLIC_EVENTS', maxAgeMs: 3600_000 },
 };
 
 class MemoryObjects implements ObjectStorage {

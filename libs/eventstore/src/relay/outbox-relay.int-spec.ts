@@ -1,11 +1,11 @@
 import { connect } from 'nats';
-import { eventStreamName, eventSubject } from '@pki/contracts';
+import { caPublicEvent, defaultPublicStreamName, eventStreamName, eventSubject, publicEventSubject, type EventEnvelope, type PublicEvent } from '@pki/contracts';
 import { testNatsUrl, uniquePrefix, cleanupNatsPrefix, waitFor } from '@pki/testing';
 import { ensureEventStream } from '../jetstream/ensure-event-stream';
 import { EventStore } from '../store/event-store';
 import { countBy, meta, openHarness, quietLogger, SCHEMA, SERVICE, streamMessages, type Harness } from '../test-support/harness';
 import { claimPending } from './outbox.queries';
-import { OutboxRelay } from './outbox-relay';
+import { OutboxRelay, type PublicFeedOptions } from './outbox-relay';
 
 const evt = (n: number) => [{ type: 'Numbered', schemaVersion: 1, data: { n } }];
 
@@ -143,5 +143,75 @@ describe('OutboxRelay (Postgres + JetStream)', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     await pruning.publishPending();
     expect(await h.db.withSchema(SCHEMA).selectFrom('outbox').selectAll().execute()).toEqual([]);
+  });
+
+  describe('public feed (issue #15)', () => {
+    const CA = 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11111111-2222-3333-4444-555555555555';
+    // A translator as a service has one: event n makes one public event, or none when n is odd.
+    const translate = (event: EventEnvelope): PublicEvent[] => {
+      const { n } = event.data as { n: number };
+      if (n === 13) throw new Error('a defect in the translation');
+      return n % 2 === 1 ? [] : [caPublicEvent(event.id, 'ACM Private CA Creation', CA, event.occurredAt, [CA], { result: 'success', n })];
+    };
+    const feed = (): PublicFeedOptions => ({ translate, context: { region: 'us-east-1' }, stream: { name: defaultPublicStreamName(h.prefix), maxAgeMs: 3600_000, duplicateWindowMs: 100 } });
+
+    it('publishes each fact once on its account subject, and not again when the internal stream is republished', async () => {
+      const errors: string[] = [];
+      const relay = new OutboxRelay({ db: h.db, schema: SCHEMA, nc: h.nc, prefix: h.prefix, service: SERVICE, publicFeed: feed(), reconcileIntervalMs: 0, logger: { log: () => undefined, error: (m) => errors.push(m) } });
+      const stored = await store.appendMany(Array.from({ length: 6 }, (_, n) => ({ stream: `p-${n}`, expectedVersion: 0, events: evt(n), meta })));
+      await relay.publishPending();
+      const publicMessages = async () => streamMessages(h.nc, defaultPublicStreamName(h.prefix));
+      let published = await publicMessages();
+      // n = 0, 2, 4 make one event each, in position order, with the derived id as message id.
+      expect(published.map((m) => m.body.detail.n)).toEqual([0, 2, 4]);
+      expect(published.map((m) => m.msgId)).toEqual(published.map((m) => m.body.id));
+      const jsm = await h.nc.jetstreamManager();
+      const first = await jsm.streams.getMessage(defaultPublicStreamName(h.prefix), { seq: published[0]!.seq });
+      expect(first.subject).toBe(publicEventSubject(h.prefix, published[0]!.body));
+      expect(first.subject).toBe(`${h.prefix}.events.111122223333.aws.acm-pca.ca-creation`);
+
+      // JetStream loses the internal stream: every event goes out to it again, its public events
+      // do not (well past the public stream's 100 ms duplicate window, so not by deduplication).
+      await jsm.streams.delete(h.streamName);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await relay.publishPending();
+      await relay.publishPending();
+      expect((await streamMessages(h.nc, h.streamName)).map((m) => m.msgId)).toEqual(stored.flat().map((e) => e.id));
+      published = await publicMessages();
+      expect(published.map((m) => m.body.detail.n)).toEqual([0, 2, 4]);
+
+      // A translation that throws does not hold the service's events back.
+      await store.append('p-13', 0, evt(13), meta);
+      await store.append('p-14', 0, evt(14), meta);
+      expect(await relay.publishPending()).toBe(2);
+      expect((await publicMessages()).map((m) => m.body.detail.n)).toEqual([0, 2, 4, 14]);
+      expect(errors.join('\n')).toMatch(/no public event made for Numbered .* the translation failed/);
+    });
+
+    it('publishes the public events of a batch whose relay died before marking it once, when another relay publishes it again', async () => {
+      await store.appendMany(Array.from({ length: 4 }, (_, n) => ({ stream: `q-${n}`, expectedVersion: 0, events: evt(2 * n), meta })));
+      const dying = new OutboxRelay({ db: h.db, schema: SCHEMA, nc: h.nc, prefix: h.prefix, service: SERVICE, publicFeed: { ...feed(), stream: { ...feed().stream, duplicateWindowMs: 60_000 } }, logger: quietLogger });
+      // It published, then died before its marking committed: the rows are as they were.
+      await dying.publishPending();
+      await h.db.withSchema(SCHEMA).updateTable('outbox').set({ published_at: null, js_seq: null, public_done: false }).execute();
+      const next = new OutboxRelay({ db: h.db, schema: SCHEMA, nc: h.nc, prefix: h.prefix, service: SERVICE, publicFeed: { ...feed(), stream: { ...feed().stream, duplicateWindowMs: 60_000 } }, logger: quietLogger });
+      await next.publishPending();
+      const published = await streamMessages(h.nc, defaultPublicStreamName(h.prefix));
+      expect(published.map((m) => m.body.detail.n)).toEqual([0, 2, 4, 6]);
+    });
+
+    it('lets one relay pass run at a time, so events go out in position order across replicas', async () => {
+      await store.appendMany(Array.from({ length: 3 }, (_, n) => ({ stream: `r-${n}`, expectedVersion: 0, events: evt(n), meta })));
+      const relay = new OutboxRelay({ db: h.db, schema: SCHEMA, nc: h.nc, prefix: h.prefix, service: SERVICE, logger: quietLogger });
+      await relay.publishPending(); // the streams exist
+      await store.append('r-3', 0, evt(3), meta);
+      // Another replica's pass holds the turn: this one publishes nothing and claims nothing.
+      await h.db.transaction().execute(async (trx) => {
+        const { takeRelayTurn } = await import('./outbox.queries');
+        expect(await takeRelayTurn(trx, SCHEMA)).toBe(true);
+        expect(await relay.publishPending()).toBe(0);
+      });
+      expect(await relay.publishPending()).toBe(1);
+    });
   });
 });

@@ -1,13 +1,14 @@
 import type { JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
 import type { Kysely } from 'kysely';
-import { eventStreamName, eventSubject, type ServiceName } from '@pki/contracts';
+import { eventStreamName, eventSubject, publicEventSubject, type PublicEventContext, type PublicEventTranslator, type ServiceName } from '@pki/contracts';
 import { StoppableSleep } from '@pki/service-kit';
 import { assertSchemaName } from '../db/schema-name';
 import { ensureEventStream, type EventStreamOptions } from '../jetstream/ensure-event-stream';
+import { ensurePublicStream, type PublicStreamOptions } from '../jetstream/ensure-public-stream';
 import { rowToEnvelope } from '../store/envelope.mapping';
 import { backoffMs } from '../util/backoff';
 import { watchConnection, type ConnectionWatch } from '../jetstream/connection-watch';
-import { claimPending, markPublished } from './outbox.queries';
+import { claimPending, markPublished, takeRelayTurn, type PendingRow } from './outbox.queries';
 import { reconcileOutbox } from './outbox-reconciler';
 
 export interface RelayLogger {
@@ -31,16 +32,27 @@ export interface OutboxRelayOptions {
   /** How many of the most recently published rows are checked message by message (default 200). */
   verifyRecent?: number;
   stream?: EventStreamOptions;
+  /** The service's public feed (issue #15): its translation of its events, and the public stream. */
+  publicFeed?: PublicFeedOptions;
+}
+
+export interface PublicFeedOptions {
+  readonly translate: PublicEventTranslator;
+  readonly context: PublicEventContext;
+  readonly stream: PublicStreamOptions;
 }
 
 export const quietLogger: RelayLogger = { log: () => undefined, error: () => undefined };
 const defaultLogger: RelayLogger = { log: () => undefined, error: (msg, err) => console.error(msg, err) };
 
 /**
- * Publishes the outbox to JetStream: claim (FOR UPDATE SKIP LOCKED, position order) ->
- * publish with Nats-Msg-Id = event id and await every PubAck -> mark published with the
- * JetStream sequence -> commit. A crash anywhere before the commit leaves the rows unpublished,
- * so they are published again and JetStream drops the duplicates by message id.
+ * Publishes the outbox to JetStream: take the schema's relay turn (one pass at a time across
+ * replicas, so events go out in position order) -> claim (position order) -> publish with
+ * Nats-Msg-Id = event id, and each event's public feed events (if the service has a feed, with
+ * Nats-Msg-Id = public event id), and await every PubAck -> mark published with the JetStream
+ * sequence -> commit. A crash anywhere before the commit leaves the rows unpublished, so they are
+ * published again and JetStream drops the duplicates by message id. A row is marked only when
+ * all of its publishes succeeded.
  *
  * Postgres is the truth: after (re)connecting and periodically, the outbox is reconciled with
  * the stream and events the stream lost are published again (see outbox-reconciler).
@@ -115,6 +127,7 @@ export class OutboxRelay {
   private async reconcile(): Promise<void> {
     this.jsm ??= await this.o.nc.jetstreamManager();
     await ensureEventStream(this.jsm, this.o.prefix, this.o.service, this.o.stream);
+    if (this.o.publicFeed) await ensurePublicStream(this.jsm, this.o.prefix, this.o.publicFeed.stream);
     const report = await reconcileOutbox({
       db: this.o.db,
       schema: this.schema,
@@ -129,27 +142,50 @@ export class OutboxRelay {
 
   private async publishBatch(epoch: number): Promise<number> {
     return this.o.db.transaction().execute(async (trx) => {
+      if (!(await takeRelayTurn(trx, this.schema))) return 0;
       const rows = await claimPending(trx, this.schema, this.batchSize);
       if (!rows.length) return 0;
       // Publish the whole batch in flight at once (order on the wire is claim order), then await all acks.
-      const acks = await Promise.allSettled(
-        rows.map((row) => {
-          const envelope = rowToEnvelope(row);
-          return this.js.publish(eventSubject(this.o.prefix, this.o.service, envelope.type), JSON.stringify(envelope), { msgID: envelope.id });
-        }),
-      );
+      const acks = await Promise.allSettled(rows.map((row) => this.publishRow(row)));
       // If the connection dropped meanwhile, an ack may come from a restarted server that lost
       // earlier writes; do not record sequences we cannot trust. The rows stay pending and are
       // published again after reconciliation (deduplicated by message id).
       if ((this.watch?.epoch ?? 0) !== epoch) return 0;
       const published: Array<{ position: string; jsSeq: number }> = [];
       acks.forEach((ack, i) => {
-        if (ack.status === 'fulfilled') published.push({ position: String(rows[i].position), jsSeq: ack.value.seq });
+        if (ack.status === 'fulfilled') published.push({ position: String(rows[i]!.position), jsSeq: ack.value });
       });
       await markPublished(trx, this.schema, published);
       const failed = acks.find((a): a is PromiseRejectedResult => a.status === 'rejected');
       if (failed) throw new Error(`${rows.length - published.length} of ${rows.length} publishes to ${this.streamName} failed`, { cause: failed.reason });
       return published.length;
     });
+  }
+
+  /** One event into its stream and, unless done before, its public events into the public stream; its JetStream sequence. */
+  private async publishRow(row: PendingRow): Promise<number> {
+    const envelope = rowToEnvelope(row);
+    const internal = this.js.publish(eventSubject(this.o.prefix, this.o.service, envelope.type), JSON.stringify(envelope), { msgID: envelope.id });
+    const feed = this.o.publicFeed;
+    const publics = feed && !row.public_done ? this.publicEventsOf(envelope, feed) : [];
+    const [ack] = await Promise.all([
+      internal,
+      ...publics.map((event) => this.js.publish(publicEventSubject(this.o.prefix, event), JSON.stringify(event), { msgID: event.id, expect: { streamName: feed!.stream.name } })),
+    ]);
+    return ack.seq;
+  }
+
+  /**
+   * A translation that throws is a defect of this release, not of the event: it must not stop
+   * the service's events from reaching their consumers, so it is logged (with the event id, to
+   * publish by hand once fixed) and the event goes out without its public events.
+   */
+  private publicEventsOf(envelope: ReturnType<typeof rowToEnvelope>, feed: PublicFeedOptions) {
+    try {
+      return feed.translate(envelope, feed.context);
+    } catch (error) {
+      this.logger.error(`outbox relay ${this.schema}: no public event made for ${envelope.type} ${envelope.id} (stream ${envelope.stream} v${envelope.version}): the translation failed`, error);
+      return [];
+    }
   }
 }

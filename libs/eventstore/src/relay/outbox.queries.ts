@@ -5,13 +5,26 @@ import type { OutboxStreamRow } from '../store/outbox-stream.table';
 type Db = Kysely<any> | Transaction<any>;
 
 /**
+ * Whether this transaction is the one relay pass of the schema running now (a transaction-scoped
+ * advisory lock; false: another replica's pass holds it). One pass at a time publishes in
+ * position order, so each aggregate's events reach the internal and the public streams in
+ * version order whichever replica publishes them.
+ */
+export async function takeRelayTurn(trx: Transaction<any>, schema: string): Promise<boolean> {
+  const result = await sql<{ turn: boolean }>`select pg_try_advisory_xact_lock(hashtext(${`${schema}.outbox-relay`})) as turn`.execute(trx);
+  return result.rows[0]?.turn === true;
+}
+
+/**
  * Claims unpublished rows in position order. SKIP LOCKED lets several relay replicas share
  * the work; rows of a transaction that has not committed yet are simply not visible, and are
  * claimed by a later pass once it commits (no "position > last" watermark to skip them).
  */
-export async function claimPending(trx: Transaction<any>, schema: string, limit: number): Promise<EventRow[]> {
-  const result = await sql<EventRow>`
-    select e.* from ${sql.table(`${schema}.outbox`)} o
+export type PendingRow = EventRow & { readonly public_done: boolean };
+
+export async function claimPending(trx: Transaction<any>, schema: string, limit: number): Promise<PendingRow[]> {
+  const result = await sql<PendingRow>`
+    select e.*, o.public_done from ${sql.table(`${schema}.outbox`)} o
     join ${sql.table(`${schema}.events`)} e on e.position = o.position
     where o.published_at is null
     order by o.position
@@ -24,7 +37,7 @@ export async function markPublished(db: Db, schema: string, published: Array<{ p
   if (!published.length) return;
   await sql`
     update ${sql.table(`${schema}.outbox`)} o
-    set published_at = now(), js_seq = v.seq
+    set published_at = now(), js_seq = v.seq, public_done = true
     from unnest(${published.map((p) => p.position)}::bigint[], ${published.map((p) => p.jsSeq)}::bigint[]) as v(position, seq)
     where o.position = v.position`.execute(db);
 }
@@ -88,12 +101,13 @@ export async function moveStreamCreated(db: Db, schema: string, stream: string, 
 /**
  * Every event back into the outbox as unpublished (rows still retained are reset, pruned ones
  * made again): the relay claims them in position order, i.e. each aggregate's events in version
- * order. For a stream that lost everything; the events table is the truth.
+ * order. For a stream that lost everything; the events table is the truth. Pruned rows come
+ * back with public_done: their public events were published before they were pruned.
  */
 export async function requeueAllEvents(db: Db, schema: string): Promise<number> {
   const result = await sql`
-    insert into ${sql.table(`${schema}.outbox`)} (position, event_id)
-    select position, id from ${sql.table(`${schema}.events`)}
+    insert into ${sql.table(`${schema}.outbox`)} (position, event_id, public_done)
+    select position, id, true from ${sql.table(`${schema}.events`)}
     on conflict (position) do update set published_at = null, js_seq = null`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }

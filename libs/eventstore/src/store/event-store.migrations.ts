@@ -76,5 +76,16 @@ export function eventStoreMigrations(schema: string): Record<string, Migration> 
         await s.alterTable('outbox').dropConstraint('outbox_event_id_key').ifExists().execute();
       },
     },
+    // Issue #15: the relay also publishes each event's public feed events (libs/contracts
+    // public-events.ts), once per fact. `public_done` says they were published: a row the
+    // reconciler resets (JetStream lost the internal copy) is published again internally only.
+    // Rows that exist now were published before the feed existed (true); pending ones get theirs.
+    '20261215T090000Z-eventstore-outbox-public-done': {
+      async up(db: Kysely<any>) {
+        await db.schema.withSchema(schema).alterTable('outbox').addColumn('public_done', 'boolean', (c) => c.notNull().defaultTo(true)).execute();
+        await sql`alter table ${sql.table(`${schema}.outbox`)} alter column public_done set default false`.execute(db);
+        await sql`update ${sql.table(`${schema}.outbox`)} set public_done = false where published_at is null`.execute(db);
+      },
+    },
   };
 }

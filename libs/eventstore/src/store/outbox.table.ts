@@ -11,6 +11,8 @@ export interface OutboxTable {
   created_at: ColumnType<Date, Date | undefined, never>;
   published_at: Date | null;
   js_seq: string | null;
+  /** The event's public feed events are published (or it makes none); set with published_at, kept when it is reset. */
+  public_done: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export type OutboxRow = Selectable<OutboxTable>;

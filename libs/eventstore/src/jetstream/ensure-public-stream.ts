@@ -1,0 +1,50 @@
+import { nanos, StorageType, type JetStreamManager, type StreamConfig } from 'nats';
+import { publicEventsWildcard } from '@pki/contracts';
+import { isJetStreamApiError, isStreamNotFound, JS_API_ERRORS } from './jetstream-api';
+
+/** The public feed's stream (issue #15): every account's public events, kept `maxAgeMs`. */
+export interface PublicStreamOptions {
+  /** PKI_PUBLIC_EVENTS_STREAM (default `<PREFIX>_PUBLIC_EVENTS`). */
+  readonly name: string;
+  /** PKI_PUBLIC_EVENTS_MAX_AGE_HOURS, in milliseconds (default 7 days): how far back subscribers can replay. */
+  readonly maxAgeMs: number;
+  /** Nats-Msg-Id deduplication of a relay's republish after a crash (default 5 minutes). */
+  readonly duplicateWindowMs?: number;
+}
+
+export const DEFAULT_PUBLIC_MAX_AGE_MS = 7 * 24 * 3600_000;
+const DEFAULT_PUBLIC_DUPLICATE_WINDOW_MS = 5 * 60_000;
+
+export function publicStreamConfig(prefix: string, opts: PublicStreamOptions): Partial<StreamConfig> & { name: string } {
+  return {
+    name: opts.name,
+    subjects: [publicEventsWildcard(prefix)],
+    storage: StorageType.File,
+    max_age: nanos(opts.maxAgeMs),
+    duplicate_window: nanos(opts.duplicateWindowMs ?? DEFAULT_PUBLIC_DUPLICATE_WINDOW_MS),
+  };
+}
+
+/**
+ * Creates the public stream if missing (every service's relay calls this; safe to race) and
+ * brings its retention and duplicate window back to the configured values.
+ */
+export async function ensurePublicStream(jsm: JetStreamManager, prefix: string, opts: PublicStreamOptions): Promise<void> {
+  const config = publicStreamConfig(prefix, opts);
+  let info;
+  try {
+    info = await jsm.streams.info(config.name);
+  } catch (error) {
+    if (!isStreamNotFound(error)) throw error;
+    try {
+      await jsm.streams.add(config);
+      return;
+    } catch (addError) {
+      if (!isJetStreamApiError(addError, JS_API_ERRORS.StreamNameInUse)) throw addError;
+      info = await jsm.streams.info(config.name);
+    }
+  }
+  if (info.config.max_age !== config.max_age || info.config.duplicate_window !== config.duplicate_window) {
+    await jsm.streams.update(config.name, { ...info.config, max_age: config.max_age, duplicate_window: config.duplicate_window });
+  }
+}
