@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { createObjectStorage, type ObjectStorage } from '@pki/object-storage';
 import { exitGracefullyOnSignals, HealthController, loadConfig, MetricsController, openProcessResources, processModule, type PlatformConfig } from '@pki/service-kit';
 import { GatewayModule } from './app.module';
+import { EventsRoute } from './events/events.route';
 import { GatewayHandler } from './http/gateway.handler';
 import { HttpDrain } from './http/http-drain';
 import { serveOcspFirst } from './ocsp/ocsp-http';
@@ -54,7 +55,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
   }
   // OCSP answered from this process's pre-signed responses while its lease runs (ocsp/).
   const ocsp = await startOcspResponder(resources, config, process.env);
-  const handler = new GatewayHandler(config, resources.services, options.now, options.objects ?? createObjectStorage(process.env), new Throttle(throttle), ocsp);
+  const now = options.now ?? (() => new Date());
+  const keys = new Map(config.accessKeys.map((k) => [k.accessKeyId, k]));
+  const events = new EventsRoute({
+    nc: resources.nc,
+    prefix: config.natsPrefix,
+    stream: config.publicEvents.stream,
+    sigV4: { region: config.region, now, credentials: (id) => keys.get(id) },
+    keepAliveMs: positiveMs(process.env.PKI_EVENTS_KEEPALIVE_MS, 'PKI_EVENTS_KEEPALIVE_MS', 15_000),
+  });
+  const handler = new GatewayHandler(config, resources.services, options.now, options.objects ?? createObjectStorage(process.env), new Throttle(throttle), ocsp, events);
   const http = app.getHttpAdapter().getInstance() as { disable(setting: string): void };
   http.disable('x-powered-by');
   const server = app.getHttpServer() as Server;
@@ -80,6 +90,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
   // OCSP on node:http ahead of Express (ocsp/ocsp-http.ts), after HttpDrain's listener.
   serveOcspFirst(server, new OcspRoute(resources.services, ocsp));
   resources.shutdown.add('commands', async () => {
+    // Event streams never end by themselves: end them first (their clients reconnect elsewhere with Last-Event-ID).
+    const streams = events.openStreams;
+    events.closeAll();
+    if (streams > 0) new Logger('api-gateway').log(`ended ${streams} event stream(s) (GET /events)`);
     const { inFlight, cut } = await drain.close(HTTP_DRAIN_BOUND_MS);
     new Logger('api-gateway').log(`HTTP stopped: ${inFlight} request(s) in flight at the stop, ${cut} cut at the ${HTTP_DRAIN_BOUND_MS} ms bound`);
   });
@@ -93,4 +107,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
   new Logger('api-gateway').log(`listening on ${await app.getUrl()}`);
   new Logger('api-gateway').log(describeThrottle(throttle));
   return app;
+}
+
+/** A positive number of milliseconds from the environment, or `fallback`; anything else stops the start with the variable's name. */
+function positiveMs(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer number of milliseconds, not ${JSON.stringify(raw)}`);
+  return value;
 }

@@ -6,8 +6,10 @@
  * shaped exactly as AWS's examples, on `<prefix>.events.<account>.<source>.<slug>`, and nothing
  * of another account's.
  */
+import { spawnSync } from 'node:child_process';
 import {
   CreateCertificateAuthorityAuditReportCommand,
+  IssueCertificateCommand,
   RevokeCertificateCommand,
   UpdateCertificateAuthorityCommand,
   waitUntilAuditReportCreated,
@@ -18,9 +20,11 @@ import { AWS_PCA_EVENT_EXAMPLES, publicEventProblems, shapeDifferences, waitFor 
 import { sql } from 'kysely';
 import { activeRootCa, bytes, createCaWithCsr, issueCertificate, pcaClient, type IssuedCertificate } from './fixtures/acm-pca';
 import { OpensslDir } from './fixtures/openssl';
+import { openSse, type SseMessage } from './fixtures/sse';
 import { ACCOUNT_A, ACCOUNT_B, softwareKeysEnv, startStack, type RunningStack } from './stack';
 
-const STREAM = 'E2E_PUBLIC_FEED';
+/** Named by the suite (PKI_PUBLIC_EVENTS_STREAM), so not cleaned up with the stack's prefix: deleted in afterAll. */
+const STREAM = `E2E_PUBLIC_FEED_${process.pid}`;
 const BUCKET = 'e2e-public-events';
 
 interface Received {
@@ -35,12 +39,13 @@ describe('public event feed over JetStream', () => {
   let pki: OpensslDir;
 
   beforeAll(async () => {
-    stack = await startStack({ ...softwareKeysEnv(), PKI_PUBLIC_EVENTS_STREAM: STREAM, PKI_CRL_DELAY_MS: '500', PKI_CRL_POLL_MS: '200' });
+    stack = await startStack({ ...softwareKeysEnv(), PKI_PUBLIC_EVENTS_STREAM: STREAM, PKI_CRL_DELAY_MS: '500', PKI_CRL_POLL_MS: '200', PKI_EVENTS_KEEPALIVE_MS: '500' });
     nc = await connect({ servers: stack.env.NATS_URL });
     pki = new OpensslDir('public-events-e2e');
   }, 240_000);
   afterAll(async () => {
     pki?.remove();
+    await (await nc?.jetstreamManager())?.streams.delete(STREAM).catch(() => undefined);
     await nc?.close();
     await stack?.stop();
   });
@@ -159,4 +164,112 @@ describe('public event feed over JetStream', () => {
     }, { what: "account B's creation event" });
     expect(bReceived.map((r) => [r.event['detail-type'], r.event.account, r.event.resources])).toEqual([['ACM Private CA Creation', ACCOUNT_B.accountId, [other.arn]]]);
   }, 240_000);
+
+  describe('over Server-Sent Events (GET /events, SigV4 signing name events)', () => {
+    const ISSUED = 1000;
+    let caArn: string;
+    let since: string;
+    let issuedArns: string[];
+    const events = (messages: readonly SseMessage[]) => messages.map((m) => JSON.parse(m.data) as PublicEvent);
+
+    beforeAll(async () => {
+      since = new Date(Date.now() - 1000).toISOString();
+      const pca = pcaClient(stack.endpoint, ACCOUNT_A);
+      caArn = (await activeRootCa(pca, { subject: { CommonName: 'SSE Replay Root' }, validity: { Type: 'YEARS', Value: 5 } })).arn;
+      const Csr = bytes(pki.csr('sse-leaf', '/CN=sse.example.com'));
+      issuedArns = [];
+      let next = 0;
+      // 1,000 IssueCertificate calls, 16 at a time.
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (next < ISSUED) {
+            next++;
+            const { CertificateArn } = await pca.send(new IssueCertificateCommand({ CertificateAuthorityArn: caArn, Csr, SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 7 } }));
+            issuedArns.push(CertificateArn!);
+          }
+        }),
+      );
+    }, 240_000);
+
+    it('a subscriber that starts after 1,000 issuances and asks since a time gets each once; resuming with Last-Event-ID misses and repeats nothing', async () => {
+      const query = { since, resource: caArn, 'detail-type': 'ACM Private CA Certificate Issuance' };
+      const all = await openSse(stack.endpoint, query, ACCOUNT_A);
+      expect(all.status).toBe(200);
+      expect(all.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const got = events(await all.until(ISSUED + 1, 'every issuance of the CA', 120_000));
+      all.close();
+      // The CA's own certificate, then the 1,000, once each, valid and AWS-shaped.
+      expect(got).toHaveLength(ISSUED + 1);
+      expect(new Set(got.map((e) => e.id)).size).toBe(ISSUED + 1);
+      expect(new Set(got.slice(1).map((e) => e.resources[1]))).toEqual(new Set(issuedArns));
+      for (const event of got.slice(0, 10)) expect(publicEventProblems(event)).toEqual([]);
+
+      // Read 300, drop the connection, reconnect with the last id: the rest, no gap, no repeat.
+      const first = await openSse(stack.endpoint, query, ACCOUNT_A);
+      const head = (await first.until(300)).slice(0, 300);
+      first.close();
+      const resumed = await openSse(stack.endpoint, query, ACCOUNT_A, { lastEventId: head[head.length - 1]!.id });
+      const tail = await resumed.until(ISSUED + 1 - 300, 'the rest after Last-Event-ID', 120_000);
+      resumed.close();
+      const ids = [...head, ...tail.slice(0, ISSUED + 1 - 300)].map((m) => Number(m.id));
+      expect(ids).toEqual([...ids].sort((x, y) => x - y));
+      expect(new Set(ids).size).toBe(ISSUED + 1);
+      expect(events([...head, ...tail]).map((e) => e.id)).toEqual(got.map((e) => e.id));
+    }, 300_000);
+
+    it('streams new events live, with keep-alive comments, and only the caller account\'s', async () => {
+      const live = await openSse(stack.endpoint, {}, ACCOUNT_A);
+      const liveB = await openSse(stack.endpoint, {}, ACCOUNT_B);
+      await waitFor(async () => live.comments.includes('keep-alive'), { what: 'a keep-alive comment' });
+      const pca = pcaClient(stack.endpoint, ACCOUNT_A);
+      await pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: caArn, CertificateSerial: issuedArns[0]!.split('/').pop()!, RevocationReason: 'SUPERSEDED' }));
+      const [revocation] = events(await live.until(1, 'the revocation, live'));
+      expect(revocation).toMatchObject({ 'detail-type': 'ACM Private CA Certificate Revocation', resources: [caArn, issuedArns[0]] });
+      expect(publicEventProblems(revocation)).toEqual([]);
+      live.close();
+      // Account B's stream got none of A's events.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(events(liveB.messages).filter((e) => e.account !== ACCOUNT_B.accountId)).toEqual([]);
+      liveB.close();
+    }, 120_000);
+
+    it("refuses another account's events, a wrong signing name, no signature and bad parameters, writing nothing", async () => {
+      const other = await openSse(stack.endpoint, { account: ACCOUNT_B.accountId }, ACCOUNT_A);
+      expect([other.status, other.headers.get('x-amzn-errortype'), other.errorBody?.message]).toEqual([403, 'AccessDeniedException', expect.stringMatching(/not authorized to read the events of account "222222222222"/)]);
+      const wrongScope = await openSse(stack.endpoint, {}, ACCOUNT_A, { service: 'acm-pca' });
+      expect(wrongScope.status).toBe(403);
+      expect(String(wrongScope.errorBody?.message)).toMatch(/events/);
+      const unsigned = await openSse(stack.endpoint, {}, ACCOUNT_A, { unsigned: true });
+      expect([unsigned.status, unsigned.headers.get('x-amzn-errortype')]).toEqual([403, 'MissingAuthenticationTokenException']);
+      const badSince = await openSse(stack.endpoint, { since: 'yesterday' }, ACCOUNT_A);
+      expect([badSince.status, badSince.headers.get('x-amzn-errortype')]).toEqual([400, 'ValidationException']);
+      const badId = await openSse(stack.endpoint, {}, ACCOUNT_A, { lastEventId: 'x' });
+      expect(badId.status).toBe(400);
+    });
+
+    it('ends its streams when the gateway stops, so clients resume with Last-Event-ID on another replica', async () => {
+      const query = { since, resource: caArn, 'detail-type': 'ACM Private CA Certificate Issuance' };
+      const before = await openSse(stack.endpoint, query, ACCOUNT_A);
+      await before.until(10);
+      await stack.restart('api-gateway', {});
+      await waitFor(async () => before.ended(), { what: 'the stream to end at the stop' });
+      const last = before.messages[before.messages.length - 1]!;
+      expect(last.event).toBe('error');
+      expect(JSON.parse(last.data)).toMatchObject({ code: 'ServiceUnavailable', message: expect.stringMatching(/stopping; reconnect with Last-Event-ID/) });
+      const delivered = before.messages.filter((m) => m.event === undefined);
+      const after = await openSse(stack.endpoint, query, ACCOUNT_A, { lastEventId: delivered[delivered.length - 1]!.id });
+      const rest = await after.until(ISSUED + 1 - delivered.length, 'the rest after the restart', 120_000);
+      after.close();
+      expect(new Set([...delivered, ...rest].map((m) => m.id)).size).toBe(ISSUED + 1);
+    }, 180_000);
+
+    it('works with curl --aws-sigv4 aws:amz:us-east-1:events', () => {
+      const url = `${stack.endpoint}/events?detail-type=${encodeURIComponent('ACM Private CA Creation')}&resource=${encodeURIComponent(caArn)}&since=${encodeURIComponent(since)}`;
+      const curl = spawnSync('curl', ['-sS', '-N', '--max-time', '3', '--aws-sigv4', 'aws:amz:us-east-1:events', '--user', `${ACCOUNT_A.accessKeyId}:${ACCOUNT_A.secretAccessKey}`, url], { encoding: 'utf8' });
+      // curl ends the stream at --max-time (exit 28); what it printed is what matters.
+      expect(curl.stdout).toMatch(/^id: \d+$/m);
+      const data = curl.stdout.split('\n').find((line) => line.startsWith('data: '));
+      expect(JSON.parse(data!.slice('data: '.length))).toMatchObject({ 'detail-type': 'ACM Private CA Creation', resources: [caArn] });
+    });
+  });
 });

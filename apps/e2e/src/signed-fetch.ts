@@ -1,19 +1,5 @@
-import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-
-/** SHA-256 for the Smithy signer, on node:crypto (the SDK's own signer, not a re-implementation). */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: string | Uint8Array | ArrayBuffer) {
-    this.hash = secret ? createHmac('sha256', secret as string | Uint8Array) : createHash('sha256');
-  }
-  update(data: string | Uint8Array): void {
-    this.hash.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-}
+import { Sha256 } from '@pki/testing';
 
 export interface Credentials {
   readonly accessKeyId: string;

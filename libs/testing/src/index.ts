@@ -20,3 +20,4 @@ export {
 export { parsePrometheusText, samplesOf, sampleSum, PrometheusTextError, type MetricFamily, type MetricType, type Sample } from './prometheus-text';
 export { publicEventProblems, publicSchemaFile, PUBLIC_SCHEMA_DIR } from './public-event-schemas';
 export { AWS_PCA_EVENT_EXAMPLES, shapeDifferences } from './aws-pca-events';
+export { Sha256 } from './sha256';

@@ -14,6 +14,7 @@ import { METRICS_PATH, observeApiRequest } from './api-metrics';
 import { CrlCnameRoute } from './crl-cname.route';
 import { ObjectsRoute, type ObjectResponse } from './objects.route';
 import type { OcspResponder } from '../ocsp/ocsp-responder';
+import { EventsRoute } from '../events/events.route';
 import { OcspRoute } from './ocsp.route';
 import { describeRequest, noteAccount, observeHttpRequest } from './request-telemetry';
 
@@ -103,6 +104,7 @@ export class GatewayHandler {
     objects?: ObjectStorage,
     throttle?: Throttle,
     ocsp?: OcspResponder,
+    private readonly events?: EventsRoute,
   ) {
     // Throttling (per account and operation) happens in the routers, after SigV4 and before NATS.
     this.json = new AwsJsonRouter(services, throttle);
@@ -196,6 +198,8 @@ export class GatewayHandler {
       }
       if (ObjectsRoute.matches(request.method, rawPath)) return this.sendObject(res, await this.objects.handle(request, requestId));
     }
+    // The public event feed as Server-Sent Events, SigV4 with the signing name `events`: see events.route.ts.
+    if (this.events && EventsRoute.matches(request.method, rawPath)) return this.events.handle(req, res, request, requestId);
     const auth = verifySigV4(request, this.sigV4);
     if (!auth.ok) return this.send(res, this.errorFor(req, { code: auth.code, message: auth.message, status: auth.status }, requestId));
     const caller = { accountId: auth.accountId, accessKeyId: auth.accessKeyId };

@@ -27,7 +27,7 @@ export function publicStreamConfig(prefix: string, opts: PublicStreamOptions): P
 
 /**
  * Creates the public stream if missing (every service's relay calls this; safe to race) and
- * brings its retention and duplicate window back to the configured values.
+ * brings its subjects, retention and duplicate window back to the configured values.
  */
 export async function ensurePublicStream(jsm: JetStreamManager, prefix: string, opts: PublicStreamOptions): Promise<void> {
   const config = publicStreamConfig(prefix, opts);
@@ -44,7 +44,9 @@ export async function ensurePublicStream(jsm: JetStreamManager, prefix: string, 
       info = await jsm.streams.info(config.name);
     }
   }
-  if (info.config.max_age !== config.max_age || info.config.duplicate_window !== config.duplicate_window) {
-    await jsm.streams.update(config.name, { ...info.config, max_age: config.max_age, duplicate_window: config.duplicate_window });
+  const subjectsDiffer = JSON.stringify(info.config.subjects ?? []) !== JSON.stringify(config.subjects);
+  if (subjectsDiffer || info.config.max_age !== config.max_age || info.config.duplicate_window !== config.duplicate_window) {
+    // A stream named by PKI_PUBLIC_EVENTS_STREAM under another PKI_NATS_PREFIX takes this prefix's subjects.
+    await jsm.streams.update(config.name, { ...info.config, subjects: config.subjects, max_age: config.max_age, duplicate_window: config.duplicate_window });
   }
 }
