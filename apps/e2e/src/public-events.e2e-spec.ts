@@ -7,6 +7,7 @@
  * of another account's.
  */
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import {
   CreateCertificateAuthorityAuditReportCommand,
   IssueCertificateCommand,
@@ -262,6 +263,20 @@ describe('public event feed over JetStream', () => {
       after.close();
       expect(new Set([...delivered, ...rest].map((m) => m.id)).size).toBe(ISSUED + 1);
     }, 180_000);
+
+    it('the sample subscriber in examples/ prints the events over both transports', () => {
+      const script = join(__dirname, '..', '..', '..', 'examples', 'public-events-subscriber.js');
+      const env = { ...process.env, PKI_ENDPOINT: stack.endpoint, AWS_ACCESS_KEY_ID: ACCOUNT_A.accessKeyId, AWS_SECRET_ACCESS_KEY: ACCOUNT_A.secretAccessKey };
+      const overSse = spawnSync(process.execPath, [script, 'sse', '--since', since, '--max', '3'], { env, encoding: 'utf8', timeout: 60_000 });
+      expect(overSse.stderr).toBe('');
+      const lines = overSse.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; resources: string[] });
+      expect(lines).toHaveLength(3);
+      expect(lines.every((l) => l.type === 'ACM Private CA Certificate Issuance')).toBe(true);
+      const natsEnv = { ...process.env, NATS_URL: stack.env.NATS_URL, PKI_ACCOUNT: ACCOUNT_A.accountId, PKI_NATS_PREFIX: stack.natsPrefix, PKI_PUBLIC_EVENTS_STREAM: STREAM, PKI_CONSUMER: 'sample' };
+      const overNats = spawnSync(process.execPath, [script, 'nats', '--max', '3'], { env: natsEnv, encoding: 'utf8', timeout: 60_000 });
+      expect(overNats.stderr).toBe('');
+      expect(overNats.stdout.trim().split('\n')).toHaveLength(3);
+    }, 120_000);
 
     it('works with curl --aws-sigv4 aws:amz:us-east-1:events', () => {
       const url = `${stack.endpoint}/events?detail-type=${encodeURIComponent('ACM Private CA Creation')}&resource=${encodeURIComponent(caArn)}&since=${encodeURIComponent(since)}`;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { canConnect, freePort } from './free-port';
 import { waitFor } from './wait-for';
 
@@ -23,22 +23,34 @@ export interface NatsServerProcess {
  * A private nats-server with JetStream for fault tests, on a spare port with its own store, so
  * a test can kill it without touching the shared server on 4222.
  */
-export async function startNatsServer(opts: { port?: number; storeDir?: string } = {}): Promise<NatsServerProcess> {
+export async function startNatsServer(
+  opts: {
+    port?: number;
+    storeDir?: string;
+    /** A configuration file to copy beside the server's and `include` (e.g. deploy/nats/public-events-auth.conf). */
+    include?: string;
+    /** The server's environment additions (variables its configuration reads, such as passwords). */
+    env?: Record<string, string>;
+  } = {},
+): Promise<NatsServerProcess> {
   const port = opts.port ?? (await freePort());
   const dir = await mkdtemp(join(tmpdir(), 'nats-test-'));
   const storeDir = opts.storeDir ?? join(dir, 'jetstream');
   const configFile = join(dir, 'nats.conf');
   // max_payload mirrors production (certificates and CRLs can be large).
-  await writeFile(
-    configFile,
-    [`listen: 127.0.0.1:${port}`, 'max_payload: 8388608', `jetstream { store_dir: ${JSON.stringify(storeDir)} }`, ''].join('\n'),
-  );
+  const lines = [`listen: 127.0.0.1:${port}`, 'max_payload: 8388608', `jetstream { store_dir: ${JSON.stringify(storeDir)} }`];
+  if (opts.include) {
+    // nats-server resolves includes relative to the including file.
+    await copyFile(opts.include, join(dir, basename(opts.include)));
+    lines.push(`include ${JSON.stringify(basename(opts.include))}`);
+  }
+  await writeFile(configFile, [...lines, ''].join('\n'));
 
   let child: ChildProcess | undefined;
   let output = '';
 
   const launch = async () => {
-    const proc = spawn(NATS_SERVER, ['-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(NATS_SERVER, ['-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
     child = proc;
     proc.stdout?.on('data', (d) => (output = (output + d).slice(-4000)));
     proc.stderr?.on('data', (d) => (output = (output + d).slice(-4000)));
