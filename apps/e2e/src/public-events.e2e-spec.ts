@@ -7,6 +7,7 @@
  * of another account's.
  */
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateCertificateAuthorityAuditReportCommand,
@@ -165,6 +166,25 @@ describe('public event feed over JetStream', () => {
     }, { what: "account B's creation event" });
     expect(bReceived.map((r) => [r.event['detail-type'], r.event.account, r.event.resources])).toEqual([['ACM Private CA Creation', ACCOUNT_B.accountId, [other.arn]]]);
   }, 240_000);
+
+  it("a CRL that cannot be written is AWS's CRL Generation failure, with AWS's reason", async () => {
+    const failures = await subscribe('crl-failures-a', ACCOUNT_A.accountId);
+    // Where the bucket's directory should be, a file: every write of the CRL fails.
+    writeFileSync(join(stack.env.PKI_OBJECT_STORE_DIR!, 'broken-crl-bucket'), 'not a directory');
+    const pca = pcaClient(stack.endpoint, ACCOUNT_A);
+    const root = await activeRootCa(pca, {
+      subject: { CommonName: 'Broken CRL Bucket Root' },
+      validity: { Type: 'YEARS', Value: 5 },
+      revocation: { CrlConfiguration: { Enabled: true, S3BucketName: 'broken-crl-bucket', ExpirationInDays: 7 } },
+    });
+    const [failure] = await waitFor(async () => {
+      const got = ofType(await failures.drain(), 'ACM Private CA CRL Generation').filter((r) => r.event.resources[0] === root.arn);
+      return got.length >= 1 && got;
+    }, { what: "the CRL's failure event", timeoutMs: 30_000 });
+    expect(failure!.event.detail).toEqual({ result: 'failure', reason: 'Failed to write CRL to S3. Internal failure.' });
+    expect(publicEventProblems(failure!.event)).toEqual([]);
+    expect(shapeDifferences(failure!.event as never, AWS_PCA_EVENT_EXAMPLES['ACM Private CA CRL Generation']['failure (S3 internal)'])).toEqual([]);
+  }, 120_000);
 
   describe('over Server-Sent Events (GET /events, SigV4 signing name events)', () => {
     const ISSUED = 1000;

@@ -14,6 +14,7 @@ export const ISSUANCE_EVENT_TYPES = {
 export const REVOCATION_EVENT_TYPES = {
   CertificateRevoked: 'CertificateRevoked',
   CrlGenerated: 'CrlGenerated',
+  CrlGenerationFailed: 'CrlGenerationFailed',
 } as const;
 
 /** `CertificateIssued` schema version 1. */
@@ -70,6 +71,23 @@ export interface CrlGeneratedV1 {
   readonly key: string;
   readonly accountId: string;
   readonly generatedAt: string;
+}
+
+/**
+ * `CrlGenerationFailed` schema version 1: one attempt at a CA's CRL failed (it is retried with
+ * backoff). `stage` says where: `GENERATE` (reading, building or signing it) or `WRITE` (putting
+ * it in the CA's S3 bucket, `permission` when the store refused access).
+ */
+export interface CrlGenerationFailedV1 {
+  readonly certificateAuthorityArn: string;
+  readonly certificateAuthorityId: string;
+  readonly stage: 'GENERATE' | 'WRITE';
+  readonly permission: boolean;
+  /** What went wrong, for operators (never key material). */
+  readonly reason: string;
+  readonly accountId: string;
+  readonly failedAt: string;
+  readonly retryAfter: string;
 }
 
 /**

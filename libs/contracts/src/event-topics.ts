@@ -23,7 +23,7 @@ export const EVENT_TOPICS: { readonly [S in ServiceName]: Readonly<Record<string
     'key-usage': Object.values(KEY_USAGE_EVENT_TYPES),
   },
   issuance: { certificate: Object.values(ISSUANCE_EVENT_TYPES) },
-  revocation: { certificate: [REVOCATION_EVENT_TYPES.CertificateRevoked], crl: [REVOCATION_EVENT_TYPES.CrlGenerated] },
+  revocation: { certificate: [REVOCATION_EVENT_TYPES.CertificateRevoked], crl: [REVOCATION_EVENT_TYPES.CrlGenerated, REVOCATION_EVENT_TYPES.CrlGenerationFailed] },
   iot: {},
   directory: {},
 };

@@ -6,15 +6,15 @@
  * no object per entry), the TBS digest signed by ca-service (SignDigest, purpose CRL: the TBS
  * never travels), the signature checked against the CA key before anything is published.
  */
-import { createHash, createPublicKey, createVerify } from 'node:crypto';
+import { createHash, createPublicKey, createVerify, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { hashOf, type SigningAlgorithm } from '@pki/pki';
-import { REVOCATION_EVENT_TYPES, type CrlGeneratedV1 } from '@pki/contracts';
+import { REVOCATION_EVENT_TYPES, type CrlGeneratedV1, type CrlGenerationFailedV1 } from '@pki/contracts';
 import { ConcurrencyError, poolOf } from '@pki/eventstore';
 import { crlNextUpdate, entryCutoff, MAX_CRL_NUMBER } from '../domain/crl-schedule';
 import { crlCapacityFor, CrlWriter } from '../domain/crl-writer';
 import { crlObjectKey, crlUrl } from '../domain/revocation-configuration';
-import { crlStream } from '../domain/revocation.events';
+import { crlFailureStream, crlStream } from '../domain/revocation.events';
 import { findCaById } from '../infrastructure/ca.queries';
 import { copyCrlEntries, type PgPool } from '../infrastructure/crl-entries.copy';
 import { allocateCrlNumber, clearCrlDirty, ensureCrlState, lockCrlState, updateCrlState } from '../infrastructure/crl.queries';
@@ -41,6 +41,23 @@ export type CrlOutcome =
   | { readonly kind: 'not-applicable'; readonly why: string };
 
 const REQUESTED_BY = 'revocation-service';
+
+/** The CRL was built and signed but could not be put in the CA's bucket (`permission`: the store refused access). */
+export class CrlWriteError extends Error {
+  constructor(
+    readonly permission: boolean,
+    cause: unknown,
+  ) {
+    super(`the CRL could not be written to its bucket: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'CrlWriteError';
+  }
+}
+
+/** Whether an object store error is a refusal of access: S3's AccessDenied / 403, or the filesystem's EACCES / EPERM. */
+function isPermissionError(error: unknown): boolean {
+  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } } | null;
+  return e?.name === 'AccessDenied' || e?.$metadata?.httpStatusCode === 403 || e?.code === 'EACCES' || e?.code === 'EPERM';
+}
 
 function verifySignature(spki: Buffer, algorithm: SigningAlgorithm, tbs: Buffer, signature: Buffer): boolean {
   return createVerify(hashOf(algorithm))
@@ -94,7 +111,11 @@ export async function generateCrl(context: RevocationContext, caId: string): Pro
     const t3 = (publishFrom = performance.now());
     const body = writer.assemble(signature);
     const key = crlObjectKey(caId);
-    await context.objects.put(ca.crl_s3_bucket_name, key, body, { contentType: 'application/pkix-crl', acl: ca.crl_s3_object_acl as 'PUBLIC_READ', ownerAccount: ca.owner_account });
+    try {
+      await context.objects.put(ca.crl_s3_bucket_name, key, body, { contentType: 'application/pkix-crl', acl: ca.crl_s3_object_acl as 'PUBLIC_READ', ownerAccount: ca.owner_account });
+    } catch (error) {
+      throw new CrlWriteError(isPermissionError(error), error);
+    }
     const event: CrlGeneratedV1 = {
       certificateAuthorityArn: ca.arn,
       certificateAuthorityId: ca.id,
@@ -152,4 +173,28 @@ export async function recordCrlGenerated(context: RevocationContext, event: CrlG
     .where('ca_id', '=', event.certificateAuthorityId)
     .where('crl_number', '=', event.crlNumber)
     .execute();
+}
+
+/**
+ * Records one failed attempt at `caId`'s CRL as CrlGenerationFailed (its own stream: each attempt
+ * is a fact of its own), which the public feed turns into AWS's CRL Generation failure.
+ */
+export async function recordCrlFailure(context: RevocationContext, caId: string, error: unknown, retryAfter: Date): Promise<void> {
+  const ca = await findCaById(revocationDb(context.db), caId);
+  if (!ca) return;
+  const data: CrlGenerationFailedV1 = {
+    certificateAuthorityArn: ca.arn,
+    certificateAuthorityId: ca.id,
+    stage: error instanceof CrlWriteError ? 'WRITE' : 'GENERATE',
+    permission: error instanceof CrlWriteError && error.permission,
+    reason: error instanceof Error ? error.message : String(error),
+    accountId: ca.owner_account,
+    failedAt: context.now().toISOString(),
+    retryAfter: retryAfter.toISOString(),
+  };
+  await context.store.append(crlFailureStream(caId, randomUUID()), 0, [{ type: REVOCATION_EVENT_TYPES.CrlGenerationFailed, schemaVersion: 1, data }], {
+    correlationId: `crl-${caId}-failure`,
+    causationId: null,
+    accountId: ca.owner_account,
+  });
 }

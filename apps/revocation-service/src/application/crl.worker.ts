@@ -8,7 +8,7 @@ import type { CrlGeneratedV1 } from '@pki/contracts';
 import { crlDueAt, retryDelayMs } from '../domain/crl-schedule';
 import { crlCandidates, recordCrlFailure } from '../infrastructure/crl.queries';
 import { revocationDb } from '../infrastructure/database';
-import { generateCrl, recordCrlGenerated } from './crl-generation';
+import { generateCrl, recordCrlFailure as recordCrlFailureEvent, recordCrlGenerated } from './crl-generation';
 import type { RevocationContext } from './revocation-context';
 import { crlFailed } from './revocation-metrics';
 
@@ -48,6 +48,8 @@ export async function runCrlPass(context: RevocationContext, logger?: CrlWorkerL
       const retryAfter = new Date(context.now().getTime() + retryDelayMs((state?.failures ?? 0) + 1));
       const message = error instanceof Error ? error.message : String(error);
       await recordCrlFailure(revocationDb(context.db), candidate.id, retryAfter, message).catch(() => undefined);
+      // The fact, for the public feed (AWS's CRL Generation failure); the retry does not depend on it.
+      await recordCrlFailureEvent(context, candidate.id, error, retryAfter).catch((recordError: unknown) => logger?.error(`CrlGenerationFailed for ${candidate.id} not recorded`, recordError));
       logger?.error(`CRL of ${candidate.id} failed (retrying after ${retryAfter.toISOString()}): ${message}`, error);
     }
   }

@@ -23,4 +23,16 @@ describe('revocation-service public events', () => {
     expect(publicEventProblems(event)).toEqual([]);
     expect(shapeDifferences(event as never, AWS_PCA_EVENT_EXAMPLES['ACM Private CA CRL Generation'].success)).toEqual([]);
   });
+
+  it.each([
+    ['GENERATE', false, 'failure (generation)'],
+    ['WRITE', false, 'failure (S3 internal)'],
+    ['WRITE', true, 'failure (S3 permissions)'],
+  ] as const)("makes AWS's CRL Generation failure of CrlGenerationFailed at %s (permission %s), with AWS's reason", (stage, permission, example) => {
+    const [event] = revocationPublicEvents(envelope('CrlGenerationFailed', { certificateAuthorityArn: CA, stage, permission, reason: 'EACCES: /data/bucket', failedAt: '2026-12-07T10:00:04Z' }));
+    const aws = AWS_PCA_EVENT_EXAMPLES['ACM Private CA CRL Generation'][example];
+    expect(event!.detail).toEqual(aws.detail);
+    expect(publicEventProblems(event)).toEqual([]);
+    expect(shapeDifferences(event as never, aws)).toEqual([]);
+  });
 });

@@ -8,3 +8,5 @@ export const revocationStream = (caId: string, serialHex: string): string => `re
 
 /** One stream per CRL the CA published (appended once per CRL number, so a retry is a no-op). */
 export const crlStream = (caId: string, crlNumber: bigint): string => `crl-${caId}-${crlNumber.toString()}`;
+/** One failed attempt at a CA's CRL (CrlGenerationFailed): a stream per attempt. */
+export const crlFailureStream = (caId: string, attemptId: string): string => `crl-failure-${caId}-${attemptId}`;
