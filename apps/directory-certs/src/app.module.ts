@@ -10,6 +10,7 @@ import { settingsHandlers } from './application/settings.handlers';
 import { DIRECTORY_SCHEMA } from './infrastructure/database';
 import { directoryProjections } from './infrastructure/projections/certificate-revocations.projection';
 import { directoryMigrations } from './migrations';
+import { directoryPublicEvents } from './application/public-events';
 
 export { DIRECTORY_SCHEMA };
 
@@ -35,6 +36,7 @@ export const directoryServiceDefinition = {
       service: 'directory',
       schema: DIRECTORY_SCHEMA,
       migrations: directoryMigrations(DIRECTORY_SCHEMA),
+      publicEvents: directoryPublicEvents,
       projections: () => directoryProjections(),
       wire: (runtime) => {
         const context: DirectoryContext = { db: runtime.db, store: runtime.store, now: () => new Date(), newDirectoryId: awsId('d'), newCertificateId: awsId('c') };

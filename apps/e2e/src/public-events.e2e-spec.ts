@@ -16,6 +16,18 @@ import {
   UpdateCertificateAuthorityCommand,
   waitUntilAuditReportCreated,
 } from '@aws-sdk/client-acm-pca';
+import {
+  CreateMicrosoftADCommand,
+  DeregisterCertificateCommand,
+  DescribeCertificateCommand,
+  DescribeDirectoriesCommand,
+  DirectoryServiceClient,
+  DisableLDAPSCommand,
+  EnableLDAPSCommand,
+  ListCertificatesCommand,
+  RegisterCertificateCommand,
+} from '@aws-sdk/client-directory-service';
+import { DeleteCertificateCommand, RegisterCertificateWithoutCACommand, UpdateCertificateCommand } from '@aws-sdk/client-iot';
 import { AckPolicy, connect, DeliverPolicy, type NatsConnection } from 'nats';
 import { PUBLIC_DETAIL_TYPES, publicAccountWildcard, publicEventSubject, type PublicDetailType, type PublicEvent } from '@pki/contracts';
 import { AWS_PCA_EVENT_EXAMPLES, publicEventProblems, shapeDifferences, waitFor } from '@pki/testing';
@@ -23,6 +35,7 @@ import { sql } from 'kysely';
 import { activeRootCa, bytes, createCaWithCsr, issueCertificate, pcaClient, type IssuedCertificate } from './fixtures/acm-pca';
 import { OpensslDir } from './fixtures/openssl';
 import { openSse, type SseMessage } from './fixtures/sse';
+import { iotClient } from './fixtures/iot';
 import { ACCOUNT_A, ACCOUNT_B, softwareKeysEnv, startStack, type RunningStack } from './stack';
 
 /** Named by the suite (PKI_PUBLIC_EVENTS_STREAM), so not cleaned up with the stack's prefix: deleted in afterAll. */
@@ -41,7 +54,7 @@ describe('public event feed over JetStream', () => {
   let pki: OpensslDir;
 
   beforeAll(async () => {
-    stack = await startStack({ ...softwareKeysEnv(), PKI_PUBLIC_EVENTS_STREAM: STREAM, PKI_CRL_DELAY_MS: '500', PKI_CRL_POLL_MS: '200', PKI_EVENTS_KEEPALIVE_MS: '500' });
+    stack = await startStack({ ...softwareKeysEnv(), PKI_PUBLIC_EVENTS_STREAM: STREAM, PKI_CRL_DELAY_MS: '500', PKI_CRL_POLL_MS: '200', PKI_EVENTS_KEEPALIVE_MS: '500', PKI_DIRECTORY_STEP_MS: '200', PKI_DIRECTORY_WORKER_INTERVAL_MS: '100' });
     nc = await connect({ servers: stack.env.NATS_URL });
     pki = new OpensslDir('public-events-e2e');
   }, 240_000);
@@ -184,6 +197,52 @@ describe('public event feed over JetStream', () => {
     expect(failure!.event.detail).toEqual({ result: 'failure', reason: 'Failed to write CRL to S3. Internal failure.' });
     expect(publicEventProblems(failure!.event)).toEqual([]);
     expect(shapeDifferences(failure!.event as never, AWS_PCA_EVENT_EXAMPLES['ACM Private CA CRL Generation']['failure (S3 internal)'])).toEqual([]);
+  }, 120_000);
+
+  it("IoT and Directory Service certificate changes are the platform's pki.iot and pki.ds events", async () => {
+    const sub = await subscribe('registries-b', ACCOUNT_B.accountId);
+    // IoT: a device certificate registered without a CA, deactivated, deleted.
+    const iot = iotClient(stack.endpoint, ACCOUNT_B);
+    const device = pki.selfSigned('device', '/CN=device-1', { days: 30 });
+    const { certificateId, certificateArn } = await iot.send(new RegisterCertificateWithoutCACommand({ certificatePem: device, status: 'ACTIVE' }));
+    await iot.send(new UpdateCertificateCommand({ certificateId, newStatus: 'INACTIVE' }));
+    await iot.send(new DeleteCertificateCommand({ certificateId }));
+    // Directory Service: an LDAPS certificate registered, LDAPS on and off, the certificate deregistered.
+    const ds = new DirectoryServiceClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: ACCOUNT_B, maxAttempts: 1 });
+    const { DirectoryId } = await ds.send(new CreateMicrosoftADCommand({ Name: 'corp.example.com', Password: 'Sup3r-Secret', VpcSettings: { VpcId: 'vpc-0123abcd', SubnetIds: ['subnet-0123abcd', 'subnet-4567ef01'] } }));
+    const stage = async () => (await ds.send(new DescribeDirectoriesCommand({ DirectoryIds: [DirectoryId!] }))).DirectoryDescriptions![0]!.Stage;
+    await waitFor(async () => (await stage()) === 'Active', { what: 'the directory to be Active', timeoutMs: 30_000 });
+    const { CertificateId } = await ds.send(new RegisterCertificateCommand({ DirectoryId, CertificateData: pki.selfSigned('ldaps-ca', '/O=Example Corp/CN=LDAPS CA', { days: 400 }) }));
+    const state = async () => (await ds.send(new DescribeCertificateCommand({ DirectoryId, CertificateId }))).Certificate!.State;
+    await waitFor(async () => (await state()) === 'Registered', { what: 'the certificate to be Registered', timeoutMs: 30_000 });
+    await ds.send(new EnableLDAPSCommand({ DirectoryId, Type: 'Client' }));
+    await ds.send(new DisableLDAPSCommand({ DirectoryId, Type: 'Client' }));
+    await ds.send(new DeregisterCertificateCommand({ DirectoryId, CertificateId }));
+    await waitFor(async () => (await ds.send(new ListCertificatesCommand({ DirectoryId }))).CertificatesInfo!.length === 0, { what: 'the certificate to be Deregistered', timeoutMs: 30_000 });
+
+    const expected = [
+      ['IoT Certificate Registered', { certificateId, status: 'ACTIVE', certificateMode: 'SNI_ONLY', caCertificateId: null, registeredBy: 'RegisterCertificateWithoutCA' }],
+      ['IoT Certificate Status Change', { certificateId, previousStatus: 'ACTIVE', status: 'INACTIVE', cause: 'UpdateCertificate' }],
+      ['IoT Certificate Deleted', { certificateId, forceDelete: false }],
+      ['Directory Service Certificate State Change', { directoryId: DirectoryId, certificateId: CertificateId, state: 'Registering', stateReason: null }],
+      ['Directory Service Certificate Registered', { directoryId: DirectoryId, certificateId: CertificateId, state: 'Registered', stateReason: null }],
+      ['Directory Service LDAPS Change', { directoryId: DirectoryId, type: 'Client', status: 'Enabled' }],
+      ['Directory Service LDAPS Change', { directoryId: DirectoryId, type: 'Client', status: 'Disabled' }],
+      ['Directory Service Certificate State Change', { directoryId: DirectoryId, certificateId: CertificateId, state: 'Deregistering', stateReason: null }],
+      ['Directory Service Certificate Deregistered', { directoryId: DirectoryId, certificateId: CertificateId, state: 'Deregistered', stateReason: null }],
+    ];
+    const got = await waitFor(async () => {
+      const received = (await sub.drain()).filter((r) => r.event.source !== 'aws.acm-pca');
+      return received.length >= expected.length && received;
+    }, { what: 'the IoT and Directory Service events', timeoutMs: 30_000 });
+    expect(got.map((r) => [r.event['detail-type'], r.event.detail])).toEqual(expected);
+    for (const { event, subject } of got) {
+      expect(publicEventProblems(event)).toEqual([]);
+      expect(subject).toBe(publicEventSubject(stack.natsPrefix, event));
+      expect(event.account).toBe(ACCOUNT_B.accountId);
+    }
+    expect(got[0]!.event.resources).toEqual([certificateArn]);
+    expect(got[3]!.event.resources).toEqual([`arn:aws:ds:us-east-1:${ACCOUNT_B.accountId}:directory/${DirectoryId}`, CertificateId]);
   }, 120_000);
 
   describe('over Server-Sent Events (GET /events, SigV4 signing name events)', () => {

@@ -9,6 +9,7 @@ import { platformIssuer } from './application/platform-issuer';
 import { IOT_SCHEMA } from './infrastructure/database';
 import { iotProjections } from './infrastructure/projections/issuer-events.projection';
 import { iotMigrations } from './migrations';
+import { iotPublicEvents } from './application/public-events';
 
 export { IOT_SCHEMA };
 
@@ -42,6 +43,7 @@ export const iotServiceDefinition = {
       service: 'iot',
       schema: IOT_SCHEMA,
       migrations: iotMigrations(IOT_SCHEMA),
+      publicEvents: iotPublicEvents,
       projections: () => iotProjections(),
       wire: (runtime, services) => wire(runtime, services, config),
     }),

@@ -33,6 +33,15 @@ export const PUBLIC_DETAIL_TYPES = {
   'ACM Private CA CRL Generation': { source: AWS_ACM_PCA_SOURCE, slug: 'crl-generation', version: 1 },
   'ACM Private CA Audit Report Generation': { source: AWS_ACM_PCA_SOURCE, slug: 'audit-report-generation', version: 1 },
   'Private CA Status Change': { source: PKI_ACM_PCA_SOURCE, slug: 'ca-status-change', version: 1 },
+  'IoT Certificate Registered': { source: PKI_IOT_SOURCE, slug: 'iot-certificate-registered', version: 1 },
+  'IoT Certificate Status Change': { source: PKI_IOT_SOURCE, slug: 'iot-certificate-status-change', version: 1 },
+  'IoT Certificate Transfer': { source: PKI_IOT_SOURCE, slug: 'iot-certificate-transfer', version: 1 },
+  'IoT Certificate Deleted': { source: PKI_IOT_SOURCE, slug: 'iot-certificate-deleted', version: 1 },
+  'Directory Service Certificate Registered': { source: PKI_DIRECTORY_SOURCE, slug: 'ds-certificate-registered', version: 1 },
+  'Directory Service Certificate State Change': { source: PKI_DIRECTORY_SOURCE, slug: 'ds-certificate-state-change', version: 1 },
+  'Directory Service Certificate Deregistered': { source: PKI_DIRECTORY_SOURCE, slug: 'ds-certificate-deregistered', version: 1 },
+  'Directory Service Client Authentication Change': { source: PKI_DIRECTORY_SOURCE, slug: 'ds-client-authentication-change', version: 1 },
+  'Directory Service LDAPS Change': { source: PKI_DIRECTORY_SOURCE, slug: 'ds-ldaps-change', version: 1 },
 } as const satisfies Record<string, { source: PublicEventSource; slug: string; version: number }>;
 
 export type PublicDetailType = keyof typeof PUBLIC_DETAIL_TYPES;
@@ -50,6 +59,60 @@ export interface CaStatusChangeDetail {
   readonly previousStatus: string | null;
   /** What happened: the CA was disabled, enabled, deleted, restored, expired or permanently deleted. */
   readonly change: 'DISABLED' | 'ENABLED' | 'DELETED' | 'RESTORED' | 'EXPIRED' | 'PERMANENTLY_DELETED';
+}
+
+/** `detail` of `IoT Certificate Registered` v1. */
+export interface IotCertificateRegisteredDetail {
+  readonly certificateId: string;
+  /** AWS IoT `CertificateStatus` it was registered with. */
+  readonly status: string;
+  readonly certificateMode: 'DEFAULT' | 'SNI_ONLY';
+  /** The registered CA certificate's id, null without one. */
+  readonly caCertificateId: string | null;
+  /** The operation that registered it. */
+  readonly registeredBy: 'RegisterCertificate' | 'RegisterCertificateWithoutCA' | 'AutoRegistration' | 'CreateCertificateFromCsr' | 'CreateKeysAndCertificate';
+}
+
+/** `detail` of `IoT Certificate Status Change` v1. */
+export interface IotCertificateStatusChangeDetail {
+  readonly certificateId: string;
+  readonly previousStatus: string;
+  readonly status: string;
+  /** `UpdateCertificate` by its owner, or `IssuerRevocation` (its issuing private CA revoked it). */
+  readonly cause: 'UpdateCertificate' | 'IssuerRevocation';
+}
+
+/** `detail` of `IoT Certificate Transfer` v1. */
+export interface IotCertificateTransferDetail {
+  readonly certificateId: string;
+  readonly change: 'STARTED' | 'ACCEPTED' | 'REJECTED' | 'CANCELLED';
+  /** The account the certificate is transferred from, and to (null where the change does not say). */
+  readonly fromAccount: string | null;
+  readonly toAccount: string | null;
+}
+
+/** `detail` of `IoT Certificate Deleted` v1. */
+export interface IotCertificateDeletedDetail {
+  readonly certificateId: string;
+  readonly forceDelete: boolean;
+}
+
+/** `detail` of the Directory Service certificate detail-types v1 (AWS `CertificateState` values). */
+export interface DirectoryCertificateDetail {
+  readonly directoryId: string;
+  readonly certificateId: string;
+  readonly state: 'Registering' | 'Registered' | 'RegisterFailed' | 'Deregistering' | 'Deregistered';
+  /** DescribeCertificate's StateReason, for RegisterFailed; else null. */
+  readonly stateReason: string | null;
+}
+
+/** `detail` of `Directory Service Client Authentication Change` and `... LDAPS Change` v1. */
+export interface DirectorySettingDetail {
+  readonly directoryId: string;
+  /** AWS `ClientAuthenticationType` (SmartCard, SmartCardOrPassword) or `LDAPSType` (Client). */
+  readonly type: string;
+  /** AWS `ClientAuthenticationStatus` / `LDAPSStatus` after the change. */
+  readonly status: 'Enabled' | 'Disabled';
 }
 
 /** The EventBridge envelope, exactly: every member AWS sends, nothing else. */
@@ -97,6 +160,28 @@ export function eventBridgeTime(iso: string): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** The public event `detailType` that the internal event `sourceEventId` makes true. */
+export function publicEvent<TDetail>(
+  sourceEventId: string,
+  detailType: PublicDetailType,
+  where: { readonly account: string; readonly region: string },
+  occurredAt: string,
+  resources: readonly string[],
+  detail: TDetail,
+): PublicEvent<TDetail> {
+  return {
+    version: '0',
+    id: publicEventId(sourceEventId, detailType),
+    'detail-type': detailType,
+    source: PUBLIC_DETAIL_TYPES[detailType].source,
+    account: where.account,
+    time: eventBridgeTime(occurredAt),
+    region: where.region,
+    resources,
+    detail,
+  };
+}
+
 /** A public event about the CA `caArn` (its account and region come from the ARN). */
 export function caPublicEvent<TDetail>(
   sourceEventId: string,
@@ -108,17 +193,7 @@ export function caPublicEvent<TDetail>(
 ): PublicEvent<TDetail> {
   const ca = parseCertificateAuthorityArn(caArn);
   if (!ca) throw new Error(`not a CA ARN: ${JSON.stringify(caArn)}`);
-  return {
-    version: '0',
-    id: publicEventId(sourceEventId, detailType),
-    'detail-type': detailType,
-    source: PUBLIC_DETAIL_TYPES[detailType].source,
-    account: ca.account,
-    time: eventBridgeTime(occurredAt),
-    region: ca.region,
-    resources,
-    detail,
-  };
+  return publicEvent(sourceEventId, detailType, ca, occurredAt, resources, detail);
 }
 
 const SUBJECT_TOKEN = /^[A-Za-z0-9_-]+$/;
