@@ -25,6 +25,11 @@
  *                         cfssl signs BENCH_COUNT certificates
  *   BENCH_POLL_MS         pause between GetCertificate polls while in progress (default 10)
  *   BENCH_KEYS            comma-separated CA key algorithms: EC_prime256v1,RSA_2048 (default EC_prime256v1)
+ *   BENCH_FEED_COST       1 (default): also measure what the public event feed (issue #15) costs, on
+ *                         stacks the bench starts itself from dist/ with the feed on and off
+ *                         (bench/kit/feed-cost.ts); 0: not
+ *   BENCH_FEED_PAIRS      on/off pairs of that measurement (default 2; the medians are compared)
+ *   BENCH_JSON_OUT        (internal) measure only the lean run and write its figures to this file
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -44,8 +49,10 @@ import {
   waitUntilCertificateIssued,
 } from '@aws-sdk/client-acm-pca';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { writeFileSync } from 'node:fs';
 import {
   AwsJsonClient,
+  feedCost,
   ascending,
   cfsslAnchor,
   closedLoop,
@@ -78,6 +85,11 @@ const concurrency = positiveInt('BENCH_CONCURRENCY', 4);
 const sdkCount = positiveInt('BENCH_SDK_COUNT', Math.max(1, Math.ceil(count / 4)));
 const anchorCount = positiveInt('BENCH_ANCHOR_COUNT', Math.max(200, 2 * count));
 const pollMs = positiveInt('BENCH_POLL_MS', 10);
+const jsonOut = process.env.BENCH_JSON_OUT;
+const feedCostOn = !jsonOut && (process.env.BENCH_FEED_COST ?? '1') !== '0';
+const feedPairs = positiveInt('BENCH_FEED_PAIRS', 2);
+/** Issue #15: publishing the public feed adds at most this much server CPU per certificate. */
+const FEED_GATE_PERCENT = 10;
 const keys = (process.env.BENCH_KEYS || 'EC_prime256v1').split(',').map((k) => k.trim()) as KeyAlgorithm[];
 for (const k of keys) if (!(k in SIGNING)) throw new Error(`BENCH_KEYS: unknown key algorithm ${k}`);
 const selector: StackSelector = { httpPort: new URL(endpoint).port || '80' };
@@ -215,6 +227,11 @@ async function run(keyAlgorithm: KeyAlgorithm): Promise<string> {
   await closedLoop(Math.min(concurrency, 16), concurrency, (i) => issueSdk(caArn, csrBytes[i % CSR_POOL]!, signingAlgorithm));
 
   const leanRun = await measure(count, (i) => issueLean(caArn, csrBase64[i % CSR_POOL]!, signingAlgorithm));
+  if (jsonOut) {
+    // A child run of the feed-cost measurement: the lean figures only.
+    writeFileSync(jsonOut, JSON.stringify({ cpuMsPerCertificate: leanRun.server.stackMs / leanRun.n, rate: leanRun.rate }));
+    return '';
+  }
   const sdkRun = await measure(sdkCount, (i) => issueSdk(caArn, csrBytes[i % CSR_POOL]!, signingAlgorithm));
 
   // Anchors, same run.
@@ -310,7 +327,32 @@ async function main(): Promise<void> {
   console.log(
     `bench:issuance against ${endpoint} (BENCH_COUNT=${count}, BENCH_CONCURRENCY=${concurrency}, BENCH_SDK_COUNT=${sdkCount}, BENCH_ANCHOR_COUNT=${anchorCount}, BENCH_POLL_MS=${pollMs}, BENCH_KEYS=${keys.join(',')})`,
   );
-  for (const keyAlgorithm of keys) console.log(`\n${await run(keyAlgorithm)}`);
+  for (const keyAlgorithm of keys) {
+    const report = await run(keyAlgorithm);
+    if (report) console.log(`\n${report}`);
+  }
+  if (feedCostOn) console.log(`\n${await feedCostReport()}`);
+}
+
+/** Issue #15's cost figure: the server CPU per certificate the public feed adds, same-run A/B. */
+async function feedCostReport(): Promise<string> {
+  console.log(`\nbench:issuance, the public event feed's cost: ${feedPairs} pair(s) of stacks (feed on / off) started from dist/, ${count} certificates each at ${concurrency} clients`);
+  const cost = await feedCost({ pairs: feedPairs, count, concurrency, log: (line) => console.log(line) });
+  const rows: Row[] = [
+    {
+      figure: 'server CPU per certificate the public feed adds (EC_prime256v1)',
+      value: cost.addedPercent,
+      unit: '%',
+      digits: 1,
+      detail: `${f(cost.onMs, 2)} ms with the feed, ${f(cost.offMs, 2)} ms without (medians of ${feedPairs})`,
+      gate: { op: '<=', value: FEED_GATE_PERCENT },
+    },
+  ];
+  const notes = [
+    'each stack: tools/run-stack.js from dist/ on its own database, NATS prefix and port, PKI_PUBLIC_EVENTS_ENABLED=true or false; each run a warm-up then the lean loop of this bench in a child process',
+    'pairs alternate which side runs first; on a shared machine a single pair can differ by more than the feed costs: read the medians, and repeat',
+  ];
+  return renderReport('bench:issuance, public event feed (issue #15)', rows, notes);
 }
 
 main()

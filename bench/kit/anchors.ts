@@ -11,12 +11,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AwsJsonClient } from './aws-json-client';
-import { ascending, closedLoop, percentile, sleep } from './load';
+import { ascending, closedLoop, freePort, percentile, sleep } from './load';
 import { processCpuMs } from './proc-cpu';
 import type { Credentials } from './sigv4';
 
@@ -100,16 +99,6 @@ export function rawSigningRate(keyAlgorithm: KeyAlgorithm): number {
 }
 
 export type CfsslAnchor = ({ readonly available: true; readonly version: string } & ThroughputAnchor) | { readonly available: false; readonly reason: string };
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 
 function postJson(agent: Agent, port: number, path: string, body: string): Promise<{ status: number; json: any }> {
   return new Promise((resolve, reject) => {

@@ -1,4 +1,5 @@
 /** The closed loop every benchmark drives: `count` operations from `concurrency` clients, each starting the next when one ends. */
+import { createServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
 export interface LoopResult<T> {
@@ -48,3 +49,14 @@ export function positiveInt(name: string, fallback: number, min = 1): number {
   if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be ${min === 1 ? 'a positive integer' : `an integer >= ${min}`}, not "${raw}"`);
   return value;
 }
+
+/** A TCP port free on 127.0.0.1 now (for a server a benchmark starts). */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });

@@ -11,7 +11,8 @@
  * - every acknowledged revocation in the CRL (`openssl crl -verify`) and revoked in OCSP
  *   (`openssl ocsp`); certificates not revoked are good;
  * - one CaKeyUsed certificate signature per issued certificate, no TBS signed twice (§1);
- * - no event appended twice, every outbox drained, every stored event in the JetStream feed once;
+ * - no event appended twice, every outbox drained, every stored event in the JetStream feed once,
+ *   and every public feed event those events make (issue #15) in the public stream once;
  * - no client ever got a final wrong answer: only retryable errors (503, RequestInProgress,
  *   throttling, a dropped connection) are allowed during a fault.
  * All findings are collected and compared at once, so one run reports every broken promise.
@@ -30,7 +31,7 @@
 import { startNatsServer, startPostgresInstance, type NatsServerProcess, type PostgresInstance } from '@pki/testing';
 import { waitUntilReady, type AppName } from './app-process';
 import { activeRootCa, bytes, pcaClient } from './fixtures/acm-pca';
-import { auditSignatures, duplicateEvents, outboxSchemas, pendingOutbox, settledFeed, storedEventIds } from './fixtures/audit';
+import { auditSignatures, duplicateEvents, expectedPublicEventIds, outboxSchemas, pendingOutbox, settledFeed, storedEventIds } from './fixtures/audit';
 import { startLoad } from './fixtures/fault-load';
 import { OpensslDir } from './fixtures/openssl';
 import { crlFindings, duplicateSerials, ocspAnswers, retrieveAll, verifyAll } from './fixtures/relying-party-checks';
@@ -165,7 +166,8 @@ describe('faults under load: every service, nats-server and Postgres killed once
 
     // The checks' own OCSP answers were signed (CaKeyUsed) just now: their outbox rows drain too.
     await settled('every outbox drained after the checks', async () => Object.keys(await pendingOutbox(stack.db, schemas)).length === 0, 30_000);
-    const feed = await settledFeed(nats.url, await storedEventIds(stack.db, schemas), 30_000);
+    // Every stored event in its stream once, and every public event its facts make in the public stream once (issue #15).
+    const feed = await settledFeed(nats.url, new Set([...(await storedEventIds(stack.db, schemas)), ...(await expectedPublicEventIds(stack.db))]), 30_000);
     const findings = {
       wrongAnswers: [...record.wrong, ...retrieval.errors].map((e) => `${e.operation} at ${((e.at - started) / 1000).toFixed(1)} s: ${e.name} (${e.status}) ${e.message}`),
       stalls,

@@ -9,9 +9,10 @@
 import { RevokeCertificateCommand } from '@aws-sdk/client-acm-pca';
 import { connect, type ConsumerInfo, type NatsConnection, type StreamInfo } from 'nats';
 import { sql } from 'kysely';
-import { eventStreamName, SERVICES, type ServiceName } from '@pki/contracts';
+import { defaultPublicStreamName, eventStreamName, SERVICES, type ServiceName } from '@pki/contracts';
 import { testNatsUrl, waitFor } from '@pki/testing';
 import { activeRootCa, bytes, issueCertificate, pcaClient } from './fixtures/acm-pca';
+import { expectedPublicEventIds } from './fixtures/audit';
 import { tableDigests } from './fixtures/db';
 import { OpensslDir } from './fixtures/openssl';
 import { bodyIfOk, crlUrlIn, ocspArgs, rootWithLeaves, waitForCrlListing } from './fixtures/revocation';
@@ -55,15 +56,17 @@ describe('JetStream wiped while the stack is stopped', () => {
     (await stack.db.withSchema(schema).selectFrom('events').select(['id', 'stream', 'version']).orderBy('position').execute()) as StoredEvent[];
 
   /** The event ids a stream holds, in stream order. */
-  const streamIds = async (service: ServiceName): Promise<string[]> => {
+  const streamIds = async (service: ServiceName): Promise<string[]> => idsIn(streamOf(service));
+  const idsIn = async (name: string): Promise<string[]> => {
     const jsm = await nc.jetstreamManager();
-    const { state } = await jsm.streams.info(streamOf(service));
+    const { state } = await jsm.streams.info(name);
     const ids: string[] = [];
     for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
-      ids.push((await jsm.streams.getMessage(streamOf(service), { seq })).header.get('Nats-Msg-Id'));
+      ids.push((await jsm.streams.getMessage(name, { seq })).header.get('Nats-Msg-Id'));
     }
     return ids;
   };
+  const publicStream = () => defaultPublicStreamName(stack.natsPrefix);
 
   /** Every consumer of the stack's streams (one durable per projection), by stream. */
   const consumers = async () => {
@@ -140,6 +143,11 @@ describe('JetStream wiped while the stack is stopped', () => {
     expect(eventsBefore.get('issuance')!.length).toBeGreaterThan(0);
     expect(eventsBefore.get('revocation')!.length).toBeGreaterThan(0);
     const jsm = await nc.jetstreamManager();
+    // The public feed (issue #15) holds the public events of those facts, once each.
+    const publicBefore = await idsIn(publicStream());
+    expect(publicBefore.length).toBeGreaterThan(0);
+    expect(publicBefore).toHaveLength(new Set(publicBefore).size);
+    expect([...(await expectedPublicEventIds(stack.db))].filter((id) => !publicBefore.includes(id))).toEqual([]);
     const createdBefore = new Map<ServiceName, string>();
     for (const service of SERVICES) createdBefore.set(service, (await jsm.streams.info(streamOf(service))).created);
 
@@ -148,6 +156,7 @@ describe('JetStream wiped while the stack is stopped', () => {
       for (const schema of SCHEMAS) await sql`delete from ${sql.table(`${schema}.outbox`)} where published_at is not null`.execute(stack.db);
       // ...and JetStream's storage is lost: exactly the stack's streams go (never another stack's on the shared server).
       for (const service of SERVICES) await jsm.streams.delete(streamOf(service));
+      await jsm.streams.delete(publicStream());
       const left = [];
       for await (const name of jsm.streams.names()) if (name.startsWith(`${stack.natsPrefix.toUpperCase()}_`)) left.push(name);
       expect(left).toEqual([]);
@@ -159,6 +168,13 @@ describe('JetStream wiped while the stack is stopped', () => {
       expect((await jsm.streams.info(streamOf(service))).created).not.toBe(createdBefore.get(service));
       expect(await streamIds(service)).toEqual(eventsBefore.get(service)!.map((e) => e.id));
     }
+    // The public stream recreated and filled again from the events tables (all within its retention), once each.
+    const publicAfter = await waitFor(async () => {
+      const ids = await idsIn(publicStream());
+      return ids.length >= publicBefore.length && ids;
+    }, { what: 'the public stream filled again', timeoutMs: 30_000 });
+    expect(publicAfter).toHaveLength(new Set(publicAfter).size);
+    expect(new Set(publicAfter)).toEqual(new Set(publicBefore));
     // Every projection read its recreated source stream from the first message to the last it delivers (its filter's)...
     expect(all.map(({ consumer }) => consumer.config.deliver_policy)).toEqual(all.map(() => 'all'));
     for (const { stream, consumer } of all) expect(consumer.delivered.stream_seq).toBeGreaterThanOrEqual(await lastDelivered(stream, consumer));

@@ -64,11 +64,11 @@ interface DbFigures {
 async function readDbFigures(db: Kysely<any>, schema: string): Promise<DbFigures> {
   return db.transaction().execute(async (trx) => {
     await sql.raw(`set local statement_timeout = ${SCRAPE_STATEMENT_TIMEOUT_MS}`).execute(trx);
-    // Both outbox reads use the partial index outbox_pending_idx (unpublished rows by position).
+    // Both outbox reads use the partial index outbox_pending_idx (rows with a publish due, by position).
     const outbox = await sql<{ backlog: string; age: number | null }>`
       select
-        (select count(*) from (select 1 from ${sql.table(`${schema}.outbox`)} where published_at is null limit ${OUTBOX_COUNT_CAP}) p) as backlog,
-        (select extract(epoch from now() - created_at)::float8 from ${sql.table(`${schema}.outbox`)} where published_at is null order by position limit 1) as age`.execute(trx);
+        (select count(*) from (select 1 from ${sql.table(`${schema}.outbox`)} where published_at is null or not public_done limit ${OUTBOX_COUNT_CAP}) p) as backlog,
+        (select extract(epoch from now() - created_at)::float8 from ${sql.table(`${schema}.outbox`)} where published_at is null or not public_done order by position limit 1) as age`.execute(trx);
     const checkpoints = await trx.withSchema(schema).selectFrom('projection_checkpoints').select(['projection', 'stream_seq']).execute();
     const parkedRows = await trx
       .withSchema(schema)

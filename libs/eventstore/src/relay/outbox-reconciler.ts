@@ -43,14 +43,7 @@ export async function reconcileOutbox(input: ReconcileInput): Promise<ReconcileR
   republish += await resetPublishedAbove(db, schema, lastSeq);
 
   const recent = await recentPublished(db, schema, lastSeq, input.verifyRecent);
-  const mismatched: string[] = [];
-  for (let i = 0; i < recent.length; i += 25) {
-    const chunk = recent.slice(i, i + 25);
-    const stored = await Promise.all(chunk.map((row) => storedMessage(jsm, streamName, Number(row.js_seq))));
-    chunk.forEach((row, j) => {
-      if (stored[j]?.header?.get('Nats-Msg-Id') !== row.event_id) mismatched.push(row.position);
-    });
-  }
+  const mismatched = await positionsNotHeld(jsm, streamName, recent.map((row) => ({ position: row.position, seq: Number(row.js_seq), msgId: row.event_id })));
   republish += await resetPublished(db, schema, mismatched);
 
   const before = new Date((input.now?.() ?? new Date()).getTime() - input.retentionMs);
@@ -67,4 +60,21 @@ async function adoptStream({ db, schema, streamName }: ReconcileInput, created: 
     if (!(await moveStreamCreated(trx, schema, streamName, recorded, created))) return undefined; // another replica did
     return action === 'republish-all' ? requeueAllEvents(trx, schema) : undefined;
   });
+}
+
+/**
+ * The outbox rows whose message is not at its recorded sequence any more (Nats-Msg-Id differs or
+ * the message is gone): after a loss, a stream reuses sequences, so "beyond the last sequence"
+ * alone misses them. Read 25 at a time.
+ */
+export async function positionsNotHeld(jsm: JetStreamManager, streamName: string, rows: ReadonlyArray<{ position: string; seq: number; msgId: string }>): Promise<string[]> {
+  const mismatched: string[] = [];
+  for (let i = 0; i < rows.length; i += 25) {
+    const chunk = rows.slice(i, i + 25);
+    const stored = await Promise.all(chunk.map((row) => storedMessage(jsm, streamName, row.seq)));
+    chunk.forEach((row, j) => {
+      if (stored[j]?.header?.get('Nats-Msg-Id') !== row.msgId) mismatched.push(row.position);
+    });
+  }
+  return mismatched;
 }

@@ -200,6 +200,38 @@ describe('OutboxRelay (Postgres + JetStream)', () => {
       expect(published.map((m) => m.body.detail.n)).toEqual([0, 2, 4, 6]);
     });
 
+    it('publishes its public events again into a public stream JetStream lost, within the retention, once each', async () => {
+      const relay = new OutboxRelay({ db: h.db, schema: SCHEMA, nc: h.nc, prefix: h.prefix, service: SERVICE, publicFeed: feed(), reconcileIntervalMs: 0, logger: quietLogger });
+      await store.appendMany(Array.from({ length: 4 }, (_, n) => ({ stream: `w-${n}`, expectedVersion: 0, events: evt(2 * n), meta })));
+      await relay.publishPending();
+      // The first event is older than the stream's retention (1 h here): it is not published again.
+      await h.db.withSchema(SCHEMA).updateTable('events').set({ occurred_at: new Date(Date.now() - 2 * 3600_000) }).where('stream', '=', 'w-0').execute();
+      const jsm = await h.nc.jetstreamManager();
+      await jsm.streams.delete(defaultPublicStreamName(h.prefix));
+      await relay.publishPending(); // reconciles: the stream is created anew and filled again
+      await relay.publishPending();
+      await store.append('w-4', 0, evt(8), meta);
+      await relay.publishPending();
+      const published = await streamMessages(h.nc, defaultPublicStreamName(h.prefix));
+      expect(published.map((m) => m.body.detail.n)).toEqual([2, 4, 6, 8]);
+    });
+
+    it("publishes again public events the public stream's tail lost, and only those (not the internal events)", async () => {
+      const relay = new OutboxRelay({ db: h.db, schema: SCHEMA, nc: h.nc, prefix: h.prefix, service: SERVICE, publicFeed: feed(), reconcileIntervalMs: 0, logger: quietLogger });
+      await store.appendMany(Array.from({ length: 3 }, (_, n) => ({ stream: `t-${n}`, expectedVersion: 0, events: evt(2 * n), meta })));
+      await relay.publishPending();
+      const jsm = await h.nc.jetstreamManager();
+      const name = defaultPublicStreamName(h.prefix);
+      // What a nats-server crash does to an acknowledged write that had not reached disk.
+      const last = (await jsm.streams.info(name)).state.last_seq;
+      await jsm.streams.deleteMessage(name, last, false);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // past the test stream's 100 ms duplicate window
+      await relay.publishPending(); // reconciles: the row whose public event is gone is pending again...
+      await relay.publishPending(); // ...and its public event goes out again
+      expect((await streamMessages(h.nc, name)).map((m) => m.body.detail.n)).toEqual([0, 2, 4]);
+      expect(await streamMessages(h.nc, h.streamName)).toHaveLength(3);
+    });
+
     it('lets one relay pass run at a time, so events go out in position order across replicas', async () => {
       await store.appendMany(Array.from({ length: 3 }, (_, n) => ({ stream: `r-${n}`, expectedVersion: 0, events: evt(n), meta })));
       const relay = new OutboxRelay({ db: h.db, schema: SCHEMA, nc: h.nc, prefix: h.prefix, service: SERVICE, logger: quietLogger });

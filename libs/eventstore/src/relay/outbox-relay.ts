@@ -8,8 +8,21 @@ import { ensurePublicStream, type PublicStreamOptions } from '../jetstream/ensur
 import { rowToEnvelope } from '../store/envelope.mapping';
 import { backoffMs } from '../util/backoff';
 import { watchConnection, type ConnectionWatch } from '../jetstream/connection-watch';
-import { claimPending, markPublished, takeRelayTurn, type PendingRow } from './outbox.queries';
-import { reconcileOutbox } from './outbox-reconciler';
+import {
+  claimPending,
+  eventsSince,
+  forgetPublicSeqs,
+  markPublished,
+  moveStreamCreated,
+  recentPublic,
+  recordedStreamCreated,
+  resetPublic,
+  resetPublicAbove,
+  takeRelayTurn,
+  type PendingRow,
+  type Published,
+} from './outbox.queries';
+import { positionsNotHeld, reconcileOutbox } from './outbox-reconciler';
 
 export interface RelayLogger {
   log(msg: string): void;
@@ -127,7 +140,12 @@ export class OutboxRelay {
   private async reconcile(): Promise<void> {
     this.jsm ??= await this.o.nc.jetstreamManager();
     await ensureEventStream(this.jsm, this.o.prefix, this.o.service, this.o.stream);
-    if (this.o.publicFeed) await ensurePublicStream(this.jsm, this.o.prefix, this.o.publicFeed.stream);
+    if (this.o.publicFeed) {
+      await ensurePublicStream(this.jsm, this.o.prefix, this.o.publicFeed.stream);
+      // A stream created anew was filled again from the events table; its sequences start over.
+      const lost = (await this.adoptPublicStream(this.jsm, this.o.publicFeed)) ? 0 : await this.repairPublicTail(this.jsm, this.o.publicFeed.stream.name);
+      if (lost > 0) this.logger.log(`outbox relay ${this.schema}: ${lost} event(s) whose public events ${this.o.publicFeed.stream.name} lost, publishing them again`);
+    }
     const report = await reconcileOutbox({
       db: this.o.db,
       schema: this.schema,
@@ -151,9 +169,9 @@ export class OutboxRelay {
       // earlier writes; do not record sequences we cannot trust. The rows stay pending and are
       // published again after reconciliation (deduplicated by message id).
       if ((this.watch?.epoch ?? 0) !== epoch) return 0;
-      const published: Array<{ position: string; jsSeq: number }> = [];
+      const published: Published[] = [];
       acks.forEach((ack, i) => {
-        if (ack.status === 'fulfilled') published.push({ position: String(rows[i]!.position), jsSeq: ack.value });
+        if (ack.status === 'fulfilled') published.push({ position: String(rows[i]!.position), ...ack.value });
       });
       await markPublished(trx, this.schema, published);
       const failed = acks.find((a): a is PromiseRejectedResult => a.status === 'rejected');
@@ -162,17 +180,70 @@ export class OutboxRelay {
     });
   }
 
-  /** One event into its stream and, unless done before, its public events into the public stream; its JetStream sequence. */
-  private async publishRow(row: PendingRow): Promise<number> {
+  /**
+   * One event into its stream (unless it is there) and its public events into the public stream
+   * (unless they are there); what the outbox row records of both.
+   */
+  private async publishRow(row: PendingRow): Promise<Omit<Published, 'position'>> {
     const envelope = rowToEnvelope(row);
-    const internal = this.js.publish(eventSubject(this.o.prefix, this.o.service, envelope.type), JSON.stringify(envelope), { msgID: envelope.id });
+    const internal =
+      row.outbox_published_at === null
+        ? this.js.publish(eventSubject(this.o.prefix, this.o.service, envelope.type), JSON.stringify(envelope), { msgID: envelope.id }).then((ack) => ack.seq)
+        : Promise.resolve(Number(row.outbox_js_seq));
     const feed = this.o.publicFeed;
     const publics = feed && !row.public_done ? this.publicEventsOf(envelope, feed) : [];
-    const [ack] = await Promise.all([
+    const [jsSeq, ...publicSeqs] = await Promise.all([
       internal,
-      ...publics.map((event) => this.js.publish(publicEventSubject(this.o.prefix, event), JSON.stringify(event), { msgID: event.id, expect: { streamName: feed!.stream.name } })),
+      ...publics.map((event) => this.js.publish(publicEventSubject(this.o.prefix, event), JSON.stringify(event), { msgID: event.id, expect: { streamName: feed!.stream.name } }).then((ack) => ack.seq)),
     ]);
-    return ack.seq;
+    if (publics.length === 0) return { jsSeq, publicSeq: row.public_seq === null ? null : Number(row.public_seq), publicId: row.public_id };
+    return { jsSeq, publicSeq: publicSeqs[publicSeqs.length - 1]!, publicId: publics[publics.length - 1]!.id };
+  }
+
+  /**
+   * The public stream's tail lost in a nats-server crash (2.9 acknowledges before its write
+   * reaches disk), as the reconciler does for the internal stream: rows whose public sequence is
+   * past the stream's end, and recent rows whose sequence now holds another message (sequences
+   * are reused after a loss), publish their public events again.
+   */
+  private async repairPublicTail(jsm: JetStreamManager, name: string): Promise<number> {
+    const lastSeq = (await jsm.streams.info(name)).state.last_seq;
+    let lost = await resetPublicAbove(this.o.db, this.schema, lastSeq);
+    const recent = await recentPublic(this.o.db, this.schema, lastSeq, this.o.verifyRecent ?? 200);
+    lost += await resetPublic(this.o.db, this.schema, await positionsNotHeld(jsm, name, recent.map((row) => ({ position: row.position, seq: Number(row.public_seq), msgId: row.public_id }))));
+    return lost;
+  }
+
+  /**
+   * The public stream is shared by every service's relay; each records the incarnation it
+   * publishes into (outbox_stream, by the stream's name). A new incarnation (JetStream lost the
+   * stream and a relay created it again) gets this service's public events again, for the events
+   * still within the stream's retention, in position order; what was published into the new
+   * stream meanwhile is dropped by Nats-Msg-Id; the rows' public sequences, which meant the old
+   * stream, are forgotten. First sight only records. Answers whether the stream was new.
+   */
+  private async adoptPublicStream(jsm: JetStreamManager, feed: PublicFeedOptions): Promise<boolean> {
+    const name = feed.stream.name;
+    const info = await jsm.streams.info(name);
+    const recorded = await recordedStreamCreated(this.o.db, this.schema, name);
+    if (recorded === info.created) return false;
+    if (recorded !== null) {
+      const since = new Date(Date.now() - feed.stream.maxAgeMs);
+      let after = '0';
+      let republished = 0;
+      for (;;) {
+        const rows = await eventsSince(this.o.db, this.schema, after, since, 500);
+        if (rows.length === 0) break;
+        const publics = rows.flatMap((row) => this.publicEventsOf(rowToEnvelope(row), feed));
+        await Promise.all(publics.map((event) => this.js.publish(publicEventSubject(this.o.prefix, event), JSON.stringify(event), { msgID: event.id, expect: { streamName: name } })));
+        republished += publics.length;
+        after = String(rows[rows.length - 1]!.position);
+      }
+      await forgetPublicSeqs(this.o.db, this.schema);
+      this.logger.log(`outbox relay ${this.schema}: ${name} is not the stream it published into (created anew); published again its ${republished} public event(s) of the last ${Math.round(feed.stream.maxAgeMs / 3600_000)} h`);
+    }
+    await moveStreamCreated(this.o.db, this.schema, name, recorded, info.created);
+    return recorded !== null;
   }
 
   /**

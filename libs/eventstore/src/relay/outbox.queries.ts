@@ -20,26 +20,80 @@ export async function takeRelayTurn(trx: Transaction<any>, schema: string): Prom
  * the work; rows of a transaction that has not committed yet are simply not visible, and are
  * claimed by a later pass once it commits (no "position > last" watermark to skip them).
  */
-export type PendingRow = EventRow & { readonly public_done: boolean };
+/** An event to publish, with what its outbox row says is already done. */
+export type PendingRow = EventRow & {
+  readonly public_done: boolean;
+  readonly outbox_published_at: Date | null;
+  readonly outbox_js_seq: string | null;
+  readonly public_seq: string | null;
+  readonly public_id: string | null;
+};
 
 export async function claimPending(trx: Transaction<any>, schema: string, limit: number): Promise<PendingRow[]> {
   const result = await sql<PendingRow>`
-    select e.*, o.public_done from ${sql.table(`${schema}.outbox`)} o
+    select e.*, o.public_done, o.published_at as outbox_published_at, o.js_seq as outbox_js_seq, o.public_seq, o.public_id
+    from ${sql.table(`${schema}.outbox`)} o
     join ${sql.table(`${schema}.events`)} e on e.position = o.position
-    where o.published_at is null
+    where (o.published_at is null or not o.public_done)
     order by o.position
     limit ${limit}
     for update of o skip locked`.execute(trx);
   return result.rows;
 }
 
-export async function markPublished(db: Db, schema: string, published: Array<{ position: string; jsSeq: number }>): Promise<void> {
+/** Events after position `after` that occurred at or after `since`, in position order (the public stream's backfill). */
+export async function eventsSince(db: Db, schema: string, after: string, since: Date, limit: number): Promise<EventRow[]> {
+  return (await db.withSchema(schema).selectFrom('events').selectAll().where('position', '>', after).where('occurred_at', '>=', since).orderBy('position').limit(limit).execute()) as EventRow[];
+}
+
+export interface Published {
+  readonly position: string;
+  readonly jsSeq: number;
+  /** The row's last public event, when it published one now (else what the row had). */
+  readonly publicSeq: number | null;
+  readonly publicId: string | null;
+}
+
+export async function markPublished(db: Db, schema: string, published: readonly Published[]): Promise<void> {
   if (!published.length) return;
   await sql`
     update ${sql.table(`${schema}.outbox`)} o
-    set published_at = now(), js_seq = v.seq, public_done = true
-    from unnest(${published.map((p) => p.position)}::bigint[], ${published.map((p) => p.jsSeq)}::bigint[]) as v(position, seq)
+    set published_at = coalesce(o.published_at, now()), js_seq = v.seq, public_done = true, public_seq = v.public_seq, public_id = v.public_id
+    from unnest(
+      ${published.map((p) => p.position)}::bigint[], ${published.map((p) => p.jsSeq)}::bigint[],
+      ${published.map((p) => p.publicSeq)}::bigint[], ${published.map((p) => p.publicId)}::uuid[]
+    ) as v(position, seq, public_seq, public_id)
     where o.position = v.position`.execute(db);
+}
+
+/** JetStream lost these public events (a nats-server crash dropped the public stream's tail): publish them again. */
+export async function resetPublicAbove(db: Db, schema: string, lastSeq: number): Promise<number> {
+  const result = await db.withSchema(schema).updateTable('outbox').set({ public_done: false, public_seq: null, public_id: null }).where('public_seq', '>', String(lastSeq)).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Rows whose public events the public stream should still hold, most recent first (its sequences are reused after a loss). */
+export async function recentPublic(db: Db, schema: string, maxSeq: number, limit: number): Promise<Array<{ position: string; public_id: string; public_seq: string }>> {
+  return db
+    .withSchema(schema)
+    .selectFrom('outbox')
+    .select(['position', 'public_id', 'public_seq'])
+    .where('public_seq', 'is not', null)
+    .where('public_seq', '<=', String(maxSeq))
+    .orderBy('public_seq', 'desc')
+    .limit(limit)
+    .execute() as Promise<Array<{ position: string; public_id: string; public_seq: string }>>;
+}
+
+/** The public stream was created anew and filled again: the sequences rows recorded were the old stream's. */
+export async function forgetPublicSeqs(db: Db, schema: string): Promise<void> {
+  await db.withSchema(schema).updateTable('outbox').set({ public_seq: null, public_id: null }).where('public_seq', 'is not', null).execute();
+}
+
+export async function resetPublic(db: Db, schema: string, positions: readonly string[]): Promise<number> {
+  if (!positions.length) return 0;
+  const result = await db.withSchema(schema).updateTable('outbox').set({ public_done: false, public_seq: null, public_id: null }).where('position', 'in', positions).executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** JetStream lost these (a crash before its write reached disk, or the stream was recreated): publish again. */

@@ -78,13 +78,28 @@ export function eventStoreMigrations(schema: string): Record<string, Migration> 
     },
     // Issue #15: the relay also publishes each event's public feed events (libs/contracts
     // public-events.ts), once per fact. `public_done` says they were published: a row the
-    // reconciler resets (JetStream lost the internal copy) is published again internally only.
+    // reconciler resets because JetStream lost the internal copy is published again internally
+    // only. `public_seq` / `public_id`: the public stream's sequence and message id of the row's
+    // last public event, so a loss of the public stream's tail (a nats-server crash) is found and
+    // published again, as js_seq does for the internal stream. A row is pending while either
+    // publish is due, which the pending index now covers.
     // Rows that exist now were published before the feed existed (true); pending ones get theirs.
     '20261215T090000Z-eventstore-outbox-public-done': {
       async up(db: Kysely<any>) {
+        const outbox = sql.table(`${schema}.outbox`);
         await db.schema.withSchema(schema).alterTable('outbox').addColumn('public_done', 'boolean', (c) => c.notNull().defaultTo(true)).execute();
-        await sql`alter table ${sql.table(`${schema}.outbox`)} alter column public_done set default false`.execute(db);
-        await sql`update ${sql.table(`${schema}.outbox`)} set public_done = false where published_at is null`.execute(db);
+        await sql`alter table ${outbox} alter column public_done set default false`.execute(db);
+        await sql`update ${outbox} set public_done = false where published_at is null`.execute(db);
+        await db.schema.withSchema(schema).alterTable('outbox').addColumn('public_seq', 'bigint').addColumn('public_id', 'uuid').execute();
+        await db.schema.withSchema(schema).dropIndex('outbox_pending_idx').ifExists().execute();
+        await db.schema
+          .withSchema(schema)
+          .createIndex('outbox_pending_idx')
+          .on('outbox')
+          .column('position')
+          .where(sql<boolean>`published_at is null or not public_done`)
+          .execute();
+        await db.schema.withSchema(schema).createIndex('outbox_public_seq_idx').on('outbox').column('public_seq').where(sql.ref('public_seq'), 'is not', null).execute();
       },
     },
   };

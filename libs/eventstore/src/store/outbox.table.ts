@@ -13,6 +13,9 @@ export interface OutboxTable {
   js_seq: string | null;
   /** The event's public feed events are published (or it makes none); set with published_at, kept when it is reset. */
   public_done: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The public stream's sequence and message id of the row's last public event (null: none published). */
+  public_seq: string | null;
+  public_id: string | null;
 }
 
 export type OutboxRow = Selectable<OutboxTable>;
