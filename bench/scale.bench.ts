@@ -353,7 +353,7 @@ async function hotQueries(db: Kysely<any>, ca: Ca, serial: string): Promise<Expl
     await q('audit report: a page of records after a cursor (auditRecordPages)', sql`select *, issued_at::text as cursor_issued_at from ca.audit_records where certificate_authority_id = ${ca.id} and issued_at is not null and issued_at <= now() and (issued_at, serial) > (${cursorAt}::timestamptz, ${serial}) order by issued_at, serial limit 5000`),
     await q('OCSP / RevokeCertificate: issued_certificates by (ca_id, serial)', sql`select * from revocation.issued_certificates where ca_id = ${ca.id} and serial = ${serial}`),
     await q('OCSP: revocations by (ca_id, serial)', sql`select * from revocation.revocations where ca_id = ${ca.id} and serial = ${serial}`),
-    await q('relay: claim pending outbox rows', sql`select e.* from issuance.outbox o join issuance.events e on e.position = o.position where o.published_at is null order by o.position limit 100`),
+    await q('relay: claim pending outbox rows', sql`select e.*, o.public_done from issuance.outbox o join issuance.events e on e.position = o.position where (o.published_at is null or not o.public_done) order by o.position limit 100`),
     await q('relay: rows beyond the stream (reconcile)', sql`select position from issuance.outbox where js_seq > 9223372036854775000`),
     await q('relay: prune published rows', sql`select position from issuance.outbox where published_at < now() - interval '24 hours' and js_seq <= 9223372036854775000`),
     await q('projection: processed marker', sql`select 1 from revocation.projection_processed where projection = 'revocation-issued-certificates' and event_id = ${certificateId}`),

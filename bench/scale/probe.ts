@@ -34,7 +34,7 @@ export interface Backlog {
 export async function backlog(db: Kysely<any>, jsm: JetStreamManager, prefix: string): Promise<Backlog> {
   let outbox = 0;
   for (const schema of SCHEMAS) {
-    const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.table(`${schema}.outbox`)} where published_at is null`.execute(db).catch(() => ({ rows: [{ n: '0' }] }));
+    const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.table(`${schema}.outbox`)} where published_at is null or not public_done`.execute(db).catch(() => ({ rows: [{ n: '0' }] }));
     outbox += Number(rows[0]!.n);
   }
   let consumers = 0;

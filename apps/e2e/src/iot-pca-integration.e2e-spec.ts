@@ -24,6 +24,7 @@ import { waitFor } from '@pki/testing';
 import { activeRootCa, bytes, caStatus, issueCertificate, pcaClient, template } from './fixtures/acm-pca';
 import { certificateId as idOf, iotClient, pemBody } from './fixtures/iot';
 import { OpensslDir } from './fixtures/openssl';
+import { outboxSchemas, pendingOutbox, publicEvents } from './fixtures/audit';
 import { ACCOUNT_A, softwareKeysEnv, startStack, type RunningStack } from './stack';
 
 describe('ACM-PCA -> AWS IoT: auto-registration on issuance and revocation', () => {
@@ -146,5 +147,13 @@ describe('ACM-PCA -> AWS IoT: auto-registration on issuance and revocation', () 
     });
     const { certificates } = await iot().send(new ListCertificatesCommand({ pageSize: 250 }));
     onceEach(certificates ?? [], [autoId, explicitId, bystanderId]);
+
+    // The public feed (issue #15) tells the owner's account of both, with the cause, and every outbox drains.
+    const changes = await waitFor(async () => {
+      const found = (await publicEvents(stack)).filter((e) => e['detail-type'] === 'IoT Certificate Status Change' && (e.detail as { cause: string }).cause === 'IssuerRevocation');
+      return found.length >= 2 && found;
+    }, { what: "the IssuerRevocation status changes in the public feed", timeoutMs: 30_000 });
+    expect(changes.map((e) => [e.account, (e.detail as { certificateId: string }).certificateId]).sort()).toEqual([[ACCOUNT_A.accountId, autoId], [ACCOUNT_A.accountId, explicitId]].sort());
+    await waitFor(async () => Object.keys(await pendingOutbox(stack.db, await outboxSchemas(stack.db))).length === 0, { what: 'every outbox drained' });
   }, 120_000);
 });

@@ -18,11 +18,14 @@ export async function applyPendingEffect(context: IotContext, effect: PendingEff
   const meta = { correlationId: effect.id, causationId: effect.id.split(':')[0] ?? null, accountId: '' };
   try {
     if (effect.kind === 'issuer-revocation') {
+      // Recorded in the owner's account, like the owner's own status changes (the public feed's
+      // IoT Certificate Status Change goes to that account).
+      const owner = await iotDb(context.db).selectFrom('certificates').select('owned_by').where('certificate_id', '=', effect.certificate_id).executeTakeFirst();
       await executeCommand(
         context,
         certificateAggregate(effect.certificate_id),
         () => ({ type: 'RevokeByIssuer' as const, certificateId: effect.certificate_id, now: context.now(), generationId: context.newId() }),
-        meta,
+        { ...meta, accountId: owner?.owned_by ?? '' },
         remove,
       );
       return;

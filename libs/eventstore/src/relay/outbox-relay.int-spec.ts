@@ -151,6 +151,8 @@ describe('OutboxRelay (Postgres + JetStream)', () => {
     const translate = (event: EventEnvelope): PublicEvent[] => {
       const { n } = event.data as { n: number };
       if (n === 13) throw new Error('a defect in the translation');
+      // A recorded event without an account: no subject can name its public event.
+      if (n === 15) return [{ ...caPublicEvent(event.id, 'ACM Private CA Creation', CA, event.occurredAt, [CA], { result: 'success', n }), account: '' }];
       return n % 2 === 1 ? [] : [caPublicEvent(event.id, 'ACM Private CA Creation', CA, event.occurredAt, [CA], { result: 'success', n })];
     };
     const feed = (): PublicFeedOptions => ({ translate, context: { region: 'us-east-1' }, stream: { name: defaultPublicStreamName(h.prefix), maxAgeMs: 3600_000, duplicateWindowMs: 100 } });
@@ -180,12 +182,14 @@ describe('OutboxRelay (Postgres + JetStream)', () => {
       published = await publicMessages();
       expect(published.map((m) => m.body.detail.n)).toEqual([0, 2, 4]);
 
-      // A translation that throws does not hold the service's events back.
+      // A translation that throws, or a public event no subject can name, does not hold the service's events back.
       await store.append('p-13', 0, evt(13), meta);
       await store.append('p-14', 0, evt(14), meta);
-      expect(await relay.publishPending()).toBe(2);
+      await store.append('p-15', 0, evt(15), meta);
+      expect(await relay.publishPending()).toBe(3);
       expect((await publicMessages()).map((m) => m.body.detail.n)).toEqual([0, 2, 4, 14]);
-      expect(errors.join('\n')).toMatch(/no public event made for Numbered .* the translation failed/);
+      expect(errors.join('\n')).toMatch(/no public event made for Numbered .*: a defect in the translation/);
+      expect(errors.join('\n')).toMatch(/no public event made for Numbered .*: invalid NATS subject token/);
     });
 
     it('publishes the public events of a batch whose relay died before marking it once, when another relay publishes it again', async () => {

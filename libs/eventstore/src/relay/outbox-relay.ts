@@ -1,6 +1,6 @@
 import type { JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
 import type { Kysely } from 'kysely';
-import { eventStreamName, eventSubject, publicEventSubject, type PublicEventContext, type PublicEventTranslator, type ServiceName } from '@pki/contracts';
+import { eventStreamName, eventSubject, publicEventSubject, type PublicEvent, type PublicEventContext, type PublicEventTranslator, type ServiceName } from '@pki/contracts';
 import { StoppableSleep } from '@pki/service-kit';
 import { assertSchemaName } from '../db/schema-name';
 import { ensureEventStream, type EventStreamOptions } from '../jetstream/ensure-event-stream';
@@ -194,10 +194,10 @@ export class OutboxRelay {
     const publics = feed && !row.public_done ? this.publicEventsOf(envelope, feed) : [];
     const [jsSeq, ...publicSeqs] = await Promise.all([
       internal,
-      ...publics.map((event) => this.js.publish(publicEventSubject(this.o.prefix, event), JSON.stringify(event), { msgID: event.id, expect: { streamName: feed!.stream.name } }).then((ack) => ack.seq)),
+      ...publics.map(({ event, subject }) => this.js.publish(subject, JSON.stringify(event), { msgID: event.id, expect: { streamName: feed!.stream.name } }).then((ack) => ack.seq)),
     ]);
     if (publics.length === 0) return { jsSeq, publicSeq: row.public_seq === null ? null : Number(row.public_seq), publicId: row.public_id };
-    return { jsSeq, publicSeq: publicSeqs[publicSeqs.length - 1]!, publicId: publics[publics.length - 1]!.id };
+    return { jsSeq, publicSeq: publicSeqs[publicSeqs.length - 1]!, publicId: publics[publics.length - 1]!.event.id };
   }
 
   /**
@@ -235,7 +235,7 @@ export class OutboxRelay {
         const rows = await eventsSince(this.o.db, this.schema, after, since, 500);
         if (rows.length === 0) break;
         const publics = rows.flatMap((row) => this.publicEventsOf(rowToEnvelope(row), feed));
-        await Promise.all(publics.map((event) => this.js.publish(publicEventSubject(this.o.prefix, event), JSON.stringify(event), { msgID: event.id, expect: { streamName: name } })));
+        await Promise.all(publics.map(({ event, subject }) => this.js.publish(subject, JSON.stringify(event), { msgID: event.id, expect: { streamName: name } })));
         republished += publics.length;
         after = String(rows[rows.length - 1]!.position);
       }
@@ -247,15 +247,17 @@ export class OutboxRelay {
   }
 
   /**
-   * A translation that throws is a defect of this release, not of the event: it must not stop
-   * the service's events from reaching their consumers, so it is logged (with the event id, to
-   * publish by hand once fixed) and the event goes out without its public events.
+   * The event's public events, each with its subject. A translation that throws, or makes an
+   * event no subject can name (an account that is not one), is a defect of this release or of
+   * the recorded event, not a reason to stop: it must not hold back the service's events that
+   * every other service consumes, so it is logged (with the event id, to publish by hand once
+   * fixed) and the event goes out without those public events.
    */
-  private publicEventsOf(envelope: ReturnType<typeof rowToEnvelope>, feed: PublicFeedOptions) {
+  private publicEventsOf(envelope: ReturnType<typeof rowToEnvelope>, feed: PublicFeedOptions): Array<{ event: PublicEvent; subject: string }> {
     try {
-      return feed.translate(envelope, feed.context);
+      return feed.translate(envelope, feed.context).map((event) => ({ event, subject: publicEventSubject(this.o.prefix, event) }));
     } catch (error) {
-      this.logger.error(`outbox relay ${this.schema}: no public event made for ${envelope.type} ${envelope.id} (stream ${envelope.stream} v${envelope.version}): the translation failed`, error);
+      this.logger.error(`outbox relay ${this.schema}: no public event made for ${envelope.type} ${envelope.id} (stream ${envelope.stream} v${envelope.version}): ${error instanceof Error ? error.message : String(error)}`, error);
       return [];
     }
   }
