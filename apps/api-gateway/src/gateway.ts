@@ -55,13 +55,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
   }
   // OCSP answered from this process's pre-signed responses while its lease runs (ocsp/).
   const ocsp = await startOcspResponder(resources, config, process.env);
-  const now = options.now ?? (() => new Date());
-  const keys = new Map(config.accessKeys.map((k) => [k.accessKeyId, k]));
   const events = new EventsRoute({
     nc: resources.nc,
     prefix: config.natsPrefix,
     stream: config.publicEvents.stream,
-    sigV4: { region: config.region, now, credentials: (id) => keys.get(id) },
     keepAliveMs: positiveMs(process.env.PKI_EVENTS_KEEPALIVE_MS, 'PKI_EVENTS_KEEPALIVE_MS', 15_000),
   });
   const handler = new GatewayHandler(config, resources.services, options.now, options.objects ?? createObjectStorage(process.env), new Throttle(throttle), ocsp, events);

@@ -8,7 +8,7 @@ export { EventStore, type EventStoreOptions, type ProjectInTransaction } from '.
 export { ensureEventStream, eventStreamConfig, type EventStreamOptions } from './jetstream/ensure-event-stream';
 export { isInterruption, watchConnection, type ConnectionWatch } from './jetstream/connection-watch';
 export { OutboxRelay, type OutboxRelayOptions, type PublicFeedOptions, type RelayLogger } from './relay/outbox-relay';
-export { ensurePublicStream, publicStreamConfig, DEFAULT_PUBLIC_MAX_AGE_MS, type PublicStreamOptions } from './jetstream/ensure-public-stream';
+export { ensurePublicStream, type PublicStreamOptions } from './jetstream/ensure-public-stream';
 export type { Projection } from './projection/projection';
 export { EventTooEarly, inStreamOrder } from './projection/event-too-early';
 export { ProjectionRunner, type ProjectionRunnerOptions } from './projection/projection-runner';

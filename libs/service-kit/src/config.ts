@@ -2,6 +2,8 @@
  * Platform configuration from environment variables (documented in the README). Parsed
  * once at start-up; a bad value is a start-up error that says which variable and why.
  */
+import { defaultPublicStreamName } from '@pki/contracts';
+
 export interface AccessKey {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
@@ -144,7 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
   if (!Number.isInteger(timeout) || timeout <= 0) throw new ConfigError('PKI_REQUEST_TIMEOUT_MS must be a positive integer');
   const poolSize = env.PKI_DATABASE_POOL_SIZE ? Number(env.PKI_DATABASE_POOL_SIZE) : DEFAULTS.databasePoolSize;
   if (!Number.isInteger(poolSize) || poolSize <= 0) throw new ConfigError('PKI_DATABASE_POOL_SIZE must be a positive integer');
-  const publicStream = env.PKI_PUBLIC_EVENTS_STREAM || `${natsPrefix}_PUBLIC_EVENTS`.toUpperCase().replace(/-/g, '_');
+  const publicStream = env.PKI_PUBLIC_EVENTS_STREAM || defaultPublicStreamName(natsPrefix);
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(publicStream)) throw new ConfigError('PKI_PUBLIC_EVENTS_STREAM must be 1-64 letters, digits, _ or - (a JetStream stream name)');
   const maxAgeHours = env.PKI_PUBLIC_EVENTS_MAX_AGE_HOURS ? Number(env.PKI_PUBLIC_EVENTS_MAX_AGE_HOURS) : DEFAULTS.publicEventsMaxAgeHours;
   if (!Number.isFinite(maxAgeHours) || maxAgeHours <= 0) throw new ConfigError('PKI_PUBLIC_EVENTS_MAX_AGE_HOURS must be a positive number of hours (how long subscribers can replay)');

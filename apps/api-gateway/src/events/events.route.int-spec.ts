@@ -44,14 +44,14 @@ describe('GET /events (EventsRoute, real JetStream)', () => {
       nc,
       prefix,
       stream: stream(),
-      sigV4: { region: 'us-east-1', now: () => new Date(), credentials: (id) => (id === KEY.accessKeyId ? KEY : undefined) },
       maxBufferedBytes: 64 * 1024,
     });
     server = createServer((req, res) => {
       const q = (req.url ?? '').indexOf('?');
       const rawPath = q < 0 ? req.url! : req.url!.slice(0, q);
       const rawQuery = q < 0 ? '' : req.url!.slice(q + 1);
-      void route.handle(req, res, { method: req.method!, rawPath, rawQuery, headers: req.headers, body: Buffer.alloc(0) }, 'test-request');
+      const sigV4 = { region: 'us-east-1', now: () => new Date(), credentials: (id: string) => (id === KEY.accessKeyId ? KEY : undefined), allowedServices: ['acm-pca'] };
+      void route.handle(req, res, { method: req.method!, rawPath, rawQuery, headers: req.headers, body: Buffer.alloc(0) }, 'test-request', sigV4);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   }, 120_000);

@@ -25,8 +25,6 @@ export interface EventsRouteOptions {
   readonly prefix: string;
   /** PKI_PUBLIC_EVENTS_STREAM. */
   readonly stream: string;
-  /** SigV4 as for the API, with `events` as the only signing name. */
-  readonly sigV4: Omit<SigV4Options, 'allowedServices'>;
   /** Default 15 s. */
   readonly keepAliveMs?: number;
   /** Unsent bytes a reader may fall behind by before its stream is ended (default 1 MiB). */
@@ -62,15 +60,19 @@ export class EventsRoute {
     for (const stream of [...this.open]) stream.end('ServiceUnavailable', 'This gateway is stopping; reconnect with Last-Event-ID to continue.');
   }
 
-  /** Answers the request: an error response, or a stream that lasts until the client or the gateway ends it. */
-  async handle(req: IncomingMessage, res: ServerResponse, request: GatewayRequest, requestId: string): Promise<void> {
+  /**
+   * Answers the request: an error response, or a stream that lasts until the client or the
+   * gateway ends it. SigV4 as for the API (`sigV4`, the gateway's), with `events` as the only
+   * signing name.
+   */
+  async handle(req: IncomingMessage, res: ServerResponse, request: GatewayRequest, requestId: string, sigV4: SigV4Options): Promise<void> {
     const refuse = (error: AwsError) => {
       const wire = restJsonError(error, { requestId });
       res.statusCode = wire.status;
       for (const [name, value] of Object.entries(wire.headers)) res.setHeader(name, value);
       res.end(wire.body);
     };
-    const auth = verifySigV4(request, { ...this.o.sigV4, allowedServices: ['events'] });
+    const auth = verifySigV4(request, { ...sigV4, allowedServices: ['events'] });
     if (!auth.ok) return refuse({ code: auth.code, message: auth.message, status: auth.status });
     const parsed = parseEventsRequest(request.rawQuery, request.headers['last-event-id'], auth.accountId);
     if (!isEventsRequest(parsed)) return refuse(parsed);

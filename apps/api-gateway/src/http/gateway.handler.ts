@@ -199,7 +199,7 @@ export class GatewayHandler {
       if (ObjectsRoute.matches(request.method, rawPath)) return this.sendObject(res, await this.objects.handle(request, requestId));
     }
     // The public event feed as Server-Sent Events, SigV4 with the signing name `events`: see events.route.ts.
-    if (this.events && EventsRoute.matches(request.method, rawPath)) return this.events.handle(req, res, request, requestId);
+    if (this.events && EventsRoute.matches(request.method, rawPath)) return this.events.handle(req, res, request, requestId, this.sigV4);
     const auth = verifySigV4(request, this.sigV4);
     if (!auth.ok) return this.send(res, this.errorFor(req, { code: auth.code, message: auth.message, status: auth.status }, requestId));
     const caller = { accountId: auth.accountId, accessKeyId: auth.accessKeyId };

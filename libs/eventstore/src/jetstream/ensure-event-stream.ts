@@ -25,9 +25,17 @@ export function eventStreamConfig(prefix: string, service: ServiceName, opts: Ev
  * back to the configured value if someone changed it.
  */
 export async function ensureEventStream(jsm: JetStreamManager, prefix: string, service: ServiceName, opts: EventStreamOptions = {}): Promise<void> {
-  const config = eventStreamConfig(prefix, service, opts);
-  const existing = await streamInfo(jsm, config.name);
-  if (!existing) {
+  await ensureStream(jsm, eventStreamConfig(prefix, service, opts), ['duplicate_window']);
+}
+
+/**
+ * Creates the stream `config` names if missing (safe to race: a concurrent creator's stream is
+ * taken as it is), then puts back the members `kept` of `config` that differ in the stream
+ * found (someone changed them, or the configuration did).
+ */
+export async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }, kept: ReadonlyArray<keyof StreamConfig>): Promise<void> {
+  let info = await streamInfo(jsm, config.name);
+  if (!info) {
     try {
       await jsm.streams.add(config);
       return;
@@ -35,10 +43,11 @@ export async function ensureEventStream(jsm: JetStreamManager, prefix: string, s
       // "stream name already in use": a racing creator won.
       if (!isJetStreamApiError(error, JS_API_ERRORS.StreamNameInUse)) throw error;
     }
+    info = await jsm.streams.info(config.name);
   }
-  const info = existing ?? (await jsm.streams.info(config.name));
-  if (info.config.duplicate_window !== config.duplicate_window) {
-    await jsm.streams.update(config.name, { ...info.config, duplicate_window: config.duplicate_window });
+  const differing = kept.filter((member) => JSON.stringify(info.config[member]) !== JSON.stringify(config[member]));
+  if (differing.length > 0) {
+    await jsm.streams.update(config.name, { ...info.config, ...Object.fromEntries(differing.map((member) => [member, config[member]])) });
   }
 }
 

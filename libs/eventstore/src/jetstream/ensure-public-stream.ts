@@ -1,6 +1,6 @@
 import { nanos, StorageType, type JetStreamManager, type StreamConfig } from 'nats';
 import { publicEventsWildcard } from '@pki/contracts';
-import { isJetStreamApiError, isStreamNotFound, JS_API_ERRORS } from './jetstream-api';
+import { ensureStream } from './ensure-event-stream';
 
 /** The public feed's stream (issue #15): every account's public events, kept `maxAgeMs`. */
 export interface PublicStreamOptions {
@@ -12,10 +12,9 @@ export interface PublicStreamOptions {
   readonly duplicateWindowMs?: number;
 }
 
-export const DEFAULT_PUBLIC_MAX_AGE_MS = 7 * 24 * 3600_000;
 const DEFAULT_PUBLIC_DUPLICATE_WINDOW_MS = 5 * 60_000;
 
-export function publicStreamConfig(prefix: string, opts: PublicStreamOptions): Partial<StreamConfig> & { name: string } {
+function publicStreamConfig(prefix: string, opts: PublicStreamOptions): Partial<StreamConfig> & { name: string } {
   return {
     name: opts.name,
     subjects: [publicEventsWildcard(prefix)],
@@ -27,26 +26,9 @@ export function publicStreamConfig(prefix: string, opts: PublicStreamOptions): P
 
 /**
  * Creates the public stream if missing (every service's relay calls this; safe to race) and
- * brings its subjects, retention and duplicate window back to the configured values.
+ * brings its subjects (a stream named by PKI_PUBLIC_EVENTS_STREAM under another PKI_NATS_PREFIX
+ * takes this prefix's), retention and duplicate window back to the configured values.
  */
 export async function ensurePublicStream(jsm: JetStreamManager, prefix: string, opts: PublicStreamOptions): Promise<void> {
-  const config = publicStreamConfig(prefix, opts);
-  let info;
-  try {
-    info = await jsm.streams.info(config.name);
-  } catch (error) {
-    if (!isStreamNotFound(error)) throw error;
-    try {
-      await jsm.streams.add(config);
-      return;
-    } catch (addError) {
-      if (!isJetStreamApiError(addError, JS_API_ERRORS.StreamNameInUse)) throw addError;
-      info = await jsm.streams.info(config.name);
-    }
-  }
-  const subjectsDiffer = JSON.stringify(info.config.subjects ?? []) !== JSON.stringify(config.subjects);
-  if (subjectsDiffer || info.config.max_age !== config.max_age || info.config.duplicate_window !== config.duplicate_window) {
-    // A stream named by PKI_PUBLIC_EVENTS_STREAM under another PKI_NATS_PREFIX takes this prefix's subjects.
-    await jsm.streams.update(config.name, { ...info.config, subjects: config.subjects, max_age: config.max_age, duplicate_window: config.duplicate_window });
-  }
+  await ensureStream(jsm, publicStreamConfig(prefix, opts), ['subjects', 'max_age', 'duplicate_window']);
 }

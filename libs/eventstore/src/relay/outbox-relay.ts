@@ -194,10 +194,15 @@ export class OutboxRelay {
     const publics = feed && !row.public_done ? this.publicEventsOf(envelope, feed) : [];
     const [jsSeq, ...publicSeqs] = await Promise.all([
       internal,
-      ...publics.map(({ event, subject }) => this.js.publish(subject, JSON.stringify(event), { msgID: event.id, expect: { streamName: feed!.stream.name } }).then((ack) => ack.seq)),
+      ...publics.map((one) => this.publishPublic(one, feed!.stream.name)),
     ]);
     if (publics.length === 0) return { jsSeq, publicSeq: row.public_seq === null ? null : Number(row.public_seq), publicId: row.public_id };
     return { jsSeq, publicSeq: publicSeqs[publicSeqs.length - 1]!, publicId: publics[publics.length - 1]!.event.id };
+  }
+
+  /** One public event into the public stream (Nats-Msg-Id: its id); its sequence there. */
+  private async publishPublic({ event, subject }: { event: PublicEvent; subject: string }, streamName: string): Promise<number> {
+    return (await this.js.publish(subject, JSON.stringify(event), { msgID: event.id, expect: { streamName } })).seq;
   }
 
   /**
@@ -235,7 +240,7 @@ export class OutboxRelay {
         const rows = await eventsSince(this.o.db, this.schema, after, since, 500);
         if (rows.length === 0) break;
         const publics = rows.flatMap((row) => this.publicEventsOf(rowToEnvelope(row), feed));
-        await Promise.all(publics.map(({ event, subject }) => this.js.publish(subject, JSON.stringify(event), { msgID: event.id, expect: { streamName: name } })));
+        await Promise.all(publics.map((one) => this.publishPublic(one, name)));
         republished += publics.length;
         after = String(rows[rows.length - 1]!.position);
       }
