@@ -65,4 +65,10 @@ export interface CommandMessage<T = unknown> {
   /** Correlates every event this request causes; the gateway's request id. */
   readonly requestId: string;
   readonly input: T;
+  /**
+   * The caller's deadline (epoch milliseconds), when it has one (a gRPC deadline). A service
+   * does not start a command whose deadline has passed: the caller has stopped waiting, so the
+   * work would be done for nobody. Work already started is finished (each command is atomic).
+   */
+  readonly deadline?: number;
 }

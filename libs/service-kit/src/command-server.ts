@@ -139,6 +139,9 @@ export class CommandServer {
 
   private async run(operation: string, handler: CommandHandler, data: unknown): Promise<Reply<unknown>> {
     if (!isCommandMessage(data)) return { ok: false, error: { kind: 'Malformed', message: `malformed ${operation} command envelope` } };
+    if (typeof data.deadline === 'number' && Date.now() >= data.deadline) {
+      return { ok: false, error: { kind: 'Unavailable', code: 'DeadlineExceeded', message: `The caller's deadline passed before ${operation} started; nothing was done.` } };
+    }
     try {
       const result = await handler(data);
       return { ok: true, result: result ?? {} };

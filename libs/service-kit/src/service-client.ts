@@ -13,7 +13,15 @@ export interface ServiceClientOptions {
   readonly lostAfterMs?: number;
 }
 
-type Outcome = { readonly kind: 'reply'; readonly msg: Msg } | { readonly kind: 'no-responders' | 'timeout' | 'lost' };
+type Outcome = { readonly kind: 'reply'; readonly msg: Msg } | { readonly kind: 'no-responders' | 'timeout' | 'lost' | 'cancelled' };
+
+/** Per request: a caller's own deadline (shorter than the client's timeout) and cancellation. */
+export interface RequestOptions {
+  /** Stop waiting after this many milliseconds when that is sooner than the client's timeout. */
+  readonly timeoutMs?: number;
+  /** Stop waiting when aborted (the caller went away). The service may still finish the command. */
+  readonly signal?: AbortSignal;
+}
 
 interface Pending {
   /** When the request was sent, or when its replica last said it was working on it. */
@@ -53,17 +61,23 @@ export class ServiceClient {
     this.lostAfterMs = options.lostAfterMs ?? DEFAULT_LOST_AFTER_MS;
   }
 
-  request<T>(service: ServiceName, operation: string, message: CommandMessage): Promise<Reply<T>> {
-    return measureCommand('client', service, operation, () => traceCommandRequest(service, operation, () => this.send<T>(service, operation, message, commandHeaders(message.requestId))));
+  /**
+   * Sends a command and waits for its reply. With `options.timeoutMs` (a gRPC caller's deadline)
+   * the wait is the shorter of that and the client's timeout, and the command carries the
+   * deadline so that a service that gets it too late does not start it.
+   */
+  request<T>(service: ServiceName, operation: string, message: CommandMessage, options: RequestOptions = {}): Promise<Reply<T>> {
+    return measureCommand('client', service, operation, () => traceCommandRequest(service, operation, () => this.send<T>(service, operation, message, commandHeaders(message.requestId), options)));
   }
 
-  private async send<T>(service: ServiceName, operation: string, message: CommandMessage, headers: MsgHdrs): Promise<Reply<T>> {
+  private async send<T>(service: ServiceName, operation: string, message: CommandMessage, headers: MsgHdrs, options: RequestOptions): Promise<Reply<T>> {
     const subject = commandSubject(this.prefix, service, operation);
-    const deadline = Date.now() + this.timeoutMs;
+    const callerDeadline = options.timeoutMs === undefined ? undefined : Date.now() + Math.max(0, options.timeoutMs);
+    const deadline = Math.min(Date.now() + this.timeoutMs, callerDeadline ?? Infinity);
     try {
-      const data = encodeJson(message);
-      let outcome = await this.attempt(subject, data, headers, deadline);
-      if (outcome.kind === 'lost' && isSafeToRetry(service, operation)) outcome = await this.attempt(subject, data, headers, deadline);
+      const data = encodeJson(callerDeadline === undefined ? message : { ...message, deadline: callerDeadline });
+      let outcome = await this.attempt(subject, data, headers, deadline, options.signal);
+      if (outcome.kind === 'lost' && isSafeToRetry(service, operation)) outcome = await this.attempt(subject, data, headers, deadline, options.signal);
       switch (outcome.kind) {
         case 'reply': {
           const decoded = decodeJson(outcome.msg.data);
@@ -73,7 +87,12 @@ export class ServiceClient {
         case 'no-responders':
           return { ok: false, error: { kind: 'Unavailable', message: `The ${service} service is not available; try again later.` } };
         case 'timeout':
+          if (callerDeadline !== undefined && Date.now() >= callerDeadline) {
+            return { ok: false, error: { kind: 'Unavailable', code: 'DeadlineExceeded', message: `The deadline passed before the ${service} service answered ${operation}.` } };
+          }
           return { ok: false, error: { kind: 'Unavailable', message: `The ${service} service did not answer in time; try again later.` } };
+        case 'cancelled':
+          return { ok: false, error: { kind: 'Unavailable', code: 'Cancelled', message: `${operation} was cancelled by the caller.` } };
         case 'lost':
           return { ok: false, error: { kind: 'Unavailable', message: `The ${service} service went silent while handling ${operation}; try again later.` } };
         default: {
@@ -94,13 +113,17 @@ export class ServiceClient {
   }
 
   /** One copy of the request, answered by its reply, "no responders", the deadline or a lost replica. */
-  private attempt(subject: string, data: string, headers: MsgHdrs, deadline: number): Promise<Outcome> {
+  private attempt(subject: string, data: string, headers: MsgHdrs, deadline: number, signal?: AbortSignal): Promise<Outcome> {
+    if (signal?.aborted) return Promise.resolve({ kind: 'cancelled' });
     const inbox = this.replyInbox();
     const token = (this.nextToken++).toString(36);
     return new Promise<Outcome>((resolve, reject) => {
       const timer = setTimeout(() => settle({ kind: 'timeout' }), Math.max(0, deadline - Date.now()));
+      const cancel = () => settle({ kind: 'cancelled' });
+      signal?.addEventListener('abort', cancel, { once: true });
       const forget = () => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', cancel);
         if (this.pending.delete(token) && this.pending.size === 0) this.stopWatchdog();
       };
       const settle = (outcome: Outcome) => {

@@ -6,6 +6,7 @@ import type { ObjectStorage } from '@pki/object-storage';
 import type { PlatformConfig } from '@pki/service-kit';
 import { AwsJsonRouter } from '../routing/aws-json.router';
 import { RestJsonRouter } from '../routing/rest-json.router';
+import { OperationDispatcher } from '../routing/operation-dispatcher';
 import type { GatewayRequest } from '../routing/http-types';
 import { SIGNING_NAMES } from '../routing/operations';
 import type { ServiceClient } from '@pki/service-kit';
@@ -107,8 +108,9 @@ export class GatewayHandler {
     private readonly events?: EventsRoute,
   ) {
     // Throttling (per account and operation) happens in the routers, after SigV4 and before NATS.
-    this.json = new AwsJsonRouter(services, throttle);
-    this.rest = new RestJsonRouter(services, throttle);
+    const dispatcher = new OperationDispatcher(services, throttle);
+    this.json = new AwsJsonRouter(dispatcher);
+    this.rest = new RestJsonRouter(dispatcher);
     this.ocsp = new OcspRoute(services, ocsp);
     this.crlCname = new CrlCnameRoute(services);
     this.objects = objects && new ObjectsRoute(objects, { region: config.region, now, credentials: (id) => this.credentials(id) });

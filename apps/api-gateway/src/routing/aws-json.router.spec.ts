@@ -1,3 +1,4 @@
+import { OperationDispatcher } from './operation-dispatcher';
 import type { Caller, CommandMessage, Reply } from '@pki/contracts';
 import type { ServiceClient } from '@pki/service-kit';
 import { AwsJsonRouter } from './aws-json.router';
@@ -20,7 +21,7 @@ function recordingRouter(): { router: AwsJsonRouter; inputs: unknown[] } {
       return { ok: true, result: {} as T };
     },
   };
-  return { router: new AwsJsonRouter(services as unknown as ServiceClient), inputs };
+  return { router: new AwsJsonRouter(new OperationDispatcher(services as unknown as ServiceClient)), inputs };
 }
 
 const post = (target: string, body: unknown) => ({

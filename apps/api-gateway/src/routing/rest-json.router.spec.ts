@@ -1,3 +1,4 @@
+import { OperationDispatcher } from './operation-dispatcher';
 import type { Caller, CommandMessage, Reply } from '@pki/contracts';
 import type { ServiceClient } from '@pki/service-kit';
 import type { GatewayRequest } from './http-types';
@@ -22,7 +23,7 @@ function recordingRouter(): { router: RestJsonRouter; calls: Array<{ operation: 
       return { ok: true, result: {} as T };
     },
   };
-  return { router: new RestJsonRouter(services as unknown as ServiceClient), calls };
+  return { router: new RestJsonRouter(new OperationDispatcher(services as unknown as ServiceClient)), calls };
 }
 
 const request = (method: string, rawPath: string, body?: unknown, rawQuery = '', headers: Record<string, string> = {}): GatewayRequest => ({

@@ -1,19 +1,9 @@
 import type { Caller } from '@pki/contracts';
-import {
-  awsErrorFromServiceError,
-  matchRoute,
-  parseQueryString,
-  restJsonError,
-  restJsonSuccess,
-  validateRequest,
-  type AwsError,
-  type RestRoute,
-  type WireResponse,
-} from '@pki/aws-protocol';
-import type { ServiceClient } from '@pki/service-kit';
+import { matchRoute, parseQueryString, restJsonError, restJsonSuccess, type AwsError, type RestRoute, type WireResponse } from '@pki/aws-protocol';
 import { IOT_OPERATION_SPECS, VALIDATION_EXCEPTION, type IotOperation, type RestOperationSpec } from '../shapes';
-import { withRetryAfter, type Throttle } from '../throttle/throttle';
+import { withRetryAfter } from '../throttle/throttle';
 import type { GatewayRequest } from './http-types';
+import type { OperationDispatcher } from './operation-dispatcher';
 
 export const IOT_ROUTES: readonly RestRoute<IotOperation>[] = (Object.entries(IOT_OPERATION_SPECS) as Array<[IotOperation, RestOperationSpec]>).map(([operation, spec]) => ({
   method: spec.method,
@@ -72,16 +62,13 @@ function buildInput(spec: RestOperationSpec, params: Readonly<Record<string, str
 }
 
 /**
- * restJson1 (AWS IoT): dispatch on method + path, bind labels, query and body to the input,
- * check the model's constraints (InvalidRequestException: IoT models no ValidationException),
- * forward to iot-registry with the caller's identity, and encode the reply or the error with
- * the `x-amzn-ErrorType` header the SDK reads.
+ * restJson1 (AWS IoT): dispatch on method + path, bind labels, query and body to the input, and
+ * hand it to the {@link OperationDispatcher} (model check with InvalidRequestException - IoT
+ * models no ValidationException -, iot-registry, error mapping: the same for gRPC); encode the
+ * reply or the error with the `x-amzn-ErrorType` header the SDK reads.
  */
 export class RestJsonRouter {
-  constructor(
-    private readonly services: ServiceClient,
-    private readonly throttle?: Throttle,
-  ) {}
+  constructor(private readonly dispatcher: OperationDispatcher) {}
 
   async route(request: GatewayRequest, caller: Caller, requestId: string): Promise<WireResponse> {
     const match = matchRoute(request.method, request.rawPath, IOT_ROUTES);
@@ -89,20 +76,14 @@ export class RestJsonRouter {
       return restJsonError({ code: 'UnknownOperationException', message: `No operation matches ${request.method} ${request.rawPath}.`, status: 404 }, { requestId });
     }
     // Per account and operation, before the input is built: a throttled request costs nothing downstream.
-    const refused = this.throttle?.admit(caller.accountId, 'iot', match.operation);
+    const refused = this.dispatcher.admit('iot', match.operation, caller);
     if (refused) return withRetryAfter(restJsonError(refused.error, { requestId }), refused);
-    const spec: RestOperationSpec = IOT_OPERATION_SPECS[match.operation];
-    const built = buildInput(spec, match.params, request);
+    const built = buildInput(IOT_OPERATION_SPECS[match.operation], match.params, request);
     if (!built.ok) return restJsonError(built.error, { requestId });
-    const checked = validateRequest(spec.shape, built.input, { validationCode: VALIDATION_EXCEPTION.iot });
-    if (!checked.ok) {
-      // A JSON type mismatch is a bad request too: the SDK models nothing else for it.
-      return restJsonError(checked.error.code === 'SerializationException' ? invalid(checked.error.message) : checked.error, { requestId });
-    }
-    // checked.value holds only what the model defines: unknown members (at any depth of the body,
-    // e.g. registrationConfig.foo or tags[].Other) and JSON nulls are ignored, not stored and echoed back.
-    const reply = await this.services.request('iot', match.operation, { caller, requestId, input: checked.value });
-    if (!reply.ok) return restJsonError(awsErrorFromServiceError(reply.error, 'restJson1'), { requestId });
+    // Unknown members (at any depth of the body, e.g. registrationConfig.foo or tags[].Other) and
+    // JSON nulls are dropped by the model check, not stored and echoed back.
+    const reply = await this.dispatcher.dispatch('iot', match.operation, built.input, caller, requestId, { admitted: true });
+    if (!reply.ok) return restJsonError(reply.error, { requestId });
     return restJsonSuccess(reply.result, { requestId });
   }
 }

@@ -1,3 +1,4 @@
+import { OperationDispatcher } from '../routing/operation-dispatcher';
 import type { Caller, CommandMessage, Reply } from '@pki/contracts';
 import type { ServiceClient } from '@pki/service-kit';
 import { AwsJsonRouter } from '../routing/aws-json.router';
@@ -98,7 +99,7 @@ describe('the routers throttle after the operation is known and before anything 
     } as unknown as ServiceClient;
     const time = clock();
     const throttle = new Throttle(loadThrottleConfig({ PKI_THROTTLE: spec }), time.now, time.wall);
-    return { json: new AwsJsonRouter(services, throttle), rest: new RestJsonRouter(services, throttle), sent };
+    return { json: new AwsJsonRouter(new OperationDispatcher(services, throttle)), rest: new RestJsonRouter(new OperationDispatcher(services, throttle)), sent };
   }
 
   it('ACM PCA (awsJson1_1): ThrottlingException in __type and x-amzn-ErrorType, HTTP 400, Retry-After; the refused call is not forwarded', async () => {
