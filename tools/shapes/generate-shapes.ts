@@ -16,10 +16,9 @@
  * apps/api-gateway/src/shapes/generated-shapes.spec.ts regenerates in memory and fails when
  * the committed files differ.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { loadModel, operationOf, shapeOf, type BotocoreModel, type BotocorePaginators, type BotocoreShape } from './botocore-model';
 import { closure, emitEnums, emitShapes, literal, shapeConst } from './emit-shapes';
+import { runGenerator } from './generator-cli';
 import { IOT_ERROR_STATUS_OUT, MODEL_SOURCE, SERVICES, type ServiceSpec } from './services';
 
 const GENERATOR = 'tools/shapes/generate-shapes.ts';
@@ -236,18 +235,4 @@ export const generateShapes = (): Record<string, string> => ({
   [IOT_ERROR_STATUS_OUT]: renderIotErrorStatus(),
 });
 
-export const REPOSITORY_ROOT = join(__dirname, '..', '..');
-
-if (require.main === module) {
-  // `--json`: print { path: content } instead of writing (the staleness test compares it in memory).
-  if (process.argv.includes('--json')) {
-    process.stdout.write(JSON.stringify(generateShapes()));
-    process.exit(0);
-  }
-  for (const [path, content] of Object.entries(generateShapes())) {
-    const target = join(REPOSITORY_ROOT, path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, content);
-    console.log(`wrote ${path}`);
-  }
-}
+if (require.main === module) runGenerator(generateShapes);
