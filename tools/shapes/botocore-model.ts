@@ -30,13 +30,18 @@ export interface BotocoreShape {
   readonly exception?: boolean;
   readonly fault?: boolean;
   readonly error?: { readonly httpStatusCode?: number; readonly senderFault?: boolean };
+  /** HTML, as rendered into the AWS API Reference. */
+  readonly documentation?: string;
 }
 
 export interface BotocoreOperation {
   readonly name: string;
   readonly http: { readonly method: string; readonly requestUri: string };
   readonly input?: { readonly shape: string };
+  readonly output?: { readonly shape: string };
   readonly errors?: readonly { readonly shape: string }[];
+  /** HTML, as rendered into the AWS API Reference. */
+  readonly documentation?: string;
 }
 
 export interface BotocoreModel {
