@@ -34,6 +34,8 @@ const CONFIG_ONLY = {
   rxjs: 'peer dependency of @nestjs/common and @nestjs/core',
   '@nestjs/platform-express': 'loaded by NestFactory for the HTTP adapter',
   pkcs11js: 'the native binding graphene-pk11 loads (and allowScripts builds)',
+  '@bufbuild/buf': 'the `buf` CLI in package.json scripts (lint, generate:grpc) and libs/grpc-api/src/buf.spec.ts',
+  '@bufbuild/protoc-gen-es': 'the local protoc plugin buf.gen.yaml runs (node_modules/.bin/protoc-gen-es)',
   'pino-pretty': 'pino transport target by name, for a terminal outside production (libs/service-kit/src/telemetry/logger.ts)',
 };
 

@@ -49,17 +49,17 @@ describe('module boundaries', () => {
     expect(await ruleIds('apps/api-gateway/src/probe.ts', "import { EventStore } from '@pki/eventstore';\nexport const x = EventStore;\n")).toContain('@nx/enforce-module-boundaries');
   });
 
-  it('forbids I/O frameworks in domain code, contracts and pki', () => {
-    const probes = ['apps/ca-service/src/domain/probe.ts', 'libs/contracts/src/probe.ts', 'libs/pki/src/probe.ts'].flatMap((file) => [
+  it('forbids I/O frameworks in domain code, contracts, pki and the gRPC contract', () => {
+    const probes = ['apps/ca-service/src/domain/probe.ts', 'libs/contracts/src/probe.ts', 'libs/pki/src/probe.ts', 'libs/grpc-api/src/probe.ts'].flatMap((file) => [
       { file, code: "import { sql } from 'kysely';\nexport const x = sql;\n" },
       { file, code: "import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n" },
     ]);
     for (const ruleIdsOfProbe of lintProbes(probes)) expect(ruleIdsOfProbe).toContain('no-restricted-imports');
   });
 
-  it('forbids file, network and process I/O and reflect-metadata in domain code, contracts and pki (both spellings of node modules)', () => {
+  it('forbids file, network and process I/O and reflect-metadata in domain code, contracts, pki and the gRPC contract (both spellings of node modules)', () => {
     const banned = ['node:fs', 'fs', 'node:fs/promises', 'fs/promises', 'node:net', 'net', 'node:child_process', 'child_process'];
-    const probes = ['apps/issuance-service/src/domain/probe.ts', 'libs/contracts/src/probe.ts', 'libs/pki/src/probe.ts'].flatMap((file) => [
+    const probes = ['apps/issuance-service/src/domain/probe.ts', 'libs/contracts/src/probe.ts', 'libs/pki/src/probe.ts', 'libs/grpc-api/src/probe.ts'].flatMap((file) => [
       ...banned.map((name) => ({ file, code: `import * as io from '${name}';\nexport const x = io;\n` })),
       { file, code: "import 'reflect-metadata';\nexport const x = 1;\n" },
     ]);
@@ -86,8 +86,16 @@ describe('module boundaries', () => {
         { file: 'apps/ca-service/src/application/probe.ts', code: "import 'reflect-metadata';\nimport { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n" },
         // pki encodes the AWS values contracts defines once (revocation reasons, algorithms), and nothing with I/O.
         { file: 'libs/pki/src/probe.ts', code: "import { REVOCATION_REASON_CODES } from '@pki/contracts';\nexport const x = REVOCATION_REASON_CODES;\n" },
+        // The gateway serves the generated gRPC contract, and the end-to-end suites call it.
+        { file: 'apps/api-gateway/src/probe.ts', code: "import { PrivateCaService } from '@pki/grpc-api';\nexport const x = PrivateCaService;\n" },
+        { file: 'apps/e2e/src/probe.ts', code: "import { PrivateCaService } from '@pki/grpc-api';\nexport const x = PrivateCaService;\n" },
       ]),
-    ).toEqual([[], [], [], []]);
-    expect(lintProbes([{ file: 'libs/pki/src/probe.ts', code: "import { EventStore } from '@pki/eventstore';\nexport const x = EventStore;\n" }])[0]).toContain('@nx/enforce-module-boundaries');
+    ).toEqual([[], [], [], [], [], []]);
+    const forbidden = lintProbes([
+      { file: 'libs/pki/src/probe.ts', code: "import { EventStore } from '@pki/eventstore';\nexport const x = EventStore;\n" },
+      // The gRPC contract is generated from the protos alone: it reaches no service internals.
+      { file: 'libs/grpc-api/src/probe.ts', code: "import { EventStore } from '@pki/eventstore';\nexport const x = EventStore;\n" },
+    ]);
+    for (const ruleIdsOfProbe of forbidden) expect(ruleIdsOfProbe).toContain('@nx/enforce-module-boundaries');
   });
 });
