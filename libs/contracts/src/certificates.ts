@@ -108,6 +108,7 @@ export const REVOCATION_OPERATIONS = {
   OcspRequests: 'OcspRequests',
   OcspResponderLease: 'OcspResponderLease',
   CrlLocation: 'CrlLocation',
+  CertificateStatus: 'CertificateStatus',
 } as const;
 
 /** Most OCSP requests in one OcspRequests message. */
@@ -190,6 +191,26 @@ export interface OcspInvalidationAck {
  * http://<CustomCname>/crl/<CA id>.crl`, unsigned): where a CA's CRL is published, so the gateway
  * can serve that object when the request's Host is the CA's CustomCname.
  */
+/**
+ * `CertificateStatus`: whether a certificate of a CA is good or revoked, from revocation-service's
+ * own records, whatever the CA's OCSP and CRL configuration: the gateway's check of gRPC client
+ * certificates and WatchCertificate's first answer. Internal (no API route reaches it).
+ */
+export interface CertificateStatusInput {
+  readonly certificateAuthorityId: string;
+  /** Canonical serial: lowercase hex, no leading zeros. */
+  readonly serial: string;
+}
+
+export interface CertificateStatusOutput {
+  /** `unknown`: the CA issued no such certificate; `inProgress`: it is being issued, ask again. */
+  readonly status: 'good' | 'revoked' | 'unknown' | 'inProgress';
+  /** ISO 8601, when revoked. */
+  readonly revokedAt: string | null;
+  /** The AWS RevocationReason, when revoked. */
+  readonly reason: string | null;
+}
+
 export interface CrlLocationInput {
   readonly certificateAuthorityId: string;
 }

@@ -22,7 +22,7 @@ export const SAFE_TO_RETRY: Readonly<Record<ServiceName, ReadonlySet<string>>> =
   // LookupIssuedCertificate (internal) reads issuance's records: revocation-service asks it while a RevokeCertificate or OCSP request waits.
   issuance: new Set(['GetCertificate', 'LookupIssuedCertificate']),
   // OcspRequests signs fresh responses, which records more key uses and changes no state; a lease renewal is an idempotent upsert.
-  revocation: new Set(['OcspRequests', 'OcspResponderLease', 'CrlLocation']),
+  revocation: new Set(['OcspRequests', 'OcspResponderLease', 'CrlLocation', 'CertificateStatus']),
   iot: new Set([
     'DescribeCACertificate',
     'ListCACertificates',
