@@ -7,6 +7,8 @@ import { exitGracefullyOnSignals, HealthController, loadConfig, MetricsControlle
 import { GatewayModule } from './app.module';
 import { EventsRoute } from './events/events.route';
 import { GatewayHandler } from './http/gateway.handler';
+import { loadGrpcConfig, type GrpcConfig } from './grpc/grpc-config';
+import { GrpcFront } from './grpc/grpc-server';
 import { HttpDrain } from './http/http-drain';
 import { serveOcspFirst } from './ocsp/ocsp-http';
 import { startOcspResponder } from './ocsp/start-ocsp-responder';
@@ -29,6 +31,10 @@ export interface GatewayOptions {
   readonly objects?: ObjectStorage;
   /** Per account and operation limits (default: PKI_THROTTLE_ENABLED, PKI_THROTTLE_DEFAULT, PKI_THROTTLE). */
   readonly throttle?: ThrottleConfig;
+  /** The gRPC listener's settings (default: PKI_GRPC_* from the environment). */
+  readonly grpc?: GrpcConfig;
+  /** Receives the gRPC front once made (tests read its port). */
+  readonly onGrpc?: (front: GrpcFront) => void;
 }
 
 /**
@@ -62,6 +68,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
     keepAliveMs: positiveMs(process.env.PKI_EVENTS_KEEPALIVE_MS, 'PKI_EVENTS_KEEPALIVE_MS', 15_000),
   });
   const handler = new GatewayHandler(config, resources.services, options.now, options.objects ?? createObjectStorage(process.env), new Throttle(throttle), ocsp, events);
+  // gRPC (grpc/): the same dispatcher, so the same model checks, commands and errors as HTTP.
+  const grpcFront = new GrpcFront({
+    config: options.grpc ?? loadGrpcConfig(process.env, config.httpHost),
+    dispatcher: handler.dispatcher,
+    services: resources.services,
+    feed: events,
+    defaultAccountId: config.accessKeys[0]?.accountId ?? '000000000000',
+    production: config.nodeEnv === 'production',
+  });
+  options.onGrpc?.(grpcFront);
   const http = app.getHttpAdapter().getInstance() as { disable(setting: string): void };
   http.disable('x-powered-by');
   const server = app.getHttpServer() as Server;
@@ -91,7 +107,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
     const streams = events.openStreams;
     events.closeAll();
     if (streams > 0) new Logger('api-gateway').log(`ended ${streams} event stream(s) (GET /events)`);
-    const { inFlight, cut } = await drain.close(HTTP_DRAIN_BOUND_MS);
+    const [{ inFlight, cut }, grpcStop] = await Promise.all([drain.close(HTTP_DRAIN_BOUND_MS), grpcFront.stop(HTTP_DRAIN_BOUND_MS)]);
+    if (grpcStop.streams > 0) new Logger('api-gateway').log(`ended ${grpcStop.streams} gRPC stream(s)`);
     new Logger('api-gateway').log(`HTTP stopped: ${inFlight} request(s) in flight at the stop, ${cut} cut at the ${HTTP_DRAIN_BOUND_MS} ms bound`);
   });
   try {
@@ -103,6 +120,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
   if (options.signalHandlers ?? true) exitGracefullyOnSignals(app, 'api-gateway');
   new Logger('api-gateway').log(`listening on ${await app.getUrl()}`);
   new Logger('api-gateway').log(describeThrottle(throttle));
+  // Not awaited: in development the listener's credentials come from the platform's own services,
+  // which may still be starting; the HTTP API does not wait for them.
+  void grpcFront.start();
   return app;
 }
 

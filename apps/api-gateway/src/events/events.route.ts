@@ -102,7 +102,8 @@ export class EventsRoute {
     await this.pump(req, res, parsed, messages);
   }
 
-  private async consume(request: EventsRequest): Promise<ConsumerMessages> {
+  /** The feed from the request's start, filtered on its account (and detail type when one): also read by gRPC StreamEvents and WatchCertificate. */
+  async consume(request: EventsRequest): Promise<ConsumerMessages> {
     const filterSubjects = eventsFilterSubject(this.o.prefix, request);
     const start = request.start;
     const consumer = await this.o.nc.jetstream().consumers.get(

@@ -97,6 +97,8 @@ export class GatewayHandler {
   private readonly crlCname: CrlCnameRoute;
   private readonly keys: ReadonlyMap<string, { readonly secretAccessKey: string; readonly accountId: string }>;
   private readonly sigV4: SigV4Options;
+  /** The one path to the services (model check, command, error mapping), shared with the gRPC front. */
+  readonly dispatcher: OperationDispatcher;
 
   constructor(
     config: PlatformConfig,
@@ -108,9 +110,9 @@ export class GatewayHandler {
     private readonly events?: EventsRoute,
   ) {
     // Throttling (per account and operation) happens in the routers, after SigV4 and before NATS.
-    const dispatcher = new OperationDispatcher(services, throttle);
-    this.json = new AwsJsonRouter(dispatcher);
-    this.rest = new RestJsonRouter(dispatcher);
+    this.dispatcher = new OperationDispatcher(services, throttle);
+    this.json = new AwsJsonRouter(this.dispatcher);
+    this.rest = new RestJsonRouter(this.dispatcher);
     this.ocsp = new OcspRoute(services, ocsp);
     this.crlCname = new CrlCnameRoute(services);
     this.objects = objects && new ObjectsRoute(objects, { region: config.region, now, credentials: (id) => this.credentials(id) });
