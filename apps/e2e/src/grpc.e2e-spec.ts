@@ -158,7 +158,7 @@ describe('gRPC front', () => {
     pki.write('leaf.pem', pem);
     expect(pki.text('leaf.pem')).toContain('leaf.grpc.example');
 
-    await a.pca.revokeCertificate({ certificateAuthorityArn: caArn, certificateSerial: issued.certificateArn!.split('/').pop()!.replace(/(..)(?!$)/g, '$1:'), revocationReason: RevocationReason.KEY_COMPROMISE });
+    await a.pca.revokeCertificate({ certificateAuthorityArn: caArn, certificateSerial: issued.certificateArn!.split('/').pop()!, revocationReason: RevocationReason.KEY_COMPROMISE });
 
     // Pagination: the same pages, page by page, as the SDK gets.
     const grpcPages: string[][] = [];
@@ -274,7 +274,7 @@ describe('gRPC front', () => {
     const doomed = await clientCertificate('doomed', `spiffe://pki.local/account/${ACCOUNT_A.accountId}/doomed`);
     const doomedClient = grpcClients(port, dev.ca, doomed);
     await doomedClient.pca.listCertificateAuthorities({ maxResults: 1 });
-    const serial = doomed.arn.split('/').pop()!.replace(/(..)(?!$)/g, '$1:');
+    const serial = doomed.arn.split('/').pop()!;
     await a.pca.revokeCertificate({ certificateAuthorityArn: dev.clientCaArn, certificateSerial: serial, revocationReason: RevocationReason.KEY_COMPROMISE });
     const revoked = await waitFor(
       async () => {
@@ -337,7 +337,7 @@ describe('gRPC front', () => {
     const iterator = stream[Symbol.asyncIterator]();
     const first = (await iterator.next()).value as events.WatchCertificateResponse;
     expect({ status: first.status, initial: first.initial }).toEqual({ status: events.CertificateStatus.ISSUED, initial: true });
-    const serial = issued.certificateArn!.split('/').pop()!.replace(/(..)(?!$)/g, '$1:');
+    const serial = issued.certificateArn!.split('/').pop()!;
     const since = Date.now();
     const live = (async () => (await iterator.next()).value as events.WatchCertificateResponse)();
     await a.pca.revokeCertificate({ certificateAuthorityArn: dev.clientCaArn, certificateSerial: serial, revocationReason: RevocationReason.SUPERSEDED });
@@ -412,6 +412,75 @@ describe('gRPC front', () => {
     const big = create(acmpca.ImportCertificateAuthorityCertificateRequestSchema, { certificateAuthorityArn: dev.clientCaArn, certificate: new Uint8Array(3 * 1024 * 1024 + 1) });
     expect(toBinary(acmpca.ImportCertificateAuthorityCertificateRequestSchema, big).length).toBeGreaterThan(3 * 1024 * 1024);
     const error = await grpcError(a.pca.importCertificateAuthorityCertificate(big));
-    expect(Code[error.code]).toBe(Code[Code.ResourceExhausted]);
+    expect({ code: Code[error.code], message: error.rawMessage }).toEqual({ code: Code[Code.ResourceExhausted], message: expect.stringContaining('larger than max') });
   }, 60_000);
+
+  it('drains on SIGTERM: a unary call in flight finishes, new calls are refused, an open stream ends UNAVAILABLE with its resume token', async () => {
+    const gateway = () => stack.apps.find((app) => app.app === 'api-gateway')!;
+    const stream = a.events.streamEvents({ since: timestampFromMs(suiteStart) });
+    const iterator = stream[Symbol.asyncIterator]();
+    const first = (await iterator.next()).value as events.StreamEventsResponse;
+    // CreatePermission takes 2 s here (PKI_TEST_SLOW_OPERATIONS): in flight when SIGTERM arrives.
+    const inFlight = a.pca.createPermission({ certificateAuthorityArn: dev.clientCaArn, principal: 'acm.amazonaws.com', actions: [acmpca.ActionType.GET_CERTIFICATE, acmpca.ActionType.ISSUE_CERTIFICATE, acmpca.ActionType.LIST_PERMISSIONS], sourceAccount: ACCOUNT_A.accountId });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const old = gateway();
+    const stopped = old.stop(30_000);
+    const streamEnd = (async () => {
+      try {
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done) return undefined;
+        }
+      } catch (error) {
+        return error as Error;
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Refused at the transport (GOAWAY / REFUSED_STREAM, which Connect reports as INTERNAL and
+    // grpc-go and grpc-java retry elsewhere), never answered by the stopping gateway.
+    const late = await grpcError(a.pca.listCertificateAuthorities({ maxResults: 1 }));
+    expect([Code[Code.Unavailable], Code[Code.Internal]]).toContain(Code[late.code]);
+    expect(errorInfoOf(late)).toBeUndefined();
+    const permission = await inFlight.then(
+      () => 'ok',
+      (error: Error) => (errorInfoOf(error as never)?.reason === 'PermissionAlreadyExistsException' ? 'ok' : error),
+    );
+    expect(permission).toBe('ok');
+    const ended = await streamEnd;
+    expect(ended?.message).toContain('This gateway is stopping');
+    expect(ended?.message).toMatch(/resume_token \d+/);
+    expect(first.resumeToken).toMatch(/^\d+$/);
+    expect(await stopped).toEqual({ code: 0, signal: null });
+    expect(old.stdout()).toContain('gRPC stream(s)');
+
+    // Back with the same development credentials (reused, not issued again) on the same port.
+    await stack.restart('api-gateway', {});
+    const again = await waitFor(
+      async () => {
+        try {
+          return await a.pca.listCertificateAuthorities({ maxResults: 1 });
+        } catch {
+          return undefined;
+        }
+      },
+      { what: 'the restarted gRPC listener', timeoutMs: 60_000 },
+    );
+    expect(again.certificateAuthorities.length).toBe(1);
+    expect(devCredentials(devDir).clientCaArn).toBe(dev.clientCaArn);
+  }, 120_000);
+
+  it('refuses the development trust CA as client CA with NODE_ENV=production', async () => {
+    const gateway = await stack.restart('api-gateway', {
+      NODE_ENV: 'production',
+      PKI_GRPC_DEV_CREDENTIALS: '',
+      PKI_GRPC_CLIENT_CA_ARN: dev.clientCaArn,
+      PKI_GRPC_TLS_CERT: join(devDir, 'server.pem'),
+      PKI_GRPC_TLS_KEY: join(devDir, 'server.key'),
+    });
+    await waitFor(async () => gateway.stdout().includes('gRPC listener off'), { what: 'the gateway to refuse the development CA', timeoutMs: 60_000 });
+    expect(gateway.stdout()).toContain('is the development trust CA');
+    const refused = await grpcError(a.pca.listCertificateAuthorities({ maxResults: 1 }));
+    expect(errorInfoOf(refused)).toBeUndefined();
+    await stack.restart('api-gateway', {});
+  }, 120_000);
 });
