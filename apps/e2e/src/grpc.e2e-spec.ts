@@ -24,7 +24,7 @@ import { waitFor } from '@pki/testing';
 import { bytes, pcaClient } from './fixtures/acm-pca';
 import { iotClient } from './fixtures/iot';
 import { OpensslDir } from './fixtures/openssl';
-import { Code, devCredentials, errorInfoOf, expectGrpcError, freePort, grpcClients, grpcError, type GrpcClients } from './fixtures/grpc';
+import { Code, ConnectError, devCredentials, errorInfoOf, expectGrpcError, freePort, grpcClients, grpcError, type GrpcClients } from './fixtures/grpc';
 import { ACCOUNT_A, ACCOUNT_B, softwareKeysEnv, startStack, type RunningStack } from './stack';
 
 const { KeyAlgorithm, SigningAlgorithm, CertificateAuthorityType, CertificateAuthorityStatus, ValidityPeriodType, RevocationReason } = acmpca;
@@ -54,6 +54,10 @@ describe('gRPC front', () => {
       PKI_GRPC_HEALTH_PORT: String(healthPort),
       // CreatePermission takes 2 s longer than its work: the deadline test's "work longer than the deadline".
       PKI_TEST_SLOW_OPERATIONS: 'CreatePermission:2000',
+      // Throttling on, out of the way of everything but GetPolicy (one a second): RESOURCE_EXHAUSTED.
+      PKI_THROTTLE_ENABLED: 'true',
+      PKI_THROTTLE_DEFAULT: '1000/1000',
+      PKI_THROTTLE: 'acm-pca:GetPolicy=1/1',
     });
     pki = new OpensslDir('grpc-e2e');
     // The gateway issues its development credentials once the services answer; then it listens.
@@ -236,6 +240,34 @@ describe('gRPC front', () => {
       Code.InvalidArgument,
       'MalformedCSRException',
     );
+    // InvalidArgsException: an argument this platform refuses (partitioned CRLs, not implemented yet).
+    await expectGrpcError(
+      a.pca.createCertificateAuthority({
+        certificateAuthorityConfiguration: { keyAlgorithm: KeyAlgorithm.EC_PRIME256V1, signingAlgorithm: SigningAlgorithm.SHA256WITHECDSA, subject: { commonName: 'partitioned' } },
+        certificateAuthorityType: CertificateAuthorityType.ROOT,
+        revocationConfiguration: { crlConfiguration: { enabled: true, crlType: acmpca.CrlType.PARTITIONED, s3BucketName: 'crls' } },
+      }),
+      Code.InvalidArgument,
+      'InvalidArgsException',
+    );
+    // ThrottlingException: GetPolicy is limited to one a second here.
+    const getPolicy = () => a.pca.getPolicy({ resourceArn: dev.clientCaArn });
+    const throttled = await waitFor(
+      async () => {
+        const results = await Promise.all([getPolicy(), getPolicy(), getPolicy()].map((call) => call.then(() => undefined, (error: unknown) => ConnectError.from(error))));
+        return results.find((error) => error !== undefined && errorInfoOf(error)?.reason === 'ThrottlingException');
+      },
+      { what: 'a throttled GetPolicy', timeoutMs: 10_000 },
+    );
+    expect(Code[throttled.code]).toBe(Code[Code.ResourceExhausted]);
+    // ServiceUnavailableException: the owning service is down.
+    const directoryCerts = stack.apps.find((app) => app.app === 'directory-certs')!;
+    await directoryCerts.stop();
+    try {
+      await expectGrpcError(a.ds.describeCertificate({ directoryId: 'd-0000000000', certificateId: 'c-0000000000' }), Code.Unavailable, 'ServiceUnavailableException');
+    } finally {
+      await stack.restart('directory-certs', {});
+    }
     // IoT and Directory Service name their own exceptions, mapped the same way.
     await expectGrpcError(a.iot.describeCertificate({ certificateId: 'a'.repeat(64) }), Code.NotFound, 'ResourceNotFoundException');
     await expectGrpcError(a.ds.describeCertificate({ directoryId: 'd-0000000000', certificateId: 'c-0000000000' }), Code.NotFound, 'DirectoryDoesNotExistException');
