@@ -447,6 +447,25 @@ describe('gRPC front', () => {
     expect({ code: Code[error.code], message: error.rawMessage }).toEqual({ code: Code[Code.ResourceExhausted], message: expect.stringContaining('larger than max') });
   }, 60_000);
 
+  it('logs one JSON access line per call (gRPC status, AWS exception) and counts calls in pki_grpc_requests_total', async () => {
+    const missing = 'arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-1111-4111-8111-111111111111';
+    const error = await grpcError(a.pca.describeCertificateAuthority({ certificateAuthorityArn: missing }));
+    const requestId = errorInfoOf(error)!.metadata.requestId;
+    const gateway = stack.apps.find((app) => app.app === 'api-gateway')!;
+    const line = await waitFor(
+      async () =>
+        gateway
+          .stdout()
+          .split('\n')
+          .filter((l) => l.includes(requestId) && l.includes('"kind":"access"'))
+          .map((l) => JSON.parse(l) as Record<string, unknown>)[0],
+      { what: 'the access line of the call' },
+    );
+    expect(line).toMatchObject({ account: ACCOUNT_A.accountId, api: 'pki.acmpca.v1.PrivateCaService', operation: 'DescribeCertificateAuthority', grpcStatus: 'NOT_FOUND', exception: 'ResourceNotFoundException' });
+    const metrics = await (await fetch(`${stack.endpoint}/metrics`)).text();
+    expect(metrics).toMatch(/pki_grpc_requests_total\{service="pki\.acmpca\.v1\.PrivateCaService",method="DescribeCertificateAuthority",code="NOT_FOUND"\} [1-9]/);
+  }, 60_000);
+
   it('drains on SIGTERM: a unary call in flight finishes, new calls are refused, an open stream ends UNAVAILABLE with its resume token', async () => {
     const gateway = () => stack.apps.find((app) => app.app === 'api-gateway')!;
     const stream = a.events.streamEvents({ since: timestampFromMs(suiteStart) });

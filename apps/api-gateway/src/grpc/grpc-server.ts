@@ -29,6 +29,7 @@ import { parseCertificate } from '@pki/pki';
 import { counter, histogram, type ServiceClient } from '@pki/service-kit';
 import type { Caller } from '@pki/contracts';
 import type { EventsRoute } from '../events/events.route';
+import { observeGrpcCall, type GrpcOutcome } from '../http/request-telemetry';
 import type { ApiName, OperationDispatcher } from '../routing/operation-dispatcher';
 import { DEV_GRPC_CA_TAG, ensureDevGrpcCredentials } from './dev-credentials';
 import { grpcConfigProblem, type GrpcConfig } from './grpc-config';
@@ -194,20 +195,21 @@ export class GrpcFront {
     return service as grpc.ServiceDefinition;
   }
 
-  /** Who is calling, from the TLS session's client certificate; undefined when answered with an error. */
-  private async caller(call: UnaryCall | StreamCall, requestId: string): Promise<{ caller: Caller } | { failure: grpc.StatusObject }> {
+  /** Who is calling, from the TLS session's client certificate; a failure to answer with otherwise. */
+  private async caller(call: UnaryCall | StreamCall, requestId: string): Promise<{ caller: Caller } | { failure: Failure }> {
     const der = call.getAuthContext()?.sslPeerCertificate?.raw;
-    if (!der || !this.identity) return { failure: this.status(grpc.status.UNAUTHENTICATED, 'UnrecognizedClientException', 'A client certificate is required.', requestId) };
+    if (!der || !this.identity) return { failure: this.identityFailure(grpc.status.UNAUTHENTICATED, 'UnrecognizedClientException', 'A client certificate is required.', requestId) };
     const checked = await this.identity.check(der, requestId);
     if (checked.ok) return { caller: checked.caller };
     return checked.unavailable
-      ? { failure: this.status(grpc.status.UNAVAILABLE, 'ServiceUnavailableException', checked.message, requestId) }
-      : { failure: this.status(grpc.status.UNAUTHENTICATED, 'UnrecognizedClientException', checked.message, requestId) };
+      ? { failure: this.identityFailure(grpc.status.UNAVAILABLE, 'ServiceUnavailableException', checked.message, requestId) }
+      : { failure: this.identityFailure(grpc.status.UNAUTHENTICATED, 'UnrecognizedClientException', checked.message, requestId) };
   }
 
-  private status(code: grpc.status, reason: string, message: string, requestId: string, domain = DOMAINS.events): grpc.StatusObject {
-    const failure = grpcFailure({ code: reason, message, status: 401 }, domain, requestId);
-    return { code, details: message, metadata: this.trailer(failure.statusDetails, requestId) };
+  /** An identity problem: the gRPC code is chosen here (UNAUTHENTICATED is no AWS exception's), ErrorInfo names `reason`. */
+  private identityFailure(code: grpc.status, reason: string, message: string, requestId: string): Failure {
+    const failure = grpcFailure({ code: reason, message, status: 401 }, DOMAINS.events, requestId);
+    return { status: { code, details: message, metadata: this.trailer(failure.statusDetails, requestId) }, reason };
   }
 
   private trailer(statusDetails: Buffer, requestId: string): grpc.Metadata {
@@ -217,37 +219,41 @@ export class GrpcFront {
     return metadata;
   }
 
-  private failure(error: AwsError, api: ApiName | 'events', requestId: string): grpc.StatusObject {
+  private failure(error: AwsError, api: ApiName | 'events', requestId: string): Failure {
     const failure = grpcFailure(error, DOMAINS[api], requestId);
-    return { code: failure.code, details: failure.details, metadata: this.trailer(failure.statusDetails, requestId) };
+    return { status: { code: failure.code, details: failure.details, metadata: this.trailer(failure.statusDetails, requestId) }, reason: error.code };
   }
 
-  private async unary(service: string, api: ApiName, method: GrpcMethod, call: UnaryCall, callback: grpc.sendUnaryData<unknown>): Promise<void> {
-    const requestId = randomUUID();
+  private unary(service: string, api: ApiName, method: GrpcMethod, call: UnaryCall, callback: grpc.sendUnaryData<unknown>): Promise<void> {
     const started = process.hrtime.bigint();
-    const answer = (error: grpc.StatusObject | null, response?: unknown) => {
-      calls.inc({ service, method: method.rpc, code: grpc.status[error?.code ?? grpc.status.OK] ?? 'UNKNOWN' });
-      durations.observe({ method: method.rpc }, Number(process.hrtime.bigint() - started) / 1e9);
-      if (error) callback(error);
-      else callback(null, response, this.requestIdMetadata(requestId));
-    };
-    try {
-      const who = await this.caller(call, requestId);
-      if ('failure' in who) return answer(who.failure);
-      const deadline = call.getDeadline();
-      const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number(deadline);
-      const timeoutMs = Number.isFinite(deadlineMs) ? deadlineMs - Date.now() : undefined;
-      if (timeoutMs !== undefined && timeoutMs <= 0) return answer(this.failure({ code: 'DeadlineExceeded', message: 'The deadline passed before the call started; nothing was done.', status: 504 }, api, requestId));
-      const abort = new AbortController();
-      call.once('cancelled', () => abort.abort());
-      const input = toAwsJson(method.request, call.request);
-      const reply = await this.o.dispatcher.dispatch(api, method.operation, input, who.caller, requestId, { timeoutMs, signal: abort.signal });
-      if (!reply.ok) return answer(this.failure(reply.error, api, requestId));
-      answer(null, fromAwsJson(method.response, (toWireJson(reply.result ?? {}) ?? {}) as Record<string, unknown>));
-    } catch (error) {
-      this.log.error(`${service}/${method.rpc} failed (request ${requestId})`, error instanceof Error ? error.stack : String(error));
-      answer(this.failure({ code: 'InternalFailure', message: `The request processing has failed because of an unknown error (request id ${requestId}).`, status: 500 }, api, requestId));
-    }
+    return observeGrpcCall(service, method.rpc, metadataReader(call.metadata), async (requestId, noteCaller) => {
+      const answer = (failure: Failure | null, response?: unknown): GrpcOutcome => {
+        const code = failure?.status.code ?? grpc.status.OK;
+        calls.inc({ service, method: method.rpc, code: grpc.status[code] ?? 'UNKNOWN' });
+        durations.observe({ method: method.rpc }, Number(process.hrtime.bigint() - started) / 1e9);
+        if (failure) callback(failure.status);
+        else callback(null, response, this.requestIdMetadata(requestId));
+        return { status: grpc.status[code] ?? 'UNKNOWN', ...(failure ? { exception: failure.reason } : {}) };
+      };
+      try {
+        const who = await this.caller(call, requestId);
+        if ('failure' in who) return answer(who.failure);
+        noteCaller(who.caller.accountId);
+        const deadline = call.getDeadline();
+        const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number(deadline);
+        const timeoutMs = Number.isFinite(deadlineMs) ? deadlineMs - Date.now() : undefined;
+        if (timeoutMs !== undefined && timeoutMs <= 0) return answer(this.failure({ code: 'DeadlineExceeded', message: 'The deadline passed before the call started; nothing was done.', status: 504 }, api, requestId));
+        const abort = new AbortController();
+        call.once('cancelled', () => abort.abort());
+        const input = toAwsJson(method.request, call.request);
+        const reply = await this.o.dispatcher.dispatch(api, method.operation, input, who.caller, requestId, { timeoutMs, signal: abort.signal });
+        if (!reply.ok) return answer(this.failure(reply.error, api, requestId));
+        return answer(null, fromAwsJson(method.response, (toWireJson(reply.result ?? {}) ?? {}) as Record<string, unknown>));
+      } catch (error) {
+        this.log.error(`${service}/${method.rpc} failed (request ${requestId})`, error instanceof Error ? error.stack : String(error));
+        return answer(this.failure({ code: 'InternalFailure', message: `The request processing has failed because of an unknown error (request id ${requestId}).`, status: 500 }, api, requestId));
+      }
+    });
   }
 
   private requestIdMetadata(requestId: string): grpc.Metadata {
@@ -256,33 +262,27 @@ export class GrpcFront {
     return metadata;
   }
 
-  private async stream(call: StreamCall, rpc: string, run: (caller: Caller, requestId: string) => Promise<StreamEnd>): Promise<void> {
-    const requestId = randomUUID();
-    let code = grpc.status.OK;
-    try {
-      const who = await this.caller(call, requestId);
-      if ('failure' in who) {
-        code = who.failure.code;
-        call.emit('error', who.failure);
-        return;
+  private stream(call: StreamCall, rpc: string, run: (caller: Caller, requestId: string) => Promise<StreamEnd>): Promise<void> {
+    return observeGrpcCall(EVENTS_SERVICE, rpc, metadataReader(call.metadata), async (requestId, noteCaller) => {
+      const end = (failure: Failure | null): GrpcOutcome => {
+        const code = failure?.status.code ?? grpc.status.OK;
+        calls.inc({ service: EVENTS_SERVICE, method: rpc, code: grpc.status[code] ?? 'UNKNOWN' });
+        if (failure) call.emit('error', failure.status);
+        else if (!call.cancelled) call.end();
+        return { status: grpc.status[code] ?? 'UNKNOWN', ...(failure ? { exception: failure.reason } : {}) };
+      };
+      try {
+        const who = await this.caller(call, requestId);
+        if ('failure' in who) return end(who.failure);
+        noteCaller(who.caller.accountId);
+        call.sendMetadata(this.requestIdMetadata(requestId));
+        const result = await run(who.caller, requestId);
+        return end('error' in result ? this.failure(result.error, 'events', requestId) : null);
+      } catch (error) {
+        this.log.error(`${EVENTS_SERVICE}/${rpc} failed (request ${requestId})`, error instanceof Error ? error.stack : String(error));
+        return end(this.failure({ code: 'InternalFailure', message: `The stream failed (request id ${requestId}).`, status: 500 }, 'events', requestId));
       }
-      call.sendMetadata(this.requestIdMetadata(requestId));
-      const end = await run(who.caller, requestId);
-      if ('error' in end) {
-        const failure = this.failure(end.error, 'events', requestId);
-        code = failure.code;
-        call.emit('error', failure);
-      } else if (!call.cancelled) {
-        call.end();
-      }
-    } catch (error) {
-      this.log.error(`${EVENTS_SERVICE}/${rpc} failed (request ${requestId})`, error instanceof Error ? error.stack : String(error));
-      const failure = this.failure({ code: 'InternalFailure', message: `The stream failed (request id ${requestId}).`, status: 500 }, 'events', requestId);
-      code = failure.code;
-      call.emit('error', failure);
-    } finally {
-      calls.inc({ service: EVENTS_SERVICE, method: rpc, code: grpc.status[code] ?? 'UNKNOWN' });
-    }
+    });
   }
 
   /**
@@ -314,6 +314,20 @@ export class GrpcFront {
     return { streams };
   }
 }
+
+/** A call's failure: the gRPC status to send and the AWS exception (ErrorInfo reason) it stands for. */
+interface Failure {
+  readonly status: grpc.StatusObject;
+  readonly reason: string;
+}
+
+/** The first value of a text metadata entry (for the trace context). */
+const metadataReader =
+  (metadata: grpc.Metadata) =>
+  (name: string): string | undefined => {
+    const value = metadata.get(name)[0];
+    return typeof value === 'string' ? value : undefined;
+  };
 
 /** A configuration the listener can never start with (retrying would not help). */
 class FatalGrpcConfig extends Error {}

@@ -61,3 +61,45 @@ export function observeHttpRequest(req: IncomingMessage, res: ServerResponse, ca
     }, traceContextFrom(header, () => Object.keys(req.headers))),
   );
 }
+
+/** How a gRPC call ended, for its access line and span. */
+export interface GrpcOutcome {
+  /** The gRPC status code's name (OK, NOT_FOUND, ...). */
+  readonly status: string;
+  /** The AWS exception name (ErrorInfo reason), when it failed. */
+  readonly exception?: string;
+}
+
+/**
+ * One gRPC call at the gateway, as {@link observeHttpRequest} for HTTP: its request id, the
+ * current-request context (log lines and the commands it sends carry the id and the trace), a
+ * server span continuing the caller's `traceparent` metadata, and one access line with the gRPC
+ * status and the AWS exception.
+ */
+export function observeGrpcCall(service: string, method: string, metadata: (name: string) => string | undefined, work: (requestId: string, noteCaller: (accountId: string) => void) => Promise<GrpcOutcome>): Promise<void> {
+  const requestId = randomUUID();
+  const start = performance.now();
+  const context: RequestContext = { requestId };
+  const attributes = { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method, 'aws.request_id': requestId };
+  return withRequestContext(context, () =>
+    inSpan(`${service}/${method}`, SpanKind.SERVER, attributes, async (span) => {
+      const outcome = await work(requestId, (accountId) => (context.account = accountId));
+      span?.setAttribute('rpc.grpc.status_code', outcome.status);
+      const serverFault = outcome.status === 'INTERNAL' || outcome.status === 'UNKNOWN';
+      if (serverFault) span?.setStatus({ code: SpanStatusCode.ERROR, message: outcome.exception ?? outcome.status });
+      const line = {
+        kind: 'access',
+        requestId,
+        account: context.account ?? null,
+        api: service,
+        operation: method,
+        grpcStatus: outcome.status,
+        ...(outcome.exception ? { exception: outcome.exception } : {}),
+        latencyMs: Math.round((performance.now() - start) * 10) / 10,
+      };
+      accessLog ??= structuredLogger('access');
+      if (serverFault) accessLog.warn(line, `${service} ${method} ${outcome.status}`);
+      else accessLog.info(line, `${service} ${method} ${outcome.status}`);
+    }, traceContextFrom(metadata, () => ['traceparent', 'tracestate'])),
+  );
+}
