@@ -11,6 +11,8 @@ export PKI_NATS_PREFIX=cibench$$
 export PKI_HTTP_PORT=$port
 export PKI_OBJECT_STORE_DIR=$(mktemp -d)
 export PKI_ENDPOINT=http://127.0.0.1:$port
+# No gRPC listener (run-stack.js would give it development credentials in .data/grpc, for this database's CA).
+export PKI_GRPC_ENABLED=false
 log=$(mktemp)
 
 [ -f dist/apps/api-gateway/src/main.js ] || npm run build

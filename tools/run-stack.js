@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the whole stack from dist/ (the README's run line builds first): the five services,
-// each with its own health port, then the gateway. Output lines are prefixed with the app.
+// each with its own health port, then the gateway (with development gRPC credentials, below).
+// Output lines are prefixed with the app.
 // Ctrl-C / SIGTERM stops every app gracefully; if one app dies, the others are stopped too.
 const { spawn } = require('node:child_process');
 const path = require('node:path');
@@ -33,6 +34,14 @@ function startApp(app, healthPort) {
   const env = { ...process.env };
   // The apps' stdout is a pipe to this launcher: at a terminal, they print human-readable lines.
   if (process.stdout.isTTY && env.PKI_LOG_PRETTY === undefined) env.PKI_LOG_PRETTY = '1';
+  // The gateway's gRPC listener has no unauthenticated mode: in development it issues itself a
+  // server certificate and a client certificate for the default account from the platform's own
+  // development trust CA, and writes ca.pem, client.pem and client.key to PKI_GRPC_DEV_DIR
+  // (.data/grpc). Not when the environment chose already (PKI_GRPC_DEV_CREDENTIALS set, or a
+  // certificate of its own in PKI_GRPC_TLS_CERT), nor with NODE_ENV=production, which refuses it.
+  if (app === 'api-gateway' && env.PKI_GRPC_DEV_CREDENTIALS === undefined && !env.PKI_GRPC_TLS_CERT && env.NODE_ENV !== 'production') {
+    env.PKI_GRPC_DEV_CREDENTIALS = '1';
+  }
   // Each service gets its own health port (8081-8085, or PKI_HEALTH_PORT_<APP> to override).
   if (healthPort !== undefined) env.PKI_HEALTH_PORT = env[`PKI_HEALTH_PORT_${app.toUpperCase().replace(/-/g, '_')}`] || String(healthPort);
   const child = spawn(process.execPath, ['-r', path.join(__dirname, 'dist-paths.js'), path.join(root, 'dist', 'apps', app, 'src', 'main.js')], {

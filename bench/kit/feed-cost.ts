@@ -54,6 +54,8 @@ async function startStack(feed: boolean, tag: string): Promise<{ endpoint: strin
     PKI_THROTTLE_ENABLED: 'false',
     PKI_LOG_LEVEL: 'warn',
     PKI_PUBLIC_EVENTS_ENABLED: String(feed),
+    // No gRPC listener: it would take the developer's 4570 and rewrite .data/grpc with a CA of this database.
+    PKI_GRPC_ENABLED: 'false',
   };
   // Health ports of their own (run-stack waits on them), not the 8081-8085 of a stack already running.
   for (const app of ['CA_SERVICE', 'ISSUANCE_SERVICE', 'REVOCATION_SERVICE', 'IOT_REGISTRY', 'DIRECTORY_CERTS']) env[`PKI_HEALTH_PORT_${app}`] = String(await freePort());
