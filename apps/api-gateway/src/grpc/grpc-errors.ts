@@ -30,6 +30,12 @@ const BY_NAME: Readonly<Record<string, Status>> = {
   CertificateStateException: Status.FAILED_PRECONDITION,
   CertificateInUseException: Status.FAILED_PRECONDITION,
   InvalidClientAuthStatusException: Status.FAILED_PRECONDITION,
+  InvalidLDAPSStatusException: Status.FAILED_PRECONDITION,
+  // Directory Service client faults (HTTP 400) that directory-certs raises for a directory in the
+  // wrong state (DomainError InvalidState or Conflict): not an authorization failure, and not
+  // UNAVAILABLE either, which gRPC clients retry as a server fault.
+  DirectoryUnavailableException: Status.FAILED_PRECONDITION,
+  ClientException: Status.FAILED_PRECONDITION,
   NoAvailableCertificateException: Status.FAILED_PRECONDITION,
   DeleteConflictException: Status.FAILED_PRECONDITION,
   TransferAlreadyCompletedException: Status.FAILED_PRECONDITION,
@@ -48,7 +54,6 @@ const BY_NAME: Readonly<Record<string, Status>> = {
   RequestEntityTooLarge: Status.RESOURCE_EXHAUSTED,
   AccessDeniedException: Status.PERMISSION_DENIED,
   UnauthorizedException: Status.PERMISSION_DENIED,
-  ClientException: Status.PERMISSION_DENIED,
   ConcurrentModificationException: Status.ABORTED,
   VersionConflictException: Status.ABORTED,
   ResourceAlreadyExistsException: Status.ALREADY_EXISTS,
@@ -59,7 +64,6 @@ const BY_NAME: Readonly<Record<string, Status>> = {
   ConflictException: Status.ALREADY_EXISTS,
   ServiceUnavailableException: Status.UNAVAILABLE,
   ServiceUnavailable: Status.UNAVAILABLE,
-  DirectoryUnavailableException: Status.UNAVAILABLE,
   UnsupportedOperationException: Status.UNIMPLEMENTED,
   UnknownOperationException: Status.UNIMPLEMENTED,
   InternalFailure: Status.INTERNAL,
