@@ -1,14 +1,18 @@
 import { ListCertificateAuthoritiesCommand } from '@aws-sdk/client-acm-pca';
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { APPS, ROOT, type Launch } from './app-process';
 import { parseDockerfile, type Stage } from './dockerfile';
-import { activeRootCa, pcaClient } from './fixtures/acm-pca';
+import { acmpca } from '@pki/grpc-api';
+import { waitFor } from '@pki/testing';
+import { activeRootCa, bytes, issueCertificate, pcaClient, template } from './fixtures/acm-pca';
+import { freePort, grpcClients } from './fixtures/grpc';
+import { OpensslDir } from './fixtures/openssl';
 import { renderKustomization } from './k8s/kustomize';
-import { softwareKeysEnv, startStack, type RunningStack } from './stack';
+import { ACCOUNT_A, softwareKeysEnv, startStack, type RunningStack } from './stack';
 
 /**
  * The container image without a Docker engine: deploy/Dockerfile is read, its runtime stage's
@@ -16,7 +20,8 @@ import { softwareKeysEnv, startStack, type RunningStack } from './stack';
  * `npm ci --omit=dev` run for real from package.json and package-lock.json, the build stage being
  * this checkout after `npm run build` -- and every app is started from there with the image's
  * ENV and CMD (NODE_ENV=production), each on this suite's own database and NATS prefix. Then the
- * real SDK talks to it, and every process stops cleanly on SIGTERM.
+ * real SDK talks to it, the gateway serves gRPC from the image's proto/ files with certificates
+ * the platform issued, and every process stops cleanly on SIGTERM.
  */
 const exec = promisify(execFile);
 const stages = parseDockerfile(readFileSync(path.join(ROOT, 'deploy', 'Dockerfile'), 'utf8'));
@@ -62,6 +67,7 @@ describe('the container image (deploy/Dockerfile) assembled without Docker', () 
   let scratch: string;
   let app: string;
   let stack: RunningStack | undefined;
+  let root: { arn: string; certificate: string } | undefined;
 
   beforeAll(async () => {
     scratch = mkdtempSync(path.join(tmpdir(), 'pki-image-'));
@@ -93,7 +99,7 @@ describe('the container image (deploy/Dockerfile) assembled without Docker', () 
   });
 
   it('holds the compiled apps, their libraries and production dependencies only', () => {
-    expect(readdirSync(app).sort()).toEqual(['dist', 'node_modules', 'package.json', 'tools']);
+    expect(readdirSync(app).sort()).toEqual(['dist', 'node_modules', 'package.json', 'proto', 'tools']);
     expect(readdirSync(path.join(app, 'dist', 'apps')).sort()).toEqual([...APPS].sort());
     expect(readdirSync(path.join(app, 'tools'))).toEqual(['dist-paths.js']);
     for (const name of Object.keys(manifest.dependencies)) expect(existsSync(path.join(app, 'node_modules', name, 'package.json'))).toBe(true);
@@ -121,10 +127,37 @@ describe('the container image (deploy/Dockerfile) assembled without Docker', () 
     }
     const pca = pcaClient(stack.endpoint);
     expect((await pca.send(new ListCertificateAuthoritiesCommand({}))).CertificateAuthorities).toEqual([]);
-    const root = await activeRootCa(pca, { subject: { CommonName: 'Image Root' }, validity: { Type: 'YEARS', Value: 1 } });
+    root = await activeRootCa(pca, { subject: { CommonName: 'Image Root' }, validity: { Type: 'YEARS', Value: 1 } });
     const listed = await pca.send(new ListCertificateAuthoritiesCommand({}));
     expect(listed.CertificateAuthorities!.map((ca) => [ca.Arn, ca.Status])).toEqual([[root.arn, 'ACTIVE']]);
   }, 240_000);
+
+  it('serves gRPC from the .proto files of its proto/, with a server and a client certificate the platform issued', async () => {
+    expect(stack && root).toBeDefined();
+    const pca = pcaClient(stack!.endpoint);
+    const pki = new OpensslDir('image-grpc', scratch);
+    const issue = async (name: string, san: string, templateName: string) => {
+      const csr = pki.csr(name, `/CN=${name}`, { args: ['-addext', `subjectAltName=${san}`] });
+      const issued = await issueCertificate(pca, { CertificateAuthorityArn: root!.arn, Csr: bytes(csr), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template(templateName), Validity: { Type: 'DAYS', Value: 1 } });
+      return { cert: issued.certificate, key: pki.read(`${name}.key`) };
+    };
+    // As deploy/base mounts them: the server's certificate and key as files, the client CA by ARN.
+    const server = await issue('server', 'DNS:localhost', 'EndEntityServerAuthCertificate');
+    const client = await issue('client', `URI:spiffe://pki.local/account/${ACCOUNT_A.accountId}/image-suite`, 'EndEntityClientAuthCertificate');
+    writeFileSync(path.join(scratch, 'grpc-server.pem'), server.cert);
+    writeFileSync(path.join(scratch, 'grpc-server.key'), server.key, { mode: 0o600 });
+    const port = await freePort();
+    await stack!.restart('api-gateway', {
+      PKI_GRPC_CLIENT_CA_ARN: root!.arn,
+      PKI_GRPC_TLS_CERT: path.join(scratch, 'grpc-server.pem'),
+      PKI_GRPC_TLS_KEY: path.join(scratch, 'grpc-server.key'),
+      PKI_GRPC_PORT: String(port),
+      PKI_GRPC_HEALTH_PORT: String(await freePort()),
+    });
+    const clients = grpcClients(port, root!.certificate, client);
+    const listed = await waitFor(() => clients.pca.listCertificateAuthorities({}).catch(() => undefined), { what: "the image gateway's gRPC listener", timeoutMs: 60_000 });
+    expect(listed.certificateAuthorities.map((ca) => [ca.arn, ca.status])).toEqual([[root!.arn, acmpca.CertificateAuthorityStatus.ACTIVE]]);
+  }, 120_000);
 
   it('stops every app cleanly on SIGTERM (exit 0)', async () => {
     expect(stack).toBeDefined();

@@ -77,6 +77,35 @@ describe('deploy/ renders and validates', () => {
     }
   });
 
+  it.each(VARIANTS)('%s: the gateway serves gRPC on its declared ports, with its TLS files and client CA from the optional Secret pki-grpc', (variant) => {
+    const objects = rendered.get(variant)!;
+    const gateway = get(objects, 'Deployment', 'api-gateway');
+    const c = container(gateway);
+    const env = Object.fromEntries((c.env as Doc[]).map((e) => [e.name, e])) as Record<string, Doc>;
+    const config = get(objects, 'ConfigMap', 'pki-config').data as Record<string, string>;
+    const port = (name: string) => (c.ports as Doc[]).find((p) => p.name === name)?.containerPort;
+    expect(port('grpc')).toBe(Number(env.PKI_GRPC_PORT!.value));
+    expect(port('grpc-health')).toBe(Number(env.PKI_GRPC_HEALTH_PORT!.value));
+    // Optional: without the Secret the gateway starts, serves HTTP and logs that gRPC is not configured.
+    expect(env.PKI_GRPC_CLIENT_CA_ARN!.valueFrom.secretKeyRef).toEqual({ name: 'pki-grpc', key: 'PKI_GRPC_CLIENT_CA_ARN', optional: true });
+    const volume = (pod(gateway).volumes as Doc[]).find((v) => v.secret?.secretName === 'pki-grpc')!;
+    expect(volume.secret).toMatchObject({ optional: true });
+    expect(volume.secret.defaultMode & 0o007).toBe(0); // the key is not readable by others
+    const mount = (c.volumeMounts as Doc[]).find((m) => m.name === volume.name)!;
+    expect(mount.readOnly).toBe(true);
+    expect([env.PKI_GRPC_TLS_CERT!.value, env.PKI_GRPC_TLS_KEY!.value]).toEqual([`${mount.mountPath}/tls.crt`, `${mount.mountPath}/tls.key`]);
+    // Clients reach it: a Service port and the gateway's network policy.
+    expect(((get(objects, 'Service', 'api-gateway').spec as Doc).ports as Doc[]).find((p) => p.name === 'grpc')).toMatchObject({ port: port('grpc'), targetPort: 'grpc' });
+    expect(((get(objects, 'NetworkPolicy', 'api-gateway').spec as Doc).ingress as Doc[]).flatMap((rule) => (rule.ports as Doc[]).map((p) => p.port))).toEqual(expect.arrayContaining(['http', 'grpc']));
+    // Development credentials only in the development overlay (the gateway refuses them with NODE_ENV=production), in its writable /tmp.
+    const dev = config.PKI_GRPC_DEV_CREDENTIALS ?? env.PKI_GRPC_DEV_CREDENTIALS?.value;
+    expect(dev).toBe(variant === 'overlays/development' ? '1' : undefined);
+    if (dev) {
+      expect(config.NODE_ENV).toBe('development');
+      expect(config.PKI_GRPC_DEV_DIR).toMatch(/^\/tmp\//);
+    }
+  });
+
   it('the committed secrets are placeholders, which the apps refuse to start with', () => {
     const base = secretValues(rendered.get('base')!);
     expect(Object.values(base).every((v) => v === 'CHANGE_ME')).toBe(true);
