@@ -23,6 +23,8 @@ import type { ServiceClient } from '@pki/service-kit';
 /** How long an accepted certificate is trusted before its revocation status is asked again. */
 export const REVOCATION_RECHECK_MS = 1_000;
 const ACCOUNT_ID = /^\d{12}$/;
+/** A SPIFFE ID path segment (SPIFFE-ID spec §2.2): letters, digits, '.', '-', '_'; not '.' or '..'; so no query, fragment or percent-encoding. */
+const SPIFFE_SEGMENT = /^(?!\.\.?$)[A-Za-z0-9._-]+$/;
 
 const GATEWAY: Caller = { accountId: '000000000000', accessKeyId: 'pki-gateway-grpc' };
 
@@ -40,7 +42,7 @@ export function accountFromSpiffeId(uri: string, trustDomain: string): { ok: tru
   const prefix = `spiffe://${trustDomain}/`;
   if (!uri.startsWith(prefix)) return { ok: false, message: `The client certificate's URI SAN ${JSON.stringify(uri)} is not a SPIFFE ID of the trust domain ${trustDomain}.` };
   const segments = uri.slice(prefix.length).split('/');
-  if (segments[0] !== 'account' || !ACCOUNT_ID.test(segments[1] ?? '') || segments.slice(2).some((s) => s === '')) {
+  if (segments[0] !== 'account' || !ACCOUNT_ID.test(segments[1] ?? '') || segments.slice(2).some((s) => !SPIFFE_SEGMENT.test(s))) {
     return { ok: false, message: `The client certificate's SPIFFE ID ${JSON.stringify(uri)} must have the form spiffe://${trustDomain}/account/<12-digit account id>[/<workload>].` };
   }
   return { ok: true, accountId: segments[1]! };
