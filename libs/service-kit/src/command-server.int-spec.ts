@@ -138,6 +138,96 @@ describe('CommandServer and ServiceClient (real NATS)', () => {
     expect(first.json()).toEqual({ ok: true, result: { quick: true } });
   });
 
+  describe("a caller's deadline and cancellation (gRPC deadlines, issue #16)", () => {
+    const DEADLINE_EXCEEDED = (operation: string) => ({ ok: false, error: { kind: 'Unavailable', code: 'DeadlineExceeded', message: `The caller's deadline passed before ${operation} started; nothing was done.` } });
+
+    it('a command whose deadline has passed is answered DeadlineExceeded without running the handler; a future or malformed deadline runs it', async () => {
+      const ran: string[] = [];
+      await serve({ Write: async (m) => (ran.push(m.requestId), { written: true }) });
+      const send = async (requestId: string, deadline: unknown) =>
+        (await nc.request(commandSubject(prefix, 'ca', 'Write'), JSON.stringify({ ...message(), requestId, deadline }), { timeout: 5000 })).json();
+      expect(await send('past', Date.now() - 1)).toEqual(DEADLINE_EXCEEDED('Write'));
+      expect(await send('now', Date.now())).toEqual(DEADLINE_EXCEEDED('Write'));
+      expect(await send('long-past', 0)).toEqual(DEADLINE_EXCEEDED('Write'));
+      expect(ran).toEqual([]);
+      expect(await send('future', Date.now() + 60_000)).toEqual({ ok: true, result: { written: true } });
+      // Only a number is a deadline: anything else is no deadline at all, as before deadlines existed.
+      expect(await send('text', String(Date.now() - 1))).toEqual({ ok: true, result: { written: true } });
+      expect(await send('none', undefined)).toEqual({ ok: true, result: { written: true } });
+      expect(ran).toEqual(['future', 'text', 'none']);
+    });
+
+    it('request({timeoutMs}) sends the deadline with the command and answers DeadlineExceeded after about that time when the service is slow', async () => {
+      const deadlines: Array<number | undefined> = [];
+      await serve({ Slow: (m) => (deadlines.push(m.deadline), new Promise((resolve) => setTimeout(() => resolve({ slow: true }), 1500))) });
+      const client = new ServiceClient(nc, prefix, 10_000);
+      const started = Date.now();
+      const reply = await client.request('ca', 'Slow', message(), { timeoutMs: 300 });
+      const took = Date.now() - started;
+      expect(reply).toEqual({ ok: false, error: { kind: 'Unavailable', code: 'DeadlineExceeded', message: 'The deadline passed before the ca service answered Slow.' } });
+      expect(took).toBeGreaterThanOrEqual(290);
+      expect(took).toBeLessThan(1200);
+      expect(deadlines).toHaveLength(1);
+      expect(deadlines[0]).toBeGreaterThanOrEqual(started + 300);
+      expect(deadlines[0]).toBeLessThanOrEqual(started + 400);
+      // Without a deadline of its own the command carries none, and the client's timeout governs.
+      expect(await client.request('ca', 'Slow', message())).toEqual({ ok: true, result: { slow: true } });
+      expect(deadlines[1]).toBeUndefined();
+    });
+
+    it('a deadline later than the client timeout changes nothing: the timeout answers, without DeadlineExceeded', async () => {
+      await serve({ Slow: () => new Promise((resolve) => setTimeout(() => resolve({}), 1500)) });
+      const client = new ServiceClient(nc, prefix, 300);
+      expect(await client.request('ca', 'Slow', message(), { timeoutMs: 60_000 })).toEqual({ ok: false, error: { kind: 'Unavailable', message: 'The ca service did not answer in time; try again later.' } });
+    });
+
+    it('every short deadline that expires is reported as DeadlineExceeded, never as the generic timeout', async () => {
+      await serve({ Slow: () => new Promise((resolve) => setTimeout(() => resolve({}), 2000)) });
+      const client = new ServiceClient(nc, prefix, 10_000);
+      const codes = new Map<string, number>();
+      for (let round = 0; round < 10; round++) {
+        const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => client.request('ca', 'Slow', message(), { timeoutMs: 5 + ((round * 20 + i) % 40) })));
+        for (const reply of replies) {
+          const code = reply.ok ? 'ok' : (reply.error.code ?? `no code: ${reply.error.message}`);
+          codes.set(code, (codes.get(code) ?? 0) + 1);
+        }
+      }
+      expect(Object.fromEntries(codes)).toEqual({ DeadlineExceeded: 200 });
+    });
+
+    it('a deadline of 0 ms answers DeadlineExceeded and the service does not run the command', async () => {
+      const ran: string[] = [];
+      await serve({ Write: async (m) => (ran.push(m.requestId), {}) });
+      const client = new ServiceClient(nc, prefix, 10_000);
+      expect(await client.request('ca', 'Write', message(), { timeoutMs: 0 })).toMatchObject({ ok: false, error: { code: 'DeadlineExceeded' } });
+      // The command was published all the same: the server saw it too late, and refused it.
+      await nc.flush();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(ran).toEqual([]);
+    });
+
+    it('an aborted signal answers Cancelled at once; aborting while waiting answers Cancelled promptly', async () => {
+      const ran: string[] = [];
+      await serve({ Slow: (m) => (ran.push(m.requestId), new Promise((resolve) => setTimeout(() => resolve({}), 3000))) });
+      const client = new ServiceClient(nc, prefix, 10_000);
+      const cancelled = { ok: false, error: { kind: 'Unavailable', code: 'Cancelled', message: 'Slow was cancelled by the caller.' } };
+
+      const before = Date.now();
+      expect(await client.request('ca', 'Slow', { ...message(), requestId: 'already-aborted' }, { signal: AbortSignal.abort() })).toEqual(cancelled);
+      expect(Date.now() - before).toBeLessThan(100);
+
+      const abort = new AbortController();
+      const pending = client.request('ca', 'Slow', { ...message(), requestId: 'aborted-later' }, { signal: abort.signal, timeoutMs: 8000 });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const abortedAt = Date.now();
+      abort.abort();
+      expect(await pending).toEqual(cancelled);
+      expect(Date.now() - abortedAt).toBeLessThan(100);
+      // Nothing was sent for the request aborted before it started.
+      expect(ran).toEqual(['aborted-later']);
+    });
+  });
+
   describe('a replica that dies holding a request', () => {
     /**
      * A replica that takes the request and dies without a word (as a SIGKILLed process does):

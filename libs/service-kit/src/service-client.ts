@@ -73,7 +73,8 @@ export class ServiceClient {
   private async send<T>(service: ServiceName, operation: string, message: CommandMessage, headers: MsgHdrs, options: RequestOptions): Promise<Reply<T>> {
     const subject = commandSubject(this.prefix, service, operation);
     const callerDeadline = options.timeoutMs === undefined ? undefined : Date.now() + Math.max(0, options.timeoutMs);
-    const deadline = Math.min(Date.now() + this.timeoutMs, callerDeadline ?? Infinity);
+    const clientDeadline = Date.now() + this.timeoutMs;
+    const deadline = Math.min(clientDeadline, callerDeadline ?? Infinity);
     try {
       const data = encodeJson(callerDeadline === undefined ? message : { ...message, deadline: callerDeadline });
       let outcome = await this.attempt(subject, data, headers, deadline, options.signal);
@@ -87,7 +88,9 @@ export class ServiceClient {
         case 'no-responders':
           return { ok: false, error: { kind: 'Unavailable', message: `The ${service} service is not available; try again later.` } };
         case 'timeout':
-          if (callerDeadline !== undefined && Date.now() >= callerDeadline) {
+          // Which bound the wait had, not Date.now() against the deadline: a timer may fire a
+          // millisecond before Date.now() reaches it (monotonic vs wall clock, both floored).
+          if (callerDeadline !== undefined && callerDeadline <= clientDeadline) {
             return { ok: false, error: { kind: 'Unavailable', code: 'DeadlineExceeded', message: `The deadline passed before the ${service} service answered ${operation}.` } };
           }
           return { ok: false, error: { kind: 'Unavailable', message: `The ${service} service did not answer in time; try again later.` } };
