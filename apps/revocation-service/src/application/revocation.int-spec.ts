@@ -415,4 +415,69 @@ describe('revocation-service (Postgres)', () => {
     expect((await pending).message).not.toMatch(/^Certificate authority .* does not exist/);
     expect(asked).toEqual([unknownId, freshId]);
   });
+
+  describe('CertificateStatus (the gateway asks it about gRPC client certificates, issue #16)', () => {
+    const status = (certificateAuthorityId: unknown, serial: unknown) => handlers().CertificateStatus!(msg({ certificateAuthorityId, serial }));
+
+    it('good, then revoked with when and why; nothing written by asking', async () => {
+      await issued('status-good', 'a1a1a1');
+      const revocations = await count('revocations');
+      expect(await status(caId, 'a1a1a1')).toEqual({ status: 'good', revokedAt: null, reason: null });
+      expect(await count('revocations')).toBe(revocations);
+      now = new Date();
+      await revoke('A1:A1:A1', 'AFFILIATION_CHANGED');
+      expect(await status(caId, 'a1a1a1')).toEqual({ status: 'revoked', revokedAt: now.toISOString(), reason: 'AFFILIATION_CHANGED' });
+      // A revocation of another certificate of the CA says nothing about this one.
+      await issued('status-sibling', 'a2a2a2');
+      expect(await status(caId, 'a2a2a2')).toEqual({ status: 'good', revokedAt: null, reason: null });
+    });
+
+    it('a certificate issued but not projected here yet: good on issuance-service word; being issued: inProgress; never issued: unknown', async () => {
+      issuanceKnows.set('c3c3c3', issuedEvent('status-late', 'c3c3c3'));
+      expect(await status(caId, 'c3c3c3')).toEqual({ status: 'good', revokedAt: null, reason: null });
+      beingIssued.add('d4d4d4');
+      expect(await status(caId, 'd4d4d4')).toEqual({ status: 'inProgress', revokedAt: null, reason: null });
+      expect(await status(caId, 'e5e5e5')).toEqual({ status: 'unknown', revokedAt: null, reason: null });
+      // Another CA's serial is not this CA's certificate.
+      expect(await status(randomUUID(), 'a2a2a2')).toEqual({ status: 'unknown', revokedAt: null, reason: null });
+    });
+
+    it('issuance-service down: a retryable Unavailable, never "unknown"', async () => {
+      issuanceDown = true;
+      try {
+        expect((await domainError(status(caId, 'f6f6f6'))).kind).toBe('Unavailable');
+      } finally {
+        issuanceDown = false;
+      }
+      // A projected certificate needs no word of issuance.
+      issuanceDown = true;
+      try {
+        expect(await status(caId, 'a2a2a2')).toEqual({ status: 'good', revokedAt: null, reason: null });
+      } finally {
+        issuanceDown = false;
+      }
+    });
+
+    it.each([
+      ['a serial with a leading zero', () => caId, '0a1b'],
+      ['an upper-case serial', () => caId, 'A1A1A1'],
+      ['a serial with colons', () => caId, 'a1:a1:a1'],
+      ['a serial of 65 digits', () => caId, '1'.repeat(65)],
+      ['an empty serial', () => caId, ''],
+      ['a number for the serial', () => caId, 0xa1a1a1],
+      ['a CA ARN instead of its id', () => caArn, 'a1a1a1'],
+      ['an upper-case CA id', () => caId.toUpperCase(), 'a1a1a1'],
+      ['no CA id', () => undefined, 'a1a1a1'],
+    ])('refuses %s as Malformed, asking nobody', async (_what, ca, serial) => {
+      const asked = lookups;
+      const error = await domainError(status(ca(), serial));
+      expect(error.kind).toBe('Malformed');
+      expect(error.message).toMatch(/^(certificateAuthorityId must be a certificate authority id|serial must be a canonical serial number)/);
+      expect(lookups).toBe(asked);
+    });
+
+    it('"0" is a canonical serial (of no certificate here)', async () => {
+      expect(await status(caId, '0')).toEqual({ status: 'unknown', revokedAt: null, reason: null });
+    });
+  });
 });
