@@ -376,7 +376,8 @@ describe('gRPC front', () => {
     const returned = Date.now();
     const change = await live;
     const seen = Date.now();
-    expect({ status: change.status, initial: change.initial }).toEqual({ status: events.CertificateStatus.REVOKED, initial: false });
+    expect({ status: change.status, initial: change.initial, reason: change.revocationReason }).toEqual({ status: events.CertificateStatus.REVOKED, initial: false, reason: 'SUPERSEDED' });
+    expect(Number(change.revokedAt!.seconds) * 1000).toBeGreaterThanOrEqual(Math.floor(since / 1000) * 1000 - 1000);
     // The issue's bound; printed for the record.
     console.log(`WatchCertificate: revocation seen ${seen - returned} ms after RevokeCertificate returned (${returned - since} ms call)`);
     expect(seen - returned).toBeLessThan(1000);

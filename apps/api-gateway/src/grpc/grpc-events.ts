@@ -9,7 +9,7 @@
  *   stream sequence (as the SSE `id:`), and a call with it continues right after that event.
  * - WatchCertificate: authorizes with GetCertificate (the same account and resource-policy
  *   rules as the API), subscribes to the CA owner's revocation events for the certificate, then
- *   sends the current status (the platform's own OCSP answer) and every revocation seen after.
+ *   sends the current status (revocation-service's CertificateStatus) and the revocation when it comes.
  *   Subscribing first means a revocation between the status query and the subscription is not
  *   missed; a REVOKED already sent is not sent twice.
  */
@@ -53,7 +53,7 @@ const timestamp = (iso: string) => {
   return Number.isFinite(ms) ? { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 } : undefined;
 };
 
-type ToMessage = (seq: number, event: PublicEvent, raw: string) => { readonly message: unknown; readonly finish?: boolean };
+type ToMessage = (seq: number, event: PublicEvent, raw: string) => { readonly message: unknown; readonly finish?: boolean } | Promise<{ readonly message: unknown; readonly finish?: boolean }>;
 
 /** What a stream answers when it cannot go on: an AWS error (mapped to a gRPC status by the caller). */
 export type StreamEnd = { readonly error: AwsError } | { readonly done: true };
@@ -133,10 +133,15 @@ export class GrpcEvents {
       return { done: true };
     }
     // One change can follow ISSUED: the revocation, after which the stream ends (OK).
-    return this.pumpMessages(call, events, messages, (_seq, event) => ({
-      message: { certificate_arn: certArn, status: 'CERTIFICATE_STATUS_REVOKED', serial, revoked_at: timestamp(event.time), initial: false },
-      finish: true,
-    }));
+    // The event says when (to the second, as AWS's events do); revocation-service's record adds the reason.
+    return this.pumpMessages(call, events, messages, async (_seq, event) => {
+      const now = await certificateStatus(this.services, caArn!.split('/').pop()!, serial, requestId);
+      const when = now?.status === 'revoked' && now.revokedAt ? now.revokedAt : event.time;
+      return {
+        message: { certificate_arn: certArn, status: 'CERTIFICATE_STATUS_REVOKED', serial, revoked_at: timestamp(when), ...(now?.reason ? { revocation_reason: now.reason } : {}), initial: false },
+        finish: true,
+      };
+    });
   }
 
   private async pump(call: ServerWritableStream<Record<string, unknown>, unknown>, events: EventsRequest, toMessage: ToMessage): Promise<StreamEnd> {
@@ -177,7 +182,7 @@ export class GrpcEvents {
           continue;
         }
         if (!eventMatches(events, event)) continue;
-        const next = toMessage(m.seq, event, raw);
+        const next = await toMessage(m.seq, event, raw);
         call.write(next.message);
         lastSent = m.seq;
         if (next.finish) end({ done: true });

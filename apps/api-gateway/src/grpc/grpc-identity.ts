@@ -12,8 +12,9 @@
  *     (a SPIFFE ID, as an X509-SVID carries it);
  *  4. not revoked: revocation-service's own record of it (CertificateStatus, whatever the CA's
  *     OCSP or CRL configuration). No CRL is fetched.
- * The result is cached per certificate for a moment; revocation is re-checked at least every
- * REVOCATION_RECHECK_MS and on every new connection.
+ * The result is cached per certificate for REVOCATION_RECHECK_MS: a revoked certificate is
+ * refused on its calls from at most that long after the revocation. A stream already open is not
+ * ended by a later revocation (it was authorized when it started).
  */
 import { createHash } from 'node:crypto';
 import { parseCertificate, verifyCertificateSignature, type ParsedCertificate } from '@pki/pki';

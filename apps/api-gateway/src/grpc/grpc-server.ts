@@ -81,6 +81,9 @@ export class GrpcFront {
   private identity: ClientIdentity | undefined;
   private readonly events: GrpcEvents;
   private stopped = false;
+  /** Unary calls and event streams being answered; a stop waits for them (not for health Watch streams). */
+  private inFlight = 0;
+  private readonly idleWaiters: Array<() => void> = [];
   /** Where the listener is, once it is (for tests: port 0 picks a free one). */
   port: number | undefined;
   healthPort: number | undefined;
@@ -196,19 +199,19 @@ export class GrpcFront {
   }
 
   /** Who is calling, from the TLS session's client certificate; a failure to answer with otherwise. */
-  private async caller(call: UnaryCall | StreamCall, requestId: string): Promise<{ caller: Caller } | { failure: Failure }> {
+  private async caller(call: UnaryCall | StreamCall, requestId: string, domain: string): Promise<{ caller: Caller } | { failure: Failure }> {
     const der = call.getAuthContext()?.sslPeerCertificate?.raw;
-    if (!der || !this.identity) return { failure: this.identityFailure(grpc.status.UNAUTHENTICATED, 'UnrecognizedClientException', 'A client certificate is required.', requestId) };
+    if (!der || !this.identity) return { failure: this.identityFailure(grpc.status.UNAUTHENTICATED, 'UnrecognizedClientException', 'A client certificate is required.', requestId, domain) };
     const checked = await this.identity.check(der, requestId);
     if (checked.ok) return { caller: checked.caller };
     return checked.unavailable
-      ? { failure: this.identityFailure(grpc.status.UNAVAILABLE, 'ServiceUnavailableException', checked.message, requestId) }
-      : { failure: this.identityFailure(grpc.status.UNAUTHENTICATED, 'UnrecognizedClientException', checked.message, requestId) };
+      ? { failure: this.identityFailure(grpc.status.UNAVAILABLE, 'ServiceUnavailableException', checked.message, requestId, domain) }
+      : { failure: this.identityFailure(grpc.status.UNAUTHENTICATED, 'UnrecognizedClientException', checked.message, requestId, domain) };
   }
 
   /** An identity problem: the gRPC code is chosen here (UNAUTHENTICATED is no AWS exception's), ErrorInfo names `reason`. */
-  private identityFailure(code: grpc.status, reason: string, message: string, requestId: string): Failure {
-    const failure = grpcFailure({ code: reason, message, status: 401 }, DOMAINS.events, requestId);
+  private identityFailure(code: grpc.status, reason: string, message: string, requestId: string, domain: string): Failure {
+    const failure = grpcFailure({ code: reason, message, status: 401 }, domain, requestId);
     return { status: { code, details: message, metadata: this.trailer(failure.statusDetails, requestId) }, reason };
   }
 
@@ -226,8 +229,10 @@ export class GrpcFront {
 
   private unary(service: string, api: ApiName, method: GrpcMethod, call: UnaryCall, callback: grpc.sendUnaryData<unknown>): Promise<void> {
     const started = process.hrtime.bigint();
+    this.callStarted();
     return observeGrpcCall(service, method.rpc, metadataReader(call.metadata), async (requestId, noteCaller) => {
       const answer = (failure: Failure | null, response?: unknown): GrpcOutcome => {
+        this.callEnded();
         const code = failure?.status.code ?? grpc.status.OK;
         calls.inc({ service, method: method.rpc, code: grpc.status[code] ?? 'UNKNOWN' });
         durations.observe({ method: method.rpc }, Number(process.hrtime.bigint() - started) / 1e9);
@@ -236,7 +241,7 @@ export class GrpcFront {
         return { status: grpc.status[code] ?? 'UNKNOWN', ...(failure ? { exception: failure.reason } : {}) };
       };
       try {
-        const who = await this.caller(call, requestId);
+        const who = await this.caller(call, requestId, DOMAINS[api]);
         if ('failure' in who) return answer(who.failure);
         noteCaller(who.caller.accountId);
         const deadline = call.getDeadline();
@@ -263,8 +268,10 @@ export class GrpcFront {
   }
 
   private stream(call: StreamCall, rpc: string, run: (caller: Caller, requestId: string) => Promise<StreamEnd>): Promise<void> {
+    this.callStarted();
     return observeGrpcCall(EVENTS_SERVICE, rpc, metadataReader(call.metadata), async (requestId, noteCaller) => {
       const end = (failure: Failure | null): GrpcOutcome => {
+        this.callEnded();
         const code = failure?.status.code ?? grpc.status.OK;
         calls.inc({ service: EVENTS_SERVICE, method: rpc, code: grpc.status[code] ?? 'UNKNOWN' });
         if (failure) call.emit('error', failure.status);
@@ -272,7 +279,7 @@ export class GrpcFront {
         return { status: grpc.status[code] ?? 'UNKNOWN', ...(failure ? { exception: failure.reason } : {}) };
       };
       try {
-        const who = await this.caller(call, requestId);
+        const who = await this.caller(call, requestId, DOMAINS.events);
         if ('failure' in who) return end(who.failure);
         noteCaller(who.caller.accountId);
         call.sendMetadata(this.requestIdMetadata(requestId));
@@ -285,6 +292,20 @@ export class GrpcFront {
     });
   }
 
+  private callStarted(): void {
+    this.inFlight++;
+  }
+
+  private callEnded(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) for (const waiter of this.idleWaiters.splice(0)) waiter();
+  }
+
+  private whenIdle(then: () => void): void {
+    if (this.inFlight === 0) then();
+    else this.idleWaiters.push(then);
+  }
+
   /**
    * Stops taking calls: health says NOT_SERVING, open streams end UNAVAILABLE (their clients
    * call again elsewhere), unary calls in flight finish within `boundMs`, then what is left is cut.
@@ -295,22 +316,18 @@ export class GrpcFront {
     this.health?.setStatus('', 'NOT_SERVING');
     for (const name of [...Object.keys(GRPC_SERVICES), EVENTS_SERVICE]) this.health?.setStatus(name, 'NOT_SERVING');
     this.events.closeAll();
-    await Promise.all(
-      [this.server, this.healthServer].map(
-        (server) =>
-          server &&
-          new Promise<void>((resolve) => {
-            const timer = setTimeout(() => {
-              server.forceShutdown();
-              resolve();
-            }, boundMs);
-            server.tryShutdown(() => {
-              clearTimeout(timer);
-              resolve();
-            });
-          }),
-      ),
-    );
+    // No new calls from here; calls in flight finish (event streams were just ended), within the
+    // bound. Then whatever is left - health Watch streams, which never end by themselves - is cut.
+    for (const server of [this.server, this.healthServer]) server?.tryShutdown(() => undefined);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, boundMs);
+      timer.unref();
+      this.whenIdle(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    for (const server of [this.server, this.healthServer]) server?.forceShutdown();
     return { streams };
   }
 }
