@@ -29,7 +29,8 @@ function expectationsOf(name: string) {
   if (blank) keyUsage = api ? { value: isCa ? CA_KU : 'Digital Signature' } : { critical: true, value: 'Digital Signature' }; // from API / from the CSR
   else if (isCa) keyUsage = { critical: true, value: CA_KU };
   else if (name.startsWith('CodeSigning') || name.startsWith('OCSPSigning')) keyUsage = { critical: true, value: 'Digital Signature' };
-  else keyUsage = { critical: true, value: 'Digital Signature, Key Encipherment' };
+  // EndEntity*: AWS's tables add keyEncipherment, which RFC 5480 §3 forbids for this suite's EC key (key-usage.ts).
+  else keyUsage = { critical: true, value: 'Digital Signature' };
   const eku = blank || isCa ? undefined
     : name.startsWith('CodeSigning') ? { critical: true, value: 'Code Signing' }
     : name.startsWith('OCSPSigning') ? { critical: true, value: 'OCSP Signing' }
@@ -98,4 +99,23 @@ describe('IssueCertificate under every CA-issued certificate template', () => {
     expect(text).toMatch(want.api ? /Subject: CN\s*=\s*api\.example\.com/ : /Subject: O\s*=\s*Example Corp, CN\s*=\s*www\.example\.com/);
     if (!want.isCa) expect(pki.run('verify', '-x509_strict', '-CAfile', 'root.pem', `${name}.pem`)).toContain(`${name}.pem: OK`);
   }, 30_000);
+
+  it('keyUsage follows the subject key (RFC 5480): keyEncipherment for RSA keys only; PKI_KEY_USAGE_PROFILE=aws restores AWS\'s bits', async () => {
+    const issue = async (csr: string, out: string) => {
+      const { certificate } = await issueCertificate(pca, { CertificateAuthorityArn: rootArn, Csr: bytes(pki.read(csr)), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template('EndEntityCertificate'), Validity: { Type: 'DAYS', Value: 30 } }, { maxWaitTime: 30, maxDelay: 1 });
+      pki.write(out, certificate);
+      expect(pki.run('verify', '-x509_strict', '-CAfile', 'root.pem', out)).toContain(`${out}: OK`);
+      return extension(pki.text(out), 'Key Usage');
+    };
+    pki.csr('rsa-leaf', '/CN=rsa.example.com', { newKey: ['-newkey', 'rsa:2048'] });
+    expect(await issue('rsa-leaf.csr', 'rsa-leaf.pem')).toEqual({ critical: true, value: 'Digital Signature, Key Encipherment' });
+    expect(await issue('leaf.csr', 'ec-leaf.pem')).toEqual({ critical: true, value: 'Digital Signature' });
+
+    await stack.restart('issuance-service', { PKI_KEY_USAGE_PROFILE: 'aws' });
+    try {
+      expect(await issue('leaf.csr', 'ec-leaf-aws.pem')).toEqual({ critical: true, value: 'Digital Signature, Key Encipherment' });
+    } finally {
+      await stack.restart('issuance-service', {});
+    }
+  }, 120_000);
 });

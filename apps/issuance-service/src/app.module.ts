@@ -15,6 +15,7 @@ import { caPolicyProjection } from './infrastructure/projections/ca-policy.proje
 import { issuingCaProjection } from './infrastructure/projections/issuing-ca.projection';
 import { issuanceMigrations } from './migrations';
 import { issuancePublicEvents } from './application/public-events';
+import { keyUsageProfileFrom } from './domain/key-usage';
 
 const OWNED_OPERATIONS = Object.entries(ACM_PCA_OPERATIONS)
   .filter(([, service]) => service === 'issuance')
@@ -63,6 +64,7 @@ export const issuanceServiceDefinition = {
           db: runtime.db,
           store: runtime.store,
           publicUrl: config.publicUrl,
+          keyUsageProfile: keyUsageProfileFrom(env.PKI_KEY_USAGE_PROFILE),
           now: () => new Date(),
           newId: randomUUID,
           newSerial: () => serialFromRandom(randomBytes(16)),

@@ -3,6 +3,7 @@ import type { CatchUp, EventStore } from '@pki/eventstore';
 import type { Kysely } from 'kysely';
 import type { IssuingCaViews } from './issuing-ca-views';
 import type { RecentlyIssued } from './recently-issued';
+import type { KeyUsageProfile } from '../domain/key-usage';
 
 /**
  * The Signer port as issuance sees it: ca-service's `SignData` (the CA key never leaves
@@ -25,6 +26,8 @@ export interface IssuanceContext {
   readonly store: EventStore;
   /** Base of every URL written into certificates (PKI_PUBLIC_URL). */
   readonly publicUrl: string;
+  /** PKI_KEY_USAGE_PROFILE (domain/key-usage.ts); absent: rfc5480. */
+  readonly keyUsageProfile?: KeyUsageProfile;
   readonly now: () => Date;
   readonly newId: () => string;
   /** A fresh positive serial (16 CSPRNG octets in production, see serialFromRandom). */

@@ -80,7 +80,7 @@ export function issueCertificateHandler(context: IssuanceContext) {
       const earlier = await findIdempotentCertificate(issuanceDb(context.db), accountId, ca.id, token, now, IDEMPOTENCY_WINDOW_SECONDS);
       if (earlier) return { CertificateArn: earlier };
     }
-    const profile = profileFor(input, template, csr, issuingCaFacts(ca, purpose, context.publicUrl), now);
+    const profile = profileFor(input, template, csr, issuingCaFacts(ca, purpose, context.publicUrl), now, context.keyUsageProfile);
     const meta: EventMetadata = { accountId, correlationId: message.requestId, causationId: null };
     const certificateChain = chainFor(ca, purpose);
 

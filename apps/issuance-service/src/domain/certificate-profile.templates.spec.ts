@@ -16,7 +16,8 @@
 import { basicConstraintsExtension, customExtension, der, extendedKeyUsageExtension, keyIdentifierFromSpki, keyUsageExtension, subjectAltNameExtension, subjectKeyIdentifierExtension, type Extension } from '@pki/pki';
 import type { ApiPassthrough } from './api-passthrough';
 import { buildProfile } from './certificate-profile';
-import { CRL_URL, OCSP_URL, baseInput, csrFor, ecKey, makeRootCa, opensslExtensions, opensslText, opensslVerify, sign, TempDir, unwrap, type TestCa } from './profile-test-kit.spec-helper';
+import type { KeyUsageProfile } from './key-usage';
+import { CRL_URL, OCSP_URL, baseInput, csrFor, ecKey, makeRootCa, opensslExtensions, opensslText, opensslVerify, rsaKey, sign, template as templateNamed, TempDir, unwrap, type TestCa, type TestKey } from './profile-test-kit.spec-helper';
 import { TEMPLATES } from './templates';
 
 const CSR_SUBJECT = { Country: 'US', Organization: 'Example Corp', CommonName: 'csr.example.com' };
@@ -149,7 +150,8 @@ describe('every AWS template issues exactly the extensions its definition lists'
     const key = template.selfSigned ? root.key : ecKey();
     const facts = template.selfSigned ? { ...root.facts, notAfter: undefined, pathLength: undefined } : root.facts;
     const csr = await csrFor(key, CSR_SUBJECT, csrExtensions(ca));
-    const profile = unwrap(buildProfile(baseInput(template, csr, facts, { apiPassthrough: apiPassthrough(ca) })));
+    // AWS's definition tables, bit for bit (PKI_KEY_USAGE_PROFILE=aws); the default RFC 5480 profile is checked below.
+    const profile = unwrap(buildProfile(baseInput(template, csr, facts, { apiPassthrough: apiPassthrough(ca), keyUsageProfile: 'aws' })));
     const cert = await sign(profile, root.key);
 
     const text = opensslText(dir, cert);
@@ -166,5 +168,34 @@ describe('every AWS template issues exactly the extensions its definition lists'
     const verdict = template.selfSigned ? opensslVerify(dir, cert, cert) : opensslVerify(dir, root.der, cert);
     expect(verdict.output).toMatch(/leaf\.pem: OK/);
     expect(verdict.status).toBe(0);
+  });
+});
+
+describe('keyUsage by subject key (RFC 5480 §3, the default profile)', () => {
+  const dir = new TempDir();
+  let root: TestCa;
+  let rsa: TestKey;
+  beforeAll(async () => {
+    root = await makeRootCa();
+    rsa = rsaKey();
+  });
+  afterAll(() => dir.remove());
+
+  const keyUsageLine = async (templateName: string, key: TestKey, keyUsageProfile?: KeyUsageProfile) => {
+    const csr = await csrFor(key, CSR_SUBJECT);
+    const profile = unwrap(buildProfile(baseInput(templateNamed(templateName), csr, root.facts, keyUsageProfile ? { keyUsageProfile } : {})));
+    return opensslExtensions(opensslText(dir, await sign(profile, root.key))).find((l) => l.startsWith('Key Usage'));
+  };
+  const endEntity = TEMPLATES.filter((t) => t.keyUsage?.bits.includes('KeyEncipherment')).map((t) => t.name);
+
+  it('the templates whose AWS definition has keyEncipherment are the EndEntity ones', () => {
+    expect(endEntity.length).toBe(12);
+    expect(endEntity.every((name) => name.startsWith('EndEntity'))).toBe(true);
+  });
+
+  it.each(endEntity)('%s: EC keys get no keyEncipherment, RSA keys keep it; the aws profile keeps it for EC', async (name) => {
+    expect(await keyUsageLine(name, ecKey())).toBe(KU_SIGN);
+    expect(await keyUsageLine(name, rsa)).toBe(KU_TLS);
+    expect(await keyUsageLine(name, ecKey(), 'aws')).toBe(KU_TLS);
   });
 });

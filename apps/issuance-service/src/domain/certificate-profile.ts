@@ -24,6 +24,7 @@ import {
 import { apiCandidates, apiMembersPresent, type ApiPassthrough } from './api-passthrough';
 import { fail, ProfileFailure, type ProfileError } from './profile-error';
 import type { CertificateTemplate } from './templates';
+import { templateKeyUsage, type KeyUsageProfile } from './key-usage';
 import { resolveValidity, type Validity } from './validity';
 
 export type CaUsageMode = 'GENERAL_PURPOSE' | 'SHORT_LIVED_CERTIFICATE';
@@ -68,6 +69,11 @@ export interface ProfileInput {
    * Set to refuse such requests instead (InvalidArgsException).
    */
   readonly rejectIgnoredApiPassthrough?: boolean;
+  /**
+   * The template keyUsage bits for the subject key (key-usage.ts): `rfc5480` (default) leaves
+   * keyEncipherment out for EC keys; `aws` sets exactly the bits of AWS's template tables.
+   */
+  readonly keyUsageProfile?: KeyUsageProfile;
 }
 
 export type IgnoredReason = 'TEMPLATE_DISALLOWS_API' | 'TEMPLATE_DISALLOWS_CSR' | 'TEMPLATE_DEFINES' | 'API_DEFINES' | 'EMPTY';
@@ -127,11 +133,11 @@ function chooseSubject(input: ProfileInput, ignored: IgnoredInput[]): Uint8Array
 }
 
 /** The extensions the template itself places, in the order its definition table lists them. */
-function templateExtensions(t: CertificateTemplate, ca: IssuingCaFacts, subjectSpki: Uint8Array): Extension[] {
+function templateExtensions(t: CertificateTemplate, ca: IssuingCaFacts, subjectSpki: Uint8Array, keyUsageProfile: KeyUsageProfile): Extension[] {
   const out: Extension[] = [basicConstraintsExtension(t.basicConstraints)];
   if (t.authorityKeyIdentifier === 'CA_SKI') out.push(authorityKeyIdentifierExtension(ca.subjectKeyIdentifier ?? keyIdentifierFromSpki(ca.publicKeySpki)));
   out.push(subjectKeyIdentifierExtension(keyIdentifierFromSpki(subjectSpki)));
-  if (t.keyUsage) out.push(keyUsageExtension(Object.fromEntries(t.keyUsage.bits.map((b) => [b, true])) as KeyUsage, t.keyUsage.critical));
+  if (t.keyUsage) out.push(keyUsageExtension(Object.fromEntries(templateKeyUsage(t.keyUsage.bits, subjectSpki, keyUsageProfile).map((b) => [b, true])) as KeyUsage, t.keyUsage.critical));
   if (t.extendedKeyUsage) out.push(extendedKeyUsageExtension(t.extendedKeyUsage.usages.map((u) => ({ ExtendedKeyUsageType: u })), t.extendedKeyUsage.critical));
   if (t.revocationPointers === 'CA_CONFIGURATION') {
     if (ca.crlDistributionPointUrl) out.push(crlDistributionPointsExtension(ca.crlDistributionPointUrl));
@@ -163,7 +169,7 @@ function build(input: ProfileInput): CertificateProfile {
 
   const subjectDer = chooseSubject(input, ignored);
   const subjectEmpty = isEmptyName(subjectDer);
-  const extensions = templateExtensions(template, ca, csr.publicKeySpki);
+  const extensions = templateExtensions(template, ca, csr.publicKeySpki, input.keyUsageProfile ?? 'rfc5480');
   const placed = new Map<string, 'TEMPLATE_DEFINES' | 'API_DEFINES'>(extensions.map((e) => [e.oid, 'TEMPLATE_DEFINES']));
 
   if (api && respectsApi(template)) {

@@ -21,6 +21,7 @@ import {
 } from '@pki/pki';
 import type { ApiPassthrough } from './api-passthrough';
 import { buildProfile, type CertificateProfile, type IssuingCaFacts } from './certificate-profile';
+import type { KeyUsageProfile } from './key-usage';
 import type { SignPurpose } from './issuing-ca';
 import { templateArn, templateByArn, type CertificateTemplate } from './templates';
 import type { Validity } from './validity';
@@ -99,8 +100,9 @@ export function checkSigningAlgorithm(signingAlgorithm: SigningAlgorithm, caKeyA
   }
 }
 
-export function profileFor(input: IssueCertificateInput, template: CertificateTemplate, csr: ParsedCsr, ca: IssuingCaFacts, now: Date): CertificateProfile {
+export function profileFor(input: IssueCertificateInput, template: CertificateTemplate, csr: ParsedCsr, ca: IssuingCaFacts, now: Date, keyUsageProfile: KeyUsageProfile = 'rfc5480'): CertificateProfile {
   const result = buildProfile({
+    keyUsageProfile,
     template,
     csr,
     apiPassthrough: input.ApiPassthrough,

@@ -36,6 +36,11 @@ export function ecKey(): TestKey {
   return { privateKey: pair.privateKey, spki: pair.publicKey.export({ type: 'spki', format: 'der' }) };
 }
 
+export function rsaKey(): TestKey {
+  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { privateKey: pair.privateKey, spki: pair.publicKey.export({ type: 'spki', format: 'der' }) };
+}
+
 export const signer = (key: TestKey): SignFn => async (tbs) => cryptoSign('sha256', tbs, key.privateKey);
 
 export function template(name: string): CertificateTemplate {
@@ -45,7 +50,7 @@ export function template(name: string): CertificateTemplate {
 }
 
 export async function csrFor(key: TestKey, subject: ASN1Subject | Uint8Array, extensions: Extension[] = []): Promise<ParsedCsr> {
-  const der = await buildCsr({ subject, publicKeySpki: key.spki, signingAlgorithm: 'SHA256WITHECDSA', extensions, sign: signer(key) });
+  const der = await buildCsr({ subject, publicKeySpki: key.spki, signingAlgorithm: key.privateKey.asymmetricKeyType === 'rsa' ? 'SHA256WITHRSA' : 'SHA256WITHECDSA', extensions, sign: signer(key) });
   return parseCsr(der);
 }
 
