@@ -72,8 +72,9 @@ export class ServiceClient {
 
   private async send<T>(service: ServiceName, operation: string, message: CommandMessage, headers: MsgHdrs, options: RequestOptions): Promise<Reply<T>> {
     const subject = commandSubject(this.prefix, service, operation);
-    const callerDeadline = options.timeoutMs === undefined ? undefined : Date.now() + Math.max(0, options.timeoutMs);
-    const clientDeadline = Date.now() + this.timeoutMs;
+    const sentAt = Date.now();
+    const callerDeadline = options.timeoutMs === undefined ? undefined : sentAt + Math.max(0, options.timeoutMs);
+    const clientDeadline = sentAt + this.timeoutMs;
     const deadline = Math.min(clientDeadline, callerDeadline ?? Infinity);
     try {
       const data = encodeJson(callerDeadline === undefined ? message : { ...message, deadline: callerDeadline });

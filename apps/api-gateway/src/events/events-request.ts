@@ -59,10 +59,16 @@ export function parseEventsRequest(rawQuery: string, lastEventId: string | strin
   }
   if (lastEventId !== undefined) {
     const token = Array.isArray(lastEventId) ? lastEventId[0] ?? '' : lastEventId;
-    if (!/^[1-9]\d{0,15}$/.test(token.trim())) return invalid(`Last-Event-ID ${JSON.stringify(token)} is not an id this feed sent: send back the id: of the last event received.`);
-    start = { kind: 'after', seq: Number(token.trim()) };
+    const seq = eventSeq(token.trim());
+    if (seq === undefined) return invalid(`Last-Event-ID ${JSON.stringify(token)} is not an id this feed sent: send back the id: of the last event received.`);
+    start = { kind: 'after', seq };
   }
   return { account: callerAccount, sources, detailTypes, resources, start };
+}
+
+/** The stream sequence an event id (SSE `id:`, gRPC resume token) names, or undefined when it is not one the feed sends. */
+export function eventSeq(token: string): number | undefined {
+  return /^[1-9]\d{0,15}$/.test(token) ? Number(token) : undefined;
 }
 
 export function isEventsRequest(value: EventsRequest | AwsError): value is EventsRequest {

@@ -28,6 +28,7 @@ import { parseCertificateAuthorityArn, type Caller } from '@pki/contracts';
 import { buildCsr, formatIpAddress, parseCertificate, parseIpAddress, pemBlocks, subjectAltNameExtension, toPem, verifyChain, type GeneralName, type ParsedCertificate } from '@pki/pki';
 import type { ServiceClient } from '@pki/service-kit';
 import { OperationDispatcher } from '../routing/operation-dispatcher';
+import { TRUST_DOMAIN } from './grpc-config';
 
 export interface GrpcServerCredentials {
   /** ARN of the CA whose certificates are accepted as client certificates. */
@@ -119,8 +120,7 @@ export async function ensureDevGrpcCredentials(
 
 function checkedOptions(options: { dir: string; accountId: string; trustDomain: string; serverNames: readonly string[] }): Wanted {
   if (!/^\d{12}$/.test(options.accountId)) throw new Error(`accountId must be 12 digits, not ${JSON.stringify(options.accountId)}`);
-  // SPIFFE trust domain names: lowercase letters, digits, dots, dashes and underscores.
-  if (!/^[a-z0-9._-]+$/.test(options.trustDomain)) throw new Error(`trustDomain must be a SPIFFE trust domain (lowercase letters, digits, ".", "-", "_"), not ${JSON.stringify(options.trustDomain)}`);
+  if (!TRUST_DOMAIN.test(options.trustDomain)) throw new Error(`trustDomain must be a SPIFFE trust domain (lowercase letters, digits, ".", "-", "_"), not ${JSON.stringify(options.trustDomain)}`);
   if (options.serverNames.length === 0) throw new Error('serverNames must name at least one DNS name or IP address of the gRPC listener');
   const serverNames = options.serverNames.map((name): GeneralName => (isIP(name) ? { IpAddress: name } : { DnsName: name.toLowerCase() }));
   return { dir: options.dir, accountId: options.accountId, serverNames, clientSpiffeId: `spiffe://${options.trustDomain}/account/${options.accountId}/dev-client` };
@@ -385,7 +385,8 @@ async function writeAtomically(path: string, content: string, mode: number): Pro
 
 const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 const privateKeyPem = (key: KeyObject): string => key.export({ type: 'pkcs8', format: 'pem' }).toString();
-const joinPem = (certificate: string, chain: string | undefined): string => [certificate, chain].filter((pem): pem is string => !!pem?.trim()).map((pem) => (pem.endsWith('\n') ? pem : `${pem}\n`)).join('');
+/** A certificate and its chain as one PEM bundle, each block ending in a newline. */
+export const joinPem = (certificate: string, chain: string | undefined): string => [certificate, chain].filter((pem): pem is string => !!pem?.trim()).map((pem) => (pem.endsWith('\n') ? pem : `${pem}\n`)).join('');
 
 /**
  * Runs `fn` holding `path`, a lock file made with O_CREAT|O_EXCL, so two gateway processes

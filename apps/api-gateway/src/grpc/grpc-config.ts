@@ -31,7 +31,8 @@ export const DEFAULT_GRPC_PORT = 4570;
 export const DEFAULT_GRPC_HEALTH_PORT = 4571;
 export const DEFAULT_TRUST_DOMAIN = 'pki.local';
 
-const TRUST_DOMAIN = /^[a-z0-9._-]{1,255}$/;
+/** A SPIFFE trust domain name: lowercase letters, digits, '.', '-', '_'. */
+export const TRUST_DOMAIN = /^[a-z0-9._-]{1,255}$/;
 
 function port(raw: string | undefined, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;

@@ -54,6 +54,8 @@ const BY_NAME: Readonly<Record<string, Status>> = {
   RequestEntityTooLarge: Status.RESOURCE_EXHAUSTED,
   AccessDeniedException: Status.PERMISSION_DENIED,
   UnauthorizedException: Status.PERMISSION_DENIED,
+  // AWS's name for credentials it does not recognize; the gRPC front's refusal of a client certificate.
+  UnrecognizedClientException: Status.UNAUTHENTICATED,
   ConcurrentModificationException: Status.ABORTED,
   VersionConflictException: Status.ABORTED,
   ResourceAlreadyExistsException: Status.ALREADY_EXISTS,

@@ -20,10 +20,11 @@ import { parseCertificate } from '@pki/pki';
 import { PUBLIC_DETAIL_TYPES, type Caller, type PublicEvent } from '@pki/contracts';
 import type { AwsError } from '@pki/aws-protocol';
 import type { EventsRoute } from '../events/events.route';
-import { eventMatches, type EventsRequest, type EventsStart } from '../events/events-request';
+import { eventMatches, eventSeq, type EventsRequest, type EventsStart } from '../events/events-request';
 import type { ServiceClient } from '@pki/service-kit';
 import type { OperationDispatcher } from '../routing/operation-dispatcher';
 import { certificateStatus } from './grpc-identity';
+import { msFromProtoTimestamp, protoTimestamp, type ProtoTimestamp } from './grpc-translate';
 
 const REVOCATION = 'ACM Private CA Certificate Revocation';
 /** Unsent bytes a reader may fall behind by before its stream is ended (as GET /events). */
@@ -48,10 +49,19 @@ export function protoStruct(object: Record<string, unknown>): Struct {
   return { fields };
 }
 
-const timestamp = (iso: string) => {
-  const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 } : undefined;
-};
+/** A WatchCertificateResponse: ISSUED, or REVOKED with when (ISO 8601) and the AWS reason when known. */
+const watchResponse = (certificateArn: string | undefined, serial: string, initial: boolean, revoked?: { at: string | null; reason: string | null }) => ({
+  certificate_arn: certificateArn,
+  status: revoked ? 'CERTIFICATE_STATUS_REVOKED' : 'CERTIFICATE_STATUS_ISSUED',
+  serial,
+  ...(revoked?.at ? { revoked_at: protoTimestamp(Date.parse(revoked.at)) } : {}),
+  ...(revoked?.reason ? { revocation_reason: revoked.reason } : {}),
+  initial,
+});
+
+const feedUnavailable = (error: unknown): StreamEnd => ({
+  error: { code: 'ServiceUnavailableException', message: `The event feed cannot be read now: ${error instanceof Error ? error.message : String(error)}. Call again shortly.`, status: 503 },
+});
 
 type ToMessage = (seq: number, event: PublicEvent, raw: string) => { readonly message: unknown; readonly finish?: boolean } | Promise<{ readonly message: unknown; readonly finish?: boolean }>;
 
@@ -87,11 +97,11 @@ export class GrpcEvents {
     let start: EventsStart = { kind: 'new' };
     const token = request.resume_token as string | undefined;
     if (token) {
-      if (!/^[1-9]\d{0,15}$/.test(token)) return { error: invalid(`Resume token ${JSON.stringify(token)} is not one this stream sent: send back the resume_token of the last event received.`) };
-      start = { kind: 'after', seq: Number(token) };
+      const seq = eventSeq(token);
+      if (seq === undefined) return { error: invalid(`Resume token ${JSON.stringify(token)} is not one this stream sent: send back the resume_token of the last event received.`) };
+      start = { kind: 'after', seq };
     } else if (request.since) {
-      const since = request.since as { seconds?: number; nanos?: number };
-      start = { kind: 'since', time: new Date(Number(since.seconds ?? 0) * 1000 + Math.floor((since.nanos ?? 0) / 1e6)) };
+      start = { kind: 'since', time: new Date(Math.floor(msFromProtoTimestamp(request.since as ProtoTimestamp))) };
     }
     const events: EventsRequest = { account: caller.accountId, sources: new Set(), detailTypes, resources: new Set(), start };
     return this.pump(call, events, (seq, event, raw) => ({ message: { resume_token: String(seq), event: protoStruct(event as unknown as Record<string, unknown>), event_json: raw } }));
@@ -111,7 +121,7 @@ export class GrpcEvents {
     try {
       messages = await this.feed.consume(events);
     } catch (error) {
-      return { error: { code: 'ServiceUnavailableException', message: `The event feed cannot be read now: ${error instanceof Error ? error.message : String(error)}. Call again shortly.`, status: 503 } };
+      return feedUnavailable(error);
     }
     const serial = issued.serialHex;
     const known = await certificateStatus(this.services, caArn!.split('/').pop()!, serial, requestId);
@@ -120,14 +130,7 @@ export class GrpcEvents {
       return { error: { code: 'ServiceUnavailableException', message: 'The status of the certificate cannot be read now. Call again shortly.', status: 503 } };
     }
     const revoked = known.status === 'revoked';
-    call.write({
-      certificate_arn: certArn,
-      status: revoked ? 'CERTIFICATE_STATUS_REVOKED' : 'CERTIFICATE_STATUS_ISSUED',
-      serial,
-      ...(revoked && known.revokedAt ? { revoked_at: timestamp(known.revokedAt) } : {}),
-      ...(revoked && known.reason ? { revocation_reason: known.reason } : {}),
-      initial: true,
-    });
+    call.write(watchResponse(certArn, serial, true, revoked ? { at: known.revokedAt, reason: known.reason } : undefined));
     if (revoked) {
       void messages.close();
       return { done: true };
@@ -136,11 +139,8 @@ export class GrpcEvents {
     // The event says when (to the second, as AWS's events do); revocation-service's record adds the reason.
     return this.pumpMessages(call, events, messages, async (_seq, event) => {
       const now = await certificateStatus(this.services, caArn!.split('/').pop()!, serial, requestId);
-      const when = now?.status === 'revoked' && now.revokedAt ? now.revokedAt : event.time;
-      return {
-        message: { certificate_arn: certArn, status: 'CERTIFICATE_STATUS_REVOKED', serial, revoked_at: timestamp(when), ...(now?.reason ? { revocation_reason: now.reason } : {}), initial: false },
-        finish: true,
-      };
+      const recorded = now?.status === 'revoked' && now.revokedAt ? { at: now.revokedAt, reason: now.reason } : undefined;
+      return { message: watchResponse(certArn, serial, false, recorded ?? { at: event.time, reason: null }), finish: true };
     });
   }
 
@@ -149,7 +149,7 @@ export class GrpcEvents {
     try {
       messages = await this.feed.consume(events);
     } catch (error) {
-      return { error: { code: 'ServiceUnavailableException', message: `The event feed cannot be read now: ${error instanceof Error ? error.message : String(error)}. Call again shortly.`, status: 503 } };
+      return feedUnavailable(error);
     }
     return this.pumpMessages(call, events, messages, toMessage);
   }

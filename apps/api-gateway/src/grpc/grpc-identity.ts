@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import { parseCertificate, verifyCertificateSignature, type ParsedCertificate } from '@pki/pki';
 import { REVOCATION_OPERATIONS, type Caller, type CertificateStatusOutput } from '@pki/contracts';
-import type { ServiceClient } from '@pki/service-kit';
+import { TtlCache, type ServiceClient } from '@pki/service-kit';
 
 /** How long an accepted certificate is trusted before its revocation status is asked again. */
 export const REVOCATION_RECHECK_MS = 1_000;
@@ -49,9 +49,11 @@ export function accountFromSpiffeId(uri: string, trustDomain: string): { ok: tru
   return { ok: true, accountId: segments[1]! };
 }
 
-interface Cached {
-  readonly result: IdentityCheck;
-  readonly checkedAt: number;
+/** A check that could not be made now: not cached (TtlCache keeps no failed load), answered as is. */
+class CheckUnavailable extends Error {
+  constructor(readonly result: IdentityCheck) {
+    super('the client certificate cannot be checked now');
+  }
 }
 
 export interface ClientIdentityOptions {
@@ -64,7 +66,7 @@ export interface ClientIdentityOptions {
 }
 
 export class ClientIdentity {
-  private readonly cache = new Map<string, Cached>();
+  private readonly cache = new TtlCache<IdentityCheck>(REVOCATION_RECHECK_MS, 10_000);
   private readonly now: () => number;
 
   constructor(private readonly o: ClientIdentityOptions) {
@@ -74,13 +76,17 @@ export class ClientIdentity {
   /** The caller a client certificate (DER, from the TLS session) stands for, or why it is refused. */
   async check(der: Buffer, requestId: string): Promise<IdentityCheck> {
     const key = createHash('sha256').update(der).digest('base64');
-    const cached = this.cache.get(key);
-    if (cached && this.now() - cached.checkedAt < REVOCATION_RECHECK_MS) return cached.result;
-    const result = await this.checkNow(der, requestId);
-    if (!result.ok && result.unavailable) return result;
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(key, { result, checkedAt: this.now() });
-    return result;
+    try {
+      // One check in flight per certificate; its answer serves the calls of the next REVOCATION_RECHECK_MS.
+      return await this.cache.get(key, this.now(), async () => {
+        const result = await this.checkNow(der, requestId);
+        if (!result.ok && result.unavailable) throw new CheckUnavailable(result);
+        return result;
+      });
+    } catch (error) {
+      if (error instanceof CheckUnavailable) return error.result;
+      throw error;
+    }
   }
 
   private async checkNow(der: Buffer, requestId: string): Promise<IdentityCheck> {

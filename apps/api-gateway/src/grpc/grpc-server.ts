@@ -24,14 +24,14 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath, type ServingStatusMap } from 'grpc-health-check';
-import { MAX_REQUEST_BODY_BYTES, toWireJson, type AwsError } from '@pki/aws-protocol';
+import { MAX_REQUEST_BODY_BYTES, type AwsError } from '@pki/aws-protocol';
 import { parseCertificate } from '@pki/pki';
 import { counter, histogram, type ServiceClient } from '@pki/service-kit';
 import type { Caller } from '@pki/contracts';
 import type { EventsRoute } from '../events/events.route';
 import { observeGrpcCall, type GrpcOutcome } from '../http/request-telemetry';
 import type { ApiName, OperationDispatcher } from '../routing/operation-dispatcher';
-import { DEV_GRPC_CA_TAG, ensureDevGrpcCredentials } from './dev-credentials';
+import { DEV_GRPC_CA_TAG, ensureDevGrpcCredentials, joinPem } from './dev-credentials';
 import { grpcConfigProblem, type GrpcConfig } from './grpc-config';
 import { grpcFailure, STATUS_DETAILS_KEY } from './grpc-errors';
 import { GrpcEvents, type StreamEnd } from './grpc-events';
@@ -153,7 +153,7 @@ export class GrpcFront {
       if (list.some((t) => t.Key === DEV_GRPC_CA_TAG.Key)) throw new FatalGrpcConfig(`the gRPC client CA ${arn} is the development trust CA (tag ${DEV_GRPC_CA_TAG.Key}); it is refused with NODE_ENV=production`);
     }
     const result = got.result as { Certificate: string; CertificateChain?: string };
-    return { certificate: result.Certificate, trustPem: `${result.Certificate.trim()}\n${(result.CertificateChain ?? '').trim()}\n` };
+    return { certificate: result.Certificate, trustPem: joinPem(result.Certificate, result.CertificateChain) };
   }
 
   private async listen(): Promise<void> {
@@ -183,7 +183,7 @@ export class GrpcFront {
     const credentials = grpc.ServerCredentials.createSsl(Buffer.from(ca.trustPem), [{ cert_chain: creds.certChain, private_key: creds.privateKey }], true);
     this.port = await bind(server, `${this.o.config.host}:${this.o.config.port}`, credentials);
     this.server = server;
-    if (this.o.config.healthPort !== 0 || this.o.config.port === 0) {
+    if (this.o.config.healthPort !== 0) {
       const healthServer = new grpc.Server();
       this.health.addToServer(healthServer);
       this.healthPort = await bind(healthServer, `${this.o.config.host}:${this.o.config.healthPort}`, grpc.ServerCredentials.createInsecure());
@@ -199,32 +199,21 @@ export class GrpcFront {
   }
 
   /** Who is calling, from the TLS session's client certificate; a failure to answer with otherwise. */
-  private async caller(call: UnaryCall | StreamCall, requestId: string, domain: string): Promise<{ caller: Caller } | { failure: Failure }> {
+  private async caller(call: UnaryCall | StreamCall, requestId: string, api: ApiName | 'events'): Promise<{ caller: Caller } | { failure: Failure }> {
     const der = call.getAuthContext()?.sslPeerCertificate?.raw;
-    if (!der || !this.identity) return { failure: this.identityFailure(grpc.status.UNAUTHENTICATED, 'UnrecognizedClientException', 'A client certificate is required.', requestId, domain) };
+    if (!der || !this.identity) return { failure: this.failure({ code: 'UnrecognizedClientException', message: 'A client certificate is required.', status: 401 }, api, requestId) };
     const checked = await this.identity.check(der, requestId);
     if (checked.ok) return { caller: checked.caller };
-    return checked.unavailable
-      ? { failure: this.identityFailure(grpc.status.UNAVAILABLE, 'ServiceUnavailableException', checked.message, requestId, domain) }
-      : { failure: this.identityFailure(grpc.status.UNAUTHENTICATED, 'UnrecognizedClientException', checked.message, requestId, domain) };
-  }
-
-  /** An identity problem: the gRPC code is chosen here (UNAUTHENTICATED is no AWS exception's), ErrorInfo names `reason`. */
-  private identityFailure(code: grpc.status, reason: string, message: string, requestId: string, domain: string): Failure {
-    const failure = grpcFailure({ code: reason, message, status: 401 }, domain, requestId);
-    return { status: { code, details: message, metadata: this.trailer(failure.statusDetails, requestId) }, reason };
-  }
-
-  private trailer(statusDetails: Buffer, requestId: string): grpc.Metadata {
-    const metadata = new grpc.Metadata();
-    metadata.set(STATUS_DETAILS_KEY, statusDetails);
-    metadata.set('x-amzn-requestid', requestId);
-    return metadata;
+    // UNAVAILABLE (revocation cannot be checked now: call again) or UNAUTHENTICATED, by the exception's name (grpc-errors.ts).
+    const error = checked.unavailable ? { code: 'ServiceUnavailableException', message: checked.message, status: 503 } : { code: 'UnrecognizedClientException', message: checked.message, status: 401 };
+    return { failure: this.failure(error, api, requestId) };
   }
 
   private failure(error: AwsError, api: ApiName | 'events', requestId: string): Failure {
     const failure = grpcFailure(error, DOMAINS[api], requestId);
-    return { status: { code: failure.code, details: failure.details, metadata: this.trailer(failure.statusDetails, requestId) }, reason: error.code };
+    const metadata = requestIdMetadata(requestId);
+    metadata.set(STATUS_DETAILS_KEY, failure.statusDetails);
+    return { status: { code: failure.code, details: failure.details, metadata }, reason: error.code };
   }
 
   private unary(service: string, api: ApiName, method: GrpcMethod, call: UnaryCall, callback: grpc.sendUnaryData<unknown>): Promise<void> {
@@ -233,15 +222,13 @@ export class GrpcFront {
     return observeGrpcCall(service, method.rpc, metadataReader(call.metadata), async (requestId, noteCaller) => {
       const answer = (failure: Failure | null, response?: unknown): GrpcOutcome => {
         this.callEnded();
-        const code = failure?.status.code ?? grpc.status.OK;
-        calls.inc({ service, method: method.rpc, code: grpc.status[code] ?? 'UNKNOWN' });
         durations.observe({ method: method.rpc }, Number(process.hrtime.bigint() - started) / 1e9);
         if (failure) callback(failure.status);
-        else callback(null, response, this.requestIdMetadata(requestId));
-        return { status: grpc.status[code] ?? 'UNKNOWN', ...(failure ? { exception: failure.reason } : {}) };
+        else callback(null, response, requestIdMetadata(requestId));
+        return counted(service, method.rpc, failure);
       };
       try {
-        const who = await this.caller(call, requestId, DOMAINS[api]);
+        const who = await this.caller(call, requestId, api);
         if ('failure' in who) return answer(who.failure);
         noteCaller(who.caller.accountId);
         const deadline = call.getDeadline();
@@ -253,7 +240,8 @@ export class GrpcFront {
         const input = toAwsJson(method.request, call.request);
         const reply = await this.o.dispatcher.dispatch(api, method.operation, input, who.caller, requestId, { timeoutMs, signal: abort.signal });
         if (!reply.ok) return answer(this.failure(reply.error, api, requestId));
-        return answer(null, fromAwsJson(method.response, (toWireJson(reply.result ?? {}) ?? {}) as Record<string, unknown>));
+        // reply.result is decoded JSON already: blobs base64, timestamps epoch seconds, as on HTTP.
+        return answer(null, fromAwsJson(method.response, (reply.result ?? {}) as Record<string, unknown>));
       } catch (error) {
         this.log.error(`${service}/${method.rpc} failed (request ${requestId})`, error instanceof Error ? error.stack : String(error));
         return answer(this.failure({ code: 'InternalFailure', message: `The request processing has failed because of an unknown error (request id ${requestId}).`, status: 500 }, api, requestId));
@@ -261,28 +249,20 @@ export class GrpcFront {
     });
   }
 
-  private requestIdMetadata(requestId: string): grpc.Metadata {
-    const metadata = new grpc.Metadata();
-    metadata.set('x-amzn-requestid', requestId);
-    return metadata;
-  }
-
   private stream(call: StreamCall, rpc: string, run: (caller: Caller, requestId: string) => Promise<StreamEnd>): Promise<void> {
     this.callStarted();
     return observeGrpcCall(EVENTS_SERVICE, rpc, metadataReader(call.metadata), async (requestId, noteCaller) => {
       const end = (failure: Failure | null): GrpcOutcome => {
         this.callEnded();
-        const code = failure?.status.code ?? grpc.status.OK;
-        calls.inc({ service: EVENTS_SERVICE, method: rpc, code: grpc.status[code] ?? 'UNKNOWN' });
         if (failure) call.emit('error', failure.status);
         else if (!call.cancelled) call.end();
-        return { status: grpc.status[code] ?? 'UNKNOWN', ...(failure ? { exception: failure.reason } : {}) };
+        return counted(EVENTS_SERVICE, rpc, failure);
       };
       try {
-        const who = await this.caller(call, requestId, DOMAINS.events);
+        const who = await this.caller(call, requestId, 'events');
         if ('failure' in who) return end(who.failure);
         noteCaller(who.caller.accountId);
-        call.sendMetadata(this.requestIdMetadata(requestId));
+        call.sendMetadata(requestIdMetadata(requestId));
         const result = await run(who.caller, requestId);
         return end('error' in result ? this.failure(result.error, 'events', requestId) : null);
       } catch (error) {
@@ -336,6 +316,20 @@ export class GrpcFront {
 interface Failure {
   readonly status: grpc.StatusObject;
   readonly reason: string;
+}
+
+/** Metadata naming the call's request id (as `x-amzn-RequestId` on HTTP). */
+function requestIdMetadata(requestId: string): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  metadata.set('x-amzn-requestid', requestId);
+  return metadata;
+}
+
+/** Counts an answered call in pki_grpc_requests_total; its status and AWS exception for the access line. */
+function counted(service: string, method: string, failure: Failure | null): GrpcOutcome {
+  const status = grpc.status[failure?.status.code ?? grpc.status.OK] ?? 'UNKNOWN';
+  calls.inc({ service, method, code: status });
+  return { status, ...(failure ? { exception: failure.reason } : {}) };
 }
 
 /** The first value of a text metadata entry (for the trace context). */

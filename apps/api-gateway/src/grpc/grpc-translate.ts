@@ -27,6 +27,24 @@ export const PROTO_LOADER_OPTIONS = {
 
 type ProtoObject = Record<string, unknown>;
 
+/** google.protobuf.Timestamp as proto-loader hands it over (int64 seconds as number with longs: Number). */
+export interface ProtoTimestamp {
+  readonly seconds?: number | string;
+  readonly nanos?: number;
+}
+
+/** Epoch milliseconds (fractions kept) as a Timestamp; undefined for a time that is not one. */
+export function protoTimestamp(ms: number): { seconds: number; nanos: number } | undefined {
+  if (!Number.isFinite(ms)) return undefined;
+  const seconds = Math.floor(ms / 1000);
+  return { seconds, nanos: Math.round((ms - seconds * 1000) * 1e6) };
+}
+
+/** A Timestamp as epoch milliseconds (fractions kept). */
+export function msFromProtoTimestamp(t: ProtoTimestamp): number {
+  return Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6;
+}
+
 /** AWS value -> proto value name, per enum, built on first use. */
 const awsToProtoEnum = new Map<string, ReadonlyMap<string, string>>();
 
@@ -59,10 +77,8 @@ function awsValue(type: GrpcWireType, value: unknown): unknown {
       return value;
     case 'blob':
       return Buffer.isBuffer(value) || value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value;
-    case 'timestamp': {
-      const t = value as { seconds?: number | string; nanos?: number };
-      return Number(t.seconds ?? 0) + (t.nanos ?? 0) / 1e9;
-    }
+    case 'timestamp':
+      return msFromProtoTimestamp(value as ProtoTimestamp) / 1000;
     case 'enum': {
       const name = String(value);
       if (name.endsWith('_UNSPECIFIED') && !Object.hasOwn(GRPC_ENUMS[type.name] ?? {}, name)) return undefined;
@@ -107,12 +123,8 @@ function protoValue(type: GrpcWireType, value: unknown): unknown {
       return value;
     case 'blob':
       return typeof value === 'string' ? Buffer.from(value, 'base64') : value;
-    case 'timestamp': {
-      const ms = typeof value === 'number' ? value * 1000 : value instanceof Date ? value.getTime() : Date.parse(String(value));
-      if (!Number.isFinite(ms)) return undefined;
-      const seconds = Math.floor(ms / 1000);
-      return { seconds, nanos: Math.round((ms - seconds * 1000) * 1e6) };
-    }
+    case 'timestamp':
+      return protoTimestamp(typeof value === 'number' ? value * 1000 : value instanceof Date ? value.getTime() : Date.parse(String(value)));
     case 'enum':
       return protoEnumValue(type.name, String(value));
     case 'structure':

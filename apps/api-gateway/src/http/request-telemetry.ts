@@ -23,6 +23,14 @@ export function noteAccount(accountId: string): void {
 
 let accessLog: PinoLogger | undefined;
 
+/** A request's one access line: request id, account, API, operation, `outcome` (status, exception), latency; a warning when the server failed. */
+function writeAccessLine(context: RequestContext, start: number, api: string, operation: string, outcome: Record<string, unknown>, serverFault: boolean, statusText: string): void {
+  const line = { kind: 'access', requestId: context.requestId, account: context.account ?? null, api, operation, ...outcome, latencyMs: Math.round((performance.now() - start) * 10) / 10 };
+  accessLog ??= structuredLogger('access');
+  if (serverFault) accessLog.warn(line, `${api} ${operation} ${statusText}`);
+  else accessLog.info(line, `${api} ${operation} ${statusText}`);
+}
+
 /**
  * One API request at the gateway: it gets its request id here, runs as the current request (log
  * lines carry the id) inside a server span continuing the caller's W3C trace context
@@ -45,19 +53,7 @@ export function observeHttpRequest(req: IncomingMessage, res: ServerResponse, ca
       const exception = res.getHeader('x-amzn-ErrorType');
       span?.setAttribute('http.response.status_code', status);
       if (status >= 500) span?.setStatus({ code: SpanStatusCode.ERROR, message: typeof exception === 'string' ? exception : String(status) });
-      const line = {
-        kind: 'access',
-        requestId,
-        account: context.account ?? null,
-        api: call.api,
-        operation: call.operation,
-        status,
-        ...(typeof exception === 'string' ? { exception } : {}),
-        latencyMs: Math.round((performance.now() - start) * 10) / 10,
-      };
-      accessLog ??= structuredLogger('access');
-      if (status >= 500) accessLog.warn(line, `${call.api} ${call.operation} ${status}`);
-      else accessLog.info(line, `${call.api} ${call.operation} ${status}`);
+      writeAccessLine(context, start, call.api, call.operation, { status, ...(typeof exception === 'string' ? { exception } : {}) }, status >= 500, String(status));
     }, traceContextFrom(header, () => Object.keys(req.headers))),
   );
 }
@@ -87,19 +83,7 @@ export function observeGrpcCall(service: string, method: string, metadata: (name
       span?.setAttribute('rpc.grpc.status_code', outcome.status);
       const serverFault = outcome.status === 'INTERNAL' || outcome.status === 'UNKNOWN';
       if (serverFault) span?.setStatus({ code: SpanStatusCode.ERROR, message: outcome.exception ?? outcome.status });
-      const line = {
-        kind: 'access',
-        requestId,
-        account: context.account ?? null,
-        api: service,
-        operation: method,
-        grpcStatus: outcome.status,
-        ...(outcome.exception ? { exception: outcome.exception } : {}),
-        latencyMs: Math.round((performance.now() - start) * 10) / 10,
-      };
-      accessLog ??= structuredLogger('access');
-      if (serverFault) accessLog.warn(line, `${service} ${method} ${outcome.status}`);
-      else accessLog.info(line, `${service} ${method} ${outcome.status}`);
+      writeAccessLine(context, start, service, method, { grpcStatus: outcome.status, ...(outcome.exception ? { exception: outcome.exception } : {}) }, serverFault, outcome.status);
     }, traceContextFrom(metadata, () => ['traceparent', 'tracestate'])),
   );
 }
