@@ -44,6 +44,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
+  type RevocationConfiguration,
   ACMPCAClient,
   CreateCertificateAuthorityCommand,
   GetCertificateAuthorityCertificateCommand,
@@ -72,6 +73,8 @@ const { loadConfig } = dist<typeof ServiceKitLib>('libs/service-kit/src/index.js
 const REVOCATION_SCHEMA = 'revocation';
 const CRL_BUCKET = 'bench-crl';
 const SEED_ARN_MARK = '/certificate/bench-seed-';
+/** Object keys of seeded partitions (no certificate names them; never published: not due). */
+const SEED_PARTITION_MARK = 'bench-seed-partition/';
 /** Issue #14: a CRL of 1,000,000 entries read, built, signed and published in <= 6 s (goal 5 s), < 512 MB resident. */
 const CRL_GATE = { entries: 1_000_000, seconds: 6, goalSeconds: 5, rssMb: 512 } as const;
 
@@ -271,41 +274,23 @@ async function main(): Promise<void> {
   const db = createDb(config.databaseUrl, { max: 2 }) as Kysely<any>;
   const work = mkdtempSync(join(tmpdir(), 'bench-revocation-'));
   let caId: string | undefined;
+  let partitionedCaId: string | undefined;
   try {
     // An ACTIVE EC P-256 ROOT CA with CRL and OCSP enabled.
-    const { CertificateAuthorityArn: caArn } = await client.send(
-      new CreateCertificateAuthorityCommand({
-        CertificateAuthorityType: 'ROOT',
-        CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { CommonName: `Bench revocation ${randomBytes(3).toString('hex')}` } },
-        RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: CRL_BUCKET, ExpirationInDays: 7 }, OcspConfiguration: { Enabled: true } },
-      }),
-    );
-    caId = caArn!.split('/').pop()!;
-    await waitUntilCertificateAuthorityCSRCreated({ client, maxWaitTime: 120, minDelay: 1, maxDelay: 2 }, { CertificateAuthorityArn: caArn });
-    const { Csr } = await client.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: caArn }));
-    const issue = async (csr: Uint8Array, template?: string): Promise<string> => {
-      const { CertificateArn } = await client.send(
-        new IssueCertificateCommand({
-          CertificateAuthorityArn: caArn,
-          Csr: csr,
-          SigningAlgorithm: 'SHA256WITHECDSA',
-          TemplateArn: template,
-          Validity: template ? { Type: 'YEARS', Value: 5 } : { Type: 'DAYS', Value: 7 },
-        }),
-      );
-      await waitUntilCertificateIssued({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { CertificateAuthorityArn: caArn, CertificateArn });
-      return (await client.send(new GetCertificateCommand({ CertificateAuthorityArn: caArn, CertificateArn }))).Certificate!;
-    };
-    const rootPem = await issue(new TextEncoder().encode(Csr!), 'arn:aws:acm-pca:::template/RootCACertificate/V1');
-    await client.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: caArn, Certificate: new TextEncoder().encode(rootPem) }));
-    const caPem = (await client.send(new GetCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: caArn }))).Certificate!;
+    const root = await activeRootCa(client, { CrlConfiguration: { Enabled: true, S3BucketName: CRL_BUCKET, ExpirationInDays: 7 }, OcspConfiguration: { Enabled: true } });
+    const { caArn, issue, caPem } = root;
+    caId = root.caId;
     writeFileSync(join(work, 'ca.pem'), caPem);
     console.log(`CA ${caArn} (EC_prime256v1, SHA256WITHECDSA) is ACTIVE`);
 
     // 1. CRLs.
     await waitForValue(async () => (await db.withSchema(REVOCATION_SCHEMA).selectFrom('cas').select('status').where('id', '=', caId!).executeTakeFirst())?.status === 'ACTIVE', 60_000, 'revocation-service to see the CA ACTIVE');
-    console.log(await crlBenchmark(db, caId, caArn!, sizes, work));
-    await removeSeeds(db, caId, caArn!);
+    console.log(await crlBenchmark(db, caId, caArn, sizes, work));
+    await removeSeeds(db, caId, caArn);
+
+    // 1b. Partitioned CRLs: the one partition a revocation touches, in a CA of BENCH_PARTITIONED_CERTS certificates.
+    console.log(await partitionedCrlBenchmark(client, db, work, (id) => (partitionedCaId = id)));
+    if (partitionedCaId) await removePartitionSeeds(db, partitionedCaId);
 
     // 2. OCSP (bench/ocsp/ocsp-bench.ts): nonce-less and nonce rates, CPU per response per process, anchors.
     const leafCsr = makeLeafCsr(work);
@@ -331,10 +316,167 @@ async function main(): Promise<void> {
     });
   } finally {
     if (caId) await removeSeeds(db, caId).catch(() => undefined);
+    if (partitionedCaId) await removePartitionSeeds(db, partitionedCaId).catch(() => undefined);
     await db.destroy();
     client.destroy();
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+interface ActiveCa {
+  readonly caArn: string;
+  readonly caId: string;
+  readonly caPem: string;
+  /** Issues from `csr` (with `template`, five years; else the default template, seven days) and answers the certificate PEM. */
+  readonly issue: (csr: Uint8Array, template?: string) => Promise<string>;
+}
+
+/** A new EC P-256 ROOT CA with `revocation`, made ACTIVE through the SDK (its own RootCACertificate/V1 certificate). */
+async function activeRootCa(client: ACMPCAClient, revocation: RevocationConfiguration): Promise<ActiveCa> {
+  const { CertificateAuthorityArn: caArn } = await client.send(
+    new CreateCertificateAuthorityCommand({
+      CertificateAuthorityType: 'ROOT',
+      CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { CommonName: `Bench revocation ${randomBytes(3).toString('hex')}` } },
+      RevocationConfiguration: revocation,
+    }),
+  );
+  await waitUntilCertificateAuthorityCSRCreated({ client, maxWaitTime: 120, minDelay: 1, maxDelay: 2 }, { CertificateAuthorityArn: caArn });
+  const { Csr } = await client.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: caArn }));
+  const issue = async (csr: Uint8Array, template?: string): Promise<string> => {
+    const { CertificateArn } = await client.send(
+      new IssueCertificateCommand({
+        CertificateAuthorityArn: caArn,
+        Csr: csr,
+        SigningAlgorithm: 'SHA256WITHECDSA',
+        TemplateArn: template,
+        Validity: template ? { Type: 'YEARS', Value: 5 } : { Type: 'DAYS', Value: 7 },
+      }),
+    );
+    await waitUntilCertificateIssued({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { CertificateAuthorityArn: caArn, CertificateArn });
+    return (await client.send(new GetCertificateCommand({ CertificateAuthorityArn: caArn, CertificateArn }))).Certificate!;
+  };
+  const rootPem = await issue(new TextEncoder().encode(Csr!), 'arn:aws:acm-pca:::template/RootCACertificate/V1');
+  await client.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: caArn, Certificate: new TextEncoder().encode(rootPem) }));
+  const caPem = (await client.send(new GetCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: caArn }))).Certificate!;
+  return { caArn: caArn!, caId: caArn!.split('/').pop()!, caPem, issue };
+}
+
+/** Issue #17: regenerating the one partition a revocation touched, in a CA of 10,000,000 certificates, goal under one second. */
+const PARTITION_GOAL = { certificates: 10_000_000, seconds: 1 } as const;
+
+/**
+ * A CA with CrlType PARTITIONED and BENCH_PARTITIONED_CERTS certificates in partitions of
+ * BENCH_PARTITION_SIZE (the stack's PKI_CRL_PARTITION_SIZE, default 100,000), of which
+ * BENCH_PARTITIONED_REVOKED_PERCENT are revoked: one real certificate issued and revoked through
+ * the SDK (so its partition is the one a revocation touched, by the real path), the rest seeded
+ * straight into revocation-service's read model (partitions and revocations, as bulk as section
+ * 1's), then that one partition's CRL generated by revocation-service's generateCrl in its own
+ * process, beside the same-run anchors: `openssl ca -gencrl` over as many entries and the complete
+ * CRL of the same CA's revocations would-be size.
+ */
+async function partitionedCrlBenchmark(client: ACMPCAClient, db: Kysely<any>, work: string, created: (caId: string) => void): Promise<string> {
+  const certificates = positiveInt('BENCH_PARTITIONED_CERTS', 100_000);
+  const partitionSize = positiveInt('BENCH_PARTITION_SIZE', Number(process.env.PKI_CRL_PARTITION_SIZE) || 100_000);
+  const percent = Number(process.env.BENCH_PARTITIONED_REVOKED_PERCENT ?? '10');
+  if (!(percent >= 0 && percent <= 100)) throw new Error(`BENCH_PARTITIONED_REVOKED_PERCENT must be 0 to 100, not ${process.env.BENCH_PARTITIONED_REVOKED_PERCENT}`);
+  const partitions = Math.max(1, Math.ceil(certificates / partitionSize));
+  const revoked = Math.round((certificates * percent) / 100);
+  const ca = await activeRootCa(client, { CrlConfiguration: { Enabled: true, S3BucketName: CRL_BUCKET, ExpirationInDays: 7, CrlType: 'PARTITIONED' } as never });
+  created(ca.caId);
+  writeFileSync(join(work, 'partitioned-ca.pem'), ca.caPem);
+  // One real certificate: issuance binds it to the CA's first partition; wait for revocation-service to know that partition.
+  const leaf = await waitForPartitionedLeaf(ca, makeLeafCsr(work), db);
+  const partition = leaf.partition;
+  const seedStart = performance.now();
+  // The other partitions (published, not due, so the stack's worker leaves them alone) and the revocations, spread evenly over all.
+  const known = await db.withSchema(REVOCATION_SCHEMA).selectFrom('crl_partitions').select(['bucket', 'url', 'object_key']).where('ca_id', '=', ca.caId).where('partition_id', '=', partition).executeTakeFirstOrThrow();
+  await sql`insert into ${sql.id(REVOCATION_SCHEMA, 'crl_partitions')} (ca_id, partition_id, bucket, object_key, url, max_not_after, this_update, next_update, generated_dirty_seq, generated_config_seq)
+    select ${ca.caId}::uuid, gen_random_uuid(), ${known.bucket}, ${`${SEED_PARTITION_MARK}`} || g, ${known.url}, now() + interval '365 days', now(), now() + interval '7 days', 0,
+           (select config_seq from ${sql.id(REVOCATION_SCHEMA, 'cas')} where id = ${ca.caId}::uuid)
+    from generate_series(2, ${partitions}::bigint) g`.execute(db);
+  const ids = (await db.withSchema(REVOCATION_SCHEMA).selectFrom('crl_partitions').select('partition_id').where('ca_id', '=', ca.caId).orderBy('partition_id').execute()).map((r) => r.partition_id as string);
+  const others = ids.filter((id) => id !== partition);
+  const all = [partition, ...others];
+  await sql`insert into ${sql.id(REVOCATION_SCHEMA, 'revocations')} (ca_id, serial, certificate_arn, revoked_at, reason, not_after, event_id, crl_partition)
+    select ${ca.caId}::uuid, to_hex(1099511627776 + g), ${`${ca.caArn}${SEED_ARN_MARK}`} || g, now() - (g % 86400) * interval '1 second',
+           (array['KEY_COMPROMISE','SUPERSEDED','CESSATION_OF_OPERATION','AFFILIATION_CHANGED','UNSPECIFIED'])[1 + g % 5],
+           now() + interval '365 days', gen_random_uuid(), (${all}::uuid[])[1 + g % ${all.length}]
+    from generate_series(1, ${revoked}::bigint) g`.execute(db);
+  await sql`vacuum (analyze) ${sql.id(REVOCATION_SCHEMA, 'revocations')}`.execute(db);
+  const seedSeconds = (performance.now() - seedStart) / 1000;
+  // The real revocation, through the SDK: it marks its partition dirty.
+  await client.send(new RevokeCertificateCommand({ CertificateAuthorityArn: ca.caArn, CertificateSerial: leaf.serial, RevocationReason: 'KEY_COMPROMISE' }));
+  const inPartition = Number((await sql<{ n: string }>`select count(*)::text as n from ${sql.id(REVOCATION_SCHEMA, 'revocations')} where ca_id = ${ca.caId}::uuid and crl_partition = ${partition}::uuid`.execute(db)).rows[0]!.n);
+
+  const selector = { httpPort: process.env.PKI_HTTP_PORT || new URL(endpoint).port || '4566' };
+  const before = sampleStack(selector);
+  let stack: CpuUsage | undefined;
+  const result = await generateCrlInChild(ca.caId, {
+    ...(process.env.BENCH_CRL_DIST ? { root: resolve(process.env.BENCH_CRL_DIST) } : {}),
+    name: 'bench-partition',
+    partition,
+    onReport: () => (stack = cpuBetween(before, sampleStack(selector))),
+  });
+  if (result.entryCount !== inPartition) throw new Error(`the partition CRL has ${result.entryCount} entries, its partition holds ${inPartition} revocations`);
+  // What a relying party fetches: the partition CRL at its CDP, verified by OpenSSL, with the IDP naming that URL.
+  const crl = await fetchBytes(`${endpoint}${new URL(known.url).pathname}`);
+  if (crl.length !== result.size) throw new Error(`the published partition CRL has ${crl.length} octets, generateCrl reported ${result.size}`);
+  writeFileSync(join(work, 'partition.der'), crl);
+  const text = spawnSync('openssl', ['crl', '-inform', 'DER', '-in', join(work, 'partition.der'), '-CAfile', join(work, 'partitioned-ca.pem'), '-noout', '-text', '-verify'], { encoding: 'utf8' });
+  if (!/verify OK/.test(text.stdout + text.stderr) || !text.stdout.includes(known.url)) throw new Error(`openssl cannot verify the partition CRL or it does not name ${known.url}: ${text.stderr}`);
+  const anchors = crlAnchors(inPartition, crl.length, work);
+  const p = result.phases;
+  const split = p ? `read ${f(p.read / 1000, 3)} + build ${f(p.build / 1000, 3)} + sign ${f(p.sign / 1000, 3)} + publish ${f(p.publish / 1000, 3)} s; ` : '';
+  const group = (g: Group) => (stack?.groups.get(g) ?? 0) / 1000;
+  const gated = certificates >= PARTITION_GOAL.certificates;
+  const rows: Row[] = [
+    {
+      figure: `partition CRL after a revocation, CA of ${certificates.toLocaleString('en-US')} certificates`,
+      value: result.ms / 1000,
+      unit: 's',
+      digits: 3,
+      detail: `${split}${inPartition.toLocaleString('en-US')} entries (${f(crl.length / 1024, 0)} KB, CRL #${result.crlNumber}) of ${revoked.toLocaleString('en-US')} revocations in ${partitions} partitions of ${partitionSize.toLocaleString('en-US')}; openssl verify OK, IDP = CDP`,
+      ...(gated ? { goal: { op: '<', value: PARTITION_GOAL.seconds } } : {}),
+      anchors: `openssl ca -gencrl over ${anchors.opensslEntries.toLocaleString('en-US')} entries: ${anchors.opensslSeconds === undefined ? anchors.opensslError : `${f(anchors.opensslSeconds, 2)} s`}; one P-256 signature: ${f(anchors.signMs, 3)} ms`,
+    },
+    {
+      figure: '  CPU of that generation',
+      value: result.cpuMs / 1000 + group('postgres') + group('ca-service'),
+      unit: 's',
+      digits: 3,
+      detail: `generating process ${f(result.cpuMs / 1000, 3)} + Postgres backends ${f(group('postgres'), 3)} + ca-service ${f(group('ca-service'), 3)} s`,
+    },
+    { figure: `  peak RSS of that generation (${f(result.baselineRssMb, 0)} MB before it)`, value: result.peakRssMb, unit: 'MB', digits: 0 },
+  ];
+  return renderReport('1b. Partitioned CRL (CrlType PARTITIONED): the one partition a revocation touched', rows, [
+    `the goal (issue #17) is for a CA of ${PARTITION_GOAL.certificates.toLocaleString('en-US')} certificates (BENCH_PARTITIONED_CERTS=10000000); this run: ${certificates.toLocaleString('en-US')}, ${percent} % revoked (BENCH_PARTITIONED_REVOKED_PERCENT), seeded in ${f(seedSeconds, 1)} s`,
+    'only revocations are read to build a CRL, so the other certificates exist as partitions and revocations in the read model (issuing millions through the API would measure issuance); the revoked certificate is real, issued and revoked through the SDK',
+  ]);
+}
+
+/** Issues one certificate from the partitioned CA until revocation-service knows its partition (the projection lags issuance). */
+async function waitForPartitionedLeaf(ca: ActiveCa, csr: Uint8Array, db: Kysely<any>): Promise<{ serial: string; partition: string }> {
+  let found: { serial: string; partition: string } | undefined;
+  await waitForValue(
+    async () => {
+      const pem = await ca.issue(csr);
+      const serial = Buffer.from(parseCertificate(pemToDer(pem)).serialNumber).toString('hex');
+      const row = await db.withSchema(REVOCATION_SCHEMA).selectFrom('crl_partitions').select('partition_id').where('ca_id', '=', ca.caId).executeTakeFirst();
+      if (!row) return false;
+      await waitForValue(async () => !!(await db.withSchema(REVOCATION_SCHEMA).selectFrom('issued_certificates').select('serial').where('ca_id', '=', ca.caId).where('crl_partition', '=', row.partition_id).executeTakeFirst()), 30_000, 'the certificate in revocation-service');
+      found = { serial, partition: row.partition_id as string };
+      return true;
+    },
+    60_000,
+    'a certificate of the partitioned CA bound to a partition',
+  );
+  return found!;
+}
+
+/** The partitioned CA's seeded rows: its revocations and the partitions no certificate names. */
+async function removePartitionSeeds(db: Kysely<any>, caId: string): Promise<void> {
+  await removeSeeds(db, caId);
+  await sql`delete from ${sql.id(REVOCATION_SCHEMA, 'crl_partitions')} where ca_id = ${caId}::uuid and object_key like ${`${SEED_PARTITION_MARK}%`}`.execute(db);
 }
 
 /** The seeded rows have no events behind them: take them out of the stack's read model again. */

@@ -45,6 +45,7 @@ curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null || { tail -50 "$log"; 
 for bench in $(node -e "console.log(Object.keys(require('./package.json').scripts).filter((s) => s.startsWith('bench:')).join(' '))"); do
   echo "[bench] npm run $bench (tiny counts)"
   BENCH_COUNT=${BENCH_COUNT:-4} BENCH_CONCURRENCY=${BENCH_CONCURRENCY:-2} \
+    BENCH_PARTITIONED_CERTS=${BENCH_PARTITIONED_CERTS:-3000} BENCH_PARTITION_SIZE=${BENCH_PARTITION_SIZE:-1000} \
     BENCH_SCALE_CERTS=${BENCH_SCALE_CERTS:-300} BENCH_SCALE_REVOKED=${BENCH_SCALE_REVOKED:-30} BENCH_SCALE_BATCH=${BENCH_SCALE_BATCH:-100} \
     npm run --silent "$bench"
 done

@@ -536,6 +536,18 @@ if command -v cfssl >/dev/null 2>&1; then
 else
   missing+=(golang-cfssl)
 fi
+# GnuTLS's certtool and NSS's crlutil/vfychain: the independent validators the partitioned-CRL e2e
+# (apps/e2e/src/crl-partitioned.e2e-spec.ts) checks certificates and partition CRLs with, beside OpenSSL.
+if command -v certtool >/dev/null 2>&1; then
+  log "GnuTLS certtool: already installed"
+else
+  missing+=(gnutls-bin)
+fi
+if command -v vfychain >/dev/null 2>&1 && command -v crlutil >/dev/null 2>&1; then
+  log "NSS tools: already installed"
+else
+  missing+=(libnss3-tools)
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
   apt_install "${missing[@]}"
 fi

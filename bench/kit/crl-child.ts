@@ -32,6 +32,8 @@ export interface CrlChildOptions {
    * counters of its Postgres backends can still be read); the child closes them afterwards.
    */
   readonly onReport?: () => void;
+  /** A CRL partition of the CA (CrlType PARTITIONED) to generate instead of its complete CRL. */
+  readonly partition?: string;
 }
 
 const CRL_CHILD = `
@@ -58,7 +60,7 @@ const { revocationEnv } = dist('apps/revocation-service/src/application/revocati
     for (let attempt = 0; ; attempt++) {
       const start = performance.now();
       const cpu = process.cpuUsage();
-      const outcome = await generateCrl(context, caId);
+      const outcome = await generateCrl(context, caId, process.env.BENCH_CRL_PARTITION || null);
       const ms = performance.now() - start;
       const used = process.cpuUsage(cpu);
       if (outcome.kind === 'busy' && attempt < 300) { await new Promise((r) => setTimeout(r, 100)); continue; }
@@ -81,7 +83,7 @@ export function generateCrlInChild(caId: string, options: CrlChildOptions = {}):
   const root = options.root ?? ROOT;
   return new Promise((resolveResult, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', '-r', join(root, 'tools', 'dist-paths.js'), '-e', CRL_CHILD], {
-      env: { ...process.env, BENCH_ROOT: root, BENCH_CA_ID: caId, BENCH_NAME: options.name ?? 'bench' },
+      env: { ...process.env, BENCH_ROOT: root, BENCH_CA_ID: caId, BENCH_NAME: options.name ?? 'bench', BENCH_CRL_PARTITION: options.partition ?? '' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let result: CrlChildResult | undefined;

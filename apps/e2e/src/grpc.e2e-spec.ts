@@ -240,12 +240,12 @@ describe('gRPC front', () => {
       Code.InvalidArgument,
       'MalformedCSRException',
     );
-    // InvalidArgsException: an argument this platform refuses (partitioned CRLs, not implemented yet).
+    // InvalidArgsException: a CustomPath through a dot segment (it would name another key than it says).
     await expectGrpcError(
       a.pca.createCertificateAuthority({
         certificateAuthorityConfiguration: { keyAlgorithm: KeyAlgorithm.EC_PRIME256V1, signingAlgorithm: SigningAlgorithm.SHA256WITHECDSA, subject: { commonName: 'partitioned' } },
         certificateAuthorityType: CertificateAuthorityType.ROOT,
-        revocationConfiguration: { crlConfiguration: { enabled: true, crlType: acmpca.CrlType.PARTITIONED, s3BucketName: 'crls' } },
+        revocationConfiguration: { crlConfiguration: { enabled: true, crlType: acmpca.CrlType.PARTITIONED, s3BucketName: 'crls', customPath: 'crls/../other' } },
       }),
       Code.InvalidArgument,
       'InvalidArgsException',

@@ -16,6 +16,7 @@ import { issuingCaProjection } from './infrastructure/projections/issuing-ca.pro
 import { issuanceMigrations } from './migrations';
 import { issuancePublicEvents } from './application/public-events';
 import { keyUsageProfileFrom } from './domain/key-usage';
+import { CrlPartitions, crlPartitionSizeFrom } from './application/crl-partitions';
 
 const OWNED_OPERATIONS = Object.entries(ACM_PCA_OPERATIONS)
   .filter(([, service]) => service === 'issuance')
@@ -65,6 +66,7 @@ export const issuanceServiceDefinition = {
           store: runtime.store,
           publicUrl: config.publicUrl,
           keyUsageProfile: keyUsageProfileFrom(env.PKI_KEY_USAGE_PROFILE),
+          crlPartitions: new CrlPartitions(runtime.db, crlPartitionSizeFrom(env.PKI_CRL_PARTITION_SIZE)),
           now: () => new Date(),
           newId: randomUUID,
           newSerial: () => serialFromRandom(randomBytes(16)),

@@ -6,7 +6,7 @@
  */
 import { type CertificateIssuedV1, type CertificateRevokedV1 } from './certificates';
 import { REVOCATION_REASONS } from './revocation-reasons';
-import { nullable, object, oneOf, string, timestamp, type Schema } from './payload-schema';
+import { nullable, object, oneOf, optional, string, timestamp, type Schema } from './payload-schema';
 
 export const certificateIssuedV1: Schema<CertificateIssuedV1> = object({
   certificateArn: string(),
@@ -23,6 +23,7 @@ export const certificateIssuedV1: Schema<CertificateIssuedV1> = object({
   sha256Fingerprint: string(),
   accountId: string(),
   requestedByServicePrincipal: nullable(string()),
+  crlPartition: optional(object({ id: string(), bucket: string(), key: string(), url: string() })),
 });
 
 export const certificateRevokedV1: Schema<CertificateRevokedV1> = object({

@@ -38,6 +38,29 @@ export interface CertificateIssuedV1 {
   readonly accountId: string;
   /** AWS's audit field: the service principal that asked on a customer's behalf, or null. */
   readonly requestedByServicePrincipal: string | null;
+  /**
+   * The CRL partition the certificate is bound to, when its CA had CrlType PARTITIONED and CRLs
+   * enabled at issuance: its revocation is published on that partition's CRL, at the URL its CRL
+   * distribution point names. Absent: the CA's complete CRL. (Added to version 1 as an optional
+   * member: events written before it carry none, which means the complete CRL.)
+   */
+  readonly crlPartition?: CrlPartitionBinding;
+}
+
+/**
+ * A CRL partition and where its CRL lives, fixed when the partition is opened: a partition's CRL
+ * carries an issuingDistributionPoint that relying parties compare with the certificate's CDP, so
+ * it stays at this URL for as long as its certificates are valid, whatever the CA's
+ * CrlConfiguration becomes (a changed CustomCname, CustomPath or bucket opens a new partition).
+ */
+export interface CrlPartitionBinding {
+  /** The partition id, a UUID: `<id>.crl`. */
+  readonly id: string;
+  /** The S3BucketName and object key its CRL is written to. */
+  readonly bucket: string;
+  readonly key: string;
+  /** The URL its certificates' CRL distribution point names (and its CRL's issuingDistributionPoint). */
+  readonly url: string;
 }
 
 /** `CertificateRevoked` schema version 1. */
@@ -66,11 +89,13 @@ export interface CrlGeneratedV1 {
   readonly nextUpdate: string;
   /** Where relying parties fetch it (the URL in certificates' CRL distribution point). */
   readonly url: string;
-  /** Where it was written: the CA's S3BucketName and the key `crl/<CA id>.crl`. */
+  /** Where it was written: the CA's S3BucketName and the key (`crl/<CA id>.crl` unless partitioned or under a CustomPath). */
   readonly bucket: string;
   readonly key: string;
   readonly accountId: string;
   readonly generatedAt: string;
+  /** The partition this CRL covers (CrlType PARTITIONED); absent for the CA's complete CRL. */
+  readonly crlPartition?: string;
 }
 
 /**
@@ -211,8 +236,15 @@ export interface CertificateStatusOutput {
   readonly reason: string | null;
 }
 
+/**
+ * Which CRL a request to a CustomCname names: `customCname` (the request's Host) and `key` (its
+ * path without the leading "/"). The older form, `certificateAuthorityId` alone, asks for the
+ * CA's complete CRL at `crl/<CA id>.crl` (answered for gateways of the previous release).
+ */
 export interface CrlLocationInput {
-  readonly certificateAuthorityId: string;
+  readonly certificateAuthorityId?: string;
+  readonly customCname?: string;
+  readonly key?: string;
 }
 
 export interface CrlLocationOutput {
@@ -220,7 +252,7 @@ export interface CrlLocationOutput {
   readonly location: {
     /** CrlConfiguration.CustomCname, as configured. */
     readonly customCname: string;
-    /** CrlConfiguration.S3BucketName and the CRL's key (`crl/<CA id>.crl`). */
+    /** CrlConfiguration.S3BucketName and the CRL's key. */
     readonly bucket: string;
     readonly key: string;
   } | null;

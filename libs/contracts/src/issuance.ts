@@ -4,7 +4,7 @@
  * (ISSUANCE_EVENT_TYPES); these are the other two facts of a certificate's life.
  */
 import type { SigningAlgorithm } from './acm-pca-algorithms';
-import type { CertificateIssuedV1 } from './certificates';
+import type { CertificateIssuedV1, CrlPartitionBinding } from './certificates';
 
 /** Stream of one certificate (one aggregate per issued certificate). */
 export function certificateStream(certificateId: string): string {
@@ -43,6 +43,8 @@ export interface CertificateRequestedV1 {
   readonly idempotencyToken: string | null;
   readonly accountId: string;
   readonly requestedAt: string;
+  /** The CRL partition the certificate is bound to (CertificateIssuedV1.crlPartition); absent: the complete CRL. */
+  readonly crlPartition?: CrlPartitionBinding;
 }
 
 /** `CertificateIssuanceFailed` v1: the requested certificate will never exist. */

@@ -1,4 +1,4 @@
-import { array, integer, nullable, object, oneOf, openObject, record, string, timestamp, type Schema } from './payload-schema';
+import { array, integer, nullable, object, oneOf, openObject, optional, record, string, timestamp, type Schema } from './payload-schema';
 
 describe('payload schemas', () => {
   it('name the member path and what it must be, never the value', () => {
@@ -52,5 +52,11 @@ describe('payload schemas', () => {
     // @ts-expect-error a member of another type
     const typed: Schema<Contract> = object({ serial: integer(), reason: oneOf(['A', 'B']) });
     expect([exact, missing, extra, values, typed].every((schema) => typeof schema.problem === 'function')).toBe(true);
+  });
+  it('accepts an optional member left out, and checks it when present', () => {
+    const schema = object({ id: string(), partition: optional(string()) });
+    expect(schema.problem({ id: 'a' }, 'data')).toBeUndefined();
+    expect(schema.problem({ id: 'a', partition: 'p' }, 'data')).toBeUndefined();
+    expect(schema.problem({ id: 'a', partition: 7 }, 'data')).toBe('data.partition must be a string (got number)');
   });
 });

@@ -74,8 +74,25 @@ export function array<T>(item: Schema<T>): Schema<readonly T[]> {
 /** A JSON object whose members are not checked here (an AWS structure passed through as accepted). */
 export const record = (): Schema<Record<string, unknown>> => primitive('an object', isRecord);
 
+/**
+ * A member a producer may leave out (added to a contract after its first version: a consumer of
+ * an older event finds it absent). When present it must conform to `schema`.
+ */
+export interface OptionalSchema<T> extends Schema<T | undefined> {
+  readonly optional: true;
+}
+
+export function optional<T>(schema: Schema<T>): OptionalSchema<T> {
+  return { optional: true, problem: (value, path) => (value === undefined ? undefined : schema.problem(value, path)) };
+}
+
 type Shape = Readonly<Record<string, Schema<any>>>;
-type ObjectOf<S extends Shape> = { readonly [K in keyof S]: Infer<S[K]> };
+type RequiredKeys<S extends Shape> = { [K in keyof S]: S[K] extends OptionalSchema<any> ? never : K }[keyof S];
+type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K] extends OptionalSchema<any> ? K : never }[keyof S];
+type Flatten<T> = { [K in keyof T]: T[K] };
+type ObjectOf<S extends Shape> = Flatten<
+  { readonly [K in RequiredKeys<S>]: Infer<S[K]> } & { readonly [K in OptionalKeys<S>]?: S[K] extends OptionalSchema<infer T> ? T : never }
+>;
 
 /** A JSON object with (at least) these members; the first one that does not conform is the reason. */
 export function object<S extends Shape>(shape: S): Schema<ObjectOf<S>> {

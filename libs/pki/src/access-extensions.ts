@@ -80,6 +80,18 @@ export function crlDistributionPointsExtension(url: string): Extension {
   return { oid: Oid.cRLDistributionPoints, critical: false, value: sequence(sequence(contextConstructed(0, fullName))) };
 }
 
+/**
+ * issuingDistributionPoint (RFC 5280 §5.2.5) of a CRL that covers the certificates whose
+ * cRLDistributionPoints name `url`, critical as §5.2.5 requires:
+ *   IssuingDistributionPoint ::= SEQUENCE { distributionPoint [0] DistributionPointName { fullName [0] GeneralNames } }
+ * A relying party must check that it equals the certificate's distribution point, so a CRL of
+ * one partition is never taken for another's.
+ */
+export function issuingDistributionPointExtension(url: string): Extension {
+  const fullName = contextConstructed(0, encodeGeneralName({ UniformResourceIdentifier: url }));
+  return { oid: Oid.issuingDistributionPoint, critical: true, value: sequence(contextConstructed(0, fullName)) };
+}
+
 /** AWS PolicyInformation (CertPolicyId with optional CPS qualifiers). */
 export interface PolicyInformation {
   CertPolicyId: string;

@@ -21,7 +21,7 @@ import { bitString, contextConstructed, encodeHeader, enumerated, integer, seque
 import { encodeSerial } from './certificate';
 import { PkiEncodeError } from './errors';
 import { authorityKeyIdentifierExtension, encodeExtensions, type Extension } from './extensions';
-import { encodeGeneralName } from './general-names';
+import { issuingDistributionPointExtension } from './access-extensions';
 import { Oid } from './oids';
 import type { SignDigestFn, SignFn } from './signing';
 
@@ -114,11 +114,7 @@ function crlExtensions(input: CrlInput): Buffer {
     authorityKeyIdentifierExtension(input.authorityKeyIdentifier),
     { oid: Oid.cRLNumber, critical: false, value: number },
   ];
-  if (input.issuingDistributionPointUrl !== undefined) {
-    // IssuingDistributionPoint ::= SEQUENCE { distributionPoint [0] DistributionPointName { fullName [0] GeneralNames } }
-    const fullName = contextConstructed(0, encodeGeneralName({ UniformResourceIdentifier: input.issuingDistributionPointUrl }));
-    extensions.push({ oid: Oid.issuingDistributionPoint, critical: true, value: sequence(contextConstructed(0, fullName)) });
-  }
+  if (input.issuingDistributionPointUrl !== undefined) extensions.push(issuingDistributionPointExtension(input.issuingDistributionPointUrl));
   return contextConstructed(0, encodeExtensions(extensions));
 }
 

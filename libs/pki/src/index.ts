@@ -60,8 +60,10 @@ export {
   authorityInfoAccessExtension,
   certificatePoliciesExtension,
   crlDistributionPointsExtension,
+  issuingDistributionPointExtension,
   subjectInfoAccessExtension,
 } from './access-extensions';
+export { crlObjectKey, crlPublicationUrl, crlPartitionOfKey, isCrlPartitionId, type CrlPublication } from './crl-location';
 export type { AccessDescription, AccessMethod, AccessMethodType, PolicyInformation } from './access-extensions';
 
 export { buildCertificationRequestInfo, buildCsr } from './csr';

@@ -35,7 +35,7 @@ export function apiOperationOf(method: string, url: string, headers: IncomingHtt
   const q = url.indexOf('?');
   const request: GatewayRequest = { method, rawPath: q < 0 ? url : url.slice(0, q), rawQuery: q < 0 ? '' : url.slice(q + 1), headers, body: EMPTY };
   if (OcspRoute.matches(method, request.rawPath) || OcspRoute.matchesRoot(request)) return { api: 'ocsp', operation: 'OcspRequest' };
-  if (CrlCnameRoute.caIdOf(method, request.rawPath) || ObjectsRoute.matches(method, request.rawPath)) return { api: 's3', operation: method === 'HEAD' ? 'HeadObject' : 'GetObject' };
+  if (CrlCnameRoute.keyOf(method, request.rawPath) || ObjectsRoute.matches(method, request.rawPath)) return { api: 's3', operation: method === 'HEAD' ? 'HeadObject' : 'GetObject' };
   if (method === 'POST' && typeof headers['x-amz-target'] === 'string') {
     const target = parseAwsJsonTarget(headers['x-amz-target']);
     const api = target && SIGNING_NAMES[target.prefix];

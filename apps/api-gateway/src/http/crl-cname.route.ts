@@ -1,22 +1,24 @@
 /**
- * CRLs at `http://<CustomCname>/crl/<CA id>.crl`: the CRL distribution point issuance writes when
- * a CA's CrlConfiguration.CustomCname is set (AWS: "an alias for the CRL distribution point ...
- * if you don't want the name of your S3 bucket to be public"). The platform team points that
- * name (a CNAME) at the gateway; the path names no bucket, so the gateway asks revocation-service
- * (CrlLocation) where the CA publishes its CRL and serves that object only when the request's
- * Host is the CA's CustomCname. Any other request for `/crl/<id>.crl` is left to the object
- * route, where it means key `<id>.crl` of a bucket named `crl` (path style), which keeps working.
+ * CRLs at `http://<CustomCname>/<key>`: the CRL distribution point issuance writes when a CA's
+ * CrlConfiguration.CustomCname is set (AWS: "an alias for the CRL distribution point ... if you
+ * don't want the name of your S3 bucket to be public"), the key being `crl/<CA id>.crl`, a
+ * CustomPath's `<CustomPath>/<CA id>.crl`, or a partition's `.../<partition>.crl` (libs/pki
+ * crl-location.ts). The platform team points that name (a CNAME) at the gateway; the path names
+ * no bucket, so the gateway asks revocation-service (CrlLocation) which CA with that CustomCname
+ * publishes that key, and serves the object only then. Any other request for a `.crl` path is
+ * left to the object route, where its first segment names a bucket (path style), which keeps working.
  */
 import { REVOCATION_OPERATIONS, type Caller, type CrlLocationInput, type CrlLocationOutput, type ServiceError } from '@pki/contracts';
 import { TtlCache, type ServiceClient } from '@pki/service-kit';
 import type { GatewayRequest } from '../routing/http-types';
 
-/** CA ids are lower-case UUIDs (the last part of the CA ARN), exactly as written into the URL. */
-const CRL_PATH = /^\/crl\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.crl$/;
+/** A CRL's path: segments of CrlPathString's characters (no empty, "." or ".." segment), the last one ending in `.crl`. */
+const CRL_PATH = /^\/((?:[-a-zA-Z0-9;:@&=+$,%_.!~*()']+\/)*[-a-zA-Z0-9;:@&=+$,%_.!~*()']+\.crl)$/;
+const MAX_KEY = 1024;
 
 /** How long a CA's CRL location is reused: a CustomCname change reaches this route within it. */
 export const CRL_LOCATION_TTL_MS = 10_000;
-/** Bound on cached CA ids (unknown ids are cached too, so random ids cannot grow it without end). */
+/** Bound on cached (host, key) pairs (unknown ones are cached too, so random paths cannot grow it without end). */
 export const CRL_LOCATION_CACHE_ENTRIES = 10_000;
 
 /** CRL lookups are anonymous, like the CRL fetch itself. */
@@ -56,7 +58,7 @@ class LookupFailed extends Error {
 }
 
 export class CrlCnameRoute {
-  /** CA id -> its CRL location (null: unknown CA, or no CustomCname); concurrent fetches of one CRL share one lookup. */
+  /** Host and key -> the CRL location (null: no CA with that CustomCname publishes that key); concurrent fetches of one CRL share one lookup. */
   private readonly locations = new TtlCache<Location | null>(CRL_LOCATION_TTL_MS, CRL_LOCATION_CACHE_ENTRIES);
 
   constructor(
@@ -64,29 +66,33 @@ export class CrlCnameRoute {
     private readonly nowMs: () => number = Date.now,
   ) {}
 
-  /** The CA id of a `GET|HEAD /crl/<CA id>.crl`, else undefined. */
-  static caIdOf(method: string, rawPath: string): string | undefined {
+  /** The object key a `GET|HEAD /<path>.crl` may name under a CustomCname, else undefined. */
+  static keyOf(method: string, rawPath: string): string | undefined {
     if (method !== 'GET' && method !== 'HEAD') return undefined;
-    return CRL_PATH.exec(rawPath)?.[1];
+    const key = CRL_PATH.exec(rawPath)?.[1];
+    if (!key || key.length > MAX_KEY || key.split('/').some((segment) => segment === '.' || segment === '..')) return undefined;
+    return key;
   }
 
-  async resolve(request: GatewayRequest, caId: string, requestId: string): Promise<CrlCnameResolution> {
-    const host = request.headers['host'];
+  async resolve(request: GatewayRequest, key: string, requestId: string): Promise<CrlCnameResolution> {
+    const header = request.headers['host'];
     // HTTP/1.1 requires one Host header (RFC 9112 §3.2); without one there is no name to compare.
-    if (typeof host !== 'string' || host === '') return { kind: 'not-cname' };
+    if (typeof header !== 'string' || header === '') return { kind: 'not-cname' };
+    const host = hostName(header);
+    if (host === '') return { kind: 'not-cname' };
     let location: Location | null;
     try {
-      location = await this.locations.get(caId, this.nowMs(), () => this.ask(caId, requestId));
+      location = await this.locations.get(`${host}\n${key}`, this.nowMs(), () => this.ask(host, key, requestId));
     } catch (error) {
       if (error instanceof LookupFailed) return { kind: 'failed', error: error.error };
       throw error;
     }
-    if (!location || hostName(location.customCname) !== hostName(host)) return { kind: 'not-cname' };
+    if (!location || hostName(location.customCname) !== host || location.key !== key) return { kind: 'not-cname' };
     return { kind: 'serve', bucket: location.bucket, key: location.key };
   }
 
-  private async ask(caId: string, requestId: string): Promise<Location | null> {
-    const input: CrlLocationInput = { certificateAuthorityId: caId };
+  private async ask(customCname: string, key: string, requestId: string): Promise<Location | null> {
+    const input: CrlLocationInput = { customCname, key };
     const reply = await this.services.request<CrlLocationOutput>('revocation', REVOCATION_OPERATIONS.CrlLocation, { caller: ANONYMOUS, requestId, input });
     // Failures are not cached: the next request asks again.
     if (!reply.ok) throw new LookupFailed(reply.error);

@@ -187,9 +187,9 @@ export class GatewayHandler {
     if (OcspRoute.matches(request.method, rawPath) || OcspRoute.matchesRoot(request)) return this.sendObject(res, await this.ocsp.handle(request, requestId));
     if (this.objects) {
       // http://<CustomCname>/crl/<CA id>.crl when the Host is that CA's CustomCname, else the object route: see crl-cname.route.ts.
-      const caId = CrlCnameRoute.caIdOf(request.method, rawPath);
-      if (caId) {
-        const found = await this.crlCname.resolve(request, caId, requestId);
+      const crlKey = CrlCnameRoute.keyOf(request.method, rawPath);
+      if (crlKey) {
+        const found = await this.crlCname.resolve(request, crlKey, requestId);
         if (found.kind === 'serve') return this.sendObject(res, await this.objects.serve(request, found.bucket, found.key, requestId, rawPath));
         if (found.kind === 'failed') {
           // Which object the name means is unknown now: S3's 503 tells CRL clients to retry, where a 404 would be wrong.

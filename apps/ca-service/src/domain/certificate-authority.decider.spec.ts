@@ -117,12 +117,19 @@ describe('CertificateAuthority decider', () => {
     expect(event!.data).toMatchObject({ revocationConfiguration: { CrlConfiguration } });
   });
 
-  it.each([
-    ['CrlType PARTITIONED', { CrlType: 'PARTITIONED' }, 'PARTITIONED'],
-    ['a CustomPath', { CustomPath: 'pki/crls' }, 'CustomPath'],
-  ] as const)('refuses %s, which it does not implement, instead of ignoring it (InvalidArgsException)', (_name, member, named) => {
-    const input = { RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: 'crls', ...member } } };
-    given([]).when(create(input)).thenThrows({ code: 'InvalidArgsException', message: expect.stringContaining(named) });
+  it('accepts CrlType PARTITIONED with a CustomPath and keeps them as given', () => {
+    const CrlConfiguration = { Enabled: true, S3BucketName: 'crls', CrlType: 'PARTITIONED', CustomPath: 'pki/crls' } as const;
+    const [event] = given([]).when(create({ RevocationConfiguration: { CrlConfiguration } })).events();
+    expect(event!.data).toMatchObject({ revocationConfiguration: { CrlConfiguration } });
+  });
+
+  it.each(['../crls', 'pki/./crls', 'pki/..'])('refuses the CustomPath %s, whose dot segments would name another key (InvalidArgsException)', (CustomPath) => {
+    const input = { RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: 'crls', CustomPath } } };
+    given([]).when(create(input)).thenThrows({ code: 'InvalidArgsException', message: expect.stringContaining('CustomPath') });
+  });
+
+  it('refuses a CustomPath on a configuration that disables CRLs (InvalidArgsException)', () => {
+    given([]).when(create({ RevocationConfiguration: { CrlConfiguration: { Enabled: false, CustomPath: 'pki' } } })).thenThrows({ code: 'InvalidArgsException', message: expect.stringContaining('CustomPath') });
   });
 
   it('requires a bucket when CRLs are enabled', () => {

@@ -62,22 +62,18 @@ const CNAME_WITH_PROTOCOL = /^[a-z][a-z0-9+.-]*:\/\//i;
 export function checkRevocationConfiguration(config: RevocationConfiguration | undefined): void {
   const crl = config?.CrlConfiguration;
   if (crl) {
-    // CrlType / CustomPath (API_CrlConfiguration): this platform publishes one complete CRL per CA
-    // at crl/<CA id>.crl, so a request for anything else is refused rather than silently given a
-    // complete CRL at another path than the one asked for.
-    if (crl.CrlType === 'PARTITIONED') {
-      throw invalidArgs('CrlType PARTITIONED is not supported: this certificate authority service publishes one complete CRL per CA; use CrlType COMPLETE (the default).');
-    }
-    if (crl.CustomPath !== undefined) {
-      throw invalidArgs('CustomPath is not supported: CRLs are published at crl/<CA id>.crl in S3BucketName (behind CustomCname when set); remove CustomPath.');
-    }
     if (!crl.Enabled) {
-      const extra = (['ExpirationInDays', 'CustomCname', 'S3BucketName', 'S3ObjectAcl'] as const).filter((k) => crl[k] !== undefined);
+      const extra = (['ExpirationInDays', 'CustomCname', 'S3BucketName', 'S3ObjectAcl', 'CustomPath'] as const).filter((k) => crl[k] !== undefined);
       if (extra.length > 0) throw invalidArgs(`A CRL configuration that disables CRLs must contain only Enabled=false, but it also sets ${extra.join(', ')}.`);
     } else {
       if (!crl.S3BucketName) throw invalidArgs('S3BucketName is required when CRLs are enabled.');
       if (crl.CustomCname !== undefined && CNAME_WITH_PROTOCOL.test(crl.CustomCname)) {
         throw invalidArgs('CustomCname must not include a protocol prefix such as "http://" or "https://".');
+      }
+      // CustomPath (CrlPathString) is one or more path segments without leading or trailing "/";
+      // the gateway checks the pattern. A path through a dot segment would name another key than it says.
+      if (crl.CustomPath !== undefined && crl.CustomPath.split('/').some((segment) => segment === '.' || segment === '..')) {
+        throw invalidArgs(`CustomPath ${JSON.stringify(crl.CustomPath)} must not contain "." or ".." segments.`);
       }
     }
   }

@@ -272,8 +272,10 @@ describe('CertificateAuthority lifecycle (given/when/then)', () => {
       given(active()).when(update('DISABLED', T0, { CrlConfiguration: { Enabled: true } })).thenThrows({ code: 'InvalidArgsException' });
     });
 
-    it.each([{ CrlType: 'PARTITIONED' }, { CustomPath: 'pki/crls' }])('refuses CRL settings it does not implement (%j) instead of ignoring them', (member) => {
-      given(active()).when(update(undefined, T0, { CrlConfiguration: { Enabled: true, S3BucketName: 'crls', ...member } })).thenThrows({ code: 'InvalidArgsException', message: expect.stringContaining(Object.keys(member)[0]!) });
+    it('switches a CA between COMPLETE and PARTITIONED CRLs (each certificate keeps the CRL its CDP names)', () => {
+      const crl = { Enabled: true, S3BucketName: 'crls', CrlType: 'PARTITIONED', CustomPath: 'pki/crls' } as const;
+      const [event] = given(active()).when(update(undefined, T0, { CrlConfiguration: crl })).events();
+      expect(event!.data).toMatchObject({ revocationConfiguration: { CrlConfiguration: crl } });
     });
   });
 

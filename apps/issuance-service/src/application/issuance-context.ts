@@ -2,6 +2,7 @@ import { DomainError, type Caller, type SignDataInput } from '@pki/contracts';
 import type { CatchUp, EventStore } from '@pki/eventstore';
 import type { Kysely } from 'kysely';
 import type { IssuingCaViews } from './issuing-ca-views';
+import type { CrlPartitions } from './crl-partitions';
 import type { RecentlyIssued } from './recently-issued';
 import type { KeyUsageProfile } from '../domain/key-usage';
 
@@ -28,6 +29,8 @@ export interface IssuanceContext {
   readonly publicUrl: string;
   /** PKI_KEY_USAGE_PROFILE (domain/key-usage.ts); absent: rfc5480. */
   readonly keyUsageProfile?: KeyUsageProfile;
+  /** Binds certificates of CAs with CrlType PARTITIONED to their CRL partition; absent: one made on first use with the default size. */
+  crlPartitions?: CrlPartitions;
   readonly now: () => Date;
   readonly newId: () => string;
   /** A fresh positive serial (16 CSPRNG octets in production, see serialFromRandom). */

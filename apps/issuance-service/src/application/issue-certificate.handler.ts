@@ -10,7 +10,8 @@ import { decide, evolve, initialState } from '../domain/certificate.decider';
 import type { CertificateEvent } from '../domain/certificate.events';
 import { lintCertificate } from '../domain/certificate-lint';
 import { templateArn, type CertificateTemplate } from '../domain/templates';
-import { chainFor, issuancePurpose, issuingCaFacts, type IssuingCaView } from '../domain/issuing-ca';
+import { chainFor, crlPartitionBinding, crlPartitionLocation, issuancePurpose, issuingCaFacts, usesCrlPartitions, type IssuingCaView } from '../domain/issuing-ca';
+import { CrlPartitions } from './crl-partitions';
 import { issuanceDb } from '../infrastructure/database';
 import { claimIdempotencyToken, findIdempotentCertificate, isSerialCollision, writeCertificates, type CertificateWrite } from '../infrastructure/certificate.queries';
 import { GroupCommit } from '../infrastructure/group-commit';
@@ -80,7 +81,12 @@ export function issueCertificateHandler(context: IssuanceContext) {
       const earlier = await findIdempotentCertificate(issuanceDb(context.db), accountId, ca.id, token, now, IDEMPOTENCY_WINDOW_SECONDS);
       if (earlier) return { CertificateArn: earlier };
     }
-    const profile = profileFor(input, template, csr, issuingCaFacts(ca, purpose, context.publicUrl), now, context.keyUsageProfile);
+    // A partitioned CA binds each certificate it issues (not a root's own certificate, which no
+    // CRL of its own lists) to one CRL partition: its CDP names that partition's CRL.
+    const location = usesCrlPartitions(ca) && purpose === 'CERTIFICATE' ? crlPartitionLocation(ca, context.publicUrl) : undefined;
+    const partitionId = location ? await (context.crlPartitions ??= new CrlPartitions(context.db)).next(ca.id, location) : undefined;
+    const crlPartition = partitionId ? crlPartitionBinding(ca, context.publicUrl, partitionId) : undefined;
+    const profile = profileFor(input, template, csr, issuingCaFacts(ca, purpose, context.publicUrl, partitionId), now, context.keyUsageProfile);
     const meta: EventMetadata = { accountId, correlationId: message.requestId, causationId: null };
     const certificateChain = chainFor(ca, purpose);
 
@@ -90,7 +96,7 @@ export function issueCertificateHandler(context: IssuanceContext) {
     for (let attempt = 1; !intent; attempt++) {
       const candidate = certificateIntent({
         certificateId: context.newId(), caArn: ca.arn, caId: ca.id, serial: context.newSerial(), template, signingAlgorithm: input.SigningAlgorithm,
-        purpose, profile, csr, certificateChain, idempotencyToken: token, accountId, now,
+        purpose, profile, csr, certificateChain, idempotencyToken: token, accountId, now, crlPartition,
       });
       const events = decide({ type: 'RequestCertificate', request: candidate.requested }, initialState);
       try {

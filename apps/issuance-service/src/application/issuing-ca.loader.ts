@@ -38,6 +38,8 @@ export function toIssuingCaView(row: IssuingCaRow, chainLimits: ChainLimits = pr
       crlS3BucketName: row.crl_s3_bucket_name,
       crlCustomCname: row.crl_custom_cname,
       crlOmitExtension: row.crl_omit_extension,
+      crlType: row.crl_type === 'PARTITIONED' ? 'PARTITIONED' : 'COMPLETE',
+      crlCustomPath: row.crl_custom_path,
       ocspEnabled: row.ocsp_enabled,
       ocspCustomCname: row.ocsp_custom_cname,
     },

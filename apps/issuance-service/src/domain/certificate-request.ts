@@ -4,7 +4,7 @@
  * exact TBSCertificate for a given serial. Pure: serial, ids and time arrive as arguments.
  */
 import { createHash, type KeyObject } from 'node:crypto';
-import { DomainError, issuedCertificateArn, parseCertificateArn, type CertificateRequestedV1 } from '@pki/contracts';
+import { DomainError, issuedCertificateArn, parseCertificateArn, type CertificateRequestedV1, type CrlPartitionBinding } from '@pki/contracts';
 import {
   buildTbsCertificate,
   checkPublicKeyQuality,
@@ -167,6 +167,8 @@ export function certificateIntent(args: {
   idempotencyToken: string | null;
   accountId: string;
   now: Date;
+  /** The CRL partition the certificate is bound to (its CDP names that partition's CRL); absent: the complete CRL. */
+  crlPartition?: CrlPartitionBinding;
 }): CertificateIntent {
   const { profile } = args;
   const tbs = buildTbsCertificate({
@@ -202,6 +204,7 @@ export function certificateIntent(args: {
       idempotencyToken: args.idempotencyToken,
       accountId: args.accountId,
       requestedAt: args.now.toISOString(),
+      ...(args.crlPartition ? { crlPartition: args.crlPartition } : {}),
     },
   };
 }

@@ -113,6 +113,7 @@ function recordSignature(command: RecordSignature, state: CertificateState): Cer
     sha256Fingerprint: sha256Hex(command.certificateDer),
     accountId: requested.accountId,
     requestedByServicePrincipal: null,
+    ...(requested.crlPartition ? { crlPartition: requested.crlPartition } : {}),
   };
   return [{ type: ISSUANCE_EVENT_TYPES.CertificateIssued, schemaVersion: 1, data: issued }];
 }

@@ -31,7 +31,7 @@ function view(sub: Awaited<ReturnType<typeof outlivingSub>>, chainPem: string | 
     usageMode: 'GENERAL_PURPOSE',
     publicKeySpki: sub.key.spki,
     certificate: { pem: sub.pem, chainPem, subjectDer: sub.profile.subjectDer, subjectKeyIdentifier: null, pathLength: 0, notAfter: sub.profile.notAfter, chainNotAfter: chainNotAfter(chainPem) ?? null },
-    revocation: { crlEnabled: false, crlS3BucketName: null, crlCustomCname: null, crlOmitExtension: false, ocspEnabled: false, ocspCustomCname: null },
+    revocation: { crlEnabled: false, crlS3BucketName: null, crlCustomCname: null, crlOmitExtension: false, crlType: 'COMPLETE', crlCustomPath: null, ocspEnabled: false, ocspCustomCname: null },
   };
 }
 

@@ -5,7 +5,8 @@
  */
 import { DomainError } from '@pki/contracts';
 import { X509Certificate } from 'node:crypto';
-import { Oid, pemBlocks, type KeyAlgorithm } from '@pki/pki';
+import { crlObjectKey, crlPublicationUrl, Oid, pemBlocks, type CrlPublication, type KeyAlgorithm } from '@pki/pki';
+import type { CrlPartitionBinding } from '@pki/contracts';
 import { certificateParts, pathLengthOf, subjectKeyIdentifierOf } from './certificate-der';
 import type { CaUsageMode, IssuingCaFacts } from './certificate-profile';
 import type { CertificateTemplate } from './templates';
@@ -16,6 +17,10 @@ export interface RevocationView {
   readonly crlCustomCname: string | null;
   /** CrlDistributionPointExtensionConfiguration.OmitExtension: CRLs are published but not named in certificates. */
   readonly crlOmitExtension: boolean;
+  /** CrlConfiguration.CrlType: PARTITIONED binds each certificate to one partition's CRL. */
+  readonly crlType: 'COMPLETE' | 'PARTITIONED';
+  /** CrlConfiguration.CustomPath: the CRLs' folder in the bucket instead of crl/ (libs/pki crl-location.ts). */
+  readonly crlCustomPath: string | null;
   readonly ocspEnabled: boolean;
   readonly ocspCustomCname: string | null;
 }
@@ -59,13 +64,46 @@ export function caCertificateFacts(der: Uint8Array): { subjectDer: Uint8Array; p
 
 const trimSlash = (url: string): string => url.replace(/\/+$/, '');
 
-/** CRL distribution point: `http://<CustomCname>/crl/<CA id>.crl`, else `<PKI_PUBLIC_URL>/<S3BucketName>/crl/<CA id>.crl`. */
-export function crlDistributionPointUrl(ca: Pick<IssuingCaView, 'id' | 'revocation'>, publicUrl: string): string | undefined {
+/**
+ * Whether certificates of `ca` are bound to a CRL partition now: CRLs enabled with CrlType
+ * PARTITIONED (the partition is bound even when OmitExtension leaves the URL out of the
+ * certificate: its revocation is still published on that partition's CRL).
+ */
+export const usesCrlPartitions = (ca: Pick<IssuingCaView, 'revocation'>): boolean => ca.revocation.crlEnabled && ca.revocation.crlType === 'PARTITIONED';
+
+const publicationOf = (ca: Pick<IssuingCaView, 'id' | 'revocation'>): CrlPublication => ({
+  caId: ca.id,
+  customPath: ca.revocation.crlCustomPath,
+  customCname: ca.revocation.crlCustomCname,
+  s3BucketName: ca.revocation.crlS3BucketName,
+});
+
+/**
+ * Where `ca`'s partition CRLs are published now: its bucket and URL form. A partition keeps the
+ * location it was opened at (its CRL's issuingDistributionPoint must stay its certificates' CDP),
+ * so another location means another partition. Undefined when the CA names no bucket.
+ */
+export function crlPartitionLocation(ca: Pick<IssuingCaView, 'id' | 'revocation'>, publicUrl: string): string | undefined {
+  const form = crlPublicationUrl(publicationOf(ca), publicUrl, '{partition}');
+  return form && ca.revocation.crlS3BucketName ? `${ca.revocation.crlS3BucketName} ${form}` : undefined;
+}
+
+/** The CertificateIssued binding of a certificate of `ca` to partition `id`: where that partition's CRL lives. */
+export function crlPartitionBinding(ca: Pick<IssuingCaView, 'id' | 'revocation'>, publicUrl: string, id: string): CrlPartitionBinding {
+  const publication = publicationOf(ca);
+  return { id, bucket: ca.revocation.crlS3BucketName!, key: crlObjectKey(publication, id), url: crlPublicationUrl(publication, publicUrl, id)! };
+}
+
+/**
+ * CRL distribution point (libs/pki crl-location.ts): `http://<CustomCname>/<key>`, else
+ * `<PKI_PUBLIC_URL>/<S3BucketName>/<key>`, where the key is `<CustomPath | crl>/<CA id>.crl` for
+ * the complete CRL and `<CustomPath | crl/<CA id>>/<partition>.crl` for a partition's.
+ */
+export function crlDistributionPointUrl(ca: Pick<IssuingCaView, 'id' | 'revocation'>, publicUrl: string, crlPartition?: string): string | undefined {
   const r = ca.revocation;
   if (!r.crlEnabled || r.crlOmitExtension) return undefined;
-  if (r.crlCustomCname) return `http://${r.crlCustomCname}/crl/${ca.id}.crl`;
-  if (!r.crlS3BucketName) return undefined;
-  return `${trimSlash(publicUrl)}/${r.crlS3BucketName}/crl/${ca.id}.crl`;
+  const url = crlPublicationUrl(publicationOf(ca), publicUrl, crlPartition);
+  return url ?? undefined;
 }
 
 /** OCSP responder: `http://<OcspCustomCname>/` when set, else `<PKI_PUBLIC_URL>/ocsp`. */
@@ -131,9 +169,9 @@ export function issuancePurpose(ca: IssuingCaView, template: CertificateTemplate
 }
 
 /** What the CA contributes to buildProfile. */
-export function issuingCaFacts(ca: IssuingCaView, purpose: SignPurpose, publicUrl: string): IssuingCaFacts {
+export function issuingCaFacts(ca: IssuingCaView, purpose: SignPurpose, publicUrl: string, crlPartition?: string): IssuingCaFacts {
   if (!ca.publicKeySpki) throw new DomainError('InvalidState', `The certificate authority ${ca.arn} has no key yet.`, 'InvalidStateException');
-  const urls = { crlDistributionPointUrl: crlDistributionPointUrl(ca, publicUrl), ocspUrl: ocspUrl(ca, publicUrl) };
+  const urls = { crlDistributionPointUrl: crlDistributionPointUrl(ca, publicUrl, crlPartition), ocspUrl: ocspUrl(ca, publicUrl) };
   if (purpose === 'CA_CERTIFICATE' && !ca.certificate) {
     // The root's own first certificate: self-signed, so issuer = its own subject (buildProfile) and no CA notAfter cap.
     return { subjectDer: new Uint8Array([0x30, 0x00]), publicKeySpki: ca.publicKeySpki, pathLength: undefined, notAfter: undefined, keyAlgorithm: ca.keyAlgorithm, usageMode: ca.usageMode, ...urls };

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { CaPolicyTable } from './tables/ca-policy.table';
 import type { CertificateTable } from './tables/certificate.table';
+import type { CrlPartitionCursorTable } from './tables/crl-partition-cursor.table';
 import type { IdempotencyTokenTable } from './tables/idempotency-token.table';
 import type { IssuingCaTable } from './tables/issuing-ca.table';
 
@@ -11,6 +12,7 @@ export interface IssuanceDatabase {
   certificates: CertificateTable;
   idempotency_tokens: IdempotencyTokenTable;
   ca_policies: CaPolicyTable;
+  crl_partition_cursors: CrlPartitionCursorTable;
 }
 
 export type IssuanceDb = Kysely<IssuanceDatabase> | Transaction<IssuanceDatabase>;

@@ -1,5 +1,7 @@
 /**
- * Generates, signs and publishes one CA's CRL (RFC 5280 v2, complete), then records
+ * Generates, signs and publishes one CA's CRL (RFC 5280 v2): its complete CRL, or the CRL of
+ * one of its partitions (CrlType PARTITIONED: the revocations of the certificates bound to that
+ * partition, with a critical issuingDistributionPoint naming the partition's URL), then records
  * CrlGenerated. One generator per CA at a time across replicas (the crl_states row lock), the
  * cRLNumber allocated in Postgres before building, the entries read with one binary COPY and
  * written as they arrive by the CrlWriter (domain/crl-writer.ts: the DER in one growing buffer,
@@ -13,11 +15,21 @@ import { REVOCATION_EVENT_TYPES, type CrlGeneratedV1, type CrlGenerationFailedV1
 import { ConcurrencyError, poolOf } from '@pki/eventstore';
 import { crlNextUpdate, entryCutoff, MAX_CRL_NUMBER } from '../domain/crl-schedule';
 import { crlCapacityFor, CrlWriter } from '../domain/crl-writer';
-import { crlObjectKey, crlUrl } from '../domain/revocation-configuration';
+import { crlObjectKey, crlPublicationUrl } from '@pki/pki';
+import { crlPublicationOf } from '../domain/revocation-configuration';
 import { crlFailureStream, crlStream } from '../domain/revocation.events';
 import { findCaById } from '../infrastructure/ca.queries';
 import { copyCrlEntries, type PgPool } from '../infrastructure/crl-entries.copy';
-import { allocateCrlNumber, clearCrlDirty, ensureCrlState, lockCrlState, updateCrlState } from '../infrastructure/crl.queries';
+import {
+  allocateCrlNumber,
+  clearCrlDirty,
+  clearCrlPartitionDirty,
+  ensureCrlState,
+  lockCrlPartition,
+  lockCrlState,
+  updateCrlPartition,
+  updateCrlState,
+} from '../infrastructure/crl.queries';
 import { revocationDb } from '../infrastructure/database';
 import type { RevocationContext } from './revocation-context';
 import { crlPublished } from './revocation-metrics';
@@ -72,12 +84,16 @@ function pgPoolOf(context: RevocationContext): PgPool {
   return pool;
 }
 
-export async function generateCrl(context: RevocationContext, caId: string): Promise<CrlOutcome> {
+/**
+ * Generates the CA's complete CRL (`partition` null: the revocations of certificates bound to no
+ * partition) or partition `partition`'s CRL.
+ */
+export async function generateCrl(context: RevocationContext, caId: string, partition: string | null = null): Promise<CrlOutcome> {
   const start = process.hrtime.bigint();
   let publishFrom = 0;
-  await ensureCrlState(revocationDb(context.db), caId);
+  if (partition === null) await ensureCrlState(revocationDb(context.db), caId);
   const outcome = await context.db.transaction().execute(async (trx): Promise<CrlOutcome> => {
-    const state = await lockCrlState(trx, caId);
+    const state = partition === null ? await lockCrlState(trx, caId) : await lockCrlPartition(trx, caId, partition);
     if (!state) return { kind: 'busy' };
     const db = revocationDb(trx);
     const ca = await findCaById(db, caId);
@@ -85,7 +101,11 @@ export async function generateCrl(context: RevocationContext, caId: string): Pro
       return { kind: 'not-applicable', why: 'the CA has no enabled CRL, is not ACTIVE or has no certificate' };
     }
     if (!ca.crl_s3_bucket_name) return { kind: 'not-applicable', why: 'CrlConfiguration names no S3BucketName' };
-    const url = crlUrl(ca.id, { crlCustomCname: ca.crl_custom_cname, crlS3BucketName: ca.crl_s3_bucket_name }, context.publicUrl)!;
+    // The complete CRL is where the configuration says now; a partition's, where it was opened (its URL never changes).
+    const where = 'object_key' in state
+      ? { bucket: state.bucket, key: state.object_key, url: state.url }
+      : { bucket: ca.crl_s3_bucket_name, key: crlObjectKey(crlPublicationOf(ca)), url: crlPublicationUrl(crlPublicationOf(ca), context.publicUrl)! };
+    const url = where.url;
     const algorithm = ca.signing_algorithm as SigningAlgorithm;
     const crlNumber = await allocateCrlNumber(context.db, caId);
     if (crlNumber > MAX_CRL_NUMBER) throw new Error(`cRLNumber space of ${caId} exhausted (RFC 5280 §5.2.3 allows 20 octets)`);
@@ -93,9 +113,12 @@ export async function generateCrl(context: RevocationContext, caId: string): Pro
     const nextUpdate = crlNextUpdate(thisUpdate, ca.crl_expiration_days);
     // Room for a few more entries than the previous CRL had, so the buffer rarely has to grow.
     const capacity = crlCapacityFor(Math.ceil((state.entry_count ?? 0) * 1.05));
-    const writer = new CrlWriter({ issuerDer: ca.subject_der, signingAlgorithm: algorithm, thisUpdate, nextUpdate, crlNumber, authorityKeyIdentifier: ca.subject_key_identifier }, capacity);
+    const header = { issuerDer: ca.subject_der, signingAlgorithm: algorithm, thisUpdate, nextUpdate, crlNumber, authorityKeyIdentifier: ca.subject_key_identifier };
+    // A partition's CRL says which certificates it covers: those whose CDP is this URL (RFC 5280 §5.2.5).
+    const writer = new CrlWriter(partition === null ? header : { ...header, issuingDistributionPointUrl: url }, capacity);
     const t0 = performance.now();
-    const entryCount = await copyCrlEntries(pgPoolOf(context), caId, entryCutoff(state.this_update), (text, from, to, seconds, reason) => writer.add(text, from, to, seconds, reason));
+    const sink = (text: Uint8Array, from: number, to: number, seconds: number, reason: number) => writer.add(text, from, to, seconds, reason);
+    const entryCount = await copyCrlEntries(pgPoolOf(context), caId, entryCutoff(state.this_update), sink, partition);
     const t1 = performance.now();
     const tbs = writer.finish();
     const digest = createHash(hashOf(algorithm)).update(tbs).digest();
@@ -110,9 +133,9 @@ export async function generateCrl(context: RevocationContext, caId: string): Pro
     }
     const t3 = (publishFrom = performance.now());
     const body = writer.assemble(signature);
-    const key = crlObjectKey(caId);
+    const key = where.key;
     try {
-      await context.objects.put(ca.crl_s3_bucket_name, key, body, { contentType: 'application/pkix-crl', acl: ca.crl_s3_object_acl as 'PUBLIC_READ', ownerAccount: ca.owner_account });
+      await context.objects.put(where.bucket, key, body, { contentType: 'application/pkix-crl', acl: ca.crl_s3_object_acl as 'PUBLIC_READ', ownerAccount: ca.owner_account });
     } catch (error) {
       throw new CrlWriteError(isPermissionError(error), error);
     }
@@ -125,13 +148,13 @@ export async function generateCrl(context: RevocationContext, caId: string): Pro
       thisUpdate: thisUpdate.toISOString(),
       nextUpdate: nextUpdate.toISOString(),
       url,
-      bucket: ca.crl_s3_bucket_name,
+      bucket: where.bucket,
       key,
       accountId: ca.owner_account,
       generatedAt: context.now().toISOString(),
+      ...(partition === null ? {} : { crlPartition: partition }),
     };
-    await updateCrlState(db, caId, {
-      generated_dirty_seq: ca.crl_dirty_seq,
+    const published = {
       generated_config_seq: ca.config_seq,
       crl_number: crlNumber.toString(),
       this_update: thisUpdate,
@@ -141,8 +164,16 @@ export async function generateCrl(context: RevocationContext, caId: string): Pro
       retry_after: null,
       last_error: null,
       pending_event: JSON.stringify(event),
-    });
-    await clearCrlDirty(db, caId, ca.crl_dirty_seq);
+    };
+    // The dirty mark this CRL covers: the partition's own, or (complete CRL) the CA's.
+    if (partition !== null) {
+      const dirtySeq = (state as { dirty_seq: string }).dirty_seq;
+      await updateCrlPartition(db, caId, partition, { ...published, generated_dirty_seq: dirtySeq });
+      await clearCrlPartitionDirty(db, caId, partition, dirtySeq);
+    } else {
+      await updateCrlState(db, caId, { ...published, generated_dirty_seq: ca.crl_dirty_seq });
+      await clearCrlDirty(db, caId, ca.crl_dirty_seq);
+    }
     // publish is completed below, once the state has committed and CrlGenerated is recorded.
     return { kind: 'published', event, phases: { read: t1 - t0, build: t2 - t1, sign: t3 - t2, publish: 0 } };
   });
@@ -168,7 +199,7 @@ export async function recordCrlGenerated(context: RevocationContext, event: CrlG
     if (!(error instanceof ConcurrencyError)) throw error;
   }
   await revocationDb(context.db)
-    .updateTable('crl_states')
+    .updateTable(event.crlPartition ? 'crl_partitions' : 'crl_states')
     .set({ pending_event: null })
     .where('ca_id', '=', event.certificateAuthorityId)
     .where('crl_number', '=', event.crlNumber)

@@ -6,7 +6,7 @@
 import { periodicWorker, type BackgroundWorker } from '@pki/service-kit';
 import type { CrlGeneratedV1 } from '@pki/contracts';
 import { crlDueAt, retryDelayMs } from '../domain/crl-schedule';
-import { crlCandidates, recordCrlFailure } from '../infrastructure/crl.queries';
+import { crlCandidates, crlPartitionCandidates, recordCrlFailure, recordCrlPartitionFailure } from '../infrastructure/crl.queries';
 import { revocationDb } from '../infrastructure/database';
 import { generateCrl, recordCrlFailure as recordCrlFailureEvent, recordCrlGenerated } from './crl-generation';
 import type { RevocationContext } from './revocation-context';
@@ -17,40 +17,79 @@ export interface CrlWorkerLogger {
   error(message: string, error?: unknown): void;
 }
 
-/** One pass: every due CA gets one attempt. Exposed for tests and the benchmark. */
+/** One CRL to look at in a pass: a CA's complete CRL (`partition` null) or one of its partitions'. */
+interface CrlCandidate {
+  readonly caId: string;
+  readonly partition: string | null;
+  readonly pendingEvent: unknown;
+  readonly due: Date;
+}
+
+/**
+ * One pass: every due CRL gets one attempt, the CAs' complete CRLs first, then their partitions'.
+ * A CA with CrlType PARTITIONED publishes its complete CRL only if it published one before (its
+ * earlier certificates are bound to it); each partition is published once a certificate names it.
+ * Exposed for tests and the benchmark.
+ */
 export async function runCrlPass(context: RevocationContext, logger?: CrlWorkerLogger): Promise<number> {
   const now = context.now();
-  let published = 0;
-  for (const candidate of await crlCandidates(revocationDb(context.db))) {
-    if (candidate.pending_event) {
-      await recordCrlGenerated(context, candidate.pending_event as CrlGeneratedV1).catch((error) => logger?.error(`CrlGenerated for ${candidate.id} not recorded yet`, error));
-    }
+  const candidates: CrlCandidate[] = [];
+  const dirtySince = (since: Date | null, generated: string | null, seq: string): Date | null => since ?? (generated !== null && BigInt(seq) > BigInt(generated) ? now : null);
+  for (const c of await crlCandidates(revocationDb(context.db))) {
+    if (c.crl_type === 'PARTITIONED' && c.crl_number === null) continue;
     const due = crlDueAt(
       {
-        lastThisUpdate: candidate.this_update,
-        lastNextUpdate: candidate.next_update,
-        dirtySince: candidate.crl_dirty_since ?? (candidate.generated_dirty_seq !== null && BigInt(candidate.crl_dirty_seq) > BigInt(candidate.generated_dirty_seq) ? now : null),
-        configurationChanged: candidate.generated_config_seq !== candidate.config_seq,
-        retryAfter: candidate.retry_after,
+        lastThisUpdate: c.this_update,
+        lastNextUpdate: c.next_update,
+        dirtySince: dirtySince(c.crl_dirty_since, c.generated_dirty_seq, c.crl_dirty_seq),
+        configurationChanged: c.generated_config_seq !== c.config_seq,
+        retryAfter: c.retry_after,
       },
       context.crlDelayMs,
     );
-    if (due.getTime() > now.getTime()) continue;
+    candidates.push({ caId: c.id, partition: null, pendingEvent: c.pending_event, due });
+  }
+  for (const p of await crlPartitionCandidates(revocationDb(context.db))) {
+    const due = crlDueAt(
+      {
+        lastThisUpdate: p.this_update,
+        lastNextUpdate: p.next_update,
+        dirtySince: dirtySince(p.dirty_since, p.generated_dirty_seq, p.dirty_seq),
+        configurationChanged: p.generated_config_seq !== p.config_seq,
+        retryAfter: p.retry_after,
+      },
+      context.crlDelayMs,
+    );
+    candidates.push({ caId: p.ca_id, partition: p.partition_id, pendingEvent: p.pending_event, due });
+  }
+  let published = 0;
+  for (const candidate of candidates) {
+    const name = candidate.partition === null ? candidate.caId : `${candidate.caId} partition ${candidate.partition}`;
+    if (candidate.pendingEvent) {
+      await recordCrlGenerated(context, candidate.pendingEvent as CrlGeneratedV1).catch((error) => logger?.error(`CrlGenerated for ${name} not recorded yet`, error));
+    }
+    if (candidate.due.getTime() > now.getTime()) continue;
     try {
-      const outcome = await generateCrl(context, candidate.id);
+      const outcome = await generateCrl(context, candidate.caId, candidate.partition);
       if (outcome.kind === 'published') {
         published++;
-        logger?.log(`CRL ${outcome.event.crlNumber} of ${candidate.id}: ${outcome.event.entryCount} entries, ${outcome.event.size} octets -> ${outcome.event.url}`);
+        logger?.log(`CRL ${outcome.event.crlNumber} of ${name}: ${outcome.event.entryCount} entries, ${outcome.event.size} octets -> ${outcome.event.url}`);
       }
     } catch (error) {
-      crlFailed(candidate.id);
-      const state = await revocationDb(context.db).selectFrom('crl_states').select('failures').where('ca_id', '=', candidate.id).executeTakeFirst();
+      crlFailed(candidate.caId);
+      const db = revocationDb(context.db);
+      const state = candidate.partition === null
+        ? await db.selectFrom('crl_states').select('failures').where('ca_id', '=', candidate.caId).executeTakeFirst()
+        : await db.selectFrom('crl_partitions').select('failures').where('ca_id', '=', candidate.caId).where('partition_id', '=', candidate.partition).executeTakeFirst();
       const retryAfter = new Date(context.now().getTime() + retryDelayMs((state?.failures ?? 0) + 1));
       const message = error instanceof Error ? error.message : String(error);
-      await recordCrlFailure(revocationDb(context.db), candidate.id, retryAfter, message).catch(() => undefined);
+      const recorded = candidate.partition === null
+        ? recordCrlFailure(db, candidate.caId, retryAfter, message)
+        : recordCrlPartitionFailure(db, candidate.caId, candidate.partition, retryAfter, message);
+      await recorded.catch(() => undefined);
       // The fact, for the public feed (AWS's CRL Generation failure); the retry does not depend on it.
-      await recordCrlFailureEvent(context, candidate.id, error, retryAfter).catch((recordError: unknown) => logger?.error(`CrlGenerationFailed for ${candidate.id} not recorded`, recordError));
-      logger?.error(`CRL of ${candidate.id} failed (retrying after ${retryAfter.toISOString()}): ${message}`, error);
+      await recordCrlFailureEvent(context, candidate.caId, error, retryAfter).catch((recordError: unknown) => logger?.error(`CrlGenerationFailed for ${name} not recorded`, recordError));
+      logger?.error(`CRL of ${name} failed (retrying after ${retryAfter.toISOString()}): ${message}`, error);
     }
   }
   return published;

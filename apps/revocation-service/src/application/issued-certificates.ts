@@ -10,7 +10,7 @@
  * later finds the row there (insert on conflict do nothing).
  */
 import type { Caller } from '@pki/contracts';
-import { findIssuedCertificate, insertIssuedCertificate } from '../infrastructure/certificate.queries';
+import { crlPartitionSighting, findIssuedCertificate, insertIssuedCertificate } from '../infrastructure/certificate.queries';
 import { revocationDb } from '../infrastructure/database';
 import { issuedCertificateRow } from '../infrastructure/projections/issued-certificate.projection';
 import type { IssuedCertificateRow } from '../infrastructure/tables/issued-certificate.table';
@@ -36,7 +36,7 @@ export async function knownCertificate(context: RevocationContext, caId: string,
   if (row.ca_id !== caId || row.serial !== serial) {
     throw new Error(`issuance answered LookupIssuedCertificate(${caId}, ${serial}) with certificate ${answer.certificate.certificateArn}`);
   }
-  await insertIssuedCertificate(db, row);
+  await insertIssuedCertificate(db, row, crlPartitionSighting(answer.certificate));
   const recorded = await findIssuedCertificate(db, caId, serial);
   if (!recorded) throw new Error(`issued certificate ${row.certificate_arn} was not recorded`);
   return { status: 'ISSUED', row: recorded };

@@ -137,7 +137,7 @@ export async function revokeCertificate(context: RevocationContext, message: Com
       const db = revocationDb(trx);
       for (const event of stored) {
         const data = event.data as CertificateRevokedV1;
-        await markCrlDirty(db, data.certificateAuthorityId, new Date(data.revokedAt));
+        await markCrlDirty(db, data.certificateAuthorityId, new Date(data.revokedAt), certificate!.crl_partition);
         // Last, so that its row lock (which orders revocation commits: ocsp-freshness.queries.ts) is held only until the commit.
         const sequence = await takeRevocationSequence(db);
         await insertRevocation(db, {
@@ -149,6 +149,7 @@ export async function revokeCertificate(context: RevocationContext, message: Com
           not_after: certificate!.not_after,
           event_id: event.id,
           sequence,
+          crl_partition: certificate!.crl_partition,
         });
       }
     });

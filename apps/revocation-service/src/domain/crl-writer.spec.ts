@@ -97,6 +97,12 @@ describe('CrlWriter writes the octets CrlBuilder wrote', () => {
     await expectSameOctets(header(ec), rows(count, count));
   });
 
+  it("for a partition's CRL, with its critical issuingDistributionPoint (RFC 5280 §5.2.5)", async () => {
+    const url = 'http://crl.example.com/pki/crls/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee.crl';
+    const crl = await expectSameOctets(header(ec, { issuingDistributionPointUrl: url }), rows(100, 5));
+    expect(crl.includes(Buffer.from(url, 'latin1'))).toBe(true);
+  });
+
   it('for 30,000 entries starting from a small buffer (it grows many times)', async () => {
     await expectSameOctets(header(rsa, { signingAlgorithm: 'SHA384WITHRSA' as SigningAlgorithm, crlNumber: (1n << 159n) - 1n }), rows(30_000, 99), 64);
   });

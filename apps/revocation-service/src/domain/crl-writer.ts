@@ -20,7 +20,7 @@
  * Pure: no I/O. The caller hands entries in whatever order it reads them.
  */
 import { REVOCATION_REASON_CODES } from '@pki/contracts';
-import { authorityKeyIdentifierExtension, der, derTime, encodeExtensions, Oid, signatureAlgorithmIdentifier, type SigningAlgorithm } from '@pki/pki';
+import { authorityKeyIdentifierExtension, der, derTime, encodeExtensions, issuingDistributionPointExtension, Oid, signatureAlgorithmIdentifier, type SigningAlgorithm } from '@pki/pki';
 
 export interface CrlHeader {
   readonly issuerDer: Uint8Array;
@@ -31,6 +31,8 @@ export interface CrlHeader {
   readonly crlNumber: bigint;
   /** The CA's subject key identifier, for authorityKeyIdentifier (RFC 5280 §5.2.1). */
   readonly authorityKeyIdentifier: Uint8Array;
+  /** A partition's CRL: the critical issuingDistributionPoint naming this URL, its certificates' CDP (RFC 5280 §5.2.5). */
+  readonly issuingDistributionPointUrl?: string;
 }
 
 export class CrlEncodeError extends Error {
@@ -179,7 +181,9 @@ export class CrlWriter {
     if (crlNumber < 0n) throw new CrlEncodeError('cRLNumber must be non-negative (RFC 5280 §5.2.3)');
     const number = der.integer(crlNumber);
     if (number.length - 2 > 20) throw new CrlEncodeError('cRLNumber exceeds 20 octets (RFC 5280 §5.2.3)');
-    const tail = der.contextConstructed(0, encodeExtensions([authorityKeyIdentifierExtension(authorityKeyIdentifier), { oid: Oid.cRLNumber, critical: false, value: number }]));
+    const extensions = [authorityKeyIdentifierExtension(authorityKeyIdentifier), { oid: Oid.cRLNumber, critical: false, value: number }];
+    if (this.header.issuingDistributionPointUrl !== undefined) extensions.push(issuingDistributionPointExtension(this.header.issuingDistributionPointUrl));
+    const tail = der.contextConstructed(0, encodeExtensions(extensions));
     const entriesLength = this.end - this.entriesStart;
     this.append(tail);
     // §5.1.2.6: with no revoked certificates the list MUST be absent, not empty.

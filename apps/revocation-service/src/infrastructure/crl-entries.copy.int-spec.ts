@@ -202,6 +202,8 @@ describe('CRL entries by binary COPY into CrlWriter (Postgres)', () => {
   it('writes only checked literals into the COPY statement', () => {
     expect(() => crlEntriesCopySql("x'; drop table revocations; --", CUTOFF)).toThrow(/not a CA id/);
     expect(() => crlEntriesCopySql(randomUUID(), new Date('+012000-01-01T00:00:00Z'))).toThrow(/timestamp literal/);
-    expect(crlEntriesCopySql('0a1b2c3d-0000-4000-8000-000000000000', CUTOFF)).toContain(`ca_id = '0a1b2c3d-0000-4000-8000-000000000000' and not_after >= '2026-12-01T00:00:00.000Z'::timestamptz`);
+    expect(() => crlEntriesCopySql(randomUUID(), CUTOFF, "x' or true --")).toThrow(/not a CRL partition id/);
+    expect(crlEntriesCopySql('0a1b2c3d-0000-4000-8000-000000000000', CUTOFF)).toContain(`ca_id = '0a1b2c3d-0000-4000-8000-000000000000' and crl_partition is null and not_after >= '2026-12-01T00:00:00.000Z'::timestamptz`);
+    expect(crlEntriesCopySql('0a1b2c3d-0000-4000-8000-000000000000', CUTOFF, 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee')).toContain(`and crl_partition = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' and`);
   });
 });

@@ -38,13 +38,19 @@ const REASON_CODE_SQL = `coalesce(case reason ${Object.entries(REVOCATION_REASON
   .map(([name, code]) => `when '${name}' then ${code}`)
   .join(' ')} end, -1)::int4`;
 
-/** The COPY statement; exported for the test that checks what it selects. */
-export function crlEntriesCopySql(caId: string, notAfterFrom: Date): string {
+/**
+ * The COPY statement; exported for the test that checks what it selects. `partition`: the
+ * entries of that CRL partition; null: those of the CA's complete CRL (certificates bound to no
+ * partition).
+ */
+export function crlEntriesCopySql(caId: string, notAfterFrom: Date, partition: string | null = null): string {
   if (!UUID.test(caId)) throw new Error(`not a CA id: ${JSON.stringify(caId)}`);
+  if (partition !== null && !UUID.test(partition)) throw new Error(`not a CRL partition id: ${JSON.stringify(partition)}`);
+  const scope = partition === null ? 'crl_partition is null' : `crl_partition = '${partition}'`;
   const cutoff = notAfterFrom.toISOString();
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(cutoff)) throw new Error(`cannot write ${cutoff} as a timestamp literal`);
   return `copy (select serial, revoked_at, ${REASON_CODE_SQL} from "${REVOCATION_SCHEMA}"."revocations"
-    where ca_id = '${caId}' and not_after >= '${cutoff}'::timestamptz) to stdout (format binary)`;
+    where ca_id = '${caId}' and ${scope} and not_after >= '${cutoff}'::timestamptz) to stdout (format binary)`;
 }
 
 /**
@@ -52,8 +58,8 @@ export function crlEntriesCopySql(caId: string, notAfterFrom: Date): string {
  * `sink` (RFC 5280 §3.3: see crl-schedule.ts entryCutoff); resolves with their number once the
  * COPY has completed. An exception from `sink` ends the read with that exception.
  */
-export async function copyCrlEntries(pool: PgPool, caId: string, notAfterFrom: Date, sink: CrlEntrySink): Promise<number> {
-  const copy = new CopyOut(crlEntriesCopySql(caId, notAfterFrom), new TupleDecoder(sink));
+export async function copyCrlEntries(pool: PgPool, caId: string, notAfterFrom: Date, sink: CrlEntrySink, partition: string | null = null): Promise<number> {
+  const copy = new CopyOut(crlEntriesCopySql(caId, notAfterFrom, partition), new TupleDecoder(sink));
   const client: PoolClient = await pool.connect();
   let broken: Error | undefined;
   try {

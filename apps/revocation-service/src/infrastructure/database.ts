@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { CaKeyHashTable } from './tables/ca-key-hash.table';
 import type { CrlNumberTable } from './tables/crl-number.table';
+import type { CrlPartitionTable } from './tables/crl-partition.table';
 import type { CrlStateTable } from './tables/crl-state.table';
 import type { IssuedCertificateTable } from './tables/issued-certificate.table';
 import type { OcspResponderTable } from './tables/ocsp-responder.table';
@@ -17,6 +18,7 @@ export interface RevocationDatabase {
   revocations: RevocationTable;
   crl_numbers: CrlNumberTable;
   crl_states: CrlStateTable;
+  crl_partitions: CrlPartitionTable;
   revocation_sequence: RevocationSequenceTable;
   ocsp_responders: OcspResponderTable;
 }

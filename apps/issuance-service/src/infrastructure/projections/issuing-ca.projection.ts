@@ -26,6 +26,8 @@ export function revocationColumns(configuration: Record<string, unknown>): Issui
     S3BucketName?: string;
     CustomCname?: string;
     CrlDistributionPointExtensionConfiguration?: { OmitExtension?: boolean };
+    CrlType?: string;
+    CustomPath?: string;
   };
   const ocsp = (configuration.OcspConfiguration ?? {}) as { Enabled?: boolean; OcspCustomCname?: string };
   return {
@@ -33,6 +35,8 @@ export function revocationColumns(configuration: Record<string, unknown>): Issui
     crl_s3_bucket_name: crl.S3BucketName || null,
     crl_custom_cname: crl.CustomCname || null,
     crl_omit_extension: crl.CrlDistributionPointExtensionConfiguration?.OmitExtension === true,
+    crl_type: crl.CrlType === 'PARTITIONED' ? 'PARTITIONED' : 'COMPLETE',
+    crl_custom_path: crl.CustomPath || null,
     ocsp_enabled: ocsp.Enabled === true,
     ocsp_custom_cname: ocsp.OcspCustomCname || null,
   };

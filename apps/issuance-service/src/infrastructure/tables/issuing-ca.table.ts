@@ -27,6 +27,10 @@ export interface IssuingCaTable {
   crl_s3_bucket_name: ColumnType<string | null, string | null | undefined, string | null>;
   crl_custom_cname: ColumnType<string | null, string | null | undefined, string | null>;
   crl_omit_extension: ColumnType<boolean, boolean | undefined, boolean>;
+  /** CrlConfiguration.CrlType: COMPLETE (the default) or PARTITIONED. */
+  crl_type: ColumnType<string, string | undefined, string>;
+  /** CrlConfiguration.CustomPath: the folder of the CA's CRLs in its bucket, instead of crl/. */
+  crl_custom_path: ColumnType<string | null, string | null | undefined, string | null>;
   ocsp_enabled: ColumnType<boolean, boolean | undefined, boolean>;
   ocsp_custom_cname: ColumnType<string | null, string | null | undefined, string | null>;
 }

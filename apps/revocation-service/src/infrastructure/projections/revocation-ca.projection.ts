@@ -22,6 +22,8 @@ function settingsColumns(configuration: Record<string, unknown> | undefined): Re
     crl_s3_bucket_name: s.crlS3BucketName,
     crl_custom_cname: s.crlCustomCname,
     crl_s3_object_acl: s.crlS3ObjectAcl,
+    crl_type: s.crlType,
+    crl_custom_path: s.crlCustomPath,
     ocsp_enabled: s.ocspEnabled,
     ocsp_custom_cname: s.ocspCustomCname,
   };

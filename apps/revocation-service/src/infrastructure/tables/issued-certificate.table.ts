@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { ColumnType, Insertable, Selectable } from 'kysely';
 
 /** Certificates issuance-service issued (CertificateIssued), keyed by CA and canonical serial. */
 export interface IssuedCertificateTable {
@@ -11,6 +11,8 @@ export interface IssuedCertificateTable {
   certificate_der: Buffer;
   account_id: string;
   event_id: string;
+  /** The CRL partition it is bound to (CertificateIssuedV1.crlPartition.id); null: the CA's complete CRL. */
+  crl_partition: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type IssuedCertificateRow = Selectable<IssuedCertificateTable>;

@@ -26,6 +26,10 @@ export interface RevocationCaTable {
   crl_s3_bucket_name: Nullable<string>;
   crl_custom_cname: Nullable<string>;
   crl_s3_object_acl: ColumnType<string, string | undefined, string>;
+  /** CrlConfiguration.CrlType: COMPLETE or PARTITIONED. */
+  crl_type: ColumnType<string, string | undefined, string>;
+  /** CrlConfiguration.CustomPath (libs/pki crl-location.ts). */
+  crl_custom_path: Nullable<string>;
   ocsp_enabled: ColumnType<boolean, boolean | undefined, boolean>;
   ocsp_custom_cname: Nullable<string>;
   /** Bumped by every change a CRL reflects (configuration, CA certificate). */

@@ -9,6 +9,8 @@ export interface RevocationTable {
   reason: string;
   not_after: Date;
   event_id: string;
+  /** The certificate's CRL partition; null: the CA's complete CRL. */
+  crl_partition: ColumnType<string | null, string | null | undefined, never>;
   /** The revocation sequence (revocation_sequence) its transaction took; null for revocations before it existed. Bigint, read as a string. */
   sequence: ColumnType<string | null, string | number | null | undefined, never>;
 }
