@@ -64,6 +64,7 @@ export const issuanceServiceDefinition = {
           db: runtime.db,
           store: runtime.store,
           publicUrl: config.publicUrl,
+          region: config.region,
           keyUsageProfile: keyUsageProfileFrom(env.PKI_KEY_USAGE_PROFILE),
           now: () => new Date(),
           newId: randomUUID,

@@ -26,6 +26,8 @@ export interface IssuanceContext {
   readonly store: EventStore;
   /** Base of every URL written into certificates (PKI_PUBLIC_URL). */
   readonly publicUrl: string;
+  /** PKI_REGION: the region of callers that name none (gRPC); absent (tests): such callers see every region. */
+  readonly region?: string;
   /** PKI_KEY_USAGE_PROFILE (domain/key-usage.ts); absent: rfc5480. */
   readonly keyUsageProfile?: KeyUsageProfile;
   readonly now: () => Date;
