@@ -65,6 +65,7 @@ export const issuanceServiceDefinition = {
           db: runtime.db,
           store: runtime.store,
           publicUrl: config.publicUrl,
+          region: config.region,
           keyUsageProfile: keyUsageProfileFrom(env.PKI_KEY_USAGE_PROFILE),
           crlPartitions: new CrlPartitions(runtime.db, crlPartitionSizeFrom(env.PKI_CRL_PARTITION_SIZE)),
           now: () => new Date(),

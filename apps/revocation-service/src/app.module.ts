@@ -33,6 +33,7 @@ function wire(runtime: ServiceRuntime, services: ServiceClient, config: Platform
     // ca-service's SignData / SignDigest and LookupCertificateAuthority on the process's connection.
     signer: ca,
     publicUrl: config.publicUrl,
+    region: config.region,
     now: () => new Date(),
     issuance: issuanceClient(services),
     caCatchUp: runtime.catchUp(revocationCaProjection.name),

@@ -57,7 +57,30 @@ export class DomainError extends Error {
 export interface Caller {
   readonly accountId: string;
   readonly accessKeyId: string;
+  /**
+   * The region the caller addressed: the verified SigV4 credential scope's (one of PKI_REGIONS).
+   * Absent for callers that name none (gRPC, internal requests, messages of older gateways):
+   * they are in the deployment's default region ({@link callerRegion}).
+   */
+  readonly region?: string;
 }
+
+/**
+ * The region a command acts in: the caller's, else the deployment's default (PKI_REGION).
+ * Services mint ARNs in it and find only resources whose ARN names it, as each AWS region
+ * keeps its own resources.
+ */
+export const callerRegion = (caller: Caller, defaultRegion: string): string => caller.region ?? defaultRegion;
+
+/**
+ * Whether a resource of `resourceRegion` (its ARN's) is visible to the caller: one of another
+ * region is answered as not found, exactly as an unknown ARN. Without a default region (test
+ * contexts that configure none) a caller naming no region sees every region.
+ */
+export const inCallerRegion = (resourceRegion: string, caller: Caller, defaultRegion: string | undefined): boolean => {
+  const region = caller.region ?? defaultRegion;
+  return region === undefined || region === resourceRegion;
+};
 
 /** A command or query as it travels over NATS request/reply. */
 export interface CommandMessage<T = unknown> {

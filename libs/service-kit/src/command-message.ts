@@ -29,7 +29,8 @@ export function isCommandMessage(value: unknown): value is CommandMessage {
     typeof message.caller === 'object' &&
     message.caller !== null &&
     typeof message.caller.accountId === 'string' &&
-    typeof message.caller.accessKeyId === 'string'
+    typeof message.caller.accessKeyId === 'string' &&
+    (message.caller.region === undefined || typeof message.caller.region === 'string')
   );
 }
 

@@ -26,6 +26,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PKI_PUBLIC_EVENTS_MAX_AGE_HOURS: '0' })).toThrow(/PKI_PUBLIC_EVENTS_MAX_AGE_HOURS/);
   });
 
+  it('answers one region by default, PKI_REGIONS lists more, PKI_REGION stays the default', () => {
+    expect(loadConfig({})).toMatchObject({ region: 'us-east-1', regions: ['us-east-1'] });
+    expect(loadConfig({ PKI_REGION: 'eu-west-1' })).toMatchObject({ region: 'eu-west-1', regions: ['eu-west-1'] });
+    expect(loadConfig({ PKI_REGIONS: 'us-east-1, eu-west-1' })).toMatchObject({ region: 'us-east-1', regions: ['us-east-1', 'eu-west-1'] });
+    expect(loadConfig({ PKI_REGIONS: 'us-east-1,eu-west-1,us-east-1', PKI_REGION: 'eu-west-1' })).toMatchObject({ region: 'eu-west-1', regions: ['eu-west-1', 'us-east-1'] });
+    expect(() => loadConfig({ PKI_REGIONS: 'us-east-1,eu-west-1', PKI_REGION: 'ap-south-1' })).toThrow(/PKI_REGION ap-south-1 is not one of PKI_REGIONS \(us-east-1,eu-west-1\)/);
+    expect(() => loadConfig({ PKI_REGIONS: 'us-east-1,EU' })).toThrow(/PKI_REGIONS entry "EU"/);
+  });
+
   it('refuses the development key in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/development access key/);
     expect(loadConfig({ NODE_ENV: 'production', PKI_ACCESS_KEYS: 'AKIAPROD:s3cr3t:123456789012' }).accessKeys).toHaveLength(1);

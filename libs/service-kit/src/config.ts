@@ -25,7 +25,16 @@ export interface PlatformConfig {
   readonly natsServers: readonly string[];
   /** Namespace of every NATS subject and JetStream stream (tests use their own). */
   readonly natsPrefix: string;
+  /**
+   * The default region (PKI_REGION, else the first of PKI_REGIONS): the region of callers that
+   * name none (gRPC, internal work) and of resources whose stored state carries no ARN.
+   */
   readonly region: string;
+  /**
+   * Every region this deployment answers for (PKI_REGIONS; the default region first). A SigV4
+   * credential scope must name one of them; resources are kept per region (their ARNs carry it).
+   */
+  readonly regions: readonly string[];
   readonly accessKeys: readonly AccessKey[];
   /** Base of every URL written into certificates (CRL distribution points, OCSP). */
   readonly publicUrl: string;
@@ -127,10 +136,31 @@ export function parseNatsServers(raw: string): string[] {
   });
 }
 
+/**
+ * PKI_REGION and PKI_REGIONS: the regions answered, the default one first. PKI_REGIONS alone:
+ * its first is the default; PKI_REGION alone (the single-region deployments before PKI_REGIONS):
+ * that one region; both: PKI_REGION must be one of PKI_REGIONS.
+ */
+export function parseRegions(env: NodeJS.ProcessEnv): { region: string; regions: string[] } {
+  const listed = (env.PKI_REGIONS ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+  for (const name of listed) {
+    if (!REGION.test(name)) throw new ConfigError(`PKI_REGIONS entry ${JSON.stringify(name)} is not a region name like us-east-1`);
+  }
+  const region = env.PKI_REGION || listed[0] || DEFAULTS.region;
+  if (!REGION.test(region)) throw new ConfigError(`PKI_REGION ${JSON.stringify(region)} is not a region name like us-east-1`);
+  if (listed.length > 0 && !listed.includes(region)) {
+    throw new ConfigError(`PKI_REGION ${region} is not one of PKI_REGIONS (${listed.join(',')}): list it there, or leave PKI_REGION unset to make the first of PKI_REGIONS the default`);
+  }
+  const regions = [region, ...listed.filter((name, index) => name !== region && listed.indexOf(name) === index)];
+  return { region, regions };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const nodeEnv = env.NODE_ENV ?? 'development';
-  const region = env.PKI_REGION || DEFAULTS.region;
-  if (!REGION.test(region)) throw new ConfigError(`PKI_REGION ${JSON.stringify(region)} is not a region name like us-east-1`);
+  const { region, regions } = parseRegions(env);
   const natsPrefix = env.PKI_NATS_PREFIX || DEFAULTS.natsPrefix;
   if (!PREFIX.test(natsPrefix)) throw new ConfigError('PKI_NATS_PREFIX must be 1-32 letters, digits, _ or -');
   const accessKeys = parseAccessKeys(env.PKI_ACCESS_KEYS || DEFAULTS.accessKeys);
@@ -160,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     natsServers,
     natsPrefix,
     region,
+    regions,
     accessKeys,
     publicUrl,
     httpHost: env.PKI_HTTP_HOST || DEFAULTS.httpHost,

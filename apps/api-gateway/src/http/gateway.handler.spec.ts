@@ -28,6 +28,7 @@ const CONFIG: PlatformConfig = {
   natsServers: ['nats://unused'],
   natsPrefix: 'test',
   region: 'us-east-1',
+  regions: ['us-east-1', 'eu-west-1'],
   accessKeys: [KEY],
   publicUrl: 'http://pki.example.test',
   httpHost: '127.0.0.1',
@@ -79,14 +80,14 @@ async function send(handler: GatewayHandler, method: string, url: string, header
   return sent;
 }
 
-async function signed(service: string, method: string, path: string, headers: Record<string, string>, body = ''): Promise<Record<string, string>> {
-  const signer = new SignatureV4({ service, region: 'us-east-1', credentials: KEY, sha256: Sha256, uriEscapePath: service !== 's3' });
+async function signed(service: string, method: string, path: string, headers: Record<string, string>, body = '', region = 'us-east-1'): Promise<Record<string, string>> {
+  const signer = new SignatureV4({ service, region, credentials: KEY, sha256: Sha256, uriEscapePath: service !== 's3' });
   const request = await signer.sign({ method, protocol: 'http:', hostname: 'localhost', port: 4566, path, query: {}, headers: { host: 'localhost:4566', ...headers }, body }, { signingDate: NOW });
   return Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
 describe('GatewayHandler routing of the CustomCname forms', () => {
-  let calls: Array<{ service: string; operation: string; input: unknown }>;
+  let calls: Array<{ service: string; operation: string; input: unknown; region?: string }>;
   let replies: Record<string, Reply<unknown>>;
   let objects: MemoryObjects;
   let handler: GatewayHandler;
@@ -100,7 +101,7 @@ describe('GatewayHandler routing of the CustomCname forms', () => {
     };
     const services = {
       request: async <T>(service: string, operation: string, message: CommandMessage): Promise<Reply<T>> => {
-        calls.push({ service, operation, input: message.input });
+        calls.push({ service, operation, input: message.input, ...(message.caller.region ? { region: message.caller.region } : {}) });
         return (replies[operation] ?? { ok: true, result: {} }) as Reply<T>;
       },
     };
@@ -117,6 +118,19 @@ describe('GatewayHandler routing of the CustomCname forms', () => {
       expect(res.status).toBe(200);
     }
     expect(operations()).toEqual(['ca:ListCertificateAuthorities', 'ca:ListCertificateAuthorities']);
+  });
+
+  it('passes the credential scope\'s region (one of PKI_REGIONS) to the service, and refuses an unlisted one as AWS does', async () => {
+    const body = '{}';
+    const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'ACMPrivateCA.ListCertificateAuthorities' };
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      expect((await send(handler, 'POST', '/', await signed('acm-pca', 'POST', '/', headers, body, region), Buffer.from(body))).status).toBe(200);
+    }
+    expect(calls.map((c) => c.region)).toEqual(['us-east-1', 'eu-west-1']);
+    const refused = await send(handler, 'POST', '/', await signed('acm-pca', 'POST', '/', headers, body, 'ap-south-1'), Buffer.from(body));
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body.toString())).toMatchObject({ __type: 'InvalidSignatureException', message: expect.stringContaining("Credential should be scoped to a valid region, not 'ap-south-1'.") });
+    expect(calls).toHaveLength(2);
   });
 
   it('SigV4-signed IoT requests reach iot-registry, also one whose path is base64 of a DER SEQUENCE', async () => {

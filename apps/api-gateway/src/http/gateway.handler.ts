@@ -115,9 +115,9 @@ export class GatewayHandler {
     this.rest = new RestJsonRouter(this.dispatcher);
     this.ocsp = new OcspRoute(services, ocsp);
     this.crlCname = new CrlCnameRoute(services);
-    this.objects = objects && new ObjectsRoute(objects, { region: config.region, now, credentials: (id) => this.credentials(id) });
+    this.objects = objects && new ObjectsRoute(objects, { region: config.region, regions: config.regions, now, credentials: (id) => this.credentials(id) });
     this.keys = new Map(config.accessKeys.map((k) => [k.accessKeyId, { secretAccessKey: k.secretAccessKey, accountId: k.accountId }]));
-    this.sigV4 = { region: config.region, now, credentials: (accessKeyId) => this.credentials(accessKeyId), allowedServices: ALLOWED_SERVICES };
+    this.sigV4 = { region: config.region, regions: config.regions, now, credentials: (accessKeyId) => this.credentials(accessKeyId), allowedServices: ALLOWED_SERVICES };
   }
 
   private credentials(accessKeyId: string): { secretAccessKey: string; accountId: string } | undefined {
@@ -206,7 +206,9 @@ export class GatewayHandler {
     if (this.events && EventsRoute.matches(request.method, rawPath)) return this.events.handle(req, res, request, requestId, this.sigV4);
     const auth = verifySigV4(request, this.sigV4);
     if (!auth.ok) return this.send(res, this.errorFor(req, { code: auth.code, message: auth.message, status: auth.status }, requestId));
-    const caller = { accountId: auth.accountId, accessKeyId: auth.accessKeyId };
+    // The region comes from the verified credential scope (one of PKI_REGIONS): services mint
+    // ARNs in it and find only that region's resources, as each AWS region keeps its own.
+    const caller = { accountId: auth.accountId, accessKeyId: auth.accessKeyId, region: auth.region };
     noteAccount(auth.accountId);
     if (this.isJsonProtocol(req)) {
       return this.send(res, await this.json.route(request, caller, requestId));

@@ -46,6 +46,8 @@ export interface ObjectResponse {
 
 export interface ObjectRouteOptions {
   readonly region: string;
+  /** Every region a signed request may be scoped to (PKI_REGIONS); absent: `region` only. */
+  readonly regions?: readonly string[];
   readonly credentials: (accessKeyId: string) => SigV4Credentials | undefined;
   readonly now: () => Date;
 }
@@ -102,6 +104,7 @@ export class ObjectsRoute {
     if (signed) {
       const auth = verifySigV4(request, {
         region: this.options.region,
+        regions: this.options.regions,
         credentials: this.options.credentials,
         now: this.options.now,
         allowedServices: ['s3'],

@@ -1,4 +1,4 @@
-import { DomainError, parseCertificateAuthorityArn, type Caller } from '@pki/contracts';
+import { callerRegion, DomainError, parseCertificateAuthorityArn, type Caller } from '@pki/contracts';
 import { caDb } from '../infrastructure/database';
 import { findCertificateAuthorityById } from '../infrastructure/certificate-authority.queries';
 import type { CertificateAuthorityRow } from '../infrastructure/tables/certificate-authority.table';
@@ -6,16 +6,18 @@ import type { CaContext } from './ca-context';
 import { policyAllows } from './policy-access';
 
 /**
- * Resolves a CA ARN for a caller: InvalidArnException for something that is not a CA ARN
- * of this region, ResourceNotFoundException for an unknown CA, AccessDeniedException for
- * another account's CA unless its resource policy grants `action` (`acm-pca:<Operation>`).
+ * Resolves a CA ARN for a caller: InvalidArnException for something that is not a CA ARN,
+ * ResourceNotFoundException for an unknown CA or one of another region than the caller's (each
+ * region keeps its own CAs, as on AWS), AccessDeniedException for another account's CA unless
+ * its resource policy grants `action` (`acm-pca:<Operation>`).
  */
 export async function loadAccessibleCa(context: CaContext, caller: Caller, arn: string, action: string): Promise<CertificateAuthorityRow> {
   const parts = parseCertificateAuthorityArn(arn);
-  if (!parts || parts.region !== context.region) {
-    throw new DomainError('Malformed', `The ARN ${arn} is not a valid certificate authority ARN in ${context.region}.`, 'InvalidArnException');
+  if (!parts) {
+    throw new DomainError('Malformed', `The ARN ${arn} is not a valid certificate authority ARN.`, 'InvalidArnException');
   }
-  const row = await findCertificateAuthorityById(caDb(context.db), parts.caId);
+  const row = parts.region === callerRegion(caller, context.region) ? await findCertificateAuthorityById(caDb(context.db), parts.caId) : undefined;
+  // The stored ARN names the CA's region: an ARN naming another one is not this CA.
   if (!row || row.arn !== arn) {
     throw new DomainError('NotFound', `Could not find certificate authority ${arn}.`, 'ResourceNotFoundException');
   }

@@ -292,7 +292,9 @@ describe('audit reports (real Postgres, JetStream and files)', () => {
     expect(await failure(create(ca.arn, 'JSON', 'Not_A_Bucket'))).toMatchObject({ code: 'InvalidArgsException', message: expect.stringContaining('not a valid S3 bucket name') });
     expect(await failure(create(ca.arn, 'JSON', 'audit-bucket', OTHER))).toMatchObject({ code: 'AccessDeniedException' });
     expect(await failure(create(`arn:aws:acm-pca:${REGION}:${OWNER}:certificate-authority/${randomUUID()}`))).toMatchObject({ code: 'ResourceNotFoundException' });
-    expect(await failure(create('arn:aws:acm-pca:eu-west-1:111111111111:certificate-authority/x'))).toMatchObject({ code: 'InvalidArnException' });
+    // A CA of another region than the caller's is not found there (each region keeps its own CAs).
+    expect(await failure(create(ca.arn.replace(`:${REGION}:`, ':eu-west-1:')))).toMatchObject({ code: 'ResourceNotFoundException' });
+    expect(await failure(create('arn:aws:acm-pca:eu-west-1:111111111111:certificate-authorit/x'))).toMatchObject({ code: 'InvalidArnException' });
     expect(await context.store.load(auditReportStream(ca.id))).toEqual([]);
 
     expect(await failure(describe_(ca.arn, randomUUID()))).toMatchObject({ code: 'ResourceNotFoundException', message: expect.stringContaining('Could not find audit report') });

@@ -1,4 +1,4 @@
-import { DomainError, certificateAuthorityArn, type CommandMessage } from '@pki/contracts';
+import { callerRegion, DomainError, certificateAuthorityArn, type CommandMessage } from '@pki/contracts';
 import { decide, evolve, initialState } from '../domain/certificate-authority.decider';
 import { caStream } from '../domain/certificate-authority.events';
 import type { CreateCertificateAuthorityInput } from '../domain/certificate-authority.types';
@@ -34,13 +34,17 @@ export function createCertificateAuthorityHandler(context: CaContext, env: NodeJ
     const input = message.input as CreateCertificateAuthorityInput;
     const { accountId } = message.caller;
     const now = context.now();
-    const token = input.IdempotencyToken;
+    // In the caller's region (its SigV4 scope's): the ARN is where the CA's region is kept.
+    const region = callerRegion(message.caller, context.region);
+    // Tokens are per region, as on AWS: one of another region than the default is stored under
+    // a region-qualified key (the default region's keep the plain token of single-region releases).
+    const token = input.IdempotencyToken === undefined || region === context.region ? input.IdempotencyToken : `${region}/${input.IdempotencyToken}`;
     if (token !== undefined) {
       const existing = await findIdempotentCertificateAuthority(caDb(context.db), accountId, token, now, IDEMPOTENCY_WINDOW_SECONDS);
       if (existing) return { CertificateAuthorityArn: existing };
     }
     const certificateAuthorityId = context.newId();
-    const arn = certificateAuthorityArn(context.region, accountId, certificateAuthorityId);
+    const arn = certificateAuthorityArn(region, accountId, certificateAuthorityId);
     const events = decide({ type: 'CreateCertificateAuthority', certificateAuthorityId, arn, ownerAccount: accountId, input, now }, initialState);
     const state = events.reduce(evolve, initialState);
     try {
@@ -55,11 +59,11 @@ export function createCertificateAuthorityHandler(context: CaContext, env: NodeJ
             throw new TokenAlreadyClaimed();
           }
           // Counted under a per-account lock, so concurrent creations cannot overshoot the quota.
-          const held = await lockAndCountCertificateAuthorities(db, accountId);
+          const held = await lockAndCountCertificateAuthorities(db, accountId, region);
           if (held >= maxCas) {
             throw new DomainError(
               'LimitExceeded',
-              `Account ${accountId} already has ${held} certificate authorities, the maximum allowed (${maxCas}); delete CAs you no longer need (deleted CAs count until they are permanently removed).`,
+              `Account ${accountId} already has ${held} certificate authorities in ${region}, the maximum allowed (${maxCas}); delete CAs you no longer need (deleted CAs count until they are permanently removed).`,
               'LimitExceededException',
             );
           }

@@ -1,4 +1,4 @@
-import { DomainError, type CommandMessage, isPlatformId } from '@pki/contracts';
+import { callerRegion, DomainError, type CommandMessage, isPlatformId } from '@pki/contracts';
 import { caDb } from '../infrastructure/database';
 import { listCertificateAuthoritiesByOwner, type PageCursor } from '../infrastructure/certificate-authority.queries';
 import { listCertificateAuthoritiesSharedWith, policyDb } from '../infrastructure/policy.queries';
@@ -40,12 +40,14 @@ export function listCertificateAuthoritiesHandler(context: CaContext) {
     const after = input.NextToken !== undefined ? decodeNextToken(input.NextToken) : undefined;
     const limit = input.MaxResults ?? DEFAULT_PAGE_SIZE;
     const { accountId } = message.caller;
+    // Only the caller's region's CAs, as each AWS region lists its own.
+    const region = callerRegion(message.caller, context.region);
     // OTHER_ACCOUNTS: CAs of other accounts whose resource policy (PutPolicy) grants the caller
     // at least one action; the same creation-order paging as SELF.
     const rows =
       (input.ResourceOwner ?? 'SELF') === 'OTHER_ACCOUNTS'
-        ? await listCertificateAuthoritiesSharedWith(policyDb(context.db), accountId, limit + 1, after)
-        : await listCertificateAuthoritiesByOwner(caDb(context.db), accountId, limit + 1, after);
+        ? await listCertificateAuthoritiesSharedWith(policyDb(context.db), accountId, region, limit + 1, after)
+        : await listCertificateAuthoritiesByOwner(caDb(context.db), accountId, region, limit + 1, after);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const result: { CertificateAuthorities: unknown[]; NextToken?: string } = { CertificateAuthorities: page.map(toCertificateAuthority) };

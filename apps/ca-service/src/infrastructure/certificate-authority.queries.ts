@@ -56,13 +56,26 @@ export async function deleteCertificateAuthority(db: CaDb, id: string, fromVersi
 }
 
 /**
- * CAs an account holds for the LimitExceededException quota (permanently deleted ones are no
- * longer rows). Takes a transaction-scoped advisory lock on the account first, so concurrent
- * creations of one account count one after the other.
+ * A LIKE pattern matching the CA ARNs of one region (`arn:<partition>:acm-pca:<region>:...`):
+ * the stored ARN is where a CA's region is kept. Region names are letters, digits and '-'
+ * (PKI_REGIONS is validated), so they hold no LIKE wildcard.
  */
-export async function lockAndCountCertificateAuthorities(db: CaDb, owner: string): Promise<number> {
+export const regionArnPattern = (region: string): string => `arn:%:acm-pca:${region}:%`;
+
+/**
+ * CAs an account holds in one region for the LimitExceededException quota (AWS counts per
+ * account and Region; permanently deleted ones are no longer rows). Takes a transaction-scoped
+ * advisory lock on the account first, so concurrent creations of one account count one after
+ * the other.
+ */
+export async function lockAndCountCertificateAuthorities(db: CaDb, owner: string, region: string): Promise<number> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`ca-quota:${owner}`}, 0))`.execute(db);
-  const row = await db.selectFrom('certificate_authorities').select((eb) => eb.fn.countAll<string>().as('n')).where('owner_account', '=', owner).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('certificate_authorities')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('owner_account', '=', owner)
+    .where('arn', 'like', regionArnPattern(region))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -112,9 +125,9 @@ export interface PageCursor {
   readonly id: string;
 }
 
-/** One page of an owner's CAs in creation order, after the cursor. */
-export async function listCertificateAuthoritiesByOwner(db: CaDb, owner: string, limit: number, after: PageCursor | undefined): Promise<CertificateAuthorityRow[]> {
-  let query = db.selectFrom('certificate_authorities').selectAll().where('owner_account', '=', owner);
+/** One page of an owner's CAs of one region in creation order, after the cursor. */
+export async function listCertificateAuthoritiesByOwner(db: CaDb, owner: string, region: string, limit: number, after: PageCursor | undefined): Promise<CertificateAuthorityRow[]> {
+  let query = db.selectFrom('certificate_authorities').selectAll().where('owner_account', '=', owner).where('arn', 'like', regionArnPattern(region));
   if (after) {
     query = query.where(sql<boolean>`(created_at, id) > (${after.createdAt}, ${after.id}::uuid)`);
   }

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { CA_SCHEMA } from './database';
-import type { PageCursor } from './certificate-authority.queries';
+import { regionArnPattern, type PageCursor } from './certificate-authority.queries';
 import type { CertificateAuthorityRow, CertificateAuthorityTable } from './tables/certificate-authority.table';
 import type { PermissionTable } from './tables/permission.table';
 import type { PolicyGrantTable } from './tables/policy-grant.table';
@@ -54,10 +54,11 @@ export async function deletePolicy(db: PolicyDb, caId: string): Promise<void> {
   await db.deleteFrom('ca_policies').where('ca_id', '=', caId).execute();
 }
 
-/** One page of the CAs of other accounts whose policy grants `accountId` something, in creation order. */
+/** One page of the CAs of one region of other accounts whose policy grants `accountId` something, in creation order. */
 export async function listCertificateAuthoritiesSharedWith(
   db: PolicyDb,
   accountId: string,
+  region: string,
   limit: number,
   after: PageCursor | undefined,
 ): Promise<CertificateAuthorityRow[]> {
@@ -66,7 +67,8 @@ export async function listCertificateAuthoritiesSharedWith(
     .innerJoin('ca_policy_grants as g', 'g.ca_id', 'ca.id')
     .selectAll('ca')
     .where('g.account_id', '=', accountId)
-    .where('ca.owner_account', '<>', accountId);
+    .where('ca.owner_account', '<>', accountId)
+    .where('ca.arn', 'like', regionArnPattern(region));
   if (after) {
     query = query.where(sql<boolean>`(ca.created_at, ca.id) > (${after.createdAt}, ${after.id}::uuid)`);
   }

@@ -8,7 +8,7 @@ import { iotDb } from '../infrastructure/database';
 import { findRegistrationCode } from '../infrastructure/registration-code.queries';
 import { executeCommand, requestMeta } from './aggregate-command';
 import { caCertificateAggregate } from './aggregates';
-import type { IotContext } from './iot-context';
+import { regionOf, type IotContext } from './iot-context';
 import { caCertificateDescription, caCertificateSummary, registrationConfigView } from './iot.views';
 
 interface RegistrationConfigInput {
@@ -50,7 +50,7 @@ export function registerCaCertificateHandler(context: IotContext) {
       }
       checkVerificationCertificate(readCertificate(input.verificationCertificate, 'verificationCertificate'), ca, registrationCode, now);
     }
-    const certificateArn = caCertificateArn(context.region, accountId, ca.certificateId);
+    const certificateArn = caCertificateArn(regionOf(context, message), accountId, ca.certificateId);
     await executeCommand(
       context,
       caCertificateAggregate(ca.certificateId),

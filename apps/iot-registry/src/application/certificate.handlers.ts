@@ -1,7 +1,7 @@
 import type { CommandMessage, IotCertificateStatus } from '@pki/contracts';
 
 import { deleteCertificate } from '../domain/attachments';
-import { certificateArn, normalizeCertificateId } from '../domain/iot-ids';
+import { certificateArn, normalizeCertificateId, parseCertificateArn } from '../domain/iot-ids';
 import type { PolicyState } from '../domain/policy.decider';
 import { iotErrors } from '../domain/iot-errors';
 import { findCaCertificate } from '../infrastructure/ca-certificate.queries';
@@ -10,7 +10,7 @@ import { iotDb } from '../infrastructure/database';
 import { executeCommand, loadAggregate, requestMeta } from './aggregate-command';
 import { certificateAggregate, policyAggregate } from './aggregates';
 import { DEFAULT_PAGE_SIZE } from './ca-certificate.handlers';
-import type { IotContext } from './iot-context';
+import { regionOf, type IotContext } from './iot-context';
 import { certificateDescription, certificateSummary } from './iot.views';
 import { executeUnit } from './unit-of-work';
 
@@ -22,7 +22,9 @@ export function describeCertificateHandler(context: IotContext) {
     const certificateId = idOf(message);
     const row = await findCertificate(iotDb(context.db), certificateId);
     const account = message.caller.accountId;
-    if (!row || (row.owned_by !== account && row.transfer_target !== account)) throw iotErrors.notFound('certificate', certificateId);
+    // A certificate of another region (its ARN's) is not found here, as on AWS.
+    const inRegion = row !== undefined && parseCertificateArn(row.certificate_arn)?.region === regionOf(context, message);
+    if (!row || !inRegion || (row.owned_by !== account && row.transfer_target !== account)) throw iotErrors.notFound('certificate', certificateId);
     return { certificateDescription: certificateDescription(row) };
   };
 }
@@ -37,6 +39,7 @@ interface ListInput {
 async function listPage(context: IotContext, message: CommandMessage, caCertificateId: string | undefined): Promise<Record<string, unknown>> {
   const input = message.input as ListInput;
   const page = await listCertificates(iotDb(context.db), message.caller.accountId, {
+    region: regionOf(context, message),
     caCertificateId,
     pageSize: input.pageSize ?? DEFAULT_PAGE_SIZE,
     marker: input.marker,
@@ -126,7 +129,7 @@ export function transferCertificateHandler(context: IotContext) {
       }),
       requestMeta(message),
     );
-    return { transferredCertificateArn: certificateArn(context.region, input.targetAwsAccount, certificateId) };
+    return { transferredCertificateArn: certificateArn(regionOf(context, message), input.targetAwsAccount, certificateId) };
   };
 }
 
@@ -137,7 +140,7 @@ export function acceptCertificateTransferHandler(context: IotContext) {
     await executeCommand(
       context,
       certificateAggregate(certificateId),
-      () => ({ type: 'AcceptCertificateTransfer' as const, caller: message.caller.accountId, certificateId, setAsActive, region: context.region, now: context.now(), generationId: context.newId() }),
+      () => ({ type: 'AcceptCertificateTransfer' as const, caller: message.caller.accountId, certificateId, setAsActive, region: regionOf(context, message), now: context.now(), generationId: context.newId() }),
       requestMeta(message),
     );
     return {};

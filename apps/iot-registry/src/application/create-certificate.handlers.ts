@@ -6,7 +6,7 @@ import { readCertificate } from '../domain/certificate-checks';
 import { certificateArn } from '../domain/iot-ids';
 import { executeCommand, requestMeta } from './aggregate-command';
 import { certificateAggregate } from './aggregates';
-import type { IotContext } from './iot-context';
+import { regionOf, type IotContext } from './iot-context';
 import type { PlatformIssuer } from './platform-issuer';
 
 const generateRsaKeyPair = promisify(generateKeyPair);
@@ -29,7 +29,7 @@ async function issueAndRegister(
   const accountId = message.caller.accountId;
   const issuedPem = await issuer.issue(csrPem, message.requestId);
   const certificate = readCertificate(issuedPem, 'issued certificate');
-  const arn = certificateArn(context.region, accountId, certificate.certificateId);
+  const arn = certificateArn(regionOf(context, message), accountId, certificate.certificateId);
   await executeCommand(
     context,
     certificateAggregate(certificate.certificateId),

@@ -1,3 +1,4 @@
+import { callerRegion, type CommandMessage } from '@pki/contracts';
 import type { EventStore } from '@pki/eventstore';
 import type { Kysely } from 'kysely';
 
@@ -12,3 +13,9 @@ export interface IotContext {
   /** 64 lowercase hex characters from a CSPRNG. */
   readonly newRegistrationCode: () => string;
 }
+
+/**
+ * The region a command acts in: its caller's (the SigV4 scope's, one of PKI_REGIONS), else the
+ * deployment's default. IoT ARNs are minted in it and ARNs given as input must name it.
+ */
+export const regionOf = (context: Pick<IotContext, 'region'>, message: CommandMessage): string => callerRegion(message.caller, context.region);

@@ -8,7 +8,7 @@ import { findPolicy, listAttachedPolicies, listTargetsForPolicy } from '../infra
 import { executeCommand, requestMeta } from './aggregate-command';
 import { certificateAggregate, policyAggregate } from './aggregates';
 import { DEFAULT_PAGE_SIZE } from './ca-certificate.handlers';
-import type { IotContext } from './iot-context';
+import { regionOf, type IotContext } from './iot-context';
 import { policyDescription } from './registry.views';
 import { executePair } from './unit-of-work';
 
@@ -23,7 +23,7 @@ export function createPolicyHandler(context: IotContext) {
         type: 'CreatePolicy' as const,
         accountId,
         policyName: input.policyName,
-        policyArn: policyArn(context.region, accountId, input.policyName),
+        policyArn: policyArn(regionOf(context, message), accountId, input.policyName),
         policyDocument: input.policyDocument,
         tags: (input.tags ?? []).map((t) => ({ Key: t.Key, Value: t.Value ?? '' })),
         generationId: context.newId(),
@@ -58,7 +58,7 @@ export function attachPolicyHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<Record<string, never>> => {
     const input = message.input as { policyName: string; target: string };
     const caller = message.caller.accountId;
-    const target = resolveCertificatePrincipal(input.target, 'target', { region: context.region, caller });
+    const target = resolveCertificatePrincipal(input.target, 'target', { region: regionOf(context, message), caller });
     await executePair(
       context,
       policyAggregate(caller, input.policyName),
@@ -78,7 +78,7 @@ export function detachPolicyHandler(context: IotContext) {
     const input = message.input as { policyName: string; target: string };
     const caller = message.caller.accountId;
     // DetachPolicy models no ResourceNotFoundException: a certificate of another account is a bad request.
-    const target = resolveCertificatePrincipal(input.target, 'target', { region: context.region, caller }, (what) => iotErrors.invalidRequest(`The target ${what} is not a certificate of this account.`));
+    const target = resolveCertificatePrincipal(input.target, 'target', { region: regionOf(context, message), caller }, (what) => iotErrors.invalidRequest(`The target ${what} is not a certificate of this account.`));
     await executePair(
       context,
       policyAggregate(caller, input.policyName),
@@ -98,7 +98,7 @@ export function listAttachedPoliciesHandler(context: IotContext) {
     // `recursive` follows thing-group hierarchies; a certificate target has none, so it changes nothing.
     const input = message.input as { target: string; recursive?: boolean; marker?: string; pageSize?: number };
     const caller = message.caller.accountId;
-    const target = resolveCertificatePrincipal(input.target, 'target', { region: context.region, caller });
+    const target = resolveCertificatePrincipal(input.target, 'target', { region: regionOf(context, message), caller });
     const db = iotDb(context.db);
     if (!(await certificateIsOwnedBy(db, target.certificateId, caller))) throw iotErrors.notFound('certificate', target.arn);
     const page = await listAttachedPolicies(db, caller, target.certificateId, input.pageSize ?? DEFAULT_PAGE_SIZE, input.marker);

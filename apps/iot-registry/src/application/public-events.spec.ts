@@ -24,6 +24,12 @@ describe('iot-registry public events', () => {
     expect(event.detail).toEqual({ certificateId: ID, status: 'ACTIVE', certificateMode: 'SNI_ONLY', caCertificateId: null, registeredBy: 'RegisterCertificateWithoutCA' });
   });
 
+  it('gives a registration the region of the certificate\'s ARN (PKI_REGIONS: the caller\'s), not the default', () => {
+    const arn = ARN.replace(':eu-central-1:', ':ap-south-1:');
+    const event = only(iotPublicEvents(envelope('IotCertificateRegistered', { certificateId: ID, certificateArn: arn, caCertificateId: null, status: 'ACTIVE', certificateMode: 'SNI_ONLY', source: 'RegisterCertificateWithoutCA', stamp }), context));
+    expect(event).toMatchObject({ region: 'ap-south-1', resources: [arn] });
+  });
+
   it('makes status changes, transfers (not rejections) and deletions', () => {
     expect(only(iotPublicEvents(envelope('IotCertificateStatusChanged', { certificateId: ID, previousStatus: 'ACTIVE', status: 'REVOKED', cause: 'IssuerRevocation', stamp }), context)).detail).toEqual({
       certificateId: ID, previousStatus: 'ACTIVE', status: 'REVOKED', cause: 'IssuerRevocation',

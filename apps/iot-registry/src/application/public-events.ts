@@ -19,7 +19,7 @@ import {
   type PublicEvent,
   type PublicEventContext,
 } from '@pki/contracts';
-import { certificateArn } from '../domain/iot-ids';
+import { certificateArn, parseCertificateArn } from '../domain/iot-ids';
 
 export function iotPublicEvents(event: EventEnvelope, context: PublicEventContext): PublicEvent[] {
   if (event.schemaVersion !== 1) return [];
@@ -31,8 +31,10 @@ export function iotPublicEvents(event: EventEnvelope, context: PublicEventContex
   switch (event.type) {
     case IOT_EVENT_TYPES.CertificateRegistered: {
       const d = event.data as IotCertificateRegisteredV1;
+      // The certificate's region is its ARN's (the caller's at registration, one of PKI_REGIONS).
+      const region = parseCertificateArn(d.certificateArn)?.region ?? context.region;
       return [
-        publicEvent(event.id, 'IoT Certificate Registered', where, d.stamp.at, [d.certificateArn], {
+        publicEvent(event.id, 'IoT Certificate Registered', { ...where, region }, d.stamp.at, [d.certificateArn], {
           certificateId: d.certificateId,
           status: d.status,
           certificateMode: d.certificateMode,

@@ -8,7 +8,7 @@ import { iotDb } from '../infrastructure/database';
 import type { CaCertificateRow } from '../infrastructure/tables/ca-certificate.table';
 import { executeCommand, requestMeta } from './aggregate-command';
 import { certificateAggregate } from './aggregates';
-import type { IotContext } from './iot-context';
+import { regionOf, type IotContext } from './iot-context';
 
 interface RegisterInput {
   readonly certificatePem: string;
@@ -64,7 +64,7 @@ export function registerCertificateHandler(context: IotContext) {
     if (status === 'ACTIVE' && ca.status !== 'ACTIVE') {
       throw iotErrors.certificateState(`The CA certificate ${ca.certificate_id} is ${ca.status}; a certificate it signed cannot be registered as ACTIVE until the CA certificate is ACTIVE.`);
     }
-    const arn = certificateArn(context.region, accountId, device.certificateId);
+    const arn = certificateArn(regionOf(context, message), accountId, device.certificateId);
     await executeCommand(
       context,
       certificateAggregate(device.certificateId),
@@ -98,7 +98,7 @@ export function registerCertificateWithoutCaHandler(context: IotContext) {
     const now = context.now();
     const device = readCertificate(input.certificatePem, 'certificatePem');
     checkValidNow(device, 'certificate', now);
-    const arn = certificateArn(context.region, accountId, device.certificateId);
+    const arn = certificateArn(regionOf(context, message), accountId, device.certificateId);
     await executeCommand(
       context,
       certificateAggregate(device.certificateId),

@@ -8,7 +8,7 @@ import { findThing, listPrincipalThings, listThingPrincipals, listThings } from 
 import { executeCommand, requestMeta } from './aggregate-command';
 import { certificateAggregate, thingAggregate } from './aggregates';
 import { DEFAULT_PAGE_SIZE } from './ca-certificate.handlers';
-import type { IotContext } from './iot-context';
+import { regionOf, type IotContext } from './iot-context';
 import { thingAttribute, thingDescription } from './registry.views';
 import { executePair } from './unit-of-work';
 
@@ -36,7 +36,7 @@ export function createThingHandler(context: IotContext) {
         accountId,
         thingName: input.thingName,
         thingId: context.newId(),
-        thingArn: thingArn(context.region, accountId, input.thingName),
+        thingArn: thingArn(regionOf(context, message), accountId, input.thingName),
         attributes: input.attributePayload?.attributes ?? {},
         now: context.now(),
       }),
@@ -124,7 +124,7 @@ export function attachThingPrincipalHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<Record<string, never>> => {
     const input = message.input as { thingName: string; principal: string; thingPrincipalType?: IotThingPrincipalType };
     const caller = message.caller.accountId;
-    const principal = resolveCertificatePrincipal(input.principal, 'principal', { region: context.region, caller });
+    const principal = resolveCertificatePrincipal(input.principal, 'principal', { region: regionOf(context, message), caller });
     await executePair(
       context,
       thingAggregate(caller, input.thingName),
@@ -147,7 +147,7 @@ export function detachThingPrincipalHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<Record<string, never>> => {
     const input = message.input as { thingName: string; principal: string };
     const caller = message.caller.accountId;
-    const principal = resolveCertificatePrincipal(input.principal, 'principal', { region: context.region, caller });
+    const principal = resolveCertificatePrincipal(input.principal, 'principal', { region: regionOf(context, message), caller });
     await executePair(
       context,
       thingAggregate(caller, input.thingName),
@@ -178,7 +178,7 @@ export function listPrincipalThingsHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<Record<string, unknown>> => {
     const input = message.input as { principal: string; nextToken?: string; maxResults?: number };
     const caller = message.caller.accountId;
-    const principal = resolveCertificatePrincipal(input.principal, 'principal', { region: context.region, caller });
+    const principal = resolveCertificatePrincipal(input.principal, 'principal', { region: regionOf(context, message), caller });
     const db = iotDb(context.db);
     if (!(await certificateIsOwnedBy(db, principal.certificateId, caller))) throw iotErrors.notFound('certificate', principal.arn);
     const page = await listPrincipalThings(db, caller, principal.certificateId, input.maxResults ?? DEFAULT_PAGE_SIZE, input.nextToken);

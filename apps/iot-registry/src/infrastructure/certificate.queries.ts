@@ -59,9 +59,11 @@ export interface CertificatePage {
 export async function listCertificates(
   db: IotDb,
   accountId: string,
-  options: { caCertificateId?: string; pageSize: number; marker: string | undefined; ascending: boolean },
+  options: { region: string; caCertificateId?: string; pageSize: number; marker: string | undefined; ascending: boolean },
 ): Promise<CertificatePage> {
-  let query = db.selectFrom('certificates').selectAll().where('owned_by', '=', accountId);
+  // One region's certificates (each AWS region lists its own): the stored ARN names the region;
+  // region names hold no LIKE wildcard (PKI_REGIONS is validated).
+  let query = db.selectFrom('certificates').selectAll().where('owned_by', '=', accountId).where('certificate_arn', 'like', `arn:%:iot:${options.region}:%`);
   if (options.caCertificateId !== undefined) query = query.where('ca_certificate_id', '=', options.caCertificateId);
   if (options.marker !== undefined) {
     const at = decodeMarker(options.marker);

@@ -27,6 +27,8 @@ export interface IssuanceContext {
   readonly store: EventStore;
   /** Base of every URL written into certificates (PKI_PUBLIC_URL). */
   readonly publicUrl: string;
+  /** PKI_REGION: the region of callers that name none (gRPC); absent (tests): such callers see every region. */
+  readonly region?: string;
   /** PKI_KEY_USAGE_PROFILE (domain/key-usage.ts); absent: rfc5480. */
   readonly keyUsageProfile?: KeyUsageProfile;
   /** Binds certificates of CAs with CrlType PARTITIONED to their CRL partition; absent: one made on first use with the default size. */

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DomainError, parseCertificateAuthorityArn, type Caller } from '@pki/contracts';
+import { DomainError, inCallerRegion, parseCertificateAuthorityArn, type Caller } from '@pki/contracts';
 import { findAfterCatchUp } from '@pki/eventstore';
 import type { KeyAlgorithm } from '@pki/pki';
 import type { CaUsageMode } from '../domain/certificate-profile';
@@ -67,6 +67,11 @@ export async function loadIssuingCa(
   const parts = parseCertificateAuthorityArn(arn);
   if (!parts) {
     throw new DomainError('Malformed', `${JSON.stringify(arn)} is not a certificate authority ARN (arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>)`, 'InvalidArnException');
+  }
+  // Each region keeps its own CAs (as on AWS): a CA of another region than the caller's is not
+  // found, without waiting for a projection that will never hold it under this region.
+  if (!inCallerRegion(parts.region, caller, context.region)) {
+    throw new DomainError('NotFound', `Certificate authority ${arn} does not exist.`, 'ResourceNotFoundException');
   }
   const { caViews } = context;
   // A CA remembered from the table (issuing-ca-views.ts) serves only when it is ready for this

@@ -28,6 +28,8 @@ export interface RevocationContext {
   readonly signer: RemoteSigner;
   /** Base of the CRL URL when the CA has no CustomCname (PKI_PUBLIC_URL). */
   readonly publicUrl: string;
+  /** PKI_REGION: the region of callers that name none (gRPC); absent (tests): such callers see every region. */
+  readonly region?: string;
   readonly now: () => Date;
   /** issuance-service's LookupIssuedCertificate: the owner's word on a serial the projection has no row for (issued-certificates.ts). */
   readonly issuance: IssuanceQueries;

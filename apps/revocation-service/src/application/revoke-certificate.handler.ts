@@ -6,7 +6,7 @@
  * publishes the event; the CRL worker and the OCSP responder read the row.
  */
 import { ConcurrencyError, findAfterCatchUp } from '@pki/eventstore';
-import { DomainError, isRevocationReason, parseCertificateAuthorityArn, type Caller, type CertificateRevokedV1, type CommandMessage, type RevocationReason } from '@pki/contracts';
+import { DomainError, inCallerRegion, isRevocationReason, parseCertificateAuthorityArn, type Caller, type CertificateRevokedV1, type CommandMessage, type RevocationReason } from '@pki/contracts';
 import { canonicalSerial } from '../domain/certificate-serial';
 import { decide, evolve, initialState, REVOCABLE_CA_STATUSES, type CaFacts, type IssuedCertificateFacts, type RevocationState } from '../domain/revocation.decider';
 import { revocationStream, type RevocationEvent } from '../domain/revocation.events';
@@ -110,7 +110,9 @@ export async function revokeCertificate(context: RevocationContext, message: Com
     throw new DomainError('Malformed', `${JSON.stringify(arn)} is not a certificate authority ARN (arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>)`, 'InvalidArnException');
   }
   const serial = canonicalSerial(input.CertificateSerial);
-  const ca = await loadCa(context, arn, parts.caId, message.caller);
+  // Each region keeps its own CAs (as on AWS): one of another region than the caller's is
+  // answered as an unknown CA, without waiting for a projection that will never hold it here.
+  const ca = inCallerRegion(parts.region, message.caller, context.region) ? await loadCa(context, arn, parts.caId, message.caller) : undefined;
   // Asked only when the decider would get that far: the caller owns the CA, the reason is valid.
   const certificate = ca && mayAskIssuance(ca, message, input) ? await loadCertificate(context, ca, serial, message) : null;
   const stream = ca ? revocationStream(ca.id, serial) : undefined;

@@ -53,7 +53,7 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4', () => {
   it('accepts an awsJson1_1 POST with X-Amz-Target', async () => {
     const wire = await sign(jsonPost());
     expect(wire.headers['x-amz-content-sha256']).toMatch(/^[0-9a-f]{64}$/);
-    expect(verifySigV4(wire, options())).toEqual({ ok: true, accessKeyId: ACCESS_KEY_ID, accountId: ACCOUNT_ID, service: 'acm-pca' });
+    expect(verifySigV4(wire, options())).toEqual({ ok: true, accessKeyId: ACCESS_KEY_ID, accountId: ACCOUNT_ID, service: 'acm-pca', region: 'us-east-1' });
   });
 
   it('accepts a POST signed without x-amz-content-sha256 (body hash computed)', async () => {
@@ -172,6 +172,15 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4', () => {
     expectFailure(verifySigV4(wrongRegion, options()), 'InvalidSignatureException', "Credential should be scoped to a valid region, not 'eu-west-1'. ");
     const wrongService = await sign(jsonPost(), 'kms');
     expectFailure(verifySigV4(wrongService, options({ allowedServices: ['acm-pca'] })), 'InvalidSignatureException', "Credential should be scoped to correct service: 'acm-pca'. ");
+  });
+
+  it('accepts every listed region, says which one the scope named, and refuses the others as AWS does', async () => {
+    const regions = ['us-east-1', 'eu-west-1'];
+    const eu = verifySigV4(await sign(jsonPost(), 'acm-pca', { service: 'acm-pca', region: 'eu-west-1' }), options({ regions }));
+    expect(eu).toMatchObject({ ok: true, region: 'eu-west-1', accountId: ACCOUNT_ID });
+    expect(verifySigV4(await sign(jsonPost()), options({ regions }))).toMatchObject({ ok: true, region: 'us-east-1' });
+    const unlisted = await sign(jsonPost(), 'acm-pca', { service: 'acm-pca', region: 'ap-south-1' });
+    expectFailure(verifySigV4(unlisted, options({ regions })), 'InvalidSignatureException', "Credential should be scoped to a valid region, not 'ap-south-1'. ");
   });
 
   it('refuses a credential scope whose date is not the request date', async () => {

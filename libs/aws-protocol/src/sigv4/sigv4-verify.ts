@@ -85,7 +85,8 @@ const checkScope = (
   opts: SigV4Options,
 ): SigV4Failure | undefined => {
   const problems: string[] = [];
-  if (scope.region !== opts.region) problems.push(`Credential should be scoped to a valid region, not '${scope.region}'. `);
+  const regions = opts.regions ?? [opts.region];
+  if (scope.region !== opts.region && !regions.includes(scope.region)) problems.push(`Credential should be scoped to a valid region, not '${scope.region}'. `);
   if (!opts.allowedServices.includes(scope.service)) {
     problems.push(`Credential should be scoped to correct service: '${opts.allowedServices.join("' or '")}'. `);
   }
@@ -188,5 +189,5 @@ export const verifySigV4 = (req: SigV4Request, opts: SigV4Options): SigV4Result 
   if (hash.kind === 'declared' && hash.hash !== sha256Hex(req.body)) {
     return fail('InvalidSignatureException', SIGV4_MESSAGES.contentHashMismatch);
   }
-  return { ok: true, accessKeyId, accountId: credentials.accountId, service };
+  return { ok: true, accessKeyId, accountId: credentials.accountId, service, region };
 };

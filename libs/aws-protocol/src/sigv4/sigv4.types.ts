@@ -26,8 +26,10 @@ export interface SigV4Credentials {
 }
 
 export interface SigV4Options {
-  /** The one region this deployment answers for; the credential scope must name it. */
+  /** The default region this deployment answers for; the credential scope must name it or one of `regions`. */
   readonly region: string;
+  /** Every region the credential scope may name (PKI_REGIONS); absent: `region` only. */
+  readonly regions?: readonly string[];
   readonly credentials: (accessKeyId: string) => SigV4Credentials | undefined;
   readonly now: () => Date;
   /** Signing names accepted in the credential scope, e.g. `['acm-pca', 'iot', 'ds']`. */
@@ -51,6 +53,8 @@ export interface SigV4Success {
   readonly accountId: string;
   /** The signing name from the credential scope (one of `allowedServices`). */
   readonly service: string;
+  /** The region from the credential scope (`region` or one of `regions`). */
+  readonly region: string;
 }
 
 export interface SigV4Failure {
