@@ -480,4 +480,75 @@ describe('revocation-service (Postgres)', () => {
       expect(await status(caId, '0')).toEqual({ status: 'unknown', revokedAt: null, reason: null });
     });
   });
+
+  describe('partitioned CRLs (issue #17)', () => {
+    const partitionA = randomUUID();
+    const partitionB = randomUUID();
+    const binding = (id: string) => ({ id, bucket: BUCKET, key: `pki/crls/${id}.crl`, url: `http://crl.partitions.test/pki/crls/${id}.crl` });
+    const inPartition = async (name: string, serial: string, id: string) => {
+      const event = issuedEvent(name, serial);
+      const bound = { ...event, data: { ...(event.data as CertificateIssuedV1), crlPartition: binding(id) } };
+      await database.db.transaction().execute((trx) => issuedCertificateProjection.apply(trx, bound));
+      // Replayed: changes nothing.
+      await database.db.transaction().execute((trx) => issuedCertificateProjection.apply(trx, bound));
+      return bound;
+    };
+    const partitionCrl = async (id: string) => {
+      const object = await objects.get(BUCKET, `pki/crls/${id}.crl`);
+      if (!object) return undefined;
+      ca.dir.write(`${id}.crl`, object.body);
+      return ca.dir.run('crl', '-inform', 'DER', '-in', `${id}.crl`, '-CAfile', 'ca.pem', '-noout', '-text', '-verify');
+    };
+    const crlNumber = (text: string) => BigInt(/X509v3 CRL Number:\s*\n\s*(\d+)/.exec(text)![1]!);
+
+    it('publishes each partition once a certificate names it, at the location its binding fixed, with a critical IDP of its URL', async () => {
+      now = new Date();
+      await inPartition('pa1', 'a1000001', partitionA);
+      await inPartition('pa2', 'a1000002', partitionA);
+      await inPartition('pb1', 'b1000001', partitionB);
+      expect(await count('crl_partitions')).toBe(2);
+      await runCrlPass(context());
+      for (const id of [partitionA, partitionB]) {
+        const text = (await partitionCrl(id))!;
+        expect(text).toMatch(/verify OK/);
+        expect(text).toMatch(new RegExp(`X509v3 Issuing Distribution Point: critical\\s+Full Name:\\s+URI:http://crl.partitions.test/pki/crls/${id}.crl`));
+        expect(text).toMatch(/No Revoked Certificates/);
+      }
+      const generated = await database.db.withSchema(REVOCATION_SCHEMA).selectFrom('events').select('data').where('type', '=', REVOCATION_EVENT_TYPES.CrlGenerated).execute();
+      expect(generated.map((e) => (e.data as { crlPartition?: string }).crlPartition)).toEqual(expect.arrayContaining([partitionA, partitionB]));
+    });
+
+    it('a revocation goes on its partition only, and makes only that partition due', async () => {
+      const before = { a: crlNumber((await partitionCrl(partitionA))!), b: crlNumber((await partitionCrl(partitionB))!) };
+      await revoke('a1000001');
+      const complete = await objects.get(BUCKET, `crl/${caId}.crl`);
+      now = new Date(Date.now() + 2000);
+      await runCrlPass(context());
+      const a = (await partitionCrl(partitionA))!;
+      expect(a).toMatch(/Serial Number: A1000001/);
+      expect(crlNumber(a)).toBeGreaterThan(before.a);
+      expect(crlNumber((await partitionCrl(partitionB))!)).toBe(before.b);
+      // The complete CRL neither lists it nor was regenerated for it.
+      const after = await objects.get(BUCKET, `crl/${caId}.crl`);
+      expect(Buffer.from(after!.body).equals(Buffer.from(complete!.body))).toBe(true);
+      ca.dir.write('complete.crl', after!.body);
+      expect(ca.dir.run('crl', '-inform', 'DER', '-in', 'complete.crl', '-noout', '-text')).not.toMatch(/A1000001/);
+    });
+
+    it('the CustomCname route finds a partition CRL by host and key, and nothing for another host or key', async () => {
+      const locate = (input: Record<string, unknown>) => handlers().CrlLocation!(msg(input));
+      expect(await locate({ customCname: 'CRL.Partitions.TEST', key: `pki/crls/${partitionA}.crl` })).toEqual({ location: { customCname: 'crl.partitions.test', bucket: BUCKET, key: `pki/crls/${partitionA}.crl` } });
+      expect(await locate({ customCname: 'other.test', key: `pki/crls/${partitionA}.crl` })).toEqual({ location: null });
+      expect(await locate({ customCname: 'crl.partitions.test', key: `pki/crls/${randomUUID()}.crl` })).toEqual({ location: null });
+      expect((await domainError(locate({ customCname: 'crl.partitions.test' }))).kind).toBe('Malformed');
+    });
+
+    it('a partition whose certificates all expired before its last CRL is done: never regenerated again', async () => {
+      await database.db.withSchema(REVOCATION_SCHEMA).updateTable('crl_partitions').set({ max_not_after: new Date(Date.now() - 86_400_000), next_update: new Date(Date.now() - 1000) }).where('partition_id', '=', partitionB).execute();
+      const number = crlNumber((await partitionCrl(partitionB))!);
+      now = new Date(Date.now() + 4000);
+      await runCrlPass(context());
+      expect(crlNumber((await partitionCrl(partitionB))!)).toBe(number);
+    });
+  });
 });
