@@ -171,7 +171,7 @@ describe('GatewayHandler routing of the CustomCname forms', () => {
     const head = await send(handler, 'HEAD', `/crl/${CA_ID}.crl`, { host: 'crl.example.test' });
     expect(head.status).toBe(200);
     expect(head.body).toHaveLength(0);
-    expect(calls).toEqual([{ service: 'revocation', operation: 'CrlLocation', input: { certificateAuthorityId: CA_ID } }]);
+    expect(calls).toEqual([{ service: 'revocation', operation: 'CrlLocation', input: { customCname: 'crl.example.test', key: `crl/${CA_ID}.crl` } }]);
   });
 
   it('another Host gets the object route: bucket "crl" keeps working, the CA CRL is not served', async () => {
