@@ -6,6 +6,9 @@
  * encoding from a right one. Checks the IETF profile (RFC 9881): id-ml-dsa-44/65/87 with absent
  * parameters, the raw pk in the BIT STRING, pure ML-DSA with the empty context.
  */
+// tsconfig.build.json leaves libs/testing out, so the declaration comes with the file that needs it.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- pqclean ships no types; pqclean.d.ts declares the part used
+/// <reference path="./pqclean.d.ts" />
 import { sign as pqcleanSign } from 'pqclean';
 
 /** RFC 9881 §2 (NIST CSOR sigAlgs 17, 18, 19) -> PQClean's scheme names. */
