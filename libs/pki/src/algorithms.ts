@@ -181,7 +181,8 @@ function bitLength(bytes: Uint8Array): number {
 
 /**
  * Reads a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) far enough to name its AWS KeyAlgorithm:
- * rsaEncryption (RFC 3279 §2.3.1) by modulus size, id-ecPublicKey (RFC 5480 §2.1.1) by named curve.
+ * rsaEncryption (RFC 3279 §2.3.1) by modulus size, id-ecPublicKey (RFC 5480 §2.1.1) by named curve,
+ * id-ml-dsa-44/65/87 (RFC 9881 §2, §4: no parameters, a pk of FIPS 204's size) by OID.
  * Throws PkiParseError on malformed input.
  */
 export function describePublicKey(spki: Uint8Array): PublicKeyInfo {

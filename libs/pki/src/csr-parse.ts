@@ -46,7 +46,7 @@ export interface ParsedCsr {
   /** First commonName in the subject, if any. */
   commonName: string | undefined;
   publicKeySpki: Uint8Array;
-  /** The key's AWS KeyAlgorithm (RSA 2048/3072/4096, P-256/384/521): a CA key, or a key IssueCertificate certifies; undefined otherwise. */
+  /** The key's AWS KeyAlgorithm (RSA 2048/3072/4096, P-256/384/521, ML-DSA-44/65/87): a CA key, or a key IssueCertificate certifies; undefined otherwise. */
   keyAlgorithm: KeyAlgorithm | undefined;
   keyType: AlgorithmFamily | 'other';
   /** RSA modulus bits or EC field bits. */

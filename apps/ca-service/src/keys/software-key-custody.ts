@@ -25,7 +25,10 @@ const signAsync = promisify(cryptoSign);
 /** An opened key: a node:crypto KeyObject (RSA, EC) or an ML-DSA key pair (ml-dsa-software-key.ts). */
 type OpenKey = { readonly keyAlgorithm: KeyAlgorithm; readonly privateKey: KeyObject; readonly mlDsa?: undefined } | { readonly keyAlgorithm: KeyAlgorithm; readonly mlDsa: MlDsaKey };
 
-/** Both backends generate every KEY_ALGORITHMS value; anything else is refused before a key is made. */
+/**
+ * Only KEY_ALGORITHMS values are keys at all; anything else is refused before a key is made. (The
+ * software backend generates every one; PKCS #11 refuses ML-DSA: signature-forms.ts keyBackendRefusal.)
+ */
 export function checkKeyAlgorithm(keyAlgorithm: KeyAlgorithm): void {
   if (!isKeyAlgorithm(keyAlgorithm)) {
     const reason = unsupportedAlgorithmReason(String(keyAlgorithm)) ?? `Unsupported key algorithm ${JSON.stringify(keyAlgorithm)}.`;
@@ -133,6 +136,8 @@ export class SoftwareKeyCustody implements KeyCustody {
   }
 
   async destroy(certificateAuthorityId: string): Promise<void> {
+    // An ML-DSA secret key is plain bytes in this process (a KeyObject is not): zero the cached copy.
+    this.open.get(certificateAuthorityId)?.mlDsa?.secretKey.fill(0);
     this.open.delete(certificateAuthorityId);
     await deleteCaKey(this.db, certificateAuthorityId);
   }

@@ -53,8 +53,9 @@ function describeKey(csr: ParsedCsr): string {
 
 /**
  * Parses and verifies the request (RFC 2986): PEM or DER, its self-signature (proof of
- * possession), a key AWS Private CA certifies (RSA 2048/3072/4096, ECDSA P-256/P-384/P-521:
- * "Supported cryptographic algorithms"), no weak key, no SHA-1/MD5. Anything else: MalformedCSRException.
+ * possession), a key AWS Private CA certifies (RSA 2048/3072/4096, ECDSA P-256/P-384/P-521,
+ * ML-DSA-44/65/87: "Supported cryptographic algorithms"), no weak key, no SHA-1/MD5. Anything
+ * else: MalformedCSRException.
  * The subject key's algorithm is independent of the CA's (a P-256 CA certifies an RSA-3072 key);
  * only the signing algorithm must match the CA key (checkSigningAlgorithm). `publicKey` makes
  * the request key's KeyObject (default: imported afresh; the handler passes its cache).
