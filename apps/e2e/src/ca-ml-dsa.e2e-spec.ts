@@ -5,8 +5,8 @@
  * and imports it; an ML_DSA_65 subordinate is issued by it (SubordinateCACertificate_PathLen0/V1)
  * and imported with its chain; the subordinate certifies EC P-256, RSA 2048 and ML-DSA-44
  * subject keys; a revocation is published in a CRL and answered by OCSP, both ML-DSA-signed;
- * every key use is audited and an audit report is made. ML_DSA_44 and ML_DSA_87 roots get a
- * shorter run. AWS pairs an ML-DSA key with the signing algorithm of its own parameter set: any
+ * every key use is audited and an audit report is made; an EC P-256 root certifies an ML_DSA_87
+ * subordinate (families mix across a chain). ML_DSA_44 and ML_DSA_87 roots get a shorter run. AWS pairs an ML-DSA key with the signing algorithm of its own parameter set: any
  * other is InvalidArgsException.
  *
  * OpenSSL 3.0 on this machine cannot verify ML-DSA, so every ML-DSA signature the platform makes
@@ -17,7 +17,7 @@
  *
  * The pinned SDK's TypeScript enums predate ML_DSA_*: the strings are cast; the SDK sends them as they are.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import {
   CreateCertificateAuthorityAuditReportCommand,
   CreateCertificateAuthorityCommand,
@@ -295,6 +295,21 @@ describe('ML-DSA CAs (FIPS 204, RFC 9881) on the software key backend, every sig
     const rows = (await stack.db.withSchema('ca').selectFrom('audit_records').selectAll().where('certificate_authority_id', '=', subId).execute()) as Array<Record<string, unknown>>;
     expect(rows.filter((r) => r.issued_at !== null)).toHaveLength(3);
     expect(rows.filter((r) => r.revoked_at !== null)).toHaveLength(1);
+  }, 120_000);
+
+  it('mixes families: an EC P-256 root certifies an ML_DSA_87 subordinate (SHA256WITHECDSA), which imports and issues with ML_DSA_87', async () => {
+    const pca = client();
+    const ecRoot = await activeRootCa(pca, { keyAlgorithm: 'EC_prime256v1', subject: { CommonName: 'EC Root over ML-DSA' }, validity: { Type: 'YEARS', Value: 5 } });
+    const ca = await createCaWithCsr(pca, { type: 'SUBORDINATE', keyAlgorithm: 'ML_DSA_87' as KeyAlgorithm, signingAlgorithm: 'ML_DSA_87' as SigningAlgorithm, subject: { CommonName: 'ML-DSA-87 under EC' } });
+    const subSpki = csrSpki(ca.csr);
+    const issued = await issueCertificate(pca, { CertificateAuthorityArn: ecRoot.arn, Csr: bytes(ca.csr), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: template('SubordinateCACertificate_PathLen0'), Validity: { Type: 'YEARS', Value: 2 } });
+    // OpenSSL (node:crypto) checks the EC signature over a certificate whose subject key it cannot
+    // read (`openssl verify` cannot: it builds the chain through that key).
+    expect(new X509Certificate(issued.certificate).verify(new X509Certificate(ecRoot.certificate).publicKey)).toBe(true);
+    expect(Buffer.from(certificateSpki(derOf(issued.certificate)))).toEqual(Buffer.from(subSpki));
+    await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: ca.arn, Certificate: bytes(issued.certificate), CertificateChain: bytes(ecRoot.certificate) }));
+    const leaf = await issueCertificate(pca, { CertificateAuthorityArn: ca.arn, Csr: bytes(pki.read('rsa-leaf.csr')), SigningAlgorithm: 'ML_DSA_87' as SigningAlgorithm, Validity: { Type: 'DAYS', Value: 7 } });
+    await expectPqcleanValid(leaf.certificate, subSpki, 'ml-dsa-87');
   }, 120_000);
 
   it.each([
