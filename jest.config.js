@@ -5,13 +5,19 @@
 const moduleNameMapper = {
   '^@pki/(.*)$': '<rootDir>/libs/$1/src/index.ts',
 };
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] };
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  // ES-module-only packages (tools/jest-esm-transform.js): @noble/post-quantum and its own @noble deps.
+  '/node_modules/@noble/post-quantum/.+\\.js$': '<rootDir>/tools/jest-esm-transform.js',
+};
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   transform,
+  // node_modules stay untransformed, except the ES-module-only @noble/post-quantum tree.
+  transformIgnorePatterns: ['^(?!.*/node_modules/@noble/post-quantum/).*/node_modules/'],
   setupFiles: ['<rootDir>/tools/jest-setup.js'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };

@@ -14,12 +14,14 @@ import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { AwsJsonClient } from './aws-json-client';
 import { ascending, closedLoop, freePort, percentile, sleep } from './load';
 import { processCpuMs } from './proc-cpu';
 import type { Credentials } from './sigv4';
 
-export type KeyAlgorithm = 'EC_prime256v1' | 'RSA_2048';
+/** The CA key algorithms the benches measure: the classical pair and ML-DSA-65 (issue 17). */
+export type KeyAlgorithm = 'EC_prime256v1' | 'RSA_2048' | 'ML_DSA_65';
 
 export interface ThroughputAnchor {
   readonly count: number;
@@ -85,14 +87,22 @@ export async function httpCeiling(count: number, concurrency: number, credential
 
 /** Signatures per second of one thread of this process over a TBS-sized input (~1 s). */
 export function rawSigningRate(keyAlgorithm: KeyAlgorithm): number {
-  const { privateKey }: { privateKey: KeyObject } =
-    keyAlgorithm === 'RSA_2048' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const data = randomBytes(600);
-  for (let i = 0; i < 50; i++) sign('sha256', data, privateKey);
+  let signOnce: () => void;
+  if (keyAlgorithm === 'ML_DSA_65') {
+    // The software backend's implementation (@noble/post-quantum), pure ML-DSA as it signs certificates.
+    const { secretKey } = ml_dsa65.keygen(randomBytes(32));
+    signOnce = () => ml_dsa65.sign(data, secretKey);
+  } else {
+    const { privateKey }: { privateKey: KeyObject } =
+      keyAlgorithm === 'RSA_2048' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    signOnce = () => sign('sha256', data, privateKey);
+  }
+  for (let i = 0; i < 50; i++) signOnce();
   const start = performance.now();
   let n = 0;
   while (performance.now() - start < 1000) {
-    sign('sha256', data, privateKey);
+    signOnce();
     n++;
   }
   return n / ((performance.now() - start) / 1000);
@@ -132,6 +142,7 @@ export async function cfsslAnchor(csrPems: readonly string[], count: number, con
     const missing = (version.error as NodeJS.ErrnoException).code === 'ENOENT';
     return { available: false, reason: missing ? 'cfssl is not installed (Debian package golang-cfssl; `bash scripts/ensure-services.sh` installs it)' : `cfssl version failed: ${version.error.message}` };
   }
+  if (keyAlgorithm === 'ML_DSA_65') return { available: false, reason: 'cfssl (and the openssl that would make its CA) have no ML-DSA' };
   const dir = mkdtempSync(join(tmpdir(), 'bench-cfssl-'));
   const logFd = openSync(join(dir, 'cfssl.log'), 'w');
   let child: ReturnType<typeof spawn> | undefined;

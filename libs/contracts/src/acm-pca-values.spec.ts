@@ -16,6 +16,8 @@ describe('ACM Private CA values', () => {
     expect(ACM_PCA_SIGNING_ALGORITHMS).toEqual(['SHA256WITHECDSA', 'SHA384WITHECDSA', 'SHA512WITHECDSA', 'SHA256WITHRSA', 'SHA384WITHRSA', 'SHA512WITHRSA', 'SM3WITHSM2', 'ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87']);
     for (const a of KEY_ALGORITHMS) expect(isKeyAlgorithm(a)).toBe(true);
     for (const a of SIGNING_ALGORITHMS) expect(isSigningAlgorithm(a)).toBe(true);
+    expect(KEY_ALGORITHMS).toEqual(expect.arrayContaining(['ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87']));
+    expect(SIGNING_ALGORITHMS).toEqual(expect.arrayContaining(['ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87']));
     for (const a of [...UNSUPPORTED_KEY_ALGORITHMS, ...UNSUPPORTED_SIGNING_ALGORITHMS, 'RSA_1024', '', undefined]) {
       expect(isKeyAlgorithm(a)).toBe(false);
       expect(isSigningAlgorithm(a)).toBe(false);

@@ -91,6 +91,12 @@ describe('validateEventPayload', () => {
     }
   });
 
+  it('v1 CA events take the ML-DSA values, a widening that every payload valid before stays valid under (no v2)', () => {
+    expect(validateEventPayload('CsrCreated', 1, { ...samples.CsrCreated, keyAlgorithm: 'ML_DSA_65', signingAlgorithm: 'ML_DSA_65' })).toBeUndefined();
+    expect(validateEventPayload('CsrCreated', 1, samples.CsrCreated)).toBeUndefined();
+    expect(validateEventPayload('CsrCreated', 1, { ...samples.CsrCreated, keyAlgorithm: 'SM2' })).toMatch(/keyAlgorithm must be one of/);
+  });
+
   it('reads like an operator needs it', () => {
     const issued = samples[ISSUANCE_EVENT_TYPES.CertificateIssued]!;
     expect(validateEventPayload('CertificateIssued', 1, { ...issued, serial: 1234 })).toBe('CertificateIssued v1: data.serial must be a string (got number)');
@@ -100,7 +106,7 @@ describe('validateEventPayload', () => {
     );
     expect(validateEventPayload('Tagged', 1, { ...samples.Tagged, allTags: [{ Key: 'a', Value: 3 }] })).toBe('Tagged v1: data.allTags[0].Value must be a string (got number)');
     expect(validateEventPayload('CertificateAuthorityCreated', 1, { ...samples.CertificateAuthorityCreated, configuration: { KeyAlgorithm: 'RSA_2048' } })).toBe(
-      'CertificateAuthorityCreated v1: data.configuration.SigningAlgorithm must be one of SHA256WITHECDSA, SHA384WITHECDSA, SHA512WITHECDSA, SHA256WITHRSA, SHA384WITHRSA, SHA512WITHRSA (missing)',
+      'CertificateAuthorityCreated v1: data.configuration.SigningAlgorithm must be one of SHA256WITHECDSA, SHA384WITHECDSA, SHA512WITHECDSA, SHA256WITHRSA, SHA384WITHRSA, SHA512WITHRSA, ML_DSA_44, ML_DSA_65, ML_DSA_87 (missing)',
     );
     expect(validateEventPayload('CertificateIssued', 1, 'not an object')).toBe('CertificateIssued v1: data must be an object (got string)');
   });

@@ -122,7 +122,7 @@ export interface CaKeyUsedV1 {
   readonly input: 'DATA' | 'DIGEST';
   /** SHA-256 of the signed data, lowercase hex; null when only a digest was supplied. */
   readonly sha256: string | null;
-  /** The digest the signature covers (the signing algorithm's hash), lowercase hex. */
+  /** The digest the signature covers (the signing algorithm's hash; for ML-DSA, FIPS 204's 64-octet mu), lowercase hex. */
   readonly digest: string;
   /** SHA-256 of the signature value, lowercase hex: ties the record to the artifact that carries it. */
   readonly signatureSha256: string;

@@ -5,13 +5,18 @@
  *
  * AlgorithmIdentifier parameters: RSA PKCS #1 v1.5 signatures carry an explicit NULL
  * (RFC 4055 §5, RFC 3279 §2.2.1); ECDSA signatures omit the parameters field entirely
- * (RFC 5758 §3.2). Getting this wrong makes strict verifiers reject the signature.
+ * (RFC 5758 §3.2); ML-DSA omits them too (RFC 9881 §2). Getting this wrong makes strict
+ * verifiers reject the signature.
+ *
+ * ML-DSA (FIPS 204) values are both a KeyAlgorithm and a SigningAlgorithm: an ML_DSA_65 key
+ * signs only with ML_DSA_65 (AWS, CertificateAuthorityConfiguration), and there is no hash.
  */
-import { SIGNING_ALGORITHMS, isSigningAlgorithm, type KeyAlgorithm, type SigningAlgorithm } from '@pki/contracts';
+import { SIGNING_ALGORITHMS, isMlDsaAlgorithm, isSigningAlgorithm, type KeyAlgorithm, type MlDsaAlgorithm, type SigningAlgorithm } from '@pki/contracts';
 import { children, contents, expectTag, readBitString, readElement, readOid, readWhole } from './der/der-reader';
 import { oid } from './der/der-oid';
 import { nullValue, sequence, Tag } from './der/der-writer';
 import { PkiEncodeError, PkiParseError } from './errors';
+import { mlDsaAlgorithmFromOid, mlDsaPublicKeyOctets } from './ml-dsa';
 import { Oid } from './oids';
 
 export type { KeyAlgorithm, SigningAlgorithm } from '@pki/contracts';
@@ -21,9 +26,6 @@ export type { KeyAlgorithm, SigningAlgorithm } from '@pki/contracts';
  * for an InvalidArgsException; undefined for a value this platform supports or does not know.
  */
 export function unsupportedAlgorithmReason(algorithm: string): string | undefined {
-  if (/^ML_DSA_(44|65|87)$/.test(algorithm)) {
-    return `${algorithm} (ML-DSA, FIPS 204) is not supported by this platform: its cryptographic runtime has no ML-DSA implementation.`;
-  }
   if (algorithm === 'SM2' || algorithm === 'SM3WITHSM2') {
     return `${algorithm} (SM2/SM3, offered by AWS Private CA in the China Regions only) is not supported by this platform.`;
   }
@@ -33,10 +35,14 @@ export function unsupportedAlgorithmReason(algorithm: string): string | undefine
 /** node:crypto digest names. */
 export type HashName = 'sha256' | 'sha384' | 'sha512';
 
+/** The family of a key or signing algorithm. */
+export type AlgorithmFamily = 'rsa' | 'ec' | 'ml-dsa';
+
 interface SigningSpec {
   readonly oid: string;
-  readonly hash: HashName;
-  readonly keyType: 'rsa' | 'ec';
+  /** undefined for ML-DSA, which signs the message itself (FIPS 204 §5.2). */
+  readonly hash: HashName | undefined;
+  readonly keyType: AlgorithmFamily;
 }
 
 const SIGNING: Record<SigningAlgorithm, SigningSpec> = {
@@ -46,6 +52,9 @@ const SIGNING: Record<SigningAlgorithm, SigningSpec> = {
   SHA256WITHRSA: { oid: Oid.sha256WithRSAEncryption, hash: 'sha256', keyType: 'rsa' },
   SHA384WITHRSA: { oid: Oid.sha384WithRSAEncryption, hash: 'sha384', keyType: 'rsa' },
   SHA512WITHRSA: { oid: Oid.sha512WithRSAEncryption, hash: 'sha512', keyType: 'rsa' },
+  ML_DSA_44: { oid: Oid.idMlDsa44, hash: undefined, keyType: 'ml-dsa' },
+  ML_DSA_65: { oid: Oid.idMlDsa65, hash: undefined, keyType: 'ml-dsa' },
+  ML_DSA_87: { oid: Oid.idMlDsa87, hash: undefined, keyType: 'ml-dsa' },
 };
 
 function spec(algorithm: SigningAlgorithm): SigningSpec {
@@ -71,13 +80,24 @@ export function signatureAlgorithmOid(algorithm: SigningAlgorithm): string {
   return spec(algorithm).oid;
 }
 
-/** The node:crypto hash name used by `algorithm` (for crypto.sign/verify and createHash). */
+/**
+ * The node:crypto hash name used by `algorithm` (for crypto.sign/verify and createHash). Throws
+ * for ML-DSA, which has none: callers that may see it branch on `isMlDsaAlgorithm` first.
+ */
 export function hashOf(algorithm: SigningAlgorithm): HashName {
-  return spec(algorithm).hash;
+  const hash = spec(algorithm).hash;
+  if (!hash) throw new PkiEncodeError(`${algorithm} (ML-DSA, FIPS 204) signs the message itself and has no hash`);
+  return hash;
 }
 
-export function keyTypeOfSigningAlgorithm(algorithm: SigningAlgorithm): 'rsa' | 'ec' {
+export function keyTypeOfSigningAlgorithm(algorithm: SigningAlgorithm): AlgorithmFamily {
   return spec(algorithm).keyType;
+}
+
+/** The family of a KeyAlgorithm. */
+export function keyTypeOfKeyAlgorithm(keyAlgorithm: KeyAlgorithm): AlgorithmFamily {
+  if (keyAlgorithm.startsWith('RSA_')) return 'rsa';
+  return isMlDsaAlgorithm(keyAlgorithm) ? 'ml-dsa' : 'ec';
 }
 
 /** The AWS SigningAlgorithm for a signature algorithm OID, if it is one AWS offers. */
@@ -85,10 +105,21 @@ export function signingAlgorithmFromOid(dotted: string): SigningAlgorithm | unde
   return SIGNING_ALGORITHMS.find((a) => SIGNING[a].oid === dotted);
 }
 
-/** AWS pairs RSA keys with *WITHRSA and EC keys with *WITHECDSA (CertificateAuthorityConfiguration). */
+/**
+ * AWS pairs RSA keys with *WITHRSA, EC keys with *WITHECDSA and an ML-DSA key with the ML-DSA
+ * signing algorithm of its own parameter set (CertificateAuthorityConfiguration, "Supported
+ * cryptographic algorithms": ML_DSA_65 keys sign with ML_DSA_65).
+ */
 export function signingAlgorithmMatchesKey(keyAlgorithm: KeyAlgorithm, signingAlgorithm: SigningAlgorithm): boolean {
-  const keyType = keyAlgorithm.startsWith('RSA_') ? 'rsa' : 'ec';
-  return isSigningAlgorithm(signingAlgorithm) && SIGNING[signingAlgorithm].keyType === keyType;
+  if (!isSigningAlgorithm(signingAlgorithm)) return false;
+  const keyType = keyTypeOfKeyAlgorithm(keyAlgorithm);
+  if (keyType === 'ml-dsa') return signingAlgorithm === keyAlgorithm;
+  return SIGNING[signingAlgorithm].keyType === keyType;
+}
+
+/** The ML-DSA signing algorithm a key algorithm's CA must use, or undefined for RSA and EC keys (which have a choice). */
+export function mlDsaSigningAlgorithmOf(keyAlgorithm: KeyAlgorithm): MlDsaAlgorithm | undefined {
+  return isMlDsaAlgorithm(keyAlgorithm) ? keyAlgorithm : undefined;
 }
 
 export type KeyPairSpec =
@@ -111,14 +142,16 @@ export function generateKeyPairSpec(keyAlgorithm: KeyAlgorithm): KeyPairSpec {
     case 'EC_secp521r1':
       return { type: 'ec', options: { namedCurve: 'secp521r1' } };
     default:
-      throw new PkiEncodeError(`unsupported key algorithm ${String(keyAlgorithm)}`);
+      // ML-DSA keys are not node:crypto keys (Node.js 20 / OpenSSL 3.0 have no ML-DSA): the
+      // software key backend makes them with @noble/post-quantum.
+      throw new PkiEncodeError(`unsupported key algorithm ${String(keyAlgorithm)} for node:crypto key generation`);
   }
 }
 
 export interface PublicKeyInfo {
   /** The key's AWS KeyAlgorithm (a CA key, or a CSR key IssueCertificate certifies), or undefined for any other key. */
   keyAlgorithm: KeyAlgorithm | undefined;
-  keyType: 'rsa' | 'ec' | 'other';
+  keyType: AlgorithmFamily | 'other';
   /** Algorithm OID from the SubjectPublicKeyInfo. */
   algorithmOid: string;
   /** RSA modulus length in bits, or the EC field size in bits. */
@@ -148,7 +181,8 @@ function bitLength(bytes: Uint8Array): number {
 
 /**
  * Reads a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) far enough to name its AWS KeyAlgorithm:
- * rsaEncryption (RFC 3279 §2.3.1) by modulus size, id-ecPublicKey (RFC 5480 §2.1.1) by named curve.
+ * rsaEncryption (RFC 3279 §2.3.1) by modulus size, id-ecPublicKey (RFC 5480 §2.1.1) by named curve,
+ * id-ml-dsa-44/65/87 (RFC 9881 §2, §4: no parameters, a pk of FIPS 204's size) by OID.
  * Throws PkiParseError on malformed input.
  */
 export function describePublicKey(spki: Uint8Array): PublicKeyInfo {
@@ -178,6 +212,15 @@ export function describePublicKey(spki: Uint8Array): PublicKeyInfo {
     const curve = CURVES[info.curveOid];
     info.keyBits = curve?.bits;
     info.keyAlgorithm = curve?.keyAlgorithm;
+  } else {
+    const mlDsa = mlDsaAlgorithmFromOid(algorithmOid);
+    if (mlDsa) {
+      // RFC 9881 §2 and §4: no parameters; the BIT STRING is the raw pk of FIPS 204 Table 2's size.
+      if (params) throw new PkiParseError(`${mlDsa} public key AlgorithmIdentifier must not have parameters (RFC 9881 §2)`);
+      if (bytes.length !== mlDsaPublicKeyOctets(mlDsa)) throw new PkiParseError(`an ${mlDsa} public key is ${mlDsaPublicKeyOctets(mlDsa)} octets, got ${bytes.length}`);
+      info.keyType = 'ml-dsa';
+      info.keyAlgorithm = mlDsa;
+    }
   }
   return info;
 }

@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { REVOCATION_REASON_CODES, type RevocationReason } from '@pki/contracts';
+import { isMlDsaAlgorithm } from '@pki/contracts';
 import { hashOf, signatureAlgorithmIdentifier, type HashName, type SigningAlgorithm } from './algorithms';
 import { time } from './der/der-time';
 import { bitString, contextConstructed, encodeHeader, enumerated, integer, sequence, Tag } from './der/der-writer';
@@ -51,7 +52,10 @@ export interface BuiltCrlTbs {
   tbsChunks: Buffer[];
   tbsLength: number;
   entryCount: number;
-  /** Digest of the TBS with the signing algorithm's hash. */
+  /**
+   * Digest of the TBS with the signing algorithm's hash. Empty for ML-DSA, which has no hash: its
+   * digest signer takes mu, which needs the CA's public key (signingDigestHasher).
+   */
   digest: Buffer;
   digestWith(hash: HashName): Buffer;
   tbsDer(): Buffer;
@@ -157,7 +161,7 @@ export class CrlBuilder {
       tbsChunks,
       tbsLength,
       entryCount,
-      digest: digestWith(hashOf(input.signingAlgorithm)),
+      digest: isMlDsaAlgorithm(input.signingAlgorithm) ? Buffer.alloc(0) : digestWith(hashOf(input.signingAlgorithm)),
       digestWith,
       tbsDer: () => Buffer.concat(tbsChunks, tbsLength),
     };
@@ -179,6 +183,7 @@ export function assembleCrl(tbs: BuiltCrlTbs | Uint8Array, signingAlgorithm: Sig
 /** Builds, signs (by digest when signDigest is given, else over the TBS) and assembles a CRL. */
 export async function buildCrl(input: CrlInput & ({ signDigest: SignDigestFn } | { sign: SignFn })): Promise<Buffer> {
   const built = await new CrlBuilder(input).build();
+  if ('signDigest' in input && isMlDsaAlgorithm(input.signingAlgorithm)) throw new PkiEncodeError(`${input.signingAlgorithm} CRLs are signed with sign (or a SignDigestFn given mu), not a hash digest`);
   const signature = 'signDigest' in input ? await input.signDigest(built.digest) : await input.sign(built.tbsDer());
   return assembleCrl(built, input.signingAlgorithm, signature);
 }

@@ -6,7 +6,8 @@
  * CertificationRequestInfo octets (never a re-encoding).
  */
 import { verify, type KeyObject } from 'node:crypto';
-import { describePublicKey, hashOf, keyTypeOfSigningAlgorithm, signingAlgorithmFromOid, type KeyAlgorithm, type SigningAlgorithm } from './algorithms';
+import { isMlDsaAlgorithm } from '@pki/contracts';
+import { describePublicKey, hashOf, keyTypeOfSigningAlgorithm, signingAlgorithmFromOid, type AlgorithmFamily, type KeyAlgorithm, type SigningAlgorithm } from './algorithms';
 import { readExtensions } from './certificate-parse-support';
 import { children, expectTag, readBitString, readInteger, readOid, readWhole, whole, type DerElement } from './der/der-reader';
 import { Tag } from './der/der-writer';
@@ -15,6 +16,7 @@ import type { Extension } from './extensions';
 import { readGeneralNames, type ParsedGeneralName } from './general-names-parse';
 import { nameToString, readName, type NameAttribute } from './name-render';
 import { Oid } from './oids';
+import { verifyMlDsa } from './ml-dsa';
 import { fromPem } from './pem';
 import { publicKeyFromSpki } from './public-key';
 
@@ -44,9 +46,9 @@ export interface ParsedCsr {
   /** First commonName in the subject, if any. */
   commonName: string | undefined;
   publicKeySpki: Uint8Array;
-  /** The key's AWS KeyAlgorithm (RSA 2048/3072/4096, P-256/384/521): a CA key, or a key IssueCertificate certifies; undefined otherwise. */
+  /** The key's AWS KeyAlgorithm (RSA 2048/3072/4096, P-256/384/521, ML-DSA-44/65/87): a CA key, or a key IssueCertificate certifies; undefined otherwise. */
   keyAlgorithm: KeyAlgorithm | undefined;
-  keyType: 'rsa' | 'ec' | 'other';
+  keyType: AlgorithmFamily | 'other';
   /** RSA modulus bits or EC field bits. */
   keyBits: number | undefined;
   curveOid: string | undefined;
@@ -90,7 +92,7 @@ function parseSignatureAlgorithm(alg: DerElement): { oid: string; algorithm: Sig
       throw new PkiParseError(`${algorithm} parameters must be NULL`);
     }
   } else if (params) {
-    throw new PkiParseError(`${algorithm} must not have parameters (RFC 5758 §3.2)`);
+    throw new PkiParseError(`${algorithm} must not have parameters (RFC 5758 §3.2, RFC 9881 §2)`);
   }
   return { oid: dotted, algorithm };
 }
@@ -145,6 +147,10 @@ function parse(der: Uint8Array): ParsedCsr {
   if (keyTypeOfSigningAlgorithm(signatureAlgorithm.algorithm) !== key.keyType) {
     throw new PkiParseError(`${signatureAlgorithm.algorithm} does not match the request's ${key.keyType} key`);
   }
+  if (key.keyType === 'ml-dsa' && signatureAlgorithm.algorithm !== key.keyAlgorithm) {
+    // An ML-DSA key signs only with its own parameter set (FIPS 204; RFC 9881 §2).
+    throw new PkiParseError(`${signatureAlgorithm.algorithm} does not match the request's ${key.keyAlgorithm} key`);
+  }
 
   const san = extensions.find((e) => e.oid === Oid.subjectAltName);
   const commonName = subjectAttributes.flat().find((a) => a.oid === '2.5.4.3')?.value;
@@ -189,6 +195,8 @@ export function parseCsr(input: Uint8Array | string): ParsedCsr {
  * cache of it (a key seen before need not be imported again).
  */
 export function verifyCsrSignature(csr: ParsedCsr, publicKey: (spki: Uint8Array) => KeyObject = publicKeyFromSpki): boolean {
+  // OpenSSL 3.0 cannot read ML-DSA keys: @noble/post-quantum verifies those (ml-dsa.ts).
+  if (isMlDsaAlgorithm(csr.signingAlgorithm)) return verifyMlDsa(csr.signingAlgorithm, csr.publicKeySpki, csr.certificationRequestInfo, csr.signature);
   try {
     const key = publicKey(csr.publicKeySpki);
     const expected = keyTypeOfSigningAlgorithm(csr.signingAlgorithm);

@@ -10,9 +10,12 @@ export {
   SIGNING_ALGORITHMS,
   UNSUPPORTED_KEY_ALGORITHMS,
   UNSUPPORTED_SIGNING_ALGORITHMS,
+  ML_DSA_ALGORITHMS,
+  isMlDsaAlgorithm,
   isKeyAlgorithm,
   isSigningAlgorithm,
   type KeyAlgorithm,
+  type MlDsaAlgorithm,
   type SigningAlgorithm,
 } from '@pki/contracts';
 export {
@@ -20,14 +23,29 @@ export {
   generateKeyPairSpec,
   hashOf,
   keyAlgorithmOfSpki,
+  keyTypeOfKeyAlgorithm,
   keyTypeOfSigningAlgorithm,
+  mlDsaSigningAlgorithmOf,
   signatureAlgorithmIdentifier,
   signatureAlgorithmOid,
   signingAlgorithmFromOid,
   signingAlgorithmMatchesKey,
   unsupportedAlgorithmReason,
 } from './algorithms';
-export type { HashName, KeyPairSpec, PublicKeyInfo } from './algorithms';
+export type { AlgorithmFamily, HashName, KeyPairSpec, PublicKeyInfo } from './algorithms';
+export {
+  ML_DSA_MU_OCTETS,
+  mlDsaAlgorithmFromOid,
+  mlDsaMuHasher,
+  mlDsaOid,
+  mlDsaPublicKeyOctets,
+  mlDsaSignatureOctets,
+  mlDsaSpki,
+  readMlDsaSpki,
+  verifyMlDsa,
+  verifyMlDsaMu,
+} from './ml-dsa';
+export { signingDigestHasher, verifySignature } from './signature-verify';
 
 export { SUBJECT_ATTRIBUTE_ORDER, encodeName } from './names';
 export type { ASN1Subject, CustomAttribute } from './names';

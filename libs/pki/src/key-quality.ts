@@ -207,14 +207,17 @@ function checkEc(curveOid: string | undefined, point: Uint8Array): PublicKeyQual
 /**
  * Whether a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) is a key this platform will certify:
  * RSA 2048..8192 bits with a sane exponent and no known factoring shortcut, or a valid point on
- * P-256, P-384 or P-521. Never throws: malformed input is `{ ok: false }` with the reason.
+ * P-256, P-384 or P-521, or an ML-DSA-44/65/87 key. Never throws: malformed input is `{ ok: false }` with the reason.
  */
 export function checkPublicKeyQuality(spki: Uint8Array): PublicKeyQuality {
   try {
     const info = describePublicKey(spki);
     if (info.keyType === 'rsa') return checkRsa(info.subjectPublicKey);
     if (info.keyType === 'ec') return checkEc(info.curveOid, info.subjectPublicKey);
-    return bad(`public key algorithm ${info.algorithmOid} is not allowed; use RSA or ECDSA (P-256, P-384, P-521)`);
+    // ML-DSA: any pk of the parameter set's length (describePublicKey checked it) is a key; FIPS 204
+    // defines no public-key validation beyond decoding (pkDecode accepts every bit string of that size).
+    if (info.keyType === 'ml-dsa') return GOOD;
+    return bad(`public key algorithm ${info.algorithmOid} is not allowed; use RSA, ECDSA (P-256, P-384, P-521) or ML-DSA`);
   } catch (error) {
     if (error instanceof PkiParseError) return bad(`malformed public key: ${error.reason}`);
     return bad('malformed public key');

@@ -17,6 +17,10 @@ export const Oid = {
   ecdsaWithSHA256: '1.2.840.10045.4.3.2',
   ecdsaWithSHA384: '1.2.840.10045.4.3.3',
   ecdsaWithSHA512: '1.2.840.10045.4.3.4',
+  // NIST CSOR sigAlgs arc, RFC 9881 §2 (ML-DSA, FIPS 204): key and signature algorithm alike
+  idMlDsa44: '2.16.840.1.101.3.4.3.17',
+  idMlDsa65: '2.16.840.1.101.3.4.3.18',
+  idMlDsa87: '2.16.840.1.101.3.4.3.19',
   // RFC 2985 §5.4.2 (PKCS #9)
   extensionRequest: '1.2.840.113549.1.9.14',
   emailAddress: '1.2.840.113549.1.9.1',

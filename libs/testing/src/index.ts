@@ -21,3 +21,4 @@ export { parsePrometheusText, samplesOf, sampleSum, PrometheusTextError, type Me
 export { publicEventProblems, publicSchemaFile, PUBLIC_SCHEMA_DIR } from './public-event-schemas';
 export { AWS_PCA_EVENT_EXAMPLES, shapeDifferences } from './aws-pca-events';
 export { Sha256 } from './sha256';
+export { basicOcspResponseOf, certificateSpki, mlDsaPublicKeyOf, pqcleanVerifiesMlDsa, pqcleanVerifiesSigned } from './ml-dsa-independent';

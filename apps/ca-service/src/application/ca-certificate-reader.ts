@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { X509Certificate as NodeCertificate } from 'node:crypto';
 import { BasicConstraintsExtension, KeyUsageFlags, KeyUsagesExtension, X509Certificate } from '@peculiar/x509';
 import { DomainError } from '@pki/contracts';
-import { pemBlocks } from '@pki/pki';
+import { describePublicKey, parseCertificate, pemBlocks, verifyCertificateSignature } from '@pki/pki';
 import { capitalize, MAX_CERTIFICATE_BYTES, MAX_CHAIN_BYTES, type OfferedCertificate, type OfferedImport } from '../domain/ca-certificate-import';
 
 /**
@@ -75,10 +75,19 @@ function parseOne(der: Buffer, label: string): OfferedCertificate {
     extensions: cert.extensions.map((e) => ({ oid: e.type, critical: e.critical })),
     basicConstraints: basic ? { ca: basic.ca, critical: basic.critical, pathLength: basic.pathLength } : undefined,
     keyCertSign: keyUsage ? (keyUsage.usages & KeyUsageFlags.keyCertSign) !== 0 : undefined,
-    signatureVerifiesUnder: (issuer) => node.verify(nodeCertificates.get(issuer)!.publicKey),
+    signatureVerifiesUnder: (issuer) => (isMlDsaSpki(issuer.publicKeySpki) ? verifyCertificateSignature(parseCertificate(der), issuer.publicKeySpki) : node.verify(nodeCertificates.get(issuer)!.publicKey)),
   };
   nodeCertificates.set(offered, node);
   return offered;
+}
+
+/** An ML-DSA issuer key, which node:crypto (OpenSSL 3.0) cannot use: @pki/pki verifies with @noble/post-quantum. */
+function isMlDsaSpki(spki: Uint8Array): boolean {
+  try {
+    return describePublicKey(spki).keyType === 'ml-dsa';
+  } catch {
+    return false;
+  }
 }
 
 /** node:crypto's view of each certificate read here, for signature checks between them. */

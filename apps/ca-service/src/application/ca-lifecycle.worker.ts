@@ -180,7 +180,8 @@ export class CaLifecycleWorker implements BackgroundWorker {
     } catch (error) {
       if (error instanceof DomainError && error.kind === 'InvalidState') return 'skipped'; // deleted meanwhile
       const detail = (error as Error).message;
-      const deterministic = error instanceof PkiEncodeError;
+      // A refusal of the key algorithm by the backend (DomainError Malformed) does not pass with time either.
+      const deterministic = error instanceof PkiEncodeError || (error instanceof DomainError && error.kind === 'Malformed');
       const age = context.now().getTime() - new Date(state.created.createdAt).getTime();
       if (deterministic || age >= this.options.creationTimeoutMs) {
         const failureReason = deterministic ? 'OTHER' : 'REQUEST_TIMED_OUT';

@@ -2,6 +2,7 @@ import { callerRegion, DomainError, certificateAuthorityArn, type CommandMessage
 import { decide, evolve, initialState } from '../domain/certificate-authority.decider';
 import { caStream } from '../domain/certificate-authority.events';
 import type { CreateCertificateAuthorityInput } from '../domain/certificate-authority.types';
+import { checkKeyBackendSupports } from '../keys/signature-forms';
 import { caDb } from '../infrastructure/database';
 import {
   certificateAuthorityFacts,
@@ -46,6 +47,8 @@ export function createCertificateAuthorityHandler(context: CaContext, env: NodeJ
     const certificateAuthorityId = context.newId();
     const arn = certificateAuthorityArn(region, accountId, certificateAuthorityId);
     const events = decide({ type: 'CreateCertificateAuthority', certificateAuthorityId, arn, ownerAccount: accountId, input, now }, initialState);
+    // A key the configured backend cannot hold (ML-DSA on PKCS #11) is refused now, not by a FAILED CA later.
+    checkKeyBackendSupports(context.keys.backend, input.CertificateAuthorityConfiguration.KeyAlgorithm);
     const state = events.reduce(evolve, initialState);
     try {
       await context.store.append(

@@ -73,14 +73,27 @@ describe('CertificateAuthority decider', () => {
   });
 
   it.each([
-    ['ML_DSA_44', 'ML_DSA_44', /^ML_DSA_44 \(ML-DSA, FIPS 204\) is not supported by this platform.*Use KeyAlgorithm RSA_2048, RSA_3072, RSA_4096, EC_prime256v1, EC_secp384r1, EC_secp521r1\.$/],
-    ['ML_DSA_65', 'ML_DSA_65', /^ML_DSA_65 \(ML-DSA, FIPS 204\) is not supported by this platform/],
-    ['ML_DSA_87', 'ML_DSA_87', /^ML_DSA_87 \(ML-DSA, FIPS 204\) is not supported by this platform/],
-    ['SM2', 'SM3WITHSM2', /^SM2 \(SM2\/SM3, .*China Regions only\) is not supported by this platform/],
+    ['SM2', 'SM3WITHSM2', /^SM2 \(SM2\/SM3, .*China Regions only\) is not supported by this platform.*Use KeyAlgorithm RSA_2048, RSA_3072, RSA_4096, EC_prime256v1, EC_secp384r1, EC_secp521r1, ML_DSA_44, ML_DSA_65, ML_DSA_87\.$/],
     ['EC_prime256v1', 'SM3WITHSM2', /^SM3WITHSM2 .* is not supported by this platform.*Use SigningAlgorithm SHA256WITHECDSA/],
-    ['RSA_2048', 'ML_DSA_65', /^ML_DSA_65 .* is not supported by this platform.*Use SigningAlgorithm/],
   ])('refuses the model values KeyAlgorithm %s / SigningAlgorithm %s it cannot do (InvalidArgsException, no event)', (KeyAlgorithm, SigningAlgorithm, message) => {
     given([]).when(create({}, { KeyAlgorithm, SigningAlgorithm } as never)).thenThrows({ kind: 'Malformed', code: 'InvalidArgsException', message });
+  });
+
+  it.each(['ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87'] as const)('creates an %s CA that signs with its own parameter set (AWS: ML-DSA keys sign with ML-DSA of the same level)', (level) => {
+    const [event] = given([]).when(create({}, { KeyAlgorithm: level, SigningAlgorithm: level })).events();
+    expect(event).toMatchObject({ type: 'CertificateAuthorityCreated', data: { configuration: { KeyAlgorithm: level, SigningAlgorithm: level } } });
+  });
+
+  it.each([
+    ['ML_DSA_65', 'ML_DSA_44'],
+    ['ML_DSA_65', 'SHA256WITHECDSA'],
+    ['ML_DSA_87', 'SHA512WITHRSA'],
+    ['RSA_2048', 'ML_DSA_65'],
+    ['EC_prime256v1', 'ML_DSA_44'],
+  ] as const)('refuses KeyAlgorithm %s with SigningAlgorithm %s', (KeyAlgorithm, SigningAlgorithm) => {
+    given([])
+      .when(create({}, { KeyAlgorithm, SigningAlgorithm }))
+      .thenThrows({ code: 'InvalidArgsException', message: `The signing algorithm ${SigningAlgorithm} cannot be used with the key algorithm ${KeyAlgorithm}.` });
   });
 
   it('records KeyStorageSecurityStandard CCPC_LEVEL_1_OR_HIGHER as declared, like the FIPS levels', () => {

@@ -22,10 +22,11 @@ const STANDARD_SUBJECT_KEYS = [
 
 /**
  * KeyAlgorithm and SigningAlgorithm: the gateway admits every value of the model's enums, so the
- * ones this platform cannot do (ML_DSA_*, SM2, SM3WITHSM2) are refused here, before anything is
- * written, rather than failing later in the key backend; then "the specified signing algorithm
- * family (RSA or ECDSA) must match the algorithm family of the CA's private key" (User Guide,
- * "Supported cryptographic algorithms").
+ * ones this platform cannot do (SM2, SM3WITHSM2) are refused here, before anything is written,
+ * rather than failing later in the key backend; then "the specified signing algorithm family
+ * (RSA or ECDSA) must match the algorithm family of the CA's private key" (User Guide,
+ * "Supported cryptographic algorithms"), and an ML-DSA key signs with the ML-DSA algorithm of
+ * its own parameter set (KeyAlgorithm ML_DSA_65 with SigningAlgorithm ML_DSA_65).
  */
 function checkKeyAndSigningAlgorithm(input: CreateCertificateAuthorityInput): void {
   const { KeyAlgorithm, SigningAlgorithm } = input.CertificateAuthorityConfiguration;

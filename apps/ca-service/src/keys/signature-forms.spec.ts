@@ -1,5 +1,5 @@
 import { DomainError } from '@pki/contracts';
-import { checkDigestLength, checkSigningAlgorithm, digestInfo, ecdsaRawToDer, truncateDigestForEcdsa } from './signature-forms';
+import { checkDigestLength, checkKeyBackendSupports, checkSigningAlgorithm, digestInfo, ecdsaRawToDer, keyBackendRefusal, truncateDigestForEcdsa } from './signature-forms';
 
 describe('signature forms', () => {
   it('encodes raw r || s as a DER Ecdsa-Sig-Value (sign octet added, leading zeros dropped)', () => {
@@ -59,7 +59,26 @@ describe('signature forms', () => {
     expect(() => checkSigningAlgorithm('ca-1', 'RSA_3072', 'SHA384WITHECDSA')).toThrow('use a *WITHRSA algorithm');
   });
 
-  it.each(['ML_DSA_65', 'SM3WITHSM2'])('refuses the model value %s as unsupported by this platform', (algorithm) => {
-    expect(() => checkSigningAlgorithm('ca-1', 'EC_prime256v1', algorithm as never)).toThrow(expect.objectContaining({ code: 'InvalidArgsException', message: expect.stringMatching(new RegExp(`^${algorithm} .* is not supported by this platform`)) }));
+  it('refuses the model value SM3WITHSM2 as unsupported by this platform', () => {
+    expect(() => checkSigningAlgorithm('ca-1', 'EC_prime256v1', 'SM3WITHSM2' as never)).toThrow(expect.objectContaining({ code: 'InvalidArgsException', message: expect.stringMatching(/^SM3WITHSM2 .* is not supported by this platform/) }));
+  });
+
+  it('pairs an ML-DSA key with its own parameter set only; it has no hash; its digest is the 64-octet mu', () => {
+    expect(checkSigningAlgorithm('ca-1', 'ML_DSA_65', 'ML_DSA_65')).toBeUndefined();
+    expect(() => checkSigningAlgorithm('ca-1', 'ML_DSA_65', 'ML_DSA_44')).toThrow('use ML_DSA_65.');
+    expect(() => checkSigningAlgorithm('ca-1', 'ML_DSA_87', 'SHA512WITHECDSA')).toThrow('use ML_DSA_87.');
+    expect(() => checkSigningAlgorithm('ca-1', 'EC_prime256v1', 'ML_DSA_65')).toThrow('use a *WITHECDSA algorithm');
+    expect(() => checkDigestLength('ML_DSA_65', Buffer.alloc(64))).not.toThrow();
+    expect(() => checkDigestLength('ML_DSA_65', Buffer.alloc(32))).toThrow(expect.objectContaining({ code: 'InvalidArgsException', message: expect.stringContaining('64 octets, got 32') }));
+  });
+
+  it('the PKCS #11 backend refuses ML-DSA keys with a clear InvalidArgsException; the software backend holds them', () => {
+    for (const algorithm of ['ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87'] as const) {
+      expect(() => checkKeyBackendSupports('pkcs11', algorithm)).toThrow(
+        expect.objectContaining({ code: 'InvalidArgsException', message: expect.stringMatching(new RegExp(`^KeyAlgorithm ${algorithm} \\(ML-DSA, FIPS 204\\) is not supported by the PKCS #11 key backend: .*PKI_KEY_BACKEND=software`)) }),
+      );
+      expect(keyBackendRefusal('software', algorithm)).toBeUndefined();
+    }
+    expect(keyBackendRefusal('pkcs11', 'EC_prime256v1')).toBeUndefined();
   });
 });

@@ -7,10 +7,39 @@
  * `Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }` (RFC 3279 §2.2.3).
  */
 import { DomainError, type KeyAlgorithm, type SigningAlgorithm } from '@pki/contracts';
-import { hashOf, isSigningAlgorithm, keyTypeOfSigningAlgorithm, unsupportedAlgorithmReason, type HashName } from '@pki/pki';
+import {
+  hashOf,
+  isMlDsaAlgorithm,
+  isSigningAlgorithm,
+  keyTypeOfKeyAlgorithm,
+  keyTypeOfSigningAlgorithm,
+  ML_DSA_MU_OCTETS,
+  signingAlgorithmMatchesKey,
+  unsupportedAlgorithmReason,
+  type AlgorithmFamily,
+  type HashName,
+} from '@pki/pki';
 
-export function keyTypeOf(keyAlgorithm: KeyAlgorithm): 'rsa' | 'ec' {
-  return keyAlgorithm.startsWith('RSA_') ? 'rsa' : 'ec';
+export function keyTypeOf(keyAlgorithm: KeyAlgorithm): AlgorithmFamily {
+  return keyTypeOfKeyAlgorithm(keyAlgorithm);
+}
+
+/**
+ * Why a key backend cannot hold a `keyAlgorithm` key, as an InvalidArgsException sentence, or
+ * undefined when it can. PKCS #11 defines ML-DSA only from v3.2 (CKK_ML_DSA, CKM_ML_DSA), which
+ * neither SoftHSM2 nor the graphene-pk11 binding this backend uses offer: until a token does,
+ * ML-DSA CAs need PKI_KEY_BACKEND=software.
+ */
+export function keyBackendRefusal(backend: 'software' | 'pkcs11', keyAlgorithm: KeyAlgorithm): string | undefined {
+  if (backend === 'pkcs11' && isMlDsaAlgorithm(keyAlgorithm)) {
+    return `KeyAlgorithm ${keyAlgorithm} (ML-DSA, FIPS 204) is not supported by the PKCS #11 key backend: the token offers no ML-DSA mechanism (PKCS #11 v3.2 CKM_ML_DSA). Run ca-service with PKI_KEY_BACKEND=software for ML-DSA CAs, or use an RSA or EC key algorithm.`;
+  }
+  return undefined;
+}
+
+export function checkKeyBackendSupports(backend: 'software' | 'pkcs11', keyAlgorithm: KeyAlgorithm): void {
+  const refusal = keyBackendRefusal(backend, keyAlgorithm);
+  if (refusal) throw new DomainError('Malformed', refusal, 'InvalidArgsException');
 }
 
 const DIGEST_LENGTH: Record<HashName, number> = { sha256: 32, sha384: 48, sha512: 64 };
@@ -22,25 +51,31 @@ const DIGEST_INFO_PREFIX: Record<HashName, Buffer> = {
 };
 
 /**
- * Refuses a signing algorithm whose family does not fit the CA key (AWS pairs RSA keys with
- * *WITHRSA and EC keys with *WITHECDSA) and returns its hash.
+ * Refuses a signing algorithm that does not fit the CA key (AWS pairs RSA keys with *WITHRSA, EC
+ * keys with *WITHECDSA and an ML-DSA key with its own ML_DSA_xx) and returns its hash, or
+ * undefined for ML-DSA, which has none.
  */
-export function checkSigningAlgorithm(certificateAuthorityId: string, keyAlgorithm: KeyAlgorithm, signingAlgorithm: SigningAlgorithm): HashName {
+export function checkSigningAlgorithm(certificateAuthorityId: string, keyAlgorithm: KeyAlgorithm, signingAlgorithm: SigningAlgorithm): HashName | undefined {
   if (!isSigningAlgorithm(signingAlgorithm)) {
     const reason = unsupportedAlgorithmReason(String(signingAlgorithm)) ?? `Unsupported signing algorithm ${JSON.stringify(signingAlgorithm)}.`;
     throw new DomainError('Malformed', reason, 'InvalidArgsException');
   }
-  if (keyTypeOfSigningAlgorithm(signingAlgorithm) !== keyTypeOf(keyAlgorithm)) {
-    throw new DomainError(
-      'Malformed',
-      `Signing algorithm ${signingAlgorithm} cannot be used with the ${keyAlgorithm} key of CA ${certificateAuthorityId}: use a ${keyTypeOf(keyAlgorithm) === 'rsa' ? '*WITHRSA' : '*WITHECDSA'} algorithm.`,
-      'InvalidArgsException',
-    );
+  if (!signingAlgorithmMatchesKey(keyAlgorithm, signingAlgorithm)) {
+    const keyType = keyTypeOf(keyAlgorithm);
+    const use = keyType === 'ml-dsa' ? keyAlgorithm : `a ${keyType === 'rsa' ? '*WITHRSA' : '*WITHECDSA'} algorithm`;
+    throw new DomainError('Malformed', `Signing algorithm ${signingAlgorithm} cannot be used with the ${keyAlgorithm} key of CA ${certificateAuthorityId}: use ${use}.`, 'InvalidArgsException');
   }
-  return hashOf(signingAlgorithm);
+  return keyTypeOfSigningAlgorithm(signingAlgorithm) === 'ml-dsa' ? undefined : hashOf(signingAlgorithm);
 }
 
+/** A digest for SignDigest: the algorithm's hash, or for ML-DSA the 64-octet mu (FIPS 204 external mu). */
 export function checkDigestLength(signingAlgorithm: SigningAlgorithm, digest: Uint8Array): void {
+  if (isMlDsaAlgorithm(signingAlgorithm)) {
+    if (digest.length !== ML_DSA_MU_OCTETS) {
+      throw new DomainError('Malformed', `An ${signingAlgorithm} digest is mu (FIPS 204 external mu, SHAKE256 of H(pk) || 0x00 || 0x00 || message): ${ML_DSA_MU_OCTETS} octets, got ${digest.length}.`, 'InvalidArgsException');
+    }
+    return;
+  }
   const hash = hashOf(signingAlgorithm);
   if (digest.length !== DIGEST_LENGTH[hash]) {
     throw new DomainError('Malformed', `A ${hash.toUpperCase()} digest for ${signingAlgorithm} is ${DIGEST_LENGTH[hash]} octets, got ${digest.length}.`, 'InvalidArgsException');

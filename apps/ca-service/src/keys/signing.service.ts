@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { CaKeyUsedV1, SignaturePurpose, SigningAlgorithm } from '@pki/contracts';
 import type { EventStore } from '@pki/eventstore';
-import { hashOf } from '@pki/pki';
+import { hashOf, isMlDsaAlgorithm, mlDsaMuHasher } from '@pki/pki';
 import type { KeyCustody } from './key-custody.port';
 import { KeyUsageJournal, type CertificateSignatureRecord } from './key-usage-journal';
 import { observeSigning } from './signing-metrics';
@@ -30,6 +30,8 @@ const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 export class SigningService {
   private readonly journal: KeyUsageJournal;
+  /** ML-DSA CA public keys by CA id, for mu in the audit record (digestOf). */
+  private readonly publicKeys = new Map<string, Uint8Array>();
 
   constructor(
     private readonly keys: KeyCustody,
@@ -51,8 +53,7 @@ export class SigningService {
   async sign(request: SigningRequest, data: Uint8Array, certificateId?: string): Promise<Uint8Array> {
     const signature = await observeSigning(this.keys.backend, request.purpose, () => this.keys.sign(request.certificateAuthorityId, request.signingAlgorithm, data));
     const sha256 = createHash('sha256').update(data).digest('hex');
-    const hash = hashOf(request.signingAlgorithm);
-    const digest = hash === 'sha256' ? sha256 : createHash(hash).update(data).digest('hex');
+    const digest = await this.digestOf(request, data, sha256);
     await this.record(request, 'DATA', sha256, digest, signature, certificateId === undefined ? undefined : { certificateId, signature });
     return signature;
   }
@@ -63,13 +64,12 @@ export class SigningService {
    * none is returned before that commit.
    */
   async signMany(request: Omit<SigningRequest, 'correlationId'>, items: readonly { readonly bytes: Uint8Array; readonly requestId: string }[]): Promise<Uint8Array[]> {
-    const hash = hashOf(request.signingAlgorithm);
     const signatures: Uint8Array[] = [];
     const records = [];
     for (const item of items) {
       const signature = await observeSigning(this.keys.backend, request.purpose, () => this.keys.sign(request.certificateAuthorityId, request.signingAlgorithm, item.bytes));
       const sha256 = createHash('sha256').update(item.bytes).digest('hex');
-      const digest = hash === 'sha256' ? sha256 : createHash(hash).update(item.bytes).digest('hex');
+      const digest = await this.digestOf(request, item.bytes, sha256);
       signatures.push(signature);
       records.push({ usage: this.usage({ ...request, correlationId: item.requestId }, 'DATA', sha256, digest, signature), meta: { correlationId: item.requestId, causationId: null, accountId: request.ownerAccountId } });
     }
@@ -81,6 +81,26 @@ export class SigningService {
     const signature = await observeSigning(this.keys.backend, request.purpose, () => this.keys.signDigest(request.certificateAuthorityId, request.signingAlgorithm, digest));
     await this.record(request, 'DIGEST', null, hex(digest), signature);
     return signature;
+  }
+
+  /**
+   * CaKeyUsed's `digest`: what the signature covers. The signing algorithm's hash of the data,
+   * or for ML-DSA, which hashes nothing first, mu (FIPS 204 Algorithm 7 line 6: SHAKE256 of
+   * H(pk) || 0x00 || 0x00 || data), the value a SignDigest caller would have sent. The CA's
+   * public key, which mu needs, is read once per CA (a CA's key never changes).
+   */
+  private async digestOf(request: Pick<SigningRequest, 'certificateAuthorityId' | 'signingAlgorithm'>, data: Uint8Array, sha256: string): Promise<string> {
+    if (isMlDsaAlgorithm(request.signingAlgorithm)) {
+      let spki = this.publicKeys.get(request.certificateAuthorityId);
+      if (!spki) {
+        spki = await this.keys.publicKey(request.certificateAuthorityId);
+        if (!spki) throw new Error(`CA ${request.certificateAuthorityId} signed with a key that has no public key on record`);
+        this.publicKeys.set(request.certificateAuthorityId, spki);
+      }
+      return mlDsaMuHasher(spki).update(data).digest('hex');
+    }
+    const hash = hashOf(request.signingAlgorithm);
+    return hash === 'sha256' ? sha256 : createHash(hash).update(data).digest('hex');
   }
 
   private async record(

@@ -1,7 +1,7 @@
 import { createPublicKey, randomBytes, randomUUID, verify, createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { TestDatabase } from '@pki/testing';
-import { hashOf, SIGNING_ALGORITHMS, keyTypeOfSigningAlgorithm, describePublicKey, type KeyAlgorithm } from '@pki/pki';
+import { pqcleanVerifiesMlDsa, type TestDatabase } from '@pki/testing';
+import { hashOf, SIGNING_ALGORITHMS, keyTypeOfSigningAlgorithm, describePublicKey, mlDsaMuHasher, type KeyAlgorithm } from '@pki/pki';
 import { kekFrom, kekRing } from './envelope-encryption';
 import { SoftwareKeyCustody } from './software-key-custody';
 import { createCaTestDatabase } from './test/ca-test-database';
@@ -67,16 +67,43 @@ describe('SoftwareKeyCustody (Postgres)', () => {
     }
   });
 
-  it.each(['ML_DSA_65', 'SM2'])('refuses the model value %s with InvalidArgsException and stores nothing', async (keyAlgorithm) => {
+  it('refuses the model value SM2 with InvalidArgsException and stores nothing', async () => {
     const custody = new SoftwareKeyCustody(database.db, keks);
     const caId = randomUUID();
-    await expect(custody.generate(caId, keyAlgorithm as KeyAlgorithm)).rejects.toMatchObject({
+    await expect(custody.generate(caId, 'SM2' as KeyAlgorithm)).rejects.toMatchObject({
       kind: 'Malformed',
       code: 'InvalidArgsException',
-      message: expect.stringMatching(new RegExp(`^${keyAlgorithm} .* is not supported by this platform.* Use RSA_2048, RSA_3072, RSA_4096, EC_prime256v1, EC_secp384r1, EC_secp521r1\\.$`)),
+      message: expect.stringMatching(/^SM2 .* is not supported by this platform.* Use RSA_2048, RSA_3072, RSA_4096, EC_prime256v1, EC_secp384r1, EC_secp521r1, ML_DSA_44, ML_DSA_65, ML_DSA_87\.$/),
     });
     expect(await custody.publicKey(caId)).toBeUndefined();
   });
+
+  it.each(['ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87'] as const)(
+    'generates %s, keeps it sealed as its seed, and signs data and mu (after a restart too): PQClean verifies every signature',
+    async (keyAlgorithm) => {
+      const caId = randomUUID();
+      const custody = new SoftwareKeyCustody(database.db, keks);
+      const { publicKeySpki } = await custody.generate(caId, keyAlgorithm);
+      expect(describePublicKey(publicKeySpki)).toMatchObject({ keyType: 'ml-dsa', keyAlgorithm });
+      const row = (await database.db.withSchema('ca').selectFrom('ca_keys').selectAll().where('ca_id', '=', caId).executeTakeFirstOrThrow()) as Record<string, unknown>;
+      // The sealed PKCS #8 is the 54-octet seed form (RFC 9881 §6), encrypted: nothing readable of it is stored.
+      expect((row.ciphertext as Buffer).length).toBe(54);
+      expect(row).toMatchObject({ backend: 'software', key_algorithm: keyAlgorithm });
+
+      const data = randomBytes(3000);
+      const mu = mlDsaMuHasher(publicKeySpki).update(data).digest();
+      const restarted = new SoftwareKeyCustody(database.db, kekRing(kekFrom(Buffer.from(kek.key))));
+      for (const signer of [custody, restarted]) {
+        await expect(pqcleanVerifiesMlDsa(publicKeySpki, data, await signer.sign(caId, keyAlgorithm, data))).resolves.toBe(true);
+        await expect(pqcleanVerifiesMlDsa(publicKeySpki, data, await signer.signDigest(caId, keyAlgorithm, mu))).resolves.toBe(true);
+      }
+      // Only its own parameter set, and mu of 64 octets.
+      const other = keyAlgorithm === 'ML_DSA_65' ? 'ML_DSA_44' : 'ML_DSA_65';
+      await expect(custody.sign(caId, other, data)).rejects.toMatchObject({ code: 'InvalidArgsException', message: expect.stringContaining(`use ${keyAlgorithm}.`) });
+      await expect(custody.sign(caId, 'SHA256WITHECDSA', data)).rejects.toMatchObject({ code: 'InvalidArgsException' });
+      await expect(custody.signDigest(caId, keyAlgorithm, mu.subarray(0, 32))).rejects.toMatchObject({ code: 'InvalidArgsException' });
+    },
+  );
 
   it('refuses a second key of another algorithm for the same CA', async () => {
     const custody = new SoftwareKeyCustody(database.db, keks);

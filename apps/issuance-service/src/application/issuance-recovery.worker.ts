@@ -29,7 +29,7 @@ import { findStaleRequests } from '../infrastructure/certificate.queries';
 import { findIssuingCaById } from '../infrastructure/issuing-ca.queries';
 import { signatureMayExist, type IssuanceContext } from './issuance-context';
 import { appendOutcome } from './issue-certificate.handler';
-import { processPublicKeys } from './public-keys';
+import { caVerifyKey, processPublicKeys } from './public-keys';
 import { toIssuingCaView } from './issuing-ca.loader';
 
 export const DEFAULT_RECOVERY_AFTER_MS = 120_000;
@@ -134,7 +134,7 @@ export function issuanceRecoveryWorker(context: IssuanceContext, options: Issuan
       lintProblems = lintCertificate(
         certificateDer,
         { serial: requested.serial, signingAlgorithm: requested.signingAlgorithm, issuerDer, extensions: recorded.extensions, template: templateFor(requested.templateArn) },
-        processPublicKeys.of(ca.publicKeySpki),
+        caVerifyKey(processPublicKeys, ca.publicKeySpki),
       );
     } catch (error) {
       lintProblems = [`does not parse: ${reasonOf(error)}`];

@@ -18,7 +18,7 @@ import { GroupCommit } from '../infrastructure/group-commit';
 import { signatureMayExist, type IssuanceContext } from './issuance-context';
 import { loadIssuingCa } from './issuing-ca.loader';
 import { countOutcome } from './issuance-metrics';
-import { processPublicKeys } from './public-keys';
+import { caVerifyKey, processPublicKeys } from './public-keys';
 
 /** IssueCertificate IdempotencyToken: "Idempotency tokens for IssueCertificate time out after one minute." */
 export const IDEMPOTENCY_WINDOW_SECONDS = 60;
@@ -150,7 +150,7 @@ export function issueCertificateHandler(context: IssuanceContext) {
 
     // Step 3: check what came back against what was recorded, then record the outcome.
     const certificateDer = assembleCertificate(intent.tbs, input.SigningAlgorithm, signature);
-    const lintProblems = lintCertificate(certificateDer, { serial: requested.serial, signingAlgorithm: input.SigningAlgorithm, issuerDer: profile.issuerDer, extensions: profile.extensions, template }, processPublicKeys.of(ca.publicKeySpki!));
+    const lintProblems = lintCertificate(certificateDer, { serial: requested.serial, signingAlgorithm: input.SigningAlgorithm, issuerDer: profile.issuerDer, extensions: profile.extensions, template }, caVerifyKey(processPublicKeys, ca.publicKeySpki!));
     const outcome = decide({ type: 'RecordSignature', certificateDer, lintProblems, now: context.now() }, requestedState);
     await appendOutcome(context, intent, outcome, meta);
     const failure = outcome.find((e) => e.type === 'CertificateIssuanceFailed');

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { publicKeyFromSpki } from '@pki/pki';
+import { describePublicKey, publicKeyFromSpki } from '@pki/pki';
 
 /**
  * Public keys this process imported, by their DER SubjectPublicKeyInfo: the issuing CAs' keys
@@ -25,6 +25,15 @@ export class PublicKeys {
     this.keys.set(id, key);
     return key;
   }
+}
+
+/**
+ * What lintCertificate verifies an issuing CA's signatures with: the imported KeyObject, or for
+ * an ML-DSA CA the SubjectPublicKeyInfo itself (node:crypto cannot import ML-DSA keys; the lint
+ * verifies with @noble/post-quantum).
+ */
+export function caVerifyKey(keys: PublicKeys, spki: Uint8Array): KeyObject | Uint8Array {
+  return describePublicKey(spki).keyType === 'ml-dsa' ? spki : keys.of(spki);
 }
 
 /** The process's keys, shared by every request. */

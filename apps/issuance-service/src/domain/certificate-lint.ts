@@ -12,7 +12,7 @@
  * the openssl CLI on what the API returns).
  */
 import { verify, type KeyObject } from 'node:crypto';
-import { hashOf, Oid, signatureAlgorithmIdentifier, type Extension, type SigningAlgorithm } from '@pki/pki';
+import { hashOf, isMlDsaAlgorithm, Oid, signatureAlgorithmIdentifier, verifyMlDsa, type Extension, type SigningAlgorithm } from '@pki/pki';
 import { certificateParts, pathLengthOf } from './certificate-der';
 import type { CertificateTemplate } from './templates';
 
@@ -26,7 +26,8 @@ export interface LintExpectation {
 
 const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 
-export function lintCertificate(der: Uint8Array, expected: LintExpectation, caPublicKey: KeyObject): string[] {
+/** `caPublicKey`: the CA's KeyObject, or its SubjectPublicKeyInfo for an ML-DSA CA (caVerifyKey). */
+export function lintCertificate(der: Uint8Array, expected: LintExpectation, caPublicKey: KeyObject | Uint8Array): string[] {
   const problems: string[] = [];
   let parts;
   try {
@@ -39,7 +40,8 @@ export function lintCertificate(der: Uint8Array, expected: LintExpectation, caPu
   if (!same(parts.signatureAlgorithm, signatureAlgorithmIdentifier(expected.signingAlgorithm))) problems.push(`signatureAlgorithm is not ${expected.signingAlgorithm}`);
   let verified = false;
   try {
-    verified = verify(hashOf(expected.signingAlgorithm), parts.tbs, { key: caPublicKey, dsaEncoding: 'der' }, parts.signature);
+    if (isMlDsaAlgorithm(expected.signingAlgorithm)) verified = caPublicKey instanceof Uint8Array && verifyMlDsa(expected.signingAlgorithm, caPublicKey, parts.tbs, parts.signature);
+    else verified = !(caPublicKey instanceof Uint8Array) && verify(hashOf(expected.signingAlgorithm), parts.tbs, { key: caPublicKey, dsaEncoding: 'der' }, parts.signature);
   } catch {
     verified = false;
   }

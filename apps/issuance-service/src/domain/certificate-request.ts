@@ -8,6 +8,7 @@ import { DomainError, issuedCertificateArn, parseCertificateArn, type Certificat
 import {
   buildTbsCertificate,
   checkPublicKeyQuality,
+  isMlDsaAlgorithm,
   nameToString,
   parseCsr,
   PkiParseError,
@@ -41,19 +42,20 @@ export interface IssueCertificateInput {
 const malformedCsr = (reason: string, cause?: unknown) =>
   new DomainError('Malformed', `The CSR is not acceptable: ${reason}`, 'MalformedCSRException', cause === undefined ? undefined : { cause });
 
-/** What IssueCertificate certifies, for error messages: AWS's RSA and ECDSA key algorithms (KEY_ALGORITHMS). */
-export const ACCEPTED_CSR_KEYS = 'RSA 2048, 3072 or 4096 bits, or ECDSA on P-256 (prime256v1), P-384 (secp384r1) or P-521 (secp521r1)';
+/** What IssueCertificate certifies, for error messages: AWS's RSA, ECDSA and ML-DSA key algorithms (KEY_ALGORITHMS). */
+export const ACCEPTED_CSR_KEYS = 'RSA 2048, 3072 or 4096 bits, ECDSA on P-256 (prime256v1), P-384 (secp384r1) or P-521 (secp521r1), or ML-DSA-44, -65 or -87';
 
 function describeKey(csr: ParsedCsr): string {
   if (csr.keyType === 'rsa') return `RSA ${csr.keyBits} bits`;
   if (csr.keyType === 'ec') return `EC on curve ${csr.curveOid ?? '(none)'}`;
-  return 'a key that is neither RSA nor EC';
+  return 'a key that is neither RSA, EC nor ML-DSA';
 }
 
 /**
  * Parses and verifies the request (RFC 2986): PEM or DER, its self-signature (proof of
- * possession), a key AWS Private CA certifies (RSA 2048/3072/4096, ECDSA P-256/P-384/P-521:
- * "Supported cryptographic algorithms"), no weak key, no SHA-1/MD5. Anything else: MalformedCSRException.
+ * possession), a key AWS Private CA certifies (RSA 2048/3072/4096, ECDSA P-256/P-384/P-521,
+ * ML-DSA-44/65/87: "Supported cryptographic algorithms"), no weak key, no SHA-1/MD5. Anything
+ * else: MalformedCSRException.
  * The subject key's algorithm is independent of the CA's (a P-256 CA certifies an RSA-3072 key);
  * only the signing algorithm must match the CA key (checkSigningAlgorithm). `publicKey` makes
  * the request key's KeyObject (default: imported afresh; the handler passes its cache).
@@ -86,8 +88,9 @@ export function templateFor(arn: string | undefined): CertificateTemplate {
 /**
  * "The specified signing algorithm family (RSA or ECDSA) must match the algorithm family of the CA's
  * secret key": SHA256/384/512WITHRSA for RSA_2048/3072/4096 CAs, SHA256/384/512WITHECDSA for
- * EC_prime256v1/secp384r1/secp521r1 CAs (any hash with any curve, as AWS allows). The model's
- * SM3WITHSM2 and ML_DSA_* pass the gateway's enum check and are refused here as unsupported.
+ * EC_prime256v1/secp384r1/secp521r1 CAs (any hash with any curve, as AWS allows), and for an
+ * ML-DSA CA exactly its own parameter set (ML_DSA_65 for an ML_DSA_65 key). The model's
+ * SM3WITHSM2 passes the gateway's enum check and is refused here as unsupported.
  */
 export function checkSigningAlgorithm(signingAlgorithm: SigningAlgorithm, caKeyAlgorithm: Parameters<typeof signingAlgorithmMatchesKey>[0]): void {
   const unsupported = unsupportedAlgorithmReason(String(signingAlgorithm));
@@ -96,7 +99,8 @@ export function checkSigningAlgorithm(signingAlgorithm: SigningAlgorithm, caKeyA
     throw new DomainError('Malformed', `${unsupported} Use SigningAlgorithm ${family.join(', ')} (the family of the CA's ${caKeyAlgorithm} key).`, 'InvalidArgsException');
   }
   if (!signingAlgorithmMatchesKey(caKeyAlgorithm, signingAlgorithm)) {
-    throw new DomainError('Malformed', `SigningAlgorithm ${signingAlgorithm} does not match the CA's ${caKeyAlgorithm} key; use the ${caKeyAlgorithm.startsWith('RSA') ? 'RSA' : 'ECDSA'} family`, 'InvalidArgsException');
+    const use = isMlDsaAlgorithm(caKeyAlgorithm) ? caKeyAlgorithm : `the ${caKeyAlgorithm.startsWith('RSA') ? 'RSA' : 'ECDSA'} family`;
+    throw new DomainError('Malformed', `SigningAlgorithm ${signingAlgorithm} does not match the CA's ${caKeyAlgorithm} key; use ${use}`, 'InvalidArgsException');
   }
 }
 

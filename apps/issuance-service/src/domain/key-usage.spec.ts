@@ -1,4 +1,6 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
+import { mlDsaSpki } from '@pki/pki';
 import { keyUsageProfileFrom, templateKeyUsage } from './key-usage';
 
 const spki = (type: 'ec' | 'rsa' | 'ed25519') => {
@@ -16,6 +18,14 @@ describe('templateKeyUsage', () => {
   });
   it('the aws profile sets exactly the template bits', () => {
     expect(templateKeyUsage(tls, spki('ec'), 'aws')).toEqual(['DigitalSignature', 'KeyEncipherment']);
+  });
+  it('gives an ML-DSA key only signature bits (RFC 9881 §5), in both profiles', () => {
+    const mlDsa = mlDsaSpki('ML_DSA_65', ml_dsa65.keygen(randomBytes(32)).publicKey);
+    for (const profile of ['rfc5480', 'aws'] as const) {
+      expect(templateKeyUsage(tls, mlDsa, profile)).toEqual(['DigitalSignature']);
+      expect(templateKeyUsage(['DigitalSignature', 'NonRepudiation', 'KeyAgreement', 'DataEncipherment'], mlDsa, profile)).toEqual(['DigitalSignature', 'NonRepudiation']);
+      expect(templateKeyUsage(['DigitalSignature', 'KeyCertSign', 'CRLSign'], mlDsa, profile)).toEqual(['DigitalSignature', 'KeyCertSign', 'CRLSign']);
+    }
   });
   it('leaves CA bits alone', () => {
     expect(templateKeyUsage(['DigitalSignature', 'KeyCertSign', 'CRLSign'], spki('ec'), 'rfc5480')).toEqual(['DigitalSignature', 'KeyCertSign', 'CRLSign']);

@@ -8,9 +8,9 @@
  * no object per entry), the TBS digest signed by ca-service (SignDigest, purpose CRL: the TBS
  * never travels), the signature checked against the CA key before anything is published.
  */
-import { createHash, createPublicKey, createVerify, randomUUID } from 'node:crypto';
+import { createPublicKey, createVerify, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { hashOf, type SigningAlgorithm } from '@pki/pki';
+import { hashOf, isMlDsaAlgorithm, signingDigestHasher, verifyMlDsaMu, type SigningAlgorithm } from '@pki/pki';
 import { REVOCATION_EVENT_TYPES, type CrlGeneratedV1, type CrlGenerationFailedV1 } from '@pki/contracts';
 import { ConcurrencyError, poolOf } from '@pki/eventstore';
 import { crlNextUpdate, entryCutoff, MAX_CRL_NUMBER } from '../domain/crl-schedule';
@@ -71,7 +71,9 @@ function isPermissionError(error: unknown): boolean {
   return e?.name === 'AccessDenied' || e?.$metadata?.httpStatusCode === 403 || e?.code === 'EACCES' || e?.code === 'EPERM';
 }
 
-function verifySignature(spki: Buffer, algorithm: SigningAlgorithm, tbs: Buffer, signature: Buffer): boolean {
+function verifySignature(spki: Buffer, algorithm: SigningAlgorithm, tbs: Buffer, digest: Buffer, signature: Buffer): boolean {
+  // ML-DSA: checked from mu, so a large CRL is not hashed a second time (FIPS 204 external mu).
+  if (isMlDsaAlgorithm(algorithm)) return verifyMlDsaMu(algorithm, spki, digest, signature);
   return createVerify(hashOf(algorithm))
     .update(tbs)
     .verify({ key: createPublicKey({ key: spki, format: 'der', type: 'spki' }), dsaEncoding: 'der' }, signature);
@@ -121,14 +123,15 @@ export async function generateCrl(context: RevocationContext, caId: string, part
     const entryCount = await copyCrlEntries(pgPoolOf(context), caId, entryCutoff(state.this_update), sink, partition);
     const t1 = performance.now();
     const tbs = writer.finish();
-    const digest = createHash(hashOf(algorithm)).update(tbs).digest();
+    // The algorithm's hash, or for ML-DSA mu, which the CA's public key gives (signingDigestHasher).
+    const digest = signingDigestHasher(algorithm, ca.public_key_spki).update(tbs).digest();
     const t2 = performance.now();
     const signature = await context.signer.signDigest(
       { certificateAuthorityId: caId, signingAlgorithm: algorithm, purpose: 'CRL', requestedBy: REQUESTED_BY, digestBase64: digest.toString('base64') },
       { caller: { accountId: ca.owner_account, accessKeyId: REQUESTED_BY }, requestId: `crl-${caId}-${crlNumber}` },
     );
     // Lint before publishing (STYLE.md "Signing"): the signature must verify under the CA certificate's key.
-    if (!verifySignature(ca.public_key_spki, algorithm, tbs, signature)) {
+    if (!verifySignature(ca.public_key_spki, algorithm, tbs, digest, signature)) {
       throw new Error(`the signature ca-service returned for CRL ${crlNumber} of ${caId} does not verify with the CA key`);
     }
     const t3 = (publishFrom = performance.now());

@@ -150,6 +150,20 @@ describe('Pkcs11KeyCustody (SoftHSM2, Postgres)', () => {
     await expect(custody.signDigest(caId, 'SHA384WITHRSA', Buffer.alloc(32))).rejects.toThrow('A SHA384 digest for SHA384WITHRSA is 48 octets, got 32.');
   });
 
+  it.each(['ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87'] as const)('refuses an %s key with a clear InvalidArgsException, creating nothing on the token', async (keyAlgorithm) => {
+    const caId = randomUUID();
+    await expect(custody.generate(caId, keyAlgorithm)).rejects.toMatchObject({
+      kind: 'Malformed',
+      code: 'InvalidArgsException',
+      message: expect.stringMatching(new RegExp(`^KeyAlgorithm ${keyAlgorithm} \\(ML-DSA, FIPS 204\\) is not supported by the PKCS #11 key backend: .*CKM_ML_DSA.*PKI_KEY_BACKEND=software`)),
+    });
+    expect(onToken((session) => session.find({ label: caId }).length)).toBe(0);
+    expect(await custody.publicKey(caId)).toBeUndefined();
+    // An RSA or EC key on the token cannot sign ML-DSA either.
+    await custody.generate(caId, 'EC_prime256v1');
+    await expect(custody.sign(caId, keyAlgorithm, Buffer.from('x'))).rejects.toMatchObject({ code: 'InvalidArgsException' });
+  });
+
   it('destroys the key pair on the token and the row', async () => {
     const caId = randomUUID();
     await custody.generate(caId, 'EC_prime256v1');

@@ -19,7 +19,7 @@ import { caKeyDb, deleteCaKey, findCaKey, insertCaKeyIfAbsent } from '../ca-key.
 import type { CaKeyDatabase } from '../ca-key.table';
 import { KeyMismatchError, KeyNotFoundError } from '../key-custody.errors';
 import type { KeyCustody } from '../key-custody.port';
-import { checkDigestLength, checkSigningAlgorithm, digestInfo, ecdsaRawToDer, keyTypeOf, truncateDigestForEcdsa } from '../signature-forms';
+import { checkDigestLength, checkKeyBackendSupports, checkSigningAlgorithm, digestInfo, ecdsaRawToDer, keyTypeOf, truncateDigestForEcdsa } from '../signature-forms';
 import { checkKeyAlgorithm, existingPublicKey } from '../software-key-custody';
 import { acquireModule, releaseModule, serializeTokenWrite } from './pkcs11-module';
 import { EC_PARAMS, ecSpki, rsaSpki } from './pkcs11-public-key';
@@ -111,6 +111,7 @@ export class Pkcs11KeyCustody implements KeyCustody {
 
   async generate(certificateAuthorityId: string, keyAlgorithm: KeyAlgorithm): Promise<{ readonly publicKeySpki: Uint8Array }> {
     checkKeyAlgorithm(keyAlgorithm);
+    checkKeyBackendSupports(this.backend, keyAlgorithm); // no ML-DSA on the token (signature-forms.ts)
     const existing = await findCaKey(this.db, certificateAuthorityId);
     if (existing) return existingPublicKey(existing, this.backend, keyAlgorithm);
 
@@ -157,7 +158,7 @@ export class Pkcs11KeyCustody implements KeyCustody {
 
   async sign(certificateAuthorityId: string, signingAlgorithm: SigningAlgorithm, data: Uint8Array): Promise<Uint8Array> {
     const ref = await this.ref(certificateAuthorityId);
-    const hash = checkSigningAlgorithm(certificateAuthorityId, ref.keyAlgorithm, signingAlgorithm);
+    const hash = this.hashFor(certificateAuthorityId, ref.keyAlgorithm, signingAlgorithm);
     if (keyTypeOf(ref.keyAlgorithm) === 'rsa') {
       return this.signWith(certificateAuthorityId, ref, RSA_SIGN_MECHANISM[hash], Buffer.from(data));
     }
@@ -165,9 +166,19 @@ export class Pkcs11KeyCustody implements KeyCustody {
     return this.signEcdsa(certificateAuthorityId, ref, digest);
   }
 
+  /** The hash of an RSA or ECDSA signature; a token key is never ML-DSA (generate refuses it). */
+  private hashFor(certificateAuthorityId: string, keyAlgorithm: KeyAlgorithm, signingAlgorithm: SigningAlgorithm) {
+    const hash = checkSigningAlgorithm(certificateAuthorityId, keyAlgorithm, signingAlgorithm);
+    if (!hash) {
+      checkKeyBackendSupports(this.backend, keyAlgorithm);
+      throw new Error(`CA ${certificateAuthorityId}: ${signingAlgorithm} has no hash`);
+    }
+    return hash;
+  }
+
   async signDigest(certificateAuthorityId: string, signingAlgorithm: SigningAlgorithm, digest: Uint8Array): Promise<Uint8Array> {
     const ref = await this.ref(certificateAuthorityId);
-    const hash = checkSigningAlgorithm(certificateAuthorityId, ref.keyAlgorithm, signingAlgorithm);
+    const hash = this.hashFor(certificateAuthorityId, ref.keyAlgorithm, signingAlgorithm);
     checkDigestLength(signingAlgorithm, digest);
     if (keyTypeOf(ref.keyAlgorithm) === 'rsa') return this.signWith(certificateAuthorityId, ref, 'RSA_PKCS', digestInfo(hash, digest));
     return this.signEcdsa(certificateAuthorityId, ref, digest);
