@@ -4,6 +4,7 @@ import { eventSourcedServiceModule } from '@pki/eventstore';
 import { notImplementedHandlers, type CommandHandlers, type PlatformConfig } from '@pki/service-kit';
 import { certificateHandlers } from './application/certificate.handlers';
 import type { DirectoryContext } from './application/directory-context';
+import { directoryExtrasHandlers } from './application/directory-extras.handlers';
 import { directoryHandlers } from './application/directory.handlers';
 import { DirectoryWorker, directoryWorkerOptions } from './application/directory.worker';
 import { settingsHandlers } from './application/settings.handlers';
@@ -24,6 +25,7 @@ export function handlersFor(context: DirectoryContext): CommandHandlers {
     ...directoryHandlers(context),
     ...certificateHandlers(context),
     ...settingsHandlers(context),
+    ...directoryExtrasHandlers(context),
   };
 }
 

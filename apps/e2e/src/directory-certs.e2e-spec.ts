@@ -194,7 +194,7 @@ describe('Directory Service certificates through the AWS SDK', () => {
     const ds = client(ACCOUNT_B);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      ids.push((await ds.send(new CreateDirectoryCommand({ Name: `simple${i}.example.com`, Password: 'Sup3r-Secret', Size: 'Small' }))).DirectoryId!);
+      ids.push((await ds.send(new CreateDirectoryCommand({ Name: `simple${i}.example.com`, Password: 'Sup3r-Secret', Size: 'Small', VpcSettings: MS_AD.VpcSettings }))).DirectoryId!);
     }
     const unsupported = await errorOf(ds.send(new RegisterCertificateCommand({ DirectoryId: ids[0], CertificateData: pki.ca('simple', 'Simple CA'), Type: 'ClientCertAuth', ClientCertAuthSettings: { OCSPUrl: 'http://ocsp.example.com' } })));
     expect(unsupported.name).toBe('UnsupportedOperationException');

@@ -23,6 +23,10 @@ export const DIRECTORY_EVENT_TYPES = {
   LdapsDisabled: 'LdapsDisabled',
   ClientAuthenticationEnabled: 'ClientAuthenticationEnabled',
   ClientAuthenticationDisabled: 'ClientAuthenticationDisabled',
+  AdConnectorRequested: 'AdConnectorRequested',
+  DirectoryTagsAdded: 'DirectoryTagsAdded',
+  DirectoryTagsRemoved: 'DirectoryTagsRemoved',
+  DirectorySettingsUpdated: 'DirectorySettingsUpdated',
 } as const;
 
 /** Stream of one directory, e.g. `directory-d-0123456789`. */
@@ -30,8 +34,10 @@ export function directoryStream(directoryId: string): string {
   return `directory-${directoryId}`;
 }
 
-/** AWS `DirectoryType` values this platform creates. */
-export type DirectoryKind = 'SimpleAD' | 'MicrosoftAD';
+/** AWS `DirectoryType` values this platform creates (ADConnector: ConnectDirectory). */
+export type DirectoryKind = 'SimpleAD' | 'MicrosoftAD' | 'ADConnector';
+/** The directories AWS runs itself (CreateDirectory, CreateMicrosoftAD), as opposed to an AD Connector. */
+export type CloudDirectoryKind = Exclude<DirectoryKind, 'ADConnector'>;
 /** AWS `CertificateType`. */
 export type DirectoryCertificateType = 'ClientCertAuth' | 'ClientLDAPS';
 /** AWS `ClientAuthenticationType`. */
@@ -41,7 +47,7 @@ export type ClientAuthenticationType = 'SmartCard' | 'SmartCardOrPassword';
 export interface DirectoryRequestedV1 {
   readonly directoryId: string;
   readonly accountId: string;
-  readonly directoryType: DirectoryKind;
+  readonly directoryType: CloudDirectoryKind;
   readonly name: string;
   readonly shortName: string;
   readonly description: string | null;
@@ -100,5 +106,49 @@ export interface LdapsSettingChangedV1 {
 export interface ClientAuthenticationSettingChangedV1 {
   readonly directoryId: string;
   readonly clientAuthenticationType: ClientAuthenticationType;
+  readonly at: string;
+}
+
+/**
+ * `AdConnectorRequested` v1: ConnectDirectory accepted (an AD Connector to a self-managed
+ * directory); Stage Requested. The service account's password is validated and dropped.
+ */
+export interface AdConnectorRequestedV1 {
+  readonly directoryId: string;
+  readonly accountId: string;
+  readonly name: string;
+  readonly shortName: string;
+  readonly description: string | null;
+  /** `Small` | `Large`. */
+  readonly size: string;
+  readonly connectSettings: {
+    readonly vpcId: string;
+    readonly subnetIds: readonly string[];
+    readonly customerDnsIps: readonly string[];
+    readonly customerUserName: string;
+  };
+  readonly networkType: string | null;
+  readonly tags: ReadonlyArray<{ readonly key: string; readonly value: string }>;
+  readonly requestedAt: string;
+}
+
+/** `DirectoryTagsAdded` v1: AddTagsToResource; a tag whose key exists gets the new value. */
+export interface DirectoryTagsAddedV1 {
+  readonly directoryId: string;
+  readonly tags: ReadonlyArray<{ readonly key: string; readonly value: string }>;
+  readonly at: string;
+}
+
+/** `DirectoryTagsRemoved` v1: RemoveTagsFromResource; only keys the directory had. */
+export interface DirectoryTagsRemovedV1 {
+  readonly directoryId: string;
+  readonly tagKeys: readonly string[];
+  readonly at: string;
+}
+
+/** `DirectorySettingsUpdated` v1: UpdateSettings applied (AWS `SettingEntry` names and values, e.g. TLS_1_0 = Disable). */
+export interface DirectorySettingsUpdatedV1 {
+  readonly directoryId: string;
+  readonly settings: ReadonlyArray<{ readonly name: string; readonly value: string }>;
   readonly at: string;
 }

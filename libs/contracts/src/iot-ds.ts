@@ -19,6 +19,13 @@ export const DIRECTORY_OPERATIONS = [
   'EnableLDAPS',
   'DisableLDAPS',
   'DescribeLDAPSSettings',
+  'ConnectDirectory',
+  'GetDirectoryLimits',
+  'AddTagsToResource',
+  'RemoveTagsFromResource',
+  'ListTagsForResource',
+  'DescribeSettings',
+  'UpdateSettings',
 ] as const;
 
 export const IOT_OPERATIONS = [

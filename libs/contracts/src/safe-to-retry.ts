@@ -37,7 +37,7 @@ export const SAFE_TO_RETRY: Readonly<Record<ServiceName, ReadonlySet<string>>> =
     'ListAttachedPolicies',
     'ListTargetsForPolicy',
   ]),
-  directory: new Set(['DescribeDirectories', 'DescribeCertificate', 'ListCertificates', 'DescribeClientAuthenticationSettings', 'DescribeLDAPSSettings']),
+  directory: new Set(['DescribeDirectories', 'DescribeCertificate', 'ListCertificates', 'DescribeClientAuthenticationSettings', 'DescribeLDAPSSettings', 'GetDirectoryLimits', 'ListTagsForResource', 'DescribeSettings']),
 };
 
 /** Whether `operation` of `service` may be sent again after its first copy was lost (see SAFE_TO_RETRY). */

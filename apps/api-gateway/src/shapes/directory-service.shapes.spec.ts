@@ -58,6 +58,21 @@ const VALID_INPUTS: Record<string, unknown> = {
   EnableLDAPS: { DirectoryId: DIRECTORY_ID, Type: 'Client' },
   DisableLDAPS: { DirectoryId: DIRECTORY_ID, Type: 'Client' },
   DescribeLDAPSSettings: { DirectoryId: DIRECTORY_ID, Type: 'Client', NextToken: 'token', Limit: 10 },
+  ConnectDirectory: {
+    Name: 'corp.example.com',
+    ShortName: 'CORP',
+    Password: 'service-account-password',
+    Description: 'AD Connector',
+    Size: 'Small',
+    ConnectSettings: { ...VPC_SETTINGS, CustomerDnsIps: ['10.0.0.10', '10.0.1.10'], CustomerUserName: 'svc-connector' },
+    Tags: [{ Key: 'env', Value: 'prod' }],
+  },
+  GetDirectoryLimits: {},
+  AddTagsToResource: { ResourceId: DIRECTORY_ID, Tags: [{ Key: 'cost-center', Value: '1234' }] },
+  RemoveTagsFromResource: { ResourceId: DIRECTORY_ID, TagKeys: ['cost-center'] },
+  ListTagsForResource: { ResourceId: DIRECTORY_ID, NextToken: 'token', Limit: 10 },
+  DescribeSettings: { DirectoryId: DIRECTORY_ID, Status: 'Updated', NextToken: 'token' },
+  UpdateSettings: { DirectoryId: DIRECTORY_ID, Settings: [{ Name: 'TLS_1_0', Value: 'Disable' }] },
 };
 
 const failed = (value: string | null, path: string, constraint: string): string =>
@@ -227,21 +242,53 @@ const VIOLATIONS: ReadonlyArray<readonly [string, string, unknown, string]> = [
     with_('DescribeLDAPSSettings', { Limit: 100 }),
     one(failed('100', 'limit', maxVal(50))),
   ],
+  [
+    'ConnectDirectory',
+    'no connect settings, unknown size',
+    with_('ConnectDirectory', { ConnectSettings: undefined, Size: 'Medium' }),
+    many(failed('Medium', 'size', enumSet('Small', 'Large')), failed(null, 'connectSettings', NOT_NULL)),
+  ],
+  [
+    'ConnectDirectory',
+    'bad VPC id, subnet id and DNS address',
+    with_('ConnectDirectory', { ConnectSettings: { VpcId: 'vpc-123', SubnetIds: ['subnet-ba0146de', 'subnet-xyz'], CustomerDnsIps: ['10.0.0.300'], CustomerUserName: 'svc' } }),
+    many(
+      failed('vpc-123', 'connectSettings.vpcId', pattern('^(vpc-[0-9a-f]{8}|vpc-[0-9a-f]{17})$')),
+      failed('[subnet-ba0146de, subnet-xyz]', 'connectSettings.subnetIds', `Member must satisfy constraint: [${pattern(SUBNET_PATTERN)}]`),
+      failed('[10.0.0.300]', 'connectSettings.customerDnsIps', `Member must satisfy constraint: [${pattern(String.raw`^(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$`)}]`),
+    ),
+  ],
+  [
+    'AddTagsToResource',
+    'bad resource id, tag key too long',
+    { ResourceId: 'd-123', Tags: [{ Key: 'k'.repeat(129), Value: 'v' }] },
+    many(failed('d-123', 'resourceId', pattern('^[d]-[0-9a-f]{10}$')), failed('k'.repeat(129), 'tags.1.member.key', maxLen(128))),
+  ],
+  ['RemoveTagsFromResource', 'no tag keys', { ResourceId: DIRECTORY_ID }, one(failed(null, 'tagKeys', NOT_NULL))],
+  ['ListTagsForResource', 'negative limit', { ResourceId: DIRECTORY_ID, Limit: -1 }, one(failed('-1', 'limit', minVal(0)))],
+  ['DescribeSettings', 'unknown status', { DirectoryId: DIRECTORY_ID, Status: 'Pending' }, one(failed('Pending', 'status', enumSet('Requested', 'Updating', 'Updated', 'Failed', 'Default')))],
+  [
+    'UpdateSettings',
+    'setting value with a dash',
+    { DirectoryId: DIRECTORY_ID, Settings: [{ Name: 'TLS_1_0', Value: 'Dis-able' }] },
+    one(failed('Dis-able', 'settings.1.member.value', pattern('^[a-zA-Z0-9_]*$'))),
+  ],
 ];
 
 describe('Directory Service input shapes', () => {
   it('has a shape for every Directory Service operation, and none for anything else', () => {
-    expect(DIRECTORY_OPERATIONS).toHaveLength(14);
+    expect(DIRECTORY_OPERATIONS).toHaveLength(21);
     for (const operation of DIRECTORY_OPERATIONS) expect(inputShapeFor(DS_TARGET_PREFIX, operation)?.type).toBe('structure');
     expect(Object.keys(DIRECTORY_SERVICE_INPUT_SHAPES).sort()).toEqual([...DIRECTORY_OPERATIONS].sort());
-    expect(inputShapeFor(DS_TARGET_PREFIX, 'ConnectDirectory')).toBeUndefined();
+    expect(inputShapeFor(DS_TARGET_PREFIX, 'CreateTrust')).toBeUndefined();
     expect(inputShapeFor(DS_TARGET_PREFIX, 'hasOwnProperty')).toBeUndefined();
     expect(inputShapeFor('DirectoryService_20150417', 'CreateDirectory')).toBeUndefined();
   });
 
   it('has a realistic valid input and a violation for every operation in this suite', () => {
     expect(Object.keys(VALID_INPUTS).sort()).toEqual([...DIRECTORY_OPERATIONS].sort());
-    expect(new Set(VIOLATIONS.map(([operation]) => operation))).toEqual(new Set(DIRECTORY_OPERATIONS));
+    // GetDirectoryLimits takes no members: nothing in it can fail a constraint.
+    expect(new Set(VIOLATIONS.map(([operation]) => operation))).toEqual(new Set(DIRECTORY_OPERATIONS.filter((operation) => operation !== 'GetDirectoryLimits')));
   });
 
   it.each(Object.entries(VALID_INPUTS))('accepts a valid %s input as the SDK sends it', (operation, input) => {

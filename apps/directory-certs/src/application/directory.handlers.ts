@@ -1,4 +1,4 @@
-import { DomainError, type CommandMessage, type DirectoryKind } from '@pki/contracts';
+import { DomainError, type CloudDirectoryKind, type CommandMessage } from '@pki/contracts';
 import type { CommandHandlers } from '@pki/service-kit';
 import type { CreateDirectoryInput } from '../domain/directory.decider';
 import { directoryNotFound } from '../domain/directory-access';
@@ -17,7 +17,7 @@ interface DescribeDirectoriesInput {
   readonly Limit?: number;
 }
 
-function create(context: DirectoryContext, directoryType: DirectoryKind) {
+function create(context: DirectoryContext, directoryType: CloudDirectoryKind) {
   return async (message: CommandMessage): Promise<{ DirectoryId: string }> => {
     const input = message.input as CreateDirectoryInput;
     const { accountId } = message.caller;

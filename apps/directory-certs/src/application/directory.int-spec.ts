@@ -141,7 +141,7 @@ describe('directory-certs (real Postgres and JetStream)', () => {
     const account = '333333333333';
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      ids.push((await call('CreateDirectory', { Name: `simple${i}.example.com`, Password: 'Sup3r-Secret', Size: 'Small' }, account)).DirectoryId);
+      ids.push((await call('CreateDirectory', { Name: `simple${i}.example.com`, Password: 'Sup3r-Secret', Size: 'Small', VpcSettings: MS_AD.VpcSettings }, account)).DirectoryId);
       clock = new Date(clock.getTime() + 1);
     }
     const first = await call('DescribeDirectories', { Limit: 2 }, account);
@@ -249,5 +249,38 @@ describe('directory-certs (real Postgres and JetStream)', () => {
     const { CertificateId: again } = await call('RegisterCertificate', { DirectoryId: other, CertificateData: pem });
     await settle();
     expect(await describeCertificate(other, again)).toMatchObject({ State: 'RegisterFailed', StateReason: expect.stringMatching(/^The certificate was revoked by its issuing CA/) });
+  });
+
+  it('connects an AD Connector, counts directories per type in GetDirectoryLimits, keeps tags and settings as events', async () => {
+    const account = '444444444444';
+    const connectSettings = { ...MS_AD.VpcSettings, CustomerDnsIps: ['10.0.0.10'], CustomerUserName: 'svc-connector' };
+    const limits = async () => (await call('GetDirectoryLimits', {}, account)).DirectoryLimits;
+    expect(await limits()).toEqual({
+      CloudOnlyDirectoriesLimit: 10, CloudOnlyDirectoriesCurrentCount: 0, CloudOnlyDirectoriesLimitReached: false,
+      CloudOnlyMicrosoftADLimit: 20, CloudOnlyMicrosoftADCurrentCount: 0, CloudOnlyMicrosoftADLimitReached: false,
+      ConnectedDirectoriesLimit: 10, ConnectedDirectoriesCurrentCount: 0, ConnectedDirectoriesLimitReached: false,
+    });
+    const { DirectoryId: adc } = await call('ConnectDirectory', { Name: 'corp.example.com', Password: 'x', Size: 'Large', ConnectSettings: connectSettings, Tags: [{ Key: 'env', Value: 'prod' }] }, account);
+    const { DirectoryId: ms } = await call('CreateMicrosoftAD', MS_AD, account);
+    expect(await limits()).toMatchObject({ CloudOnlyDirectoriesCurrentCount: 0, CloudOnlyMicrosoftADCurrentCount: 1, ConnectedDirectoriesCurrentCount: 1 });
+    const [description] = (await call('DescribeDirectories', { DirectoryIds: [adc] }, account)).DirectoryDescriptions;
+    expect(description).toMatchObject({ Type: 'ADConnector', Size: 'Large', ConnectSettings: { VpcId: 'vpc-0123abcd', CustomerUserName: 'svc-connector' }, DnsIpAddrs: ['10.0.0.10'] });
+
+    await call('AddTagsToResource', { ResourceId: adc, Tags: [{ Key: 'team', Value: 'identity' }] }, account);
+    await call('RemoveTagsFromResource', { ResourceId: adc, TagKeys: ['env'] }, account);
+    expect((await call('ListTagsForResource', { ResourceId: adc }, account)).Tags).toEqual([{ Key: 'team', Value: 'identity' }]);
+    expect((await failure(call('ListTagsForResource', { ResourceId: adc }))).code).toBe('EntityDoesNotExistException');
+    expect((await failure(call('ListTagsForResource', { ResourceId: adc, NextToken: 'garbage' }, account))).code).toBe('InvalidNextTokenException');
+
+    for (let i = 0; i < 2; i++) {
+      clock = new Date(clock.getTime() + 1000);
+      await worker.tick();
+    }
+    await call('UpdateSettings', { DirectoryId: ms, Settings: [{ Name: 'TLS_1_0', Value: 'Disable' }] }, account);
+    const { SettingEntries } = await call('DescribeSettings', { DirectoryId: ms, Status: 'Updated' }, account);
+    expect(SettingEntries).toEqual([expect.objectContaining({ Name: 'TLS_1_0', AppliedValue: 'Disable', RequestStatus: 'Updated' })]);
+    expect((await failure(call('DescribeSettings', { DirectoryId: adc }, account))).code).toBe('UnsupportedOperationException');
+    const types = (await db.withSchema(DIRECTORY_SCHEMA).selectFrom('events').select('type').where('stream', 'in', [`directory-${adc}`, `directory-${ms}`]).execute()).map((r) => r.type);
+    expect(types).toEqual(expect.arrayContaining(['AdConnectorRequested', 'DirectoryTagsAdded', 'DirectoryTagsRemoved', 'DirectorySettingsUpdated']));
   });
 });

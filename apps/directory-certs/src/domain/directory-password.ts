@@ -1,4 +1,4 @@
-import { DomainError, type DirectoryKind } from '@pki/contracts';
+import { DomainError, type CloudDirectoryKind } from '@pki/contracts';
 
 /**
  * The administrator password rules of CreateDirectory / CreateMicrosoftAD (`Password`, AWS
@@ -10,9 +10,9 @@ import { DomainError, type DirectoryKind } from '@pki/contracts';
  *
  * The password is checked and dropped: never stored, logged or echoed (messages never quote it).
  */
-const ADMIN_ACCOUNT: Record<DirectoryKind, string> = { SimpleAD: 'Administrator', MicrosoftAD: 'Admin' };
+const ADMIN_ACCOUNT: Record<CloudDirectoryKind, string> = { SimpleAD: 'Administrator', MicrosoftAD: 'Admin' };
 
-export function checkAdministratorPassword(password: string, kind: DirectoryKind): void {
+export function checkAdministratorPassword(password: string, kind: CloudDirectoryKind): void {
   const bad = (why: string) => new DomainError('Malformed', `Invalid directory administrator password: ${why}`, 'InvalidParameterException');
   const length = [...password].length;
   if (length < 8 || length > 64) throw bad('it must be 8 to 64 characters long.');

@@ -1,5 +1,8 @@
-import { DIRECTORY_EVENT_TYPES as T, DomainError, type ClientAuthenticationType, type DirectoryCertificateType, type DirectoryKind } from '@pki/contracts';
+import { DIRECTORY_EVENT_TYPES as T, DomainError, type ClientAuthenticationType, type CloudDirectoryKind, type DirectoryCertificateType, type DirectoryKind } from '@pki/contracts';
+import { AD_CONNECTOR_LIMIT, connectDirectory, type ConnectDirectoryCommand } from './ad-connector';
 import type { CertificateFacts } from './certificate-data';
+import { decideSettings, type SettingsCommand } from './directory-settings';
+import { checkCreationTags, decideTags, type TagCommand } from './directory-tags';
 import { accessDirectory, requireActive, requireCertificateSupport } from './directory-access';
 import { checkAdministratorPassword } from './directory-password';
 import { event, type DirectoryEvent } from './directory.events';
@@ -9,10 +12,10 @@ export { initialState } from './directory.state';
 
 /**
  * AWS's documented quotas (AWS Directory Service Administration Guide, "Directory Service quotas"):
- * 10 Simple AD and 20 AWS Managed Microsoft AD directories per account and Region
- * (GetDirectoryLimits CloudOnlyDirectoriesLimit / CloudOnlyMicrosoftADLimit).
+ * 10 Simple AD, 20 AWS Managed Microsoft AD and 10 AD Connector directories per account and
+ * Region (GetDirectoryLimits CloudOnlyDirectoriesLimit / CloudOnlyMicrosoftADLimit / ConnectedDirectoriesLimit).
  */
-export const DIRECTORY_LIMITS: Record<DirectoryKind, number> = { SimpleAD: 10, MicrosoftAD: 20 };
+export const DIRECTORY_LIMITS: Record<DirectoryKind, number> = { SimpleAD: 10, MicrosoftAD: 20, ADConnector: AD_CONNECTOR_LIMIT };
 
 /**
  * "A maximum of five (5) CA certificates can be stored per directory" (Directory Service
@@ -22,9 +25,6 @@ export const CERTIFICATE_LIMIT_PER_DIRECTORY = 5;
 
 /** "To register a certificate, it must be more than 90 days away from expiration" (same page). */
 export const MIN_REMAINING_VALIDITY_MS = 90 * 24 * 60 * 60 * 1000;
-
-/** Tags per resource (AddTagsToResource: "up to 50 tags"). */
-const MAX_TAGS = 50;
 
 export interface CreateDirectoryInput {
   readonly Name: string;
@@ -43,7 +43,7 @@ export type DirectoryCommand =
       readonly type: 'CreateDirectory';
       readonly directoryId: string;
       readonly accountId: string;
-      readonly directoryType: DirectoryKind;
+      readonly directoryType: CloudDirectoryKind;
       readonly input: CreateDirectoryInput;
       /** The account's directories of this type that are not Deleted (read model). */
       readonly existingDirectories: number;
@@ -73,7 +73,10 @@ export type DirectoryCommand =
       readonly accountId: string;
       readonly clientAuthenticationType: ClientAuthenticationType;
       readonly now: Date;
-    };
+    }
+  | ConnectDirectoryCommand
+  | TagCommand
+  | SettingsCommand;
 
 const invalidParameter = (message: string) => new DomainError('Malformed', message, 'InvalidParameterException');
 
@@ -99,6 +102,13 @@ export function decide(command: DirectoryCommand, state: DirectoryState): Direct
     case 'EnableClientAuthentication':
     case 'DisableClientAuthentication':
       return changeClientAuthentication(command, state);
+    case 'ConnectDirectory':
+      return connectDirectory(command, state);
+    case 'AddTags':
+    case 'RemoveTags':
+      return decideTags(command, state);
+    case 'UpdateSettings':
+      return decideSettings(command, state);
     default: {
       const _exhaustive: never = command;
       throw new Error(`unknown command ${JSON.stringify(_exhaustive)}`);
@@ -114,15 +124,15 @@ function createDirectory(command: Extract<DirectoryCommand, { type: 'CreateDirec
   if (directoryType === 'MicrosoftAD' && input.Edition === 'Hybrid') {
     throw new DomainError('NotImplemented', 'The Hybrid edition extends a self-managed Active Directory (CreateHybridAD); this platform creates Standard and Enterprise editions only.', 'UnsupportedOperationException');
   }
-  const subnets = input.VpcSettings?.SubnetIds ?? [];
-  if (input.VpcSettings && (subnets.length !== 2 || subnets[0] === subnets[1])) {
+  // CreateDirectory's model leaves VpcSettings optional, but AWS creates every directory in a VPC and refuses a request without one.
+  if (!input.VpcSettings) throw invalidParameter('VpcSettings is required: name the VPC and the two subnets (in different Availability Zones) of the directory.');
+  const subnets = input.VpcSettings.SubnetIds;
+  if (subnets.length !== 2 || subnets[0] === subnets[1]) {
     // DirectoryVpcSettings.SubnetIds: "The two subnets must be in different Availability Zones."
     throw invalidParameter(`VpcSettings.SubnetIds must name exactly two different subnets (in different Availability Zones); got ${subnets.length}.`);
   }
   const tags = input.Tags ?? [];
-  if (tags.length > MAX_TAGS) throw invalidParameter(`A directory can have at most ${MAX_TAGS} tags; got ${tags.length}.`);
-  const keys = new Set(tags.map((t) => t.Key));
-  if (keys.size !== tags.length) throw invalidParameter('Tags must not repeat a Key.');
+  checkCreationTags(tags);
   const limit = DIRECTORY_LIMITS[directoryType];
   if (command.existingDirectories >= limit) {
     throw new DomainError(
@@ -143,7 +153,7 @@ function createDirectory(command: Extract<DirectoryCommand, { type: 'CreateDirec
       size: directoryType === 'SimpleAD' ? (input.Size ?? null) : null,
       // CreateMicrosoftAD Edition: "Enterprise is the default."
       edition: directoryType === 'MicrosoftAD' ? (input.Edition ?? 'Enterprise') : null,
-      vpcSettings: input.VpcSettings ? { vpcId: input.VpcSettings.VpcId, subnetIds: [...subnets] } : null,
+      vpcSettings: { vpcId: input.VpcSettings.VpcId, subnetIds: [...subnets] },
       networkType: input.NetworkType ?? null,
       tags: tags.map((t) => ({ key: t.Key, value: t.Value })),
       requestedAt: command.now.toISOString(),

@@ -1,5 +1,9 @@
 import {
   DIRECTORY_EVENT_TYPES as T,
+  type AdConnectorRequestedV1,
+  type DirectorySettingsUpdatedV1,
+  type DirectoryTagsAddedV1,
+  type DirectoryTagsRemovedV1,
   type ClientAuthenticationSettingChangedV1,
   type DirectoryCertificateRegistrationFailedV1,
   type DirectoryCertificateRegistrationRequestedV1,
@@ -26,7 +30,11 @@ export type DirectoryEvent =
   | Event<typeof T.LdapsEnabled, LdapsSettingChangedV1>
   | Event<typeof T.LdapsDisabled, LdapsSettingChangedV1>
   | Event<typeof T.ClientAuthenticationEnabled, ClientAuthenticationSettingChangedV1>
-  | Event<typeof T.ClientAuthenticationDisabled, ClientAuthenticationSettingChangedV1>;
+  | Event<typeof T.ClientAuthenticationDisabled, ClientAuthenticationSettingChangedV1>
+  | Event<typeof T.AdConnectorRequested, AdConnectorRequestedV1>
+  | Event<typeof T.DirectoryTagsAdded, DirectoryTagsAddedV1>
+  | Event<typeof T.DirectoryTagsRemoved, DirectoryTagsRemovedV1>
+  | Event<typeof T.DirectorySettingsUpdated, DirectorySettingsUpdatedV1>;
 
 export function event<E extends DirectoryEvent>(type: E['type'], data: E['data']): E {
   return { type, schemaVersion: 1, data } as E;

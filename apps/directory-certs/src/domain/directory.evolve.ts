@@ -4,7 +4,38 @@ import type { CertificateState, DirectoryStage, DirectoryState, PresentDirectory
 
 const DISABLED = { enabled: false, lastUpdated: null } as const;
 
+const tagsOf = (tags: ReadonlyArray<{ readonly key: string; readonly value: string }>): Record<string, string> =>
+  Object.fromEntries(tags.map((t) => [t.key, t.value]));
+
 export function evolve(state: DirectoryState, e: DirectoryEvent): DirectoryState {
+  if (e.type === T.AdConnectorRequested) {
+    const d = e.data;
+    const at = new Date(d.requestedAt);
+    return {
+      status: 'Present',
+      facts: {
+        directoryId: d.directoryId,
+        accountId: d.accountId,
+        directoryType: 'ADConnector',
+        name: d.name,
+        shortName: d.shortName,
+        description: d.description,
+        size: d.size,
+        edition: null,
+        vpcSettings: { vpcId: d.connectSettings.vpcId, subnetIds: d.connectSettings.subnetIds },
+        connectSettings: { customerDnsIps: d.connectSettings.customerDnsIps, customerUserName: d.connectSettings.customerUserName },
+        networkType: d.networkType,
+        launchTime: at,
+      },
+      stage: 'Requested',
+      stageLastUpdated: at,
+      certificates: {},
+      ldaps: DISABLED,
+      clientAuthentication: { SmartCard: DISABLED, SmartCardOrPassword: DISABLED },
+      tags: tagsOf(d.tags),
+      settings: {},
+    };
+  }
   if (e.type === T.DirectoryRequested) {
     const d = e.data;
     const at = new Date(d.requestedAt);
@@ -20,6 +51,7 @@ export function evolve(state: DirectoryState, e: DirectoryEvent): DirectoryState
         size: d.size,
         edition: d.edition,
         vpcSettings: d.vpcSettings,
+        connectSettings: null,
         networkType: d.networkType,
         launchTime: at,
       },
@@ -28,6 +60,8 @@ export function evolve(state: DirectoryState, e: DirectoryEvent): DirectoryState
       certificates: {},
       ldaps: DISABLED,
       clientAuthentication: { SmartCard: DISABLED, SmartCardOrPassword: DISABLED },
+      tags: tagsOf(d.tags),
+      settings: {},
     };
   }
   if (state.status !== 'Present') return state;
@@ -80,6 +114,18 @@ export function evolve(state: DirectoryState, e: DirectoryEvent): DirectoryState
           [e.data.clientAuthenticationType]: { enabled: e.type === T.ClientAuthenticationEnabled, lastUpdated: new Date(e.data.at) },
         },
       };
+    case T.DirectoryTagsAdded:
+      return { ...state, tags: { ...state.tags, ...tagsOf(e.data.tags) } };
+    case T.DirectoryTagsRemoved: {
+      const removed = new Set(e.data.tagKeys);
+      return { ...state, tags: Object.fromEntries(Object.entries(state.tags).filter(([key]) => !removed.has(key))) };
+    }
+    case T.DirectorySettingsUpdated: {
+      const at = new Date(e.data.at);
+      // Applied at once: there are no domain controllers to roll the change out to (README).
+      const changed = Object.fromEntries(e.data.settings.map((s) => [s.name, { value: s.value, requestedAt: at, updatedAt: at }]));
+      return { ...state, settings: { ...state.settings, ...changed } };
+    }
     default: {
       const _exhaustive: never = e;
       throw new Error(`unknown event ${JSON.stringify(_exhaustive)}`);

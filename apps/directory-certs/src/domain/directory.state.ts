@@ -36,8 +36,17 @@ export interface DirectoryFacts {
   readonly size: string | null;
   readonly edition: string | null;
   readonly vpcSettings: { readonly vpcId: string; readonly subnetIds: readonly string[] } | null;
+  /** AD Connector only (ConnectDirectory ConnectSettings); null for Simple AD and Microsoft AD. */
+  readonly connectSettings: { readonly customerDnsIps: readonly string[]; readonly customerUserName: string } | null;
   readonly networkType: string | null;
   readonly launchTime: Date;
+}
+
+/** A directory setting UpdateSettings changed (AWS `SettingEntry`); settings never changed keep their default. */
+export interface RequestedSetting {
+  readonly value: string;
+  readonly requestedAt: Date;
+  readonly updatedAt: Date;
 }
 
 export type DirectoryState =
@@ -51,6 +60,10 @@ export type DirectoryState =
       readonly certificates: Readonly<Record<string, RegisteredCertificate>>;
       readonly ldaps: SettingStatus;
       readonly clientAuthentication: Readonly<Record<ClientAuthenticationType, SettingStatus>>;
+      /** Tag key -> value, in the order the keys were first added (ListTagsForResource's order). */
+      readonly tags: Readonly<Record<string, string>>;
+      /** By setting name (e.g. TLS_1_0): the settings UpdateSettings changed. */
+      readonly settings: Readonly<Record<string, RequestedSetting>>;
     };
 
 export type PresentDirectory = Extract<DirectoryState, { status: 'Present' }>;

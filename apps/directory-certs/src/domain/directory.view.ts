@@ -22,7 +22,13 @@ export function toDirectoryDescription(state: PresentDirectory): Record<string, 
   if (f.edition !== null) view.Edition = f.edition;
   if (f.description !== null) view.Description = f.description;
   if (f.directoryType === 'MicrosoftAD') view.DesiredNumberOfDomainControllers = 2;
-  if (f.vpcSettings) view.VpcSettings = { VpcId: f.vpcSettings.vpcId, SubnetIds: [...f.vpcSettings.subnetIds] };
+  if (f.connectSettings && f.vpcSettings) {
+    // AD Connector: DirectoryDescription.ConnectSettings (DirectoryConnectSettingsDescription) and the customer's DNS servers.
+    view.ConnectSettings = { VpcId: f.vpcSettings.vpcId, SubnetIds: [...f.vpcSettings.subnetIds], CustomerUserName: f.connectSettings.customerUserName };
+    view.DnsIpAddrs = [...f.connectSettings.customerDnsIps];
+  } else if (f.vpcSettings) {
+    view.VpcSettings = { VpcId: f.vpcSettings.vpcId, SubnetIds: [...f.vpcSettings.subnetIds] };
+  }
   if (f.networkType !== null) view.NetworkType = f.networkType;
   return view;
 }

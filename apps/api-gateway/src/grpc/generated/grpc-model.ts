@@ -349,6 +349,24 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'type', aws: 'Type', type: { kind: 'enum', name: 'pki.acmpca.v1.ValidityPeriodType' } },
   ],
   // ---- pki.directory.v1 ----
+  'pki.directory.v1.AddTagsToResourceRequest': [
+    { proto: 'resource_id', aws: 'ResourceId', type: { kind: 'string' } },
+    { proto: 'tags', aws: 'Tags', type: { kind: 'list', member: { kind: 'structure', name: 'pki.directory.v1.Tag' } } },
+  ],
+  'pki.directory.v1.AddTagsToResourceResponse': [],
+  'pki.directory.v1.ConnectDirectoryRequest': [
+    { proto: 'name', aws: 'Name', type: { kind: 'string' } },
+    { proto: 'short_name', aws: 'ShortName', type: { kind: 'string' } },
+    { proto: 'password', aws: 'Password', type: { kind: 'string' } },
+    { proto: 'description', aws: 'Description', type: { kind: 'string' } },
+    { proto: 'size', aws: 'Size', type: { kind: 'enum', name: 'pki.directory.v1.DirectorySize' } },
+    { proto: 'connect_settings', aws: 'ConnectSettings', type: { kind: 'structure', name: 'pki.directory.v1.DirectoryConnectSettings' } },
+    { proto: 'tags', aws: 'Tags', type: { kind: 'list', member: { kind: 'structure', name: 'pki.directory.v1.Tag' } } },
+    { proto: 'network_type', aws: 'NetworkType', type: { kind: 'enum', name: 'pki.directory.v1.NetworkType' } },
+  ],
+  'pki.directory.v1.ConnectDirectoryResponse': [
+    { proto: 'directory_id', aws: 'DirectoryId', type: { kind: 'string' } },
+  ],
   'pki.directory.v1.CreateDirectoryRequest': [
     { proto: 'name', aws: 'Name', type: { kind: 'string' } },
     { proto: 'short_name', aws: 'ShortName', type: { kind: 'string' } },
@@ -422,6 +440,16 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'ldaps_settings_info', aws: 'LDAPSSettingsInfo', type: { kind: 'list', member: { kind: 'structure', name: 'pki.directory.v1.LDAPSSettingInfo' } } },
     { proto: 'next_token', aws: 'NextToken', type: { kind: 'string' } },
   ],
+  'pki.directory.v1.DescribeSettingsRequest': [
+    { proto: 'directory_id', aws: 'DirectoryId', type: { kind: 'string' } },
+    { proto: 'status', aws: 'Status', type: { kind: 'enum', name: 'pki.directory.v1.DirectoryConfigurationStatus' } },
+    { proto: 'next_token', aws: 'NextToken', type: { kind: 'string' } },
+  ],
+  'pki.directory.v1.DescribeSettingsResponse': [
+    { proto: 'directory_id', aws: 'DirectoryId', type: { kind: 'string' } },
+    { proto: 'setting_entries', aws: 'SettingEntries', type: { kind: 'list', member: { kind: 'structure', name: 'pki.directory.v1.SettingEntry' } } },
+    { proto: 'next_token', aws: 'NextToken', type: { kind: 'string' } },
+  ],
   'pki.directory.v1.DisableClientAuthenticationRequest': [
     { proto: 'directory_id', aws: 'DirectoryId', type: { kind: 'string' } },
     { proto: 'type', aws: 'Type', type: { kind: 'enum', name: 'pki.directory.v1.ClientAuthenticationType' } },
@@ -442,6 +470,10 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'type', aws: 'Type', type: { kind: 'enum', name: 'pki.directory.v1.LDAPSType' } },
   ],
   'pki.directory.v1.EnableLDAPSResponse': [],
+  'pki.directory.v1.GetDirectoryLimitsRequest': [],
+  'pki.directory.v1.GetDirectoryLimitsResponse': [
+    { proto: 'directory_limits', aws: 'DirectoryLimits', type: { kind: 'structure', name: 'pki.directory.v1.DirectoryLimits' } },
+  ],
   'pki.directory.v1.ListCertificatesRequest': [
     { proto: 'directory_id', aws: 'DirectoryId', type: { kind: 'string' } },
     { proto: 'next_token', aws: 'NextToken', type: { kind: 'string' } },
@@ -451,6 +483,15 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'next_token', aws: 'NextToken', type: { kind: 'string' } },
     { proto: 'certificates_info', aws: 'CertificatesInfo', type: { kind: 'list', member: { kind: 'structure', name: 'pki.directory.v1.CertificateInfo' } } },
   ],
+  'pki.directory.v1.ListTagsForResourceRequest': [
+    { proto: 'resource_id', aws: 'ResourceId', type: { kind: 'string' } },
+    { proto: 'next_token', aws: 'NextToken', type: { kind: 'string' } },
+    { proto: 'limit', aws: 'Limit', type: { kind: 'integer' } },
+  ],
+  'pki.directory.v1.ListTagsForResourceResponse': [
+    { proto: 'tags', aws: 'Tags', type: { kind: 'list', member: { kind: 'structure', name: 'pki.directory.v1.Tag' } } },
+    { proto: 'next_token', aws: 'NextToken', type: { kind: 'string' } },
+  ],
   'pki.directory.v1.RegisterCertificateRequest': [
     { proto: 'directory_id', aws: 'DirectoryId', type: { kind: 'string' } },
     { proto: 'certificate_data', aws: 'CertificateData', type: { kind: 'string' } },
@@ -459,6 +500,18 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
   ],
   'pki.directory.v1.RegisterCertificateResponse': [
     { proto: 'certificate_id', aws: 'CertificateId', type: { kind: 'string' } },
+  ],
+  'pki.directory.v1.RemoveTagsFromResourceRequest': [
+    { proto: 'resource_id', aws: 'ResourceId', type: { kind: 'string' } },
+    { proto: 'tag_keys', aws: 'TagKeys', type: { kind: 'list', member: { kind: 'string' } } },
+  ],
+  'pki.directory.v1.RemoveTagsFromResourceResponse': [],
+  'pki.directory.v1.UpdateSettingsRequest': [
+    { proto: 'directory_id', aws: 'DirectoryId', type: { kind: 'string' } },
+    { proto: 'settings', aws: 'Settings', type: { kind: 'list', member: { kind: 'structure', name: 'pki.directory.v1.Setting' } } },
+  ],
+  'pki.directory.v1.UpdateSettingsResponse': [
+    { proto: 'directory_id', aws: 'DirectoryId', type: { kind: 'string' } },
   ],
   'pki.directory.v1.Certificate': [
     { proto: 'certificate_id', aws: 'CertificateId', type: { kind: 'string' } },
@@ -484,6 +537,13 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
   ],
   'pki.directory.v1.ClientCertAuthSettings': [
     { proto: 'ocsp_url', aws: 'OCSPUrl', type: { kind: 'string' } },
+  ],
+  'pki.directory.v1.DirectoryConnectSettings': [
+    { proto: 'vpc_id', aws: 'VpcId', type: { kind: 'string' } },
+    { proto: 'subnet_ids', aws: 'SubnetIds', type: { kind: 'list', member: { kind: 'string' } } },
+    { proto: 'customer_dns_ips', aws: 'CustomerDnsIps', type: { kind: 'list', member: { kind: 'string' } } },
+    { proto: 'customer_dns_ips_v6', aws: 'CustomerDnsIpsV6', type: { kind: 'list', member: { kind: 'string' } } },
+    { proto: 'customer_user_name', aws: 'CustomerUserName', type: { kind: 'string' } },
   ],
   'pki.directory.v1.DirectoryConnectSettingsDescription': [
     { proto: 'vpc_id', aws: 'VpcId', type: { kind: 'string' } },
@@ -524,6 +584,17 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'os_version', aws: 'OsVersion', type: { kind: 'enum', name: 'pki.directory.v1.OSVersion' } },
     { proto: 'hybrid_settings', aws: 'HybridSettings', type: { kind: 'structure', name: 'pki.directory.v1.HybridSettingsDescription' } },
     { proto: 'network_type', aws: 'NetworkType', type: { kind: 'enum', name: 'pki.directory.v1.NetworkType' } },
+  ],
+  'pki.directory.v1.DirectoryLimits': [
+    { proto: 'cloud_only_directories_limit', aws: 'CloudOnlyDirectoriesLimit', type: { kind: 'integer' } },
+    { proto: 'cloud_only_directories_current_count', aws: 'CloudOnlyDirectoriesCurrentCount', type: { kind: 'integer' } },
+    { proto: 'cloud_only_directories_limit_reached', aws: 'CloudOnlyDirectoriesLimitReached', type: { kind: 'boolean' } },
+    { proto: 'cloud_only_microsoft_ad_limit', aws: 'CloudOnlyMicrosoftADLimit', type: { kind: 'integer' } },
+    { proto: 'cloud_only_microsoft_ad_current_count', aws: 'CloudOnlyMicrosoftADCurrentCount', type: { kind: 'integer' } },
+    { proto: 'cloud_only_microsoft_ad_limit_reached', aws: 'CloudOnlyMicrosoftADLimitReached', type: { kind: 'boolean' } },
+    { proto: 'connected_directories_limit', aws: 'ConnectedDirectoriesLimit', type: { kind: 'integer' } },
+    { proto: 'connected_directories_current_count', aws: 'ConnectedDirectoriesCurrentCount', type: { kind: 'integer' } },
+    { proto: 'connected_directories_limit_reached', aws: 'ConnectedDirectoriesLimitReached', type: { kind: 'boolean' } },
   ],
   'pki.directory.v1.DirectoryVpcSettings': [
     { proto: 'vpc_id', aws: 'VpcId', type: { kind: 'string' } },
@@ -568,6 +639,23 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
   'pki.directory.v1.RegionsInfo': [
     { proto: 'primary_region', aws: 'PrimaryRegion', type: { kind: 'string' } },
     { proto: 'additional_regions', aws: 'AdditionalRegions', type: { kind: 'list', member: { kind: 'string' } } },
+  ],
+  'pki.directory.v1.Setting': [
+    { proto: 'name', aws: 'Name', type: { kind: 'string' } },
+    { proto: 'value', aws: 'Value', type: { kind: 'string' } },
+  ],
+  'pki.directory.v1.SettingEntry': [
+    { proto: 'type', aws: 'Type', type: { kind: 'string' } },
+    { proto: 'name', aws: 'Name', type: { kind: 'string' } },
+    { proto: 'allowed_values', aws: 'AllowedValues', type: { kind: 'string' } },
+    { proto: 'applied_value', aws: 'AppliedValue', type: { kind: 'string' } },
+    { proto: 'requested_value', aws: 'RequestedValue', type: { kind: 'string' } },
+    { proto: 'request_status', aws: 'RequestStatus', type: { kind: 'enum', name: 'pki.directory.v1.DirectoryConfigurationStatus' } },
+    { proto: 'request_detailed_status', aws: 'RequestDetailedStatus', type: { kind: 'map', value: { kind: 'enum', name: 'pki.directory.v1.DirectoryConfigurationStatus' } } },
+    { proto: 'request_status_message', aws: 'RequestStatusMessage', type: { kind: 'string' } },
+    { proto: 'last_updated_date_time', aws: 'LastUpdatedDateTime', type: { kind: 'timestamp' } },
+    { proto: 'last_requested_date_time', aws: 'LastRequestedDateTime', type: { kind: 'timestamp' } },
+    { proto: 'data_type', aws: 'DataType', type: { kind: 'string' } },
   ],
   'pki.directory.v1.Tag': [
     { proto: 'key', aws: 'Key', type: { kind: 'string' } },
@@ -1066,6 +1154,13 @@ export const GRPC_ENUMS: Readonly<Record<string, Readonly<Record<string, string>
     CLIENT_AUTHENTICATION_TYPE_SMART_CARD: 'SmartCard',
     CLIENT_AUTHENTICATION_TYPE_SMART_CARD_OR_PASSWORD: 'SmartCardOrPassword',
   },
+  'pki.directory.v1.DirectoryConfigurationStatus': {
+    DIRECTORY_CONFIGURATION_STATUS_REQUESTED: 'Requested',
+    DIRECTORY_CONFIGURATION_STATUS_UPDATING: 'Updating',
+    DIRECTORY_CONFIGURATION_STATUS_UPDATED: 'Updated',
+    DIRECTORY_CONFIGURATION_STATUS_FAILED: 'Failed',
+    DIRECTORY_CONFIGURATION_STATUS_DEFAULT: 'Default',
+  },
   'pki.directory.v1.DirectoryEdition': {
     DIRECTORY_EDITION_ENTERPRISE: 'Enterprise',
     DIRECTORY_EDITION_STANDARD: 'Standard',
@@ -1209,6 +1304,8 @@ export const GRPC_SERVICES: Readonly<Record<string, { readonly api: GrpcApi; rea
     api: 'directory',
     file: 'pki/directory/v1/directory.proto',
     methods: [
+      { rpc: 'AddTagsToResource', operation: 'AddTagsToResource', request: 'pki.directory.v1.AddTagsToResourceRequest', response: 'pki.directory.v1.AddTagsToResourceResponse' },
+      { rpc: 'ConnectDirectory', operation: 'ConnectDirectory', request: 'pki.directory.v1.ConnectDirectoryRequest', response: 'pki.directory.v1.ConnectDirectoryResponse' },
       { rpc: 'CreateDirectory', operation: 'CreateDirectory', request: 'pki.directory.v1.CreateDirectoryRequest', response: 'pki.directory.v1.CreateDirectoryResponse' },
       { rpc: 'CreateMicrosoftAD', operation: 'CreateMicrosoftAD', request: 'pki.directory.v1.CreateMicrosoftADRequest', response: 'pki.directory.v1.CreateMicrosoftADResponse' },
       { rpc: 'DeleteDirectory', operation: 'DeleteDirectory', request: 'pki.directory.v1.DeleteDirectoryRequest', response: 'pki.directory.v1.DeleteDirectoryResponse' },
@@ -1217,12 +1314,17 @@ export const GRPC_SERVICES: Readonly<Record<string, { readonly api: GrpcApi; rea
       { rpc: 'DescribeClientAuthenticationSettings', operation: 'DescribeClientAuthenticationSettings', request: 'pki.directory.v1.DescribeClientAuthenticationSettingsRequest', response: 'pki.directory.v1.DescribeClientAuthenticationSettingsResponse' },
       { rpc: 'DescribeDirectories', operation: 'DescribeDirectories', request: 'pki.directory.v1.DescribeDirectoriesRequest', response: 'pki.directory.v1.DescribeDirectoriesResponse' },
       { rpc: 'DescribeLDAPSSettings', operation: 'DescribeLDAPSSettings', request: 'pki.directory.v1.DescribeLDAPSSettingsRequest', response: 'pki.directory.v1.DescribeLDAPSSettingsResponse' },
+      { rpc: 'DescribeSettings', operation: 'DescribeSettings', request: 'pki.directory.v1.DescribeSettingsRequest', response: 'pki.directory.v1.DescribeSettingsResponse' },
       { rpc: 'DisableClientAuthentication', operation: 'DisableClientAuthentication', request: 'pki.directory.v1.DisableClientAuthenticationRequest', response: 'pki.directory.v1.DisableClientAuthenticationResponse' },
       { rpc: 'DisableLDAPS', operation: 'DisableLDAPS', request: 'pki.directory.v1.DisableLDAPSRequest', response: 'pki.directory.v1.DisableLDAPSResponse' },
       { rpc: 'EnableClientAuthentication', operation: 'EnableClientAuthentication', request: 'pki.directory.v1.EnableClientAuthenticationRequest', response: 'pki.directory.v1.EnableClientAuthenticationResponse' },
       { rpc: 'EnableLDAPS', operation: 'EnableLDAPS', request: 'pki.directory.v1.EnableLDAPSRequest', response: 'pki.directory.v1.EnableLDAPSResponse' },
+      { rpc: 'GetDirectoryLimits', operation: 'GetDirectoryLimits', request: 'pki.directory.v1.GetDirectoryLimitsRequest', response: 'pki.directory.v1.GetDirectoryLimitsResponse' },
       { rpc: 'ListCertificates', operation: 'ListCertificates', request: 'pki.directory.v1.ListCertificatesRequest', response: 'pki.directory.v1.ListCertificatesResponse' },
+      { rpc: 'ListTagsForResource', operation: 'ListTagsForResource', request: 'pki.directory.v1.ListTagsForResourceRequest', response: 'pki.directory.v1.ListTagsForResourceResponse' },
       { rpc: 'RegisterCertificate', operation: 'RegisterCertificate', request: 'pki.directory.v1.RegisterCertificateRequest', response: 'pki.directory.v1.RegisterCertificateResponse' },
+      { rpc: 'RemoveTagsFromResource', operation: 'RemoveTagsFromResource', request: 'pki.directory.v1.RemoveTagsFromResourceRequest', response: 'pki.directory.v1.RemoveTagsFromResourceResponse' },
+      { rpc: 'UpdateSettings', operation: 'UpdateSettings', request: 'pki.directory.v1.UpdateSettingsRequest', response: 'pki.directory.v1.UpdateSettingsResponse' },
     ],
   },
   'pki.iot.v1.IotService': {

@@ -2,7 +2,7 @@
 // Regenerate with `npm run generate:shapes`; the staleness test is apps/api-gateway/src/shapes/generated-shapes.spec.ts.
 
 /**
- * AWS Directory Service (API version 2015-04-16, awsJson1_1, `X-Amz-Target: DirectoryService_20150416.<Operation>`): the 14 operations the gateway routes.
+ * AWS Directory Service (API version 2015-04-16, awsJson1_1, `X-Amz-Target: DirectoryService_20150416.<Operation>`): the 21 operations the gateway routes.
  * Protocol `json`. API reference: https://docs.aws.amazon.com/directoryservice/latest/devguide/
  */
 import { S, type Shape } from '@pki/aws-protocol';
@@ -18,6 +18,7 @@ export const DirectoryEdition = ['Enterprise', 'Standard', 'Hybrid'] as const;
 export const CertificateType = ['ClientCertAuth', 'ClientLDAPS'] as const;
 export const ClientAuthenticationType = ['SmartCard', 'SmartCardOrPassword'] as const;
 export const LDAPSType = ['Client'] as const;
+export const DirectoryConfigurationStatus = ['Requested', 'Updating', 'Updated', 'Failed', 'Default'] as const;
 
 // ---- Shapes (named as in the model) ----
 
@@ -62,6 +63,27 @@ const LDAPSTypeShape = S.string({ enum: LDAPSType });
 const EnableLDAPSRequestShape = S.structure({ DirectoryId: required(DirectoryIdShape), Type: required(LDAPSTypeShape) });
 const DisableLDAPSRequestShape = S.structure({ DirectoryId: required(DirectoryIdShape), Type: required(LDAPSTypeShape) });
 const DescribeLDAPSSettingsRequestShape = S.structure({ DirectoryId: required(DirectoryIdShape), Type: LDAPSTypeShape, NextToken: NextTokenShape, Limit: PageLimitShape });
+const ConnectPasswordShape = S.string({ sensitive: true, min: 1, max: 128 });
+const IpAddrShape = S.string({ pattern: String.raw`^(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$` });
+const DnsIpAddrsShape = S.list(IpAddrShape);
+const Ipv6AddrShape = S.string({ pattern: String.raw`^(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:)|fe80:(:[0-9a-fA-F]{0,4}){0,4}%[0-9a-zA-Z]{1,}|::(ffff(:0{1,4}){0,1}:){0,1}((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\.){3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])|([0-9a-fA-F]{1,4}:){1,4}:((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\.){3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9]))$` });
+const DnsIpv6AddrsShape = S.list(Ipv6AddrShape);
+const UserNameShape = S.string({ min: 1, pattern: '[a-zA-Z0-9._-]+' });
+const DirectoryConnectSettingsShape = S.structure({ VpcId: required(VpcIdShape), SubnetIds: required(SubnetIdsShape), CustomerDnsIps: DnsIpAddrsShape, CustomerDnsIpsV6: DnsIpv6AddrsShape, CustomerUserName: required(UserNameShape) });
+const ConnectDirectoryRequestShape = S.structure({ Name: required(DirectoryNameShape), ShortName: DirectoryShortNameShape, Password: required(ConnectPasswordShape), Description: DescriptionShape, Size: required(DirectorySizeShape), ConnectSettings: required(DirectoryConnectSettingsShape), Tags: TagsShape, NetworkType: NetworkTypeShape });
+const GetDirectoryLimitsRequestShape = S.structure({});
+const ResourceIdShape = S.string({ pattern: '^[d]-[0-9a-f]{10}$' });
+const AddTagsToResourceRequestShape = S.structure({ ResourceId: required(ResourceIdShape), Tags: required(TagsShape) });
+const TagKeysShape = S.list(TagKeyShape);
+const RemoveTagsFromResourceRequestShape = S.structure({ ResourceId: required(ResourceIdShape), TagKeys: required(TagKeysShape) });
+const ListTagsForResourceRequestShape = S.structure({ ResourceId: required(ResourceIdShape), NextToken: NextTokenShape, Limit: LimitShape });
+const DirectoryConfigurationStatusShape = S.string({ enum: DirectoryConfigurationStatus });
+const DescribeSettingsRequestShape = S.structure({ DirectoryId: required(DirectoryIdShape), Status: DirectoryConfigurationStatusShape, NextToken: NextTokenShape });
+const DirectoryConfigurationSettingNameShape = S.string({ min: 1, max: 255, pattern: '^[a-zA-Z0-9-/. _]*$' });
+const DirectoryConfigurationSettingValueShape = S.string({ min: 1, max: 255, pattern: '^[a-zA-Z0-9_]*$' });
+const SettingShape = S.structure({ Name: required(DirectoryConfigurationSettingNameShape), Value: required(DirectoryConfigurationSettingValueShape) });
+const SettingsShape = S.list(SettingShape);
+const UpdateSettingsRequestShape = S.structure({ DirectoryId: required(DirectoryIdShape), Settings: required(SettingsShape) });
 
 // ---- Operations ----
 
@@ -95,6 +117,20 @@ export const DIRECTORY_SERVICE_INPUT_SHAPES = {
   DisableLDAPS: DisableLDAPSRequestShape,
   /** https://docs.aws.amazon.com/directoryservice/latest/devguide/API_DescribeLDAPSSettings.html */
   DescribeLDAPSSettings: DescribeLDAPSSettingsRequestShape,
+  /** https://docs.aws.amazon.com/directoryservice/latest/devguide/API_ConnectDirectory.html */
+  ConnectDirectory: ConnectDirectoryRequestShape,
+  /** https://docs.aws.amazon.com/directoryservice/latest/devguide/API_GetDirectoryLimits.html */
+  GetDirectoryLimits: GetDirectoryLimitsRequestShape,
+  /** https://docs.aws.amazon.com/directoryservice/latest/devguide/API_AddTagsToResource.html */
+  AddTagsToResource: AddTagsToResourceRequestShape,
+  /** https://docs.aws.amazon.com/directoryservice/latest/devguide/API_RemoveTagsFromResource.html */
+  RemoveTagsFromResource: RemoveTagsFromResourceRequestShape,
+  /** https://docs.aws.amazon.com/directoryservice/latest/devguide/API_ListTagsForResource.html */
+  ListTagsForResource: ListTagsForResourceRequestShape,
+  /** https://docs.aws.amazon.com/directoryservice/latest/devguide/API_DescribeSettings.html */
+  DescribeSettings: DescribeSettingsRequestShape,
+  /** https://docs.aws.amazon.com/directoryservice/latest/devguide/API_UpdateSettings.html */
+  UpdateSettings: UpdateSettingsRequestShape,
 } as const satisfies Record<string, Shape>;
 
 export type DirectoryServiceOperation = keyof typeof DIRECTORY_SERVICE_INPUT_SHAPES;
@@ -105,6 +141,7 @@ export const DIRECTORY_SERVICE_PAGINATORS = {
   ListCertificates: { inputToken: 'NextToken', outputToken: 'NextToken', limitKey: 'Limit', resultKey: 'CertificatesInfo' },
   DescribeClientAuthenticationSettings: { inputToken: 'NextToken', outputToken: 'NextToken', limitKey: 'Limit', resultKey: 'ClientAuthenticationSettingsInfo' },
   DescribeLDAPSSettings: { inputToken: 'NextToken', outputToken: 'NextToken', limitKey: 'Limit', resultKey: 'LDAPSSettingsInfo' },
+  ListTagsForResource: { inputToken: 'NextToken', outputToken: 'NextToken', limitKey: 'Limit', resultKey: 'Tags' },
 } as const;
 
 /** Every exception the model defines: `@error("server")` or client, `@httpError` status where modelled, the members its body carries. */
@@ -167,4 +204,11 @@ export const DIRECTORY_SERVICE_OPERATION_ERRORS = {
   EnableLDAPS: ['DirectoryUnavailableException', 'DirectoryDoesNotExistException', 'NoAvailableCertificateException', 'InvalidLDAPSStatusException', 'UnsupportedOperationException', 'InvalidParameterException', 'ClientException', 'ServiceException'],
   DisableLDAPS: ['DirectoryUnavailableException', 'DirectoryDoesNotExistException', 'InvalidLDAPSStatusException', 'UnsupportedOperationException', 'InvalidParameterException', 'ClientException', 'ServiceException'],
   DescribeLDAPSSettings: ['DirectoryDoesNotExistException', 'UnsupportedOperationException', 'InvalidNextTokenException', 'InvalidParameterException', 'ClientException', 'ServiceException'],
+  ConnectDirectory: ['DirectoryLimitExceededException', 'InvalidParameterException', 'ClientException', 'ServiceException'],
+  GetDirectoryLimits: ['EntityDoesNotExistException', 'ClientException', 'ServiceException'],
+  AddTagsToResource: ['EntityDoesNotExistException', 'InvalidParameterException', 'TagLimitExceededException', 'ClientException', 'ServiceException'],
+  RemoveTagsFromResource: ['EntityDoesNotExistException', 'InvalidParameterException', 'ClientException', 'ServiceException'],
+  ListTagsForResource: ['EntityDoesNotExistException', 'InvalidNextTokenException', 'InvalidParameterException', 'ClientException', 'ServiceException'],
+  DescribeSettings: ['DirectoryDoesNotExistException', 'UnsupportedOperationException', 'InvalidParameterException', 'InvalidNextTokenException', 'ClientException', 'ServiceException'],
+  UpdateSettings: ['DirectoryDoesNotExistException', 'UnsupportedOperationException', 'DirectoryUnavailableException', 'IncompatibleSettingsException', 'UnsupportedSettingsException', 'InvalidParameterException', 'ClientException', 'ServiceException'],
 } as const;
