@@ -61,9 +61,10 @@ export const IOT_INTERNAL_OPERATIONS = {
   GetPlatformRootCa: 'GetPlatformRootCa',
 } as const;
 
-/** What GetPlatformRootCa answers. */
+/** What GetPlatformRootCa answers: the root IoT certificates chain to, and the CA that signs them (its certificate, PEM). */
 export interface GetPlatformRootCaOutput {
   readonly certificatePem: string;
+  readonly issuingCertificatePem: string;
 }
 
 /**

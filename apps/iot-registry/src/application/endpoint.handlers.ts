@@ -17,5 +17,8 @@ export function describeEndpointHandler(context: IotContext, endpointDomain: str
  * platform IoT CA hierarchy on first need, as a first CreateKeysAndCertificate would.
  */
 export function getPlatformRootCaHandler(issuer: PlatformIssuer) {
-  return async (message: CommandMessage): Promise<GetPlatformRootCaOutput> => ({ certificatePem: await issuer.rootCertificatePem(message.requestId) });
+  return async (message: CommandMessage): Promise<GetPlatformRootCaOutput> => {
+    const { rootCertificatePem, issuingCertificatePem } = await issuer.caCertificates(message.requestId);
+    return { certificatePem: rootCertificatePem, issuingCertificatePem };
+  };
 }

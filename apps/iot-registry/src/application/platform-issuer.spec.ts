@@ -50,9 +50,9 @@ describe('platformIssuer', () => {
   });
 
   it('the root served at /iot/root-ca.pem: the platform root when unset, else the last certificate of the configured CA\'s chain', async () => {
-    await expect(platformIssuer(undefined, services({}).request, platform).rootCertificatePem('r')).resolves.toBe(pem('ROOT'));
+    await expect(platformIssuer(undefined, services({}).request, platform).caCertificates('r')).resolves.toEqual({ rootCertificatePem: pem('ROOT'), issuingCertificatePem: pem('ISSUING') });
     const s = services({ GetCertificateAuthorityCertificate: [{ ok: true, result: { Certificate: pem('SUB'), CertificateChain: `${pem('MID')}\n${pem('TOP')}\n` } }] });
-    await expect(platformIssuer(CA_ARN, s.request, unused).rootCertificatePem('r')).resolves.toBe(`${pem('TOP')}\n`);
+    await expect(platformIssuer(CA_ARN, s.request, unused).caCertificates('r')).resolves.toEqual({ rootCertificatePem: `${pem('TOP')}\n`, issuingCertificatePem: pem('SUB') });
     expect(s.calls[0]!.message.caller).toEqual({ accountId: '111111111111', accessKeyId: 'iot-registry' });
   });
 

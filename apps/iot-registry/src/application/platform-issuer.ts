@@ -24,8 +24,8 @@ const CONFIG_VARIABLE = 'PKI_IOT_ISSUING_CA_ARN';
 export interface PlatformIssuer {
   /** Issues a certificate for the CSR (PEM); answers the issued certificate (PEM). */
   issue(csrPem: string, requestId: string): Promise<string>;
-  /** The root certificate (PEM) the issued certificates chain to: what the gateway serves at /iot/root-ca.pem. */
-  rootCertificatePem(requestId: string): Promise<string>;
+  /** The root certificate (PEM) the issued certificates chain to and the issuing CA's: what the gateway serves at /iot/root-ca.pem and /iot/issuing-ca.pem. */
+  caCertificates(requestId: string): Promise<{ rootCertificatePem: string; issuingCertificatePem: string }>;
 }
 
 const notUsable = (reason: string) =>
@@ -96,12 +96,15 @@ export function platformIssuer(configuredCaArn: string | undefined, request: Ser
       });
     },
 
-    async rootCertificatePem(requestId) {
-      if (!configuredCaArn) return (await platform.provisioned(requestId)).rootCertificatePem;
+    async caCertificates(requestId) {
+      if (!configuredCaArn) {
+        const { rootCertificatePem, issuingCertificatePem } = await platform.provisioned(requestId);
+        return { rootCertificatePem, issuingCertificatePem };
+      }
       const ca = await issuingCa(requestId);
       const got = await request<{ Certificate: string; CertificateChain?: string }>('ca', 'GetCertificateAuthorityCertificate', { caller: ca.caller, requestId, input: { CertificateAuthorityArn: ca.arn } });
       if (!got.ok) throw notUsable(`The certificate of the IoT issuing CA ${ca.arn} could not be read: ${got.error.message}`);
-      return lastPem(got.result.CertificateChain ?? got.result.Certificate);
+      return { rootCertificatePem: lastPem(got.result.CertificateChain ?? got.result.Certificate), issuingCertificatePem: got.result.Certificate };
     },
   };
 }
