@@ -48,4 +48,6 @@ export const IOT_OPERATIONS = [
   'AcceptCertificateTransfer',
   'RejectCertificateTransfer',
   'CancelCertificateTransfer',
+  // The account's data-plane host names (AWS IoT DescribeEndpoint), which device code asks right after its certificate.
+  'DescribeEndpoint',
 ] as const;

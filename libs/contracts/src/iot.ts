@@ -46,7 +46,26 @@ export const IOT_EVENT_TYPES = {
   PolicyDeleted: 'IotPolicyDeleted',
   PolicyTargetAttached: 'IotPolicyTargetAttached',
   PolicyTargetDetached: 'IotPolicyTargetDetached',
+  // The platform's own IoT CA hierarchy (the counterpart of the AWS IoT CA), one per deployment.
+  PlatformRootCaCreated: 'IotPlatformRootCaCreated',
+  PlatformIssuingCaCreated: 'IotPlatformIssuingCaCreated',
+  PlatformCaProvisioned: 'IotPlatformCaProvisioned',
 } as const;
+
+/**
+ * iot-registry's internal operations (not AWS's): the gateway asks them for what it serves
+ * unsigned. `GetPlatformRootCa` answers the platform IoT root CA certificate (PEM), provisioning
+ * the hierarchy on first need.
+ */
+export const IOT_INTERNAL_OPERATIONS = {
+  GetPlatformRootCa: 'GetPlatformRootCa',
+} as const;
+
+/** What GetPlatformRootCa answers: the root IoT certificates chain to, and the CA that signs them (its certificate, PEM). */
+export interface GetPlatformRootCaOutput {
+  readonly certificatePem: string;
+  readonly issuingCertificatePem: string;
+}
 
 /**
  * The AWS IoT registry operations beside the certificate ones (IOT_OPERATIONS): things, their
@@ -98,6 +117,14 @@ export function iotThingStream(accountId: string, thingName: string): string {
 /** One stream per policy; policy names are unique per account (AWS IoT `PolicyName`, `[\w+=,.@-]+`). */
 export function iotPolicyStream(accountId: string, policyName: string): string {
   return `iot-policy-${accountId}-${policyName}`;
+}
+
+/**
+ * The platform's IoT CA hierarchy: one stream per deployment. Its CAs live in ca-service like any
+ * other, in the platform account (PKI_PLATFORM_ACCOUNT_ID) and the deployment's default region.
+ */
+export function iotPlatformCaStream(): string {
+  return 'iot-platform-ca';
 }
 
 /** What every change carries: AWS's customerVersion / generationId / lastModifiedDate bookkeeping. */
@@ -332,4 +359,25 @@ export interface IotPolicyTargetDetachedV1 {
   readonly target: string;
   readonly certificateId: string;
   readonly detachedAt: string;
+}
+
+/** The platform IoT root CA was created in ca-service (CreateCertificateAuthority answered this ARN); it may still lack its certificate. */
+export interface IotPlatformRootCaCreatedV1 {
+  readonly caArn: string;
+  readonly createdAt: string;
+}
+
+/** The platform IoT issuing CA (subordinate of the root) was created in ca-service; it may still lack its certificate. */
+export interface IotPlatformIssuingCaCreatedV1 {
+  readonly caArn: string;
+  readonly createdAt: string;
+}
+
+/** Both platform IoT CAs are ACTIVE: IoT issues from `issuingCaArn`, and the gateway serves `rootCertificatePem`. */
+export interface IotPlatformCaProvisionedV1 {
+  readonly rootCaArn: string;
+  readonly issuingCaArn: string;
+  readonly rootCertificatePem: string;
+  readonly issuingCertificatePem: string;
+  readonly provisionedAt: string;
 }

@@ -36,6 +36,7 @@ export const SAFE_TO_RETRY: Readonly<Record<ServiceName, ReadonlySet<string>>> =
     'GetPolicy',
     'ListAttachedPolicies',
     'ListTargetsForPolicy',
+    'DescribeEndpoint',
   ]),
   directory: new Set(['DescribeDirectories', 'DescribeCertificate', 'ListCertificates', 'DescribeClientAuthenticationSettings', 'DescribeLDAPSSettings', 'GetDirectoryLimits', 'ListTagsForResource', 'DescribeSettings']),
 };

@@ -16,6 +16,7 @@ import { CrlCnameRoute } from './crl-cname.route';
 import { ObjectsRoute, type ObjectResponse } from './objects.route';
 import type { OcspResponder } from '../ocsp/ocsp-responder';
 import { EventsRoute } from '../events/events.route';
+import { IotRootCaRoute } from './iot-root-ca.route';
 import { OcspRoute } from './ocsp.route';
 import { describeRequest, noteAccount, observeHttpRequest } from './request-telemetry';
 
@@ -95,6 +96,7 @@ export class GatewayHandler {
   private readonly objects: ObjectsRoute | undefined;
   private readonly ocsp: OcspRoute;
   private readonly crlCname: CrlCnameRoute;
+  private readonly iotRootCa: IotRootCaRoute;
   private readonly keys: ReadonlyMap<string, { readonly secretAccessKey: string; readonly accountId: string }>;
   private readonly sigV4: SigV4Options;
   /** The one path to the services (model check, command, error mapping), shared with the gRPC front. */
@@ -115,6 +117,7 @@ export class GatewayHandler {
     this.rest = new RestJsonRouter(this.dispatcher);
     this.ocsp = new OcspRoute(services, ocsp);
     this.crlCname = new CrlCnameRoute(services);
+    this.iotRootCa = new IotRootCaRoute(services);
     this.objects = objects && new ObjectsRoute(objects, { region: config.region, regions: config.regions, now, credentials: (id) => this.credentials(id) });
     this.keys = new Map(config.accessKeys.map((k) => [k.accessKeyId, { secretAccessKey: k.secretAccessKey, accountId: k.accountId }]));
     this.sigV4 = { region: config.region, regions: config.regions, now, credentials: (accessKeyId) => this.credentials(accessKeyId), allowedServices: ALLOWED_SERVICES };
@@ -185,6 +188,8 @@ export class GatewayHandler {
     // OCSP (RFC 6960) is public and unsigned; its raw path carries base64 and is never normalized: see ocsp.route.ts.
     // At the root (http://<OcspCustomCname>/) only unsigned requests shaped as OCSP are taken: see OcspRoute.matchesRoot.
     if (OcspRoute.matches(request.method, rawPath) || OcspRoute.matchesRoot(request)) return this.sendObject(res, await this.ocsp.handle(request, requestId));
+    // The IoT root CA certificate, public and unsigned like AWS's Amazon Root CA download: see iot-root-ca.route.ts.
+    if (IotRootCaRoute.matches(request.method, rawPath)) return this.sendObject(res, await this.iotRootCa.handle(request, requestId));
     if (this.objects) {
       // http://<CustomCname>/crl/<CA id>.crl when the Host is that CA's CustomCname, else the object route: see crl-cname.route.ts.
       const crlKey = CrlCnameRoute.keyOf(request.method, rawPath);

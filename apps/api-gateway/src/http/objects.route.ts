@@ -30,6 +30,9 @@ export const RESERVED_FIRST_SEGMENTS: ReadonlySet<string> = new Set([
   'target-policies',
   'attached-policies',
   'policy-targets',
+  // DescribeEndpoint (GET /endpoint) and the IoT root CA certificate (GET /iot/root-ca.pem, iot-root-ca.route.ts).
+  'endpoint',
+  'iot',
   'ocsp',
   'health',
 ]);

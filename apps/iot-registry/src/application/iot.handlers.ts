@@ -1,4 +1,4 @@
-import { IOT_OPERATIONS, IOT_THING_AND_POLICY_OPERATIONS } from '@pki/contracts';
+import { IOT_INTERNAL_OPERATIONS, IOT_OPERATIONS, IOT_THING_AND_POLICY_OPERATIONS } from '@pki/contracts';
 import { notImplementedHandlers, type CommandHandlers } from '@pki/service-kit';
 import {
   deleteCaCertificateHandler,
@@ -19,6 +19,8 @@ import {
   updateCertificateHandler,
 } from './certificate.handlers';
 import { createCertificateFromCsrHandler, createKeysAndCertificateHandler } from './create-certificate.handlers';
+import { describeEndpointHandler, getPlatformRootCaHandler } from './endpoint.handlers';
+import { DEFAULT_ENDPOINT_DOMAIN } from '../domain/endpoint';
 import type { IotContext } from './iot-context';
 import type { PlatformIssuer } from './platform-issuer';
 import {
@@ -48,9 +50,10 @@ import {
  * Every IoT operation this service owns. CreateCertificateFromCsr and CreateKeysAndCertificate
  * issue with the platform's default IoT issuing CA (`issuer`). Things and policies exist so that
  * certificates can be attached to them (the causes of DeleteConflictException and
- * TransferConflictException).
+ * TransferConflictException). DescribeEndpoint forms host names under `endpointDomain`
+ * (PKI_IOT_ENDPOINT_DOMAIN).
  */
-export function iotHandlers(context: IotContext, issuer: PlatformIssuer): CommandHandlers {
+export function iotHandlers(context: IotContext, issuer: PlatformIssuer, endpointDomain = DEFAULT_ENDPOINT_DOMAIN): CommandHandlers {
   return {
     ...notImplementedHandlers([...IOT_OPERATIONS, ...IOT_THING_AND_POLICY_OPERATIONS]),
     GetRegistrationCode: getRegistrationCodeHandler(context),
@@ -88,5 +91,7 @@ export function iotHandlers(context: IotContext, issuer: PlatformIssuer): Comman
     DetachPolicy: detachPolicyHandler(context),
     ListAttachedPolicies: listAttachedPoliciesHandler(context),
     ListTargetsForPolicy: listTargetsForPolicyHandler(context),
+    DescribeEndpoint: describeEndpointHandler(context, endpointDomain),
+    [IOT_INTERNAL_OPERATIONS.GetPlatformRootCa]: getPlatformRootCaHandler(issuer),
   };
 }

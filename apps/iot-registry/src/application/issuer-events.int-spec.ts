@@ -36,7 +36,7 @@ describe('iot-registry projections of issuance and revocation events', () => {
   let context: IotContext;
   let dir: string;
   const call = (operation: string, input: unknown) =>
-    iotHandlers(context, platformIssuer(undefined, () => Promise.reject(new Error('no issuing CA in this test'))))[operation]!({ caller: { accountId: ACCOUNT, accessKeyId: 'AKID' }, requestId: randomUUID(), input } as CommandMessage) as Promise<any>;
+    iotHandlers(context, platformIssuer(undefined, () => Promise.reject(new Error('no issuing CA in this test')), { provisioned: () => Promise.reject(new Error('no platform IoT CA in this test')) }))[operation]!({ caller: { accountId: ACCOUNT, accessKeyId: 'AKID' }, requestId: randomUUID(), input } as CommandMessage) as Promise<any>;
   const applyTwice = async (projection: typeof autoRegistrations, event: EventEnvelope) => {
     for (let i = 0; i < 2; i++) await database.db.transaction().execute((trx) => projection.apply(trx, event));
   };

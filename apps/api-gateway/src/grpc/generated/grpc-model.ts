@@ -753,6 +753,12 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
   'pki.iot.v1.DescribeCertificateResponse': [
     { proto: 'certificate_description', aws: 'certificateDescription', type: { kind: 'structure', name: 'pki.iot.v1.CertificateDescription' } },
   ],
+  'pki.iot.v1.DescribeEndpointRequest': [
+    { proto: 'endpoint_type', aws: 'endpointType', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.DescribeEndpointResponse': [
+    { proto: 'endpoint_address', aws: 'endpointAddress', type: { kind: 'string' } },
+  ],
   'pki.iot.v1.DescribeThingRequest': [
     { proto: 'thing_name', aws: 'thingName', type: { kind: 'string' } },
   ],
@@ -1345,6 +1351,7 @@ export const GRPC_SERVICES: Readonly<Record<string, { readonly api: GrpcApi; rea
       { rpc: 'DeleteThing', operation: 'DeleteThing', request: 'pki.iot.v1.DeleteThingRequest', response: 'pki.iot.v1.DeleteThingResponse' },
       { rpc: 'DescribeCACertificate', operation: 'DescribeCACertificate', request: 'pki.iot.v1.DescribeCACertificateRequest', response: 'pki.iot.v1.DescribeCACertificateResponse' },
       { rpc: 'DescribeCertificate', operation: 'DescribeCertificate', request: 'pki.iot.v1.DescribeCertificateRequest', response: 'pki.iot.v1.DescribeCertificateResponse' },
+      { rpc: 'DescribeEndpoint', operation: 'DescribeEndpoint', request: 'pki.iot.v1.DescribeEndpointRequest', response: 'pki.iot.v1.DescribeEndpointResponse' },
       { rpc: 'DescribeThing', operation: 'DescribeThing', request: 'pki.iot.v1.DescribeThingRequest', response: 'pki.iot.v1.DescribeThingResponse' },
       { rpc: 'DetachPolicy', operation: 'DetachPolicy', request: 'pki.iot.v1.DetachPolicyRequest', response: 'pki.iot.v1.DetachPolicyResponse' },
       { rpc: 'DetachThingPrincipal', operation: 'DetachThingPrincipal', request: 'pki.iot.v1.DetachThingPrincipalRequest', response: 'pki.iot.v1.DetachThingPrincipalResponse' },

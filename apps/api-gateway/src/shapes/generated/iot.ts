@@ -2,7 +2,7 @@
 // Regenerate with `npm run generate:shapes`; the staleness test is apps/api-gateway/src/shapes/generated-shapes.spec.ts.
 
 /**
- * AWS IoT (API version 2015-05-28, restJson1): the 35 operations the gateway routes.
+ * AWS IoT (API version 2015-05-28, restJson1): the 36 operations the gateway routes.
  * Protocol `rest-json`. API reference: https://docs.aws.amazon.com/iot/latest/apireference/
  */
 import { S, type Shape } from '@pki/aws-protocol';
@@ -65,6 +65,8 @@ const TransferCertificateRequestShape = S.structure({ certificateId: required(Ce
 const AcceptCertificateTransferRequestShape = S.structure({ certificateId: required(CertificateIdShape), setAsActive: SetAsActiveShape });
 const RejectCertificateTransferRequestShape = S.structure({ certificateId: required(CertificateIdShape), rejectReason: MessageShape });
 const CancelCertificateTransferRequestShape = S.structure({ certificateId: required(CertificateIdShape) });
+const EndpointTypeShape = S.string({ max: 128, pattern: String.raw`[\s\S]*` });
+const DescribeEndpointRequestShape = S.structure({ endpointType: EndpointTypeShape });
 const ThingNameShape = S.string({ min: 1, max: 128, pattern: '[a-zA-Z0-9:_-]+' });
 const ThingTypeNameShape = S.string({ min: 1, max: 128, pattern: '[a-zA-Z0-9:_-]+' });
 const AttributeNameShape = S.string({ max: 128, pattern: '[a-zA-Z0-9_.,@/:#-]+' });
@@ -143,6 +145,8 @@ export const IOT_OPERATION_SPECS = {
   RejectCertificateTransfer: { method: 'PATCH', pattern: '/reject-certificate-transfer/{certificateId}', shape: RejectCertificateTransferRequestShape, bindings: { certificateId: { in: 'label', name: 'certificateId' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_CancelCertificateTransfer.html */
   CancelCertificateTransfer: { method: 'PATCH', pattern: '/cancel-certificate-transfer/{certificateId}', shape: CancelCertificateTransferRequestShape, bindings: { certificateId: { in: 'label', name: 'certificateId' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_DescribeEndpoint.html */
+  DescribeEndpoint: { method: 'GET', pattern: '/endpoint', shape: DescribeEndpointRequestShape, bindings: { endpointType: { in: 'query', name: 'endpointType', type: 'string' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_CreateThing.html */
   CreateThing: { method: 'POST', pattern: '/things/{thingName}', shape: CreateThingRequestShape, bindings: { thingName: { in: 'label', name: 'thingName' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_DescribeThing.html */
@@ -249,6 +253,7 @@ export const IOT_OPERATION_ERRORS = {
   AcceptCertificateTransfer: ['ResourceNotFoundException', 'TransferAlreadyCompletedException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
   RejectCertificateTransfer: ['ResourceNotFoundException', 'TransferAlreadyCompletedException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
   CancelCertificateTransfer: ['ResourceNotFoundException', 'TransferAlreadyCompletedException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  DescribeEndpoint: ['InternalFailureException', 'InvalidRequestException', 'UnauthorizedException', 'ThrottlingException'],
   CreateThing: ['InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'ResourceAlreadyExistsException', 'ResourceNotFoundException'],
   DescribeThing: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
   UpdateThing: ['InvalidRequestException', 'VersionConflictException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'ResourceNotFoundException'],
