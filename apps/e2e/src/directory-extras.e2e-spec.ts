@@ -234,5 +234,5 @@ describe('Directory Service directories, tags and settings through the AWS SDK',
     expect(refused.err).toMatch(/An error occurred \(UnsupportedOperationException\) when calling the UpdateSettings operation/);
     const noVpc = await aws('create-directory', '--name', 'novpc.example.com', '--password', 'Sup3r-Secret', '--size', 'Small');
     expect(noVpc.err).toMatch(/\(InvalidParameterException\) when calling the CreateDirectory operation/);
-  });
+  }, 240_000);
 });
