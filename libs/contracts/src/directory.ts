@@ -53,12 +53,24 @@ export interface DirectoryRequestedV1 {
   readonly networkType: string | null;
   readonly tags: ReadonlyArray<{ readonly key: string; readonly value: string }>;
   readonly requestedAt: string;
+  /**
+   * The directory's region (the caller's at CreateDirectory / CreateMicrosoftAD, one of
+   * PKI_REGIONS). Optional: events recorded before regions carry none and are of the deployment's
+   * default region (PKI_REGION).
+   */
+  readonly region?: string;
 }
 
 /** Stage changes of the directory's (simulated) provisioning and deletion. */
 export interface DirectoryStageChangedV1 {
   readonly directoryId: string;
   readonly at: string;
+  /**
+   * The directory's region (the caller's at CreateDirectory / CreateMicrosoftAD, one of
+   * PKI_REGIONS). Optional: events recorded before regions carry none and are of the deployment's
+   * default region (PKI_REGION).
+   */
+  readonly region?: string;
 }
 
 /** `DirectoryCertificateRegistrationRequested` v1: RegisterCertificate accepted; State Registering. */
@@ -78,12 +90,24 @@ export interface DirectoryCertificateRegistrationRequestedV1 {
   /** ClientCertAuthSettings.OCSPUrl; null for ClientLDAPS. */
   readonly ocspUrl: string | null;
   readonly requestedAt: string;
+  /**
+   * The directory's region (the caller's at CreateDirectory / CreateMicrosoftAD, one of
+   * PKI_REGIONS). Optional: events recorded before regions carry none and are of the deployment's
+   * default region (PKI_REGION).
+   */
+  readonly region?: string;
 }
 
 export interface DirectoryCertificateStateChangedV1 {
   readonly directoryId: string;
   readonly certificateId: string;
   readonly at: string;
+  /**
+   * The directory's region (the caller's at CreateDirectory / CreateMicrosoftAD, one of
+   * PKI_REGIONS). Optional: events recorded before regions carry none and are of the deployment's
+   * default region (PKI_REGION).
+   */
+  readonly region?: string;
 }
 
 export interface DirectoryCertificateRegistrationFailedV1 extends DirectoryCertificateStateChangedV1 {
@@ -95,10 +119,22 @@ export interface LdapsSettingChangedV1 {
   readonly directoryId: string;
   readonly ldapsType: 'Client';
   readonly at: string;
+  /**
+   * The directory's region (the caller's at CreateDirectory / CreateMicrosoftAD, one of
+   * PKI_REGIONS). Optional: events recorded before regions carry none and are of the deployment's
+   * default region (PKI_REGION).
+   */
+  readonly region?: string;
 }
 
 export interface ClientAuthenticationSettingChangedV1 {
   readonly directoryId: string;
   readonly clientAuthenticationType: ClientAuthenticationType;
   readonly at: string;
+  /**
+   * The directory's region (the caller's at CreateDirectory / CreateMicrosoftAD, one of
+   * PKI_REGIONS). Optional: events recorded before regions carry none and are of the deployment's
+   * default region (PKI_REGION).
+   */
+  readonly region?: string;
 }

@@ -22,6 +22,7 @@ export function evolve(state: DirectoryState, e: DirectoryEvent): DirectoryState
         vpcSettings: d.vpcSettings,
         networkType: d.networkType,
         launchTime: at,
+        region: d.region ?? null,
       },
       stage: 'Requested',
       stageLastUpdated: at,

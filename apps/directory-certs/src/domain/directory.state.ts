@@ -38,6 +38,8 @@ export interface DirectoryFacts {
   readonly vpcSettings: { readonly vpcId: string; readonly subnetIds: readonly string[] } | null;
   readonly networkType: string | null;
   readonly launchTime: Date;
+  /** The directory's region; null for directories created before regions (the deployment's default region). */
+  readonly region: string | null;
 }
 
 export type DirectoryState =
