@@ -76,6 +76,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<INestA
     feed: events,
     defaultAccountId: config.accessKeys[0]?.accountId ?? '000000000000',
     production: config.nodeEnv === 'production',
+    regions: config.regions,
   });
   options.onGrpc?.(grpcFront);
   const http = app.getHttpAdapter().getInstance() as { disable(setting: string): void };

@@ -41,7 +41,7 @@ export const directoryServiceDefinition = {
       publicEvents: directoryPublicEvents,
       projections: () => directoryProjections(),
       wire: (runtime) => {
-        const context: DirectoryContext = { db: runtime.db, store: runtime.store, now: () => new Date(), newDirectoryId: awsId('d'), newCertificateId: awsId('c') };
+        const context: DirectoryContext = { db: runtime.db, store: runtime.store, region: config.region, now: () => new Date(), newDirectoryId: awsId('d'), newCertificateId: awsId('c') };
         return { handlers: handlersFor(context), workers: [new DirectoryWorker(context, directoryWorkerOptions(env))] };
       },
     }),

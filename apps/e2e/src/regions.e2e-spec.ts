@@ -2,9 +2,13 @@
  * Several regions in one deployment (issue #17): with PKI_REGIONS=us-east-1,eu-west-1 the real
  * SDKs and the aws CLI work in either region, each region keeps its own resources (ARNs carry the
  * region; a CA of us-east-1 is neither found nor listed through eu-west-1, as on AWS), and a
- * client of an unlisted region gets AWS's answer to a wrong-region signature.
+ * client of an unlisted region gets AWS's answer to a wrong-region signature. IoT things, policies
+ * and CA certificates, Directory Service directories, GET /events and gRPC (x-amz-region) too.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   DescribeCertificateAuthorityCommand,
@@ -13,10 +17,40 @@ import {
   ListCertificateAuthoritiesCommand,
   RevokeCertificateCommand,
 } from '@aws-sdk/client-acm-pca';
-import { DescribeCertificateCommand, IoTClient, ListCertificatesCommand, RegisterCertificateWithoutCACommand } from '@aws-sdk/client-iot';
+import {
+  AttachPolicyCommand,
+  AttachThingPrincipalCommand,
+  CreatePolicyCommand,
+  CreateThingCommand,
+  DeleteThingCommand,
+  DescribeCACertificateCommand,
+  DescribeCertificateCommand,
+  DescribeThingCommand,
+  GetPolicyCommand,
+  IoTClient,
+  ListCACertificatesCommand,
+  ListCertificatesCommand,
+  ListThingPrincipalsCommand,
+  ListThingsCommand,
+  RegisterCACertificateCommand,
+  RegisterCertificateWithoutCACommand,
+  UpdateCertificateCommand,
+} from '@aws-sdk/client-iot';
+import {
+  CreateMicrosoftADCommand,
+  DeleteDirectoryCommand,
+  DescribeDirectoriesCommand,
+  DirectoryServiceClient,
+  ListCertificatesCommand as ListDirectoryCertificatesCommand,
+  RegisterCertificateCommand as RegisterDirectoryCertificateCommand,
+} from '@aws-sdk/client-directory-service';
+import type { PublicEvent } from '@pki/contracts';
+import { waitFor } from '@pki/testing';
 import { activeRootCa, bytes, issueCertificate, pcaClient } from './fixtures/acm-pca';
 import { errorOf } from './fixtures/errors';
+import { Code, devCredentials, expectGrpcError, freePort, grpcClients, type GrpcClients } from './fixtures/grpc';
 import { OpensslDir } from './fixtures/openssl';
+import { openSse } from './fixtures/sse';
 import { ACCOUNT_A, softwareKeysEnv, startStack, type RunningStack } from './stack';
 
 const run = promisify(execFile);
@@ -31,16 +65,36 @@ describe('several regions in one deployment (PKI_REGIONS)', () => {
     ((await pca(region).send(new ListCertificateAuthoritiesCommand({}))).CertificateAuthorities ?? []).map((ca) => ca.Arn);
   const subject = (CommonName: string) => ({ Country: 'US', Organization: 'Regions E2E', CommonName });
 
+  const ds = (region: string) => new DirectoryServiceClient({ endpoint: stack.endpoint, region, credentials: ACCOUNT_A, maxAttempts: 1 });
+
   let usCa: { arn: string; certificate: string };
   let euCa: { arn: string; certificate: string };
+  let suiteStart: string;
+  let devDir: string;
+  let grpcPort: number;
+  let grpc: GrpcClients;
 
   beforeAll(async () => {
-    stack = await startStack({ ...softwareKeysEnv(), PKI_REGIONS: 'us-east-1,eu-west-1' });
+    suiteStart = new Date(Date.now() - 1000).toISOString();
+    devDir = mkdtempSync(join(tmpdir(), 'pki-regions-grpc-'));
+    grpcPort = await freePort();
+    stack = await startStack({
+      ...softwareKeysEnv(),
+      PKI_REGIONS: 'us-east-1,eu-west-1',
+      PKI_DIRECTORY_STEP_MS: '300',
+      PKI_DIRECTORY_WORKER_INTERVAL_MS: '100',
+      // gRPC with development credentials (its trust CA is made by a gRPC caller: in the default region, us-east-1).
+      PKI_GRPC_DEV_CREDENTIALS: '1',
+      PKI_GRPC_DEV_DIR: devDir,
+      PKI_GRPC_PORT: String(grpcPort),
+      PKI_GRPC_HEALTH_PORT: '0',
+    });
     pki = new OpensslDir('regions-e2e');
   }, 180_000);
   afterAll(async () => {
     pki?.remove();
     await stack?.stop();
+    if (devDir) rmSync(devDir, { recursive: true, force: true });
   });
 
   it('creates, activates and describes a CA in each listed region, its ARN naming that region', async () => {
@@ -123,6 +177,127 @@ describe('several regions in one deployment (PKI_REGIONS)', () => {
       return (JSON.parse(stdout) as { CertificateAuthorities: Array<{ Arn: string }> }).CertificateAuthorities.map((ca) => ca.Arn);
     };
     expect(await list('eu-west-1')).toEqual([euCa.arn]);
-    expect(await list('us-east-1')).toEqual([usCa.arn]);
+    // us-east-1 also holds the gRPC development trust CA (made by a gRPC caller, in the default region).
+    const us = await list('us-east-1');
+    expect(us).toContain(usCa.arn);
+    expect(us).not.toContain(euCa.arn);
+  });
+
+  it('keeps IoT things and policies per region: the same name in two regions, each with its own ARN; another region\'s is not found', async () => {
+    const [us, eu] = [iot('us-east-1'), iot('eu-west-1')];
+    const [usThing, euThing] = await Promise.all([us.send(new CreateThingCommand({ thingName: 'sensor-1' })), eu.send(new CreateThingCommand({ thingName: 'sensor-1', attributePayload: { attributes: { site: 'dublin' } } }))]);
+    expect(usThing.thingArn).toBe(`arn:aws:iot:us-east-1:${ACCOUNT_A.accountId}:thing/sensor-1`);
+    expect(euThing.thingArn).toBe(`arn:aws:iot:eu-west-1:${ACCOUNT_A.accountId}:thing/sensor-1`);
+    expect(usThing.thingId).not.toBe(euThing.thingId);
+    expect((await eu.send(new DescribeThingCommand({ thingName: 'sensor-1' }))).attributes).toEqual({ site: 'dublin' });
+    expect((await us.send(new DescribeThingCommand({ thingName: 'sensor-1' }))).attributes).toEqual({});
+    await eu.send(new CreateThingCommand({ thingName: 'eu-only' }));
+    expect(await errorOf(us.send(new DescribeThingCommand({ thingName: 'eu-only' })))).toMatchObject({ name: 'ResourceNotFoundException' });
+    const names = async (client: IoTClient) => ((await client.send(new ListThingsCommand({}))).things ?? []).map((t) => t.thingArn);
+    expect(await names(us)).toEqual([usThing.thingArn]);
+    // By name, as ListThings pages.
+    expect(await names(eu)).toEqual([`arn:aws:iot:eu-west-1:${ACCOUNT_A.accountId}:thing/eu-only`, euThing.thingArn]);
+    // Deleting one region's thing leaves the other's.
+    await us.send(new DeleteThingCommand({ thingName: 'sensor-1' }));
+    expect((await eu.send(new DescribeThingCommand({ thingName: 'sensor-1' }))).thingArn).toBe(euThing.thingArn);
+
+    const document = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }] });
+    const [usPolicy, euPolicy] = await Promise.all([us.send(new CreatePolicyCommand({ policyName: 'devices', policyDocument: document })), eu.send(new CreatePolicyCommand({ policyName: 'devices', policyDocument: document }))]);
+    expect(usPolicy.policyArn).toBe(`arn:aws:iot:us-east-1:${ACCOUNT_A.accountId}:policy/devices`);
+    expect(euPolicy.policyArn).toBe(`arn:aws:iot:eu-west-1:${ACCOUNT_A.accountId}:policy/devices`);
+    await eu.send(new CreatePolicyCommand({ policyName: 'eu-policy', policyDocument: document }));
+    expect(await errorOf(us.send(new GetPolicyCommand({ policyName: 'eu-policy' })))).toMatchObject({ name: 'ResourceNotFoundException' });
+
+    // Attachments stay in the certificate's region: an eu-west-1 certificate attaches to eu-west-1's thing and policy only.
+    const pem = pki.selfSigned('attach-device', '/O=Regions E2E/CN=eu-attach');
+    const device = await eu.send(new RegisterCertificateWithoutCACommand({ certificatePem: pem, status: 'ACTIVE' }));
+    await eu.send(new AttachThingPrincipalCommand({ thingName: 'sensor-1', principal: device.certificateArn }));
+    await eu.send(new AttachPolicyCommand({ policyName: 'devices', target: device.certificateArn }));
+    expect((await eu.send(new ListThingPrincipalsCommand({ thingName: 'sensor-1' }))).principals).toEqual([device.certificateArn]);
+    const usArnOfIt = device.certificateArn!.replace(':eu-west-1:', ':us-east-1:');
+    expect(await errorOf(us.send(new AttachPolicyCommand({ policyName: 'devices', target: usArnOfIt })))).toMatchObject({ name: 'ResourceNotFoundException' });
+    expect(await errorOf(us.send(new UpdateCertificateCommand({ certificateId: device.certificateId, newStatus: 'INACTIVE' })))).toMatchObject({ name: 'ResourceNotFoundException' });
+    // A certificate id is unique in the deployment (README: Several regions): the same certificate is not registered in a second region.
+    expect(await errorOf(us.send(new RegisterCertificateWithoutCACommand({ certificatePem: pem, status: 'ACTIVE' })))).toMatchObject({ name: 'ResourceAlreadyExistsException' });
+  });
+
+  it('keeps IoT CA certificates per region: described and listed in their region only', async () => {
+    const caPem = pki.selfSigned('eu-iot-ca', '/O=Regions E2E/CN=EU IoT CA', { extensions: ['basicConstraints=critical,CA:true', 'keyUsage=critical,keyCertSign,cRLSign'] });
+    const registered = await iot('eu-west-1').send(new RegisterCACertificateCommand({ caCertificate: caPem, certificateMode: 'SNI_ONLY', setAsActive: true }));
+    expect(registered.certificateArn).toBe(`arn:aws:iot:eu-west-1:${ACCOUNT_A.accountId}:cacert/${registered.certificateId}`);
+    expect((await iot('eu-west-1').send(new DescribeCACertificateCommand({ certificateId: registered.certificateId }))).certificateDescription?.certificateArn).toBe(registered.certificateArn);
+    expect(await errorOf(iot('us-east-1').send(new DescribeCACertificateCommand({ certificateId: registered.certificateId })))).toMatchObject({ name: 'ResourceNotFoundException' });
+    const listed = async (region: string) => ((await iot(region).send(new ListCACertificatesCommand({}))).certificates ?? []).map((c) => c.certificateId);
+    expect(await listed('eu-west-1')).toContain(registered.certificateId);
+    expect(await listed('us-east-1')).not.toContain(registered.certificateId);
+  });
+
+  it('keeps Directory Service directories per region: created, described and listed in the caller\'s region; another region\'s id does not exist', async () => {
+    const [us, eu] = [ds('us-east-1'), ds('eu-west-1')];
+    const MS_AD = { Name: 'corp.example.com', Password: 'Sup3r-Secret', VpcSettings: { VpcId: 'vpc-0123abcd', SubnetIds: ['subnet-0123abcd', 'subnet-4567ef01'] } };
+    const { DirectoryId: euId } = await eu.send(new CreateMicrosoftADCommand(MS_AD));
+    const { DirectoryId: usId } = await us.send(new CreateMicrosoftADCommand({ ...MS_AD, Name: 'us.example.com' }));
+    const ids = async (client: DirectoryServiceClient) => ((await client.send(new DescribeDirectoriesCommand({}))).DirectoryDescriptions ?? []).map((d) => d.DirectoryId);
+    expect(await ids(eu)).toEqual([euId]);
+    expect(await ids(us)).toEqual([usId]);
+    expect(await errorOf(us.send(new DescribeDirectoriesCommand({ DirectoryIds: [euId!] })))).toMatchObject({ name: 'EntityDoesNotExistException', message: `Directory ${euId} does not exist.` });
+    await waitFor(async () => (await eu.send(new DescribeDirectoriesCommand({ DirectoryIds: [euId!] }))).DirectoryDescriptions![0]!.Stage === 'Active', { timeoutMs: 30_000, what: 'the eu-west-1 directory to be Active' });
+    const ldapsRoot = pki.selfSigned('ds-root', '/O=Example Corp/CN=Regions LDAPS Root', { days: 400, extensions: ['basicConstraints=critical,CA:true', 'keyUsage=critical,keyCertSign,cRLSign'] });
+    expect(await errorOf(us.send(new RegisterDirectoryCertificateCommand({ DirectoryId: euId, CertificateData: ldapsRoot })))).toMatchObject({ name: 'DirectoryDoesNotExistException' });
+    expect(await errorOf(us.send(new ListDirectoryCertificatesCommand({ DirectoryId: euId })))).toMatchObject({ name: 'DirectoryDoesNotExistException' });
+    expect(await errorOf(us.send(new DeleteDirectoryCommand({ DirectoryId: euId })))).toMatchObject({ name: 'EntityDoesNotExistException' });
+    const { CertificateId } = await eu.send(new RegisterDirectoryCertificateCommand({ DirectoryId: euId, CertificateData: ldapsRoot }));
+    expect(CertificateId).toMatch(/^c-[0-9a-f]{10}$/);
+  });
+
+  it('GET /events: a subscriber signed for a region receives that region\'s events only, each in its resource\'s region', async () => {
+    const eventsOf = async (region: string, expected: (events: PublicEvent[]) => boolean) => {
+      const stream = await openSse(stack.endpoint, { since: suiteStart }, ACCOUNT_A, { region });
+      expect(stream.status).toBe(200);
+      try {
+        return await waitFor(
+          async () => {
+            const events = stream.messages.map((m) => JSON.parse(m.data) as PublicEvent);
+            return expected(events) ? events : undefined;
+          },
+          { what: `the ${region} events`, timeoutMs: 60_000 },
+        );
+      } finally {
+        stream.close();
+      }
+    };
+    const names = (events: PublicEvent[], source: string) => events.filter((e) => e.source === source);
+    const eu = await eventsOf('eu-west-1', (events) => events.some((e) => e.resources.includes(euCa.arn)) && names(events, 'pki.iot').length >= 1 && names(events, 'pki.ds').length >= 1);
+    expect(eu.filter((e) => e.region !== 'eu-west-1')).toEqual([]);
+    expect(eu.some((e) => e.resources.includes(usCa.arn))).toBe(false);
+    expect(names(eu, 'pki.ds')[0]!.resources[0]).toMatch(/^arn:aws:ds:eu-west-1:/);
+    const us = await eventsOf('us-east-1', (events) => events.some((e) => e.resources.includes(usCa.arn)));
+    expect(us.filter((e) => e.region !== 'us-east-1')).toEqual([]);
+    expect(us.some((e) => e.resources.includes(euCa.arn))).toBe(false);
+  });
+
+  it('gRPC: a call acts in the default region, or in the PKI_REGIONS region its x-amz-region metadata names; an unlisted one is UNAUTHENTICATED InvalidSignatureException', async () => {
+    const dev = await waitFor(
+      async () => {
+        try {
+          const creds = devCredentials(devDir);
+          await grpcClients(grpcPort, creds.ca, creds).pca.listCertificateAuthorities({ maxResults: 1 });
+          return creds;
+        } catch {
+          return undefined;
+        }
+      },
+      { what: 'the gRPC listener with its development credentials', timeoutMs: 60_000 },
+    );
+    grpc = grpcClients(grpcPort, dev.ca, dev);
+    const arns = async (headers?: Record<string, string>) => (await grpc.pca.listCertificateAuthorities({}, { headers })).certificateAuthorities.map((ca) => ca.arn);
+    const plain = await arns();
+    expect(plain).toContain(usCa.arn);
+    expect(plain).not.toContain(euCa.arn);
+    const eu = await arns({ 'x-amz-region': 'eu-west-1' });
+    expect(eu).toContain(euCa.arn);
+    expect(eu).not.toContain(usCa.arn);
+    const refused = await expectGrpcError(grpc.pca.listCertificateAuthorities({}, { headers: { 'x-amz-region': 'ap-south-1' } }), Code.Unauthenticated, 'InvalidSignatureException');
+    expect(refused.rawMessage).toContain("Credential should be scoped to a valid region, not 'ap-south-1'.");
   });
 });

@@ -59,12 +59,24 @@ export interface DirectoryRequestedV1 {
   readonly networkType: string | null;
   readonly tags: ReadonlyArray<{ readonly key: string; readonly value: string }>;
   readonly requestedAt: string;
+  /**
+   * The directory's region (the caller's at CreateDirectory / CreateMicrosoftAD, one of
+   * PKI_REGIONS). Optional: events recorded before regions carry none and are of the deployment's
+   * default region (PKI_REGION).
+   */
+  readonly region?: string;
 }
 
 /** Stage changes of the directory's (simulated) provisioning and deletion. */
 export interface DirectoryStageChangedV1 {
   readonly directoryId: string;
   readonly at: string;
+  /**
+   * The directory's region (the caller's at CreateDirectory / CreateMicrosoftAD, one of
+   * PKI_REGIONS). Optional: events recorded before regions carry none and are of the deployment's
+   * default region (PKI_REGION).
+   */
+  readonly region?: string;
 }
 
 /** `DirectoryCertificateRegistrationRequested` v1: RegisterCertificate accepted; State Registering. */
@@ -84,12 +96,24 @@ export interface DirectoryCertificateRegistrationRequestedV1 {
   /** ClientCertAuthSettings.OCSPUrl; null for ClientLDAPS. */
   readonly ocspUrl: string | null;
   readonly requestedAt: string;
+  /**
+   * The directory's region (the caller's at CreateDirectory / CreateMicrosoftAD, one of
+   * PKI_REGIONS). Optional: events recorded before regions carry none and are of the deployment's
+   * default region (PKI_REGION).
+   */
+  readonly region?: string;
 }
 
 export interface DirectoryCertificateStateChangedV1 {
   readonly directoryId: string;
   readonly certificateId: string;
   readonly at: string;
+  /**
+   * The directory's region (the caller's at CreateDirectory / CreateMicrosoftAD, one of
+   * PKI_REGIONS). Optional: events recorded before regions carry none and are of the deployment's
+   * default region (PKI_REGION).
+   */
+  readonly region?: string;
 }
 
 export interface DirectoryCertificateRegistrationFailedV1 extends DirectoryCertificateStateChangedV1 {
@@ -101,12 +125,24 @@ export interface LdapsSettingChangedV1 {
   readonly directoryId: string;
   readonly ldapsType: 'Client';
   readonly at: string;
+  /**
+   * The directory's region (the caller's at CreateDirectory / CreateMicrosoftAD, one of
+   * PKI_REGIONS). Optional: events recorded before regions carry none and are of the deployment's
+   * default region (PKI_REGION).
+   */
+  readonly region?: string;
 }
 
 export interface ClientAuthenticationSettingChangedV1 {
   readonly directoryId: string;
   readonly clientAuthenticationType: ClientAuthenticationType;
   readonly at: string;
+  /**
+   * The directory's region (the caller's at CreateDirectory / CreateMicrosoftAD, one of
+   * PKI_REGIONS). Optional: events recorded before regions carry none and are of the deployment's
+   * default region (PKI_REGION).
+   */
+  readonly region?: string;
 }
 
 /**
@@ -130,6 +166,8 @@ export interface AdConnectorRequestedV1 {
   readonly networkType: string | null;
   readonly tags: ReadonlyArray<{ readonly key: string; readonly value: string }>;
   readonly requestedAt: string;
+  /** The directory's region (the caller's at ConnectDirectory); see DirectoryRequestedV1.region. */
+  readonly region?: string;
 }
 
 /** `DirectoryTagsAdded` v1: AddTagsToResource; a tag whose key exists gets the new value. */
@@ -137,6 +175,8 @@ export interface DirectoryTagsAddedV1 {
   readonly directoryId: string;
   readonly tags: ReadonlyArray<{ readonly key: string; readonly value: string }>;
   readonly at: string;
+  /** The directory's region; see DirectoryRequestedV1.region. */
+  readonly region?: string;
 }
 
 /** `DirectoryTagsRemoved` v1: RemoveTagsFromResource; only keys the directory had. */
@@ -144,6 +184,8 @@ export interface DirectoryTagsRemovedV1 {
   readonly directoryId: string;
   readonly tagKeys: readonly string[];
   readonly at: string;
+  /** The directory's region; see DirectoryRequestedV1.region. */
+  readonly region?: string;
 }
 
 /** `DirectorySettingsUpdated` v1: UpdateSettings applied (AWS `SettingEntry` names and values, e.g. TLS_1_0 = Disable). */
@@ -151,4 +193,6 @@ export interface DirectorySettingsUpdatedV1 {
   readonly directoryId: string;
   readonly settings: ReadonlyArray<{ readonly name: string; readonly value: string }>;
   readonly at: string;
+  /** The directory's region; see DirectoryRequestedV1.region. */
+  readonly region?: string;
 }

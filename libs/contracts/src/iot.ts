@@ -109,14 +109,19 @@ export function iotCertificateStream(certificateId: string): string {
   return `iot-cert-${certificateId}`;
 }
 
-/** One stream per thing; thing names are unique per account (AWS IoT `ThingName`, `[a-zA-Z0-9:_-]+`). */
-export function iotThingStream(accountId: string, thingName: string): string {
-  return `iot-thing-${accountId}-${thingName}`;
+/**
+ * One stream per thing; thing names are unique per account and region (AWS IoT `ThingName`,
+ * `[a-zA-Z0-9:_-]+`), e.g. `iot-thing-eu-west-1-123456789012-sensor`. Without a region: the name
+ * streams had before PKI_REGIONS (`iot-thing-<account>-<name>`), still read for the things they
+ * hold; a region starts with a letter and an account with a digit, so the two never collide.
+ */
+export function iotThingStream(accountId: string, thingName: string, region?: string): string {
+  return region === undefined ? `iot-thing-${accountId}-${thingName}` : `iot-thing-${region}-${accountId}-${thingName}`;
 }
 
-/** One stream per policy; policy names are unique per account (AWS IoT `PolicyName`, `[\w+=,.@-]+`). */
-export function iotPolicyStream(accountId: string, policyName: string): string {
-  return `iot-policy-${accountId}-${policyName}`;
+/** One stream per policy; policy names are unique per account and region (AWS IoT `PolicyName`, `[\w+=,.@-]+`); the region as for things. */
+export function iotPolicyStream(accountId: string, policyName: string, region?: string): string {
+  return region === undefined ? `iot-policy-${accountId}-${policyName}` : `iot-policy-${region}-${accountId}-${policyName}`;
 }
 
 /**
@@ -205,6 +210,11 @@ export interface IotCertificateStatusChangedV1 {
   readonly status: IotCertificateStatus;
   readonly cause: IotStatusChangeCause;
   readonly stamp: IotChangeStampV1;
+  /**
+   * The certificate's region (its ARN's). Optional: events recorded before regions carry none and
+   * are of the deployment's default region (PKI_REGION).
+   */
+  readonly region?: string;
 }
 
 export interface IotCertificateTransferStartedV1 {
@@ -213,6 +223,11 @@ export interface IotCertificateTransferStartedV1 {
   readonly targetAccount: string;
   readonly transferMessage: string | null;
   readonly stamp: IotChangeStampV1;
+  /**
+   * The certificate's region (its ARN's). Optional: events recorded before regions carry none and
+   * are of the deployment's default region (PKI_REGION).
+   */
+  readonly region?: string;
 }
 
 export interface IotCertificateTransferAcceptedV1 {
@@ -236,6 +251,11 @@ export interface IotCertificateTransferCancelledV1 {
   readonly certificateId: string;
   readonly cancelledBy: string;
   readonly stamp: IotChangeStampV1;
+  /**
+   * The certificate's region (its ARN's). Optional: events recorded before regions carry none and
+   * are of the deployment's default region (PKI_REGION).
+   */
+  readonly region?: string;
 }
 
 export interface IotCertificateDeletedV1 {
@@ -244,6 +264,11 @@ export interface IotCertificateDeletedV1 {
   readonly caCertificateId: string | null;
   readonly forceDelete: boolean;
   readonly deletedAt: string;
+  /**
+   * The certificate's region (its ARN's). Optional: events recorded before regions carry none and
+   * are of the deployment's default region (PKI_REGION).
+   */
+  readonly region?: string;
 }
 
 /** The certificate's side of AttachThingPrincipal. */

@@ -3,7 +3,7 @@ import { eventMatches, eventsFilterSubject, isEventsRequest, parseEventsRequest,
 
 const ACCOUNT = '111122223333';
 const CA = `arn:aws:acm-pca:us-east-1:${ACCOUNT}:certificate-authority/11111111-2222-3333-4444-555555555555`;
-const parse = (query: string, lastEventId?: string | string[]) => parseEventsRequest(query, lastEventId, ACCOUNT);
+const parse = (query: string, lastEventId?: string | string[]) => parseEventsRequest(query, lastEventId, ACCOUNT, 'us-east-1');
 const ok = (query: string, lastEventId?: string): EventsRequest => {
   const parsed = parse(query, lastEventId);
   if (!isEventsRequest(parsed)) throw new Error(parsed.message);
@@ -61,6 +61,15 @@ describe('GET /events request', () => {
     expect(eventMatches(ok('detail-type=ACM+Private+CA+Creation'), event())).toBe(false);
     expect(eventMatches(ok('source=pki.acm-pca'), event())).toBe(false);
     expect(eventMatches(ok(''), event({ account: '999999999999' }))).toBe(false);
+  });
+
+  it("passes only the events of the region the request is signed for (EventBridge is regional)", () => {
+    expect(ok('').region).toBe('us-east-1');
+    expect(eventMatches(ok(''), event({ region: 'eu-west-1' }))).toBe(false);
+    const eu = parseEventsRequest('', undefined, ACCOUNT, 'eu-west-1');
+    if (!isEventsRequest(eu)) throw new Error(eu.message);
+    expect(eventMatches(eu, event({ region: 'eu-west-1' }))).toBe(true);
+    expect(eventMatches(eu, event())).toBe(false);
   });
 
   it('writes SSE messages: id, one data line, blank line', () => {

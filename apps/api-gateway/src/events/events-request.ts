@@ -9,6 +9,8 @@
  *   account=<12 digits>        optional; must be the caller's own account
  *   Last-Event-ID: <token>     resume after the event with this `id:` (wins over `since`)
  * Without `since` or `Last-Event-ID`, the stream starts with the events published from now on.
+ * EventBridge is regional: the stream carries the events of the region the request is signed for
+ * (its SigV4 credential scope's, one of PKI_REGIONS), each event's `region` being its resource's.
  */
 import type { AwsError } from '@pki/aws-protocol';
 import { PUBLIC_DETAIL_TYPES, publicAccountWildcard, publicEventSubject, type PublicDetailType, type PublicEvent } from '@pki/contracts';
@@ -17,6 +19,8 @@ export type EventsStart = { readonly kind: 'after'; readonly seq: number } | { r
 
 export interface EventsRequest {
   readonly account: string;
+  /** Only events of this region (their `region`, the region of the resource they are about). */
+  readonly region: string;
   readonly sources: ReadonlySet<string>;
   readonly detailTypes: ReadonlySet<string>;
   readonly resources: ReadonlySet<string>;
@@ -30,7 +34,7 @@ const MAX_FILTER_VALUES = 100;
 const invalid = (message: string): AwsError => ({ code: 'ValidationException', message, status: 400 });
 
 /** The request, or the error to answer (nothing is streamed). */
-export function parseEventsRequest(rawQuery: string, lastEventId: string | string[] | undefined, callerAccount: string): EventsRequest | AwsError {
+export function parseEventsRequest(rawQuery: string, lastEventId: string | string[] | undefined, callerAccount: string, callerRegion: string): EventsRequest | AwsError {
   const params = new URLSearchParams(rawQuery);
   for (const name of new Set(params.keys())) {
     if (!KNOWN.has(name)) return invalid(`Unknown query parameter ${JSON.stringify(name)}: GET /events takes source, detail-type, resource (each repeatable), since and account.`);
@@ -63,7 +67,7 @@ export function parseEventsRequest(rawQuery: string, lastEventId: string | strin
     if (seq === undefined) return invalid(`Last-Event-ID ${JSON.stringify(token)} is not an id this feed sent: send back the id: of the last event received.`);
     start = { kind: 'after', seq };
   }
-  return { account: callerAccount, sources, detailTypes, resources, start };
+  return { account: callerAccount, region: callerRegion, sources, detailTypes, resources, start };
 }
 
 /** The stream sequence an event id (SSE `id:`, gRPC resume token) names, or undefined when it is not one the feed sends. */
@@ -91,6 +95,8 @@ export function eventsFilterSubject(prefix: string, request: EventsRequest): str
 /** Whether `event` passes the request's filters (each filter given: one of its values matches). */
 export function eventMatches(request: EventsRequest, event: PublicEvent): boolean {
   if (event.account !== request.account) return false;
+  // A region's subscriber sees its region's events only, as an EventBridge bus is per region.
+  if (event.region !== request.region) return false;
   if (request.sources.size > 0 && !request.sources.has(event.source)) return false;
   if (request.detailTypes.size > 0 && !request.detailTypes.has(event['detail-type'])) return false;
   if (request.resources.size > 0 && !event.resources.some((r) => request.resources.has(r))) return false;

@@ -74,7 +74,7 @@ export class EventsRoute {
     };
     const auth = verifySigV4(request, { ...sigV4, allowedServices: ['events'] });
     if (!auth.ok) return refuse({ code: auth.code, message: auth.message, status: auth.status });
-    const parsed = parseEventsRequest(request.rawQuery, request.headers['last-event-id'], auth.accountId);
+    const parsed = parseEventsRequest(request.rawQuery, request.headers['last-event-id'], auth.accountId, auth.region);
     if (!isEventsRequest(parsed)) return refuse(parsed);
     if (this.closing) return refuse({ code: 'ServiceUnavailable', message: 'This gateway is stopping; connect again (to another replica).', status: 503 });
 

@@ -56,6 +56,8 @@ const BY_NAME: Readonly<Record<string, Status>> = {
   UnauthorizedException: Status.PERMISSION_DENIED,
   // AWS's name for credentials it does not recognize; the gRPC front's refusal of a client certificate.
   UnrecognizedClientException: Status.UNAUTHENTICATED,
+  // AWS's refusal of a credential scope (a wrong region on HTTP); on gRPC, an x-amz-region this deployment does not answer (grpc-region.ts).
+  InvalidSignatureException: Status.UNAUTHENTICATED,
   ConcurrentModificationException: Status.ABORTED,
   VersionConflictException: Status.ABORTED,
   ResourceAlreadyExistsException: Status.ALREADY_EXISTS,

@@ -76,6 +76,8 @@ export class GrpcEvents {
     private readonly feed: EventsRoute,
     private readonly dispatcher: OperationDispatcher,
     private readonly services: Pick<ServiceClient, 'request'>,
+    /** The deployment's default region (PKI_REGION): the region of callers that name none. */
+    private readonly defaultRegion: string,
   ) {}
 
   /** Streams open now. */
@@ -103,7 +105,8 @@ export class GrpcEvents {
     } else if (request.since) {
       start = { kind: 'since', time: new Date(Math.floor(msFromProtoTimestamp(request.since as ProtoTimestamp))) };
     }
-    const events: EventsRequest = { account: caller.accountId, sources: new Set(), detailTypes, resources: new Set(), start };
+    // The caller's region's events (x-amz-region, else the default region), as GET /events gives the signed region's.
+    const events: EventsRequest = { account: caller.accountId, region: caller.region ?? this.defaultRegion, sources: new Set(), detailTypes, resources: new Set(), start };
     return this.pump(call, events, (seq, event, raw) => ({ message: { resume_token: String(seq), event: protoStruct(event as unknown as Record<string, unknown>), event_json: raw } }));
   }
 
@@ -116,7 +119,8 @@ export class GrpcEvents {
     const owner = caArn!.split(':')[4]!;
     const issued = parseCertificate((got.result as { Certificate: string }).Certificate);
     // Subscribe before asking the status: a revocation in between is seen on the stream.
-    const events: EventsRequest = { account: owner, sources: new Set(), detailTypes: new Set([REVOCATION]), resources: new Set([certArn!]), start: { kind: 'new' } };
+    // The certificate's events are in its CA's region (the ARN's; GetCertificate found it in the caller's).
+    const events: EventsRequest = { account: owner, region: caArn!.split(':')[3]!, sources: new Set(), detailTypes: new Set([REVOCATION]), resources: new Set([certArn!]), start: { kind: 'new' } };
     let messages: ConsumerMessages;
     try {
       messages = await this.feed.consume(events);

@@ -33,6 +33,7 @@ import { observeGrpcCall, type GrpcOutcome } from '../http/request-telemetry';
 import type { ApiName, OperationDispatcher } from '../routing/operation-dispatcher';
 import { DEV_GRPC_CA_TAG, ensureDevGrpcCredentials, joinPem } from './dev-credentials';
 import { grpcConfigProblem, type GrpcConfig } from './grpc-config';
+import { callRegion, REGION_METADATA_KEY } from './grpc-region';
 import { grpcFailure, STATUS_DETAILS_KEY } from './grpc-errors';
 import { GrpcEvents, type StreamEnd } from './grpc-events';
 import { ClientIdentity } from './grpc-identity';
@@ -71,6 +72,8 @@ export interface GrpcFrontOptions {
   /** The account the development client certificate is issued for. */
   readonly defaultAccountId: string;
   readonly production: boolean;
+  /** PKI_REGIONS, the default region first: the regions a call may name in x-amz-region (grpc-region.ts). */
+  readonly regions: readonly string[];
 }
 
 export class GrpcFront {
@@ -89,7 +92,7 @@ export class GrpcFront {
   healthPort: number | undefined;
 
   constructor(private readonly o: GrpcFrontOptions) {
-    this.events = new GrpcEvents(o.feed, o.dispatcher, o.services);
+    this.events = new GrpcEvents(o.feed, o.dispatcher, o.services, o.regions[0]!);
   }
 
   /**
@@ -203,7 +206,12 @@ export class GrpcFront {
     const der = call.getAuthContext()?.sslPeerCertificate?.raw;
     if (!der || !this.identity) return { failure: this.failure({ code: 'UnrecognizedClientException', message: 'A client certificate is required.', status: 401 }, api, requestId) };
     const checked = await this.identity.check(der, requestId);
-    if (checked.ok) return { caller: checked.caller };
+    if (checked.ok) {
+      // The region the call acts in: x-amz-region (one of PKI_REGIONS), else the default region.
+      const region = callRegion(call.metadata.get(REGION_METADATA_KEY), this.o.regions);
+      if (!region.ok) return { failure: this.failure(region.error, api, requestId) };
+      return { caller: region.region === undefined ? checked.caller : { ...checked.caller, region: region.region } };
+    }
     // UNAVAILABLE (revocation cannot be checked now: call again) or UNAUTHENTICATED, by the exception's name (grpc-errors.ts).
     const error = checked.unavailable ? { code: 'ServiceUnavailableException', message: checked.message, status: 503 } : { code: 'UnrecognizedClientException', message: checked.message, status: 401 };
     return { failure: this.failure(error, api, requestId) };

@@ -26,6 +26,14 @@ describe('ca-service public events', () => {
     expect(events[0]!.resources[0]).toBe(CA);
   });
 
+  it("puts an audit report's event in its CA's region (the CA ARN its outcome carries; none: the default region)", () => {
+    const euCa = CA.replace(':us-east-1:', ':eu-west-1:');
+    const [created] = caPublicEvents(envelope('AuditReportCreated', { certificateAuthorityId: ID, auditReportId: REPORT, createdAt: '2026-12-07T10:00:00Z', certificateAuthorityArn: euCa }), context);
+    expect(created).toMatchObject({ region: 'eu-west-1', resources: [euCa, REPORT] });
+    const [failed] = caPublicEvents(envelope('AuditReportFailed', { certificateAuthorityId: ID, auditReportId: REPORT, failedAt: '2026-12-07T10:00:00Z', certificateAuthorityArn: euCa }), context);
+    expect(failed).toMatchObject({ region: 'eu-west-1', resources: [euCa, REPORT] });
+  });
+
   it.each([
     ['StatusChanged', { arn: CA, status: 'DISABLED', previousStatus: 'ACTIVE', changedAt: '2026-12-07T10:00:00Z' }, { status: 'DISABLED', previousStatus: 'ACTIVE', change: 'DISABLED' }],
     ['StatusChanged', { arn: CA, status: 'ACTIVE', previousStatus: 'DISABLED', changedAt: '2026-12-07T10:00:00Z' }, { status: 'ACTIVE', previousStatus: 'DISABLED', change: 'ENABLED' }],

@@ -63,8 +63,9 @@ export function caPublicEvents(event: EventEnvelope, context: PublicEventContext
     case 'AuditReportCreated':
     case 'AuditReportFailed': {
       const d = event.data as AuditReportCreatedV1 | AuditReportFailedV1;
-      // Only the CA's owner creates audit reports, so the event's account is the CA's.
-      const arn = certificateAuthorityArn(context.region, event.accountId, d.certificateAuthorityId);
+      // Only the CA's owner creates audit reports, so the event's account is the CA's; its region is
+      // the CA ARN's (events recorded before the ARN was carried: the default region).
+      const arn = d.certificateAuthorityArn ?? certificateAuthorityArn(context.region, event.accountId, d.certificateAuthorityId);
       const at = 'createdAt' in d ? d.createdAt : d.failedAt;
       return [caPublicEvent(event.id, 'ACM Private CA Audit Report Generation', arn, at, [arn, d.auditReportId], { result: event.type === 'AuditReportCreated' ? 'success' : 'failure' })];
     }

@@ -7,7 +7,7 @@ export const AUDIT_REPORT_INTERVAL_MS = 30 * 60 * 1000;
 export type AuditReportStatus = 'CREATING' | 'SUCCESS' | 'FAILED';
 
 export interface AuditReportState {
-  readonly reports: ReadonlyMap<string, { readonly status: AuditReportStatus; readonly requestedAt: Date }>;
+  readonly reports: ReadonlyMap<string, { readonly status: AuditReportStatus; readonly requestedAt: Date; readonly certificateAuthorityArn: string }>;
 }
 
 export const initialAuditReportState: AuditReportState = { reports: new Map() };
@@ -71,18 +71,20 @@ function request(command: Extract<AuditReportCommand, { type: 'RequestAuditRepor
   ];
 }
 
-function requireCreating(state: AuditReportState, auditReportId: string): void {
+/** The report's CA ARN, for its outcome's event (so the public event is in the CA's region). */
+function requireCreating(state: AuditReportState, auditReportId: string): { readonly certificateAuthorityArn: string } {
   const report = state.reports.get(auditReportId);
   if (!report) throw new DomainError('NotFound', `Audit report ${auditReportId} does not exist.`, 'ResourceNotFoundException');
   if (report.status !== 'CREATING') throw new DomainError('Conflict', `Audit report ${auditReportId} is already ${report.status}.`);
+  return { certificateAuthorityArn: report.certificateAuthorityArn };
 }
 
 export function decideAuditReport(command: AuditReportCommand, state: AuditReportState): AuditReportEvent[] {
   switch (command.type) {
     case 'RequestAuditReport':
       return request(command, state);
-    case 'RecordAuditReportCreated':
-      requireCreating(state, command.auditReportId);
+    case 'RecordAuditReportCreated': {
+      const { certificateAuthorityArn } = requireCreating(state, command.auditReportId);
       return [
         {
           type: 'AuditReportCreated',
@@ -94,18 +96,21 @@ export function decideAuditReport(command: AuditReportCommand, state: AuditRepor
             s3Key: command.s3Key,
             recordCount: command.recordCount,
             createdAt: command.now.toISOString(),
+            certificateAuthorityArn,
           },
         },
       ];
-    case 'RecordAuditReportFailed':
-      requireCreating(state, command.auditReportId);
+    }
+    case 'RecordAuditReportFailed': {
+      const { certificateAuthorityArn } = requireCreating(state, command.auditReportId);
       return [
         {
           type: 'AuditReportFailed',
           schemaVersion: 1,
-          data: { auditReportId: command.auditReportId, certificateAuthorityId: command.certificateAuthorityId, reason: command.reason, failedAt: command.now.toISOString() },
+          data: { auditReportId: command.auditReportId, certificateAuthorityId: command.certificateAuthorityId, reason: command.reason, failedAt: command.now.toISOString(), certificateAuthorityArn },
         },
       ];
+    }
     default: {
       const exhaustive: never = command;
       throw new Error(`unknown command ${String((exhaustive as { type: string }).type)}`);
@@ -117,7 +122,7 @@ export function evolveAuditReport(state: AuditReportState, event: AuditReportEve
   const reports = new Map(state.reports);
   switch (event.type) {
     case 'AuditReportRequested':
-      reports.set(event.data.auditReportId, { status: 'CREATING', requestedAt: new Date(event.data.requestedAt) });
+      reports.set(event.data.auditReportId, { status: 'CREATING', requestedAt: new Date(event.data.requestedAt), certificateAuthorityArn: event.data.certificateAuthorityArn });
       return { reports };
     case 'AuditReportCreated':
     case 'AuditReportFailed': {

@@ -27,6 +27,11 @@ export interface AuditReportCreatedV1 {
   readonly s3Key: string;
   readonly recordCount: number;
   readonly createdAt: string;
+  /**
+   * The CA's ARN (its region is the event's, for the public feed). Optional: events recorded
+   * before it was added carry none (the CA is then taken to be of the default region).
+   */
+  readonly certificateAuthorityArn?: string;
 }
 
 /** `AuditReportFailed` v1: the object could not be written; status FAILED. */
@@ -35,6 +40,11 @@ export interface AuditReportFailedV1 {
   readonly certificateAuthorityId: string;
   readonly reason: string;
   readonly failedAt: string;
+  /**
+   * The CA's ARN (its region is the event's, for the public feed). Optional: events recorded
+   * before it was added carry none (the CA is then taken to be of the default region).
+   */
+  readonly certificateAuthorityArn?: string;
 }
 
 type Event<T extends string, D> = { readonly type: T; readonly schemaVersion: 1; readonly data: D };

@@ -8,7 +8,7 @@ import { directoryDb } from '../infrastructure/database';
 import { findCertificate, listCertificates } from '../infrastructure/directory.queries';
 import type { DirectoryCertificateRow } from '../infrastructure/tables/directory-certificate.table';
 import type { DirectoryContext } from './directory-context';
-import { executeDirectoryCommand, loadDirectory, metaOf } from './directory-command';
+import { executeDirectoryCommand, loadDirectory, metaOf, regionOfCaller } from './directory-command';
 import { decodeNextToken, page } from './paging';
 
 /** ListCertificates page size when Limit is absent (PageLimit's maximum). */
@@ -25,7 +25,7 @@ interface RegisterInput {
 
 /** The caller's certificate-capable directory, or the exception the certificate operations model. */
 async function certificateDirectory(context: DirectoryContext, message: CommandMessage, directoryId: string) {
-  const { state } = await loadDirectory(context, directoryId);
+  const { state } = await loadDirectory(context, directoryId, regionOfCaller(context, message.caller));
   const directory = accessDirectory(state, directoryId, message.caller.accountId, 'DirectoryDoesNotExistException');
   requireCertificateSupport(directory);
   return directory;
@@ -78,6 +78,7 @@ export function certificateHandlers(context: DirectoryContext): CommandHandlers 
           now: context.now(),
         }),
         metaOf(message),
+        regionOfCaller(context, message.caller),
       );
       return { CertificateId: certificateId };
     },
@@ -111,6 +112,7 @@ export function certificateHandlers(context: DirectoryContext): CommandHandlers 
         DirectoryId,
         () => ({ type: 'DeregisterCertificate', directoryId: DirectoryId, accountId, certificateId: CertificateId, now: context.now() }),
         metaOf(message),
+        regionOfCaller(context, message.caller),
       );
       return {};
     },

@@ -8,7 +8,7 @@ import { DIRECTORY_LIMITS } from '../domain/directory.decider';
 import { directoryDb } from '../infrastructure/database';
 import { countDirectories } from '../infrastructure/directory.queries';
 import type { DirectoryContext } from './directory-context';
-import { executeDirectoryCommand, loadDirectory, metaOf } from './directory-command';
+import { executeDirectoryCommand, loadDirectory, metaOf, regionOfCaller } from './directory-command';
 
 /** ListTagsForResource page size when Limit is absent or 0 (a directory has at most 50 tags: one page). */
 const DEFAULT_TAGS_LIMIT = 50;
@@ -34,18 +34,21 @@ function decodeTagToken(token: string): number {
  * kept apart from directory.handlers.ts and settings.handlers.ts, reusing their load/execute helpers.
  */
 export function directoryExtrasHandlers(context: DirectoryContext): CommandHandlers {
-  const counts = async (accountId: string): Promise<Record<DirectoryKind, number>> => {
+  // Limits are per account and region, as on AWS.
+  const scopeOf = (message: CommandMessage) => ({ region: regionOfCaller(context, message.caller), defaultRegion: context.region });
+  const counts = async (message: CommandMessage): Promise<Record<DirectoryKind, number>> => {
     const db = directoryDb(context.db);
+    const { accountId } = message.caller;
     const [SimpleAD, MicrosoftAD, ADConnector] = await Promise.all([
-      countDirectories(db, accountId, 'SimpleAD'),
-      countDirectories(db, accountId, 'MicrosoftAD'),
-      countDirectories(db, accountId, 'ADConnector'),
+      countDirectories(db, accountId, 'SimpleAD', scopeOf(message)),
+      countDirectories(db, accountId, 'MicrosoftAD', scopeOf(message)),
+      countDirectories(db, accountId, 'ADConnector', scopeOf(message)),
     ]);
     return { SimpleAD, MicrosoftAD, ADConnector };
   };
 
   const loadForTags = async (message: CommandMessage, directoryId: string) => {
-    const { state } = await loadDirectory(context, directoryId);
+    const { state } = await loadDirectory(context, directoryId, regionOfCaller(context, message.caller));
     return accessDirectory(state, directoryId, message.caller.accountId, 'EntityDoesNotExistException');
   };
 
@@ -53,14 +56,15 @@ export function directoryExtrasHandlers(context: DirectoryContext): CommandHandl
     async ConnectDirectory(message) {
       const input = message.input as ConnectDirectoryInput;
       const { accountId } = message.caller;
-      const existingDirectories = await countDirectories(directoryDb(context.db), accountId, 'ADConnector');
+      const region = regionOfCaller(context, message.caller);
+      const existingDirectories = await countDirectories(directoryDb(context.db), accountId, 'ADConnector', scopeOf(message));
       const directoryId = context.newDirectoryId();
-      await executeDirectoryCommand(context, directoryId, () => ({ type: 'ConnectDirectory', directoryId, accountId, input, existingDirectories, now: context.now() }), metaOf(message));
+      await executeDirectoryCommand(context, directoryId, () => ({ type: 'ConnectDirectory', directoryId, accountId, input, existingDirectories, region, now: context.now() }), metaOf(message), region);
       return { DirectoryId: directoryId };
     },
 
     async GetDirectoryLimits(message) {
-      const current = await counts(message.caller.accountId);
+      const current = await counts(message);
       // "Cloud-only directories" are Simple AD; Microsoft AD and AD Connector ("connected") are counted apart.
       return {
         DirectoryLimits: {
@@ -80,14 +84,14 @@ export function directoryExtrasHandlers(context: DirectoryContext): CommandHandl
     async AddTagsToResource(message) {
       const { ResourceId, Tags } = message.input as { ResourceId: string; Tags: readonly TagInput[] };
       const { accountId } = message.caller;
-      await executeDirectoryCommand(context, ResourceId, () => ({ type: 'AddTags', directoryId: ResourceId, accountId, tags: Tags, now: context.now() }), metaOf(message));
+      await executeDirectoryCommand(context, ResourceId, () => ({ type: 'AddTags', directoryId: ResourceId, accountId, tags: Tags, now: context.now() }), metaOf(message), regionOfCaller(context, message.caller));
       return {};
     },
 
     async RemoveTagsFromResource(message) {
       const { ResourceId, TagKeys } = message.input as { ResourceId: string; TagKeys: readonly string[] };
       const { accountId } = message.caller;
-      await executeDirectoryCommand(context, ResourceId, () => ({ type: 'RemoveTags', directoryId: ResourceId, accountId, tagKeys: TagKeys, now: context.now() }), metaOf(message));
+      await executeDirectoryCommand(context, ResourceId, () => ({ type: 'RemoveTags', directoryId: ResourceId, accountId, tagKeys: TagKeys, now: context.now() }), metaOf(message), regionOfCaller(context, message.caller));
       return {};
     },
 
@@ -105,7 +109,7 @@ export function directoryExtrasHandlers(context: DirectoryContext): CommandHandl
 
     async DescribeSettings(message) {
       const input = message.input as { DirectoryId: string; Status?: string; NextToken?: string };
-      const { state } = await loadDirectory(context, input.DirectoryId);
+      const { state } = await loadDirectory(context, input.DirectoryId, regionOfCaller(context, message.caller));
       const directory = accessDirectory(state, input.DirectoryId, message.caller.accountId, 'DirectoryDoesNotExistException');
       requireSettingsSupport(directory);
       // Every setting fits on one page: no NextToken is handed out, so none is valid.
@@ -116,7 +120,7 @@ export function directoryExtrasHandlers(context: DirectoryContext): CommandHandl
     async UpdateSettings(message) {
       const { DirectoryId, Settings } = message.input as { DirectoryId: string; Settings: readonly SettingInput[] };
       const { accountId } = message.caller;
-      await executeDirectoryCommand(context, DirectoryId, () => ({ type: 'UpdateSettings', directoryId: DirectoryId, accountId, settings: Settings, now: context.now() }), metaOf(message));
+      await executeDirectoryCommand(context, DirectoryId, () => ({ type: 'UpdateSettings', directoryId: DirectoryId, accountId, settings: Settings, now: context.now() }), metaOf(message), regionOfCaller(context, message.caller));
       return { DirectoryId };
     },
   };

@@ -90,6 +90,7 @@ describe('directory-certs (real Postgres and JetStream)', () => {
     context = {
       db,
       store: new EventStore(db, { schema: DIRECTORY_SCHEMA, now: () => clock }),
+      region: 'us-east-1',
       now: () => clock,
       newDirectoryId: () => `d-${randomBytes(5).toString('hex')}`,
       newCertificateId: () => `c-${randomBytes(5).toString('hex')}`,

@@ -36,6 +36,15 @@ describe('directory-certs public events', () => {
     expect(publicEventProblems(event)).toEqual([]);
   });
 
+  it("puts each event in its directory's region (the event's region member; none: the default region)", () => {
+    const [registered] = directoryPublicEvents(envelope('DirectoryCertificateRegistered', { directoryId: DIR, certificateId: CERT, at: '2026-12-07T10:00:01Z', region: 'eu-west-1' }), context);
+    expect(registered).toMatchObject({ region: 'eu-west-1', resources: [ARN.replace(':us-west-2:', ':eu-west-1:'), CERT] });
+    const [ldaps] = directoryPublicEvents(envelope('LdapsEnabled', { directoryId: DIR, ldapsType: 'Client', at: '2026-12-07T10:00:00Z', region: 'eu-west-1' }), context);
+    expect(ldaps).toMatchObject({ region: 'eu-west-1', resources: [ARN.replace(':us-west-2:', ':eu-west-1:')] });
+    const [older] = directoryPublicEvents(envelope('LdapsEnabled', { directoryId: DIR, ldapsType: 'Client', at: '2026-12-07T10:00:00Z' }), context);
+    expect(older).toMatchObject({ region: 'us-west-2', resources: [ARN] });
+  });
+
   it('makes nothing of directory lifecycle events', () => {
     for (const type of ['DirectoryRequested', 'DirectoryActivated', 'DirectoryDeleted']) expect(directoryPublicEvents(envelope(type, { directoryId: DIR }), context)).toEqual([]);
   });

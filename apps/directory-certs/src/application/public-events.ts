@@ -39,20 +39,22 @@ const SETTINGS: Readonly<Record<string, readonly [PublicDetailType, 'Enabled' | 
 
 export function directoryPublicEvents(event: EventEnvelope, context: PublicEventContext): PublicEvent[] {
   if (event.schemaVersion !== 1) return [];
-  const where = { account: event.accountId, region: context.region };
+  // In the directory's region: the region its events carry, else (directories created before regions) the default one.
+  const region = (event.data as { readonly region?: string }).region ?? context.region;
+  const where = { account: event.accountId, region };
   const certificateState = CERTIFICATE_STATES[event.type];
   if (certificateState) {
     const [detailType, state] = certificateState;
     // RegistrationRequested carries requestedAt; the state changes `at`.
     const d = event.data as DirectoryCertificateStateChangedV1 & Partial<DirectoryCertificateRegistrationFailedV1> & { requestedAt?: string };
     const detail: DirectoryCertificateDetail = { directoryId: d.directoryId, certificateId: d.certificateId, state, stateReason: d.reason ?? null };
-    return [publicEvent(event.id, detailType, where, d.at ?? d.requestedAt!, [directoryArn(context.region, event.accountId, d.directoryId), d.certificateId], detail)];
+    return [publicEvent(event.id, detailType, where, d.at ?? d.requestedAt!, [directoryArn(region, event.accountId, d.directoryId), d.certificateId], detail)];
   }
   const setting = SETTINGS[event.type];
   if (setting) {
     const [detailType, status] = setting;
     const d = event.data as Partial<LdapsSettingChangedV1 & ClientAuthenticationSettingChangedV1> & { directoryId: string; at: string };
-    return [publicEvent(event.id, detailType, where, d.at, [directoryArn(context.region, event.accountId, d.directoryId)], { directoryId: d.directoryId, type: d.ldapsType ?? d.clientAuthenticationType!, status })];
+    return [publicEvent(event.id, detailType, where, d.at, [directoryArn(region, event.accountId, d.directoryId)], { directoryId: d.directoryId, type: d.ldapsType ?? d.clientAuthenticationType!, status })];
   }
   return [];
 }

@@ -2,7 +2,7 @@ import { DomainError, type ClientAuthenticationType, type CommandMessage } from 
 import type { CommandHandlers } from '@pki/service-kit';
 import { accessDirectory, requireCertificateSupport } from '../domain/directory-access';
 import type { DirectoryContext } from './directory-context';
-import { executeDirectoryCommand, loadDirectory, metaOf } from './directory-command';
+import { executeDirectoryCommand, loadDirectory, metaOf, regionOfCaller } from './directory-command';
 
 const epochSeconds = (date: Date): number => date.getTime() / 1000;
 
@@ -19,7 +19,7 @@ function refuseNextToken(input: SettingsInput, code: string): void {
 }
 
 async function settingsDirectory(context: DirectoryContext, message: CommandMessage, directoryId: string) {
-  const { state } = await loadDirectory(context, directoryId);
+  const { state } = await loadDirectory(context, directoryId, regionOfCaller(context, message.caller));
   const directory = accessDirectory(state, directoryId, message.caller.accountId, 'DirectoryDoesNotExistException');
   requireCertificateSupport(directory);
   return directory;
@@ -27,7 +27,7 @@ async function settingsDirectory(context: DirectoryContext, message: CommandMess
 
 export function settingsHandlers(context: DirectoryContext): CommandHandlers {
   const run = (message: CommandMessage, directoryId: string, command: Parameters<typeof executeDirectoryCommand>[2]) =>
-    executeDirectoryCommand(context, directoryId, command, metaOf(message)).then(() => ({}));
+    executeDirectoryCommand(context, directoryId, command, metaOf(message), regionOfCaller(context, message.caller)).then(() => ({}));
 
   return {
     EnableLDAPS: (message) => {

@@ -30,6 +30,8 @@ export type ConnectDirectoryCommand = {
   readonly input: ConnectDirectoryInput;
   /** The account's AD Connector directories that are not Deleted (read model). */
   readonly existingDirectories: number;
+  /** The caller's region, where the directory is created (absent: the default region). */
+  readonly region?: string;
   readonly now: Date;
 };
 

@@ -71,6 +71,18 @@ const registered = (certificateId: string, over: Partial<Register> = {}): Direct
 const types = (events: DirectoryEvent[]) => events.map((e) => e.type);
 
 describe('Directory decider: directories', () => {
+  it("given a directory created in the caller's region, then it and every later event name that region (public events are in it)", () => {
+    const history = [...active({ region: 'eu-west-1' }), ...registered('c-0000000001')];
+    const events = spec.history(...history);
+    expect(events.length).toBeGreaterThan(3);
+    for (const event of events) expect(event.data).toMatchObject({ region: 'eu-west-1' });
+    expect(given(...history).when({ type: 'EnableLDAPS', directoryId: D, accountId: OWNER, now: NOW }).events()[0]?.data).toMatchObject({ region: 'eu-west-1' });
+  });
+
+  it('given a directory created without a region (before regions), then its events name none (the default region)', () => {
+    for (const event of spec.history(...active())) expect(event.data).not.toHaveProperty('region');
+  });
+
   it('given nothing, when CreateMicrosoftAD, then DirectoryRequested with AWS defaults and without the password', () => {
     const events = given().when(create()).events();
     expect(types(events)).toEqual(['DirectoryRequested']);

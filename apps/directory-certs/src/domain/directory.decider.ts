@@ -45,8 +45,10 @@ export type DirectoryCommand =
       readonly accountId: string;
       readonly directoryType: CloudDirectoryKind;
       readonly input: CreateDirectoryInput;
-      /** The account's directories of this type that are not Deleted (read model). */
+      /** The account's directories of this type in the region that are not Deleted (read model). */
       readonly existingDirectories: number;
+      /** The caller's region, where the directory is created (absent: the default region). */
+      readonly region?: string;
       readonly now: Date;
     }
   /** The provisioning worker's step from `from` to the next stage; nothing when the stage moved on. */
@@ -80,7 +82,18 @@ export type DirectoryCommand =
 
 const invalidParameter = (message: string) => new DomainError('Malformed', message, 'InvalidParameterException');
 
+/**
+ * Every event names the directory's region when it has one (optional members: public events are
+ * in the region of the directory they are about; events of directories created before regions
+ * carry none, and are of the default region).
+ */
 export function decide(command: DirectoryCommand, state: DirectoryState): DirectoryEvent[] {
+  const events = decideEvents(command, state);
+  const region = state.status === 'Present' ? state.facts.region : command.type === 'CreateDirectory' || command.type === 'ConnectDirectory' ? (command.region ?? null) : null;
+  return region === null ? events : events.map((e) => ({ ...e, data: { ...e.data, region } }) as DirectoryEvent);
+}
+
+function decideEvents(command: DirectoryCommand, state: DirectoryState): DirectoryEvent[] {
   switch (command.type) {
     case 'CreateDirectory':
       return createDirectory(command, state);

@@ -40,6 +40,8 @@ export interface DirectoryFacts {
   readonly connectSettings: { readonly customerDnsIps: readonly string[]; readonly customerUserName: string } | null;
   readonly networkType: string | null;
   readonly launchTime: Date;
+  /** The directory's region; null for directories created before regions (the deployment's default region). */
+  readonly region: string | null;
 }
 
 /** A directory setting UpdateSettings changed (AWS `SettingEntry`); settings never changed keep their default. */

@@ -1,8 +1,17 @@
-import type { Transaction } from 'kysely';
+import type { ExpressionBuilder, Transaction } from 'kysely';
 import { toDirectoryDescription } from '../domain/directory.view';
 import type { PresentDirectory, RegisteredCertificate } from '../domain/directory.state';
 import { directoryDb, type DirDb } from './database';
 import type { DirectoryRow } from './tables/directory.table';
+
+/** The region of a query: directories created before regions (region null) are the default region's. */
+export interface RegionScope {
+  readonly region: string;
+  readonly defaultRegion: string;
+}
+
+const inRegion = (eb: ExpressionBuilder<any, 'directories'>, scope: RegionScope) =>
+  scope.region === scope.defaultRegion ? eb.or([eb('region', '=', scope.region), eb('region', 'is', null)]) : eb('region', '=', scope.region);
 
 export interface PageCursor {
   readonly at: Date;
@@ -18,6 +27,7 @@ export async function upsertDirectory(db: DirDb, state: PresentDirectory, versio
     stage: state.stage,
     stage_last_updated: state.stageLastUpdated,
     launch_time: state.facts.launchTime,
+    region: state.facts.region,
     description: JSON.stringify(toDirectoryDescription(state)),
     version,
   };
@@ -28,30 +38,38 @@ export async function upsertDirectory(db: DirDb, state: PresentDirectory, versio
     .execute();
 }
 
-/** The account's directories of a type that still count against its limit. */
-export async function countDirectories(db: DirDb, accountId: string, directoryType: string): Promise<number> {
+/** The account's directories of a type in one region that still count against its limit. */
+export async function countDirectories(db: DirDb, accountId: string, directoryType: string, scope: RegionScope): Promise<number> {
   const row = await db
     .selectFrom('directories')
     .select((eb) => eb.fn.countAll().as('n'))
     .where('account_id', '=', accountId)
     .where('directory_type', '=', directoryType)
     .where('stage', '!=', 'Deleted')
+    .where((eb) => inRegion(eb, scope))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-/** DescribeDirectories: the account's directories (optionally only `ids`) in launch order, after `after`. */
-export async function listDirectories(db: DirDb, accountId: string, ids: readonly string[] | undefined, limit: number, after?: PageCursor): Promise<DirectoryRow[]> {
-  let query = db.selectFrom('directories').selectAll().where('account_id', '=', accountId).where('stage', '!=', 'Deleted');
+/** DescribeDirectories: the account's directories of one region (optionally only `ids`) in launch order, after `after`. */
+export async function listDirectories(db: DirDb, accountId: string, scope: RegionScope, ids: readonly string[] | undefined, limit: number, after?: PageCursor): Promise<DirectoryRow[]> {
+  let query = db.selectFrom('directories').selectAll().where('account_id', '=', accountId).where('stage', '!=', 'Deleted').where((eb) => inRegion(eb, scope));
   if (ids) query = query.where('id', 'in', [...ids]);
   if (after) query = query.where((eb) => eb.or([eb('launch_time', '>', after.at), eb.and([eb('launch_time', '=', after.at), eb('id', '>', after.id)])]));
   return query.orderBy('launch_time').orderBy('id').limit(limit).execute();
 }
 
-/** Which of `ids` the account has (not Deleted). */
-export async function existingDirectoryIds(db: DirDb, accountId: string, ids: readonly string[]): Promise<Set<string>> {
+/** Which of `ids` the account has in the region (not Deleted). */
+export async function existingDirectoryIds(db: DirDb, accountId: string, scope: RegionScope, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('directories').select('id').where('account_id', '=', accountId).where('id', 'in', [...ids]).where('stage', '!=', 'Deleted').execute();
+  const rows = await db
+    .selectFrom('directories')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('id', 'in', [...ids])
+    .where('stage', '!=', 'Deleted')
+    .where((eb) => inRegion(eb, scope))
+    .execute();
   return new Set(rows.map((r) => r.id));
 }
 

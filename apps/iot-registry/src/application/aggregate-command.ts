@@ -1,4 +1,4 @@
-import { DomainError, type CommandMessage, type EventMetadata, type NewEvent } from '@pki/contracts';
+import { DomainError, type CommandMessage, type EventEnvelope, type EventMetadata, type NewEvent } from '@pki/contracts';
 import { ConcurrencyError } from '@pki/eventstore';
 import type { Transaction } from 'kysely';
 import type { IotContext } from './iot-context';
@@ -13,11 +13,44 @@ export interface Aggregate<S, C, E extends NewEvent> {
   readonly evolve: (state: S, event: E) => S;
   /** Writes the read model from the new state, in the append's transaction. */
   readonly save: (trx: Transaction<any>, state: S) => Promise<void>;
+  /**
+   * The stream this resource had before streams named their region (things and policies of
+   * deployments older than PKI_REGIONS): used, and appended to, while `stream` is empty and the
+   * legacy stream's first event says it is this region's resource. New resources never go there.
+   */
+  readonly legacy?: { readonly stream: string; readonly isOurs: (first: EventEnvelope) => boolean };
+  /**
+   * A resource whose id is unique in the deployment, not per region (device and CA certificates:
+   * their ids are the certificate's SHA-256): the error a decision that would write to a stream
+   * holding another region's resource gets. Such a state is decided on as absent (a command of
+   * another region finds nothing, ResourceNotFoundException), but never appended to.
+   */
+  readonly foreign?: (state: S) => DomainError | undefined;
 }
 
-export async function loadAggregate<S, C, E extends NewEvent>(context: IotContext, aggregate: Aggregate<S, C, E>): Promise<{ state: S; version: number }> {
-  const stored = await context.store.load(aggregate.stream);
-  return { state: stored.reduce((s, e) => aggregate.evolve(s, e as unknown as E), aggregate.initial), version: stored.length };
+export interface LoadedAggregate<S> {
+  /** The state decided on: `initial` for another region's resource (see Aggregate.foreign). */
+  readonly state: S;
+  readonly version: number;
+  /** The stream read, and appended to: `stream`, or the legacy one. */
+  readonly stream: string;
+  /** Set when the stream holds another region's resource: appending to it is refused with this. */
+  readonly foreign: DomainError | undefined;
+}
+
+export async function loadAggregate<S, C, E extends NewEvent>(context: IotContext, aggregate: Aggregate<S, C, E>): Promise<LoadedAggregate<S>> {
+  let stream = aggregate.stream;
+  let stored = await context.store.load(stream);
+  if (stored.length === 0 && aggregate.legacy) {
+    const legacy = await context.store.load(aggregate.legacy.stream);
+    if (legacy.length > 0 && aggregate.legacy.isOurs(legacy[0]!)) {
+      stream = aggregate.legacy.stream;
+      stored = legacy;
+    }
+  }
+  const state = stored.reduce((s, e) => aggregate.evolve(s, e as unknown as E), aggregate.initial);
+  const foreign = aggregate.foreign?.(state);
+  return { state: foreign ? aggregate.initial : state, version: stored.length, stream, foreign };
 }
 
 /**
@@ -32,15 +65,16 @@ export async function executeCommand<S, C, E extends NewEvent>(
   alsoInTransaction?: (trx: Transaction<any>) => Promise<void>,
 ): Promise<{ state: S; events: E[] }> {
   for (let attempt = 1; ; attempt++) {
-    const { state, version } = await loadAggregate(context, aggregate);
+    const { state, version, stream, foreign } = await loadAggregate(context, aggregate);
     const events = aggregate.decide(command(state), state);
     if (events.length === 0) {
       if (alsoInTransaction) await context.db.transaction().execute(alsoInTransaction);
       return { state, events };
     }
+    if (foreign) throw foreign;
     const next = events.reduce(aggregate.evolve, state);
     try {
-      await context.store.append(aggregate.stream, version, events, meta, async (trx) => {
+      await context.store.append(stream, version, events, meta, async (trx) => {
         await aggregate.save(trx, next);
         if (alsoInTransaction) await alsoInTransaction(trx);
       });

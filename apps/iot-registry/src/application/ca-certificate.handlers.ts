@@ -1,6 +1,6 @@
 import { DomainError, type CommandMessage, type IotAutoRegistrationStatus, type IotCaCertificateStatus, type IotCertificateMode, type IotRegistrationConfigV1 } from '@pki/contracts';
 import { checkIsCa, checkValidNow, checkVerificationCertificate, readCertificate } from '../domain/certificate-checks';
-import { caCertificateArn, normalizeCertificateId } from '../domain/iot-ids';
+import { caCertificateArn, normalizeCertificateId, regionOfIotArn } from '../domain/iot-ids';
 import { iotErrors } from '../domain/iot-errors';
 import { findCaCertificate, listCaCertificates } from '../infrastructure/ca-certificate.queries';
 import { countCertificatesOfCa } from '../infrastructure/certificate.queries';
@@ -53,7 +53,7 @@ export function registerCaCertificateHandler(context: IotContext) {
     const certificateArn = caCertificateArn(regionOf(context, message), accountId, ca.certificateId);
     await executeCommand(
       context,
-      caCertificateAggregate(ca.certificateId),
+      caCertificateAggregate(ca.certificateId, regionOf(context, message)),
       () => ({
         type: 'RegisterCaCertificate' as const,
         certificateId: ca.certificateId,
@@ -79,7 +79,8 @@ export function registerCaCertificateHandler(context: IotContext) {
 
 async function ownedCa(context: IotContext, message: CommandMessage, certificateId: string) {
   const row = await findCaCertificate(iotDb(context.db), certificateId);
-  if (!row || row.owned_by !== message.caller.accountId) throw iotErrors.notFound('CA certificate', certificateId);
+  // A CA certificate of another region (its ARN's) is not found here, as on AWS.
+  if (!row || row.owned_by !== message.caller.accountId || regionOfIotArn(row.certificate_arn) !== regionOf(context, message)) throw iotErrors.notFound('CA certificate', certificateId);
   return row;
 }
 
@@ -105,6 +106,7 @@ export function listCaCertificatesHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<Record<string, unknown>> => {
     const input = message.input as ListCaInput;
     const page = await listCaCertificates(iotDb(context.db), message.caller.accountId, {
+      region: regionOf(context, message),
       pageSize: input.pageSize ?? DEFAULT_PAGE_SIZE,
       marker: input.marker,
       ascending: input.ascendingOrder ?? false,
@@ -128,7 +130,7 @@ export function updateCaCertificateHandler(context: IotContext) {
     const certificateId = normalizeCertificateId(input.certificateId);
     await executeCommand(
       context,
-      caCertificateAggregate(certificateId),
+      caCertificateAggregate(certificateId, regionOf(context, message)),
       () => ({
         type: 'UpdateCaCertificate' as const,
         caller: message.caller.accountId,
@@ -152,7 +154,7 @@ export function deleteCaCertificateHandler(context: IotContext) {
     const deviceCertificateCount = await countCertificatesOfCa(iotDb(context.db), certificateId);
     await executeCommand(
       context,
-      caCertificateAggregate(certificateId),
+      caCertificateAggregate(certificateId, regionOf(context, message)),
       () => ({ type: 'DeleteCaCertificate' as const, caller: message.caller.accountId, certificateId, deviceCertificateCount, now: context.now() }),
       requestMeta(message),
     );

@@ -1,7 +1,7 @@
 import type { CommandMessage, IotCertificateStatus } from '@pki/contracts';
 
 import { deleteCertificate } from '../domain/attachments';
-import { certificateArn, normalizeCertificateId, parseCertificateArn } from '../domain/iot-ids';
+import { certificateArn, normalizeCertificateId, parseCertificateArn, regionOfIotArn } from '../domain/iot-ids';
 import type { PolicyState } from '../domain/policy.decider';
 import { iotErrors } from '../domain/iot-errors';
 import { findCaCertificate } from '../infrastructure/ca-certificate.queries';
@@ -60,8 +60,8 @@ export function listCertificatesByCaHandler(context: IotContext) {
     const caCertificateId = normalizeCertificateId((message.input as ListInput).caCertificateId!);
     const ca = await findCaCertificate(iotDb(context.db), caCertificateId);
     // The operation models no ResourceNotFoundException; an unknown CA is a bad request.
-    if (!ca || ca.owned_by !== message.caller.accountId) {
-      throw iotErrors.invalidRequest(`The CA certificate ${caCertificateId} is not registered in this account.`);
+    if (!ca || ca.owned_by !== message.caller.accountId || regionOfIotArn(ca.certificate_arn) !== regionOf(context, message)) {
+      throw iotErrors.invalidRequest(`The CA certificate ${caCertificateId} is not registered in this account and region.`);
     }
     return listPage(context, message, caCertificateId);
   };
@@ -71,12 +71,12 @@ export function updateCertificateHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<Record<string, never>> => {
     const certificateId = idOf(message);
     const newStatus = (message.input as { newStatus: IotCertificateStatus }).newStatus;
-    const { state } = await loadAggregate(context, certificateAggregate(certificateId));
+    const { state } = await loadAggregate(context, certificateAggregate(certificateId, regionOf(context, message)));
     const caRow = state.status !== 'Absent' && state.caCertificateId ? await findCaCertificate(iotDb(context.db), state.caCertificateId) : undefined;
     const caStatus: 'ACTIVE' | 'INACTIVE' | null = caRow ? (caRow.status === 'ACTIVE' ? 'ACTIVE' : 'INACTIVE') : null;
     await executeCommand(
       context,
-      certificateAggregate(certificateId),
+      certificateAggregate(certificateId, regionOf(context, message)),
       () => ({ type: 'UpdateCertificate' as const, caller: message.caller.accountId, certificateId, newStatus, caStatus, now: context.now(), generationId: context.newId() }),
       requestMeta(message),
     );
@@ -96,14 +96,14 @@ export function deleteCertificateHandler(context: IotContext) {
     await executeUnit(
       context,
       async (unit) => {
-        const certificate = certificateAggregate(certificateId);
+        const certificate = certificateAggregate(certificateId, regionOf(context, message));
         const state = await unit.load(certificate);
         const attached = state.status !== 'Absent' && state.ownedBy === caller && forceDelete ? state.policies : [];
         const policies = new Map<string, PolicyState>();
-        for (const policyName of attached) policies.set(policyName, await unit.load(policyAggregate(caller, policyName)));
+        for (const policyName of attached) policies.set(policyName, await unit.load(policyAggregate(caller, regionOf(context, message), policyName)));
         const decided = deleteCertificate({ type: 'DeleteCertificate', caller, certificateId, forceDelete, now: context.now() }, state, policies);
         unit.record(certificate, decided.certificate);
-        for (const { policyName, events } of decided.policies) unit.record(policyAggregate(caller, policyName), events);
+        for (const { policyName, events } of decided.policies) unit.record(policyAggregate(caller, regionOf(context, message), policyName), events);
       },
       requestMeta(message),
     );
@@ -117,7 +117,7 @@ export function transferCertificateHandler(context: IotContext) {
     const input = message.input as { targetAwsAccount: string; transferMessage?: string };
     await executeCommand(
       context,
-      certificateAggregate(certificateId),
+      certificateAggregate(certificateId, regionOf(context, message)),
       () => ({
         type: 'TransferCertificate' as const,
         caller: message.caller.accountId,
@@ -139,7 +139,7 @@ export function acceptCertificateTransferHandler(context: IotContext) {
     const setAsActive = (message.input as { setAsActive?: boolean }).setAsActive ?? false;
     await executeCommand(
       context,
-      certificateAggregate(certificateId),
+      certificateAggregate(certificateId, regionOf(context, message)),
       () => ({ type: 'AcceptCertificateTransfer' as const, caller: message.caller.accountId, certificateId, setAsActive, region: regionOf(context, message), now: context.now(), generationId: context.newId() }),
       requestMeta(message),
     );
@@ -153,7 +153,7 @@ export function rejectCertificateTransferHandler(context: IotContext) {
     const rejectReason = (message.input as { rejectReason?: string }).rejectReason ?? null;
     await executeCommand(
       context,
-      certificateAggregate(certificateId),
+      certificateAggregate(certificateId, regionOf(context, message)),
       () => ({ type: 'RejectCertificateTransfer' as const, caller: message.caller.accountId, certificateId, rejectReason, now: context.now(), generationId: context.newId() }),
       requestMeta(message),
     );
@@ -166,7 +166,7 @@ export function cancelCertificateTransferHandler(context: IotContext) {
     const certificateId = idOf(message);
     await executeCommand(
       context,
-      certificateAggregate(certificateId),
+      certificateAggregate(certificateId, regionOf(context, message)),
       () => ({ type: 'CancelCertificateTransfer' as const, caller: message.caller.accountId, certificateId, now: context.now(), generationId: context.newId() }),
       requestMeta(message),
     );

@@ -32,7 +32,7 @@ async function issueAndRegister(
   const arn = certificateArn(regionOf(context, message), accountId, certificate.certificateId);
   await executeCommand(
     context,
-    certificateAggregate(certificate.certificateId),
+    certificateAggregate(certificate.certificateId, regionOf(context, message)),
     () => ({
       type: 'RegisterCertificate' as const,
       certificateId: certificate.certificateId,

@@ -1,7 +1,8 @@
 import { DomainError } from '@pki/contracts';
 import { periodicWorker, type BackgroundWorker } from '@pki/service-kit';
 import { toPem, parseCertificate } from '@pki/pki';
-import { certificateArn } from '../domain/iot-ids';
+import { certificateArn, regionOfIotArn } from '../domain/iot-ids';
+import { findCaCertificate } from '../infrastructure/ca-certificate.queries';
 import { iotDb } from '../infrastructure/database';
 import { removePendingEffect, takePendingEffects } from '../infrastructure/pending-effect.queries';
 import type { AutoRegistrationEffect } from '../infrastructure/projections/issuer-events.projection';
@@ -23,7 +24,7 @@ export async function applyPendingEffect(context: IotContext, effect: PendingEff
       const owner = await iotDb(context.db).selectFrom('certificates').select('owned_by').where('certificate_id', '=', effect.certificate_id).executeTakeFirst();
       await executeCommand(
         context,
-        certificateAggregate(effect.certificate_id),
+        certificateAggregate(effect.certificate_id, undefined),
         () => ({ type: 'RevokeByIssuer' as const, certificateId: effect.certificate_id, now: context.now(), generationId: context.newId() }),
         { ...meta, accountId: owner?.owned_by ?? '' },
         remove,
@@ -32,13 +33,16 @@ export async function applyPendingEffect(context: IotContext, effect: PendingEff
     }
     const payload = effect.payload as AutoRegistrationEffect;
     const parsed = parseCertificate(Buffer.from(payload.certificateDer, 'base64'));
+    // The certificate joins its CA certificate's region (the CA's ARN), as AWS registers it in the region of the CA that allows it.
+    const ca = await findCaCertificate(iotDb(context.db), payload.caCertificateId);
+    const region = (ca && regionOfIotArn(ca.certificate_arn)) ?? context.region;
     await executeCommand(
       context,
-      certificateAggregate(effect.certificate_id),
+      certificateAggregate(effect.certificate_id, undefined),
       () => ({
         type: 'RegisterCertificate' as const,
         certificateId: effect.certificate_id,
-        certificateArn: certificateArn(context.region, payload.ownedBy, effect.certificate_id),
+        certificateArn: certificateArn(region, payload.ownedBy, effect.certificate_id),
         ownedBy: payload.ownedBy,
         caCertificateId: payload.caCertificateId,
         certificatePem: toPem(parsed.der, 'CERTIFICATE'),

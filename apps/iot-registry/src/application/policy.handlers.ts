@@ -18,7 +18,7 @@ export function createPolicyHandler(context: IotContext) {
     const accountId = message.caller.accountId;
     const { state } = await executeCommand(
       context,
-      policyAggregate(accountId, input.policyName),
+      policyAggregate(accountId, regionOf(context, message), input.policyName),
       () => ({
         type: 'CreatePolicy' as const,
         accountId,
@@ -39,7 +39,7 @@ export function createPolicyHandler(context: IotContext) {
 export function getPolicyHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<Record<string, unknown>> => {
     const { policyName } = message.input as { policyName: string };
-    const row = await findPolicy(iotDb(context.db), message.caller.accountId, policyName);
+    const row = await findPolicy(iotDb(context.db), message.caller.accountId, regionOf(context, message), policyName);
     if (!row) throw iotErrors.notFound('policy', policyName);
     return policyDescription(row);
   };
@@ -49,7 +49,7 @@ export function deletePolicyHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<Record<string, never>> => {
     const { policyName } = message.input as { policyName: string };
     const accountId = message.caller.accountId;
-    await executeCommand(context, policyAggregate(accountId, policyName), () => ({ type: 'DeletePolicy' as const, accountId, policyName, now: context.now() }), requestMeta(message));
+    await executeCommand(context, policyAggregate(accountId, regionOf(context, message), policyName), () => ({ type: 'DeletePolicy' as const, accountId, policyName, now: context.now() }), requestMeta(message));
     return {};
   };
 }
@@ -58,11 +58,12 @@ export function attachPolicyHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<Record<string, never>> => {
     const input = message.input as { policyName: string; target: string };
     const caller = message.caller.accountId;
-    const target = resolveCertificatePrincipal(input.target, 'target', { region: regionOf(context, message), caller });
+    const region = regionOf(context, message);
+    const target = resolveCertificatePrincipal(input.target, 'target', { region, caller });
     await executePair(
       context,
-      policyAggregate(caller, input.policyName),
-      certificateAggregate(target.certificateId),
+      policyAggregate(caller, region, input.policyName),
+      certificateAggregate(target.certificateId, region),
       (policy, certificate) => {
         const decided = attachPolicy({ caller, policyName: input.policyName, target, now: context.now() }, policy, certificate);
         return [decided.policy, decided.certificate];
@@ -78,11 +79,12 @@ export function detachPolicyHandler(context: IotContext) {
     const input = message.input as { policyName: string; target: string };
     const caller = message.caller.accountId;
     // DetachPolicy models no ResourceNotFoundException: a certificate of another account is a bad request.
-    const target = resolveCertificatePrincipal(input.target, 'target', { region: regionOf(context, message), caller }, (what) => iotErrors.invalidRequest(`The target ${what} is not a certificate of this account.`));
+    const region = regionOf(context, message);
+    const target = resolveCertificatePrincipal(input.target, 'target', { region, caller }, (what) => iotErrors.invalidRequest(`The target ${what} is not a certificate of this account.`));
     await executePair(
       context,
-      policyAggregate(caller, input.policyName),
-      certificateAggregate(target.certificateId),
+      policyAggregate(caller, region, input.policyName),
+      certificateAggregate(target.certificateId, region),
       (policy, certificate) => {
         const decided = detachPolicy({ caller, policyName: input.policyName, target, now: context.now() }, policy, certificate);
         return [decided.policy, decided.certificate];
@@ -98,9 +100,10 @@ export function listAttachedPoliciesHandler(context: IotContext) {
     // `recursive` follows thing-group hierarchies; a certificate target has none, so it changes nothing.
     const input = message.input as { target: string; recursive?: boolean; marker?: string; pageSize?: number };
     const caller = message.caller.accountId;
-    const target = resolveCertificatePrincipal(input.target, 'target', { region: regionOf(context, message), caller });
+    const region = regionOf(context, message);
+    const target = resolveCertificatePrincipal(input.target, 'target', { region, caller });
     const db = iotDb(context.db);
-    if (!(await certificateIsOwnedBy(db, target.certificateId, caller))) throw iotErrors.notFound('certificate', target.arn);
+    if (!(await certificateIsOwnedBy(db, target.certificateId, caller, region))) throw iotErrors.notFound('certificate', target.arn);
     const page = await listAttachedPolicies(db, caller, target.certificateId, input.pageSize ?? DEFAULT_PAGE_SIZE, input.marker);
     const policies = page.rows.map((r) => ({ policyName: r.policy_name, policyArn: r.policy_arn }));
     return page.next ? { policies, nextMarker: page.next } : { policies };
@@ -112,8 +115,9 @@ export function listTargetsForPolicyHandler(context: IotContext) {
     const input = message.input as { policyName: string; marker?: string; pageSize?: number };
     const accountId = message.caller.accountId;
     const db = iotDb(context.db);
-    if (!(await findPolicy(db, accountId, input.policyName))) throw iotErrors.notFound('policy', input.policyName);
-    const page = await listTargetsForPolicy(db, accountId, input.policyName, input.pageSize ?? DEFAULT_PAGE_SIZE, input.marker);
+    const region = regionOf(context, message);
+    if (!(await findPolicy(db, accountId, region, input.policyName))) throw iotErrors.notFound('policy', input.policyName);
+    const page = await listTargetsForPolicy(db, accountId, region, input.policyName, input.pageSize ?? DEFAULT_PAGE_SIZE, input.marker);
     const targets = page.rows.map((r) => r.target);
     return page.next ? { targets, nextMarker: page.next } : { targets };
   };

@@ -44,6 +44,18 @@ describe('iot-registry public events', () => {
     expect(only(iotPublicEvents(envelope('IotCertificateDeleted', { certificateId: ID, ownedBy: '111122223333', caCertificateId: null, forceDelete: false, deletedAt: '2026-12-07T10:00:01Z' }), context)).detail).toEqual({ certificateId: ID, forceDelete: false });
   });
 
+  it("puts status changes, transfers and deletions in the certificate's region (the event's region member; none: the default)", () => {
+    const arn = ARN.replace(':eu-central-1:', ':ap-south-1:');
+    const inRegion = (type: string, data: object) => only(iotPublicEvents(envelope(type, { ...data, region: 'ap-south-1' }), context));
+    expect(inRegion('IotCertificateStatusChanged', { certificateId: ID, previousStatus: 'ACTIVE', status: 'INACTIVE', cause: 'UpdateCertificate', stamp })).toMatchObject({ region: 'ap-south-1', resources: [arn] });
+    expect(inRegion('IotCertificateTransferStarted', { certificateId: ID, fromAccount: '111122223333', targetAccount: '444455556666', transferMessage: null, stamp })).toMatchObject({ region: 'ap-south-1', resources: [arn] });
+    expect(inRegion('IotCertificateTransferCancelled', { certificateId: ID, cancelledBy: '111122223333', stamp })).toMatchObject({ region: 'ap-south-1', resources: [arn] });
+    expect(inRegion('IotCertificateDeleted', { certificateId: ID, ownedBy: '111122223333', caCertificateId: null, forceDelete: false, deletedAt: '2026-12-07T10:00:01Z' })).toMatchObject({ region: 'ap-south-1', resources: [arn] });
+    const accepted = only(iotPublicEvents(envelope('IotCertificateTransferAccepted', { certificateId: ID, fromAccount: '111122223333', toAccount: '444455556666', certificateArn: `arn:aws:iot:ap-south-1:444455556666:cert/${ID}`, status: 'ACTIVE', stamp }, '444455556666'), context));
+    expect(accepted.region).toBe('ap-south-1');
+    expect(only(iotPublicEvents(envelope('IotCertificateDeleted', { certificateId: ID, ownedBy: '111122223333', caCertificateId: null, forceDelete: false, deletedAt: '2026-12-07T10:00:01Z' }), context))).toMatchObject({ region: 'eu-central-1', resources: [ARN] });
+  });
+
   it('makes nothing of the registry around certificates', () => {
     for (const type of ['IotThingCreated', 'IotPolicyCreated', 'IotCertificateThingAttached', 'IotCaCertificateRegistered']) expect(iotPublicEvents(envelope(type, {}), context)).toEqual([]);
   });

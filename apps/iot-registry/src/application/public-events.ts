@@ -23,10 +23,13 @@ import { certificateArn, parseCertificateArn } from '../domain/iot-ids';
 
 export function iotPublicEvents(event: EventEnvelope, context: PublicEventContext): PublicEvent[] {
   if (event.schemaVersion !== 1) return [];
-  const where = { account: event.accountId, region: context.region };
-  const arnOf = (certificateId: string) => certificateArn(context.region, event.accountId, certificateId);
+  // Each event is in its certificate's region: the region member its internal event carries (the
+  // certificate's ARN's), else, for events recorded before regions, the default region.
+  const data = event.data as { readonly region?: string };
+  const where = { account: event.accountId, region: data.region ?? context.region };
+  const arnOf = (certificateId: string) => certificateArn(where.region, event.accountId, certificateId);
   const transfer = (certificateId: string, at: string, detail: Omit<IotCertificateTransferDetail, 'certificateId'>, arn = arnOf(certificateId)) => [
-    publicEvent(event.id, 'IoT Certificate Transfer', where, at, [arn], { certificateId, ...detail }),
+    publicEvent(event.id, 'IoT Certificate Transfer', { ...where, region: parseCertificateArn(arn)?.region ?? where.region }, at, [arn], { certificateId, ...detail }),
   ];
   switch (event.type) {
     case IOT_EVENT_TYPES.CertificateRegistered: {

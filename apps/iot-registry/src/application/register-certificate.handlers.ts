@@ -1,7 +1,7 @@
 import { DomainError, type CommandMessage, type IotCertificateStatus } from '@pki/contracts';
 import { parseCertificate } from '@pki/pki';
 import { checkSignedBy, checkValidNow, isIssuedBy, readCertificate, type CheckedCertificate } from '../domain/certificate-checks';
-import { certificateArn } from '../domain/iot-ids';
+import { certificateArn, regionOfIotArn } from '../domain/iot-ids';
 import { iotErrors } from '../domain/iot-errors';
 import { activeAndInactiveCaCertificatesOf, findCaCertificate } from '../infrastructure/ca-certificate.queries';
 import { iotDb } from '../infrastructure/database';
@@ -27,12 +27,13 @@ async function signingCa(context: IotContext, message: CommandMessage, device: C
   if (caCertificatePem !== undefined) {
     const named = readCertificate(caCertificatePem, 'caCertificatePem');
     const row = await findCaCertificate(iotDb(context.db), named.certificateId);
-    if (!row || row.owned_by !== accountId) {
+    // A CA certificate of another region (its ARN's) is not registered here, as on AWS.
+    if (!row || row.owned_by !== accountId || regionOfIotArn(row.certificate_arn) !== regionOf(context, message)) {
       throw new DomainError('NotFound', `The CA certificate ${named.certificateId} given as caCertificatePem is not registered in this account; register it with RegisterCACertificate first.`, 'ResourceNotFoundException');
     }
     return row;
   }
-  const signers = (await activeAndInactiveCaCertificatesOf(iotDb(context.db), accountId)).filter((row) => isIssuedBy(device.parsed, parseCertificate(row.certificate_pem)));
+  const signers = (await activeAndInactiveCaCertificatesOf(iotDb(context.db), accountId, regionOf(context, message))).filter((row) => isIssuedBy(device.parsed, parseCertificate(row.certificate_pem)));
   if (signers.length === 0) {
     throw new DomainError(
       'Malformed',
@@ -67,7 +68,7 @@ export function registerCertificateHandler(context: IotContext) {
     const arn = certificateArn(regionOf(context, message), accountId, device.certificateId);
     await executeCommand(
       context,
-      certificateAggregate(device.certificateId),
+      certificateAggregate(device.certificateId, regionOf(context, message)),
       () => ({
         type: 'RegisterCertificate' as const,
         certificateId: device.certificateId,
@@ -101,7 +102,7 @@ export function registerCertificateWithoutCaHandler(context: IotContext) {
     const arn = certificateArn(regionOf(context, message), accountId, device.certificateId);
     await executeCommand(
       context,
-      certificateAggregate(device.certificateId),
+      certificateAggregate(device.certificateId, regionOf(context, message)),
       () => ({
         type: 'RegisterCertificate' as const,
         certificateId: device.certificateId,

@@ -30,7 +30,7 @@ export function createThingHandler(context: IotContext) {
     const accountId = message.caller.accountId;
     const { state } = await executeCommand(
       context,
-      thingAggregate(accountId, input.thingName),
+      thingAggregate(accountId, regionOf(context, message), input.thingName),
       () => ({
         type: 'CreateThing' as const,
         accountId,
@@ -50,7 +50,7 @@ export function createThingHandler(context: IotContext) {
 export function describeThingHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<Record<string, unknown>> => {
     const { thingName } = message.input as { thingName: string };
-    const row = await findThing(iotDb(context.db), message.caller.accountId, thingName);
+    const row = await findThing(iotDb(context.db), message.caller.accountId, regionOf(context, message), thingName);
     if (!row) throw iotErrors.notFound('thing', thingName);
     return thingDescription(row);
   };
@@ -63,7 +63,7 @@ export function updateThingHandler(context: IotContext) {
     const accountId = message.caller.accountId;
     await executeCommand(
       context,
-      thingAggregate(accountId, input.thingName),
+      thingAggregate(accountId, regionOf(context, message), input.thingName),
       () => ({
         type: 'UpdateThing' as const,
         accountId,
@@ -85,7 +85,7 @@ export function deleteThingHandler(context: IotContext) {
     const accountId = message.caller.accountId;
     await executeCommand(
       context,
-      thingAggregate(accountId, input.thingName),
+      thingAggregate(accountId, regionOf(context, message), input.thingName),
       () => ({ type: 'DeleteThing' as const, accountId, thingName: input.thingName, expectedVersion: input.expectedVersion ?? null, now: context.now() }),
       requestMeta(message),
     );
@@ -111,6 +111,7 @@ export function listThingsHandler(context: IotContext) {
     const page = await listThings(
       iotDb(context.db),
       message.caller.accountId,
+      regionOf(context, message),
       { attributeName: input.attributeName, attributeValue: input.attributeValue, usePrefixAttributeValue: input.usePrefixAttributeValue ?? false },
       input.maxResults ?? DEFAULT_PAGE_SIZE,
       input.nextToken,
@@ -124,11 +125,12 @@ export function attachThingPrincipalHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<Record<string, never>> => {
     const input = message.input as { thingName: string; principal: string; thingPrincipalType?: IotThingPrincipalType };
     const caller = message.caller.accountId;
-    const principal = resolveCertificatePrincipal(input.principal, 'principal', { region: regionOf(context, message), caller });
+    const region = regionOf(context, message);
+    const principal = resolveCertificatePrincipal(input.principal, 'principal', { region, caller });
     await executePair(
       context,
-      thingAggregate(caller, input.thingName),
-      certificateAggregate(principal.certificateId),
+      thingAggregate(caller, region, input.thingName),
+      certificateAggregate(principal.certificateId, region),
       (thing, certificate) => {
         const decided = attachThingPrincipal(
           { caller, thingName: input.thingName, principal, thingPrincipalType: input.thingPrincipalType ?? 'NON_EXCLUSIVE_THING', now: context.now() },
@@ -147,11 +149,12 @@ export function detachThingPrincipalHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<Record<string, never>> => {
     const input = message.input as { thingName: string; principal: string };
     const caller = message.caller.accountId;
-    const principal = resolveCertificatePrincipal(input.principal, 'principal', { region: regionOf(context, message), caller });
+    const region = regionOf(context, message);
+    const principal = resolveCertificatePrincipal(input.principal, 'principal', { region, caller });
     await executePair(
       context,
-      thingAggregate(caller, input.thingName),
-      certificateAggregate(principal.certificateId),
+      thingAggregate(caller, region, input.thingName),
+      certificateAggregate(principal.certificateId, region),
       (thing, certificate) => {
         const decided = detachThingPrincipal({ caller, thingName: input.thingName, principal, now: context.now() }, thing, certificate);
         return [decided.thing, decided.certificate];
@@ -167,8 +170,9 @@ export function listThingPrincipalsHandler(context: IotContext) {
     const input = message.input as { thingName: string; nextToken?: string; maxResults?: number };
     const db = iotDb(context.db);
     const accountId = message.caller.accountId;
-    if (!(await findThing(db, accountId, input.thingName))) throw iotErrors.notFound('thing', input.thingName);
-    const page = await listThingPrincipals(db, accountId, input.thingName, input.maxResults ?? DEFAULT_PAGE_SIZE, input.nextToken);
+    const region = regionOf(context, message);
+    if (!(await findThing(db, accountId, region, input.thingName))) throw iotErrors.notFound('thing', input.thingName);
+    const page = await listThingPrincipals(db, accountId, region, input.thingName, input.maxResults ?? DEFAULT_PAGE_SIZE, input.nextToken);
     const principals = page.rows.map((r) => r.principal);
     return page.next ? { principals, nextToken: page.next } : { principals };
   };
@@ -178,9 +182,10 @@ export function listPrincipalThingsHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<Record<string, unknown>> => {
     const input = message.input as { principal: string; nextToken?: string; maxResults?: number };
     const caller = message.caller.accountId;
-    const principal = resolveCertificatePrincipal(input.principal, 'principal', { region: regionOf(context, message), caller });
+    const region = regionOf(context, message);
+    const principal = resolveCertificatePrincipal(input.principal, 'principal', { region, caller });
     const db = iotDb(context.db);
-    if (!(await certificateIsOwnedBy(db, principal.certificateId, caller))) throw iotErrors.notFound('certificate', principal.arn);
+    if (!(await certificateIsOwnedBy(db, principal.certificateId, caller, region))) throw iotErrors.notFound('certificate', principal.arn);
     const page = await listPrincipalThings(db, caller, principal.certificateId, input.maxResults ?? DEFAULT_PAGE_SIZE, input.nextToken);
     const things = page.rows.map((r) => r.thing_name);
     return page.next ? { things, nextToken: page.next } : { things };

@@ -18,6 +18,9 @@ interface Entry {
   readonly aggregate: Aggregate<any, any, any>;
   readonly state: unknown;
   readonly version: number;
+  /** The stream read and appended to (the aggregate's, or its legacy one). */
+  readonly stream: string;
+  readonly foreign: DomainError | undefined;
   readonly events: NewEvent[];
 }
 
@@ -35,8 +38,8 @@ export async function executeUnit<R>(context: IotContext, work: (unit: UnitOfWor
       async load(aggregate) {
         const known = entries.get(aggregate.stream);
         if (known) return known.state as never;
-        const { state, version } = await loadAggregate(context, aggregate);
-        entries.set(aggregate.stream, { aggregate, state, version, events: [] });
+        const { state, version, stream, foreign } = await loadAggregate(context, aggregate);
+        entries.set(aggregate.stream, { aggregate, state, version, stream, foreign, events: [] });
         return state;
       },
       record(aggregate, events) {
@@ -48,9 +51,11 @@ export async function executeUnit<R>(context: IotContext, work: (unit: UnitOfWor
     const result = await work(unit);
     const all = [...entries.values()];
     if (all.every((e) => e.events.length === 0)) return result;
+    const foreign = all.find((e) => e.events.length > 0 && e.foreign !== undefined);
+    if (foreign) throw foreign.foreign;
     try {
       await context.store.appendBatch(
-        all.map((e) => ({ stream: e.aggregate.stream, expectedVersion: e.version, events: e.events, meta })),
+        all.map((e) => ({ stream: e.stream, expectedVersion: e.version, events: e.events, meta })),
         async (trx) => {
           for (const e of all) {
             if (e.events.length > 0) await e.aggregate.save(trx, e.events.reduce((s, event) => e.aggregate.evolve(s, event), e.state));

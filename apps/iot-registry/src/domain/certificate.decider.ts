@@ -12,7 +12,7 @@ import { IOT_EVENT_TYPES } from '@pki/contracts';
 import { attachPolicyToCertificate, attachToThing, detachFromThing, detachPolicyFromCertificate } from './certificate.attachments';
 import type { CertificateCommand, DeleteCertificate, RegisterCertificate, RevokeByIssuer, UpdateCertificate } from './certificate.commands';
 import type { CertificateEvent } from './certificate.events';
-import { owned, stampAfter, type CertificateState } from './certificate.state';
+import { owned, regionOfCertificate, stampAfter, type CertificateState } from './certificate.state';
 import { acceptTransfer, cancelTransfer, rejectTransfer, transfer } from './certificate.transfer';
 import { iotErrors } from './iot-errors';
 
@@ -64,7 +64,14 @@ function update(command: UpdateCertificate, state: CertificateState): Certificat
     {
       type: IOT_EVENT_TYPES.CertificateStatusChanged,
       schemaVersion: 1,
-      data: { certificateId: certificate.certificateId, previousStatus: certificate.status, status: command.newStatus, cause: 'UpdateCertificate', stamp: stampAfter(certificate, command) },
+      data: {
+        certificateId: certificate.certificateId,
+        previousStatus: certificate.status,
+        status: command.newStatus,
+        cause: 'UpdateCertificate',
+        stamp: stampAfter(certificate, command),
+        ...regionOfCertificate(certificate),
+      },
     },
   ];
 }
@@ -110,6 +117,7 @@ function remove(command: DeleteCertificate, state: CertificateState): Certificat
         caCertificateId: certificate.caCertificateId,
         forceDelete: command.forceDelete,
         deletedAt: command.now.toISOString(),
+        ...regionOfCertificate(certificate),
       },
     },
   ];
@@ -122,7 +130,7 @@ function revokeByIssuer(command: RevokeByIssuer, state: CertificateState): Certi
     {
       type: IOT_EVENT_TYPES.CertificateStatusChanged,
       schemaVersion: 1,
-      data: { certificateId: state.certificateId, previousStatus: state.status, status: 'REVOKED', cause: 'IssuerRevocation', stamp: stampAfter(state, command) },
+      data: { certificateId: state.certificateId, previousStatus: state.status, status: 'REVOKED', cause: 'IssuerRevocation', stamp: stampAfter(state, command), ...regionOfCertificate(state) },
     },
   ];
 }

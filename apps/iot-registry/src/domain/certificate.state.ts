@@ -1,6 +1,7 @@
 import type { IotCertificateMode, IotCertificateStatus, IotChangeStampV1, IotThingPrincipalType } from '@pki/contracts';
 import type { Stamped } from './certificate.commands';
 import { iotErrors } from './iot-errors';
+import { regionOfIotArn } from './iot-ids';
 
 /** A thing this certificate is attached to (AttachThingPrincipal). */
 export interface ThingLink {
@@ -52,6 +53,12 @@ export const stampAfter = (state: RegisteredCertificate, command: Stamped): IotC
   generationId: command.generationId,
   at: command.now.toISOString(),
 });
+
+/** The certificate's region, its ARN's: carried by the events public events are made of (optional members). */
+export function regionOfCertificate(state: RegisteredCertificate): { readonly region?: string } {
+  const region = regionOfIotArn(state.certificateArn);
+  return region === undefined ? {} : { region };
+}
 
 /** Who may see a certificate: its owner, and the target account while a transfer to it is pending. */
 export function isVisibleTo(state: CertificateState, account: string): state is RegisteredCertificate {

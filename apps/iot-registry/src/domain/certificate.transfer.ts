@@ -6,7 +6,7 @@
 import { IOT_EVENT_TYPES } from '@pki/contracts';
 import type { AcceptCertificateTransfer, CancelCertificateTransfer, RejectCertificateTransfer, TransferCertificate } from './certificate.commands';
 import type { CertificateEvent } from './certificate.events';
-import { owned, stampAfter, type CertificateState, type RegisteredCertificate, type TransferRecord } from './certificate.state';
+import { owned, regionOfCertificate, stampAfter, type CertificateState, type RegisteredCertificate, type TransferRecord } from './certificate.state';
 import { certificateArn } from './iot-ids';
 import { iotErrors } from './iot-errors';
 
@@ -44,6 +44,7 @@ export function transfer(command: TransferCertificate, state: CertificateState):
         targetAccount: command.targetAwsAccount,
         transferMessage: command.transferMessage,
         stamp: stampAfter(certificate, command),
+        ...regionOfCertificate(certificate),
       },
     },
   ];
@@ -122,7 +123,7 @@ export function cancelTransfer(command: CancelCertificateTransfer, state: Certif
     {
       type: IOT_EVENT_TYPES.CertificateTransferCancelled,
       schemaVersion: 1,
-      data: { certificateId: state.certificateId, cancelledBy: command.caller, stamp: stampAfter(state, command) },
+      data: { certificateId: state.certificateId, cancelledBy: command.caller, stamp: stampAfter(state, command), ...regionOfCertificate(state) },
     },
   ];
 }

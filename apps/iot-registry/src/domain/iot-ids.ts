@@ -42,3 +42,8 @@ export function parseCertificateArn(arn: string): CertificateArnParts | undefine
   if (!match) return undefined;
   return { region: match[1]!, accountId: match[2]!, certificateId: normalizeCertificateId(match[3]!.replace(/^0x/, '')) };
 }
+
+/** The region of any AWS IoT ARN (`arn:aws:iot:<region>:...`), or undefined when the text is not one. */
+export function regionOfIotArn(arn: string): string | undefined {
+  return /^arn:aws:iot:([a-z0-9-]+):/.exec(arn)?.[1];
+}

@@ -47,9 +47,9 @@ export async function autoRegisteringCaCertificates(db: IotDb): Promise<CaCertif
   return db.selectFrom('ca_certificates').selectAll().where('auto_registration_status', '=', 'ENABLE').where('status', '=', 'ACTIVE').execute();
 }
 
-/** Active CA certificates of an account, the signers RegisterCertificate looks for when no caCertificatePem is given. */
-export async function activeAndInactiveCaCertificatesOf(db: IotDb, accountId: string): Promise<CaCertificateRow[]> {
-  return db.selectFrom('ca_certificates').selectAll().where('owned_by', '=', accountId).execute();
+/** CA certificates of an account in one region (their ARN's), the signers RegisterCertificate looks for when no caCertificatePem is given. */
+export async function activeAndInactiveCaCertificatesOf(db: IotDb, accountId: string, region: string): Promise<CaCertificateRow[]> {
+  return db.selectFrom('ca_certificates').selectAll().where('owned_by', '=', accountId).where('certificate_arn', 'like', `arn:%:iot:${region}:%`).execute();
 }
 
 export interface CaCertificatePage {
@@ -60,9 +60,10 @@ export interface CaCertificatePage {
 export async function listCaCertificates(
   db: IotDb,
   accountId: string,
-  options: { pageSize: number; marker: string | undefined; ascending: boolean; templateName: string | undefined },
+  options: { region: string; pageSize: number; marker: string | undefined; ascending: boolean; templateName: string | undefined },
 ): Promise<CaCertificatePage> {
-  let query = db.selectFrom('ca_certificates').selectAll().where('owned_by', '=', accountId);
+  // One region's CA certificates, by the stored ARN (region names hold no LIKE wildcard: PKI_REGIONS is validated).
+  let query = db.selectFrom('ca_certificates').selectAll().where('owned_by', '=', accountId).where('certificate_arn', 'like', `arn:%:iot:${options.region}:%`);
   if (options.templateName !== undefined) query = query.where('template_name', '=', options.templateName);
   if (options.marker !== undefined) {
     const at = decodeMarker(options.marker);

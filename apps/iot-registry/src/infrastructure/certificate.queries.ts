@@ -76,8 +76,14 @@ export async function listCertificates(
   return { rows: page, nextMarker: rows.length > options.pageSize && last ? encodeMarker({ creationDate: last.creation_date, certificateId: last.certificate_id }) : undefined };
 }
 
-/** Whether the device certificate is registered and owned by the account (principal look-ups). */
-export async function certificateIsOwnedBy(db: IotDb, certificateId: string, accountId: string): Promise<boolean> {
-  const row = await db.selectFrom('certificates').select('certificate_id').where('certificate_id', '=', certificateId).where('owned_by', '=', accountId).executeTakeFirst();
+/** Whether the device certificate is registered in the region and owned by the account (principal look-ups). */
+export async function certificateIsOwnedBy(db: IotDb, certificateId: string, accountId: string, region: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('certificates')
+    .select('certificate_id')
+    .where('certificate_id', '=', certificateId)
+    .where('owned_by', '=', accountId)
+    .where('certificate_arn', 'like', `arn:%:iot:${region}:%`)
+    .executeTakeFirst();
   return row !== undefined;
 }

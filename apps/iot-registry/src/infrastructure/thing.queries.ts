@@ -6,14 +6,15 @@ import type { ThingPrincipalRow } from './tables/thing-principal.table';
 import type { ThingRow } from './tables/thing.table';
 
 /** Writes the thing's read model rows (the thing and its principals) after an append; deletes them when the thing is gone. */
-export async function saveThing(db: IotDb, accountId: string, thingName: string, state: ThingState): Promise<void> {
-  await db.deleteFrom('thing_principals').where('account_id', '=', accountId).where('thing_name', '=', thingName).execute();
+export async function saveThing(db: IotDb, accountId: string, region: string, thingName: string, state: ThingState): Promise<void> {
+  await db.deleteFrom('thing_principals').where('account_id', '=', accountId).where('region', '=', region).where('thing_name', '=', thingName).execute();
   if (state.status === 'Absent') {
-    await db.deleteFrom('things').where('account_id', '=', accountId).where('thing_name', '=', thingName).execute();
+    await db.deleteFrom('things').where('account_id', '=', accountId).where('region', '=', region).where('thing_name', '=', thingName).execute();
     return;
   }
   const row = {
     account_id: accountId,
+    region,
     thing_name: thingName,
     thing_id: state.thingId,
     thing_arn: state.thingArn,
@@ -24,18 +25,18 @@ export async function saveThing(db: IotDb, accountId: string, thingName: string,
   await db
     .insertInto('things')
     .values(row)
-    .onConflict((oc) => oc.columns(['account_id', 'thing_name']).doUpdateSet(row))
+    .onConflict((oc) => oc.columns(['account_id', 'region', 'thing_name']).doUpdateSet(row))
     .execute();
   if (state.principals.length > 0) {
     await db
       .insertInto('thing_principals')
-      .values(state.principals.map((p) => ({ account_id: accountId, thing_name: thingName, certificate_id: p.certificateId, principal: p.principal, thing_principal_type: p.thingPrincipalType })))
+      .values(state.principals.map((p) => ({ account_id: accountId, region, thing_name: thingName, certificate_id: p.certificateId, principal: p.principal, thing_principal_type: p.thingPrincipalType })))
       .execute();
   }
 }
 
-export async function findThing(db: IotDb, accountId: string, thingName: string): Promise<ThingRow | undefined> {
-  return db.selectFrom('things').selectAll().where('account_id', '=', accountId).where('thing_name', '=', thingName).executeTakeFirst();
+export async function findThing(db: IotDb, accountId: string, region: string, thingName: string): Promise<ThingRow | undefined> {
+  return db.selectFrom('things').selectAll().where('account_id', '=', accountId).where('region', '=', region).where('thing_name', '=', thingName).executeTakeFirst();
 }
 
 export interface ThingFilter {
@@ -44,9 +45,9 @@ export interface ThingFilter {
   readonly usePrefixAttributeValue: boolean;
 }
 
-/** One account's things by name, optionally those with an attribute (of a value, or a value prefix). */
-export async function listThings(db: IotDb, accountId: string, filter: ThingFilter, pageSize: number, token: string | undefined): Promise<NamePage<ThingRow>> {
-  let query = db.selectFrom('things').selectAll().where('account_id', '=', accountId);
+/** One account's things of one region by name, optionally those with an attribute (of a value, or a value prefix). */
+export async function listThings(db: IotDb, accountId: string, region: string, filter: ThingFilter, pageSize: number, token: string | undefined): Promise<NamePage<ThingRow>> {
+  let query = db.selectFrom('things').selectAll().where('account_id', '=', accountId).where('region', '=', region);
   if (filter.attributeName !== undefined) {
     const name = filter.attributeName;
     query = query.where(sql<boolean>`jsonb_exists(attributes, ${name})`);
@@ -61,8 +62,8 @@ export async function listThings(db: IotDb, accountId: string, filter: ThingFilt
 }
 
 /** One thing's principals (certificate ARNs) by ARN. */
-export async function listThingPrincipals(db: IotDb, accountId: string, thingName: string, pageSize: number, token: string | undefined): Promise<NamePage<ThingPrincipalRow>> {
-  let query = db.selectFrom('thing_principals').selectAll().where('account_id', '=', accountId).where('thing_name', '=', thingName);
+export async function listThingPrincipals(db: IotDb, accountId: string, region: string, thingName: string, pageSize: number, token: string | undefined): Promise<NamePage<ThingPrincipalRow>> {
+  let query = db.selectFrom('thing_principals').selectAll().where('account_id', '=', accountId).where('region', '=', region).where('thing_name', '=', thingName);
   if (token !== undefined) query = query.where('principal', '>', decodeNameToken(token, 'nextToken'));
   const rows = await query.orderBy('principal').limit(pageSize + 1).execute();
   return namePage(rows, pageSize, (r) => r.principal);

@@ -8,6 +8,8 @@ export interface DirectoryTable {
   stage: string;
   stage_last_updated: Date;
   launch_time: Date;
+  /** The directory's region; null for directories created before regions (the default region's). */
+  region: string | null;
   /** The AWS DirectoryDescription as of `version` (epoch-second timestamps). */
   description: ColumnType<Record<string, unknown>, string, string>;
   version: number;

@@ -4,6 +4,8 @@ import type { Insertable, Selectable } from 'kysely';
 export interface PolicyTargetTable {
   account_id: string;
   policy_name: string;
+  /** The region of its ARN (names are unique per account and region). */
+  region: string;
   certificate_id: string;
   target: string;
 }

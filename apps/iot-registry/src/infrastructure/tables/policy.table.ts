@@ -4,6 +4,8 @@ import type { Insertable, Selectable } from 'kysely';
 export interface PolicyTable {
   account_id: string;
   policy_name: string;
+  /** The region of its ARN (names are unique per account and region). */
+  region: string;
   policy_arn: string;
   policy_document: string;
   default_version_id: string;

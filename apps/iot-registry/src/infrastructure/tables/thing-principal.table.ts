@@ -4,6 +4,8 @@ import type { Insertable, Selectable } from 'kysely';
 export interface ThingPrincipalTable {
   account_id: string;
   thing_name: string;
+  /** The region of its ARN (names are unique per account and region). */
+  region: string;
   certificate_id: string;
   principal: string;
   thing_principal_type: string;

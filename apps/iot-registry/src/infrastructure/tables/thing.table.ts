@@ -4,6 +4,8 @@ import type { Insertable, Selectable } from 'kysely';
 export interface ThingTable {
   account_id: string;
   thing_name: string;
+  /** The region of its ARN (names are unique per account and region). */
+  region: string;
   thing_id: string;
   thing_arn: string;
   attributes: Record<string, string>;
