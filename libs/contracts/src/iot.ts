@@ -46,6 +46,10 @@ export const IOT_EVENT_TYPES = {
   PolicyDeleted: 'IotPolicyDeleted',
   PolicyTargetAttached: 'IotPolicyTargetAttached',
   PolicyTargetDetached: 'IotPolicyTargetDetached',
+  // Policy versions (CreatePolicyVersion, DeletePolicyVersion, SetDefaultPolicyVersion).
+  PolicyVersionCreated: 'IotPolicyVersionCreated',
+  PolicyVersionDeleted: 'IotPolicyVersionDeleted',
+  PolicyDefaultVersionSet: 'IotPolicyDefaultVersionSet',
   // The platform's own IoT CA hierarchy (the counterpart of the AWS IoT CA), one per deployment.
   PlatformRootCaCreated: 'IotPlatformRootCaCreated',
   PlatformIssuingCaCreated: 'IotPlatformIssuingCaCreated',
@@ -88,6 +92,13 @@ export const IOT_THING_AND_POLICY_OPERATIONS = [
   'DetachPolicy',
   'ListAttachedPolicies',
   'ListTargetsForPolicy',
+  // Policy versions and the policy list.
+  'CreatePolicyVersion',
+  'GetPolicyVersion',
+  'ListPolicyVersions',
+  'DeletePolicyVersion',
+  'SetDefaultPolicyVersion',
+  'ListPolicies',
 ] as const;
 
 /** AWS IoT `ThingPrincipalType`. */
@@ -359,6 +370,34 @@ export interface IotPolicyTargetDetachedV1 {
   readonly target: string;
   readonly certificateId: string;
   readonly detachedAt: string;
+}
+
+/** CreatePolicyVersion: a new version of the policy's document, the default one when `isDefaultVersion`. */
+export interface IotPolicyVersionCreatedV1 {
+  readonly accountId: string;
+  readonly policyName: string;
+  readonly policyVersionId: string;
+  readonly policyDocument: string;
+  readonly isDefaultVersion: boolean;
+  readonly generationId: string;
+  readonly createdAt: string;
+}
+
+/** DeletePolicyVersion (never the default version). */
+export interface IotPolicyVersionDeletedV1 {
+  readonly accountId: string;
+  readonly policyName: string;
+  readonly policyVersionId: string;
+  readonly deletedAt: string;
+}
+
+/** SetDefaultPolicyVersion: this version's document is now the policy's. */
+export interface IotPolicyDefaultVersionSetV1 {
+  readonly accountId: string;
+  readonly policyName: string;
+  readonly policyVersionId: string;
+  readonly generationId: string;
+  readonly setAt: string;
 }
 
 /** The platform IoT root CA was created in ca-service (CreateCertificateAuthority answered this ARN); it may still lack its certificate. */

@@ -32,6 +32,14 @@ import {
   listAttachedPoliciesHandler,
   listTargetsForPolicyHandler,
 } from './policy.handlers';
+import {
+  createPolicyVersionHandler,
+  deletePolicyVersionHandler,
+  getPolicyVersionHandler,
+  listPoliciesHandler,
+  listPolicyVersionsHandler,
+  setDefaultPolicyVersionHandler,
+} from './policy-version.handlers';
 import { registerCertificateHandler, registerCertificateWithoutCaHandler } from './register-certificate.handlers';
 import { getRegistrationCodeHandler } from './registration-code.handler';
 import {
@@ -91,6 +99,12 @@ export function iotHandlers(context: IotContext, issuer: PlatformIssuer, endpoin
     DetachPolicy: detachPolicyHandler(context),
     ListAttachedPolicies: listAttachedPoliciesHandler(context),
     ListTargetsForPolicy: listTargetsForPolicyHandler(context),
+    CreatePolicyVersion: createPolicyVersionHandler(context),
+    GetPolicyVersion: getPolicyVersionHandler(context),
+    ListPolicyVersions: listPolicyVersionsHandler(context),
+    DeletePolicyVersion: deletePolicyVersionHandler(context),
+    SetDefaultPolicyVersion: setDefaultPolicyVersionHandler(context),
+    ListPolicies: listPoliciesHandler(context),
     DescribeEndpoint: describeEndpointHandler(context, endpointDomain),
     [IOT_INTERNAL_OPERATIONS.GetPlatformRootCa]: getPlatformRootCaHandler(issuer),
   };

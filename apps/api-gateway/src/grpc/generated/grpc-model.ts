@@ -711,6 +711,17 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'policy_document', aws: 'policyDocument', type: { kind: 'string' } },
     { proto: 'policy_version_id', aws: 'policyVersionId', type: { kind: 'string' } },
   ],
+  'pki.iot.v1.CreatePolicyVersionRequest': [
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+    { proto: 'policy_document', aws: 'policyDocument', type: { kind: 'string' } },
+    { proto: 'set_as_default', aws: 'setAsDefault', type: { kind: 'boolean' } },
+  ],
+  'pki.iot.v1.CreatePolicyVersionResponse': [
+    { proto: 'policy_arn', aws: 'policyArn', type: { kind: 'string' } },
+    { proto: 'policy_document', aws: 'policyDocument', type: { kind: 'string' } },
+    { proto: 'policy_version_id', aws: 'policyVersionId', type: { kind: 'string' } },
+    { proto: 'is_default_version', aws: 'isDefaultVersion', type: { kind: 'boolean' } },
+  ],
   'pki.iot.v1.CreateThingRequest': [
     { proto: 'thing_name', aws: 'thingName', type: { kind: 'string' } },
     { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
@@ -735,6 +746,11 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
   ],
   'pki.iot.v1.DeletePolicyResponse': [],
+  'pki.iot.v1.DeletePolicyVersionRequest': [
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+    { proto: 'policy_version_id', aws: 'policyVersionId', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.DeletePolicyVersionResponse': [],
   'pki.iot.v1.DeleteThingRequest': [
     { proto: 'thing_name', aws: 'thingName', type: { kind: 'string' } },
     { proto: 'expected_version', aws: 'expectedVersion', type: { kind: 'long' } },
@@ -794,6 +810,20 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'last_modified_date', aws: 'lastModifiedDate', type: { kind: 'timestamp' } },
     { proto: 'generation_id', aws: 'generationId', type: { kind: 'string' } },
   ],
+  'pki.iot.v1.GetPolicyVersionRequest': [
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+    { proto: 'policy_version_id', aws: 'policyVersionId', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.GetPolicyVersionResponse': [
+    { proto: 'policy_arn', aws: 'policyArn', type: { kind: 'string' } },
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+    { proto: 'policy_document', aws: 'policyDocument', type: { kind: 'string' } },
+    { proto: 'policy_version_id', aws: 'policyVersionId', type: { kind: 'string' } },
+    { proto: 'is_default_version', aws: 'isDefaultVersion', type: { kind: 'boolean' } },
+    { proto: 'creation_date', aws: 'creationDate', type: { kind: 'timestamp' } },
+    { proto: 'last_modified_date', aws: 'lastModifiedDate', type: { kind: 'timestamp' } },
+    { proto: 'generation_id', aws: 'generationId', type: { kind: 'string' } },
+  ],
   'pki.iot.v1.GetRegistrationCodeRequest': [],
   'pki.iot.v1.GetRegistrationCodeResponse': [
     { proto: 'registration_code', aws: 'registrationCode', type: { kind: 'string' } },
@@ -836,6 +866,21 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
   'pki.iot.v1.ListCertificatesByCAResponse': [
     { proto: 'certificates', aws: 'certificates', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.Certificate' } } },
     { proto: 'next_marker', aws: 'nextMarker', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.ListPoliciesRequest': [
+    { proto: 'marker', aws: 'marker', type: { kind: 'string' } },
+    { proto: 'page_size', aws: 'pageSize', type: { kind: 'integer' } },
+    { proto: 'ascending_order', aws: 'ascendingOrder', type: { kind: 'boolean' } },
+  ],
+  'pki.iot.v1.ListPoliciesResponse': [
+    { proto: 'policies', aws: 'policies', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.Policy' } } },
+    { proto: 'next_marker', aws: 'nextMarker', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.ListPolicyVersionsRequest': [
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.ListPolicyVersionsResponse': [
+    { proto: 'policy_versions', aws: 'policyVersions', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.PolicyVersion' } } },
   ],
   'pki.iot.v1.ListPrincipalThingsRequest': [
     { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
@@ -912,6 +957,11 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'reject_reason', aws: 'rejectReason', type: { kind: 'string' } },
   ],
   'pki.iot.v1.RejectCertificateTransferResponse': [],
+  'pki.iot.v1.SetDefaultPolicyVersionRequest': [
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+    { proto: 'policy_version_id', aws: 'policyVersionId', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.SetDefaultPolicyVersionResponse': [],
   'pki.iot.v1.TransferCertificateRequest': [
     { proto: 'certificate_id', aws: 'certificateId', type: { kind: 'string' } },
     { proto: 'target_aws_account', aws: 'targetAwsAccount', type: { kind: 'string' } },
@@ -999,6 +1049,11 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
   'pki.iot.v1.Policy': [
     { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
     { proto: 'policy_arn', aws: 'policyArn', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.PolicyVersion': [
+    { proto: 'version_id', aws: 'versionId', type: { kind: 'string' } },
+    { proto: 'is_default_version', aws: 'isDefaultVersion', type: { kind: 'boolean' } },
+    { proto: 'create_date', aws: 'createDate', type: { kind: 'timestamp' } },
   ],
   'pki.iot.v1.RegistrationConfig': [
     { proto: 'template_body', aws: 'templateBody', type: { kind: 'string' } },
@@ -1344,10 +1399,12 @@ export const GRPC_SERVICES: Readonly<Record<string, { readonly api: GrpcApi; rea
       { rpc: 'CreateCertificateFromCsr', operation: 'CreateCertificateFromCsr', request: 'pki.iot.v1.CreateCertificateFromCsrRequest', response: 'pki.iot.v1.CreateCertificateFromCsrResponse' },
       { rpc: 'CreateKeysAndCertificate', operation: 'CreateKeysAndCertificate', request: 'pki.iot.v1.CreateKeysAndCertificateRequest', response: 'pki.iot.v1.CreateKeysAndCertificateResponse' },
       { rpc: 'CreatePolicy', operation: 'CreatePolicy', request: 'pki.iot.v1.CreatePolicyRequest', response: 'pki.iot.v1.CreatePolicyResponse' },
+      { rpc: 'CreatePolicyVersion', operation: 'CreatePolicyVersion', request: 'pki.iot.v1.CreatePolicyVersionRequest', response: 'pki.iot.v1.CreatePolicyVersionResponse' },
       { rpc: 'CreateThing', operation: 'CreateThing', request: 'pki.iot.v1.CreateThingRequest', response: 'pki.iot.v1.CreateThingResponse' },
       { rpc: 'DeleteCACertificate', operation: 'DeleteCACertificate', request: 'pki.iot.v1.DeleteCACertificateRequest', response: 'pki.iot.v1.DeleteCACertificateResponse' },
       { rpc: 'DeleteCertificate', operation: 'DeleteCertificate', request: 'pki.iot.v1.DeleteCertificateRequest', response: 'pki.iot.v1.DeleteCertificateResponse' },
       { rpc: 'DeletePolicy', operation: 'DeletePolicy', request: 'pki.iot.v1.DeletePolicyRequest', response: 'pki.iot.v1.DeletePolicyResponse' },
+      { rpc: 'DeletePolicyVersion', operation: 'DeletePolicyVersion', request: 'pki.iot.v1.DeletePolicyVersionRequest', response: 'pki.iot.v1.DeletePolicyVersionResponse' },
       { rpc: 'DeleteThing', operation: 'DeleteThing', request: 'pki.iot.v1.DeleteThingRequest', response: 'pki.iot.v1.DeleteThingResponse' },
       { rpc: 'DescribeCACertificate', operation: 'DescribeCACertificate', request: 'pki.iot.v1.DescribeCACertificateRequest', response: 'pki.iot.v1.DescribeCACertificateResponse' },
       { rpc: 'DescribeCertificate', operation: 'DescribeCertificate', request: 'pki.iot.v1.DescribeCertificateRequest', response: 'pki.iot.v1.DescribeCertificateResponse' },
@@ -1356,11 +1413,14 @@ export const GRPC_SERVICES: Readonly<Record<string, { readonly api: GrpcApi; rea
       { rpc: 'DetachPolicy', operation: 'DetachPolicy', request: 'pki.iot.v1.DetachPolicyRequest', response: 'pki.iot.v1.DetachPolicyResponse' },
       { rpc: 'DetachThingPrincipal', operation: 'DetachThingPrincipal', request: 'pki.iot.v1.DetachThingPrincipalRequest', response: 'pki.iot.v1.DetachThingPrincipalResponse' },
       { rpc: 'GetPolicy', operation: 'GetPolicy', request: 'pki.iot.v1.GetPolicyRequest', response: 'pki.iot.v1.GetPolicyResponse' },
+      { rpc: 'GetPolicyVersion', operation: 'GetPolicyVersion', request: 'pki.iot.v1.GetPolicyVersionRequest', response: 'pki.iot.v1.GetPolicyVersionResponse' },
       { rpc: 'GetRegistrationCode', operation: 'GetRegistrationCode', request: 'pki.iot.v1.GetRegistrationCodeRequest', response: 'pki.iot.v1.GetRegistrationCodeResponse' },
       { rpc: 'ListAttachedPolicies', operation: 'ListAttachedPolicies', request: 'pki.iot.v1.ListAttachedPoliciesRequest', response: 'pki.iot.v1.ListAttachedPoliciesResponse' },
       { rpc: 'ListCACertificates', operation: 'ListCACertificates', request: 'pki.iot.v1.ListCACertificatesRequest', response: 'pki.iot.v1.ListCACertificatesResponse' },
       { rpc: 'ListCertificates', operation: 'ListCertificates', request: 'pki.iot.v1.ListCertificatesRequest', response: 'pki.iot.v1.ListCertificatesResponse' },
       { rpc: 'ListCertificatesByCA', operation: 'ListCertificatesByCA', request: 'pki.iot.v1.ListCertificatesByCARequest', response: 'pki.iot.v1.ListCertificatesByCAResponse' },
+      { rpc: 'ListPolicies', operation: 'ListPolicies', request: 'pki.iot.v1.ListPoliciesRequest', response: 'pki.iot.v1.ListPoliciesResponse' },
+      { rpc: 'ListPolicyVersions', operation: 'ListPolicyVersions', request: 'pki.iot.v1.ListPolicyVersionsRequest', response: 'pki.iot.v1.ListPolicyVersionsResponse' },
       { rpc: 'ListPrincipalThings', operation: 'ListPrincipalThings', request: 'pki.iot.v1.ListPrincipalThingsRequest', response: 'pki.iot.v1.ListPrincipalThingsResponse' },
       { rpc: 'ListTargetsForPolicy', operation: 'ListTargetsForPolicy', request: 'pki.iot.v1.ListTargetsForPolicyRequest', response: 'pki.iot.v1.ListTargetsForPolicyResponse' },
       { rpc: 'ListThingPrincipals', operation: 'ListThingPrincipals', request: 'pki.iot.v1.ListThingPrincipalsRequest', response: 'pki.iot.v1.ListThingPrincipalsResponse' },
@@ -1369,6 +1429,7 @@ export const GRPC_SERVICES: Readonly<Record<string, { readonly api: GrpcApi; rea
       { rpc: 'RegisterCertificate', operation: 'RegisterCertificate', request: 'pki.iot.v1.RegisterCertificateRequest', response: 'pki.iot.v1.RegisterCertificateResponse' },
       { rpc: 'RegisterCertificateWithoutCA', operation: 'RegisterCertificateWithoutCA', request: 'pki.iot.v1.RegisterCertificateWithoutCARequest', response: 'pki.iot.v1.RegisterCertificateWithoutCAResponse' },
       { rpc: 'RejectCertificateTransfer', operation: 'RejectCertificateTransfer', request: 'pki.iot.v1.RejectCertificateTransferRequest', response: 'pki.iot.v1.RejectCertificateTransferResponse' },
+      { rpc: 'SetDefaultPolicyVersion', operation: 'SetDefaultPolicyVersion', request: 'pki.iot.v1.SetDefaultPolicyVersionRequest', response: 'pki.iot.v1.SetDefaultPolicyVersionResponse' },
       { rpc: 'TransferCertificate', operation: 'TransferCertificate', request: 'pki.iot.v1.TransferCertificateRequest', response: 'pki.iot.v1.TransferCertificateResponse' },
       { rpc: 'UpdateCACertificate', operation: 'UpdateCACertificate', request: 'pki.iot.v1.UpdateCACertificateRequest', response: 'pki.iot.v1.UpdateCACertificateResponse' },
       { rpc: 'UpdateCertificate', operation: 'UpdateCertificate', request: 'pki.iot.v1.UpdateCertificateRequest', response: 'pki.iot.v1.UpdateCertificateResponse' },

@@ -2,7 +2,7 @@
 // Regenerate with `npm run generate:shapes`; the staleness test is apps/api-gateway/src/shapes/generated-shapes.spec.ts.
 
 /**
- * AWS IoT (API version 2015-05-28, restJson1): the 36 operations the gateway routes.
+ * AWS IoT (API version 2015-05-28, restJson1): the 42 operations the gateway routes.
  * Protocol `rest-json`. API reference: https://docs.aws.amazon.com/iot/latest/apireference/
  */
 import { S, type Shape } from '@pki/aws-protocol';
@@ -102,6 +102,14 @@ const DetachPolicyRequestShape = S.structure({ policyName: required(PolicyNameSh
 const RecursiveShape = S.boolean();
 const ListAttachedPoliciesRequestShape = S.structure({ target: required(PolicyTargetShape), recursive: RecursiveShape, marker: MarkerShape, pageSize: PageSizeShape });
 const ListTargetsForPolicyRequestShape = S.structure({ policyName: required(PolicyNameShape), marker: MarkerShape, pageSize: PageSizeShape });
+const SetAsDefaultShape = S.boolean();
+const CreatePolicyVersionRequestShape = S.structure({ policyName: required(PolicyNameShape), policyDocument: required(PolicyDocumentShape), setAsDefault: SetAsDefaultShape });
+const PolicyVersionIdShape = S.string({ pattern: '[0-9]+' });
+const GetPolicyVersionRequestShape = S.structure({ policyName: required(PolicyNameShape), policyVersionId: required(PolicyVersionIdShape) });
+const ListPolicyVersionsRequestShape = S.structure({ policyName: required(PolicyNameShape) });
+const DeletePolicyVersionRequestShape = S.structure({ policyName: required(PolicyNameShape), policyVersionId: required(PolicyVersionIdShape) });
+const SetDefaultPolicyVersionRequestShape = S.structure({ policyName: required(PolicyNameShape), policyVersionId: required(PolicyVersionIdShape) });
+const ListPoliciesRequestShape = S.structure({ marker: MarkerShape, pageSize: PageSizeShape, ascendingOrder: AscendingOrderShape });
 
 // ---- Operations ----
 
@@ -179,6 +187,18 @@ export const IOT_OPERATION_SPECS = {
   ListAttachedPolicies: { method: 'POST', pattern: '/attached-policies/{target}', shape: ListAttachedPoliciesRequestShape, bindings: { target: { in: 'label', name: 'target' }, recursive: { in: 'query', name: 'recursive', type: 'boolean' }, marker: { in: 'query', name: 'marker', type: 'string' }, pageSize: { in: 'query', name: 'pageSize', type: 'integer' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListTargetsForPolicy.html */
   ListTargetsForPolicy: { method: 'POST', pattern: '/policy-targets/{policyName}', shape: ListTargetsForPolicyRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' }, marker: { in: 'query', name: 'marker', type: 'string' }, pageSize: { in: 'query', name: 'pageSize', type: 'integer' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_CreatePolicyVersion.html */
+  CreatePolicyVersion: { method: 'POST', pattern: '/policies/{policyName}/version', shape: CreatePolicyVersionRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' }, setAsDefault: { in: 'query', name: 'setAsDefault', type: 'boolean' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_GetPolicyVersion.html */
+  GetPolicyVersion: { method: 'GET', pattern: '/policies/{policyName}/version/{policyVersionId}', shape: GetPolicyVersionRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' }, policyVersionId: { in: 'label', name: 'policyVersionId' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListPolicyVersions.html */
+  ListPolicyVersions: { method: 'GET', pattern: '/policies/{policyName}/version', shape: ListPolicyVersionsRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_DeletePolicyVersion.html */
+  DeletePolicyVersion: { method: 'DELETE', pattern: '/policies/{policyName}/version/{policyVersionId}', shape: DeletePolicyVersionRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' }, policyVersionId: { in: 'label', name: 'policyVersionId' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_SetDefaultPolicyVersion.html */
+  SetDefaultPolicyVersion: { method: 'PATCH', pattern: '/policies/{policyName}/version/{policyVersionId}', shape: SetDefaultPolicyVersionRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' }, policyVersionId: { in: 'label', name: 'policyVersionId' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListPolicies.html */
+  ListPolicies: { method: 'GET', pattern: '/policies', shape: ListPoliciesRequestShape, bindings: { marker: { in: 'query', name: 'marker', type: 'string' }, pageSize: { in: 'query', name: 'pageSize', type: 'integer' }, ascendingOrder: { in: 'query', name: 'isAscendingOrder', type: 'boolean' } } },
 } as const satisfies Record<string, RestOperationSpec>;
 
 export type IotOperation = keyof typeof IOT_OPERATION_SPECS;
@@ -193,6 +213,7 @@ export const IOT_PAGINATORS = {
   ListPrincipalThings: { inputToken: 'nextToken', outputToken: 'nextToken', limitKey: 'maxResults', resultKey: 'things' },
   ListAttachedPolicies: { inputToken: 'marker', outputToken: 'nextMarker', limitKey: 'pageSize', resultKey: 'policies' },
   ListTargetsForPolicy: { inputToken: 'marker', outputToken: 'nextMarker', limitKey: 'pageSize', resultKey: 'targets' },
+  ListPolicies: { inputToken: 'marker', outputToken: 'nextMarker', limitKey: 'pageSize', resultKey: 'policies' },
 } as const;
 
 /** Every exception the model defines: `@error("server")` or client, `@httpError` status where modelled, the members its body carries. */
@@ -270,4 +291,10 @@ export const IOT_OPERATION_ERRORS = {
   DetachPolicy: ['InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'LimitExceededException'],
   ListAttachedPolicies: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'LimitExceededException'],
   ListTargetsForPolicy: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'LimitExceededException'],
+  CreatePolicyVersion: ['ResourceNotFoundException', 'MalformedPolicyException', 'VersionsLimitExceededException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  GetPolicyVersion: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  ListPolicyVersions: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  DeletePolicyVersion: ['DeleteConflictException', 'ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  SetDefaultPolicyVersion: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  ListPolicies: ['InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
 } as const;

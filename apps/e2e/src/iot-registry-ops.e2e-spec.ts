@@ -1,0 +1,106 @@
+import {
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
+  DeletePolicyCommand,
+  DeletePolicyVersionCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  ListPoliciesCommand,
+  ListPolicyVersionsCommand,
+  SetDefaultPolicyVersionCommand,
+} from '@aws-sdk/client-iot';
+import { errorOf } from './fixtures/errors';
+import { iotClient, iotEventCount } from './fixtures/iot';
+import { ACCOUNT_A, ACCOUNT_B, startStack, type RunningStack } from './stack';
+
+const doc = (action: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: [action], Resource: ['*'] }] });
+
+describe('AWS IoT registry operations around certificates through @aws-sdk/client-iot', () => {
+  let stack: RunningStack;
+  const iot = (account = ACCOUNT_A) => iotClient(stack.endpoint, account);
+  const iotEvents = () => iotEventCount(stack.db);
+
+  beforeAll(async () => {
+    stack = await startStack();
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('policy versions: create (setAsDefault), get, list, set default, delete; the five-version limit; DeletePolicy while versions remain', async () => {
+    const created = await iot().send(new CreatePolicyCommand({ policyName: 'versioned', policyDocument: doc('iot:Connect') }));
+    expect(created).toMatchObject({ policyVersionId: '1' });
+    expect(await iot().send(new GetPolicyCommand({ policyName: 'versioned' }))).toMatchObject({ defaultVersionId: '1', policyDocument: doc('iot:Connect') });
+
+    const v2 = await iot().send(new CreatePolicyVersionCommand({ policyName: 'versioned', policyDocument: doc('iot:Publish') }));
+    expect(v2).toMatchObject({ policyArn: created.policyArn, policyVersionId: '2', isDefaultVersion: false, policyDocument: doc('iot:Publish') });
+    const v3 = await iot().send(new CreatePolicyVersionCommand({ policyName: 'versioned', policyDocument: doc('iot:Receive'), setAsDefault: true }));
+    expect(v3).toMatchObject({ policyVersionId: '3', isDefaultVersion: true });
+    const policy = await iot().send(new GetPolicyCommand({ policyName: 'versioned' }));
+    expect(policy).toMatchObject({ defaultVersionId: '3', policyDocument: doc('iot:Receive') });
+
+    const got = await iot().send(new GetPolicyVersionCommand({ policyName: 'versioned', policyVersionId: '2' }));
+    expect(got).toMatchObject({ policyName: 'versioned', policyArn: created.policyArn, policyVersionId: '2', isDefaultVersion: false, policyDocument: doc('iot:Publish'), generationId: policy.generationId });
+    expect(got.creationDate).toBeInstanceOf(Date);
+    const listed = await iot().send(new ListPolicyVersionsCommand({ policyName: 'versioned' }));
+    expect(listed.policyVersions!.map((v) => [v.versionId, v.isDefaultVersion])).toEqual([
+      ['3', true],
+      ['2', false],
+      ['1', false],
+    ]);
+    expect(listed.policyVersions![0]!.createDate).toBeInstanceOf(Date);
+
+    await iot().send(new SetDefaultPolicyVersionCommand({ policyName: 'versioned', policyVersionId: '2' }));
+    expect(await iot().send(new GetPolicyCommand({ policyName: 'versioned' }))).toMatchObject({ defaultVersionId: '2', policyDocument: doc('iot:Publish') });
+
+    // Errors, each writing nothing.
+    const before = await iotEvents();
+    expect(await errorOf(iot().send(new DeletePolicyVersionCommand({ policyName: 'versioned', policyVersionId: '2' })))).toMatchObject({
+      name: 'DeleteConflictException',
+      $metadata: { httpStatusCode: 409 },
+    });
+    expect(await errorOf(iot().send(new DeletePolicyCommand({ policyName: 'versioned' })))).toMatchObject({ name: 'DeleteConflictException', message: expect.stringMatching(/non-default versions/) });
+    expect((await errorOf(iot().send(new GetPolicyVersionCommand({ policyName: 'versioned', policyVersionId: '9' })))).name).toBe('ResourceNotFoundException');
+    expect((await errorOf(iot().send(new SetDefaultPolicyVersionCommand({ policyName: 'versioned', policyVersionId: '9' })))).name).toBe('ResourceNotFoundException');
+    expect((await errorOf(iot().send(new DeletePolicyVersionCommand({ policyName: 'versioned', policyVersionId: '9' })))).name).toBe('ResourceNotFoundException');
+    expect((await errorOf(iot().send(new ListPolicyVersionsCommand({ policyName: 'nope' })))).name).toBe('ResourceNotFoundException');
+    expect((await errorOf(iot(ACCOUNT_B).send(new GetPolicyVersionCommand({ policyName: 'versioned', policyVersionId: '1' })))).name).toBe('ResourceNotFoundException');
+    expect((await errorOf(iot().send(new CreatePolicyVersionCommand({ policyName: 'nope', policyDocument: doc('iot:Connect') })))).name).toBe('ResourceNotFoundException');
+    expect((await errorOf(iot().send(new CreatePolicyVersionCommand({ policyName: 'versioned', policyDocument: '{' })))).name).toBe('MalformedPolicyException');
+    expect(await iotEvents()).toBe(before);
+
+    await iot().send(new CreatePolicyVersionCommand({ policyName: 'versioned', policyDocument: doc('iot:Subscribe') }));
+    await iot().send(new CreatePolicyVersionCommand({ policyName: 'versioned', policyDocument: doc('iot:GetThingShadow') }));
+    expect(await errorOf(iot().send(new CreatePolicyVersionCommand({ policyName: 'versioned', policyDocument: doc('iot:UpdateThingShadow') })))).toMatchObject({
+      name: 'VersionsLimitExceededException',
+      $metadata: { httpStatusCode: 409 },
+    });
+
+    for (const id of ['1', '3', '4', '5']) await iot().send(new DeletePolicyVersionCommand({ policyName: 'versioned', policyVersionId: id }));
+    // Version ids are not reused.
+    expect((await iot().send(new CreatePolicyVersionCommand({ policyName: 'versioned', policyDocument: doc('iot:Connect') }))).policyVersionId).toBe('6');
+    await iot().send(new DeletePolicyVersionCommand({ policyName: 'versioned', policyVersionId: '6' }));
+    await iot().send(new DeletePolicyCommand({ policyName: 'versioned' }));
+    expect((await errorOf(iot().send(new GetPolicyCommand({ policyName: 'versioned' })))).name).toBe('ResourceNotFoundException');
+  });
+
+  it('ListPolicies pages in creation order, ascending or not', async () => {
+    const names = ['list-c', 'list-a', 'list-b'];
+    for (const name of names) await iot(ACCOUNT_B).send(new CreatePolicyCommand({ policyName: name, policyDocument: doc('iot:Connect') }));
+    const all = async (ascendingOrder?: boolean) => {
+      const seen: string[] = [];
+      let marker: string | undefined;
+      do {
+        const page = await iot(ACCOUNT_B).send(new ListPoliciesCommand({ pageSize: 2, marker, ascendingOrder }));
+        expect(page.policies!.length).toBeLessThanOrEqual(2);
+        for (const p of page.policies!) expect(p.policyArn).toBe(`arn:aws:iot:us-east-1:${ACCOUNT_B.accountId}:policy/${p.policyName}`);
+        seen.push(...page.policies!.map((p) => p.policyName!));
+        marker = page.nextMarker;
+      } while (marker);
+      return seen;
+    };
+    expect(await all()).toEqual(names);
+    expect(await all(false)).toEqual([...names].reverse());
+    expect((await errorOf(iot(ACCOUNT_B).send(new ListPoliciesCommand({ marker: 'bm90LWEtbWFya2Vy' })))).name).toBe('InvalidRequestException');
+  });
+});
