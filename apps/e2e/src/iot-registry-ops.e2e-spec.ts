@@ -1,5 +1,17 @@
 import {
+  AttachPolicyCommand,
+  AttachPrincipalPolicyCommand,
+  AttachThingPrincipalCommand,
+  CreateKeysAndCertificateCommand,
   CreatePolicyCommand,
+  CreateThingCommand,
+  DetachPrincipalPolicyCommand,
+  DetachThingPrincipalCommand,
+  ListAttachedPoliciesCommand,
+  ListPolicyPrincipalsCommand,
+  ListPrincipalPoliciesCommand,
+  ListPrincipalThingsV2Command,
+  ListThingPrincipalsV2Command,
   CreatePolicyVersionCommand,
   DeletePolicyCommand,
   DeletePolicyVersionCommand,
@@ -102,5 +114,86 @@ describe('AWS IoT registry operations around certificates through @aws-sdk/clien
     expect(await all()).toEqual(names);
     expect(await all(false)).toEqual([...names].reverse());
     expect((await errorOf(iot(ACCOUNT_B).send(new ListPoliciesCommand({ marker: 'bm90LWEtbWFya2Vy' })))).name).toBe('InvalidRequestException');
+  });
+
+  it('principals: Attach/DetachPrincipalPolicy, ListPrincipalPolicies, ListPolicyPrincipals (the deprecated forms) act on the same attachments as AttachPolicy', async () => {
+    const cert = await iot().send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
+    const arn = cert.certificateArn!;
+    for (const name of ['pp-a', 'pp-b', 'pp-c']) await iot().send(new CreatePolicyCommand({ policyName: name, policyDocument: doc('iot:Connect') }));
+    await iot().send(new AttachPrincipalPolicyCommand({ policyName: 'pp-b', principal: arn }));
+    await iot().send(new AttachPrincipalPolicyCommand({ policyName: 'pp-b', principal: arn }));
+    await iot().send(new AttachPolicyCommand({ policyName: 'pp-a', target: arn }));
+    await iot().send(new AttachPrincipalPolicyCommand({ policyName: 'pp-c', principal: arn }));
+    // The current operation sees what the deprecated one attached, and the other way round.
+    expect((await iot().send(new ListAttachedPoliciesCommand({ target: arn }))).policies!.map((p) => p.policyName)).toEqual(['pp-a', 'pp-b', 'pp-c']);
+    const first = await iot().send(new ListPrincipalPoliciesCommand({ principal: arn, pageSize: 2 }));
+    expect(first.policies).toEqual([
+      { policyName: 'pp-a', policyArn: `arn:aws:iot:us-east-1:${ACCOUNT_A.accountId}:policy/pp-a` },
+      { policyName: 'pp-b', policyArn: `arn:aws:iot:us-east-1:${ACCOUNT_A.accountId}:policy/pp-b` },
+    ]);
+    expect((await iot().send(new ListPrincipalPoliciesCommand({ principal: arn, pageSize: 2, marker: first.nextMarker }))).policies!.map((p) => p.policyName)).toEqual(['pp-c']);
+    expect((await iot().send(new ListPrincipalPoliciesCommand({ principal: arn, ascendingOrder: false }))).policies!.map((p) => p.policyName)).toEqual(['pp-c', 'pp-b', 'pp-a']);
+    expect(await iot().send(new ListPolicyPrincipalsCommand({ policyName: 'pp-b' }))).toMatchObject({ principals: [arn] });
+
+    await iot().send(new DetachPrincipalPolicyCommand({ policyName: 'pp-b', principal: arn }));
+    expect((await iot().send(new ListPolicyPrincipalsCommand({ policyName: 'pp-b' }))).principals).toEqual([]);
+    expect((await iot().send(new ListAttachedPoliciesCommand({ target: arn }))).policies!.map((p) => p.policyName)).toEqual(['pp-a', 'pp-c']);
+
+    const before = await iotEvents();
+    expect((await errorOf(iot().send(new AttachPrincipalPolicyCommand({ policyName: 'nope', principal: arn })))).name).toBe('ResourceNotFoundException');
+    expect((await errorOf(iot().send(new DetachPrincipalPolicyCommand({ policyName: 'nope', principal: arn })))).name).toBe('ResourceNotFoundException');
+    expect((await errorOf(iot(ACCOUNT_B).send(new AttachPrincipalPolicyCommand({ policyName: 'pp-a', principal: arn })))).name).toBe('ResourceNotFoundException');
+    expect((await errorOf(iot(ACCOUNT_B).send(new ListPrincipalPoliciesCommand({ principal: arn })))).name).toBe('ResourceNotFoundException');
+    expect((await errorOf(iot().send(new ListPolicyPrincipalsCommand({ policyName: 'nope' })))).name).toBe('ResourceNotFoundException');
+    expect((await errorOf(iot().send(new ListPrincipalPoliciesCommand({ principal: 'not-an-arn' })))).name).toBe('InvalidRequestException');
+    expect(await iotEvents()).toBe(before);
+  });
+
+  it('ListThingPrincipalsV2 / ListPrincipalThingsV2 report thingPrincipalType; an EXCLUSIVE_THING principal is attached to one thing only', async () => {
+    const exclusive = (await iot().send(new CreateKeysAndCertificateCommand({ setAsActive: true }))).certificateArn!;
+    const shared = (await iot().send(new CreateKeysAndCertificateCommand({ setAsActive: true }))).certificateArn!;
+    for (const thingName of ['v2-one', 'v2-two']) await iot().send(new CreateThingCommand({ thingName }));
+    await iot().send(new AttachThingPrincipalCommand({ thingName: 'v2-one', principal: exclusive, thingPrincipalType: 'EXCLUSIVE_THING' }));
+    await iot().send(new AttachThingPrincipalCommand({ thingName: 'v2-one', principal: shared }));
+    await iot().send(new AttachThingPrincipalCommand({ thingName: 'v2-two', principal: shared, thingPrincipalType: 'NON_EXCLUSIVE_THING' }));
+
+    // AWS IoT AttachThingPrincipal models InvalidRequestException for a request it refuses.
+    const before = await iotEvents();
+    expect(await errorOf(iot().send(new AttachThingPrincipalCommand({ thingName: 'v2-two', principal: exclusive })))).toMatchObject({
+      name: 'InvalidRequestException',
+      message: expect.stringMatching(/exclusively \(EXCLUSIVE_THING\) to the thing v2-one/),
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect((await errorOf(iot().send(new AttachThingPrincipalCommand({ thingName: 'v2-two', principal: shared, thingPrincipalType: 'EXCLUSIVE_THING' })))).name).toBe('InvalidRequestException');
+    expect(await iotEvents()).toBe(before);
+
+    const all = await iot().send(new ListThingPrincipalsV2Command({ thingName: 'v2-one' }));
+    expect(new Map(all.thingPrincipalObjects!.map((o) => [o.principal, o.thingPrincipalType]))).toEqual(
+      new Map([
+        [exclusive, 'EXCLUSIVE_THING'],
+        [shared, 'NON_EXCLUSIVE_THING'],
+      ]),
+    );
+    expect((await iot().send(new ListThingPrincipalsV2Command({ thingName: 'v2-one', thingPrincipalType: 'EXCLUSIVE_THING' }))).thingPrincipalObjects).toEqual([
+      { principal: exclusive, thingPrincipalType: 'EXCLUSIVE_THING' },
+    ]);
+    const paged = await iot().send(new ListThingPrincipalsV2Command({ thingName: 'v2-one', maxResults: 1 }));
+    expect(paged.thingPrincipalObjects).toHaveLength(1);
+    expect((await iot().send(new ListThingPrincipalsV2Command({ thingName: 'v2-one', maxResults: 1, nextToken: paged.nextToken }))).thingPrincipalObjects).toHaveLength(1);
+
+    expect((await iot().send(new ListPrincipalThingsV2Command({ principal: shared }))).principalThingObjects).toEqual([
+      { thingName: 'v2-one', thingPrincipalType: 'NON_EXCLUSIVE_THING' },
+      { thingName: 'v2-two', thingPrincipalType: 'NON_EXCLUSIVE_THING' },
+    ]);
+    expect((await iot().send(new ListPrincipalThingsV2Command({ principal: shared, thingPrincipalType: 'EXCLUSIVE_THING' }))).principalThingObjects).toEqual([]);
+    expect((await iot().send(new ListPrincipalThingsV2Command({ principal: exclusive }))).principalThingObjects).toEqual([{ thingName: 'v2-one', thingPrincipalType: 'EXCLUSIVE_THING' }]);
+
+    expect((await errorOf(iot().send(new ListThingPrincipalsV2Command({ thingName: 'nope' })))).name).toBe('ResourceNotFoundException');
+    expect((await errorOf(iot(ACCOUNT_B).send(new ListPrincipalThingsV2Command({ principal: shared })))).name).toBe('ResourceNotFoundException');
+
+    // Detached from its one thing, the exclusive principal can go elsewhere.
+    await iot().send(new DetachThingPrincipalCommand({ thingName: 'v2-one', principal: exclusive }));
+    await iot().send(new AttachThingPrincipalCommand({ thingName: 'v2-two', principal: exclusive, thingPrincipalType: 'EXCLUSIVE_THING' }));
+    expect((await iot().send(new ListPrincipalThingsV2Command({ principal: exclusive }))).principalThingObjects).toEqual([{ thingName: 'v2-two', thingPrincipalType: 'EXCLUSIVE_THING' }]);
   });
 });

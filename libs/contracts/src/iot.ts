@@ -99,6 +99,13 @@ export const IOT_THING_AND_POLICY_OPERATIONS = [
   'DeletePolicyVersion',
   'SetDefaultPolicyVersion',
   'ListPolicies',
+  // The principal-centred forms (AWS deprecated the first four; older SDK code still calls them).
+  'AttachPrincipalPolicy',
+  'DetachPrincipalPolicy',
+  'ListPrincipalPolicies',
+  'ListPolicyPrincipals',
+  'ListThingPrincipalsV2',
+  'ListPrincipalThingsV2',
 ] as const;
 
 /** AWS IoT `ThingPrincipalType`. */

@@ -40,6 +40,14 @@ import {
   listPolicyVersionsHandler,
   setDefaultPolicyVersionHandler,
 } from './policy-version.handlers';
+import {
+  attachPrincipalPolicyHandler,
+  detachPrincipalPolicyHandler,
+  listPolicyPrincipalsHandler,
+  listPrincipalPoliciesHandler,
+  listPrincipalThingsV2Handler,
+  listThingPrincipalsV2Handler,
+} from './principal.handlers';
 import { registerCertificateHandler, registerCertificateWithoutCaHandler } from './register-certificate.handlers';
 import { getRegistrationCodeHandler } from './registration-code.handler';
 import {
@@ -105,6 +113,12 @@ export function iotHandlers(context: IotContext, issuer: PlatformIssuer, endpoin
     DeletePolicyVersion: deletePolicyVersionHandler(context),
     SetDefaultPolicyVersion: setDefaultPolicyVersionHandler(context),
     ListPolicies: listPoliciesHandler(context),
+    AttachPrincipalPolicy: attachPrincipalPolicyHandler(context),
+    DetachPrincipalPolicy: detachPrincipalPolicyHandler(context),
+    ListPrincipalPolicies: listPrincipalPoliciesHandler(context),
+    ListPolicyPrincipals: listPolicyPrincipalsHandler(context),
+    ListThingPrincipalsV2: listThingPrincipalsV2Handler(context),
+    ListPrincipalThingsV2: listPrincipalThingsV2Handler(context),
     DescribeEndpoint: describeEndpointHandler(context, endpointDomain),
     [IOT_INTERNAL_OPERATIONS.GetPlatformRootCa]: getPlatformRootCaHandler(issuer),
   };

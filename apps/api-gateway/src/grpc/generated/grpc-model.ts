@@ -672,6 +672,11 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'target', aws: 'target', type: { kind: 'string' } },
   ],
   'pki.iot.v1.AttachPolicyResponse': [],
+  'pki.iot.v1.AttachPrincipalPolicyRequest': [
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+    { proto: 'principal', aws: 'principal', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.AttachPrincipalPolicyResponse': [],
   'pki.iot.v1.AttachThingPrincipalRequest': [
     { proto: 'thing_name', aws: 'thingName', type: { kind: 'string' } },
     { proto: 'principal', aws: 'principal', type: { kind: 'string' } },
@@ -793,6 +798,11 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'target', aws: 'target', type: { kind: 'string' } },
   ],
   'pki.iot.v1.DetachPolicyResponse': [],
+  'pki.iot.v1.DetachPrincipalPolicyRequest': [
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+    { proto: 'principal', aws: 'principal', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.DetachPrincipalPolicyResponse': [],
   'pki.iot.v1.DetachThingPrincipalRequest': [
     { proto: 'thing_name', aws: 'thingName', type: { kind: 'string' } },
     { proto: 'principal', aws: 'principal', type: { kind: 'string' } },
@@ -876,11 +886,31 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'policies', aws: 'policies', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.Policy' } } },
     { proto: 'next_marker', aws: 'nextMarker', type: { kind: 'string' } },
   ],
+  'pki.iot.v1.ListPolicyPrincipalsRequest': [
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+    { proto: 'marker', aws: 'marker', type: { kind: 'string' } },
+    { proto: 'page_size', aws: 'pageSize', type: { kind: 'integer' } },
+    { proto: 'ascending_order', aws: 'ascendingOrder', type: { kind: 'boolean' } },
+  ],
+  'pki.iot.v1.ListPolicyPrincipalsResponse': [
+    { proto: 'principals', aws: 'principals', type: { kind: 'list', member: { kind: 'string' } } },
+    { proto: 'next_marker', aws: 'nextMarker', type: { kind: 'string' } },
+  ],
   'pki.iot.v1.ListPolicyVersionsRequest': [
     { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
   ],
   'pki.iot.v1.ListPolicyVersionsResponse': [
     { proto: 'policy_versions', aws: 'policyVersions', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.PolicyVersion' } } },
+  ],
+  'pki.iot.v1.ListPrincipalPoliciesRequest': [
+    { proto: 'principal', aws: 'principal', type: { kind: 'string' } },
+    { proto: 'marker', aws: 'marker', type: { kind: 'string' } },
+    { proto: 'page_size', aws: 'pageSize', type: { kind: 'integer' } },
+    { proto: 'ascending_order', aws: 'ascendingOrder', type: { kind: 'boolean' } },
+  ],
+  'pki.iot.v1.ListPrincipalPoliciesResponse': [
+    { proto: 'policies', aws: 'policies', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.Policy' } } },
+    { proto: 'next_marker', aws: 'nextMarker', type: { kind: 'string' } },
   ],
   'pki.iot.v1.ListPrincipalThingsRequest': [
     { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
@@ -889,6 +919,16 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
   ],
   'pki.iot.v1.ListPrincipalThingsResponse': [
     { proto: 'things', aws: 'things', type: { kind: 'list', member: { kind: 'string' } } },
+    { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.ListPrincipalThingsV2Request': [
+    { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
+    { proto: 'max_results', aws: 'maxResults', type: { kind: 'integer' } },
+    { proto: 'principal', aws: 'principal', type: { kind: 'string' } },
+    { proto: 'thing_principal_type', aws: 'thingPrincipalType', type: { kind: 'enum', name: 'pki.iot.v1.ThingPrincipalType' } },
+  ],
+  'pki.iot.v1.ListPrincipalThingsV2Response': [
+    { proto: 'principal_thing_objects', aws: 'principalThingObjects', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.PrincipalThingObject' } } },
     { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
   ],
   'pki.iot.v1.ListTargetsForPolicyRequest': [
@@ -907,6 +947,16 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
   ],
   'pki.iot.v1.ListThingPrincipalsResponse': [
     { proto: 'principals', aws: 'principals', type: { kind: 'list', member: { kind: 'string' } } },
+    { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.ListThingPrincipalsV2Request': [
+    { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
+    { proto: 'max_results', aws: 'maxResults', type: { kind: 'integer' } },
+    { proto: 'thing_name', aws: 'thingName', type: { kind: 'string' } },
+    { proto: 'thing_principal_type', aws: 'thingPrincipalType', type: { kind: 'enum', name: 'pki.iot.v1.ThingPrincipalType' } },
+  ],
+  'pki.iot.v1.ListThingPrincipalsV2Response': [
+    { proto: 'thing_principal_objects', aws: 'thingPrincipalObjects', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.ThingPrincipalObject' } } },
     { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
   ],
   'pki.iot.v1.ListThingsRequest': [
@@ -1055,6 +1105,10 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'is_default_version', aws: 'isDefaultVersion', type: { kind: 'boolean' } },
     { proto: 'create_date', aws: 'createDate', type: { kind: 'timestamp' } },
   ],
+  'pki.iot.v1.PrincipalThingObject': [
+    { proto: 'thing_name', aws: 'thingName', type: { kind: 'string' } },
+    { proto: 'thing_principal_type', aws: 'thingPrincipalType', type: { kind: 'enum', name: 'pki.iot.v1.ThingPrincipalType' } },
+  ],
   'pki.iot.v1.RegistrationConfig': [
     { proto: 'template_body', aws: 'templateBody', type: { kind: 'string' } },
     { proto: 'role_arn', aws: 'roleArn', type: { kind: 'string' } },
@@ -1070,6 +1124,10 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'thing_arn', aws: 'thingArn', type: { kind: 'string' } },
     { proto: 'attributes', aws: 'attributes', type: { kind: 'map', value: { kind: 'string' } } },
     { proto: 'version', aws: 'version', type: { kind: 'long' } },
+  ],
+  'pki.iot.v1.ThingPrincipalObject': [
+    { proto: 'principal', aws: 'principal', type: { kind: 'string' } },
+    { proto: 'thing_principal_type', aws: 'thingPrincipalType', type: { kind: 'enum', name: 'pki.iot.v1.ThingPrincipalType' } },
   ],
   'pki.iot.v1.TransferData': [
     { proto: 'transfer_message', aws: 'transferMessage', type: { kind: 'string' } },
@@ -1394,6 +1452,7 @@ export const GRPC_SERVICES: Readonly<Record<string, { readonly api: GrpcApi; rea
     methods: [
       { rpc: 'AcceptCertificateTransfer', operation: 'AcceptCertificateTransfer', request: 'pki.iot.v1.AcceptCertificateTransferRequest', response: 'pki.iot.v1.AcceptCertificateTransferResponse' },
       { rpc: 'AttachPolicy', operation: 'AttachPolicy', request: 'pki.iot.v1.AttachPolicyRequest', response: 'pki.iot.v1.AttachPolicyResponse' },
+      { rpc: 'AttachPrincipalPolicy', operation: 'AttachPrincipalPolicy', request: 'pki.iot.v1.AttachPrincipalPolicyRequest', response: 'pki.iot.v1.AttachPrincipalPolicyResponse' },
       { rpc: 'AttachThingPrincipal', operation: 'AttachThingPrincipal', request: 'pki.iot.v1.AttachThingPrincipalRequest', response: 'pki.iot.v1.AttachThingPrincipalResponse' },
       { rpc: 'CancelCertificateTransfer', operation: 'CancelCertificateTransfer', request: 'pki.iot.v1.CancelCertificateTransferRequest', response: 'pki.iot.v1.CancelCertificateTransferResponse' },
       { rpc: 'CreateCertificateFromCsr', operation: 'CreateCertificateFromCsr', request: 'pki.iot.v1.CreateCertificateFromCsrRequest', response: 'pki.iot.v1.CreateCertificateFromCsrResponse' },
@@ -1411,6 +1470,7 @@ export const GRPC_SERVICES: Readonly<Record<string, { readonly api: GrpcApi; rea
       { rpc: 'DescribeEndpoint', operation: 'DescribeEndpoint', request: 'pki.iot.v1.DescribeEndpointRequest', response: 'pki.iot.v1.DescribeEndpointResponse' },
       { rpc: 'DescribeThing', operation: 'DescribeThing', request: 'pki.iot.v1.DescribeThingRequest', response: 'pki.iot.v1.DescribeThingResponse' },
       { rpc: 'DetachPolicy', operation: 'DetachPolicy', request: 'pki.iot.v1.DetachPolicyRequest', response: 'pki.iot.v1.DetachPolicyResponse' },
+      { rpc: 'DetachPrincipalPolicy', operation: 'DetachPrincipalPolicy', request: 'pki.iot.v1.DetachPrincipalPolicyRequest', response: 'pki.iot.v1.DetachPrincipalPolicyResponse' },
       { rpc: 'DetachThingPrincipal', operation: 'DetachThingPrincipal', request: 'pki.iot.v1.DetachThingPrincipalRequest', response: 'pki.iot.v1.DetachThingPrincipalResponse' },
       { rpc: 'GetPolicy', operation: 'GetPolicy', request: 'pki.iot.v1.GetPolicyRequest', response: 'pki.iot.v1.GetPolicyResponse' },
       { rpc: 'GetPolicyVersion', operation: 'GetPolicyVersion', request: 'pki.iot.v1.GetPolicyVersionRequest', response: 'pki.iot.v1.GetPolicyVersionResponse' },
@@ -1420,10 +1480,14 @@ export const GRPC_SERVICES: Readonly<Record<string, { readonly api: GrpcApi; rea
       { rpc: 'ListCertificates', operation: 'ListCertificates', request: 'pki.iot.v1.ListCertificatesRequest', response: 'pki.iot.v1.ListCertificatesResponse' },
       { rpc: 'ListCertificatesByCA', operation: 'ListCertificatesByCA', request: 'pki.iot.v1.ListCertificatesByCARequest', response: 'pki.iot.v1.ListCertificatesByCAResponse' },
       { rpc: 'ListPolicies', operation: 'ListPolicies', request: 'pki.iot.v1.ListPoliciesRequest', response: 'pki.iot.v1.ListPoliciesResponse' },
+      { rpc: 'ListPolicyPrincipals', operation: 'ListPolicyPrincipals', request: 'pki.iot.v1.ListPolicyPrincipalsRequest', response: 'pki.iot.v1.ListPolicyPrincipalsResponse' },
       { rpc: 'ListPolicyVersions', operation: 'ListPolicyVersions', request: 'pki.iot.v1.ListPolicyVersionsRequest', response: 'pki.iot.v1.ListPolicyVersionsResponse' },
+      { rpc: 'ListPrincipalPolicies', operation: 'ListPrincipalPolicies', request: 'pki.iot.v1.ListPrincipalPoliciesRequest', response: 'pki.iot.v1.ListPrincipalPoliciesResponse' },
       { rpc: 'ListPrincipalThings', operation: 'ListPrincipalThings', request: 'pki.iot.v1.ListPrincipalThingsRequest', response: 'pki.iot.v1.ListPrincipalThingsResponse' },
+      { rpc: 'ListPrincipalThingsV2', operation: 'ListPrincipalThingsV2', request: 'pki.iot.v1.ListPrincipalThingsV2Request', response: 'pki.iot.v1.ListPrincipalThingsV2Response' },
       { rpc: 'ListTargetsForPolicy', operation: 'ListTargetsForPolicy', request: 'pki.iot.v1.ListTargetsForPolicyRequest', response: 'pki.iot.v1.ListTargetsForPolicyResponse' },
       { rpc: 'ListThingPrincipals', operation: 'ListThingPrincipals', request: 'pki.iot.v1.ListThingPrincipalsRequest', response: 'pki.iot.v1.ListThingPrincipalsResponse' },
+      { rpc: 'ListThingPrincipalsV2', operation: 'ListThingPrincipalsV2', request: 'pki.iot.v1.ListThingPrincipalsV2Request', response: 'pki.iot.v1.ListThingPrincipalsV2Response' },
       { rpc: 'ListThings', operation: 'ListThings', request: 'pki.iot.v1.ListThingsRequest', response: 'pki.iot.v1.ListThingsResponse' },
       { rpc: 'RegisterCACertificate', operation: 'RegisterCACertificate', request: 'pki.iot.v1.RegisterCACertificateRequest', response: 'pki.iot.v1.RegisterCACertificateResponse' },
       { rpc: 'RegisterCertificate', operation: 'RegisterCertificate', request: 'pki.iot.v1.RegisterCertificateRequest', response: 'pki.iot.v1.RegisterCertificateResponse' },

@@ -2,7 +2,7 @@
 // Regenerate with `npm run generate:shapes`; the staleness test is apps/api-gateway/src/shapes/generated-shapes.spec.ts.
 
 /**
- * AWS IoT (API version 2015-05-28, restJson1): the 42 operations the gateway routes.
+ * AWS IoT (API version 2015-05-28, restJson1): the 48 operations the gateway routes.
  * Protocol `rest-json`. API reference: https://docs.aws.amazon.com/iot/latest/apireference/
  */
 import { S, type Shape } from '@pki/aws-protocol';
@@ -110,6 +110,12 @@ const ListPolicyVersionsRequestShape = S.structure({ policyName: required(Policy
 const DeletePolicyVersionRequestShape = S.structure({ policyName: required(PolicyNameShape), policyVersionId: required(PolicyVersionIdShape) });
 const SetDefaultPolicyVersionRequestShape = S.structure({ policyName: required(PolicyNameShape), policyVersionId: required(PolicyVersionIdShape) });
 const ListPoliciesRequestShape = S.structure({ marker: MarkerShape, pageSize: PageSizeShape, ascendingOrder: AscendingOrderShape });
+const AttachPrincipalPolicyRequestShape = S.structure({ policyName: required(PolicyNameShape), principal: required(PrincipalShape) });
+const DetachPrincipalPolicyRequestShape = S.structure({ policyName: required(PolicyNameShape), principal: required(PrincipalShape) });
+const ListPrincipalPoliciesRequestShape = S.structure({ principal: required(PrincipalShape), marker: MarkerShape, pageSize: PageSizeShape, ascendingOrder: AscendingOrderShape });
+const ListPolicyPrincipalsRequestShape = S.structure({ policyName: required(PolicyNameShape), marker: MarkerShape, pageSize: PageSizeShape, ascendingOrder: AscendingOrderShape });
+const ListThingPrincipalsV2RequestShape = S.structure({ nextToken: NextTokenShape, maxResults: RegistryMaxResultsShape, thingName: required(ThingNameShape), thingPrincipalType: ThingPrincipalTypeShape });
+const ListPrincipalThingsV2RequestShape = S.structure({ nextToken: NextTokenShape, maxResults: RegistryMaxResultsShape, principal: required(PrincipalShape), thingPrincipalType: ThingPrincipalTypeShape });
 
 // ---- Operations ----
 
@@ -199,6 +205,18 @@ export const IOT_OPERATION_SPECS = {
   SetDefaultPolicyVersion: { method: 'PATCH', pattern: '/policies/{policyName}/version/{policyVersionId}', shape: SetDefaultPolicyVersionRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' }, policyVersionId: { in: 'label', name: 'policyVersionId' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListPolicies.html */
   ListPolicies: { method: 'GET', pattern: '/policies', shape: ListPoliciesRequestShape, bindings: { marker: { in: 'query', name: 'marker', type: 'string' }, pageSize: { in: 'query', name: 'pageSize', type: 'integer' }, ascendingOrder: { in: 'query', name: 'isAscendingOrder', type: 'boolean' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_AttachPrincipalPolicy.html */
+  AttachPrincipalPolicy: { method: 'PUT', pattern: '/principal-policies/{policyName}', shape: AttachPrincipalPolicyRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' }, principal: { in: 'header', name: 'x-amzn-iot-principal' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_DetachPrincipalPolicy.html */
+  DetachPrincipalPolicy: { method: 'DELETE', pattern: '/principal-policies/{policyName}', shape: DetachPrincipalPolicyRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' }, principal: { in: 'header', name: 'x-amzn-iot-principal' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListPrincipalPolicies.html */
+  ListPrincipalPolicies: { method: 'GET', pattern: '/principal-policies', shape: ListPrincipalPoliciesRequestShape, bindings: { principal: { in: 'header', name: 'x-amzn-iot-principal' }, marker: { in: 'query', name: 'marker', type: 'string' }, pageSize: { in: 'query', name: 'pageSize', type: 'integer' }, ascendingOrder: { in: 'query', name: 'isAscendingOrder', type: 'boolean' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListPolicyPrincipals.html */
+  ListPolicyPrincipals: { method: 'GET', pattern: '/policy-principals', shape: ListPolicyPrincipalsRequestShape, bindings: { policyName: { in: 'header', name: 'x-amzn-iot-policy' }, marker: { in: 'query', name: 'marker', type: 'string' }, pageSize: { in: 'query', name: 'pageSize', type: 'integer' }, ascendingOrder: { in: 'query', name: 'isAscendingOrder', type: 'boolean' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListThingPrincipalsV2.html */
+  ListThingPrincipalsV2: { method: 'GET', pattern: '/things/{thingName}/principals-v2', shape: ListThingPrincipalsV2RequestShape, bindings: { nextToken: { in: 'query', name: 'nextToken', type: 'string' }, maxResults: { in: 'query', name: 'maxResults', type: 'integer' }, thingName: { in: 'label', name: 'thingName' }, thingPrincipalType: { in: 'query', name: 'thingPrincipalType', type: 'string' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListPrincipalThingsV2.html */
+  ListPrincipalThingsV2: { method: 'GET', pattern: '/principals/things-v2', shape: ListPrincipalThingsV2RequestShape, bindings: { nextToken: { in: 'query', name: 'nextToken', type: 'string' }, maxResults: { in: 'query', name: 'maxResults', type: 'integer' }, principal: { in: 'header', name: 'x-amzn-principal' }, thingPrincipalType: { in: 'query', name: 'thingPrincipalType', type: 'string' } } },
 } as const satisfies Record<string, RestOperationSpec>;
 
 export type IotOperation = keyof typeof IOT_OPERATION_SPECS;
@@ -214,6 +232,10 @@ export const IOT_PAGINATORS = {
   ListAttachedPolicies: { inputToken: 'marker', outputToken: 'nextMarker', limitKey: 'pageSize', resultKey: 'policies' },
   ListTargetsForPolicy: { inputToken: 'marker', outputToken: 'nextMarker', limitKey: 'pageSize', resultKey: 'targets' },
   ListPolicies: { inputToken: 'marker', outputToken: 'nextMarker', limitKey: 'pageSize', resultKey: 'policies' },
+  ListPrincipalPolicies: { inputToken: 'marker', outputToken: 'nextMarker', limitKey: 'pageSize', resultKey: 'policies' },
+  ListPolicyPrincipals: { inputToken: 'marker', outputToken: 'nextMarker', limitKey: 'pageSize', resultKey: 'principals' },
+  ListThingPrincipalsV2: { inputToken: 'nextToken', outputToken: 'nextToken', limitKey: 'maxResults', resultKey: 'thingPrincipalObjects' },
+  ListPrincipalThingsV2: { inputToken: 'nextToken', outputToken: 'nextToken', limitKey: 'maxResults', resultKey: 'principalThingObjects' },
 } as const;
 
 /** Every exception the model defines: `@error("server")` or client, `@httpError` status where modelled, the members its body carries. */
@@ -297,4 +319,10 @@ export const IOT_OPERATION_ERRORS = {
   DeletePolicyVersion: ['DeleteConflictException', 'ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
   SetDefaultPolicyVersion: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
   ListPolicies: ['InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  AttachPrincipalPolicy: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'LimitExceededException'],
+  DetachPrincipalPolicy: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  ListPrincipalPolicies: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  ListPolicyPrincipals: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  ListThingPrincipalsV2: ['InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'ResourceNotFoundException'],
+  ListPrincipalThingsV2: ['InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'ResourceNotFoundException'],
 } as const;
