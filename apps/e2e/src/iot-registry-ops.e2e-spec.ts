@@ -5,6 +5,15 @@ import {
   CreateKeysAndCertificateCommand,
   CreatePolicyCommand,
   CreateThingCommand,
+  CreateThingTypeCommand,
+  DeleteThingCommand,
+  DeleteThingTypeCommand,
+  DeprecateThingTypeCommand,
+  DescribeThingCommand,
+  DescribeThingTypeCommand,
+  ListThingsCommand,
+  ListThingTypesCommand,
+  UpdateThingCommand,
   DetachPrincipalPolicyCommand,
   DetachThingPrincipalCommand,
   ListAttachedPoliciesCommand,
@@ -21,6 +30,7 @@ import {
   ListPolicyVersionsCommand,
   SetDefaultPolicyVersionCommand,
 } from '@aws-sdk/client-iot';
+import { sql } from 'kysely';
 import { errorOf } from './fixtures/errors';
 import { iotClient, iotEventCount } from './fixtures/iot';
 import { ACCOUNT_A, ACCOUNT_B, startStack, type RunningStack } from './stack';
@@ -195,5 +205,80 @@ describe('AWS IoT registry operations around certificates through @aws-sdk/clien
     await iot().send(new DetachThingPrincipalCommand({ thingName: 'v2-one', principal: exclusive }));
     await iot().send(new AttachThingPrincipalCommand({ thingName: 'v2-two', principal: exclusive, thingPrincipalType: 'EXCLUSIVE_THING' }));
     expect((await iot().send(new ListPrincipalThingsV2Command({ principal: exclusive }))).principalThingObjects).toEqual([{ thingName: 'v2-two', thingPrincipalType: 'EXCLUSIVE_THING' }]);
+  });
+
+  it('thing types: create, describe, list; things created with a type and listed by it; deprecate (undo); delete only five minutes after deprecation and with no things', async () => {
+    const created = await iot().send(
+      new CreateThingTypeCommand({ thingTypeName: 'Lamp', thingTypeProperties: { thingTypeDescription: 'lamps', searchableAttributes: ['color'] }, tags: [{ Key: 'team', Value: 'iot' }] }),
+    );
+    expect(created).toMatchObject({ thingTypeName: 'Lamp', thingTypeArn: `arn:aws:iot:us-east-1:${ACCOUNT_A.accountId}:thingtype/Lamp`, thingTypeId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(await errorOf(iot().send(new CreateThingTypeCommand({ thingTypeName: 'Lamp' })))).toMatchObject({ name: 'ResourceAlreadyExistsException', resourceArn: created.thingTypeArn, $metadata: { httpStatusCode: 409 } });
+    await iot().send(new CreateThingTypeCommand({ thingTypeName: 'Fan' }));
+    const described = await iot().send(new DescribeThingTypeCommand({ thingTypeName: 'Lamp' }));
+    expect(described).toMatchObject({
+      thingTypeName: 'Lamp',
+      thingTypeId: created.thingTypeId,
+      thingTypeArn: created.thingTypeArn,
+      thingTypeProperties: { thingTypeDescription: 'lamps', searchableAttributes: ['color'] },
+      thingTypeMetadata: { deprecated: false },
+    });
+    expect(described.thingTypeMetadata!.creationDate).toBeInstanceOf(Date);
+    expect((await errorOf(iot().send(new DescribeThingTypeCommand({ thingTypeName: 'Nope' })))).name).toBe('ResourceNotFoundException');
+    expect((await errorOf(iot(ACCOUNT_B).send(new DescribeThingTypeCommand({ thingTypeName: 'Lamp' })))).name).toBe('ResourceNotFoundException');
+    const first = await iot().send(new ListThingTypesCommand({ maxResults: 1 }));
+    expect(first.thingTypes!.map((t) => t.thingTypeName)).toEqual(['Fan']);
+    expect((await iot().send(new ListThingTypesCommand({ maxResults: 1, nextToken: first.nextToken }))).thingTypes!.map((t) => t.thingTypeName)).toEqual(['Lamp']);
+    expect((await iot().send(new ListThingTypesCommand({ thingTypeName: 'Lamp' }))).thingTypes).toEqual([
+      expect.objectContaining({ thingTypeName: 'Lamp', thingTypeArn: created.thingTypeArn, thingTypeMetadata: expect.objectContaining({ deprecated: false }) }),
+    ]);
+
+    // Things with a type: up to 50 attributes (3 without), described and listed with it.
+    const attributes = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`a${i}`, 'v']));
+    await iot().send(new CreateThingCommand({ thingName: 'typed-1', thingTypeName: 'Lamp', attributePayload: { attributes } }));
+    await iot().send(new CreateThingCommand({ thingName: 'typed-2', thingTypeName: 'Lamp' }));
+    await iot().send(new CreateThingCommand({ thingName: 'untyped-1' }));
+    expect(await iot().send(new DescribeThingCommand({ thingName: 'typed-1' }))).toMatchObject({ thingTypeName: 'Lamp', attributes });
+    expect((await iot().send(new DescribeThingCommand({ thingName: 'untyped-1' }))).thingTypeName).toBeUndefined();
+    const lamps = await iot().send(new ListThingsCommand({ thingTypeName: 'Lamp' }));
+    expect(lamps.things!.map((t) => [t.thingName, t.thingTypeName])).toEqual([
+      ['typed-1', 'Lamp'],
+      ['typed-2', 'Lamp'],
+    ]);
+    expect((await iot().send(new ListThingsCommand({ thingTypeName: 'Fan' }))).things).toEqual([]);
+    expect((await errorOf(iot().send(new CreateThingCommand({ thingName: 'typed-3', thingTypeName: 'Nope' })))).name).toBe('ResourceNotFoundException');
+    expect((await errorOf(iot().send(new CreateThingCommand({ thingName: 'untyped-2', attributePayload: { attributes } })))).name).toBe('InvalidRequestException');
+
+    // Deprecated: no new things of the type; undoDeprecate takes it back.
+    await iot().send(new DeprecateThingTypeCommand({ thingTypeName: 'Lamp' }));
+    const deprecated = await iot().send(new DescribeThingTypeCommand({ thingTypeName: 'Lamp' }));
+    expect(deprecated.thingTypeMetadata).toMatchObject({ deprecated: true, deprecationDate: expect.any(Date) });
+    expect(await errorOf(iot().send(new CreateThingCommand({ thingName: 'typed-3', thingTypeName: 'Lamp' })))).toMatchObject({ name: 'InvalidRequestException', message: expect.stringMatching(/deprecated/) });
+    await iot().send(new DeprecateThingTypeCommand({ thingTypeName: 'Lamp', undoDeprecate: true }));
+    expect((await iot().send(new DescribeThingTypeCommand({ thingTypeName: 'Lamp' }))).thingTypeMetadata).toMatchObject({ deprecated: false });
+    await iot().send(new CreateThingCommand({ thingName: 'typed-3', thingTypeName: 'Lamp' }));
+    expect((await errorOf(iot().send(new DeprecateThingTypeCommand({ thingTypeName: 'Nope' })))).name).toBe('ResourceNotFoundException');
+
+    // DeleteThingType: not deprecated, deprecated less than five minutes ago, or with things: InvalidRequestException, writing nothing.
+    const before = await iotEvents();
+    expect(await errorOf(iot().send(new DeleteThingTypeCommand({ thingTypeName: 'Lamp' })))).toMatchObject({ name: 'InvalidRequestException', message: expect.stringMatching(/not deprecated/) });
+    expect((await errorOf(iot().send(new DeleteThingTypeCommand({ thingTypeName: 'Nope' })))).name).toBe('ResourceNotFoundException');
+    expect(await iotEvents()).toBe(before);
+    await iot().send(new DeprecateThingTypeCommand({ thingTypeName: 'Lamp' }));
+    expect(await errorOf(iot().send(new DeleteThingTypeCommand({ thingTypeName: 'Lamp' })))).toMatchObject({ name: 'InvalidRequestException', message: expect.stringMatching(/five minutes after that/) });
+    // Five minutes pass: the deprecation the thing type's stream records is moved six minutes back.
+    const sixMinutesAgo = new Date(Date.now() - 6 * 60_000).toISOString();
+    await sql`update iot.events set data = jsonb_set(data, '{changedAt}', to_jsonb(${sixMinutesAgo}::text))
+      where type = 'IotThingTypeDeprecationChanged' and stream = ${`iot-thing-type-${ACCOUNT_A.accountId}-Lamp`} and (data->>'deprecated')::boolean`.execute(stack.db);
+    expect(await errorOf(iot().send(new DeleteThingTypeCommand({ thingTypeName: 'Lamp' })))).toMatchObject({ name: 'InvalidRequestException', message: expect.stringMatching(/3 thing\(s\)/) });
+    await iot().send(new UpdateThingCommand({ thingName: 'typed-1', removeThingType: true, attributePayload: { attributes: { a0: '', a1: '', a2: '' }, merge: true } }));
+    expect((await iot().send(new DescribeThingCommand({ thingName: 'typed-1' })))).toMatchObject({ version: 2, attributes: { a3: 'v', a4: 'v' } });
+    expect((await iot().send(new DescribeThingCommand({ thingName: 'typed-1' }))).thingTypeName).toBeUndefined();
+    await iot().send(new UpdateThingCommand({ thingName: 'typed-2', thingTypeName: 'Fan' }));
+    expect((await iot().send(new DescribeThingCommand({ thingName: 'typed-2' }))).thingTypeName).toBe('Fan');
+    expect((await errorOf(iot().send(new UpdateThingCommand({ thingName: 'typed-2', thingTypeName: 'Lamp' })))).name).toBe('InvalidRequestException');
+    await iot().send(new DeleteThingCommand({ thingName: 'typed-3' }));
+    await iot().send(new DeleteThingTypeCommand({ thingTypeName: 'Lamp' }));
+    expect((await errorOf(iot().send(new DescribeThingTypeCommand({ thingTypeName: 'Lamp' })))).name).toBe('ResourceNotFoundException');
+    expect((await iot().send(new ListThingTypesCommand({}))).thingTypes!.map((t) => t.thingTypeName)).toEqual(['Fan']);
   });
 });

@@ -50,6 +50,11 @@ export const IOT_EVENT_TYPES = {
   PolicyVersionCreated: 'IotPolicyVersionCreated',
   PolicyVersionDeleted: 'IotPolicyVersionDeleted',
   PolicyDefaultVersionSet: 'IotPolicyDefaultVersionSet',
+  // Thing types (CreateThingType, DeprecateThingType, DeleteThingType) and a thing's type.
+  ThingTypeCreated: 'IotThingTypeCreated',
+  ThingTypeDeprecationChanged: 'IotThingTypeDeprecationChanged',
+  ThingTypeDeleted: 'IotThingTypeDeleted',
+  ThingTypeAssigned: 'IotThingTypeAssigned',
   // The platform's own IoT CA hierarchy (the counterpart of the AWS IoT CA), one per deployment.
   PlatformRootCaCreated: 'IotPlatformRootCaCreated',
   PlatformIssuingCaCreated: 'IotPlatformIssuingCaCreated',
@@ -106,6 +111,12 @@ export const IOT_THING_AND_POLICY_OPERATIONS = [
   'ListPolicyPrincipals',
   'ListThingPrincipalsV2',
   'ListPrincipalThingsV2',
+  // Thing types (things are created with one and listed by it).
+  'CreateThingType',
+  'DescribeThingType',
+  'ListThingTypes',
+  'DeprecateThingType',
+  'DeleteThingType',
 ] as const;
 
 /** AWS IoT `ThingPrincipalType`. */
@@ -130,6 +141,11 @@ export function iotCertificateStream(certificateId: string): string {
 /** One stream per thing; thing names are unique per account (AWS IoT `ThingName`, `[a-zA-Z0-9:_-]+`). */
 export function iotThingStream(accountId: string, thingName: string): string {
   return `iot-thing-${accountId}-${thingName}`;
+}
+
+/** One stream per thing type; thing type names are unique per account (AWS IoT `ThingTypeName`, `[a-zA-Z0-9:_-]+`). */
+export function iotThingTypeStream(accountId: string, thingTypeName: string): string {
+  return `iot-thing-type-${accountId}-${thingTypeName}`;
 }
 
 /** One stream per policy; policy names are unique per account (AWS IoT `PolicyName`, `[\w+=,.@-]+`). */
@@ -405,6 +421,45 @@ export interface IotPolicyDefaultVersionSetV1 {
   readonly policyVersionId: string;
   readonly generationId: string;
   readonly setAt: string;
+}
+
+/** AWS IoT `ThingTypeProperties`. */
+export interface IotThingTypePropertiesV1 {
+  readonly thingTypeDescription: string | null;
+  readonly searchableAttributes: readonly string[];
+}
+
+export interface IotThingTypeCreatedV1 {
+  readonly accountId: string;
+  readonly thingTypeName: string;
+  /** A UUID, AWS IoT `thingTypeId`. */
+  readonly thingTypeId: string;
+  readonly thingTypeArn: string;
+  readonly properties: IotThingTypePropertiesV1;
+  readonly tags: ReadonlyArray<{ readonly Key: string; readonly Value: string }>;
+  readonly createdAt: string;
+}
+
+/** DeprecateThingType (`deprecated` true) or with undoDeprecate (false). */
+export interface IotThingTypeDeprecationChangedV1 {
+  readonly accountId: string;
+  readonly thingTypeName: string;
+  readonly deprecated: boolean;
+  readonly changedAt: string;
+}
+
+export interface IotThingTypeDeletedV1 {
+  readonly accountId: string;
+  readonly thingTypeName: string;
+  readonly deletedAt: string;
+}
+
+/** The thing's type (CreateThing or UpdateThing with thingTypeName; null: UpdateThing removeThingType). */
+export interface IotThingTypeAssignedV1 {
+  readonly accountId: string;
+  readonly thingName: string;
+  readonly thingTypeName: string | null;
+  readonly assignedAt: string;
 }
 
 /** The platform IoT root CA was created in ca-service (CreateCertificateAuthority answered this ARN); it may still lack its certificate. */

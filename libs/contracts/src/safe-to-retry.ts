@@ -43,6 +43,8 @@ export const SAFE_TO_RETRY: Readonly<Record<ServiceName, ReadonlySet<string>>> =
     'ListPolicyPrincipals',
     'ListThingPrincipalsV2',
     'ListPrincipalThingsV2',
+    'DescribeThingType',
+    'ListThingTypes',
     'DescribeEndpoint',
   ]),
   directory: new Set(['DescribeDirectories', 'DescribeCertificate', 'ListCertificates', 'DescribeClientAuthenticationSettings', 'DescribeLDAPSSettings', 'GetDirectoryLimits', 'ListTagsForResource', 'DescribeSettings']),

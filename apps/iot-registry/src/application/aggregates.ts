@@ -1,4 +1,4 @@
-import { iotCaCertificateStream, iotCertificateStream, iotPolicyStream, iotRegistrationCodeStream, iotThingStream } from '@pki/contracts';
+import { iotCaCertificateStream, iotCertificateStream, iotPolicyStream, iotRegistrationCodeStream, iotThingStream, iotThingTypeStream } from '@pki/contracts';
 import {
   decideCaCertificate,
   evolveCaCertificate,
@@ -28,6 +28,8 @@ import { saveRegistrationCode } from '../infrastructure/registration-code.querie
 import { decideThing, evolveThing, initialThingState, type ThingCommand, type ThingEvent, type ThingState } from '../domain/thing.decider';
 import { savePolicy } from '../infrastructure/policy.queries';
 import { saveThing } from '../infrastructure/thing.queries';
+import { decideThingType, evolveThingType, initialThingTypeState, type ThingTypeCommand, type ThingTypeEvent, type ThingTypeState } from '../domain/thing-type.decider';
+import { saveThingType } from '../infrastructure/thing-type.queries';
 import type { Aggregate } from './aggregate-command';
 
 export const caCertificateAggregate = (certificateId: string): Aggregate<CaCertificateState, CaCertificateCommand, CaCertificateEvent> => ({
@@ -72,4 +74,13 @@ export const policyAggregate = (accountId: string, policyName: string): Aggregat
   decide: decidePolicy,
   evolve: evolvePolicy,
   save: (trx, state) => savePolicy(iotDb(trx), accountId, policyName, state),
+});
+
+/** A thing type of one account (thing type names are unique per account). */
+export const thingTypeAggregate = (accountId: string, thingTypeName: string): Aggregate<ThingTypeState, ThingTypeCommand, ThingTypeEvent> => ({
+  stream: iotThingTypeStream(accountId, thingTypeName),
+  initial: initialThingTypeState,
+  decide: decideThingType,
+  evolve: evolveThingType,
+  save: (trx, state) => saveThingType(iotDb(trx), accountId, thingTypeName, state),
 });

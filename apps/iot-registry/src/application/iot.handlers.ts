@@ -48,6 +48,7 @@ import {
   listPrincipalThingsV2Handler,
   listThingPrincipalsV2Handler,
 } from './principal.handlers';
+import { createThingTypeHandler, deleteThingTypeHandler, deprecateThingTypeHandler, describeThingTypeHandler, listThingTypesHandler } from './thing-type.handlers';
 import { registerCertificateHandler, registerCertificateWithoutCaHandler } from './register-certificate.handlers';
 import { getRegistrationCodeHandler } from './registration-code.handler';
 import {
@@ -119,6 +120,11 @@ export function iotHandlers(context: IotContext, issuer: PlatformIssuer, endpoin
     ListPolicyPrincipals: listPolicyPrincipalsHandler(context),
     ListThingPrincipalsV2: listThingPrincipalsV2Handler(context),
     ListPrincipalThingsV2: listPrincipalThingsV2Handler(context),
+    CreateThingType: createThingTypeHandler(context),
+    DescribeThingType: describeThingTypeHandler(context),
+    ListThingTypes: listThingTypesHandler(context),
+    DeprecateThingType: deprecateThingTypeHandler(context),
+    DeleteThingType: deleteThingTypeHandler(context),
     DescribeEndpoint: describeEndpointHandler(context, endpointDomain),
     [IOT_INTERNAL_OPERATIONS.GetPlatformRootCa]: getPlatformRootCaHandler(issuer),
   };

@@ -20,6 +20,7 @@ export async function saveThing(db: IotDb, accountId: string, thingName: string,
     attributes: JSON.stringify(state.attributes) as never,
     version: state.version,
     creation_date: new Date(state.creationDate),
+    thing_type_name: state.thingTypeName,
   };
   await db
     .insertInto('things')
@@ -42,6 +43,7 @@ export interface ThingFilter {
   readonly attributeName?: string;
   readonly attributeValue?: string;
   readonly usePrefixAttributeValue: boolean;
+  readonly thingTypeName?: string;
 }
 
 /** One account's things by name, optionally those with an attribute (of a value, or a value prefix). */
@@ -55,6 +57,7 @@ export async function listThings(db: IotDb, accountId: string, filter: ThingFilt
       query = query.where(filter.usePrefixAttributeValue ? sql<boolean>`starts_with(attributes ->> ${name}, ${value})` : sql<boolean>`attributes ->> ${name} = ${value}`);
     }
   }
+  if (filter.thingTypeName !== undefined) query = query.where('thing_type_name', '=', filter.thingTypeName);
   if (token !== undefined) query = query.where('thing_name', '>', decodeNameToken(token, 'nextToken'));
   const rows = await query.orderBy('thing_name').limit(pageSize + 1).execute();
   return namePage(rows, pageSize, (r) => r.thing_name);

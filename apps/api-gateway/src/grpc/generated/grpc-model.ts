@@ -738,6 +738,16 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'thing_arn', aws: 'thingArn', type: { kind: 'string' } },
     { proto: 'thing_id', aws: 'thingId', type: { kind: 'string' } },
   ],
+  'pki.iot.v1.CreateThingTypeRequest': [
+    { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
+    { proto: 'thing_type_properties', aws: 'thingTypeProperties', type: { kind: 'structure', name: 'pki.iot.v1.ThingTypeProperties' } },
+    { proto: 'tags', aws: 'tags', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.Tag' } } },
+  ],
+  'pki.iot.v1.CreateThingTypeResponse': [
+    { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
+    { proto: 'thing_type_arn', aws: 'thingTypeArn', type: { kind: 'string' } },
+    { proto: 'thing_type_id', aws: 'thingTypeId', type: { kind: 'string' } },
+  ],
   'pki.iot.v1.DeleteCACertificateRequest': [
     { proto: 'certificate_id', aws: 'certificateId', type: { kind: 'string' } },
   ],
@@ -761,6 +771,15 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'expected_version', aws: 'expectedVersion', type: { kind: 'long' } },
   ],
   'pki.iot.v1.DeleteThingResponse': [],
+  'pki.iot.v1.DeleteThingTypeRequest': [
+    { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.DeleteThingTypeResponse': [],
+  'pki.iot.v1.DeprecateThingTypeRequest': [
+    { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
+    { proto: 'undo_deprecate', aws: 'undoDeprecate', type: { kind: 'boolean' } },
+  ],
+  'pki.iot.v1.DeprecateThingTypeResponse': [],
   'pki.iot.v1.DescribeCACertificateRequest': [
     { proto: 'certificate_id', aws: 'certificateId', type: { kind: 'string' } },
   ],
@@ -792,6 +811,16 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'attributes', aws: 'attributes', type: { kind: 'map', value: { kind: 'string' } } },
     { proto: 'version', aws: 'version', type: { kind: 'long' } },
     { proto: 'billing_group_name', aws: 'billingGroupName', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.DescribeThingTypeRequest': [
+    { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.DescribeThingTypeResponse': [
+    { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
+    { proto: 'thing_type_id', aws: 'thingTypeId', type: { kind: 'string' } },
+    { proto: 'thing_type_arn', aws: 'thingTypeArn', type: { kind: 'string' } },
+    { proto: 'thing_type_properties', aws: 'thingTypeProperties', type: { kind: 'structure', name: 'pki.iot.v1.ThingTypeProperties' } },
+    { proto: 'thing_type_metadata', aws: 'thingTypeMetadata', type: { kind: 'structure', name: 'pki.iot.v1.ThingTypeMetadata' } },
   ],
   'pki.iot.v1.DetachPolicyRequest': [
     { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
@@ -959,6 +988,15 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'thing_principal_objects', aws: 'thingPrincipalObjects', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.ThingPrincipalObject' } } },
     { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
   ],
+  'pki.iot.v1.ListThingTypesRequest': [
+    { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
+    { proto: 'max_results', aws: 'maxResults', type: { kind: 'integer' } },
+    { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.ListThingTypesResponse': [
+    { proto: 'thing_types', aws: 'thingTypes', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.ThingTypeDefinition' } } },
+    { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
+  ],
   'pki.iot.v1.ListThingsRequest': [
     { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
     { proto: 'max_results', aws: 'maxResults', type: { kind: 'integer' } },
@@ -1096,6 +1134,9 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'public_key', aws: 'PublicKey', type: { kind: 'string' } },
     { proto: 'private_key', aws: 'PrivateKey', type: { kind: 'string' } },
   ],
+  'pki.iot.v1.Mqtt5Configuration': [
+    { proto: 'propagating_attributes', aws: 'propagatingAttributes', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.PropagatingAttribute' } } },
+  ],
   'pki.iot.v1.Policy': [
     { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
     { proto: 'policy_arn', aws: 'policyArn', type: { kind: 'string' } },
@@ -1108,6 +1149,11 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
   'pki.iot.v1.PrincipalThingObject': [
     { proto: 'thing_name', aws: 'thingName', type: { kind: 'string' } },
     { proto: 'thing_principal_type', aws: 'thingPrincipalType', type: { kind: 'enum', name: 'pki.iot.v1.ThingPrincipalType' } },
+  ],
+  'pki.iot.v1.PropagatingAttribute': [
+    { proto: 'user_property_key', aws: 'userPropertyKey', type: { kind: 'string' } },
+    { proto: 'thing_attribute', aws: 'thingAttribute', type: { kind: 'string' } },
+    { proto: 'connection_attribute', aws: 'connectionAttribute', type: { kind: 'string' } },
   ],
   'pki.iot.v1.RegistrationConfig': [
     { proto: 'template_body', aws: 'templateBody', type: { kind: 'string' } },
@@ -1128,6 +1174,22 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
   'pki.iot.v1.ThingPrincipalObject': [
     { proto: 'principal', aws: 'principal', type: { kind: 'string' } },
     { proto: 'thing_principal_type', aws: 'thingPrincipalType', type: { kind: 'enum', name: 'pki.iot.v1.ThingPrincipalType' } },
+  ],
+  'pki.iot.v1.ThingTypeDefinition': [
+    { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
+    { proto: 'thing_type_arn', aws: 'thingTypeArn', type: { kind: 'string' } },
+    { proto: 'thing_type_properties', aws: 'thingTypeProperties', type: { kind: 'structure', name: 'pki.iot.v1.ThingTypeProperties' } },
+    { proto: 'thing_type_metadata', aws: 'thingTypeMetadata', type: { kind: 'structure', name: 'pki.iot.v1.ThingTypeMetadata' } },
+  ],
+  'pki.iot.v1.ThingTypeMetadata': [
+    { proto: 'deprecated', aws: 'deprecated', type: { kind: 'boolean' } },
+    { proto: 'deprecation_date', aws: 'deprecationDate', type: { kind: 'timestamp' } },
+    { proto: 'creation_date', aws: 'creationDate', type: { kind: 'timestamp' } },
+  ],
+  'pki.iot.v1.ThingTypeProperties': [
+    { proto: 'thing_type_description', aws: 'thingTypeDescription', type: { kind: 'string' } },
+    { proto: 'searchable_attributes', aws: 'searchableAttributes', type: { kind: 'list', member: { kind: 'string' } } },
+    { proto: 'mqtt5_configuration', aws: 'mqtt5Configuration', type: { kind: 'structure', name: 'pki.iot.v1.Mqtt5Configuration' } },
   ],
   'pki.iot.v1.TransferData': [
     { proto: 'transfer_message', aws: 'transferMessage', type: { kind: 'string' } },
@@ -1460,15 +1522,19 @@ export const GRPC_SERVICES: Readonly<Record<string, { readonly api: GrpcApi; rea
       { rpc: 'CreatePolicy', operation: 'CreatePolicy', request: 'pki.iot.v1.CreatePolicyRequest', response: 'pki.iot.v1.CreatePolicyResponse' },
       { rpc: 'CreatePolicyVersion', operation: 'CreatePolicyVersion', request: 'pki.iot.v1.CreatePolicyVersionRequest', response: 'pki.iot.v1.CreatePolicyVersionResponse' },
       { rpc: 'CreateThing', operation: 'CreateThing', request: 'pki.iot.v1.CreateThingRequest', response: 'pki.iot.v1.CreateThingResponse' },
+      { rpc: 'CreateThingType', operation: 'CreateThingType', request: 'pki.iot.v1.CreateThingTypeRequest', response: 'pki.iot.v1.CreateThingTypeResponse' },
       { rpc: 'DeleteCACertificate', operation: 'DeleteCACertificate', request: 'pki.iot.v1.DeleteCACertificateRequest', response: 'pki.iot.v1.DeleteCACertificateResponse' },
       { rpc: 'DeleteCertificate', operation: 'DeleteCertificate', request: 'pki.iot.v1.DeleteCertificateRequest', response: 'pki.iot.v1.DeleteCertificateResponse' },
       { rpc: 'DeletePolicy', operation: 'DeletePolicy', request: 'pki.iot.v1.DeletePolicyRequest', response: 'pki.iot.v1.DeletePolicyResponse' },
       { rpc: 'DeletePolicyVersion', operation: 'DeletePolicyVersion', request: 'pki.iot.v1.DeletePolicyVersionRequest', response: 'pki.iot.v1.DeletePolicyVersionResponse' },
       { rpc: 'DeleteThing', operation: 'DeleteThing', request: 'pki.iot.v1.DeleteThingRequest', response: 'pki.iot.v1.DeleteThingResponse' },
+      { rpc: 'DeleteThingType', operation: 'DeleteThingType', request: 'pki.iot.v1.DeleteThingTypeRequest', response: 'pki.iot.v1.DeleteThingTypeResponse' },
+      { rpc: 'DeprecateThingType', operation: 'DeprecateThingType', request: 'pki.iot.v1.DeprecateThingTypeRequest', response: 'pki.iot.v1.DeprecateThingTypeResponse' },
       { rpc: 'DescribeCACertificate', operation: 'DescribeCACertificate', request: 'pki.iot.v1.DescribeCACertificateRequest', response: 'pki.iot.v1.DescribeCACertificateResponse' },
       { rpc: 'DescribeCertificate', operation: 'DescribeCertificate', request: 'pki.iot.v1.DescribeCertificateRequest', response: 'pki.iot.v1.DescribeCertificateResponse' },
       { rpc: 'DescribeEndpoint', operation: 'DescribeEndpoint', request: 'pki.iot.v1.DescribeEndpointRequest', response: 'pki.iot.v1.DescribeEndpointResponse' },
       { rpc: 'DescribeThing', operation: 'DescribeThing', request: 'pki.iot.v1.DescribeThingRequest', response: 'pki.iot.v1.DescribeThingResponse' },
+      { rpc: 'DescribeThingType', operation: 'DescribeThingType', request: 'pki.iot.v1.DescribeThingTypeRequest', response: 'pki.iot.v1.DescribeThingTypeResponse' },
       { rpc: 'DetachPolicy', operation: 'DetachPolicy', request: 'pki.iot.v1.DetachPolicyRequest', response: 'pki.iot.v1.DetachPolicyResponse' },
       { rpc: 'DetachPrincipalPolicy', operation: 'DetachPrincipalPolicy', request: 'pki.iot.v1.DetachPrincipalPolicyRequest', response: 'pki.iot.v1.DetachPrincipalPolicyResponse' },
       { rpc: 'DetachThingPrincipal', operation: 'DetachThingPrincipal', request: 'pki.iot.v1.DetachThingPrincipalRequest', response: 'pki.iot.v1.DetachThingPrincipalResponse' },
@@ -1488,6 +1554,7 @@ export const GRPC_SERVICES: Readonly<Record<string, { readonly api: GrpcApi; rea
       { rpc: 'ListTargetsForPolicy', operation: 'ListTargetsForPolicy', request: 'pki.iot.v1.ListTargetsForPolicyRequest', response: 'pki.iot.v1.ListTargetsForPolicyResponse' },
       { rpc: 'ListThingPrincipals', operation: 'ListThingPrincipals', request: 'pki.iot.v1.ListThingPrincipalsRequest', response: 'pki.iot.v1.ListThingPrincipalsResponse' },
       { rpc: 'ListThingPrincipalsV2', operation: 'ListThingPrincipalsV2', request: 'pki.iot.v1.ListThingPrincipalsV2Request', response: 'pki.iot.v1.ListThingPrincipalsV2Response' },
+      { rpc: 'ListThingTypes', operation: 'ListThingTypes', request: 'pki.iot.v1.ListThingTypesRequest', response: 'pki.iot.v1.ListThingTypesResponse' },
       { rpc: 'ListThings', operation: 'ListThings', request: 'pki.iot.v1.ListThingsRequest', response: 'pki.iot.v1.ListThingsResponse' },
       { rpc: 'RegisterCACertificate', operation: 'RegisterCACertificate', request: 'pki.iot.v1.RegisterCACertificateRequest', response: 'pki.iot.v1.RegisterCACertificateResponse' },
       { rpc: 'RegisterCertificate', operation: 'RegisterCertificate', request: 'pki.iot.v1.RegisterCertificateRequest', response: 'pki.iot.v1.RegisterCertificateResponse' },

@@ -2,7 +2,7 @@
 // Regenerate with `npm run generate:shapes`; the staleness test is apps/api-gateway/src/shapes/generated-shapes.spec.ts.
 
 /**
- * AWS IoT (API version 2015-05-28, restJson1): the 48 operations the gateway routes.
+ * AWS IoT (API version 2015-05-28, restJson1): the 53 operations the gateway routes.
  * Protocol `rest-json`. API reference: https://docs.aws.amazon.com/iot/latest/apireference/
  */
 import { S, type Shape } from '@pki/aws-protocol';
@@ -116,6 +116,20 @@ const ListPrincipalPoliciesRequestShape = S.structure({ principal: required(Prin
 const ListPolicyPrincipalsRequestShape = S.structure({ policyName: required(PolicyNameShape), marker: MarkerShape, pageSize: PageSizeShape, ascendingOrder: AscendingOrderShape });
 const ListThingPrincipalsV2RequestShape = S.structure({ nextToken: NextTokenShape, maxResults: RegistryMaxResultsShape, thingName: required(ThingNameShape), thingPrincipalType: ThingPrincipalTypeShape });
 const ListPrincipalThingsV2RequestShape = S.structure({ nextToken: NextTokenShape, maxResults: RegistryMaxResultsShape, principal: required(PrincipalShape), thingPrincipalType: ThingPrincipalTypeShape });
+const ThingTypeDescriptionShape = S.string({ max: 2028, pattern: String.raw`[\p{Graph}\x20]*` });
+const SearchableAttributesShape = S.list(AttributeNameShape);
+const UserPropertyKeyNameShape = S.string({ max: 128, pattern: '[a-zA-Z0-9:$.]+' });
+const ConnectionAttributeNameShape = S.string({ max: 128, pattern: '[a-zA-Z0-9:.]+' });
+const PropagatingAttributeShape = S.structure({ userPropertyKey: UserPropertyKeyNameShape, thingAttribute: AttributeNameShape, connectionAttribute: ConnectionAttributeNameShape });
+const PropagatingAttributeListShape = S.list(PropagatingAttributeShape);
+const Mqtt5ConfigurationShape = S.structure({ propagatingAttributes: PropagatingAttributeListShape });
+const ThingTypePropertiesShape = S.structure({ thingTypeDescription: ThingTypeDescriptionShape, searchableAttributes: SearchableAttributesShape, mqtt5Configuration: Mqtt5ConfigurationShape });
+const CreateThingTypeRequestShape = S.structure({ thingTypeName: required(ThingTypeNameShape), thingTypeProperties: ThingTypePropertiesShape, tags: TagListShape });
+const DescribeThingTypeRequestShape = S.structure({ thingTypeName: required(ThingTypeNameShape) });
+const ListThingTypesRequestShape = S.structure({ nextToken: NextTokenShape, maxResults: RegistryMaxResultsShape, thingTypeName: ThingTypeNameShape });
+const UndoDeprecateShape = S.boolean();
+const DeprecateThingTypeRequestShape = S.structure({ thingTypeName: required(ThingTypeNameShape), undoDeprecate: UndoDeprecateShape });
+const DeleteThingTypeRequestShape = S.structure({ thingTypeName: required(ThingTypeNameShape) });
 
 // ---- Operations ----
 
@@ -217,6 +231,16 @@ export const IOT_OPERATION_SPECS = {
   ListThingPrincipalsV2: { method: 'GET', pattern: '/things/{thingName}/principals-v2', shape: ListThingPrincipalsV2RequestShape, bindings: { nextToken: { in: 'query', name: 'nextToken', type: 'string' }, maxResults: { in: 'query', name: 'maxResults', type: 'integer' }, thingName: { in: 'label', name: 'thingName' }, thingPrincipalType: { in: 'query', name: 'thingPrincipalType', type: 'string' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListPrincipalThingsV2.html */
   ListPrincipalThingsV2: { method: 'GET', pattern: '/principals/things-v2', shape: ListPrincipalThingsV2RequestShape, bindings: { nextToken: { in: 'query', name: 'nextToken', type: 'string' }, maxResults: { in: 'query', name: 'maxResults', type: 'integer' }, principal: { in: 'header', name: 'x-amzn-principal' }, thingPrincipalType: { in: 'query', name: 'thingPrincipalType', type: 'string' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_CreateThingType.html */
+  CreateThingType: { method: 'POST', pattern: '/thing-types/{thingTypeName}', shape: CreateThingTypeRequestShape, bindings: { thingTypeName: { in: 'label', name: 'thingTypeName' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_DescribeThingType.html */
+  DescribeThingType: { method: 'GET', pattern: '/thing-types/{thingTypeName}', shape: DescribeThingTypeRequestShape, bindings: { thingTypeName: { in: 'label', name: 'thingTypeName' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListThingTypes.html */
+  ListThingTypes: { method: 'GET', pattern: '/thing-types', shape: ListThingTypesRequestShape, bindings: { nextToken: { in: 'query', name: 'nextToken', type: 'string' }, maxResults: { in: 'query', name: 'maxResults', type: 'integer' }, thingTypeName: { in: 'query', name: 'thingTypeName', type: 'string' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_DeprecateThingType.html */
+  DeprecateThingType: { method: 'POST', pattern: '/thing-types/{thingTypeName}/deprecate', shape: DeprecateThingTypeRequestShape, bindings: { thingTypeName: { in: 'label', name: 'thingTypeName' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_DeleteThingType.html */
+  DeleteThingType: { method: 'DELETE', pattern: '/thing-types/{thingTypeName}', shape: DeleteThingTypeRequestShape, bindings: { thingTypeName: { in: 'label', name: 'thingTypeName' } } },
 } as const satisfies Record<string, RestOperationSpec>;
 
 export type IotOperation = keyof typeof IOT_OPERATION_SPECS;
@@ -236,6 +260,7 @@ export const IOT_PAGINATORS = {
   ListPolicyPrincipals: { inputToken: 'marker', outputToken: 'nextMarker', limitKey: 'pageSize', resultKey: 'principals' },
   ListThingPrincipalsV2: { inputToken: 'nextToken', outputToken: 'nextToken', limitKey: 'maxResults', resultKey: 'thingPrincipalObjects' },
   ListPrincipalThingsV2: { inputToken: 'nextToken', outputToken: 'nextToken', limitKey: 'maxResults', resultKey: 'principalThingObjects' },
+  ListThingTypes: { inputToken: 'nextToken', outputToken: 'nextToken', limitKey: 'maxResults', resultKey: 'thingTypes' },
 } as const;
 
 /** Every exception the model defines: `@error("server")` or client, `@httpError` status where modelled, the members its body carries. */
@@ -325,4 +350,9 @@ export const IOT_OPERATION_ERRORS = {
   ListPolicyPrincipals: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
   ListThingPrincipalsV2: ['InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'ResourceNotFoundException'],
   ListPrincipalThingsV2: ['InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'ResourceNotFoundException'],
+  CreateThingType: ['InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'ResourceAlreadyExistsException'],
+  DescribeThingType: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  ListThingTypes: ['InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  DeprecateThingType: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  DeleteThingType: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
 } as const;
