@@ -241,7 +241,7 @@ describe('AWS IoT things, policies and their attachments through @aws-sdk/client
     await refused(iot().send(new CreateThingCommand({ thingName: 'x'.repeat(129) })), 'InvalidRequestException', /length less than or equal to 128/);
     await refused(iot().send(new CreateThingCommand({ thingName: 'ok', attributePayload: { attributes: { 'bad key': 'v' } } })), 'InvalidRequestException');
     await refused(iot().send(new CreateThingCommand({ thingName: 'ok', attributePayload: { attributes: { a: '1', b: '2', c: '3', d: '4' } } })), 'InvalidRequestException', /at most 3/);
-    await refused(iot().send(new CreateThingCommand({ thingName: 'ok', thingTypeName: 'LightBulb' })), 'ResourceNotFoundException', /no thing types/);
+    await refused(iot().send(new CreateThingCommand({ thingName: 'ok', thingTypeName: 'LightBulb' })), 'ResourceNotFoundException', /thing type LightBulb does not exist/);
     await refused(iot().send(new UpdateThingCommand({ thingName: 'nobody' })), 'ResourceNotFoundException');
     await refused(iot().send(new ListThingsCommand({ maxResults: 0 })), 'InvalidRequestException', /at 'maxResults' failed to satisfy constraint/);
     await refused(iot().send(new ListThingsCommand({ nextToken: 'not-a-token' })), 'InvalidRequestException', /nextToken is not one this API returned/);

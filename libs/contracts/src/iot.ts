@@ -46,6 +46,15 @@ export const IOT_EVENT_TYPES = {
   PolicyDeleted: 'IotPolicyDeleted',
   PolicyTargetAttached: 'IotPolicyTargetAttached',
   PolicyTargetDetached: 'IotPolicyTargetDetached',
+  // Policy versions (CreatePolicyVersion, DeletePolicyVersion, SetDefaultPolicyVersion).
+  PolicyVersionCreated: 'IotPolicyVersionCreated',
+  PolicyVersionDeleted: 'IotPolicyVersionDeleted',
+  PolicyDefaultVersionSet: 'IotPolicyDefaultVersionSet',
+  // Thing types (CreateThingType, DeprecateThingType, DeleteThingType) and a thing's type.
+  ThingTypeCreated: 'IotThingTypeCreated',
+  ThingTypeDeprecationChanged: 'IotThingTypeDeprecationChanged',
+  ThingTypeDeleted: 'IotThingTypeDeleted',
+  ThingTypeAssigned: 'IotThingTypeAssigned',
   // The platform's own IoT CA hierarchy (the counterpart of the AWS IoT CA), one per deployment.
   PlatformRootCaCreated: 'IotPlatformRootCaCreated',
   PlatformIssuingCaCreated: 'IotPlatformIssuingCaCreated',
@@ -88,6 +97,26 @@ export const IOT_THING_AND_POLICY_OPERATIONS = [
   'DetachPolicy',
   'ListAttachedPolicies',
   'ListTargetsForPolicy',
+  // Policy versions and the policy list.
+  'CreatePolicyVersion',
+  'GetPolicyVersion',
+  'ListPolicyVersions',
+  'DeletePolicyVersion',
+  'SetDefaultPolicyVersion',
+  'ListPolicies',
+  // The principal-centred forms (AWS deprecated the first four; older SDK code still calls them).
+  'AttachPrincipalPolicy',
+  'DetachPrincipalPolicy',
+  'ListPrincipalPolicies',
+  'ListPolicyPrincipals',
+  'ListThingPrincipalsV2',
+  'ListPrincipalThingsV2',
+  // Thing types (things are created with one and listed by it).
+  'CreateThingType',
+  'DescribeThingType',
+  'ListThingTypes',
+  'DeprecateThingType',
+  'DeleteThingType',
 ] as const;
 
 /** AWS IoT `ThingPrincipalType`. */
@@ -117,6 +146,14 @@ export function iotCertificateStream(certificateId: string): string {
  */
 export function iotThingStream(accountId: string, thingName: string, region?: string): string {
   return region === undefined ? `iot-thing-${accountId}-${thingName}` : `iot-thing-${region}-${accountId}-${thingName}`;
+}
+
+/**
+ * One stream per thing type; thing type names are unique per account (AWS IoT `ThingTypeName`,
+ * `[a-zA-Z0-9:_-]+`). Not per region yet, unlike things and policies (README "Several regions").
+ */
+export function iotThingTypeStream(accountId: string, thingTypeName: string): string {
+  return `iot-thing-type-${accountId}-${thingTypeName}`;
 }
 
 /** One stream per policy; policy names are unique per account and region (AWS IoT `PolicyName`, `[\w+=,.@-]+`); the region as for things. */
@@ -384,6 +421,73 @@ export interface IotPolicyTargetDetachedV1 {
   readonly target: string;
   readonly certificateId: string;
   readonly detachedAt: string;
+}
+
+/** CreatePolicyVersion: a new version of the policy's document, the default one when `isDefaultVersion`. */
+export interface IotPolicyVersionCreatedV1 {
+  readonly accountId: string;
+  readonly policyName: string;
+  readonly policyVersionId: string;
+  readonly policyDocument: string;
+  readonly isDefaultVersion: boolean;
+  readonly generationId: string;
+  readonly createdAt: string;
+}
+
+/** DeletePolicyVersion (never the default version). */
+export interface IotPolicyVersionDeletedV1 {
+  readonly accountId: string;
+  readonly policyName: string;
+  readonly policyVersionId: string;
+  readonly deletedAt: string;
+}
+
+/** SetDefaultPolicyVersion: this version's document is now the policy's. */
+export interface IotPolicyDefaultVersionSetV1 {
+  readonly accountId: string;
+  readonly policyName: string;
+  readonly policyVersionId: string;
+  readonly generationId: string;
+  readonly setAt: string;
+}
+
+/** AWS IoT `ThingTypeProperties`. */
+export interface IotThingTypePropertiesV1 {
+  readonly thingTypeDescription: string | null;
+  readonly searchableAttributes: readonly string[];
+}
+
+export interface IotThingTypeCreatedV1 {
+  readonly accountId: string;
+  readonly thingTypeName: string;
+  /** A UUID, AWS IoT `thingTypeId`. */
+  readonly thingTypeId: string;
+  readonly thingTypeArn: string;
+  readonly properties: IotThingTypePropertiesV1;
+  readonly tags: ReadonlyArray<{ readonly Key: string; readonly Value: string }>;
+  readonly createdAt: string;
+}
+
+/** DeprecateThingType (`deprecated` true) or with undoDeprecate (false). */
+export interface IotThingTypeDeprecationChangedV1 {
+  readonly accountId: string;
+  readonly thingTypeName: string;
+  readonly deprecated: boolean;
+  readonly changedAt: string;
+}
+
+export interface IotThingTypeDeletedV1 {
+  readonly accountId: string;
+  readonly thingTypeName: string;
+  readonly deletedAt: string;
+}
+
+/** The thing's type (CreateThing or UpdateThing with thingTypeName; null: UpdateThing removeThingType). */
+export interface IotThingTypeAssignedV1 {
+  readonly accountId: string;
+  readonly thingName: string;
+  readonly thingTypeName: string | null;
+  readonly assignedAt: string;
 }
 
 /** The platform IoT root CA was created in ca-service (CreateCertificateAuthority answered this ARN); it may still lack its certificate. */

@@ -402,7 +402,7 @@ describe('grpc-model.ts agrees with proto/ (encoded and decoded by @grpc/proto-l
       expect(Object.keys(defined).sort()).toEqual(s.methods.map((m) => m.rpc).sort());
       for (const m of s.methods) expect(defined[m.rpc]!.path).toBe(`/${service}/${m.rpc}`);
     }
-    expect(methods.length).toBe(23 + 21 + 36);
+    expect(methods.length).toBe(23 + 21 + 53);
   });
 
   it.each([

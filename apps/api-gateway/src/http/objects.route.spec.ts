@@ -2,6 +2,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { ObjectMeta, ObjectStorage, StoredObject } from '@pki/object-storage';
 import type { GatewayRequest } from '../routing/http-types';
+import { IOT_OPERATION_SPECS } from '../shapes/generated/iot';
 import { ObjectsRoute, RESERVED_FIRST_SEGMENTS } from './objects.route';
 
 /** The port's contract in memory: the route's authorization is what is under test here. */
@@ -79,6 +80,13 @@ describe('ObjectsRoute', () => {
       for (const segment of RESERVED_FIRST_SEGMENTS) expect(ObjectsRoute.matches('GET', `/${segment}/abc`)).toBe(false);
       expect(ObjectsRoute.matches('GET', '/CACertificate/abc')).toBe(false);
       expect(ObjectsRoute.matches('GET', '/health/live')).toBe(false);
+    });
+    it('reserves the first segment of every routed IoT GET operation, so none is taken for a bucket', () => {
+      for (const [operation, spec] of Object.entries(IOT_OPERATION_SPECS)) {
+        if (spec.method !== 'GET') continue;
+        const first = spec.pattern.split('/')[1]!;
+        expect([operation, RESERVED_FIRST_SEGMENTS.has(first.toLowerCase())]).toEqual([operation, true]);
+      }
     });
   });
 

@@ -30,6 +30,11 @@ export const RESERVED_FIRST_SEGMENTS: ReadonlySet<string> = new Set([
   'target-policies',
   'attached-policies',
   'policy-targets',
+  // Thing types (DescribeThingType GET /thing-types/{thingTypeName}) and the principal forms
+  // (ListPrincipalPolicies GET /principal-policies, ListPolicyPrincipals GET /policy-principals).
+  'thing-types',
+  'principal-policies',
+  'policy-principals',
   // DescribeEndpoint (GET /endpoint) and the IoT root CA certificate (GET /iot/root-ca.pem, iot-root-ca.route.ts).
   'endpoint',
   'iot',

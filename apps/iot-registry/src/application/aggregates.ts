@@ -1,4 +1,4 @@
-import { iotCaCertificateStream, iotCertificateStream, iotPolicyStream, iotRegistrationCodeStream, iotThingStream } from '@pki/contracts';
+import { iotCaCertificateStream, iotCertificateStream, iotPolicyStream, iotRegistrationCodeStream, iotThingStream, iotThingTypeStream } from '@pki/contracts';
 import {
   decideCaCertificate,
   evolveCaCertificate,
@@ -30,6 +30,8 @@ import { savePolicy } from '../infrastructure/policy.queries';
 import { saveThing } from '../infrastructure/thing.queries';
 import { iotErrors } from '../domain/iot-errors';
 import { caCertificateArn, certificateArn, regionOfIotArn } from '../domain/iot-ids';
+import { decideThingType, evolveThingType, initialThingTypeState, type ThingTypeCommand, type ThingTypeEvent, type ThingTypeState } from '../domain/thing-type.decider';
+import { saveThingType } from '../infrastructure/thing-type.queries';
 import type { Aggregate } from './aggregate-command';
 
 /**
@@ -104,4 +106,13 @@ export const policyAggregate = (accountId: string, region: string, policyName: s
   decide: decidePolicy,
   evolve: evolvePolicy,
   save: (trx, state) => savePolicy(iotDb(trx), accountId, region, policyName, state),
+});
+
+/** A thing type of one account (thing type names are unique per account). */
+export const thingTypeAggregate = (accountId: string, thingTypeName: string): Aggregate<ThingTypeState, ThingTypeCommand, ThingTypeEvent> => ({
+  stream: iotThingTypeStream(accountId, thingTypeName),
+  initial: initialThingTypeState,
+  decide: decideThingType,
+  evolve: evolveThingType,
+  save: (trx, state) => saveThingType(iotDb(trx), accountId, thingTypeName, state),
 });

@@ -32,6 +32,23 @@ import {
   listAttachedPoliciesHandler,
   listTargetsForPolicyHandler,
 } from './policy.handlers';
+import {
+  createPolicyVersionHandler,
+  deletePolicyVersionHandler,
+  getPolicyVersionHandler,
+  listPoliciesHandler,
+  listPolicyVersionsHandler,
+  setDefaultPolicyVersionHandler,
+} from './policy-version.handlers';
+import {
+  attachPrincipalPolicyHandler,
+  detachPrincipalPolicyHandler,
+  listPolicyPrincipalsHandler,
+  listPrincipalPoliciesHandler,
+  listPrincipalThingsV2Handler,
+  listThingPrincipalsV2Handler,
+} from './principal.handlers';
+import { createThingTypeHandler, deleteThingTypeHandler, deprecateThingTypeHandler, describeThingTypeHandler, listThingTypesHandler } from './thing-type.handlers';
 import { registerCertificateHandler, registerCertificateWithoutCaHandler } from './register-certificate.handlers';
 import { getRegistrationCodeHandler } from './registration-code.handler';
 import {
@@ -91,6 +108,23 @@ export function iotHandlers(context: IotContext, issuer: PlatformIssuer, endpoin
     DetachPolicy: detachPolicyHandler(context),
     ListAttachedPolicies: listAttachedPoliciesHandler(context),
     ListTargetsForPolicy: listTargetsForPolicyHandler(context),
+    CreatePolicyVersion: createPolicyVersionHandler(context),
+    GetPolicyVersion: getPolicyVersionHandler(context),
+    ListPolicyVersions: listPolicyVersionsHandler(context),
+    DeletePolicyVersion: deletePolicyVersionHandler(context),
+    SetDefaultPolicyVersion: setDefaultPolicyVersionHandler(context),
+    ListPolicies: listPoliciesHandler(context),
+    AttachPrincipalPolicy: attachPrincipalPolicyHandler(context),
+    DetachPrincipalPolicy: detachPrincipalPolicyHandler(context),
+    ListPrincipalPolicies: listPrincipalPoliciesHandler(context),
+    ListPolicyPrincipals: listPolicyPrincipalsHandler(context),
+    ListThingPrincipalsV2: listThingPrincipalsV2Handler(context),
+    ListPrincipalThingsV2: listPrincipalThingsV2Handler(context),
+    CreateThingType: createThingTypeHandler(context),
+    DescribeThingType: describeThingTypeHandler(context),
+    ListThingTypes: listThingTypesHandler(context),
+    DeprecateThingType: deprecateThingTypeHandler(context),
+    DeleteThingType: deleteThingTypeHandler(context),
     DescribeEndpoint: describeEndpointHandler(context, endpointDomain),
     [IOT_INTERNAL_OPERATIONS.GetPlatformRootCa]: getPlatformRootCaHandler(issuer),
   };

@@ -11,6 +11,7 @@ export function thingDescription(row: ThingRow): Record<string, unknown> {
     thingName: row.thing_name,
     thingId: row.thing_id,
     thingArn: row.thing_arn,
+    ...(row.thing_type_name === null ? {} : { thingTypeName: row.thing_type_name }),
     attributes: row.attributes,
     version: Number(row.version),
   };
@@ -18,7 +19,7 @@ export function thingDescription(row: ThingRow): Record<string, unknown> {
 
 /** AWS IoT `ThingAttribute` (ListThings element). */
 export function thingAttribute(row: ThingRow): Record<string, unknown> {
-  return { thingName: row.thing_name, thingArn: row.thing_arn, attributes: row.attributes, version: Number(row.version) };
+  return { thingName: row.thing_name, ...(row.thing_type_name === null ? {} : { thingTypeName: row.thing_type_name }), thingArn: row.thing_arn, attributes: row.attributes, version: Number(row.version) };
 }
 
 /** AWS IoT GetPolicy output. */

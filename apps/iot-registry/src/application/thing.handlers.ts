@@ -10,6 +10,7 @@ import { certificateAggregate, thingAggregate } from './aggregates';
 import { DEFAULT_PAGE_SIZE } from './ca-certificate.handlers';
 import { regionOf, type IotContext } from './iot-context';
 import { thingAttribute, thingDescription } from './registry.views';
+import { assignableThingTypeName } from './thing-type.handlers';
 import { executePair } from './unit-of-work';
 
 interface AttributePayloadInput {
@@ -17,17 +18,17 @@ interface AttributePayloadInput {
   readonly merge?: boolean;
 }
 
-/** Thing types and billing groups do not exist on this platform, so naming one names a resource that is not there. */
-function refuseThingType(input: { thingTypeName?: string; billingGroupName?: string }): void {
-  if (input.thingTypeName !== undefined) throw iotErrors.notFound('thing type', `${input.thingTypeName} (this platform has no thing types; leave thingTypeName out)`);
+/** Billing groups do not exist on this platform, so naming one names a resource that is not there. */
+function refuseBillingGroup(input: { billingGroupName?: string }): void {
   if (input.billingGroupName !== undefined) throw iotErrors.notFound('billing group', `${input.billingGroupName} (this platform has no billing groups; leave billingGroupName out)`);
 }
 
 export function createThingHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<{ thingName: string; thingArn: string; thingId: string }> => {
     const input = message.input as { thingName: string; thingTypeName?: string; billingGroupName?: string; attributePayload?: AttributePayloadInput };
-    refuseThingType(input);
+    refuseBillingGroup(input);
     const accountId = message.caller.accountId;
+    const thingTypeName = await assignableThingTypeName(context, accountId, input.thingTypeName);
     const { state } = await executeCommand(
       context,
       thingAggregate(accountId, regionOf(context, message), input.thingName),
@@ -38,6 +39,7 @@ export function createThingHandler(context: IotContext) {
         thingId: context.newId(),
         thingArn: thingArn(regionOf(context, message), accountId, input.thingName),
         attributes: input.attributePayload?.attributes ?? {},
+        thingTypeName,
         now: context.now(),
       }),
       requestMeta(message),
@@ -59,8 +61,8 @@ export function describeThingHandler(context: IotContext) {
 export function updateThingHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<Record<string, never>> => {
     const input = message.input as { thingName: string; thingTypeName?: string; attributePayload?: AttributePayloadInput; expectedVersion?: number; removeThingType?: boolean };
-    refuseThingType(input);
     const accountId = message.caller.accountId;
+    const thingTypeName = await assignableThingTypeName(context, accountId, input.thingTypeName);
     await executeCommand(
       context,
       thingAggregate(accountId, regionOf(context, message), input.thingName),
@@ -71,6 +73,8 @@ export function updateThingHandler(context: IotContext) {
         attributes: input.attributePayload?.attributes ?? null,
         merge: input.attributePayload?.merge ?? false,
         expectedVersion: input.expectedVersion ?? null,
+        thingTypeName,
+        removeThingType: input.removeThingType === true,
         now: context.now(),
       }),
       requestMeta(message),
@@ -106,13 +110,11 @@ export function listThingsHandler(context: IotContext) {
   return async (message: CommandMessage): Promise<Record<string, unknown>> => {
     const input = message.input as ListThingsInput;
     if (input.attributeValue !== undefined && input.attributeName === undefined) throw iotErrors.invalidRequest('attributeValue filters by the attribute named in attributeName; pass attributeName too.');
-    // No thing has a type on this platform: filtering by one matches nothing.
-    if (input.thingTypeName !== undefined) return { things: [] };
     const page = await listThings(
       iotDb(context.db),
       message.caller.accountId,
       regionOf(context, message),
-      { attributeName: input.attributeName, attributeValue: input.attributeValue, usePrefixAttributeValue: input.usePrefixAttributeValue ?? false },
+      { attributeName: input.attributeName, attributeValue: input.attributeValue, usePrefixAttributeValue: input.usePrefixAttributeValue ?? false, thingTypeName: input.thingTypeName },
       input.maxResults ?? DEFAULT_PAGE_SIZE,
       input.nextToken,
     );

@@ -34,7 +34,7 @@ class World {
     return events;
   }
   addThing(name: string): void {
-    this.things.set(name, things.history({ type: 'CreateThing', accountId: A, thingName: name, thingId: `id-${name}`, thingArn: `arn:aws:iot:us-east-1:${A}:thing/${name}`, attributes: {}, now: T0 }));
+    this.things.set(name, things.history({ type: 'CreateThing', accountId: A, thingName: name, thingId: `id-${name}`, thingArn: `arn:aws:iot:us-east-1:${A}:thing/${name}`, attributes: {}, thingTypeName: null, now: T0 }));
   }
   addPolicy(name: string): void {
     const document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"*"}]}';

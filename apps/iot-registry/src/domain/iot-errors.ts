@@ -21,5 +21,7 @@ export const iotErrors = {
   versionConflict: (message: string) => new DomainError('Conflict', message, 'VersionConflictException'),
   unauthorized: (message: string) => new DomainError('Forbidden', message, 'UnauthorizedException'),
   malformedPolicy: (message: string) => new DomainError('Malformed', message, 'MalformedPolicyException'),
+  /** CreatePolicyVersion: "The number of policy versions exceeds the limit." */
+  versionsLimitExceeded: (message: string) => new DomainError('Conflict', message, 'VersionsLimitExceededException'),
   limitExceeded: (message: string) => new DomainError('LimitExceeded', message, 'LimitExceededException'),
 };

@@ -25,6 +25,11 @@ export function thingArn(region: string, accountId: string, thingName: string): 
   return `arn:aws:iot:${region}:${accountId}:thing/${thingName}`;
 }
 
+/** `arn:aws:iot:<region>:<account>:thingtype/<name>` (AWS IoT "ThingType" resource). */
+export function thingTypeArn(region: string, accountId: string, thingTypeName: string): string {
+  return `arn:aws:iot:${region}:${accountId}:thingtype/${thingTypeName}`;
+}
+
 /** `arn:aws:iot:<region>:<account>:policy/<name>` (AWS IoT "Policy" resource). */
 export function policyArn(region: string, accountId: string, policyName: string): string {
   return `arn:aws:iot:${region}:${accountId}:policy/${policyName}`;

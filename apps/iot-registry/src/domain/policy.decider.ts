@@ -1,5 +1,6 @@
 /**
- * The AWS IoT policy aggregate: CreatePolicy (one version, "1", the default), DeletePolicy, and
+ * The AWS IoT policy aggregate: CreatePolicy (version "1", the default), its versions
+ * (policy-versions.ts), DeletePolicy, and
  * the policy's side of its attachments to certificates (AttachPolicy / DetachPolicy), which
  * DeletePolicy decides on. Pure: time, the ARN and the generation id arrive in the command.
  */
@@ -12,6 +13,7 @@ import {
   type NewEvent,
 } from '@pki/contracts';
 import { iotErrors } from './iot-errors';
+import { createVersion, deleteVersion, evolveVersions, setDefaultVersion, type PolicyVersion, type PolicyVersionCommand, type PolicyVersionEvent } from './policy-versions';
 
 type V1<T, K extends string> = NewEvent<T, K> & { schemaVersion: 1 };
 
@@ -19,7 +21,8 @@ export type PolicyEvent =
   | V1<IotPolicyCreatedV1, typeof IOT_EVENT_TYPES.PolicyCreated>
   | V1<IotPolicyDeletedV1, typeof IOT_EVENT_TYPES.PolicyDeleted>
   | V1<IotPolicyTargetAttachedV1, typeof IOT_EVENT_TYPES.PolicyTargetAttached>
-  | V1<IotPolicyTargetDetachedV1, typeof IOT_EVENT_TYPES.PolicyTargetDetached>;
+  | V1<IotPolicyTargetDetachedV1, typeof IOT_EVENT_TYPES.PolicyTargetDetached>
+  | PolicyVersionEvent;
 
 export interface PolicyTarget {
   readonly target: string;
@@ -37,6 +40,9 @@ export interface ExistingPolicy {
   readonly creationDate: string;
   readonly lastModifiedDate: string;
   readonly targets: readonly PolicyTarget[];
+  /** Every version, the default among them (policy-versions.ts). */
+  readonly versions: readonly PolicyVersion[];
+  readonly lastVersionId: number;
 }
 
 export type PolicyState = { readonly status: 'Absent' } | ExistingPolicy;
@@ -82,7 +88,7 @@ export interface DetachTarget {
   readonly now: Date;
 }
 
-export type PolicyCommand = CreatePolicy | DeletePolicy | AttachTarget | DetachTarget;
+export type PolicyCommand = CreatePolicy | DeletePolicy | AttachTarget | DetachTarget | PolicyVersionCommand;
 
 export function existingPolicy(state: PolicyState, policyName: string): ExistingPolicy {
   if (state.status === 'Absent') throw iotErrors.notFound('policy', policyName);
@@ -150,6 +156,11 @@ function remove(command: DeletePolicy, state: PolicyState): PolicyEvent[] {
   const policy = existingPolicy(state, command.policyName);
   // AWS IoT DeletePolicy: "A policy cannot be deleted if it has non-default versions or it is
   // attached to any certificate." (DeleteConflictException)
+  if (policy.versions.length > 1) {
+    throw iotErrors.deleteConflict(
+      `The policy ${policy.policyName} has non-default versions (${policy.versions.filter((v) => v.versionId !== policy.defaultVersionId).map((v) => v.versionId).join(', ')}); delete them (DeletePolicyVersion) first.`,
+    );
+  }
   if (policy.targets.length > 0) {
     throw iotErrors.deleteConflict(
       `The policy cannot be deleted as the policy is attached to one or more principals (name=${policy.policyName}): ${policy.targets.map((t) => t.target).join(', ')}. Detach it (DetachPolicy) first.`,
@@ -194,6 +205,12 @@ export function decidePolicy(command: PolicyCommand, state: PolicyState): Policy
       return attach(command, state);
     case 'DetachTarget':
       return detach(command, state);
+    case 'CreatePolicyVersion':
+      return createVersion(command, existingPolicy(state, command.policyName), checkPolicyDocument);
+    case 'DeletePolicyVersion':
+      return deleteVersion(command, existingPolicy(state, command.policyName));
+    case 'SetDefaultPolicyVersion':
+      return setDefaultVersion(command, existingPolicy(state, command.policyName));
     default: {
       const exhaustive: never = command;
       throw new Error(`unknown command ${String((exhaustive as { type: string }).type)}`);
@@ -215,6 +232,8 @@ export function evolvePolicy(state: PolicyState, event: PolicyEvent): PolicyStat
       creationDate: d.createdAt,
       lastModifiedDate: d.createdAt,
       targets: [],
+      versions: [{ versionId: d.policyVersionId, document: d.policyDocument, createdAt: d.createdAt }],
+      lastVersionId: Number(d.policyVersionId),
     };
   }
   if (state.status === 'Absent') return state;
@@ -225,6 +244,10 @@ export function evolvePolicy(state: PolicyState, event: PolicyEvent): PolicyStat
       return { ...state, targets: [...state.targets, { target: event.data.target, certificateId: event.data.certificateId }] };
     case IOT_EVENT_TYPES.PolicyTargetDetached:
       return { ...state, targets: state.targets.filter((t) => t.certificateId !== event.data.certificateId) };
+    case IOT_EVENT_TYPES.PolicyVersionCreated:
+    case IOT_EVENT_TYPES.PolicyVersionDeleted:
+    case IOT_EVENT_TYPES.PolicyDefaultVersionSet:
+      return evolveVersions(state, event);
     default: {
       const exhaustive: never = event;
       throw new Error(`unknown event ${String((exhaustive as { type: string }).type)}`);

@@ -17,6 +17,7 @@ const create = (attributes: Record<string, string> = { color: 'red' }): ThingCom
   thingId: 'id-1',
   thingArn: `arn:aws:iot:us-east-1:${A}:thing/lamp-1`,
   attributes,
+  thingTypeName: null,
   now: T0,
 });
 const update = (attributes: Record<string, string> | null, expectedVersion: number | null, merge = false): ThingCommand => ({
@@ -26,6 +27,8 @@ const update = (attributes: Record<string, string> | null, expectedVersion: numb
   attributes,
   merge,
   expectedVersion,
+  thingTypeName: null,
+  removeThingType: false,
   now: at(1),
 });
 const remove = (expectedVersion: number | null): ThingCommand => ({ type: 'DeleteThing', accountId: A, thingName: 'lamp-1', expectedVersion, now: at(2) });

@@ -2,7 +2,8 @@
  * The AWS IoT thing aggregate (the registry's record of a device): CreateThing, UpdateThing,
  * DeleteThing with their `expectedVersion` checks, and the thing's side of its principals
  * (AttachThingPrincipal / DetachThingPrincipal). Pure: time, the thing id and the ARN arrive in
- * the command. Thing types and billing groups do not exist on this platform.
+ * the command. A thing's type (thing-type.decider.ts) is checked by the caller before it is named
+ * here. Billing groups do not exist on this platform.
  */
 import {
   IOT_EVENT_TYPES,
@@ -11,6 +12,7 @@ import {
   type IotThingPrincipalAttachedV1,
   type IotThingPrincipalDetachedV1,
   type IotThingPrincipalType,
+  type IotThingTypeAssignedV1,
   type IotThingUpdatedV1,
   type NewEvent,
 } from '@pki/contracts';
@@ -23,7 +25,8 @@ export type ThingEvent =
   | V1<IotThingUpdatedV1, typeof IOT_EVENT_TYPES.ThingUpdated>
   | V1<IotThingDeletedV1, typeof IOT_EVENT_TYPES.ThingDeleted>
   | V1<IotThingPrincipalAttachedV1, typeof IOT_EVENT_TYPES.ThingPrincipalAttached>
-  | V1<IotThingPrincipalDetachedV1, typeof IOT_EVENT_TYPES.ThingPrincipalDetached>;
+  | V1<IotThingPrincipalDetachedV1, typeof IOT_EVENT_TYPES.ThingPrincipalDetached>
+  | V1<IotThingTypeAssignedV1, typeof IOT_EVENT_TYPES.ThingTypeAssigned>;
 
 export interface ThingPrincipal {
   readonly principal: string;
@@ -41,6 +44,7 @@ export interface ExistingThing {
   readonly version: number;
   readonly creationDate: string;
   readonly principals: readonly ThingPrincipal[];
+  readonly thingTypeName: string | null;
 }
 
 export type ThingState = { readonly status: 'Absent' } | ExistingThing;
@@ -49,9 +53,11 @@ export const initialThingState: ThingState = { status: 'Absent' };
 
 /**
  * AWS IoT: "Things without a thing type can have up to three attributes" (Developer Guide, Thing
- * types); this platform has no thing types.
+ * types) ...
  */
 export const MAX_THING_ATTRIBUTES = 3;
+/** ... "Things with a thing type can have up to 50 attributes." */
+export const MAX_TYPED_THING_ATTRIBUTES = 50;
 
 export interface CreateThing {
   readonly type: 'CreateThing';
@@ -60,6 +66,8 @@ export interface CreateThing {
   readonly thingId: string;
   readonly thingArn: string;
   readonly attributes: Readonly<Record<string, string>>;
+  /** An existing, not deprecated thing type (the handler checked it), or none. */
+  readonly thingTypeName: string | null;
   readonly now: Date;
 }
 
@@ -72,6 +80,9 @@ export interface UpdateThing {
   /** AWS IoT AttributePayload `merge`: merge into the stored attributes instead of replacing them. */
   readonly merge: boolean;
   readonly expectedVersion: number | null;
+  /** The new thing type (checked by the handler), or null: keep the type unless `removeThingType`. */
+  readonly thingTypeName: string | null;
+  readonly removeThingType: boolean;
   readonly now: Date;
 }
 
@@ -109,13 +120,18 @@ export function existingThing(state: ThingState, thingName: string): ExistingThi
   return state;
 }
 
-function checkAttributeCount(thingName: string, attributes: Readonly<Record<string, string>>): void {
+function checkAttributeCount(thingName: string, attributes: Readonly<Record<string, string>>, thingTypeName: string | null = null): void {
   const count = Object.keys(attributes).length;
-  if (count > MAX_THING_ATTRIBUTES) {
+  const max = thingTypeName === null ? MAX_THING_ATTRIBUTES : MAX_TYPED_THING_ATTRIBUTES;
+  if (count > max) {
     throw iotErrors.invalidRequest(
-      `The thing ${thingName} would have ${count} attributes; a thing without a thing type can have at most ${MAX_THING_ATTRIBUTES}. Remove attributes by updating them to an empty value.`,
+      `The thing ${thingName} would have ${count} attributes; a thing ${thingTypeName === null ? 'without a thing type' : 'with a thing type'} can have at most ${max}. Remove attributes by updating them to an empty value.`,
     );
   }
+}
+
+function typeAssigned(thing: { readonly accountId: string; readonly thingName: string }, thingTypeName: string | null, now: Date): ThingEvent {
+  return { type: IOT_EVENT_TYPES.ThingTypeAssigned, schemaVersion: 1, data: { accountId: thing.accountId, thingName: thing.thingName, thingTypeName, assignedAt: now.toISOString() } };
 }
 
 function checkExpectedVersion(thing: ExistingThing, expectedVersion: number | null, operation: string): void {
@@ -139,14 +155,15 @@ function create(command: CreateThing, state: ThingState): ThingEvent[] {
   // configuration, the call will succeed. If this call is made with the same thing name but
   // different configuration a ResourceAlreadyExistsException is thrown."
   if (state.status === 'Exists') {
-    if (sameAttributes(state.attributes, command.attributes)) return [];
+    if (sameAttributes(state.attributes, command.attributes) && state.thingTypeName === command.thingTypeName) return [];
     throw iotErrors.alreadyExists(
       'thing',
       { id: command.thingName, arn: command.thingArn },
       `The thing ${command.thingName} already exists with other attributes; describe it (DescribeThing) and change it with UpdateThing, or use another thingName.`,
     );
   }
-  checkAttributeCount(command.thingName, command.attributes);
+  checkAttributeCount(command.thingName, command.attributes, command.thingTypeName);
+  const typed = command.thingTypeName === null ? [] : [typeAssigned(command, command.thingTypeName, command.now)];
   return [
     {
       type: IOT_EVENT_TYPES.ThingCreated,
@@ -161,6 +178,7 @@ function create(command: CreateThing, state: ThingState): ThingEvent[] {
         createdAt: command.now.toISOString(),
       },
     },
+    ...typed,
   ];
 }
 
@@ -173,13 +191,16 @@ function update(command: UpdateThing, state: ThingState): ThingEvent[] {
     // AttributePayload: "To remove an attribute, call UpdateThing with an empty attribute value."
     for (const [name, value] of Object.entries(attributes)) if (value === '') delete attributes[name];
   }
-  checkAttributeCount(thing.thingName, attributes);
+  if (command.removeThingType && command.thingTypeName !== null) throw iotErrors.invalidRequest('Pass either thingTypeName or removeThingType, not both.');
+  const thingTypeName = command.removeThingType ? null : (command.thingTypeName ?? thing.thingTypeName);
+  checkAttributeCount(thing.thingName, attributes, thingTypeName);
   return [
     {
       type: IOT_EVENT_TYPES.ThingUpdated,
       schemaVersion: 1,
       data: { accountId: thing.accountId, thingName: thing.thingName, attributes, version: thing.version + 1, updatedAt: command.now.toISOString() },
     },
+    ...(thingTypeName === thing.thingTypeName ? [] : [typeAssigned(thing, thingTypeName, command.now)]),
   ];
 }
 
@@ -267,6 +288,7 @@ export function evolveThing(state: ThingState, event: ThingEvent): ThingState {
       version: d.version,
       creationDate: d.createdAt,
       principals: [],
+      thingTypeName: null,
     };
   }
   if (state.status === 'Absent') return state;
@@ -275,6 +297,8 @@ export function evolveThing(state: ThingState, event: ThingEvent): ThingState {
       return { ...state, attributes: event.data.attributes, version: event.data.version };
     case IOT_EVENT_TYPES.ThingDeleted:
       return initialThingState;
+    case IOT_EVENT_TYPES.ThingTypeAssigned:
+      return { ...state, thingTypeName: event.data.thingTypeName };
     // Principals are not part of the thing record, so its version stays (AWS counts registry updates only).
     case IOT_EVENT_TYPES.ThingPrincipalAttached: {
       const d = event.data;

@@ -6,6 +6,7 @@ import type { PolicyTargetTable } from './tables/policy-target.table';
 import type { PolicyTable } from './tables/policy.table';
 import type { RegistrationCodeTable } from './tables/registration-code.table';
 import type { ThingPrincipalTable } from './tables/thing-principal.table';
+import type { ThingTypeTable } from './tables/thing-type.table';
 import type { ThingTable } from './tables/thing.table';
 
 /** iot-registry's own schema (DESIGN.md: one Postgres schema per service). */
@@ -20,6 +21,7 @@ export interface IotDatabase {
   thing_principals: ThingPrincipalTable;
   policies: PolicyTable;
   policy_targets: PolicyTargetTable;
+  thing_types: ThingTypeTable;
 }
 
 export type IotDb = Kysely<IotDatabase> | Transaction<IotDatabase>;

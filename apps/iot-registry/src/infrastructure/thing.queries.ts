@@ -21,6 +21,7 @@ export async function saveThing(db: IotDb, accountId: string, region: string, th
     attributes: JSON.stringify(state.attributes) as never,
     version: state.version,
     creation_date: new Date(state.creationDate),
+    thing_type_name: state.thingTypeName,
   };
   await db
     .insertInto('things')
@@ -43,6 +44,7 @@ export interface ThingFilter {
   readonly attributeName?: string;
   readonly attributeValue?: string;
   readonly usePrefixAttributeValue: boolean;
+  readonly thingTypeName?: string;
 }
 
 /** One account's things of one region by name, optionally those with an attribute (of a value, or a value prefix). */
@@ -56,6 +58,7 @@ export async function listThings(db: IotDb, accountId: string, region: string, f
       query = query.where(filter.usePrefixAttributeValue ? sql<boolean>`starts_with(attributes ->> ${name}, ${value})` : sql<boolean>`attributes ->> ${name} = ${value}`);
     }
   }
+  if (filter.thingTypeName !== undefined) query = query.where('thing_type_name', '=', filter.thingTypeName);
   if (token !== undefined) query = query.where('thing_name', '>', decodeNameToken(token, 'nextToken'));
   const rows = await query.orderBy('thing_name').limit(pageSize + 1).execute();
   return namePage(rows, pageSize, (r) => r.thing_name);

@@ -672,6 +672,11 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'target', aws: 'target', type: { kind: 'string' } },
   ],
   'pki.iot.v1.AttachPolicyResponse': [],
+  'pki.iot.v1.AttachPrincipalPolicyRequest': [
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+    { proto: 'principal', aws: 'principal', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.AttachPrincipalPolicyResponse': [],
   'pki.iot.v1.AttachThingPrincipalRequest': [
     { proto: 'thing_name', aws: 'thingName', type: { kind: 'string' } },
     { proto: 'principal', aws: 'principal', type: { kind: 'string' } },
@@ -711,6 +716,17 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'policy_document', aws: 'policyDocument', type: { kind: 'string' } },
     { proto: 'policy_version_id', aws: 'policyVersionId', type: { kind: 'string' } },
   ],
+  'pki.iot.v1.CreatePolicyVersionRequest': [
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+    { proto: 'policy_document', aws: 'policyDocument', type: { kind: 'string' } },
+    { proto: 'set_as_default', aws: 'setAsDefault', type: { kind: 'boolean' } },
+  ],
+  'pki.iot.v1.CreatePolicyVersionResponse': [
+    { proto: 'policy_arn', aws: 'policyArn', type: { kind: 'string' } },
+    { proto: 'policy_document', aws: 'policyDocument', type: { kind: 'string' } },
+    { proto: 'policy_version_id', aws: 'policyVersionId', type: { kind: 'string' } },
+    { proto: 'is_default_version', aws: 'isDefaultVersion', type: { kind: 'boolean' } },
+  ],
   'pki.iot.v1.CreateThingRequest': [
     { proto: 'thing_name', aws: 'thingName', type: { kind: 'string' } },
     { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
@@ -721,6 +737,16 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'thing_name', aws: 'thingName', type: { kind: 'string' } },
     { proto: 'thing_arn', aws: 'thingArn', type: { kind: 'string' } },
     { proto: 'thing_id', aws: 'thingId', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.CreateThingTypeRequest': [
+    { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
+    { proto: 'thing_type_properties', aws: 'thingTypeProperties', type: { kind: 'structure', name: 'pki.iot.v1.ThingTypeProperties' } },
+    { proto: 'tags', aws: 'tags', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.Tag' } } },
+  ],
+  'pki.iot.v1.CreateThingTypeResponse': [
+    { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
+    { proto: 'thing_type_arn', aws: 'thingTypeArn', type: { kind: 'string' } },
+    { proto: 'thing_type_id', aws: 'thingTypeId', type: { kind: 'string' } },
   ],
   'pki.iot.v1.DeleteCACertificateRequest': [
     { proto: 'certificate_id', aws: 'certificateId', type: { kind: 'string' } },
@@ -735,11 +761,25 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
   ],
   'pki.iot.v1.DeletePolicyResponse': [],
+  'pki.iot.v1.DeletePolicyVersionRequest': [
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+    { proto: 'policy_version_id', aws: 'policyVersionId', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.DeletePolicyVersionResponse': [],
   'pki.iot.v1.DeleteThingRequest': [
     { proto: 'thing_name', aws: 'thingName', type: { kind: 'string' } },
     { proto: 'expected_version', aws: 'expectedVersion', type: { kind: 'long' } },
   ],
   'pki.iot.v1.DeleteThingResponse': [],
+  'pki.iot.v1.DeleteThingTypeRequest': [
+    { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.DeleteThingTypeResponse': [],
+  'pki.iot.v1.DeprecateThingTypeRequest': [
+    { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
+    { proto: 'undo_deprecate', aws: 'undoDeprecate', type: { kind: 'boolean' } },
+  ],
+  'pki.iot.v1.DeprecateThingTypeResponse': [],
   'pki.iot.v1.DescribeCACertificateRequest': [
     { proto: 'certificate_id', aws: 'certificateId', type: { kind: 'string' } },
   ],
@@ -772,11 +812,26 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'version', aws: 'version', type: { kind: 'long' } },
     { proto: 'billing_group_name', aws: 'billingGroupName', type: { kind: 'string' } },
   ],
+  'pki.iot.v1.DescribeThingTypeRequest': [
+    { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.DescribeThingTypeResponse': [
+    { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
+    { proto: 'thing_type_id', aws: 'thingTypeId', type: { kind: 'string' } },
+    { proto: 'thing_type_arn', aws: 'thingTypeArn', type: { kind: 'string' } },
+    { proto: 'thing_type_properties', aws: 'thingTypeProperties', type: { kind: 'structure', name: 'pki.iot.v1.ThingTypeProperties' } },
+    { proto: 'thing_type_metadata', aws: 'thingTypeMetadata', type: { kind: 'structure', name: 'pki.iot.v1.ThingTypeMetadata' } },
+  ],
   'pki.iot.v1.DetachPolicyRequest': [
     { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
     { proto: 'target', aws: 'target', type: { kind: 'string' } },
   ],
   'pki.iot.v1.DetachPolicyResponse': [],
+  'pki.iot.v1.DetachPrincipalPolicyRequest': [
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+    { proto: 'principal', aws: 'principal', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.DetachPrincipalPolicyResponse': [],
   'pki.iot.v1.DetachThingPrincipalRequest': [
     { proto: 'thing_name', aws: 'thingName', type: { kind: 'string' } },
     { proto: 'principal', aws: 'principal', type: { kind: 'string' } },
@@ -790,6 +845,20 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'policy_arn', aws: 'policyArn', type: { kind: 'string' } },
     { proto: 'policy_document', aws: 'policyDocument', type: { kind: 'string' } },
     { proto: 'default_version_id', aws: 'defaultVersionId', type: { kind: 'string' } },
+    { proto: 'creation_date', aws: 'creationDate', type: { kind: 'timestamp' } },
+    { proto: 'last_modified_date', aws: 'lastModifiedDate', type: { kind: 'timestamp' } },
+    { proto: 'generation_id', aws: 'generationId', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.GetPolicyVersionRequest': [
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+    { proto: 'policy_version_id', aws: 'policyVersionId', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.GetPolicyVersionResponse': [
+    { proto: 'policy_arn', aws: 'policyArn', type: { kind: 'string' } },
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+    { proto: 'policy_document', aws: 'policyDocument', type: { kind: 'string' } },
+    { proto: 'policy_version_id', aws: 'policyVersionId', type: { kind: 'string' } },
+    { proto: 'is_default_version', aws: 'isDefaultVersion', type: { kind: 'boolean' } },
     { proto: 'creation_date', aws: 'creationDate', type: { kind: 'timestamp' } },
     { proto: 'last_modified_date', aws: 'lastModifiedDate', type: { kind: 'timestamp' } },
     { proto: 'generation_id', aws: 'generationId', type: { kind: 'string' } },
@@ -837,6 +906,41 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'certificates', aws: 'certificates', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.Certificate' } } },
     { proto: 'next_marker', aws: 'nextMarker', type: { kind: 'string' } },
   ],
+  'pki.iot.v1.ListPoliciesRequest': [
+    { proto: 'marker', aws: 'marker', type: { kind: 'string' } },
+    { proto: 'page_size', aws: 'pageSize', type: { kind: 'integer' } },
+    { proto: 'ascending_order', aws: 'ascendingOrder', type: { kind: 'boolean' } },
+  ],
+  'pki.iot.v1.ListPoliciesResponse': [
+    { proto: 'policies', aws: 'policies', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.Policy' } } },
+    { proto: 'next_marker', aws: 'nextMarker', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.ListPolicyPrincipalsRequest': [
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+    { proto: 'marker', aws: 'marker', type: { kind: 'string' } },
+    { proto: 'page_size', aws: 'pageSize', type: { kind: 'integer' } },
+    { proto: 'ascending_order', aws: 'ascendingOrder', type: { kind: 'boolean' } },
+  ],
+  'pki.iot.v1.ListPolicyPrincipalsResponse': [
+    { proto: 'principals', aws: 'principals', type: { kind: 'list', member: { kind: 'string' } } },
+    { proto: 'next_marker', aws: 'nextMarker', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.ListPolicyVersionsRequest': [
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.ListPolicyVersionsResponse': [
+    { proto: 'policy_versions', aws: 'policyVersions', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.PolicyVersion' } } },
+  ],
+  'pki.iot.v1.ListPrincipalPoliciesRequest': [
+    { proto: 'principal', aws: 'principal', type: { kind: 'string' } },
+    { proto: 'marker', aws: 'marker', type: { kind: 'string' } },
+    { proto: 'page_size', aws: 'pageSize', type: { kind: 'integer' } },
+    { proto: 'ascending_order', aws: 'ascendingOrder', type: { kind: 'boolean' } },
+  ],
+  'pki.iot.v1.ListPrincipalPoliciesResponse': [
+    { proto: 'policies', aws: 'policies', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.Policy' } } },
+    { proto: 'next_marker', aws: 'nextMarker', type: { kind: 'string' } },
+  ],
   'pki.iot.v1.ListPrincipalThingsRequest': [
     { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
     { proto: 'max_results', aws: 'maxResults', type: { kind: 'integer' } },
@@ -844,6 +948,16 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
   ],
   'pki.iot.v1.ListPrincipalThingsResponse': [
     { proto: 'things', aws: 'things', type: { kind: 'list', member: { kind: 'string' } } },
+    { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.ListPrincipalThingsV2Request': [
+    { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
+    { proto: 'max_results', aws: 'maxResults', type: { kind: 'integer' } },
+    { proto: 'principal', aws: 'principal', type: { kind: 'string' } },
+    { proto: 'thing_principal_type', aws: 'thingPrincipalType', type: { kind: 'enum', name: 'pki.iot.v1.ThingPrincipalType' } },
+  ],
+  'pki.iot.v1.ListPrincipalThingsV2Response': [
+    { proto: 'principal_thing_objects', aws: 'principalThingObjects', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.PrincipalThingObject' } } },
     { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
   ],
   'pki.iot.v1.ListTargetsForPolicyRequest': [
@@ -862,6 +976,25 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
   ],
   'pki.iot.v1.ListThingPrincipalsResponse': [
     { proto: 'principals', aws: 'principals', type: { kind: 'list', member: { kind: 'string' } } },
+    { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.ListThingPrincipalsV2Request': [
+    { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
+    { proto: 'max_results', aws: 'maxResults', type: { kind: 'integer' } },
+    { proto: 'thing_name', aws: 'thingName', type: { kind: 'string' } },
+    { proto: 'thing_principal_type', aws: 'thingPrincipalType', type: { kind: 'enum', name: 'pki.iot.v1.ThingPrincipalType' } },
+  ],
+  'pki.iot.v1.ListThingPrincipalsV2Response': [
+    { proto: 'thing_principal_objects', aws: 'thingPrincipalObjects', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.ThingPrincipalObject' } } },
+    { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.ListThingTypesRequest': [
+    { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
+    { proto: 'max_results', aws: 'maxResults', type: { kind: 'integer' } },
+    { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.ListThingTypesResponse': [
+    { proto: 'thing_types', aws: 'thingTypes', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.ThingTypeDefinition' } } },
     { proto: 'next_token', aws: 'nextToken', type: { kind: 'string' } },
   ],
   'pki.iot.v1.ListThingsRequest': [
@@ -912,6 +1045,11 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'reject_reason', aws: 'rejectReason', type: { kind: 'string' } },
   ],
   'pki.iot.v1.RejectCertificateTransferResponse': [],
+  'pki.iot.v1.SetDefaultPolicyVersionRequest': [
+    { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
+    { proto: 'policy_version_id', aws: 'policyVersionId', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.SetDefaultPolicyVersionResponse': [],
   'pki.iot.v1.TransferCertificateRequest': [
     { proto: 'certificate_id', aws: 'certificateId', type: { kind: 'string' } },
     { proto: 'target_aws_account', aws: 'targetAwsAccount', type: { kind: 'string' } },
@@ -996,9 +1134,26 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'public_key', aws: 'PublicKey', type: { kind: 'string' } },
     { proto: 'private_key', aws: 'PrivateKey', type: { kind: 'string' } },
   ],
+  'pki.iot.v1.Mqtt5Configuration': [
+    { proto: 'propagating_attributes', aws: 'propagatingAttributes', type: { kind: 'list', member: { kind: 'structure', name: 'pki.iot.v1.PropagatingAttribute' } } },
+  ],
   'pki.iot.v1.Policy': [
     { proto: 'policy_name', aws: 'policyName', type: { kind: 'string' } },
     { proto: 'policy_arn', aws: 'policyArn', type: { kind: 'string' } },
+  ],
+  'pki.iot.v1.PolicyVersion': [
+    { proto: 'version_id', aws: 'versionId', type: { kind: 'string' } },
+    { proto: 'is_default_version', aws: 'isDefaultVersion', type: { kind: 'boolean' } },
+    { proto: 'create_date', aws: 'createDate', type: { kind: 'timestamp' } },
+  ],
+  'pki.iot.v1.PrincipalThingObject': [
+    { proto: 'thing_name', aws: 'thingName', type: { kind: 'string' } },
+    { proto: 'thing_principal_type', aws: 'thingPrincipalType', type: { kind: 'enum', name: 'pki.iot.v1.ThingPrincipalType' } },
+  ],
+  'pki.iot.v1.PropagatingAttribute': [
+    { proto: 'user_property_key', aws: 'userPropertyKey', type: { kind: 'string' } },
+    { proto: 'thing_attribute', aws: 'thingAttribute', type: { kind: 'string' } },
+    { proto: 'connection_attribute', aws: 'connectionAttribute', type: { kind: 'string' } },
   ],
   'pki.iot.v1.RegistrationConfig': [
     { proto: 'template_body', aws: 'templateBody', type: { kind: 'string' } },
@@ -1015,6 +1170,26 @@ export const GRPC_MESSAGES: Readonly<Record<string, readonly GrpcField[]>> = {
     { proto: 'thing_arn', aws: 'thingArn', type: { kind: 'string' } },
     { proto: 'attributes', aws: 'attributes', type: { kind: 'map', value: { kind: 'string' } } },
     { proto: 'version', aws: 'version', type: { kind: 'long' } },
+  ],
+  'pki.iot.v1.ThingPrincipalObject': [
+    { proto: 'principal', aws: 'principal', type: { kind: 'string' } },
+    { proto: 'thing_principal_type', aws: 'thingPrincipalType', type: { kind: 'enum', name: 'pki.iot.v1.ThingPrincipalType' } },
+  ],
+  'pki.iot.v1.ThingTypeDefinition': [
+    { proto: 'thing_type_name', aws: 'thingTypeName', type: { kind: 'string' } },
+    { proto: 'thing_type_arn', aws: 'thingTypeArn', type: { kind: 'string' } },
+    { proto: 'thing_type_properties', aws: 'thingTypeProperties', type: { kind: 'structure', name: 'pki.iot.v1.ThingTypeProperties' } },
+    { proto: 'thing_type_metadata', aws: 'thingTypeMetadata', type: { kind: 'structure', name: 'pki.iot.v1.ThingTypeMetadata' } },
+  ],
+  'pki.iot.v1.ThingTypeMetadata': [
+    { proto: 'deprecated', aws: 'deprecated', type: { kind: 'boolean' } },
+    { proto: 'deprecation_date', aws: 'deprecationDate', type: { kind: 'timestamp' } },
+    { proto: 'creation_date', aws: 'creationDate', type: { kind: 'timestamp' } },
+  ],
+  'pki.iot.v1.ThingTypeProperties': [
+    { proto: 'thing_type_description', aws: 'thingTypeDescription', type: { kind: 'string' } },
+    { proto: 'searchable_attributes', aws: 'searchableAttributes', type: { kind: 'list', member: { kind: 'string' } } },
+    { proto: 'mqtt5_configuration', aws: 'mqtt5Configuration', type: { kind: 'structure', name: 'pki.iot.v1.Mqtt5Configuration' } },
   ],
   'pki.iot.v1.TransferData': [
     { proto: 'transfer_message', aws: 'transferMessage', type: { kind: 'string' } },
@@ -1339,36 +1514,53 @@ export const GRPC_SERVICES: Readonly<Record<string, { readonly api: GrpcApi; rea
     methods: [
       { rpc: 'AcceptCertificateTransfer', operation: 'AcceptCertificateTransfer', request: 'pki.iot.v1.AcceptCertificateTransferRequest', response: 'pki.iot.v1.AcceptCertificateTransferResponse' },
       { rpc: 'AttachPolicy', operation: 'AttachPolicy', request: 'pki.iot.v1.AttachPolicyRequest', response: 'pki.iot.v1.AttachPolicyResponse' },
+      { rpc: 'AttachPrincipalPolicy', operation: 'AttachPrincipalPolicy', request: 'pki.iot.v1.AttachPrincipalPolicyRequest', response: 'pki.iot.v1.AttachPrincipalPolicyResponse' },
       { rpc: 'AttachThingPrincipal', operation: 'AttachThingPrincipal', request: 'pki.iot.v1.AttachThingPrincipalRequest', response: 'pki.iot.v1.AttachThingPrincipalResponse' },
       { rpc: 'CancelCertificateTransfer', operation: 'CancelCertificateTransfer', request: 'pki.iot.v1.CancelCertificateTransferRequest', response: 'pki.iot.v1.CancelCertificateTransferResponse' },
       { rpc: 'CreateCertificateFromCsr', operation: 'CreateCertificateFromCsr', request: 'pki.iot.v1.CreateCertificateFromCsrRequest', response: 'pki.iot.v1.CreateCertificateFromCsrResponse' },
       { rpc: 'CreateKeysAndCertificate', operation: 'CreateKeysAndCertificate', request: 'pki.iot.v1.CreateKeysAndCertificateRequest', response: 'pki.iot.v1.CreateKeysAndCertificateResponse' },
       { rpc: 'CreatePolicy', operation: 'CreatePolicy', request: 'pki.iot.v1.CreatePolicyRequest', response: 'pki.iot.v1.CreatePolicyResponse' },
+      { rpc: 'CreatePolicyVersion', operation: 'CreatePolicyVersion', request: 'pki.iot.v1.CreatePolicyVersionRequest', response: 'pki.iot.v1.CreatePolicyVersionResponse' },
       { rpc: 'CreateThing', operation: 'CreateThing', request: 'pki.iot.v1.CreateThingRequest', response: 'pki.iot.v1.CreateThingResponse' },
+      { rpc: 'CreateThingType', operation: 'CreateThingType', request: 'pki.iot.v1.CreateThingTypeRequest', response: 'pki.iot.v1.CreateThingTypeResponse' },
       { rpc: 'DeleteCACertificate', operation: 'DeleteCACertificate', request: 'pki.iot.v1.DeleteCACertificateRequest', response: 'pki.iot.v1.DeleteCACertificateResponse' },
       { rpc: 'DeleteCertificate', operation: 'DeleteCertificate', request: 'pki.iot.v1.DeleteCertificateRequest', response: 'pki.iot.v1.DeleteCertificateResponse' },
       { rpc: 'DeletePolicy', operation: 'DeletePolicy', request: 'pki.iot.v1.DeletePolicyRequest', response: 'pki.iot.v1.DeletePolicyResponse' },
+      { rpc: 'DeletePolicyVersion', operation: 'DeletePolicyVersion', request: 'pki.iot.v1.DeletePolicyVersionRequest', response: 'pki.iot.v1.DeletePolicyVersionResponse' },
       { rpc: 'DeleteThing', operation: 'DeleteThing', request: 'pki.iot.v1.DeleteThingRequest', response: 'pki.iot.v1.DeleteThingResponse' },
+      { rpc: 'DeleteThingType', operation: 'DeleteThingType', request: 'pki.iot.v1.DeleteThingTypeRequest', response: 'pki.iot.v1.DeleteThingTypeResponse' },
+      { rpc: 'DeprecateThingType', operation: 'DeprecateThingType', request: 'pki.iot.v1.DeprecateThingTypeRequest', response: 'pki.iot.v1.DeprecateThingTypeResponse' },
       { rpc: 'DescribeCACertificate', operation: 'DescribeCACertificate', request: 'pki.iot.v1.DescribeCACertificateRequest', response: 'pki.iot.v1.DescribeCACertificateResponse' },
       { rpc: 'DescribeCertificate', operation: 'DescribeCertificate', request: 'pki.iot.v1.DescribeCertificateRequest', response: 'pki.iot.v1.DescribeCertificateResponse' },
       { rpc: 'DescribeEndpoint', operation: 'DescribeEndpoint', request: 'pki.iot.v1.DescribeEndpointRequest', response: 'pki.iot.v1.DescribeEndpointResponse' },
       { rpc: 'DescribeThing', operation: 'DescribeThing', request: 'pki.iot.v1.DescribeThingRequest', response: 'pki.iot.v1.DescribeThingResponse' },
+      { rpc: 'DescribeThingType', operation: 'DescribeThingType', request: 'pki.iot.v1.DescribeThingTypeRequest', response: 'pki.iot.v1.DescribeThingTypeResponse' },
       { rpc: 'DetachPolicy', operation: 'DetachPolicy', request: 'pki.iot.v1.DetachPolicyRequest', response: 'pki.iot.v1.DetachPolicyResponse' },
+      { rpc: 'DetachPrincipalPolicy', operation: 'DetachPrincipalPolicy', request: 'pki.iot.v1.DetachPrincipalPolicyRequest', response: 'pki.iot.v1.DetachPrincipalPolicyResponse' },
       { rpc: 'DetachThingPrincipal', operation: 'DetachThingPrincipal', request: 'pki.iot.v1.DetachThingPrincipalRequest', response: 'pki.iot.v1.DetachThingPrincipalResponse' },
       { rpc: 'GetPolicy', operation: 'GetPolicy', request: 'pki.iot.v1.GetPolicyRequest', response: 'pki.iot.v1.GetPolicyResponse' },
+      { rpc: 'GetPolicyVersion', operation: 'GetPolicyVersion', request: 'pki.iot.v1.GetPolicyVersionRequest', response: 'pki.iot.v1.GetPolicyVersionResponse' },
       { rpc: 'GetRegistrationCode', operation: 'GetRegistrationCode', request: 'pki.iot.v1.GetRegistrationCodeRequest', response: 'pki.iot.v1.GetRegistrationCodeResponse' },
       { rpc: 'ListAttachedPolicies', operation: 'ListAttachedPolicies', request: 'pki.iot.v1.ListAttachedPoliciesRequest', response: 'pki.iot.v1.ListAttachedPoliciesResponse' },
       { rpc: 'ListCACertificates', operation: 'ListCACertificates', request: 'pki.iot.v1.ListCACertificatesRequest', response: 'pki.iot.v1.ListCACertificatesResponse' },
       { rpc: 'ListCertificates', operation: 'ListCertificates', request: 'pki.iot.v1.ListCertificatesRequest', response: 'pki.iot.v1.ListCertificatesResponse' },
       { rpc: 'ListCertificatesByCA', operation: 'ListCertificatesByCA', request: 'pki.iot.v1.ListCertificatesByCARequest', response: 'pki.iot.v1.ListCertificatesByCAResponse' },
+      { rpc: 'ListPolicies', operation: 'ListPolicies', request: 'pki.iot.v1.ListPoliciesRequest', response: 'pki.iot.v1.ListPoliciesResponse' },
+      { rpc: 'ListPolicyPrincipals', operation: 'ListPolicyPrincipals', request: 'pki.iot.v1.ListPolicyPrincipalsRequest', response: 'pki.iot.v1.ListPolicyPrincipalsResponse' },
+      { rpc: 'ListPolicyVersions', operation: 'ListPolicyVersions', request: 'pki.iot.v1.ListPolicyVersionsRequest', response: 'pki.iot.v1.ListPolicyVersionsResponse' },
+      { rpc: 'ListPrincipalPolicies', operation: 'ListPrincipalPolicies', request: 'pki.iot.v1.ListPrincipalPoliciesRequest', response: 'pki.iot.v1.ListPrincipalPoliciesResponse' },
       { rpc: 'ListPrincipalThings', operation: 'ListPrincipalThings', request: 'pki.iot.v1.ListPrincipalThingsRequest', response: 'pki.iot.v1.ListPrincipalThingsResponse' },
+      { rpc: 'ListPrincipalThingsV2', operation: 'ListPrincipalThingsV2', request: 'pki.iot.v1.ListPrincipalThingsV2Request', response: 'pki.iot.v1.ListPrincipalThingsV2Response' },
       { rpc: 'ListTargetsForPolicy', operation: 'ListTargetsForPolicy', request: 'pki.iot.v1.ListTargetsForPolicyRequest', response: 'pki.iot.v1.ListTargetsForPolicyResponse' },
       { rpc: 'ListThingPrincipals', operation: 'ListThingPrincipals', request: 'pki.iot.v1.ListThingPrincipalsRequest', response: 'pki.iot.v1.ListThingPrincipalsResponse' },
+      { rpc: 'ListThingPrincipalsV2', operation: 'ListThingPrincipalsV2', request: 'pki.iot.v1.ListThingPrincipalsV2Request', response: 'pki.iot.v1.ListThingPrincipalsV2Response' },
+      { rpc: 'ListThingTypes', operation: 'ListThingTypes', request: 'pki.iot.v1.ListThingTypesRequest', response: 'pki.iot.v1.ListThingTypesResponse' },
       { rpc: 'ListThings', operation: 'ListThings', request: 'pki.iot.v1.ListThingsRequest', response: 'pki.iot.v1.ListThingsResponse' },
       { rpc: 'RegisterCACertificate', operation: 'RegisterCACertificate', request: 'pki.iot.v1.RegisterCACertificateRequest', response: 'pki.iot.v1.RegisterCACertificateResponse' },
       { rpc: 'RegisterCertificate', operation: 'RegisterCertificate', request: 'pki.iot.v1.RegisterCertificateRequest', response: 'pki.iot.v1.RegisterCertificateResponse' },
       { rpc: 'RegisterCertificateWithoutCA', operation: 'RegisterCertificateWithoutCA', request: 'pki.iot.v1.RegisterCertificateWithoutCARequest', response: 'pki.iot.v1.RegisterCertificateWithoutCAResponse' },
       { rpc: 'RejectCertificateTransfer', operation: 'RejectCertificateTransfer', request: 'pki.iot.v1.RejectCertificateTransferRequest', response: 'pki.iot.v1.RejectCertificateTransferResponse' },
+      { rpc: 'SetDefaultPolicyVersion', operation: 'SetDefaultPolicyVersion', request: 'pki.iot.v1.SetDefaultPolicyVersionRequest', response: 'pki.iot.v1.SetDefaultPolicyVersionResponse' },
       { rpc: 'TransferCertificate', operation: 'TransferCertificate', request: 'pki.iot.v1.TransferCertificateRequest', response: 'pki.iot.v1.TransferCertificateResponse' },
       { rpc: 'UpdateCACertificate', operation: 'UpdateCACertificate', request: 'pki.iot.v1.UpdateCACertificateRequest', response: 'pki.iot.v1.UpdateCACertificateResponse' },
       { rpc: 'UpdateCertificate', operation: 'UpdateCertificate', request: 'pki.iot.v1.UpdateCertificateRequest', response: 'pki.iot.v1.UpdateCertificateResponse' },

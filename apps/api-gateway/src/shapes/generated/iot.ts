@@ -2,7 +2,7 @@
 // Regenerate with `npm run generate:shapes`; the staleness test is apps/api-gateway/src/shapes/generated-shapes.spec.ts.
 
 /**
- * AWS IoT (API version 2015-05-28, restJson1): the 36 operations the gateway routes.
+ * AWS IoT (API version 2015-05-28, restJson1): the 53 operations the gateway routes.
  * Protocol `rest-json`. API reference: https://docs.aws.amazon.com/iot/latest/apireference/
  */
 import { S, type Shape } from '@pki/aws-protocol';
@@ -102,6 +102,34 @@ const DetachPolicyRequestShape = S.structure({ policyName: required(PolicyNameSh
 const RecursiveShape = S.boolean();
 const ListAttachedPoliciesRequestShape = S.structure({ target: required(PolicyTargetShape), recursive: RecursiveShape, marker: MarkerShape, pageSize: PageSizeShape });
 const ListTargetsForPolicyRequestShape = S.structure({ policyName: required(PolicyNameShape), marker: MarkerShape, pageSize: PageSizeShape });
+const SetAsDefaultShape = S.boolean();
+const CreatePolicyVersionRequestShape = S.structure({ policyName: required(PolicyNameShape), policyDocument: required(PolicyDocumentShape), setAsDefault: SetAsDefaultShape });
+const PolicyVersionIdShape = S.string({ pattern: '[0-9]+' });
+const GetPolicyVersionRequestShape = S.structure({ policyName: required(PolicyNameShape), policyVersionId: required(PolicyVersionIdShape) });
+const ListPolicyVersionsRequestShape = S.structure({ policyName: required(PolicyNameShape) });
+const DeletePolicyVersionRequestShape = S.structure({ policyName: required(PolicyNameShape), policyVersionId: required(PolicyVersionIdShape) });
+const SetDefaultPolicyVersionRequestShape = S.structure({ policyName: required(PolicyNameShape), policyVersionId: required(PolicyVersionIdShape) });
+const ListPoliciesRequestShape = S.structure({ marker: MarkerShape, pageSize: PageSizeShape, ascendingOrder: AscendingOrderShape });
+const AttachPrincipalPolicyRequestShape = S.structure({ policyName: required(PolicyNameShape), principal: required(PrincipalShape) });
+const DetachPrincipalPolicyRequestShape = S.structure({ policyName: required(PolicyNameShape), principal: required(PrincipalShape) });
+const ListPrincipalPoliciesRequestShape = S.structure({ principal: required(PrincipalShape), marker: MarkerShape, pageSize: PageSizeShape, ascendingOrder: AscendingOrderShape });
+const ListPolicyPrincipalsRequestShape = S.structure({ policyName: required(PolicyNameShape), marker: MarkerShape, pageSize: PageSizeShape, ascendingOrder: AscendingOrderShape });
+const ListThingPrincipalsV2RequestShape = S.structure({ nextToken: NextTokenShape, maxResults: RegistryMaxResultsShape, thingName: required(ThingNameShape), thingPrincipalType: ThingPrincipalTypeShape });
+const ListPrincipalThingsV2RequestShape = S.structure({ nextToken: NextTokenShape, maxResults: RegistryMaxResultsShape, principal: required(PrincipalShape), thingPrincipalType: ThingPrincipalTypeShape });
+const ThingTypeDescriptionShape = S.string({ max: 2028, pattern: String.raw`[\p{Graph}\x20]*` });
+const SearchableAttributesShape = S.list(AttributeNameShape);
+const UserPropertyKeyNameShape = S.string({ max: 128, pattern: '[a-zA-Z0-9:$.]+' });
+const ConnectionAttributeNameShape = S.string({ max: 128, pattern: '[a-zA-Z0-9:.]+' });
+const PropagatingAttributeShape = S.structure({ userPropertyKey: UserPropertyKeyNameShape, thingAttribute: AttributeNameShape, connectionAttribute: ConnectionAttributeNameShape });
+const PropagatingAttributeListShape = S.list(PropagatingAttributeShape);
+const Mqtt5ConfigurationShape = S.structure({ propagatingAttributes: PropagatingAttributeListShape });
+const ThingTypePropertiesShape = S.structure({ thingTypeDescription: ThingTypeDescriptionShape, searchableAttributes: SearchableAttributesShape, mqtt5Configuration: Mqtt5ConfigurationShape });
+const CreateThingTypeRequestShape = S.structure({ thingTypeName: required(ThingTypeNameShape), thingTypeProperties: ThingTypePropertiesShape, tags: TagListShape });
+const DescribeThingTypeRequestShape = S.structure({ thingTypeName: required(ThingTypeNameShape) });
+const ListThingTypesRequestShape = S.structure({ nextToken: NextTokenShape, maxResults: RegistryMaxResultsShape, thingTypeName: ThingTypeNameShape });
+const UndoDeprecateShape = S.boolean();
+const DeprecateThingTypeRequestShape = S.structure({ thingTypeName: required(ThingTypeNameShape), undoDeprecate: UndoDeprecateShape });
+const DeleteThingTypeRequestShape = S.structure({ thingTypeName: required(ThingTypeNameShape) });
 
 // ---- Operations ----
 
@@ -179,6 +207,40 @@ export const IOT_OPERATION_SPECS = {
   ListAttachedPolicies: { method: 'POST', pattern: '/attached-policies/{target}', shape: ListAttachedPoliciesRequestShape, bindings: { target: { in: 'label', name: 'target' }, recursive: { in: 'query', name: 'recursive', type: 'boolean' }, marker: { in: 'query', name: 'marker', type: 'string' }, pageSize: { in: 'query', name: 'pageSize', type: 'integer' } } },
   /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListTargetsForPolicy.html */
   ListTargetsForPolicy: { method: 'POST', pattern: '/policy-targets/{policyName}', shape: ListTargetsForPolicyRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' }, marker: { in: 'query', name: 'marker', type: 'string' }, pageSize: { in: 'query', name: 'pageSize', type: 'integer' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_CreatePolicyVersion.html */
+  CreatePolicyVersion: { method: 'POST', pattern: '/policies/{policyName}/version', shape: CreatePolicyVersionRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' }, setAsDefault: { in: 'query', name: 'setAsDefault', type: 'boolean' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_GetPolicyVersion.html */
+  GetPolicyVersion: { method: 'GET', pattern: '/policies/{policyName}/version/{policyVersionId}', shape: GetPolicyVersionRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' }, policyVersionId: { in: 'label', name: 'policyVersionId' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListPolicyVersions.html */
+  ListPolicyVersions: { method: 'GET', pattern: '/policies/{policyName}/version', shape: ListPolicyVersionsRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_DeletePolicyVersion.html */
+  DeletePolicyVersion: { method: 'DELETE', pattern: '/policies/{policyName}/version/{policyVersionId}', shape: DeletePolicyVersionRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' }, policyVersionId: { in: 'label', name: 'policyVersionId' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_SetDefaultPolicyVersion.html */
+  SetDefaultPolicyVersion: { method: 'PATCH', pattern: '/policies/{policyName}/version/{policyVersionId}', shape: SetDefaultPolicyVersionRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' }, policyVersionId: { in: 'label', name: 'policyVersionId' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListPolicies.html */
+  ListPolicies: { method: 'GET', pattern: '/policies', shape: ListPoliciesRequestShape, bindings: { marker: { in: 'query', name: 'marker', type: 'string' }, pageSize: { in: 'query', name: 'pageSize', type: 'integer' }, ascendingOrder: { in: 'query', name: 'isAscendingOrder', type: 'boolean' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_AttachPrincipalPolicy.html */
+  AttachPrincipalPolicy: { method: 'PUT', pattern: '/principal-policies/{policyName}', shape: AttachPrincipalPolicyRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' }, principal: { in: 'header', name: 'x-amzn-iot-principal' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_DetachPrincipalPolicy.html */
+  DetachPrincipalPolicy: { method: 'DELETE', pattern: '/principal-policies/{policyName}', shape: DetachPrincipalPolicyRequestShape, bindings: { policyName: { in: 'label', name: 'policyName' }, principal: { in: 'header', name: 'x-amzn-iot-principal' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListPrincipalPolicies.html */
+  ListPrincipalPolicies: { method: 'GET', pattern: '/principal-policies', shape: ListPrincipalPoliciesRequestShape, bindings: { principal: { in: 'header', name: 'x-amzn-iot-principal' }, marker: { in: 'query', name: 'marker', type: 'string' }, pageSize: { in: 'query', name: 'pageSize', type: 'integer' }, ascendingOrder: { in: 'query', name: 'isAscendingOrder', type: 'boolean' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListPolicyPrincipals.html */
+  ListPolicyPrincipals: { method: 'GET', pattern: '/policy-principals', shape: ListPolicyPrincipalsRequestShape, bindings: { policyName: { in: 'header', name: 'x-amzn-iot-policy' }, marker: { in: 'query', name: 'marker', type: 'string' }, pageSize: { in: 'query', name: 'pageSize', type: 'integer' }, ascendingOrder: { in: 'query', name: 'isAscendingOrder', type: 'boolean' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListThingPrincipalsV2.html */
+  ListThingPrincipalsV2: { method: 'GET', pattern: '/things/{thingName}/principals-v2', shape: ListThingPrincipalsV2RequestShape, bindings: { nextToken: { in: 'query', name: 'nextToken', type: 'string' }, maxResults: { in: 'query', name: 'maxResults', type: 'integer' }, thingName: { in: 'label', name: 'thingName' }, thingPrincipalType: { in: 'query', name: 'thingPrincipalType', type: 'string' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListPrincipalThingsV2.html */
+  ListPrincipalThingsV2: { method: 'GET', pattern: '/principals/things-v2', shape: ListPrincipalThingsV2RequestShape, bindings: { nextToken: { in: 'query', name: 'nextToken', type: 'string' }, maxResults: { in: 'query', name: 'maxResults', type: 'integer' }, principal: { in: 'header', name: 'x-amzn-principal' }, thingPrincipalType: { in: 'query', name: 'thingPrincipalType', type: 'string' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_CreateThingType.html */
+  CreateThingType: { method: 'POST', pattern: '/thing-types/{thingTypeName}', shape: CreateThingTypeRequestShape, bindings: { thingTypeName: { in: 'label', name: 'thingTypeName' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_DescribeThingType.html */
+  DescribeThingType: { method: 'GET', pattern: '/thing-types/{thingTypeName}', shape: DescribeThingTypeRequestShape, bindings: { thingTypeName: { in: 'label', name: 'thingTypeName' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_ListThingTypes.html */
+  ListThingTypes: { method: 'GET', pattern: '/thing-types', shape: ListThingTypesRequestShape, bindings: { nextToken: { in: 'query', name: 'nextToken', type: 'string' }, maxResults: { in: 'query', name: 'maxResults', type: 'integer' }, thingTypeName: { in: 'query', name: 'thingTypeName', type: 'string' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_DeprecateThingType.html */
+  DeprecateThingType: { method: 'POST', pattern: '/thing-types/{thingTypeName}/deprecate', shape: DeprecateThingTypeRequestShape, bindings: { thingTypeName: { in: 'label', name: 'thingTypeName' } } },
+  /** https://docs.aws.amazon.com/iot/latest/apireference/API_DeleteThingType.html */
+  DeleteThingType: { method: 'DELETE', pattern: '/thing-types/{thingTypeName}', shape: DeleteThingTypeRequestShape, bindings: { thingTypeName: { in: 'label', name: 'thingTypeName' } } },
 } as const satisfies Record<string, RestOperationSpec>;
 
 export type IotOperation = keyof typeof IOT_OPERATION_SPECS;
@@ -193,6 +255,12 @@ export const IOT_PAGINATORS = {
   ListPrincipalThings: { inputToken: 'nextToken', outputToken: 'nextToken', limitKey: 'maxResults', resultKey: 'things' },
   ListAttachedPolicies: { inputToken: 'marker', outputToken: 'nextMarker', limitKey: 'pageSize', resultKey: 'policies' },
   ListTargetsForPolicy: { inputToken: 'marker', outputToken: 'nextMarker', limitKey: 'pageSize', resultKey: 'targets' },
+  ListPolicies: { inputToken: 'marker', outputToken: 'nextMarker', limitKey: 'pageSize', resultKey: 'policies' },
+  ListPrincipalPolicies: { inputToken: 'marker', outputToken: 'nextMarker', limitKey: 'pageSize', resultKey: 'policies' },
+  ListPolicyPrincipals: { inputToken: 'marker', outputToken: 'nextMarker', limitKey: 'pageSize', resultKey: 'principals' },
+  ListThingPrincipalsV2: { inputToken: 'nextToken', outputToken: 'nextToken', limitKey: 'maxResults', resultKey: 'thingPrincipalObjects' },
+  ListPrincipalThingsV2: { inputToken: 'nextToken', outputToken: 'nextToken', limitKey: 'maxResults', resultKey: 'principalThingObjects' },
+  ListThingTypes: { inputToken: 'nextToken', outputToken: 'nextToken', limitKey: 'maxResults', resultKey: 'thingTypes' },
 } as const;
 
 /** Every exception the model defines: `@error("server")` or client, `@httpError` status where modelled, the members its body carries. */
@@ -270,4 +338,21 @@ export const IOT_OPERATION_ERRORS = {
   DetachPolicy: ['InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'LimitExceededException'],
   ListAttachedPolicies: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'LimitExceededException'],
   ListTargetsForPolicy: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'LimitExceededException'],
+  CreatePolicyVersion: ['ResourceNotFoundException', 'MalformedPolicyException', 'VersionsLimitExceededException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  GetPolicyVersion: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  ListPolicyVersions: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  DeletePolicyVersion: ['DeleteConflictException', 'ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  SetDefaultPolicyVersion: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  ListPolicies: ['InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  AttachPrincipalPolicy: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'LimitExceededException'],
+  DetachPrincipalPolicy: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  ListPrincipalPolicies: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  ListPolicyPrincipals: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  ListThingPrincipalsV2: ['InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'ResourceNotFoundException'],
+  ListPrincipalThingsV2: ['InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'ResourceNotFoundException'],
+  CreateThingType: ['InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException', 'ResourceAlreadyExistsException'],
+  DescribeThingType: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  ListThingTypes: ['InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  DeprecateThingType: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
+  DeleteThingType: ['ResourceNotFoundException', 'InvalidRequestException', 'ThrottlingException', 'UnauthorizedException', 'ServiceUnavailableException', 'InternalFailureException'],
 } as const;

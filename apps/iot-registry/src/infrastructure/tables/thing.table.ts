@@ -11,6 +11,7 @@ export interface ThingTable {
   attributes: Record<string, string>;
   version: number;
   creation_date: Date;
+  thing_type_name: string | null;
 }
 
 export type ThingRow = Selectable<ThingTable>;
