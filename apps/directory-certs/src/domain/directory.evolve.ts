@@ -7,64 +7,59 @@ const DISABLED = { enabled: false, lastUpdated: null } as const;
 const tagsOf = (tags: ReadonlyArray<{ readonly key: string; readonly value: string }>): Record<string, string> =>
   Object.fromEntries(tags.map((t) => [t.key, t.value]));
 
+/** A directory just requested (CreateDirectory, CreateMicrosoftAD or ConnectDirectory): its facts, nothing else yet. */
+function requested(at: Date, tags: ReadonlyArray<{ readonly key: string; readonly value: string }>, facts: PresentDirectory['facts']): DirectoryState {
+  return {
+    status: 'Present',
+    facts,
+    stage: 'Requested',
+    stageLastUpdated: at,
+    certificates: {},
+    ldaps: DISABLED,
+    clientAuthentication: { SmartCard: DISABLED, SmartCardOrPassword: DISABLED },
+    tags: tagsOf(tags),
+    settings: {},
+  };
+}
+
 export function evolve(state: DirectoryState, e: DirectoryEvent): DirectoryState {
   if (e.type === T.AdConnectorRequested) {
     const d = e.data;
     const at = new Date(d.requestedAt);
-    return {
-      status: 'Present',
-      facts: {
-        directoryId: d.directoryId,
-        accountId: d.accountId,
-        directoryType: 'ADConnector',
-        name: d.name,
-        shortName: d.shortName,
-        description: d.description,
-        size: d.size,
-        edition: null,
-        vpcSettings: { vpcId: d.connectSettings.vpcId, subnetIds: d.connectSettings.subnetIds },
-        connectSettings: { customerDnsIps: d.connectSettings.customerDnsIps, customerUserName: d.connectSettings.customerUserName },
-        networkType: d.networkType,
-        launchTime: at,
-        region: d.region ?? null,
-      },
-      stage: 'Requested',
-      stageLastUpdated: at,
-      certificates: {},
-      ldaps: DISABLED,
-      clientAuthentication: { SmartCard: DISABLED, SmartCardOrPassword: DISABLED },
-      tags: tagsOf(d.tags),
-      settings: {},
-    };
+    return requested(at, d.tags, {
+      directoryId: d.directoryId,
+      accountId: d.accountId,
+      directoryType: 'ADConnector',
+      name: d.name,
+      shortName: d.shortName,
+      description: d.description,
+      size: d.size,
+      edition: null,
+      vpcSettings: { vpcId: d.connectSettings.vpcId, subnetIds: d.connectSettings.subnetIds },
+      connectSettings: { customerDnsIps: d.connectSettings.customerDnsIps, customerUserName: d.connectSettings.customerUserName },
+      networkType: d.networkType,
+      launchTime: at,
+      region: d.region ?? null,
+    });
   }
   if (e.type === T.DirectoryRequested) {
     const d = e.data;
     const at = new Date(d.requestedAt);
-    return {
-      status: 'Present',
-      facts: {
-        directoryId: d.directoryId,
-        accountId: d.accountId,
-        directoryType: d.directoryType,
-        name: d.name,
-        shortName: d.shortName,
-        description: d.description,
-        size: d.size,
-        edition: d.edition,
-        vpcSettings: d.vpcSettings,
-        connectSettings: null,
-        networkType: d.networkType,
-        launchTime: at,
-        region: d.region ?? null,
-      },
-      stage: 'Requested',
-      stageLastUpdated: at,
-      certificates: {},
-      ldaps: DISABLED,
-      clientAuthentication: { SmartCard: DISABLED, SmartCardOrPassword: DISABLED },
-      tags: tagsOf(d.tags),
-      settings: {},
-    };
+    return requested(at, d.tags, {
+      directoryId: d.directoryId,
+      accountId: d.accountId,
+      directoryType: d.directoryType,
+      name: d.name,
+      shortName: d.shortName,
+      description: d.description,
+      size: d.size,
+      edition: d.edition,
+      vpcSettings: d.vpcSettings,
+      connectSettings: null,
+      networkType: d.networkType,
+      launchTime: at,
+      region: d.region ?? null,
+    });
   }
   if (state.status !== 'Present') return state;
   switch (e.type) {
