@@ -35,31 +35,18 @@ export async function runCrlPass(context: RevocationContext, logger?: CrlWorkerL
   const now = context.now();
   const candidates: CrlCandidate[] = [];
   const dirtySince = (since: Date | null, generated: string | null, seq: string): Date | null => since ?? (generated !== null && BigInt(seq) > BigInt(generated) ? now : null);
-  for (const c of await crlCandidates(revocationDb(context.db))) {
-    if (c.crl_type === 'PARTITIONED' && c.crl_number === null) continue;
-    const due = crlDueAt(
-      {
-        lastThisUpdate: c.this_update,
-        lastNextUpdate: c.next_update,
-        dirtySince: dirtySince(c.crl_dirty_since, c.generated_dirty_seq, c.crl_dirty_seq),
-        configurationChanged: c.generated_config_seq !== c.config_seq,
-        retryAfter: c.retry_after,
-      },
+  const dueAt = (s: { this_update: Date | null; next_update: Date | null; dirtySince: Date | null; generated_config_seq: number | null; config_seq: number; retry_after: Date | null }) =>
+    crlDueAt(
+      { lastThisUpdate: s.this_update, lastNextUpdate: s.next_update, dirtySince: s.dirtySince, configurationChanged: s.generated_config_seq !== s.config_seq, retryAfter: s.retry_after },
       context.crlDelayMs,
     );
+  for (const c of await crlCandidates(revocationDb(context.db))) {
+    if (c.crl_type === 'PARTITIONED' && c.crl_number === null) continue;
+    const due = dueAt({ ...c, dirtySince: dirtySince(c.crl_dirty_since, c.generated_dirty_seq, c.crl_dirty_seq) });
     candidates.push({ caId: c.id, partition: null, pendingEvent: c.pending_event, due });
   }
   for (const p of await crlPartitionCandidates(revocationDb(context.db))) {
-    const due = crlDueAt(
-      {
-        lastThisUpdate: p.this_update,
-        lastNextUpdate: p.next_update,
-        dirtySince: dirtySince(p.dirty_since, p.generated_dirty_seq, p.dirty_seq),
-        configurationChanged: p.generated_config_seq !== p.config_seq,
-        retryAfter: p.retry_after,
-      },
-      context.crlDelayMs,
-    );
+    const due = dueAt({ ...p, dirtySince: dirtySince(p.dirty_since, p.generated_dirty_seq, p.dirty_seq) });
     candidates.push({ caId: p.ca_id, partition: p.partition_id, pendingEvent: p.pending_event, due });
   }
   let published = 0;
